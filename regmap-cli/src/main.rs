@@ -1,0 +1,3 @@
+//! `regmap-cli`: gen, check and schema for YAML register maps.
+
+fn main() {}

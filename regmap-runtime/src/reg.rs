@@ -1,0 +1,166 @@
+//! Typed register handles: [`Reg`] and the traits generated register types implement.
+
+use crate::bus::Bus;
+use crate::word::Word;
+use core::fmt;
+use core::marker::PhantomData;
+
+/// A register value type: a `Copy` wrapper around the register's bits, with
+/// field getters, setters and actions generated for it.
+///
+/// A value may carry more than the bits: fields with write side effects
+/// (write-one-to-clear and friends) record *requested actions* separately, so
+/// writing back a value that was read never acknowledges an interrupt by
+/// accident. [`Register::write_bits`] yields what a write puts on the bus.
+pub trait Register: Copy {
+    /// The register's width.
+    type Word: Word;
+    /// Register name as written in the description.
+    const NAME: &'static str;
+    /// Value after reset.
+    const RESET: Self::Word;
+    /// Bits of write-only fields. `modify` takes these from [`Self::RESET`]
+    /// rather than from the read value, which says nothing about them.
+    const WRITE_ONLY_MASK: Self::Word;
+
+    /// A value holding `bits` as read from the hardware, with no actions requested.
+    fn from_bits(bits: Self::Word) -> Self;
+    /// The raw bits (as read, plus any setters applied).
+    fn bits(self) -> Self::Word;
+    /// What a write of this value puts on the bus: ordinary fields as set, action
+    /// fields (w1c, w1s, ...) at their no-op value unless an action was requested.
+    fn write_bits(self) -> Self::Word;
+}
+
+/// A register that can be read.
+#[diagnostic::on_unimplemented(
+    message = "register `{Self}` is write-only: it cannot be read",
+    label = "this register has no readable fields",
+    note = "a read of a write-only register returns nothing meaningful; keep a shadow copy if you need the last written value"
+)]
+pub trait Readable: Register {}
+
+/// A register that can be written.
+#[diagnostic::on_unimplemented(
+    message = "register `{Self}` is read-only: it cannot be written",
+    label = "this register has no writable fields"
+)]
+pub trait Writable: Register {}
+
+/// A register that a read-modify-write cannot corrupt: readable, writable, and
+/// without read side effects (a read-to-clear field would lose events).
+#[diagnostic::on_unimplemented(
+    message = "register `{Self}` cannot be modified (read-modify-write)",
+    label = "it is not both readable and writable, or reading it has side effects",
+    note = "use `read` and `write` separately, deciding what to do with the value read"
+)]
+pub trait Modifiable: Readable + Writable {}
+
+/// A handle on one register of one block: a bus reference and an offset.
+///
+/// Its methods exist only where the register's access allows them. It holds no
+/// reference to device memory; each method performs exactly one access of the
+/// register's width (two for `modify`).
+pub struct Reg<'a, B: ?Sized, R> {
+    bus: &'a B,
+    offset: usize,
+    _reg: PhantomData<fn() -> R>,
+}
+
+impl<B: ?Sized, R> Clone for Reg<'_, B, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<B: ?Sized, R> Copy for Reg<'_, B, R> {}
+
+impl<B: ?Sized, R: Register> fmt::Debug for Reg<'_, B, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Reg({} @ {:#x})", R::NAME, self.offset)
+    }
+}
+
+impl<'a, B: Bus + ?Sized, R: Register> Reg<'a, B, R> {
+    /// A handle on the register at `offset`.
+    ///
+    /// # Safety
+    /// `offset` is a multiple of the register width and
+    /// `offset + width <= bus.size()`, for as long as the handle lives.
+    /// Generated blocks guarantee this by checking the window once in `new`.
+    #[inline(always)]
+    pub const unsafe fn new(bus: &'a B, offset: usize) -> Self {
+        Self {
+            bus,
+            offset,
+            _reg: PhantomData,
+        }
+    }
+
+    /// Byte offset of the register in its window.
+    #[inline(always)]
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The register's name.
+    pub fn name(&self) -> &'static str {
+        R::NAME
+    }
+
+    #[inline(always)]
+    fn load(&self) -> R::Word {
+        // SAFETY: `new`'s contract keeps the offset aligned and in bounds.
+        unsafe { R::Word::read_from(self.bus, self.offset) }
+    }
+
+    #[inline(always)]
+    fn store(&self, bits: R::Word) {
+        // SAFETY: `new`'s contract keeps the offset aligned and in bounds.
+        unsafe { bits.write_to(self.bus, self.offset) }
+    }
+}
+
+impl<B: Bus + ?Sized, R: Readable> Reg<'_, B, R> {
+    /// Reads the register.
+    #[inline(always)]
+    pub fn read(&self) -> R {
+        R::from_bits(self.load())
+    }
+}
+
+impl<B: Bus + ?Sized, R: Writable> Reg<'_, B, R> {
+    /// Writes a value built by `f` from the reset value. Action fields start at
+    /// their no-op value, so only the actions `f` requests take effect.
+    #[inline(always)]
+    pub fn write<T>(&self, f: impl FnOnce(&mut R) -> T) -> T {
+        let mut value = R::from_bits(R::RESET);
+        let out = f(&mut value);
+        self.store(value.write_bits());
+        out
+    }
+
+    /// Writes `value`. Action fields take effect only where requested on `value`
+    /// (bits read from the hardware are never written back as actions).
+    #[inline(always)]
+    pub fn write_value(&self, value: R) {
+        self.store(value.write_bits());
+    }
+}
+
+impl<B: Bus + ?Sized, R: Modifiable> Reg<'_, B, R> {
+    /// Reads the register, lets `f` change the value, and writes it back.
+    ///
+    /// Action fields (w1c, w1s, ...) are written at their no-op value unless `f`
+    /// requests the action, so a read-modify-write never clears a pending
+    /// interrupt it did not mean to. Write-only fields are written at their
+    /// reset value unless `f` sets them.
+    #[inline(always)]
+    pub fn modify<T>(&self, f: impl FnOnce(&mut R) -> T) -> T {
+        let read = self.load();
+        let bits = (read & !R::WRITE_ONLY_MASK) | (R::RESET & R::WRITE_ONLY_MASK);
+        let mut value = R::from_bits(bits);
+        let out = f(&mut value);
+        self.store(value.write_bits());
+        out
+    }
+}
