@@ -8,6 +8,49 @@
 //! Read [`ir`] first: it is the contract between front ends and back ends.
 //! [`diag`] holds diagnostics; a front end records where each IR node came
 //! from (a [`ir::Loc`]) and renders diagnostics against its own sources.
+//! [`yaml`] is the YAML front end, [`check`] the layout checks every front end
+//! runs, [`render`] prints diagnostics as rustc does. [`load_yaml_str`] and
+//! [`load_yaml_file`] run parse + check in one call.
 
+pub mod check;
 pub mod diag;
 pub mod ir;
+pub mod render;
+mod report;
+pub mod source;
+pub mod yaml;
+
+use std::path::Path;
+
+pub use report::Report;
+
+/// Parses and checks a YAML register map held in `text`; `file_name` is shown
+/// in diagnostics. Warnings alone do not fail the load.
+pub fn load_yaml_str(text: &str, file_name: &str) -> Result<ir::Design, Report> {
+    let (design, report) = check_yaml_str(text, file_name);
+    match design {
+        Some(design) if !report.has_errors() => Ok(design),
+        _ => Err(report),
+    }
+}
+
+/// Reads, parses and checks the YAML register map at `path`.
+pub fn load_yaml_file(path: &Path) -> Result<ir::Design, Report> {
+    let name = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => load_yaml_str(&text, &name),
+        Err(err) => Err(Report::io_error(&name, &err)),
+    }
+}
+
+/// Parses and checks `text`, returning the design (when one could be built,
+/// even with errors) and every diagnostic, warnings included. For tools that
+/// print warnings of a map that loads (`regmap-cli check`).
+pub fn check_yaml_str(text: &str, file_name: &str) -> (Option<ir::Design>, Report) {
+    let mut source = source::SourceFile::new(file_name, text);
+    let (design, mut diagnostics) = yaml::parse(&mut source);
+    if let Some(design) = &design {
+        diagnostics.extend(check::check(design));
+    }
+    (design, Report::new(source, diagnostics))
+}
