@@ -1,0 +1,162 @@
+//! Boots the guest in QEMU, streams its serial console and enforces the deadlines.
+
+use crate::console::Report;
+use crate::error::{Context, Result, show};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Kernel command line. `quiet` keeps the console to our own output; `panic=-1` with
+/// QEMU's `-no-reboot` turns a guest panic into a QEMU exit; `hugepages=4` gives four
+/// 2 MiB hugetlb pages for DMA buffers; `memmap=4M$0x8000000` reserves 4 MiB of RAM at
+/// 128 MiB that the kernel leaves alone and `/dev/mem` may map. All of the guest's RAM
+/// stays below 256 MiB, inside edu's default 28-bit DMA mask.
+pub const KERNEL_ARGS: &str = "console=ttyS0 quiet panic=-1 hugepages=4 memmap=4M$0x8000000";
+
+/// Guest RAM: see [`KERNEL_ARGS`] for why it must not exceed 256 MiB.
+pub const MEMORY: &str = "256M";
+
+/// How the VM is run.
+pub struct Vm<'a> {
+    /// Kernel image (ELF vmlinux or bzImage).
+    pub kernel: &'a Path,
+    /// The initramfs.
+    pub initrd: &'a Path,
+    /// Arguments handed to the guest's `/init` (after `--` on the kernel command line).
+    pub init_args: &'a [String],
+    /// Where the console is logged.
+    pub log: &'a Path,
+    /// Limit from start until `/init` reports in.
+    pub boot_timeout: Duration,
+    /// Limit for the whole run.
+    pub timeout: Duration,
+}
+
+/// How the VM ended.
+#[derive(Debug)]
+pub enum Ending {
+    /// QEMU exited by itself (the guest powered off or crashed).
+    Exited(ExitStatus),
+    /// Killed: the guest had not reached `/init` within the boot timeout.
+    BootTimeout,
+    /// Killed: the whole run took longer than the timeout.
+    Timeout,
+}
+
+enum Line {
+    Console(String),
+    Qemu(String),
+}
+
+impl Vm<'_> {
+    fn command(&self) -> Command {
+        let mut append = KERNEL_ARGS.to_string();
+        if !self.init_args.is_empty() {
+            append.push_str(" -- ");
+            append.push_str(&self.init_args.join(" "));
+        }
+        let mut cmd = Command::new("qemu-system-x86_64");
+        // TCG: a nested KVM backend cannot run a stock distribution kernel, and TCG
+        // boots this small guest in seconds anyway.
+        cmd.args(["-machine", "q35", "-accel", "tcg", "-cpu", "max"])
+            .args(["-m", MEMORY, "-smp", "1"])
+            .args([
+                "-nodefaults",
+                "-no-user-config",
+                "-display",
+                "none",
+                "-no-reboot",
+            ])
+            .args([
+                "-chardev",
+                "stdio,id=console,signal=off",
+                "-serial",
+                "chardev:console",
+            ])
+            .arg("-kernel")
+            .arg(self.kernel)
+            .arg("-initrd")
+            .arg(self.initrd)
+            .args(["-append", &append])
+            .args(["-device", "edu"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    /// Boots, feeds every console line to `report` and `echo`, and returns how it ended.
+    pub fn run(&self, report: &mut Report, mut echo: impl FnMut(&str)) -> Result<Ending> {
+        let mut cmd = self.command();
+        let mut log =
+            File::create(self.log).context(|| format!("creating {}", self.log.display()))?;
+        writeln!(log, "$ {}", show(&cmd)).context(|| "writing the console log".to_string())?;
+        let start = Instant::now();
+        let mut child = cmd
+            .spawn()
+            .context(|| format!("cannot start `{}`", show(&cmd)))?;
+        let (tx, rx) = mpsc::channel();
+        let out = child.stdout.take().expect("stdout is piped");
+        let err = child.stderr.take().expect("stderr is piped");
+        let tx2 = tx.clone();
+        let readers = [
+            thread::spawn(move || forward(out, &tx, Line::Console)),
+            thread::spawn(move || forward(err, &tx2, Line::Qemu)),
+        ];
+        let ending = loop {
+            let (limit, deadline) = if report.booted() {
+                (self.timeout, Ending::Timeout)
+            } else {
+                (self.boot_timeout.min(self.timeout), Ending::BootTimeout)
+            };
+            let left = limit.saturating_sub(start.elapsed());
+            match rx.recv_timeout(left) {
+                Ok(Line::Console(l)) => {
+                    writeln!(log, "{l}").context(|| "writing the console log".to_string())?;
+                    echo(&l);
+                    report.feed(&l);
+                }
+                Ok(Line::Qemu(l)) => {
+                    writeln!(log, "qemu: {l}").context(|| "writing the console log".to_string())?;
+                    echo(&format!("qemu: {l}"));
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // Our own child, by handle: nothing else is touched.
+                    let _ = child.kill();
+                    break deadline;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    break Ending::Exited(child.wait().context(|| "waiting for qemu".to_string())?);
+                }
+            }
+        };
+        let _ = child.wait();
+        for r in readers {
+            let _ = r.join();
+        }
+        Ok(ending)
+    }
+}
+
+/// Sends each line of `input` (lossily decoded, line ending removed) until EOF.
+fn forward(input: impl Read, tx: &mpsc::Sender<Line>, wrap: fn(String) -> Line) {
+    let mut input = BufReader::new(input);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match input.read_until(b'\n', &mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {
+                let text = String::from_utf8_lossy(&buf);
+                let line = text.trim_end_matches(['\n', '\r']).to_string();
+                if tx.send(wrap(line)).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
