@@ -17,6 +17,7 @@ pub mod diag;
 pub mod ir;
 pub mod render;
 mod report;
+pub mod rust_frontend;
 pub mod source;
 pub mod yaml;
 

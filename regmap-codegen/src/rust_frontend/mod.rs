@@ -1,0 +1,138 @@
+//! The Rust front end: a `#[register_block]` module lowered into the same IR
+//! as a YAML file, with a span for every node.
+//!
+//! ```text
+//! /// AXI Timer
+//! #[register_block(size = 0x20, id(register = VERSION, value = 0x0001_0000, mask = 0xffff_0000))]
+//! pub mod axi_timer {
+//!     /// Timer mode
+//!     enum Mode { Generate = 0, Capture = 1 }
+//!
+//!     /// Control/status register 0
+//!     #[register(offset = 0x00, access = rw, reset = 0)]
+//!     struct TCSR0 {
+//!         #[bits(0)] MDT: Mode,
+//!         #[bits(8, access = w1c)] TINT: bool,
+//!         /// Prescaler
+//!         #[bits(11:9)] PRESCALE: u3,
+//!     }
+//!
+//!     #[register(offset = 0x04, count = 2, stride = 0x10)]
+//!     struct TLR;
+//!
+//!     /// One DMA channel
+//!     #[cluster(offset = 0x100, count = 4, stride = 0x20)]
+//!     mod channel {
+//!         #[register(offset = 0x0)] struct CTRL;
+//!         #[register(offset = 0x4, access = ro)] struct STATUS;
+//!     }
+//! }
+//! ```
+//!
+//! The module is replaced by the generated one of the same name. Names are
+//! written as the datasheet prints them; the emitter derives Rust names. See
+//! `docs/rust-syntax.md` for the whole syntax.
+
+mod args;
+mod lower;
+mod spans;
+
+pub use spans::SpanTable;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::ir::{Design, Loc};
+use proc_macro2::TokenStream;
+
+/// Codes of the problems this front end itself reports (the shared checks
+/// report the rest).
+pub mod codes {
+    /// The item or an attribute does not have the expected shape.
+    pub const SYNTAX: &str = "syntax";
+    /// A key or attribute that does not exist here (as in YAML).
+    pub const UNKNOWN_KEY: &str = "unknown-key";
+    /// A required key or attribute is missing (as in YAML).
+    pub const MISSING_KEY: &str = "missing-key";
+    /// A key written twice (as in YAML).
+    pub const DUPLICATE_KEY: &str = "duplicate-key";
+    /// A value of the wrong kind: a name where a number belongs, ... (as in YAML).
+    pub const WRONG_TYPE: &str = "wrong-type";
+    /// A number that does not fit in 64 bits (as in YAML).
+    pub const NUMBER_TOO_LARGE: &str = "number-too-large";
+    /// A malformed or reversed bit range (as in YAML).
+    pub const BAD_BITS: &str = "bad-bits";
+    /// An unknown access kind (as in YAML).
+    pub const BAD_ACCESS: &str = "bad-access";
+    /// A register width other than 8, 16, 32, 64 (as in YAML).
+    pub const BAD_WIDTH: &str = "bad-width";
+    /// An item that cannot appear in a register block.
+    pub const UNSUPPORTED_ITEM: &str = "unsupported-item";
+    /// A field's declared type contradicts its bit range.
+    pub const FIELD_TYPE: &str = "field-type";
+}
+
+/// A parsed `#[register_block]` item.
+pub struct Parsed {
+    /// The design: one block, no instances.
+    pub design: Design,
+    /// Where each [`Loc`] of the design came from.
+    pub spans: SpanTable,
+    /// Visibility of the module written.
+    pub vis: syn::Visibility,
+    /// Attributes of the module other than doc comments, for the generated module.
+    pub attrs: Vec<syn::Attribute>,
+}
+
+/// Lowers `#[register_block(attr)] item` into a design of one block.
+///
+/// On failure returns every problem found, each an error at the tokens that
+/// caused it.
+pub fn parse(attr: TokenStream, item: TokenStream) -> Result<Parsed, syn::Error> {
+    let mut lower = lower::Lower::default();
+    let block = lower.block(attr, item);
+    if let Some(err) = to_error(&lower.diags, &lower.spans) {
+        return Err(err);
+    }
+    let (block, shell) = block.ok_or_else(|| lower.spans.error(Loc::NONE, "no register block"))?;
+    Ok(Parsed {
+        design: Design {
+            blocks: vec![block],
+            instances: Vec::new(),
+        },
+        spans: lower.spans,
+        vis: shell.vis,
+        attrs: shell.attrs,
+    })
+}
+
+/// The text of one diagnostic as a compile error shows it: the message, then
+/// the label and related notes, then the hint.
+pub fn render(d: &Diagnostic) -> String {
+    let mut out = d.message.clone();
+    if !d.label.is_empty() {
+        out.push_str(&format!("\n  = note: {}", d.label));
+    }
+    for (_, note) in &d.related {
+        out.push_str(&format!("\n  = note: {note}"));
+    }
+    if let Some(hint) = &d.hint {
+        out.push_str(&format!("\n  = help: {hint}"));
+    }
+    out
+}
+
+/// Every error among `diags` as one combined `syn::Error` (in the order found),
+/// or `None` when there is none. Warnings are dropped: a proc macro cannot
+/// emit them on stable Rust.
+pub fn to_error(diags: &[Diagnostic], spans: &SpanTable) -> Option<syn::Error> {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| spans.error(d.loc, render(d)))
+        .reduce(|mut all, e| {
+            all.combine(e);
+            all
+        })
+}
+
+#[cfg(test)]
+mod tests;
