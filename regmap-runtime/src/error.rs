@@ -14,6 +14,14 @@ pub enum AccessError {
         /// Access width in bytes.
         width: usize,
     },
+    /// A copy's length is not a multiple of its access width.
+    #[error("length {len} is not a multiple of the {width}-byte access width")]
+    LengthNotMultiple {
+        /// Length asked for.
+        len: usize,
+        /// Access width in bytes.
+        width: usize,
+    },
     /// The access does not lie inside the window.
     #[error("access of {width} bytes at offset {offset:#x} is outside the {size:#x}-byte window")]
     OutOfBounds {
@@ -82,4 +90,201 @@ pub struct IndexError {
     pub index: usize,
     /// Number of elements.
     pub count: usize,
+}
+
+/// Opening, mapping or driving a device failed: the error of every hardware
+/// backend (mapped files, `/dev/mem`, UIO, PCI) and of the behavioural model.
+///
+/// Each message says what was asked for, what was found, and where it helps,
+/// what to do about it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeviceError {
+    /// No device matched; `available` lists what does exist.
+    #[error("{what} not found; {}", list_available(.available))]
+    NotFound {
+        /// What was looked for (`UIO device named "axi_dma"`).
+        what: String,
+        /// What exists instead, one entry per device.
+        available: Vec<String>,
+    },
+    /// A map index past the device's maps.
+    #[error(
+        "{device} has no map {index}: it has {count} map(s){}",
+        if *.count == 0 { String::new() } else { format!(", numbered 0 to {}", .count - 1) }
+    )]
+    MapOutOfRange {
+        /// Device (`/dev/uio0 (axi_dma)`).
+        device: String,
+        /// Index asked for.
+        index: usize,
+        /// Number of maps the device has.
+        count: usize,
+    },
+    /// A window asked for is larger than what backs it.
+    #[error(
+        "{what} has {available:#x} bytes, but {requested:#x} were asked for; ask for less or check the size"
+    )]
+    TooLarge {
+        /// What would back the window (a file, a map, a BAR).
+        what: String,
+        /// Bytes asked for.
+        requested: u64,
+        /// Bytes available.
+        available: u64,
+    },
+    /// An address or offset is not aligned as it must be.
+    #[error("{what} {value:#x} is not a multiple of {alignment}")]
+    Misaligned {
+        /// What the value is (`DMA length`, `copy offset`).
+        what: &'static str,
+        /// The value.
+        value: u64,
+        /// The alignment it needs.
+        alignment: u64,
+    },
+    /// The operating system refused access to a file.
+    #[error("permission denied opening {path}: {hint}")]
+    PermissionDenied {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What to do about it.
+        hint: &'static str,
+    },
+    /// Another open file (this process or another) holds the device's lock.
+    #[error(
+        "{path} is in use: another driver holds its lock; stop it first (two drivers of one device steal each other's interrupts)"
+    )]
+    Busy {
+        /// The device file.
+        path: std::path::PathBuf,
+    },
+    /// No interrupt arrived in time.
+    #[error("no interrupt from {device} within {timeout:?}")]
+    IrqTimeout {
+        /// Device (`/dev/uio0 (axi_dma)`).
+        device: String,
+        /// How long was waited.
+        timeout: std::time::Duration,
+    },
+    /// The device cannot re-enable or mask its interrupt.
+    #[error("{device}: cannot {action} its interrupt: {reason}")]
+    IrqControl {
+        /// Device.
+        device: String,
+        /// `enable` or `disable`.
+        action: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// A sysfs attribute held something unexpected.
+    #[error("{path}: cannot parse {content:?} as {expected}")]
+    Parse {
+        /// The attribute file.
+        path: std::path::PathBuf,
+        /// What it held (trimmed).
+        content: String,
+        /// What was expected (`a hexadecimal number`).
+        expected: &'static str,
+    },
+    /// A register name or offset the model's description does not have.
+    #[error("block `{block}` has no register {register}")]
+    UnknownRegister {
+        /// Block name.
+        block: &'static str,
+        /// Name or offset asked for.
+        register: String,
+    },
+    /// Any other I/O error, with the file and the operation.
+    #[error("{op} {path}: {source}")]
+    Io {
+        /// The operation (`open`, `mmap`, `read`).
+        op: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+        /// The system error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn list_available(available: &[String]) -> String {
+    if available.is_empty() {
+        "none exist".to_string()
+    } else {
+        format!("these exist: {}", available.join(", "))
+    }
+}
+
+impl DeviceError {
+    /// Wraps an I/O error on `path`, turning "permission denied" into
+    /// [`DeviceError::PermissionDenied`] with advice that fits the file.
+    pub fn io(
+        op: &'static str,
+        path: impl Into<std::path::PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        let path = path.into();
+        if source.kind() == std::io::ErrorKind::PermissionDenied {
+            let hint = permission_hint(&path);
+            return DeviceError::PermissionDenied { path, hint };
+        }
+        DeviceError::Io { op, path, source }
+    }
+}
+
+fn permission_hint(path: &std::path::Path) -> &'static str {
+    let s = path.to_string_lossy();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name == "mem" {
+        "/dev/mem needs root (CAP_SYS_RAWIO), and with STRICT_DEVMEM only regions the kernel does not use as RAM can be mapped; a UIO driver for the device avoids both"
+    } else if name.starts_with("uio") {
+        "run as root, or add a udev rule such as SUBSYSTEM==\"uio\", GROUP=\"uio\", MODE=\"0660\" and join that group"
+    } else if s.contains("/pci") || name.starts_with("resource") || name == "config" {
+        "PCI resource and config files are root-only by default: run as root, or add a udev rule that changes their group and mode"
+    } else if s.contains("hugepages") {
+        "reserve and grant huge pages: echo N > /proc/sys/vm/nr_hugepages as root, and check the hugetlbfs mount's permissions"
+    } else {
+        "check the file's owner and mode, or run as a user that may open it"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_found_lists_what_exists() {
+        let e = DeviceError::NotFound {
+            what: "UIO device named \"dma\"".into(),
+            available: vec!["uio0 (timer)".into(), "uio1 (gpio)".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "UIO device named \"dma\" not found; these exist: uio0 (timer), uio1 (gpio)"
+        );
+        let none = DeviceError::NotFound {
+            what: "x".into(),
+            available: vec![],
+        };
+        assert_eq!(none.to_string(), "x not found; none exist");
+    }
+
+    #[test]
+    fn permission_denied_says_what_to_do_for_each_kind_of_file() {
+        let denied = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let msg = |p: &str| DeviceError::io("open", p, denied()).to_string();
+        assert!(msg("/dev/mem").contains("CAP_SYS_RAWIO"));
+        assert!(msg("/dev/uio3").contains("udev rule"));
+        assert!(msg("/sys/bus/pci/devices/0000:00:01.0/resource0").contains("PCI"));
+        let other = DeviceError::io(
+            "open",
+            "/x",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        );
+        assert!(matches!(other, DeviceError::Io { op: "open", .. }));
+    }
 }

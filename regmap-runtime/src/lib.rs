@@ -11,16 +11,27 @@
 //! [`Bus`] method that performs one volatile load or store of the exact width.
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod barrier;
 pub mod bus;
+pub mod copy;
 pub mod desc;
 pub mod error;
 pub mod mem;
+pub mod pci;
 pub mod reg;
+pub mod sysroot;
+pub mod uio;
+pub mod window;
 pub mod word;
 
 pub use arbitrary_int;
 pub use bus::{Bus, SubBus};
-pub use error::{BindError, IndexError};
+pub use copy::{copy_from_device, copy_to_device};
+pub use error::{AccessError, BindError, DeviceError, IndexError};
 pub use mem::MemBus;
+pub use pci::PciDevice;
 pub use reg::{Modifiable, Readable, Reg, Register, Writable};
+pub use sysroot::SysRoot;
+pub use uio::Uio;
+pub use window::{DevMem, FileWindow, MappedWindow};
 pub use word::Word;

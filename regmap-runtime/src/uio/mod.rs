@@ -1,0 +1,221 @@
+//! UIO devices (`/dev/uioN`): found by name, number or PCI ID; their maps as
+//! [`MappedWindow`]s; their interrupt waited on with a timeout.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), regmap_runtime::DeviceError> {
+//! use regmap_runtime::uio::Uio;
+//! use std::time::Duration;
+//! let dev = Uio::open_by_name("axi_timer_0")?;
+//! let regs = dev.map(0)?; // a `Bus`: bind a generated block to it
+//! dev.enable_irq()?;
+//! let event = dev.wait_irq(Duration::from_millis(100))?;
+//! // acknowledge at the device, then re-enable:
+//! dev.enable_irq()?;
+//! # Ok(()) }
+//! ```
+//!
+//! Opening takes an exclusive `flock` on the device file, held until the
+//! [`Uio`] and every window mapped from it are dropped: the interrupt count is
+//! shared by every opener, so two drivers of one device would steal each
+//! other's interrupts.
+
+mod discover;
+mod irq;
+
+pub use discover::{UioInfo, UioMapInfo, info, list};
+pub(crate) use discover::{is_pci_address, labels};
+pub use irq::{IrqControl, IrqEvent};
+
+use crate::error::DeviceError;
+use crate::pci::PciDevice;
+use crate::sysroot::SysRoot;
+use crate::window::{MappedWindow, PageSpan, open_rw, page_size};
+use irq::{FdIrq, IrqState};
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// An open UIO device.
+pub struct Uio {
+    info: UioInfo,
+    file: Arc<File>,
+    irq: Mutex<IrqState<FdIrq<Arc<File>>>>,
+    root: SysRoot,
+}
+
+impl std::fmt::Debug for Uio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Uio")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Uio {
+    /// Opens `/dev/uioN`.
+    pub fn open(number: u32) -> Result<Self, DeviceError> {
+        Self::open_in(&SysRoot::default(), number)
+    }
+
+    /// Opens the UIO device whose `name` attribute is `name` (the lowest-numbered
+    /// one if several share it).
+    pub fn open_by_name(name: &str) -> Result<Self, DeviceError> {
+        Self::open_by_name_in(&SysRoot::default(), name)
+    }
+
+    /// Opens the UIO device bound to the first PCI function with this vendor
+    /// and device ID.
+    pub fn open_pci(vendor: u16, device: u16) -> Result<Self, DeviceError> {
+        PciDevice::find(vendor, device)?.open_uio()
+    }
+
+    /// As [`Uio::open_by_name`], under `root`.
+    pub fn open_by_name_in(root: &SysRoot, name: &str) -> Result<Self, DeviceError> {
+        let all = list(root)?;
+        match all.iter().find(|d| d.name == name) {
+            Some(d) => Self::open_in(root, d.number),
+            None => Err(DeviceError::NotFound {
+                what: format!("UIO device named {name:?}"),
+                available: all.iter().map(UioInfo::label).collect(),
+            }),
+        }
+    }
+
+    /// As [`Uio::open`], under `root`.
+    pub fn open_in(root: &SysRoot, number: u32) -> Result<Self, DeviceError> {
+        let info = info(root, number)?;
+        let file = open_rw(&info.dev_path, false)?;
+        // SAFETY: flock on a descriptor we own; no memory is passed.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            let err = std::io::Error::last_os_error();
+            return Err(if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+                DeviceError::Busy {
+                    path: info.dev_path,
+                }
+            } else {
+                DeviceError::io("lock", &info.dev_path, err)
+            });
+        }
+        let file = Arc::new(file);
+        let config = info
+            .pci_address
+            .as_ref()
+            .map(|_| info.sys_dir.join("device/config"));
+        let irq = IrqState::new(
+            FdIrq(Arc::clone(&file)),
+            IrqControl::Auto(config),
+            format!("{} ({})", info.dev_path.display(), info.name),
+        );
+        log::debug!(target: "regmap::uio", "opened {}", info.label());
+        Ok(Self {
+            info,
+            file,
+            irq: Mutex::new(irq),
+            root: root.clone(),
+        })
+    }
+
+    /// What sysfs says about the device.
+    pub fn info(&self) -> &UioInfo {
+        &self.info
+    }
+
+    /// The device's name attribute.
+    pub fn name(&self) -> &str {
+        &self.info.name
+    }
+
+    /// The device's maps.
+    pub fn maps(&self) -> &[UioMapInfo] {
+        &self.info.maps
+    }
+
+    fn label(&self) -> String {
+        format!("{} ({})", self.info.dev_path.display(), self.info.name)
+    }
+
+    /// Maps map `index` whole. The window starts at the region's first byte
+    /// even when the region does not start a page, and records its physical
+    /// address.
+    pub fn map(&self, index: usize) -> Result<MappedWindow, DeviceError> {
+        let m = self
+            .info
+            .maps
+            .iter()
+            .find(|m| m.index == index)
+            .ok_or_else(|| DeviceError::MapOutOfRange {
+                device: self.label(),
+                index,
+                count: self.info.maps.len(),
+            })?;
+        let span = PageSpan::uio(index, m.offset, m.size, page_size())?;
+        let window = MappedWindow::map(
+            &self.file,
+            &self.info.dev_path,
+            span,
+            Some(m.addr),
+            format!("{} map {index}", self.label()),
+        )?;
+        Ok(window.keeping(Arc::clone(&self.file)))
+    }
+
+    /// The PCI function behind the device, if it is one.
+    pub fn pci(&self) -> Option<PciDevice> {
+        let addr = self.info.pci_address.as_ref()?;
+        PciDevice::open_in(&self.root, addr).ok()
+    }
+
+    /// Maps PCI BAR `index`: through the UIO map at the BAR's address when
+    /// there is one, else through the function's `resourceN` file
+    /// (uio_pci_generic maps only plain 32-bit non-prefetchable BARs).
+    pub fn bar(&self, index: usize) -> Result<MappedWindow, DeviceError> {
+        let pci = self.pci().ok_or_else(|| DeviceError::NotFound {
+            what: format!("PCI function behind {}", self.label()),
+            available: Vec::new(),
+        })?;
+        let bar = pci.bar(index)?;
+        match self.info.maps.iter().find(|m| m.addr == bar.start) {
+            Some(m) => self.map(m.index),
+            None => {
+                log::debug!(target: "regmap::uio", "{}: BAR{index} has no UIO map, using resource{index}", self.label());
+                pci.map_bar(index)
+            }
+        }
+    }
+
+    fn irq(&self) -> std::sync::MutexGuard<'_, IrqState<FdIrq<Arc<File>>>> {
+        // The state stays consistent even if a waiter panicked.
+        self.irq.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Unmasks the interrupt: `write(1)` for drivers with irqcontrol, the PCI
+    /// INTx-disable bit for uio_pci_generic (chosen automatically on first
+    /// use). Call it before the first wait and after each interrupt, once the
+    /// device has been acknowledged (INTx is level-triggered: unmasking a
+    /// still-asserted interrupt fires it again).
+    pub fn enable_irq(&self) -> Result<(), DeviceError> {
+        self.irq().set_enabled(true)
+    }
+
+    /// Masks the interrupt.
+    pub fn disable_irq(&self) -> Result<(), DeviceError> {
+        self.irq().set_enabled(false)
+    }
+
+    /// How the interrupt is masked and unmasked (settled on first use).
+    pub fn irq_control(&self) -> IrqControl {
+        self.irq().control().clone()
+    }
+
+    /// Waits up to `timeout` for an interrupt. Returns the kernel's count and
+    /// how many interrupts were missed since the previous wait;
+    /// [`DeviceError::IrqTimeout`] if none came. Does not unmask: call
+    /// [`Uio::enable_irq`] after handling.
+    pub fn wait_irq(&self, timeout: Duration) -> Result<IrqEvent, DeviceError> {
+        self.irq().wait(timeout)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,339 @@
+//! UIO and PCI discovery, maps, locking and interrupts against a fake sysfs/dev tree.
+
+use super::*;
+use crate::Bus;
+use std::path::Path;
+
+struct FakeMap {
+    name: &'static str,
+    addr: u64,
+    size: u64,
+    offset: u64,
+}
+
+fn write(path: &Path, content: impl AsRef<[u8]>) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+/// Adds `uioN` named `name` with `maps`, and a `/dev/uioN` regular file whose
+/// page N*page+offset holds `0x1000_0000 + N` as a marker.
+fn add_uio(root: &SysRoot, n: u32, name: &str, maps: &[FakeMap]) {
+    let dir = root.sys.join(format!("class/uio/uio{n}"));
+    write(&dir.join("name"), format!("{name}\n"));
+    write(&dir.join("version"), "0.01.0\n");
+    let page = page_size() as u64;
+    let mut dev = vec![0u8; (page as usize) * (maps.len() + 1)];
+    for (i, m) in maps.iter().enumerate() {
+        let md = dir.join(format!("maps/map{i}"));
+        write(&md.join("name"), format!("{}\n", m.name));
+        write(&md.join("addr"), format!("0x{:016x}\n", m.addr));
+        write(&md.join("size"), format!("0x{:016x}\n", m.size));
+        write(&md.join("offset"), format!("0x{:x}\n", m.offset));
+        let at = (i as u64 * page + m.offset) as usize;
+        dev[at..at + 4].copy_from_slice(&(0x1000_0000u32 + i as u32).to_ne_bytes());
+    }
+    write(&root.dev.join(format!("uio{n}")), dev);
+}
+
+/// Adds a PCI function 1234:11e8 at 0000:00:01.0 with a 1 MiB BAR0 and a
+/// 64-bit prefetchable 16 KiB BAR2, bound to uio0 (which maps only BAR0).
+fn add_pci(root: &SysRoot) {
+    let addr = "0000:00:01.0";
+    let dir = root.sys.join("bus/pci/devices").join(addr);
+    write(&dir.join("vendor"), "0x1234\n");
+    write(&dir.join("device"), "0x11e8\n");
+    let mut config = vec![0u8; 256];
+    config[0..4].copy_from_slice(&[0x34, 0x12, 0xe8, 0x11]);
+    config[4] = 0x02; // memory space on, bus master off
+    write(&dir.join("config"), config);
+    let mut resource = String::new();
+    resource += "0x00000000fea00000 0x00000000feafffff 0x0000000000040200\n";
+    resource += "0x0000000000000000 0x0000000000000000 0x0000000000000000\n";
+    resource += "0x00000000fe000000 0x00000000fe003fff 0x000000000014220c\n";
+    for _ in 3..13 {
+        resource += "0x0000000000000000 0x0000000000000000 0x0000000000000000\n";
+    }
+    write(&dir.join("resource"), resource);
+    write(&dir.join("resource0"), vec![0u8; 0x10_0000]);
+    let mut bar2 = vec![0u8; 0x4000];
+    bar2[0..4].copy_from_slice(&0xb2b2_b2b2u32.to_ne_bytes());
+    write(&dir.join("resource2"), bar2);
+    std::fs::create_dir_all(dir.join("uio/uio0")).unwrap();
+    add_uio(
+        root,
+        0,
+        "uio_pci_generic",
+        &[FakeMap {
+            name: addr,
+            addr: 0xfea0_0000,
+            size: 0x10_0000,
+            offset: 0,
+        }],
+    );
+    std::os::unix::fs::symlink(&dir, root.sys.join("class/uio/uio0/device")).unwrap();
+}
+
+fn tree() -> (tempfile::TempDir, SysRoot) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = SysRoot::under(dir.path());
+    std::fs::create_dir_all(&root.dev).unwrap();
+    (dir, root)
+}
+
+fn platform_tree() -> (tempfile::TempDir, SysRoot) {
+    let (dir, root) = tree();
+    add_uio(
+        &root,
+        0,
+        "axi_timer_0",
+        &[FakeMap {
+            name: "regs",
+            addr: 0x4280_0000,
+            size: 0x1000,
+            offset: 0,
+        }],
+    );
+    // A map whose physical address is not page-aligned, behind an aligned one.
+    add_uio(
+        &root,
+        3,
+        "axi_dma",
+        &[
+            FakeMap {
+                name: "ctrl",
+                addr: 0x4040_0000,
+                size: 0x100,
+                offset: 0,
+            },
+            FakeMap {
+                name: "sub",
+                addr: 0x4041_1100,
+                size: 0x100,
+                offset: 0x100,
+            },
+        ],
+    );
+    (dir, root)
+}
+
+#[test]
+fn list_reports_every_device_with_names_and_maps() {
+    let (_d, root) = platform_tree();
+    let all = list(&root).unwrap();
+    assert_eq!(all.iter().map(|d| d.number).collect::<Vec<_>>(), [0, 3]);
+    assert_eq!(all[0].name, "axi_timer_0");
+    assert_eq!(all[0].version, "0.01.0");
+    assert_eq!(all[1].pci_address, None);
+    assert_eq!(
+        all[1].maps[1],
+        UioMapInfo {
+            index: 1,
+            name: Some("sub".into()),
+            addr: 0x4041_1100,
+            size: 0x100,
+            offset: 0x100
+        }
+    );
+    assert_eq!(all[1].dev_path, root.dev.join("uio3"));
+}
+
+#[test]
+fn no_uio_class_means_no_devices() {
+    let (_d, root) = tree();
+    assert!(list(&root).unwrap().is_empty());
+    let err = Uio::open_by_name_in(&root, "x").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "UIO device named \"x\" not found; none exist"
+    );
+}
+
+#[test]
+fn open_by_name_finds_the_device_and_not_found_lists_the_others() {
+    let (_d, root) = platform_tree();
+    let dev = Uio::open_by_name_in(&root, "axi_dma").unwrap();
+    assert_eq!(dev.info().number, 3);
+    let err = Uio::open_by_name_in(&root, "axi_gpio").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "UIO device named \"axi_gpio\" not found; these exist: uio0 (axi_timer_0), uio3 (axi_dma)"
+    );
+    assert!(matches!(
+        Uio::open_in(&root, 7),
+        Err(DeviceError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn maps_are_mmapped_at_index_times_page_size_plus_their_offset() {
+    let (_d, root) = platform_tree();
+    let dev = Uio::open_in(&root, 3).unwrap();
+    let ctrl = dev.map(0).unwrap();
+    assert_eq!((ctrl.size(), ctrl.phys_addr()), (0x100, Some(0x4040_0000)));
+    assert_eq!(ctrl.read_u32(0).unwrap(), 0x1000_0000);
+    let sub = dev.map(1).unwrap();
+    assert_eq!(sub.size(), 0x100);
+    assert_eq!(sub.phys_addr(), Some(0x4041_1100));
+    assert_eq!(sub.base_alignment(), 0x100);
+    assert_eq!(
+        sub.read_u32(0).unwrap(),
+        0x1000_0001,
+        "window starts at the region, not the page"
+    );
+    sub.write_u32(0xfc, 0xabcd).unwrap();
+    drop((sub, ctrl, dev));
+    let file = std::fs::read(root.dev.join("uio3")).unwrap();
+    let at = page_size() + 0x1fc;
+    assert_eq!(file[at..at + 4], 0xabcdu32.to_ne_bytes());
+}
+
+#[test]
+fn map_index_out_of_range_says_how_many_exist() {
+    let (_d, root) = platform_tree();
+    let dev = Uio::open_in(&root, 3).unwrap();
+    let err = dev.map(2).unwrap_err();
+    assert!(matches!(
+        err,
+        DeviceError::MapOutOfRange {
+            index: 2,
+            count: 2,
+            ..
+        }
+    ));
+    assert!(
+        err.to_string()
+            .ends_with("has no map 2: it has 2 map(s), numbered 0 to 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_second_open_is_refused_while_the_device_or_a_window_lives() {
+    let (_d, root) = platform_tree();
+    let dev = Uio::open_in(&root, 0).unwrap();
+    let err = Uio::open_by_name_in(&root, "axi_timer_0").unwrap_err();
+    assert!(
+        matches!(err, DeviceError::Busy { ref path } if path == &root.dev.join("uio0")),
+        "{err}"
+    );
+    let window = dev.map(0).unwrap();
+    drop(dev);
+    assert!(
+        matches!(Uio::open_in(&root, 0), Err(DeviceError::Busy { .. })),
+        "window holds the lock"
+    );
+    drop(window);
+    assert!(Uio::open_in(&root, 0).is_ok());
+    // Other devices are not affected.
+    let _a = Uio::open_in(&root, 3).unwrap();
+}
+
+#[test]
+fn pci_device_is_found_by_vendor_and_device_and_its_uio_opened() {
+    let (_d, root) = tree();
+    add_pci(&root);
+    let pci = PciDevice::find_in(&root, 0x1234, 0x11e8).unwrap();
+    assert_eq!(pci.address(), "0000:00:01.0");
+    let err = PciDevice::find_in(&root, 0x10ee, 0x7024).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "PCI device 10ee:7024 not found; these exist: 0000:00:01.0 [1234:11e8]"
+    );
+    let dev = pci.open_uio().unwrap();
+    assert_eq!(dev.info().pci_address.as_deref(), Some("0000:00:01.0"));
+    assert_eq!(dev.pci().unwrap().device_id(), 0x11e8);
+    let bars = pci.bars().unwrap();
+    assert_eq!(bars.len(), 2);
+    assert_eq!((bars[0].start, bars[0].size), (0xfea0_0000, 0x10_0000));
+    assert!(bars[1].is_64bit() && bars[1].is_prefetchable() && bars[1].is_memory());
+}
+
+#[test]
+fn a_bar_without_a_uio_map_falls_back_to_its_resource_file() {
+    let (_d, root) = tree();
+    add_pci(&root);
+    let dev = Uio::open_in(&root, 0).unwrap();
+    let bar0 = dev.bar(0).unwrap();
+    assert!(bar0.origin().contains("map 0"), "{}", bar0.origin());
+    assert_eq!(bar0.read_u32(0).unwrap(), 0x1000_0000);
+    let bar2 = dev.bar(2).unwrap();
+    assert!(bar2.origin().contains("BAR2"), "{}", bar2.origin());
+    assert_eq!((bar2.size(), bar2.phys_addr()), (0x4000, Some(0xfe00_0000)));
+    assert_eq!(bar2.read_u32(0).unwrap(), 0xb2b2_b2b2);
+    let err = dev.bar(1).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("BAR0 (0x100000 bytes at 0xfea00000)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bus_master_enable_sets_only_command_bit_2() {
+    let (_d, root) = tree();
+    add_pci(&root);
+    let pci = PciDevice::find_in(&root, 0x1234, 0x11e8).unwrap();
+    assert!(!pci.is_bus_master().unwrap());
+    pci.enable_bus_master().unwrap();
+    assert_eq!(pci.command().unwrap(), 0x0006);
+    assert!(pci.is_bus_master().unwrap());
+    let config = std::fs::read(pci.config_path()).unwrap();
+    assert_eq!(config[..4], [0x34, 0x12, 0xe8, 0x11], "IDs untouched");
+    pci.disable_bus_master().unwrap();
+    assert_eq!(pci.command().unwrap(), 0x0002);
+}
+
+#[test]
+fn pci_uio_irq_is_re_armed_through_the_config_space() {
+    // The fake /dev/uio0 is a regular file, so write(1) succeeds there; force
+    // the PCI path as Auto would settle on it after ENOSYS (tested in irq.rs).
+    let (_d, root) = tree();
+    add_pci(&root);
+    let dev = Uio::open_in(&root, 0).unwrap();
+    let pci = dev.pci().unwrap();
+    let config = pci.config_path();
+    dev.irq().set_control_for_test(IrqControl::PciIntx(config));
+    dev.disable_irq().unwrap();
+    assert!(pci.is_intx_disabled().unwrap());
+    assert_eq!(pci.command().unwrap(), 0x0402);
+    dev.enable_irq().unwrap();
+    assert!(!pci.is_intx_disabled().unwrap());
+    assert_eq!(dev.irq_control(), IrqControl::PciIntx(pci.config_path()));
+}
+
+#[test]
+fn irq_wait_through_the_device_file_counts_and_times_out() {
+    use std::io::Write;
+    let (_d, root) = tree();
+    add_uio(&root, 1, "irq_only", &[]);
+    let dev_path = root.dev.join("uio1");
+    std::fs::remove_file(&dev_path).unwrap();
+    let c = std::ffi::CString::new(dev_path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let dev = Uio::open_in(&root, 1).unwrap();
+    let err = dev.wait_irq(Duration::from_millis(20)).unwrap_err();
+    assert!(matches!(err, DeviceError::IrqTimeout { .. }), "{err}");
+    assert!(err.to_string().contains("uio1 (irq_only)"), "{err}");
+    let mut kernel = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&dev_path)
+        .unwrap();
+    kernel.write_all(&5u32.to_ne_bytes()).unwrap();
+    assert_eq!(
+        dev.wait_irq(Duration::from_secs(5)).unwrap(),
+        IrqEvent {
+            count: 5,
+            missed: 0
+        }
+    );
+    kernel.write_all(&9u32.to_ne_bytes()).unwrap();
+    assert_eq!(
+        dev.wait_irq(Duration::from_secs(5)).unwrap(),
+        IrqEvent {
+            count: 9,
+            missed: 3
+        }
+    );
+}

@@ -1,0 +1,138 @@
+//! Windows over plain files: the backend that runs anywhere.
+
+use super::{MappedWindow, PageSpan, open_rw, page_size};
+use crate::error::DeviceError;
+use std::path::Path;
+
+/// Opens windows over plain files (a register dump, a simulation's shared
+/// memory, a test fixture). The file is mapped shared, so another process
+/// mapping it sees every write.
+#[derive(Debug, Clone, Copy)]
+pub struct FileWindow;
+
+impl FileWindow {
+    /// Maps the first `len` bytes of an existing file of at least `len` bytes.
+    pub fn open(path: impl AsRef<Path>, len: usize) -> Result<MappedWindow, DeviceError> {
+        Self::open_at(path, 0, len)
+    }
+
+    /// Maps `len` bytes at byte `offset` of an existing file (any offset: the
+    /// enclosing pages are mapped).
+    pub fn open_at(
+        path: impl AsRef<Path>,
+        offset: u64,
+        len: usize,
+    ) -> Result<MappedWindow, DeviceError> {
+        let path = path.as_ref();
+        let file = open_rw(path, false)?;
+        let size = file
+            .metadata()
+            .map_err(|e| DeviceError::io("stat", path, e))?
+            .len();
+        let end = offset.saturating_add(len as u64);
+        if end > size {
+            return Err(DeviceError::TooLarge {
+                what: format!("file {}", path.display()),
+                requested: end,
+                available: size,
+            });
+        }
+        let span = PageSpan::enclosing(offset, len, page_size())?;
+        MappedWindow::map(&file, path, span, None, path.display().to_string())
+    }
+
+    /// Creates the file if needed, grows it to at least `len` bytes (new bytes
+    /// read as zero), and maps its first `len` bytes.
+    pub fn create(path: impl AsRef<Path>, len: usize) -> Result<MappedWindow, DeviceError> {
+        let path = path.as_ref();
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| DeviceError::io("create", path, e))?;
+        let size = file
+            .metadata()
+            .map_err(|e| DeviceError::io("stat", path, e))?
+            .len();
+        if size < len as u64 {
+            file.set_len(len as u64)
+                .map_err(|e| DeviceError::io("resize", path, e))?;
+        }
+        let span = PageSpan::enclosing(0, len, page_size())?;
+        MappedWindow::map(&file, path, span, None, path.display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Bus;
+
+    #[test]
+    fn writes_reach_the_file_with_exact_widths_little_endian() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("regs");
+        let w = FileWindow::create(&path, 0x40).unwrap();
+        assert_eq!(w.size(), 0x40);
+        w.write_u32(0x10, 0xdead_beef).unwrap();
+        w.write_u16(0x16, 0x1234).unwrap();
+        w.write_u64(0x18, 0x0102_0304_0506_0708).unwrap();
+        w.write_u8(0x3f, 0xaa).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes.len(), 0x40);
+        assert_eq!(&bytes[0x10..0x14], &0xdead_beef_u32.to_ne_bytes());
+        assert_eq!(&bytes[0x16..0x18], &0x1234_u16.to_ne_bytes());
+        assert_eq!(&bytes[0x18..0x20], &0x0102_0304_0506_0708_u64.to_ne_bytes());
+        assert_eq!(bytes[0x3f], 0xaa);
+        assert_eq!(w.read_u32(0x10).unwrap(), 0xdead_beef);
+        assert!(w.read_u32(0x40).is_err());
+    }
+
+    #[test]
+    fn open_refuses_a_file_smaller_than_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("small");
+        std::fs::write(&path, [0u8; 16]).unwrap();
+        let err = FileWindow::open(&path, 32).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DeviceError::TooLarge {
+                    requested: 32,
+                    available: 16,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(FileWindow::open(&path, 16).is_ok());
+    }
+
+    #[test]
+    fn open_at_an_unaligned_offset_reports_its_alignment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let mut content = vec![0u8; 0x3000];
+        content[0x1104..0x1108].copy_from_slice(&0x5566_7788_u32.to_ne_bytes());
+        std::fs::write(&path, &content).unwrap();
+        let w = FileWindow::open_at(&path, 0x1100, 0x100).unwrap();
+        assert_eq!(w.base_alignment(), 256);
+        assert_eq!(w.read_u32(4).unwrap(), 0x5566_7788);
+        let odd = FileWindow::open_at(&path, 0x1102, 0x10).unwrap();
+        assert_eq!(odd.base_alignment(), 2);
+        // A block with 32-bit registers cannot bind to a 2-aligned base.
+        assert!(odd.check_block("b", 0x10, 4).is_err());
+        assert!(odd.check_block("b", 0x10, 2).is_ok());
+    }
+
+    #[test]
+    fn missing_file_is_an_io_error_naming_it() {
+        let err = FileWindow::open("/nonexistent/regmap-test", 4).unwrap_err();
+        assert!(
+            err.to_string().contains("/nonexistent/regmap-test"),
+            "{err}"
+        );
+    }
+}

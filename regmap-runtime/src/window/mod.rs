@@ -1,0 +1,182 @@
+//! [`MappedWindow`]: registers reached through a memory mapping, and the
+//! backends that make one (a plain file, `/dev/mem`; UIO and PCI BARs live in
+//! their own modules and return the same type).
+
+mod devmem;
+mod file;
+pub mod page;
+
+pub use devmem::DevMem;
+pub use file::FileWindow;
+pub use page::{PageSpan, page_size};
+
+use crate::bus::Bus;
+use crate::error::DeviceError;
+use memmap2::{MmapOptions, MmapRaw};
+use std::fmt;
+use std::fs::File;
+use std::path::Path;
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+/// A window of registers reached through a shared memory mapping.
+///
+/// Every access is one volatile load or store of the exact width through a raw
+/// pointer; no reference to the mapped memory is ever created. The mapping is
+/// released when the window is dropped.
+///
+/// Bounds and alignment are checked once, when a register block binds to the
+/// window ([`Bus::check_block`]); [`Bus::base_alignment`] reports the real
+/// alignment of the window's first byte, so a block whose base is not aligned
+/// for its widest register is refused there.
+pub struct MappedWindow {
+    // Keeps the mapping alive; never dereferenced through a reference.
+    map: MmapRaw,
+    base: NonNull<u8>,
+    len: usize,
+    phys: Option<u64>,
+    origin: String,
+    // Whatever must live as long as the window (a UIO device's locked file).
+    _keep: Option<Arc<File>>,
+}
+
+// SAFETY: the window owns its mapping (MmapRaw is Send + Sync) and only
+// performs volatile accesses through a raw pointer into it. Device registers
+// are shared state by nature; concurrent accesses are ordered by the device,
+// as for any MMIO, and the window hands out no references.
+unsafe impl Send for MappedWindow {}
+// SAFETY: as above: `&MappedWindow` allows only volatile raw-pointer accesses.
+unsafe impl Sync for MappedWindow {}
+
+impl fmt::Debug for MappedWindow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MappedWindow")
+            .field("origin", &self.origin)
+            .field("len", &format_args!("{:#x}", self.len))
+            .field("phys", &self.phys.map(|p| format!("{p:#x}")))
+            .finish()
+    }
+}
+
+impl MappedWindow {
+    /// Maps `span` of `file` (opened read-write) and returns the window over
+    /// the span's range. `origin` names the window in messages.
+    pub(crate) fn map(
+        file: &File,
+        path: &Path,
+        span: PageSpan,
+        phys: Option<u64>,
+        origin: String,
+    ) -> Result<Self, DeviceError> {
+        let map = MmapOptions::new()
+            .offset(span.map_offset)
+            .len(span.map_len)
+            .map_raw(file)
+            .map_err(|e| DeviceError::io("mmap", path, e))?;
+        // `start < map_len` by construction of PageSpan, so the pointer stays
+        // inside the mapping.
+        let base = NonNull::new(map.as_mut_ptr().wrapping_add(span.start)).ok_or_else(|| {
+            DeviceError::io("mmap", path, std::io::Error::other("mapping at address 0"))
+        })?;
+        log::debug!(
+            target: "regmap::window",
+            "mapped {origin}: {:#x} bytes ({:#x} at file offset {:#x}, start +{:#x})",
+            span.len, span.map_len, span.map_offset, span.start
+        );
+        Ok(Self {
+            map,
+            base,
+            len: span.len,
+            phys,
+            origin,
+            _keep: None,
+        })
+    }
+
+    /// Keeps `file` open (and its lock held) as long as the window lives.
+    pub(crate) fn keeping(mut self, file: Arc<File>) -> Self {
+        self._keep = Some(file);
+        self
+    }
+
+    /// Physical address of the window's first byte, when known (`/dev/mem`,
+    /// UIO maps, PCI BARs).
+    pub fn phys_addr(&self) -> Option<u64> {
+        self.phys
+    }
+
+    /// Where the window comes from (`/dev/uio0 map 0`), for messages.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Raw pointer to the window's first byte, for code that must hand the
+    /// address on. Access it only with volatile operations.
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.base.as_ptr()
+    }
+
+    /// Length of the underlying page-granular mapping (at least [`Bus::size`]).
+    pub fn mapping_len(&self) -> usize {
+        self.map.len()
+    }
+
+    #[inline(always)]
+    fn at<T>(&self, offset: usize) -> *mut T {
+        debug_assert!(
+            offset.is_multiple_of(size_of::<T>()) && offset + size_of::<T>() <= self.len,
+            "{}-byte access at {offset:#x} outside the {:#x}-byte window {}",
+            size_of::<T>(),
+            self.len,
+            self.origin
+        );
+        // `add` keeps provenance; the caller's contract keeps it in bounds.
+        self.base.as_ptr().wrapping_add(offset).cast()
+    }
+}
+
+macro_rules! volatile_access {
+    ($($read:ident, $write:ident, $t:ty;)*) => {$(
+        #[inline(always)]
+        unsafe fn $read(&self, offset: usize) -> $t {
+            // SAFETY: the Bus contract puts `offset..offset+width` inside the
+            // window, aligned to the width; the mapping lives as long as self.
+            unsafe { self.at::<$t>(offset).read_volatile() }
+        }
+        #[inline(always)]
+        unsafe fn $write(&self, offset: usize, value: $t) {
+            // SAFETY: as for the read: in bounds, aligned, mapping alive.
+            unsafe { self.at::<$t>(offset).write_volatile(value) }
+        }
+    )*};
+}
+
+impl Bus for MappedWindow {
+    #[inline(always)]
+    fn size(&self) -> usize {
+        self.len
+    }
+
+    fn base_alignment(&self) -> usize {
+        page::alignment_of(self.base.as_ptr() as usize as u64)
+    }
+
+    volatile_access! {
+        read_u8_unchecked, write_u8_unchecked, u8;
+        read_u16_unchecked, write_u16_unchecked, u16;
+        read_u32_unchecked, write_u32_unchecked, u32;
+        read_u64_unchecked, write_u64_unchecked, u64;
+    }
+}
+
+/// Opens `path` read-write, optionally with `O_SYNC` (uncached on `/dev/mem`).
+pub(crate) fn open_rw(path: &Path, sync: bool) -> Result<File, DeviceError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true).write(true);
+    if sync {
+        opts.custom_flags(libc::O_SYNC);
+    }
+    opts.open(path)
+        .map_err(|e| DeviceError::io("open", path, e))
+}
