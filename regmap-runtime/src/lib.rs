@@ -15,6 +15,7 @@ pub mod barrier;
 pub mod bus;
 pub mod copy;
 pub mod desc;
+pub mod dma;
 pub mod error;
 pub mod mem;
 pub mod pci;
@@ -26,7 +27,9 @@ pub mod word;
 
 pub use arbitrary_int;
 pub use bus::{Bus, SubBus};
+pub use bytemuck;
 pub use copy::{copy_from_device, copy_to_device};
+pub use dma::{DmaAllocator, DmaBuffer, DmaError, DmaRange};
 pub use error::{AccessError, BindError, DeviceError, IndexError};
 pub use mem::MemBus;
 pub use pci::PciDevice;

@@ -1,0 +1,67 @@
+//! DMA buffers: physically contiguous memory with a bus address, typed CPU
+//! views, cache maintenance over exact ranges, and ownership a transfer can take.
+//!
+//! Start with [`DmaBuffer`] and the [`DmaAllocator`] trait. Providers:
+//!
+//! | provider | where the memory comes from |
+//! | --- | --- |
+//! | [`SimMemory`] | simulated physical memory shared with device models (tests, no hardware) |
+//! | [`SubAllocator`] | many buffers carved from one region any provider gave |
+//!
+//! A transfer takes a buffer by value (or a [`DmaRange`] of one) and gives it
+//! back when it is over; see [`DmaBuffer`] for why that stays sound even when a
+//! transfer handle is leaked.
+
+mod buffer;
+mod error;
+mod sim;
+mod suballoc;
+
+pub use buffer::{DmaBacking, DmaBuffer, DmaRange, DmaRangeError};
+pub use error::{DmaError, SimAccessError};
+pub use sim::SimMemory;
+pub use suballoc::{AllocStats, SubAllocator};
+
+/// The smallest alignment and size granule allocators in this module use: the
+/// largest cache-line size among the supported targets (arm64's
+/// `ARCH_DMA_MINALIGN`), so two buffers never share a cache line.
+pub const DMA_MIN_ALIGN: usize = 128;
+
+/// Something that hands out [`DmaBuffer`]s.
+pub trait DmaAllocator {
+    /// A buffer of `len` bytes whose physical address is a multiple of `align`
+    /// (a power of two; at least [`DMA_MIN_ALIGN`] is always given).
+    fn allocate_aligned(&self, len: usize, align: usize) -> Result<DmaBuffer, DmaError>;
+
+    /// A buffer of `len` bytes aligned to [`DMA_MIN_ALIGN`].
+    fn allocate(&self, len: usize) -> Result<DmaBuffer, DmaError> {
+        self.allocate_aligned(len, DMA_MIN_ALIGN)
+    }
+
+    /// Usage statistics, where the provider can know them.
+    fn stats(&self) -> Option<AllocStats> {
+        None
+    }
+}
+
+impl<A: DmaAllocator + ?Sized> DmaAllocator for &A {
+    fn allocate_aligned(&self, len: usize, align: usize) -> Result<DmaBuffer, DmaError> {
+        (**self).allocate_aligned(len, align)
+    }
+    fn stats(&self) -> Option<AllocStats> {
+        (**self).stats()
+    }
+}
+
+/// Refuses zero-length requests and alignments that are not powers of two.
+pub(crate) fn check_request(len: usize, align: usize) -> Result<(), DmaError> {
+    if len == 0 {
+        return Err(DmaError::ZeroLength);
+    }
+    if !align.is_power_of_two() {
+        return Err(DmaError::BadAlignment {
+            align: align as u64,
+        });
+    }
+    Ok(())
+}
