@@ -37,6 +37,8 @@ struct Map<'n> {
     head: Range<usize>,
     /// What the mapping is, for messages ("register", "field").
     what: &'static str,
+    /// Keys suggested for misspelt ones: their absence is already explained.
+    suggested: Vec<&'static str>,
 }
 
 impl<'n> Map<'n> {
@@ -65,7 +67,14 @@ impl Lower<'_> {
         range: Range<usize>,
         message: String,
     ) -> DiagBuilder<'_> {
-        let loc = self.loc(range);
+        // A multi-line node (a whole mapping) is shown by its first line.
+        let end = self
+            .file
+            .text()
+            .get(range.clone())
+            .and_then(|s| s.find('\n'))
+            .map_or(range.end, |i| range.start + i);
+        let loc = self.loc(range.start..end);
         DiagBuilder {
             diags: self.diags,
             diag: Some(Diagnostic::error(code, loc, message)),
@@ -374,8 +383,16 @@ impl Lower<'_> {
     // --- values -----------------------------------------------------------
 
     /// Checks that `node` is a mapping with only `allowed` keys.
-    fn map<'n>(&mut self, node: &'n Node, what: &'static str, allowed: &[&str]) -> Got<Map<'n>> {
+    fn map<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &'static str,
+        allowed: &[&'static str],
+    ) -> Got<Map<'n>> {
         let Kind::Map(entries) = &node.kind else {
+            if matches!(node.kind, Kind::Bad) {
+                return Err(Reported);
+            }
             self.error(
                 "wrong-type",
                 node.span.clone(),
@@ -386,25 +403,34 @@ impl Lower<'_> {
             )
             .label("expected `key: value` lines")
             .hint(format!(
-                "a {what} is written as `key: value` pairs: {}",
+                "{} is written as `key: value` pairs: {}",
+                article(what),
                 allowed.join(", ")
             ))
             .emit();
             return Err(Reported);
         };
+        let mut suggested = Vec::new();
         for entry in entries {
             if !allowed.contains(&entry.key.as_str()) {
-                self.unknown_key(entry, what, allowed);
+                suggested.extend(self.unknown_key(entry, what, allowed));
             }
         }
         Ok(Map {
             entries,
             head: node.head_span(),
             what,
+            suggested,
         })
     }
 
-    fn unknown_key(&mut self, entry: &Entry, what: &'static str, allowed: &[&str]) {
+    /// Reports an unknown key; returns the key it suggests instead, if any.
+    fn unknown_key(
+        &mut self,
+        entry: &Entry,
+        what: &'static str,
+        allowed: &[&'static str],
+    ) -> Option<&'static str> {
         let best = allowed
             .iter()
             .map(|k| (strsim::jaro_winkler(&entry.key, k), *k))
@@ -420,21 +446,23 @@ impl Lower<'_> {
         let hint = match (elsewhere, best) {
             (Some(text), _) => text,
             (None, Some((_, key))) => format!("did you mean `{key}`?"),
-            (None, None) => format!("a {what} has these keys: {}", allowed.join(", ")),
+            (None, None) => format!("{} has these keys: {}", article(what), allowed.join(", ")),
         };
         self.error(
             "unknown-key",
             entry.key_span.clone(),
-            format!("unknown key `{}` in a {what}", entry.key),
+            format!("unknown key `{}` in {}", entry.key, article(what)),
         )
         .label("unknown key")
         .hint(hint)
         .emit();
+        best.map(|(_, key)| key)
     }
 
     fn required<'n>(&mut self, map: &Map<'n>, key: &str) -> Got<&'n Entry> {
         match map.get(key) {
             Some(entry) => Ok(entry),
+            None if map.suggested.contains(&key) => Err(Reported),
             None => {
                 self.error(
                     "missing-key",
@@ -452,6 +480,7 @@ impl Lower<'_> {
     fn list<'n>(&mut self, node: &'n Node, key: &str) -> Got<&'n [Node]> {
         match &node.kind {
             Kind::Seq(items) => Ok(items),
+            Kind::Bad => Err(Reported),
             _ => {
                 self.error(
                     "wrong-type",
@@ -470,13 +499,20 @@ impl Lower<'_> {
     fn scalar<'n>(&mut self, node: &'n Node, what: &str) -> Got<&'n str> {
         match &node.kind {
             Kind::Scalar { text, .. } if !node.is_null() => Ok(text),
+            Kind::Bad => Err(Reported),
             _ => {
+                let hint = if node.is_null() {
+                    "write a value after the `:`, or remove the key"
+                } else {
+                    "write a single value here"
+                };
                 self.error(
                     "wrong-type",
                     node.span.clone(),
                     format!("expected {what}, found {}", node.describe()),
                 )
                 .label(format!("expected {what}"))
+                .hint(hint)
                 .emit();
                 Err(Reported)
             }
@@ -495,7 +531,7 @@ impl Lower<'_> {
 
     fn opt_string(&mut self, map: &Map<'_>, key: &str) -> Got<Option<String>> {
         match map.get(key) {
-            Some(e) => Ok(Some(self.scalar(&e.value, "text")?.to_owned())),
+            Some(e) => Ok(Some(self.scalar(&e.value, "a text")?.to_owned())),
             None => Ok(None),
         }
     }
@@ -651,5 +687,14 @@ impl DiagBuilder<'_> {
         if let Some(d) = self.diag.take() {
             self.diags.push(d);
         }
+    }
+}
+
+/// `what` with its indefinite article: "a register", "an enum".
+fn article(what: &str) -> String {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {what}")
+    } else {
+        format!("a {what}")
     }
 }

@@ -21,6 +21,7 @@ pub(crate) fn parse_u64(text: &str) -> Result<u64, NumberError> {
     };
     let mut chars = digits.chars();
     match chars.next() {
+        None if radix == 10 => return Err(NumberError::Invalid("no digits".to_owned())),
         None => {
             return Err(NumberError::Invalid(format!(
                 "no digits after the {name} prefix"

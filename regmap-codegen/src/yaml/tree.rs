@@ -33,6 +33,8 @@ pub(crate) enum Kind {
     Seq(Vec<Node>),
     /// A mapping with scalar keys, in source order, without duplicates.
     Map(Vec<Entry>),
+    /// Something already reported (an alias): consumers skip it silently.
+    Bad,
 }
 
 /// One `key: value` pair.
@@ -57,6 +59,7 @@ impl Node {
             Kind::Scalar { text, .. } => format!("`{}`", shorten(text)),
             Kind::Seq(_) => "a list".to_owned(),
             Kind::Map(_) => "a mapping".to_owned(),
+            Kind::Bad => "an alias".to_owned(),
         }
     }
 
@@ -179,10 +182,7 @@ pub(crate) fn parse(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Optio
                         .with_hint("write the value out in full"),
                 );
                 Node {
-                    kind: Kind::Scalar {
-                        text: String::new(),
-                        plain: false,
-                    },
+                    kind: Kind::Bad,
                     span: range,
                 }
             }

@@ -1,0 +1,370 @@
+//! Names: well-formed, not Rust keywords once converted, and distinct in
+//! every Rust namespace the emitter fills.
+//!
+//! The emitter turns names into `snake_case` (module, accessors, field
+//! methods) and `PascalCase` (types, enum variants) with `heck`. Namespaces:
+//! - types, one per block: the block type, register value types, cluster
+//!   types and enums (named and inline), at every depth;
+//! - accessors, one per block and per cluster, beside the reserved `new`,
+//!   `bus` and `into_inner`;
+//! - field methods, one per register: each field's getter, setter, `with_*`
+//!   and action methods (`clear_*`...), beside `bits` and `from_bits`;
+//! - variants, one per enum.
+
+use std::collections::HashMap;
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use super::walk;
+use crate::diag::Diagnostic;
+use crate::ir::{Access, Block, Enum, Item, Loc, Register, Spanned};
+
+/// Rust 2024 strict and reserved keywords.
+pub const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Methods every block and cluster type has besides its accessors.
+pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner"];
+
+/// Methods every register value type has besides its fields' methods.
+pub const RESERVED_FIELD_METHODS: &[&str] = &["bits", "from_bits"];
+
+/// The closest of `candidates` to `name`, if any is close enough to suggest.
+pub(crate) fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase()),
+                *c,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Whether `name` is letters, digits and `_`, starting with a letter (ASCII).
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Checks every name of `block`.
+pub(super) fn check(block: &Block) -> Vec<Diagnostic> {
+    let mut cx = Names {
+        diags: Vec::new(),
+        reported: HashSet::new(),
+    };
+    cx.validity(block);
+    cx.accessors(&block.items, "block", &block.name.value);
+    walk::clusters(&block.items, &mut |c| {
+        cx.accessors(&c.items, "cluster", &c.name.value)
+    });
+    walk::registers(&block.items, &mut |r| cx.field_methods(r));
+    for e in walk::enums(block) {
+        cx.variants(e);
+    }
+    cx.types(block);
+    cx.diags
+}
+
+struct Names {
+    diags: Vec<Diagnostic>,
+    /// Names already reported, so one mistake is reported once.
+    reported: HashSet<Loc>,
+}
+
+/// A name in a namespace: what declared it and where.
+#[derive(Clone)]
+struct Owner<'a> {
+    what: &'static str,
+    name: &'a str,
+    loc: Loc,
+}
+
+impl Names {
+    /// Remembers `loc` as reported (a front end without places uses
+    /// `Loc::NONE` for many names: those are never merged).
+    fn mark(&mut self, loc: Loc) {
+        if loc != Loc::NONE {
+            self.reported.insert(loc);
+        }
+    }
+
+    /// Every name is well formed and, converted, not a keyword.
+    fn validity(&mut self, block: &Block) {
+        let mut all: Vec<(&'static str, &Spanned<String>, bool)> =
+            vec![("block", &block.name, false)];
+        collect_items(&block.items, &mut all);
+        for e in walk::enums(block) {
+            all.push(("enum", &e.name, true));
+            for v in &e.variants {
+                all.push(("enum value", &v.name, true));
+            }
+        }
+        for (what, name, pascal) in all {
+            self.valid(what, name, pascal);
+        }
+    }
+
+    fn valid(&mut self, what: &'static str, name: &Spanned<String>, pascal: bool) {
+        let text = &name.value;
+        if !is_valid_name(text) {
+            self.mark(name.loc);
+            self.diags.push(
+                Diagnostic::error(
+                    "invalid-name",
+                    name.loc,
+                    format!("{what} name `{text}` is not a valid name"),
+                )
+                .with_label("not a name")
+                .with_hint("names are ASCII letters, digits and `_`, starting with a letter"),
+            );
+            return;
+        }
+        let converted = if pascal {
+            text.to_upper_camel_case()
+        } else {
+            text.to_snake_case()
+        };
+        if RUST_KEYWORDS.contains(&converted.as_str()) {
+            self.mark(name.loc);
+            self.diags.push(
+                Diagnostic::error(
+                    "rust-keyword",
+                    name.loc,
+                    format!("{what} name `{text}` becomes the Rust keyword `{converted}`"),
+                )
+                .with_label("a keyword in Rust")
+                .with_hint(format!(
+                    "Rust does not allow `{converted}` as a name: rename it, for example `{text}{}`",
+                    if text.chars().any(|c| c.is_ascii_lowercase()) {
+                        "_val"
+                    } else {
+                        "_VAL"
+                    }
+                )),
+            );
+        }
+    }
+
+    /// Reports the second of two owners of `rust` in one namespace.
+    fn collide(&mut self, rust: &str, kind: &str, a: &Owner<'_>, b: &Owner<'_>, scope: &str) {
+        // Point at the one written later (front ends number locs in order).
+        let (first, second) = if a.loc <= b.loc { (a, b) } else { (b, a) };
+        if self.reported.contains(&second.loc) || self.reported.contains(&first.loc) {
+            return;
+        }
+        self.mark(second.loc);
+        let message = if first.name == second.name && first.what == second.what {
+            format!(
+                "{} `{}` is declared twice {scope}",
+                second.what, second.name
+            )
+        } else {
+            format!(
+                "{} `{}` and {} `{}` both become the {kind} `{rust}` {scope}",
+                first.what, first.name, second.what, second.name
+            )
+        };
+        self.diags.push(
+            Diagnostic::error("name-collision", second.loc, message)
+                .with_label(format!("becomes `{rust}`"))
+                .with_related(
+                    first.loc,
+                    format!("{} `{}` is here", first.what, first.name),
+                )
+                .with_hint("rename one of them"),
+        );
+    }
+
+    fn reserved(&mut self, rust: &str, kind: &str, owner: &Owner<'_>, scope: &str) {
+        if self.reported.contains(&owner.loc) {
+            return;
+        }
+        self.mark(owner.loc);
+        self.diags.push(
+            Diagnostic::error(
+                "name-collision",
+                owner.loc,
+                format!("{} `{}` becomes the {kind} `{rust}`, which the generated code already has {scope}", owner.what, owner.name),
+            )
+            .with_label(format!("becomes `{rust}`"))
+            .with_hint("rename it"),
+        );
+    }
+
+    /// One accessor per item of a block or cluster.
+    fn accessors(&mut self, items: &[Item], level: &str, level_name: &str) {
+        let scope = format!("in {level} `{level_name}`");
+        let mut seen: HashMap<String, Owner<'_>> = HashMap::new();
+        for item in items {
+            let name = item.name();
+            if !is_valid_name(&name.value) {
+                continue;
+            }
+            let what = match item {
+                Item::Register(_) => "register",
+                Item::Cluster(_) => "cluster",
+            };
+            let owner = Owner {
+                what,
+                name: &name.value,
+                loc: name.loc,
+            };
+            let rust = name.value.to_snake_case();
+            if RESERVED_ACCESSORS.contains(&rust.as_str()) {
+                self.reserved(&rust, "method", &owner, &scope);
+            } else if let Some(first) = seen.get(&rust).cloned() {
+                self.collide(&rust, "accessor", &first, &owner, &scope);
+            } else {
+                seen.insert(rust, owner);
+            }
+        }
+    }
+
+    /// The methods each field generates, per its access.
+    fn field_methods(&mut self, r: &Register) {
+        let scope = format!("in register `{}`", r.name.value);
+        let mut seen: HashMap<String, Owner<'_>> = HashMap::new();
+        for f in &r.fields {
+            if !is_valid_name(&f.name.value) {
+                continue;
+            }
+            let owner = Owner {
+                what: "field",
+                name: &f.name.value,
+                loc: f.name.loc,
+            };
+            for method in methods_of(&f.name.value.to_snake_case(), f.access.value) {
+                if RESERVED_FIELD_METHODS.contains(&method.as_str()) {
+                    self.reserved(&method, "method", &owner, &scope);
+                } else if let Some(first) = seen.get(&method).cloned() {
+                    if first.loc != owner.loc {
+                        self.collide(&method, "method", &first, &owner, &scope);
+                    }
+                } else {
+                    seen.insert(method, owner.clone());
+                }
+            }
+        }
+    }
+
+    fn variants(&mut self, e: &Enum) {
+        let scope = format!("in enum `{}`", e.name.value);
+        let mut seen: HashMap<String, Owner<'_>> = HashMap::new();
+        for v in &e.variants {
+            if !is_valid_name(&v.name.value) {
+                continue;
+            }
+            let owner = Owner {
+                what: "value",
+                name: &v.name.value,
+                loc: v.name.loc,
+            };
+            let rust = v.name.value.to_upper_camel_case();
+            if let Some(first) = seen.get(&rust).cloned() {
+                self.collide(&rust, "variant", &first, &owner, &scope);
+            } else {
+                seen.insert(rust, owner);
+            }
+        }
+    }
+
+    /// Types share one namespace per block, at every depth.
+    fn types(&mut self, block: &Block) {
+        let scope = format!("in block `{}`", block.name.value);
+        let mut owners = vec![Owner {
+            what: "block",
+            name: &block.name.value,
+            loc: block.name.loc,
+        }];
+        collect_types(&block.items, &mut owners);
+        owners.extend(walk::enums(block).into_iter().map(|e| Owner {
+            what: "enum",
+            name: &e.name.value,
+            loc: e.name.loc,
+        }));
+        let mut seen: HashMap<String, Owner<'_>> = HashMap::new();
+        for owner in owners {
+            if !is_valid_name(owner.name) {
+                continue;
+            }
+            let rust = owner.name.to_upper_camel_case();
+            if let Some(first) = seen.get(&rust).cloned() {
+                self.collide(&rust, "type", &first, &owner, &scope);
+            } else {
+                seen.insert(rust, owner);
+            }
+        }
+    }
+}
+
+/// The Rust names a field named `snake` with `access` generates: its
+/// getter or base name, and its setters.
+fn methods_of(snake: &str, access: Access) -> Vec<String> {
+    let mut names = vec![snake.to_owned()];
+    let verb = match access {
+        Access::OneToClear | Access::ZeroToClear => Some("clear"),
+        Access::OneToSet | Access::ZeroToSet => Some("set"),
+        Access::OneToToggle => Some("toggle"),
+        _ => None,
+    };
+    match verb {
+        Some(verb) => {
+            names.push(format!("{verb}_{snake}"));
+            names.push(format!("with_{verb}_{snake}"));
+        }
+        None if access.is_writable() => {
+            names.push(format!("set_{snake}"));
+            names.push(format!("with_{snake}"));
+        }
+        None => {}
+    }
+    names
+}
+
+fn collect_items<'a>(items: &'a [Item], out: &mut Vec<(&'static str, &'a Spanned<String>, bool)>) {
+    for item in items {
+        match item {
+            Item::Register(r) => {
+                out.push(("register", &r.name, false));
+                for f in &r.fields {
+                    out.push(("field", &f.name, false));
+                }
+            }
+            Item::Cluster(c) => {
+                out.push(("cluster", &c.name, false));
+                collect_items(&c.items, out);
+            }
+        }
+    }
+}
+
+fn collect_types<'a>(items: &'a [Item], out: &mut Vec<Owner<'a>>) {
+    for item in items {
+        match item {
+            Item::Register(r) => out.push(Owner {
+                what: "register",
+                name: &r.name.value,
+                loc: r.name.loc,
+            }),
+            Item::Cluster(c) => {
+                out.push(Owner {
+                    what: "cluster",
+                    name: &c.name.value,
+                    loc: c.name.loc,
+                });
+                collect_types(&c.items, out);
+            }
+        }
+    }
+}
