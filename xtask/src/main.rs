@@ -112,9 +112,7 @@ fn vm_test(args: &VmTest) -> Result<ExitCode> {
         timeout: Duration::from_secs(args.timeout),
     };
     let mut report = Report::default();
-    let vm_start = Instant::now();
-    let ending = vm.run(&mut report, |line| println!("{line}"))?;
-    let vm_time = vm_start.elapsed().as_secs_f64();
+    let run = vm.run(&mut report, |line| println!("{line}"))?;
 
     println!();
     println!(
@@ -131,7 +129,7 @@ fn vm_test(args: &VmTest) -> Result<ExitCode> {
             println!("vm-test:   {word:7} {}::{name}", b.name);
         }
     }
-    let failure = match ending {
+    let failure = match run.ending {
         qemu::Ending::BootTimeout => Some(format!(
             "killed QEMU: the guest did not reach /init within {}s",
             args.boot_timeout
@@ -143,8 +141,12 @@ fn vm_test(args: &VmTest) -> Result<ExitCode> {
         qemu::Ending::Exited(status) => report.failure().map(|f| format!("{f} (QEMU {status})")),
     };
     let t = report.totals();
+    let booted = run
+        .booted_after
+        .map_or("never".to_string(), |d| format!("{:.1}s", d.as_secs_f64()));
     println!(
-        "vm-test: VM ran {vm_time:.1}s, whole run {:.1}s",
+        "vm-test: guest /init after {booted}, VM ran {:.1}s, whole run {:.1}s",
+        run.total.as_secs_f64(),
         start.elapsed().as_secs_f64()
     );
     println!("vm-test: {} passed, {} failed", t.passed, t.failed);

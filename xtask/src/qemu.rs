@@ -36,6 +36,17 @@ pub struct Vm<'a> {
     pub timeout: Duration,
 }
 
+/// How the VM run went.
+#[derive(Debug)]
+pub struct Outcome {
+    /// How it ended.
+    pub ending: Ending,
+    /// Time from QEMU's start until `/init` reported in.
+    pub booted_after: Option<Duration>,
+    /// Time from QEMU's start until it exited or was killed.
+    pub total: Duration,
+}
+
 /// How the VM ended.
 #[derive(Debug)]
 pub enum Ending {
@@ -83,6 +94,8 @@ impl Vm<'_> {
             .arg(self.initrd)
             .args(["-append", &append])
             .args(["-device", "edu"])
+            .args(["-object", "memory-backend-ram,id=ivshmem,size=1M"])
+            .args(["-device", "ivshmem-plain,memdev=ivshmem"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -90,7 +103,7 @@ impl Vm<'_> {
     }
 
     /// Boots, feeds every console line to `report` and `echo`, and returns how it ended.
-    pub fn run(&self, report: &mut Report, mut echo: impl FnMut(&str)) -> Result<Ending> {
+    pub fn run(&self, report: &mut Report, mut echo: impl FnMut(&str)) -> Result<Outcome> {
         let mut cmd = self.command();
         let mut log =
             File::create(self.log).context(|| format!("creating {}", self.log.display()))?;
@@ -107,6 +120,7 @@ impl Vm<'_> {
             thread::spawn(move || forward(out, &tx, Line::Console)),
             thread::spawn(move || forward(err, &tx2, Line::Qemu)),
         ];
+        let mut booted_after = None;
         let ending = loop {
             let (limit, deadline) = if report.booted() {
                 (self.timeout, Ending::Timeout)
@@ -119,6 +133,9 @@ impl Vm<'_> {
                     writeln!(log, "{l}").context(|| "writing the console log".to_string())?;
                     echo(&l);
                     report.feed(&l);
+                    if booted_after.is_none() && report.booted() {
+                        booted_after = Some(start.elapsed());
+                    }
                 }
                 Ok(Line::Qemu(l)) => {
                     writeln!(log, "qemu: {l}").context(|| "writing the console log".to_string())?;
@@ -135,10 +152,15 @@ impl Vm<'_> {
             }
         };
         let _ = child.wait();
+        let total = start.elapsed();
         for r in readers {
             let _ = r.join();
         }
-        Ok(ending)
+        Ok(Outcome {
+            ending,
+            booted_after,
+            total,
+        })
     }
 }
 

@@ -15,6 +15,14 @@ use std::time::{Duration, Instant};
 pub const EDU_VENDOR: u16 = 0x1234;
 /// The edu device's PCI device ID.
 pub const EDU_DEVICE: u16 = 0x11e8;
+/// Red Hat's (virtio) PCI vendor ID, which QEMU's ivshmem uses.
+pub const IVSHMEM_VENDOR: u16 = 0x1af4;
+/// The ivshmem device's PCI device ID. The guest has one `ivshmem-plain` with 1 MiB
+/// of shared memory behind a 64-bit prefetchable BAR2, which `uio_pci_generic`
+/// does not map.
+pub const IVSHMEM_DEVICE: u16 = 0x1110;
+/// Number of UIO devices in the guest: edu and ivshmem.
+pub const UIO_DEVICES: usize = 2;
 /// The name `uio_pci_generic` gives every device it binds.
 pub const UIO_NAME: &str = "uio_pci_generic";
 /// Size of edu's BAR0.

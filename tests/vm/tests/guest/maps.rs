@@ -1,7 +1,8 @@
 //! The UIO map of BAR0: its size, offset and physical address, and mapping it.
 
+use regmap_runtime::Uio;
 use regmap_runtime::{Bus, DeviceError};
-use regmap_vm_tests::{EDU_BAR_SIZE, open_edu, reg};
+use regmap_vm_tests::{EDU_BAR_SIZE, IVSHMEM_DEVICE, IVSHMEM_VENDOR, open_edu, reg};
 
 #[test]
 #[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
@@ -53,4 +54,41 @@ fn a_map_the_device_lacks_is_a_typed_error() {
         Err(DeviceError::MapOutOfRange { index, count, .. }) => assert_eq!((index, count), (1, 1)),
         other => panic!("expected MapOutOfRange, got {other:?}"),
     }
+}
+
+#[test]
+#[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
+fn a_bar_without_a_uio_map_falls_back_to_its_resource_file() {
+    let uio = Uio::open_pci(IVSHMEM_VENDOR, IVSHMEM_DEVICE).expect("ivshmem");
+    let bar2 = uio.pci().unwrap().bar(2).expect("BAR2");
+    assert!(bar2.is_memory() && bar2.is_64bit() && bar2.is_prefetchable());
+    assert_eq!(bar2.size, 1 << 20);
+    assert!(
+        uio.maps().iter().all(|m| m.addr != bar2.start),
+        "uio_pci_generic does not map a 64-bit prefetchable BAR: {:?}",
+        uio.maps()
+    );
+    let w = uio.bar(2).expect("BAR2 through resource2");
+    assert_eq!(w.size(), 1 << 20);
+    assert_eq!(w.phys_addr(), Some(bar2.start));
+    // It is shared RAM: what one window writes, another mapping of it reads.
+    let other = uio.pci().unwrap().map_bar(2).unwrap();
+    for (i, off) in [0usize, 8, 0x8_0000, (1 << 20) - 8].into_iter().enumerate() {
+        let v = 0x5a5a_0000_0000_0000 | (i as u64) << 32 | off as u64;
+        w.write_u64(off, v).unwrap();
+        assert_eq!(other.read_u64(off).unwrap(), v);
+    }
+}
+
+#[test]
+#[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
+fn a_bar_smaller_than_a_page_is_mapped_as_a_page() {
+    let uio = Uio::open_pci(IVSHMEM_VENDOR, IVSHMEM_DEVICE).expect("ivshmem");
+    let bar0 = uio.pci().unwrap().bar(0).expect("BAR0");
+    assert_eq!(bar0.size, 256);
+    let m = &uio.maps()[0];
+    assert_eq!((m.addr, m.offset), (bar0.start, 0));
+    assert_eq!(m.size, 4096, "the kernel rounds a UIO map up to a page");
+    let w = uio.map(0).unwrap();
+    assert_eq!(w.size(), 4096);
 }

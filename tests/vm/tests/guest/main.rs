@@ -1,0 +1,8 @@
+//! The guest tests, one executable (one module per topic): run inside
+//! `cargo xtask vm-test`, ignored on the host.
+
+mod access;
+mod contention;
+mod discovery;
+mod interrupts;
+mod maps;
