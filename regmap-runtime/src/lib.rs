@@ -40,5 +40,5 @@ pub use reg::{Modifiable, Readable, Reg, Register, Writable};
 pub use sysroot::SysRoot;
 pub use trace::TraceBus;
 pub use uio::Uio;
-pub use window::{DevMem, FileWindow, MappedWindow};
+pub use window::{DevMem, FileWindow, MappedWindow, WindowRef};
 pub use word::Word;

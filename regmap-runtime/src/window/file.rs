@@ -128,6 +128,17 @@ mod tests {
     }
 
     #[test]
+    fn a_borrowed_handle_reaches_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = FileWindow::create(dir.path().join("f"), 0x20).unwrap();
+        let r = w.by_ref();
+        r.write_u16(6, 0xbeef).unwrap();
+        assert_eq!(w.read_u16(6).unwrap(), 0xbeef);
+        assert_eq!((r.size(), r.base_alignment()), (0x20, 4096));
+        assert!(r.read_u32(0x20).is_err());
+    }
+
+    #[test]
     fn missing_file_is_an_io_error_naming_it() {
         let err = FileWindow::open("/nonexistent/regmap-test", 4).unwrap_err();
         assert!(

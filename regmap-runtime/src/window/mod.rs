@@ -8,6 +8,7 @@ pub mod page;
 
 pub use devmem::DevMem;
 pub use file::FileWindow;
+
 pub use page::{PageSpan, page_size};
 
 use crate::bus::Bus;
@@ -15,6 +16,7 @@ use crate::error::DeviceError;
 use memmap2::{MmapOptions, MmapRaw};
 use std::fmt;
 use std::fs::File;
+use std::marker::PhantomData;
 use std::path::Path;
 use std::ptr::NonNull;
 use std::sync::Arc;
@@ -121,6 +123,19 @@ impl MappedWindow {
         self.map.len()
     }
 
+    /// A `Copy` handle on this window for blocks that borrow it rather than
+    /// own it: `Block::new(window.by_ref())`. Prefer it to `&MappedWindow`: a
+    /// block holding `&MappedWindow` reloads the base pointer on every access
+    /// in a loop (the compiler cannot prove a volatile store leaves the window
+    /// struct alone), a block holding this handle keeps it in a register.
+    pub fn by_ref(&self) -> WindowRef<'_> {
+        WindowRef {
+            base: self.base,
+            len: self.len,
+            window: PhantomData,
+        }
+    }
+
     #[inline(always)]
     fn at<T>(&self, offset: usize) -> *mut T {
         debug_assert!(
@@ -140,7 +155,8 @@ macro_rules! volatile_access {
         #[inline(always)]
         unsafe fn $read(&self, offset: usize) -> $t {
             // SAFETY: the Bus contract puts `offset..offset+width` inside the
-            // window, aligned to the width; the mapping lives as long as self.
+            // window, aligned to the width; the mapping outlives self (a
+            // MappedWindow owns it, a WindowRef borrows its owner).
             unsafe { self.at::<$t>(offset).read_volatile() }
         }
         #[inline(always)]
@@ -152,6 +168,52 @@ macro_rules! volatile_access {
 }
 
 impl Bus for MappedWindow {
+    #[inline(always)]
+    fn size(&self) -> usize {
+        self.len
+    }
+
+    fn base_alignment(&self) -> usize {
+        page::alignment_of(self.base.as_ptr() as usize as u64)
+    }
+
+    volatile_access! {
+        read_u8_unchecked, write_u8_unchecked, u8;
+        read_u16_unchecked, write_u16_unchecked, u16;
+        read_u32_unchecked, write_u32_unchecked, u32;
+        read_u64_unchecked, write_u64_unchecked, u64;
+    }
+}
+
+/// A borrowed [`MappedWindow`]: the same accesses, as a `Copy` value that
+/// holds the base pointer itself (see [`MappedWindow::by_ref`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WindowRef<'a> {
+    base: NonNull<u8>,
+    len: usize,
+    window: PhantomData<&'a MappedWindow>,
+}
+
+// SAFETY: a shared borrow of a `Sync` window; it performs only volatile
+// raw-pointer accesses, as the window does.
+unsafe impl Send for WindowRef<'_> {}
+// SAFETY: as above.
+unsafe impl Sync for WindowRef<'_> {}
+
+impl WindowRef<'_> {
+    #[inline(always)]
+    fn at<T>(&self, offset: usize) -> *mut T {
+        debug_assert!(
+            offset.is_multiple_of(size_of::<T>()) && offset + size_of::<T>() <= self.len,
+            "{}-byte access at {offset:#x} outside the {:#x}-byte window",
+            size_of::<T>(),
+            self.len
+        );
+        self.base.as_ptr().wrapping_add(offset).cast()
+    }
+}
+
+impl Bus for WindowRef<'_> {
     #[inline(always)]
     fn size(&self) -> usize {
         self.len
