@@ -14,7 +14,9 @@
 
 pub mod check;
 pub mod diag;
+pub mod emit;
 pub mod ir;
+pub mod names;
 pub mod render;
 mod report;
 pub mod rust_frontend;
@@ -23,6 +25,7 @@ pub mod yaml;
 
 use std::path::Path;
 
+pub use emit::{EmitOptions, emit_block, emit_design};
 pub use report::Report;
 
 /// Parses and checks a YAML register map held in `text`; `file_name` is shown

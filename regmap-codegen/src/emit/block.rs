@@ -1,0 +1,343 @@
+//! The block type: `new` (window and id checks), `bus`, `into_inner`, and the
+//! accessors of registers and clusters, which clusters share.
+
+use super::layout::{self, Placement};
+use super::util::{dec, doc_lines, docs, hex, ident};
+use super::{EmitOptions, cluster, desc, enums, register};
+use crate::ir;
+use crate::names;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// What every emitter of one block needs.
+pub(super) struct Cx<'a> {
+    /// Path of the runtime crate.
+    pub rt: TokenStream,
+    /// The block being emitted.
+    pub block: &'a ir::Block,
+    /// The block's shared enums by name as written.
+    pub enums: BTreeMap<&'a str, &'a ir::Enum>,
+}
+
+/// Who owns an accessor: the block itself, or a cluster (which holds a bus
+/// reference and its own absolute base).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Owner {
+    Block,
+    Cluster,
+}
+
+pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
+    let path = &opts.runtime_path;
+    let rt = quote!(#path);
+    let cx = Cx {
+        rt,
+        block,
+        enums: block
+            .enums
+            .iter()
+            .map(|e| (e.name.value.as_str(), e))
+            .collect(),
+    };
+    let rt = &cx.rt;
+    let name = block.name.value.as_str();
+    let ty = ident(&names::type_name(name));
+    let size = hex(block.size.value, 0);
+    let max_width = max_width(&block.items).max(1);
+    let max_width_lit = dec(max_width);
+    let desc_name = if opts.wrap_in_module {
+        ident("DESC")
+    } else {
+        ident(&format!("{}_DESC", names::const_name(name)))
+    };
+
+    let accessors = accessors(&cx, &block.items, Owner::Block, &[], &quote!());
+    let items = items(&cx, &block.items, 0, &[]);
+    let shared_enums = block.enums.iter().map(enums::emit);
+    let desc = desc::emit(&cx, &desc_name);
+    let id_check = id_check(&cx);
+
+    let doc = doc_lines(block.description.as_deref(), &format!("The `{name}` register block."));
+    let type_doc = docs(&[
+        &format!("The `{name}` register block, generic over the bus it is reached through."),
+        "Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.",
+    ]);
+    let body = quote! {
+        #type_doc
+        #[derive(Debug)]
+        pub struct #ty<B> {
+            bus: B,
+        }
+
+        impl<B: #rt::Bus> #ty<B> {
+            /// Size of the block's address window in bytes.
+            pub const SIZE: usize = #size;
+            /// Static description (names, offsets, fields) for tracing, models and dumps.
+            pub const DESC: &'static #rt::desc::BlockDesc = #desc_name;
+
+            /// Binds the block to `bus`, checking once that the window is large enough,
+            /// aligned for the widest register, and (where the map declares one) that the
+            /// identification register holds the expected value.
+            ///
+            /// # Errors
+            /// [`BindError`](#rt::BindError) saying which check failed and by how much.
+            pub fn new(bus: B) -> ::core::result::Result<Self, #rt::BindError> {
+                #rt::Bus::check_block(&bus, #name, Self::SIZE, #max_width_lit)?;
+                let block = Self { bus };
+                #id_check
+                Ok(block)
+            }
+
+            /// The bus the block is bound to.
+            #[inline(always)]
+            pub fn bus(&self) -> &B {
+                &self.bus
+            }
+
+            /// Unbinds the block, giving the bus back.
+            #[inline(always)]
+            pub fn into_inner(self) -> B {
+                self.bus
+            }
+
+            #accessors
+        }
+
+        #items
+        #(#shared_enums)*
+        #desc
+    };
+    if opts.wrap_in_module {
+        let module = ident(&names::fn_name(name));
+        quote! {
+            #doc
+            pub mod #module {
+                #body
+            }
+        }
+    } else {
+        body
+    }
+}
+
+/// Width in bytes of the widest register anywhere in `items`.
+fn max_width(items: &[ir::Item]) -> u64 {
+    items
+        .iter()
+        .map(|item| match item {
+            ir::Item::Register(r) => r.width.value.bytes(),
+            ir::Item::Cluster(c) => max_width(&c.items),
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The register value types and cluster modules of `items`, emitted in the
+/// module `depth` levels below the block's.
+pub(super) fn items(
+    cx: &Cx<'_>,
+    items: &[ir::Item],
+    depth: usize,
+    path: &[Placement],
+) -> TokenStream {
+    let mut out = TokenStream::new();
+    for item in items {
+        match item {
+            ir::Item::Register(r) => out.extend(register::emit(cx, r, depth)),
+            ir::Item::Cluster(c) => out.extend(cluster::emit(cx, c, depth, path)),
+        }
+    }
+    out
+}
+
+/// `base + offset` for generated offset arithmetic, leaving out zero terms so
+/// clippy's `identity_op` has nothing to say in the user's crate.
+fn sum(terms: Vec<TokenStream>) -> TokenStream {
+    if terms.is_empty() {
+        quote!(0)
+    } else {
+        quote!(#(#terms)+*)
+    }
+}
+
+/// Offset arithmetic terms for an element of `p` under `owner`.
+fn offset_terms(owner: Owner, offset: u64, stride: Option<u64>) -> Vec<TokenStream> {
+    let mut terms = Vec::new();
+    if owner == Owner::Cluster {
+        terms.push(quote!(self.base));
+    }
+    if offset != 0 {
+        let o = hex(offset, 0);
+        terms.push(quote!(#o));
+    }
+    match stride {
+        Some(1) => terms.push(quote!(index)),
+        Some(0) | None => {}
+        Some(s) => {
+            let s = hex(s, 0);
+            terms.push(quote!(index * #s));
+        }
+    }
+    terms
+}
+
+/// One accessor per item of `items`. `prefix` is the module path (from the
+/// owner's module) of the items' types; `path` the placements above them.
+pub(super) fn accessors(
+    cx: &Cx<'_>,
+    items: &[ir::Item],
+    owner: Owner,
+    path: &[Placement],
+    prefix: &TokenStream,
+) -> TokenStream {
+    let rt = &cx.rt;
+    let (bus, lt) = match owner {
+        Owner::Block => (quote!(&self.bus), quote!('_)),
+        Owner::Cluster => (quote!(self.bus), quote!('a)),
+    };
+    let mut out = TokenStream::new();
+    for item in items {
+        let name = item.name().value.as_str();
+        let fname = ident(&names::fn_name(name));
+        match item {
+            ir::Item::Register(r) => {
+                let ty = ident(&names::type_name(name));
+                let mut full = path.to_vec();
+                full.push(Placement::of(r.offset.value, r.array.as_ref()));
+                if let Err(why) = layout::check(&full, r.width.value.bytes(), cx.block.size.value)
+                {
+                    let msg = format!("regmap: register `{name}` cannot be accessed safely: {why}");
+                    out.extend(quote!(compile_error!(#msg);));
+                    continue;
+                }
+                let doc = doc_lines(r.description.as_deref(), &format!("Register `{name}`."));
+                match &r.array {
+                    None => {
+                        let offset = sum(offset_terms(owner, r.offset.value, None));
+                        out.extend(quote! {
+                            #doc
+                            #[inline(always)]
+                            pub fn #fname(&self) -> #rt::Reg<#lt, B, #prefix #ty> {
+                                unsafe { #rt::Reg::new(#bus, #offset) }
+                            }
+                        });
+                    }
+                    Some(a) => {
+                        let count = dec(a.count.value);
+                        let offset =
+                            sum(offset_terms(owner, r.offset.value, Some(a.stride.value)));
+                        out.extend(quote! {
+                            #doc
+                            ///
+                            /// # Errors
+                            /// [`IndexError`](#rt::IndexError) when `index` is not below the array's length.
+                            #[inline(always)]
+                            pub fn #fname(
+                                &self,
+                                index: usize,
+                            ) -> ::core::result::Result<#rt::Reg<#lt, B, #prefix #ty>, #rt::IndexError> {
+                                if index < #count {
+                                    let reg = unsafe { #rt::Reg::new(#bus, #offset) };
+                                    Ok(reg)
+                                } else {
+                                    Err(#rt::IndexError { array: #name, index, count: #count })
+                                }
+                            }
+                        });
+                    }
+                }
+            }
+            ir::Item::Cluster(c) => {
+                let module = ident(&names::fn_name(name));
+                let ty = ident(&names::type_name(name));
+                let doc = doc_lines(c.description.as_deref(), &format!("Cluster `{name}`."));
+                match &c.array {
+                    None => {
+                        let base = sum(offset_terms(owner, c.offset.value, None));
+                        out.extend(quote! {
+                            #doc
+                            #[inline(always)]
+                            pub fn #fname(&self) -> #prefix #module::#ty<#lt, B> {
+                                unsafe { #prefix #module::#ty::new(#bus, #base) }
+                            }
+                        });
+                    }
+                    Some(a) => {
+                        let count = dec(a.count.value);
+                        let base = sum(offset_terms(owner, c.offset.value, Some(a.stride.value)));
+                        out.extend(quote! {
+                            #doc
+                            ///
+                            /// # Errors
+                            /// [`IndexError`](#rt::IndexError) when `index` is not below the array's length.
+                            #[inline(always)]
+                            pub fn #fname(
+                                &self,
+                                index: usize,
+                            ) -> ::core::result::Result<#prefix #module::#ty<#lt, B>, #rt::IndexError> {
+                                if index < #count {
+                                    let cluster = unsafe { #prefix #module::#ty::new(#bus, #base) };
+                                    Ok(cluster)
+                                } else {
+                                    Err(#rt::IndexError { array: #name, index, count: #count })
+                                }
+                            }
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The identification check in `new`, if the block declares one.
+fn id_check(cx: &Cx<'_>) -> TokenStream {
+    let rt = &cx.rt;
+    let Some(id) = &cx.block.id else {
+        return TokenStream::new();
+    };
+    let block_name = cx.block.name.value.as_str();
+    let wanted = id.register.value.as_str();
+    let reg = cx.block.items.iter().find_map(|item| match item {
+        ir::Item::Register(r) if r.name.value == wanted && r.array.is_none() => Some(r),
+        _ => None,
+    });
+    let Some(reg) = reg else {
+        let msg = format!(
+            "regmap: the id register `{wanted}` of block `{block_name}` is not a top-level, non-array register of the block"
+        );
+        return quote!(compile_error!(#msg););
+    };
+    let bits = reg.width.value.bits();
+    let all = super::register::ones(bits);
+    let fname = ident(&names::fn_name(&reg.name.value));
+    let read = if bits == 64 {
+        quote!(block.#fname().read().bits())
+    } else {
+        quote!(u64::from(block.#fname().read().bits()))
+    };
+    let (mask_value, found) = match &id.mask {
+        Some(m) if m.value & all != all => {
+            let lit = hex(m.value & all, bits);
+            (m.value & all, quote!(#read & #lit))
+        }
+        _ => (all, read),
+    };
+    let expected = hex(id.value.value, bits);
+    let mask = hex(mask_value, bits);
+    let reg_name = reg.name.value.as_str();
+    quote! {
+        let found = #found;
+        if found != #expected {
+            return Err(#rt::BindError::IdMismatch {
+                block: #block_name,
+                register: #reg_name,
+                expected: #expected,
+                found,
+                mask: #mask,
+            });
+        }
+    }
+}

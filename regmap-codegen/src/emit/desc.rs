@@ -1,0 +1,131 @@
+//! The block's static description (`desc::BlockDesc`): every register
+//! instance, arrays and clusters expanded, in offset order.
+
+use super::block::Cx;
+use super::util::{dec, first_line, hex, ident};
+use crate::ir;
+use crate::names;
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+/// More register instances than this make the description a `compile_error!`
+/// rather than a multi-megabyte constant.
+pub(super) const MAX_INSTANCES: usize = 1 << 16;
+
+struct Instance {
+    name: String,
+    offset: u128,
+    width: u64,
+    reset: u64,
+    ty: TokenStream,
+    description: String,
+}
+
+/// Walks `items`, appending every register instance. `Err` once there are too many.
+fn expand(
+    items: &[ir::Item],
+    prefix: &str,
+    base: u128,
+    module: &TokenStream,
+    out: &mut Vec<Instance>,
+) -> Result<(), ()> {
+    for item in items {
+        let (offset, array) = match item {
+            ir::Item::Register(r) => (r.offset.value, r.array.as_ref()),
+            ir::Item::Cluster(c) => (c.offset.value, c.array.as_ref()),
+        };
+        let name = &item.name().value;
+        let elements: Vec<(String, u128)> = match array {
+            None => vec![(format!("{prefix}{name}"), base + u128::from(offset))],
+            Some(a) => {
+                if out.len() as u64 + a.count.value > MAX_INSTANCES as u64 {
+                    return Err(());
+                }
+                (0..a.count.value)
+                    .map(|i| {
+                        (
+                            format!("{prefix}{name}[{i}]"),
+                            base + u128::from(offset) + u128::from(i) * u128::from(a.stride.value),
+                        )
+                    })
+                    .collect()
+            }
+        };
+        for (full, at) in elements {
+            match item {
+                ir::Item::Register(r) => {
+                    if out.len() >= MAX_INSTANCES {
+                        return Err(());
+                    }
+                    let ty = ident(&names::type_name(name));
+                    out.push(Instance {
+                        name: full,
+                        offset: at,
+                        width: r.width.value.bytes(),
+                        reset: r.reset.value,
+                        ty: quote!(#module #ty),
+                        description: first_line(r.description.as_deref()),
+                    });
+                }
+                ir::Item::Cluster(c) => {
+                    let m = ident(&names::fn_name(name));
+                    expand(
+                        &c.items,
+                        &format!("{full}."),
+                        at,
+                        &quote!(#module #m::),
+                        out,
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `pub const DESC: &BlockDesc = ...` named `name`.
+pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
+    let rt = &cx.rt;
+    let block = cx.block;
+    let mut instances = Vec::new();
+    if expand(&block.items, "", 0, &quote!(), &mut instances).is_err() {
+        let msg = format!(
+            "regmap: block `{}` has more than {MAX_INSTANCES} register instances, too many for a static description",
+            block.name.value
+        );
+        return quote!(compile_error!(#msg););
+    }
+    // Stable: instances at one offset (an overlap the checks reject) keep source order.
+    instances.sort_by_key(|i| i.offset);
+    let regs = instances.iter().map(|i| {
+        let n = i.name.as_str();
+        let offset = hex(u64::try_from(i.offset).unwrap_or(u64::MAX), 0);
+        let width = dec(i.width);
+        let reset = hex(i.reset, 0);
+        let ty = &i.ty;
+        let d = i.description.as_str();
+        quote! {
+            #rt::desc::RegisterDesc {
+                name: #n,
+                offset: #offset,
+                width: #width,
+                reset: #reset,
+                fields: #ty::FIELDS,
+                description: #d,
+            }
+        }
+    });
+    let block_name = block.name.value.as_str();
+    let size = hex(block.size.value, 0);
+    let d = first_line(block.description.as_deref());
+    let doc = format!(" Static description of `{block_name}`: every register instance, arrays and clusters expanded, in offset order.");
+    quote! {
+        #[doc = #doc]
+        pub const #name: &#rt::desc::BlockDesc = &#rt::desc::BlockDesc {
+            name: #block_name,
+            size: #size,
+            registers: &[#(#regs),*],
+            description: #d,
+        };
+    }
+}

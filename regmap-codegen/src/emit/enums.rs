@@ -1,0 +1,101 @@
+//! Enumerated field values: one Rust enum per IR enum.
+
+use super::util::{doc_lines, hex, ident, native_bits, native_type};
+use crate::ir;
+use crate::names;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// Bits of the enum's representation: the narrowest native type holding its
+/// largest value (at least 8).
+pub(super) fn repr_bits(e: &ir::Enum) -> u32 {
+    let max = e.variants.iter().map(|v| v.value.value).max().unwrap_or(0);
+    native_bits(64 - max.leading_zeros())
+}
+
+/// Whether the emitter produces a Rust type for `e`. An enum without variants
+/// has none (`#[repr]` needs one); fields using it behave as plain fields.
+pub(super) fn is_emitted(e: &ir::Enum) -> bool {
+    !e.variants.is_empty()
+}
+
+/// The enum type, its `from_bits` and `bits`.
+pub(super) fn emit(e: &ir::Enum) -> TokenStream {
+    if !is_emitted(e) {
+        return TokenStream::new();
+    }
+    let name = ident(&names::type_name(&e.name.value));
+    let repr = native_type(repr_bits(e));
+    let bits = repr_bits(e);
+    let doc = doc_lines(
+        e.description.as_deref(),
+        &format!("Values of `{}`.", e.name.value),
+    );
+
+    let mut seen = BTreeSet::new();
+    let mut duplicate = None;
+    for v in &e.variants {
+        if !seen.insert(v.value.value) {
+            duplicate = Some(v);
+        }
+    }
+    if let Some(v) = duplicate {
+        let msg = format!(
+            "regmap: enum `{}` has two variants with the value {:#x}; give each value one name",
+            e.name.value, v.value.value
+        );
+        return quote! { compile_error!(#msg); };
+    }
+
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&names::type_name(&v.name.value));
+        let value = hex(v.value.value, 0);
+        let vdoc = doc_lines(
+            v.description.as_deref(),
+            &format!("`{}` ({:#x}).", v.name.value, v.value.value),
+        );
+        quote! { #vdoc #vname = #value }
+    });
+    let arms = e.variants.iter().map(|v| {
+        let vname = ident(&names::type_name(&v.name.value));
+        let value = hex(v.value.value, 0);
+        quote! { #value => Some(Self::#vname) }
+    });
+    // A `_` arm after every value of the representation would be unreachable.
+    let covers_all = bits < 64 && seen.len() as u128 == 1u128 << bits;
+    let fallback = if covers_all {
+        quote!()
+    } else {
+        quote!(_ => None,)
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(
+            clippy::enum_variant_names,
+            reason = "variant names follow the register map's names"
+        )]
+        #[repr(#repr)]
+        pub enum #name {
+            #(#variants,)*
+        }
+
+        impl #name {
+            /// The variant whose value is `bits`, if one is named.
+            #[inline(always)]
+            pub const fn from_bits(bits: #repr) -> Option<Self> {
+                match bits {
+                    #(#arms,)*
+                    #fallback
+                }
+            }
+
+            /// The variant's value.
+            #[inline(always)]
+            pub const fn bits(self) -> #repr {
+                self as #repr
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Small helpers shared by the emitters: identifiers, literals, doc comments.
+
+use crate::ir::Width;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier from a name already converted by [`crate::names`] (which
+/// only produces valid identifiers).
+pub(super) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// A hex literal. With `bits` non-zero it is zero-padded to that width and
+/// grouped by four digits (`0x0000_0f00`), as datasheets print register values.
+pub(super) fn hex(value: u64, bits: u32) -> syn::LitInt {
+    let text = if bits == 0 {
+        format!("{value:#x}")
+    } else {
+        let digits = format!("{value:0width$x}", width = (bits as usize).div_ceil(4));
+        if digits.len() <= 4 {
+            format!("0x{digits}")
+        } else {
+            let groups: Vec<&str> = digits
+                .as_bytes()
+                .rchunks(4)
+                .rev()
+                .map(|c| std::str::from_utf8(c).unwrap_or_default())
+                .collect();
+            format!("0x{}", groups.join("_"))
+        }
+    };
+    syn::LitInt::new(&text, Span::call_site())
+}
+
+/// A decimal `usize`/`u32` literal without suffix.
+pub(super) fn dec(value: u64) -> proc_macro2::Literal {
+    proc_macro2::Literal::u64_unsuffixed(value)
+}
+
+/// The unsigned type of a register width.
+pub(super) fn word_type(width: Width) -> TokenStream {
+    native_type(width.bits())
+}
+
+/// `u8`/`u16`/`u32`/`u64` for a native width in bits.
+pub(super) fn native_type(bits: u32) -> TokenStream {
+    match bits {
+        0..=8 => quote!(u8),
+        9..=16 => quote!(u16),
+        17..=32 => quote!(u32),
+        _ => quote!(u64),
+    }
+}
+
+/// The native width (8, 16, 32, 64) that stores `bits` bits.
+pub(super) fn native_bits(bits: u32) -> u32 {
+    match bits {
+        0..=8 => 8,
+        9..=16 => 16,
+        17..=32 => 32,
+        _ => 64,
+    }
+}
+
+/// The first line of a description, for the one-line descriptions of `desc`.
+pub(super) fn first_line(text: Option<&str>) -> String {
+    text.and_then(|t| t.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Doc attributes: the description when there is one, else `fallback`.
+pub(super) fn doc_lines(description: Option<&str>, fallback: &str) -> TokenStream {
+    match description.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => docs(&[d]),
+        None => docs(&[fallback]),
+    }
+}
+
+/// Doc attributes from paragraphs (each may span lines), separated by blank
+/// doc lines. Tabs become spaces and trailing blanks go, which keeps clippy's
+/// doc lints quiet in the user's crate.
+pub(super) fn docs(paragraphs: &[&str]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for para in paragraphs.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        for line in para.lines() {
+            let line = line.replace('\t', "    ");
+            let line = line.trim_end();
+            lines.push(if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            });
+        }
+    }
+    quote! { #(#[doc = #lines])* }
+}
+
+/// What an access's actions are called in method names (`clear_tint`).
+pub(super) fn action_verb(access: crate::ir::Access) -> Option<&'static str> {
+    use crate::ir::Access::*;
+    match access {
+        OneToClear | ZeroToClear => Some("clear"),
+        OneToSet | ZeroToSet => Some("set"),
+        OneToToggle => Some("toggle"),
+        _ => None,
+    }
+}
+
+const SAFETY: &str = "// SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.";
+
+/// Puts a `// SAFETY:` comment above each `unsafe` block of formatted
+/// generated code (the emitter writes `unsafe` only in register accessors, as a
+/// tail expression or a `let` initialiser).
+pub(super) fn add_safety_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("unsafe {")
+            || (trimmed.starts_with("let ") && trimmed.contains("= unsafe {"))
+        {
+            let indent = &line[..line.len() - trimmed.len()];
+            out.push_str(indent);
+            out.push_str(SAFETY);
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
