@@ -15,6 +15,7 @@
 pub mod check;
 pub mod diag;
 pub mod emit;
+mod generate;
 pub mod ir;
 pub mod names;
 pub mod render;
@@ -26,6 +27,7 @@ pub mod yaml;
 use std::path::Path;
 
 pub use emit::{EmitOptions, emit_block, emit_design};
+pub use generate::{GenerateError, generate, generate_str};
 pub use report::Report;
 
 /// Parses and checks a YAML register map held in `text`; `file_name` is shown

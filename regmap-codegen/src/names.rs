@@ -11,8 +11,8 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 pub const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
@@ -79,7 +79,9 @@ mod tests {
 
     #[test]
     fn any_input_yields_a_valid_identifier() {
-        for raw in ["", "9lives", "type", "self", "Self", "a-b c", "über", "__", "_1"] {
+        for raw in [
+            "", "9lives", "type", "self", "Self", "a-b c", "über", "__", "_1",
+        ] {
             for name in [type_name(raw), fn_name(raw), const_name(raw)] {
                 assert!(
                     syn::parse_str::<syn::Ident>(&name).is_ok(),

@@ -58,7 +58,10 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
     let desc = desc::emit(&cx, &desc_name);
     let id_check = id_check(&cx);
 
-    let doc = doc_lines(block.description.as_deref(), &format!("The `{name}` register block."));
+    let doc = doc_lines(
+        block.description.as_deref(),
+        &format!("The `{name}` register block."),
+    );
     let type_doc = docs(&[
         &format!("The `{name}` register block, generic over the bus it is reached through."),
         "Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.",
@@ -81,7 +84,7 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
             /// identification register holds the expected value.
             ///
             /// # Errors
-            /// [`BindError`](#rt::BindError) saying which check failed and by how much.
+            /// A `BindError` saying which check failed and by how much.
             pub fn new(bus: B) -> ::core::result::Result<Self, #rt::BindError> {
                 #rt::Bus::check_block(&bus, #name, Self::SIZE, #max_width_lit)?;
                 let block = Self { bus };
@@ -205,8 +208,7 @@ pub(super) fn accessors(
                 let ty = ident(&names::type_name(name));
                 let mut full = path.to_vec();
                 full.push(Placement::of(r.offset.value, r.array.as_ref()));
-                if let Err(why) = layout::check(&full, r.width.value.bytes(), cx.block.size.value)
-                {
+                if let Err(why) = layout::check(&full, r.width.value.bytes(), cx.block.size.value) {
                     let msg = format!("regmap: register `{name}` cannot be accessed safely: {why}");
                     out.extend(quote!(compile_error!(#msg);));
                     continue;
@@ -225,13 +227,12 @@ pub(super) fn accessors(
                     }
                     Some(a) => {
                         let count = dec(a.count.value);
-                        let offset =
-                            sum(offset_terms(owner, r.offset.value, Some(a.stride.value)));
+                        let offset = sum(offset_terms(owner, r.offset.value, Some(a.stride.value)));
                         out.extend(quote! {
                             #doc
                             ///
                             /// # Errors
-                            /// [`IndexError`](#rt::IndexError) when `index` is not below the array's length.
+                            /// An `IndexError` when `index` is not below the array's length.
                             #[inline(always)]
                             pub fn #fname(
                                 &self,
@@ -270,7 +271,7 @@ pub(super) fn accessors(
                             #doc
                             ///
                             /// # Errors
-                            /// [`IndexError`](#rt::IndexError) when `index` is not below the array's length.
+                            /// An `IndexError` when `index` is not below the array's length.
                             #[inline(always)]
                             pub fn #fname(
                                 &self,

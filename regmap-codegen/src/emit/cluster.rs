@@ -39,7 +39,9 @@ pub(super) fn emit(cx: &Cx<'_>, c: &ir::Cluster, depth: usize, path: &[Placement
         .filter(|d| !d.is_empty())
         .map(str::to_owned)
         .unwrap_or_else(|| format!("Cluster `{name}`."));
-    let module_doc = docs(&[&format!("Cluster `{name}`: its handle type and the types of its registers.")]);
+    let module_doc = docs(&[&format!(
+        "Cluster `{name}`: its handle type and the types of its registers."
+    )]);
     let type_doc = docs(&[
         &what,
         "A handle: a reference to the block's bus and the cluster's base offset. Obtained from the enclosing block's accessor.",

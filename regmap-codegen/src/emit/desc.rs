@@ -118,7 +118,9 @@ pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
     let block_name = block.name.value.as_str();
     let size = hex(block.size.value, 0);
     let d = first_line(block.description.as_deref());
-    let doc = format!(" Static description of `{block_name}`: every register instance, arrays and clusters expanded, in offset order.");
+    let doc = format!(
+        " Static description of `{block_name}`: every register instance, arrays and clusters expanded, in offset order."
+    );
     quote! {
         #[doc = #doc]
         pub const #name: &#rt::desc::BlockDesc = &#rt::desc::BlockDesc {

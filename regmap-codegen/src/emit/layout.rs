@@ -53,7 +53,7 @@ pub(super) fn check(path: &[Placement], width: u64, size: u64) -> Result<(), Str
         first += u128::from(p.offset);
         last += u128::from(p.offset) + u128::from(p.count - 1) * u128::from(p.stride);
     }
-    if first % u128::from(width) != 0 {
+    if !first.is_multiple_of(u128::from(width)) {
         return Err(format!(
             "its offset {first:#x} is not a multiple of its width ({width} bytes)"
         ));
@@ -97,8 +97,16 @@ mod tests {
 
     #[test]
     fn rejects_misalignment_and_empty_arrays() {
-        assert!(check(&[p(2, 1, 0)], 4, 0x20).unwrap_err().contains("multiple"));
-        assert!(check(&[p(0, 2, 6)], 4, 0x20).unwrap_err().contains("stride"));
+        assert!(
+            check(&[p(2, 1, 0)], 4, 0x20)
+                .unwrap_err()
+                .contains("multiple")
+        );
+        assert!(
+            check(&[p(0, 2, 6)], 4, 0x20)
+                .unwrap_err()
+                .contains("stride")
+        );
         assert!(check(&[p(0, 0, 4)], 4, 0x20).unwrap_err().contains("zero"));
     }
 }

@@ -379,10 +379,7 @@ fn to_word(v: &TokenStream, f: &FieldModel<'_>, reg_bits: u32, enumerated: bool)
     let word = native_type(reg_bits);
     let (raw, raw_bits) = if enumerated {
         let e = f.enumeration.as_ref().map(|e| e.e);
-        (
-            quote!(#v.bits()),
-            e.map(enums::repr_bits).unwrap_or(8),
-        )
+        (quote!(#v.bits()), e.map(enums::repr_bits).unwrap_or(8))
     } else if matches!(f.width, 8 | 16 | 32 | 64) {
         (quote!(#v), f.width)
     } else {
@@ -396,7 +393,12 @@ fn to_word(v: &TokenStream, f: &FieldModel<'_>, reg_bits: u32, enumerated: bool)
 }
 
 /// New register bits with the field set to `v` (a non-bool field).
-fn placed_bits(f: &FieldModel<'_>, reg_bits: u32, word_value: TokenStream, mask_it: bool) -> TokenStream {
+fn placed_bits(
+    f: &FieldModel<'_>,
+    reg_bits: u32,
+    word_value: TokenStream,
+    mask_it: bool,
+) -> TokenStream {
     let mask_c = f.mask_const();
     let shift_c = f.shift_const();
     if f.lsb == 0 && f.width == reg_bits {
@@ -476,8 +478,14 @@ fn field_methods(
                     let wv = to_word(&quote!(v), f, reg_bits, enumerated);
                     placed_bits(f, reg_bits, wv, enumerated)
                 };
-                let set_doc = docs(&[&format!("Sets `{field_name}` ({}).", bits_text.to_lowercase()), &what]);
-                let with_doc = docs(&[&format!("This value with `{field_name}` set to `v` ({}).", bits_text.to_lowercase())]);
+                let set_doc = docs(&[
+                    &format!("Sets `{field_name}` ({}).", bits_text.to_lowercase()),
+                    &what,
+                ]);
+                let with_doc = docs(&[&format!(
+                    "This value with `{field_name}` set to `v` ({}).",
+                    bits_text.to_lowercase()
+                )]);
                 out.extend(quote! {
                     #set_doc
                     #[inline(always)]
@@ -499,7 +507,11 @@ fn field_methods(
                 let stem = f.snake.as_deref().unwrap_or("bits");
                 let act = format_ident!("{}_{}", verb, stem);
                 let with = format_ident!("with_{}_{}", verb, stem);
-                let idle = if f.access.idle_write_bit() == Some(true) { 1 } else { 0 };
+                let idle = if f.access.idle_write_bit() == Some(true) {
+                    1
+                } else {
+                    0
+                };
                 let active = 1 - idle;
                 let sentence = format!(
                     "Requests `{field_name}`'s {verb} action: the next write of this value writes {active} to the bits asked for (other writes leave them at {idle}, which does nothing)."
@@ -512,7 +524,9 @@ fn field_methods(
                         quote!(Self::#m)
                     };
                     let adoc = docs(&[&sentence, &facts]);
-                    let wdoc = docs(&[&format!("This value with `{field_name}`'s {verb} action requested.")]);
+                    let wdoc = docs(&[&format!(
+                        "This value with `{field_name}`'s {verb} action requested."
+                    )]);
                     out.extend(quote! {
                         #adoc
                         #[inline(always)]
@@ -542,10 +556,14 @@ fn field_methods(
                         quote!((#wv << Self::#shift_c))
                     };
                     let adoc = docs(&[
-                        &format!("{sentence} `mask` selects the bits, lowest bit of the field first."),
+                        &format!(
+                            "{sentence} `mask` selects the bits, lowest bit of the field first."
+                        ),
                         &facts,
                     ]);
-                    let wdoc = docs(&[&format!("This value with `{field_name}`'s {verb} action requested for the bits in `mask`.")]);
+                    let wdoc = docs(&[&format!(
+                        "This value with `{field_name}`'s {verb} action requested for the bits in `mask`."
+                    )]);
                     out.extend(quote! {
                         #adoc
                         #[inline(always)]
@@ -590,7 +608,11 @@ fn enum_getter(
     let exhaustive = f.width < 64 && named.len() as u128 == 1u128 << f.width;
     let pattern = |value: u64| -> TokenStream {
         if f.width == 1 {
-            if value == 0 { quote!(false) } else { quote!(true) }
+            if value == 0 {
+                quote!(false)
+            } else {
+                quote!(true)
+            }
         } else {
             dec(value).into_token_stream()
         }
@@ -623,7 +645,9 @@ fn enum_getter(
             let p = pattern(*value);
             quote!(#p => Ok(#path::#v),)
         });
-        let doc2 = docs(&["Returns the raw value as the error when the hardware holds a value the enum does not name."]);
+        let doc2 = docs(&[
+            "Returns the raw value as the error when the hardware holds a value the enum does not name.",
+        ]);
         quote! {
             #doc
             ///

@@ -1,0 +1,278 @@
+//! Unit tests of the emitter on hand-built IR, including IR no front end would
+//! let through: the emitter must stay total and never produce unsound code.
+
+use super::*;
+use crate::ir::*;
+
+fn s<T>(value: T) -> Spanned<T> {
+    Spanned::new(value, Loc::NONE)
+}
+
+fn field(name: &str, msb: u32, lsb: u32, access: Access) -> Field {
+    Field {
+        name: s(name.into()),
+        description: None,
+        lsb,
+        msb,
+        bits_loc: Loc::NONE,
+        access: s(access),
+        enumeration: None,
+        loc: Loc::NONE,
+    }
+}
+
+fn register(name: &str, offset: u64, access: Access, fields: Vec<Field>) -> Register {
+    Register {
+        name: s(name.into()),
+        description: None,
+        offset: s(offset),
+        width: s(Width::W32),
+        access: s(access),
+        reset: s(0),
+        array: None,
+        fields,
+        loc: Loc::NONE,
+    }
+}
+
+fn block(items: Vec<Item>) -> Block {
+    Block {
+        name: s("dev".into()),
+        description: None,
+        size: s(0x20),
+        items,
+        enums: Vec::new(),
+        id: None,
+        loc: Loc::NONE,
+    }
+}
+
+fn text(b: &Block, opts: &EmitOptions) -> String {
+    format(&emit_block(b, opts))
+}
+
+fn impls(out: &str, ty: &str) -> Vec<&'static str> {
+    ["Readable", "Writable", "Modifiable"]
+        .into_iter()
+        .filter(|t| out.contains(&format!("impl ::regmap_runtime::{t} for {ty} {{}}")))
+        .collect()
+}
+
+#[test]
+fn access_decides_which_traits_are_implemented() {
+    let b = block(vec![
+        Item::Register(register("ro", 0x0, Access::ReadOnly, vec![])),
+        Item::Register(register("wo", 0x4, Access::WriteOnly, vec![])),
+        Item::Register(register("rc", 0x8, Access::ReadToClear, vec![])),
+        Item::Register(register(
+            "mixed",
+            0xc,
+            Access::ReadWrite,
+            vec![
+                field("a", 0, 0, Access::OneToClear),
+                field("b", 1, 1, Access::ReadOnly),
+            ],
+        )),
+        Item::Register(register(
+            "rs_inside",
+            0x10,
+            Access::ReadWrite,
+            vec![
+                field("c", 0, 0, Access::ReadWrite),
+                field("d", 1, 1, Access::ReadToSet),
+            ],
+        )),
+    ]);
+    let out = text(&b, &EmitOptions::default());
+    assert_eq!(impls(&out, "Ro"), ["Readable"]);
+    assert_eq!(impls(&out, "Wo"), ["Writable"]);
+    assert_eq!(impls(&out, "Rc"), ["Readable"]);
+    assert_eq!(impls(&out, "Mixed"), ["Readable", "Writable", "Modifiable"]);
+    assert_eq!(impls(&out, "RsInside"), ["Readable", "Writable"]);
+    // A w1c field has a getter and a clear action, never a setter.
+    assert!(out.contains("pub const fn a(self) -> bool"));
+    assert!(out.contains("pub fn clear_a(&mut self)"));
+    assert!(!out.contains("fn set_a(") && !out.contains("fn with_a("));
+    // Read-only fields have getters only.
+    assert!(out.contains("pub const fn b(self) -> bool") && !out.contains("fn set_b("));
+    assert!(out.contains("pub fn set_c(&mut self, v: bool)"));
+}
+
+#[test]
+fn invalid_ir_becomes_compile_errors_not_panics_or_unsound_code() {
+    let mut dup = Enum {
+        name: s("E".into()),
+        description: None,
+        variants: vec![],
+        loc: Loc::NONE,
+    };
+    for name in ["a", "b"] {
+        dup.variants.push(Variant {
+            name: s(name.into()),
+            description: None,
+            value: s(1),
+        });
+    }
+    let mut enum_field = field("e", 1, 0, Access::ReadWrite);
+    enum_field.enumeration = Some(EnumRef::Inline(dup));
+    let mut missing = field("m", 3, 2, Access::ReadWrite);
+    missing.enumeration = Some(EnumRef::Named(s("Nowhere".into())));
+    let mut past_end = register("past", 0x20, Access::ReadWrite, vec![]);
+    past_end.reset = s(u64::MAX);
+    let mut zero_array = register("none", 0x0, Access::ReadWrite, vec![]);
+    zero_array.array = Some(Array {
+        count: s(0),
+        stride: s(4),
+    });
+    let mut b = block(vec![
+        Item::Register(register(
+            "bad_fields",
+            0x0,
+            Access::ReadWrite,
+            vec![
+                field("reversed", 1, 3, Access::ReadWrite),
+                field("too_high", 40, 33, Access::ReadWrite),
+                field("huge", 200, 199, Access::ReadWrite),
+                enum_field,
+                missing,
+            ],
+        )),
+        Item::Register(register("misaligned", 0x6, Access::ReadWrite, vec![])),
+        Item::Register(past_end),
+        Item::Register(zero_array),
+    ]);
+    b.id = Some(IdCheck {
+        register: s("absent".into()),
+        value: s(1),
+        mask: None,
+        loc: Loc::NONE,
+    });
+    let out = text(&b, &EmitOptions::default());
+    for needle in [
+        "field `reversed`",
+        "field `too_high`",
+        "field `huge`",
+        "two variants with the value 0x1",
+        "enum `Nowhere`",
+        "register `misaligned` cannot be accessed safely",
+        "register `past` cannot be accessed safely",
+        "register `none` cannot be accessed safely",
+        "reset value 0xffffffffffffffff",
+        "id register `absent`",
+    ] {
+        assert!(
+            out.contains(needle),
+            "no compile_error mentioning {needle:?}"
+        );
+    }
+    // No accessor (and so no `unsafe`) for a register that cannot be reached safely.
+    assert!(!out.contains("pub fn misaligned(&self)"));
+    assert!(!out.contains("pub fn past(&self)"));
+}
+
+#[test]
+fn registers_past_the_end_inside_cluster_arrays_are_caught() {
+    let inner = register("r", 0x4, Access::ReadWrite, vec![]);
+    let cluster = Cluster {
+        name: s("c".into()),
+        description: None,
+        offset: s(0x8),
+        array: Some(Array {
+            count: s(3),
+            stride: s(0x8),
+        }),
+        items: vec![Item::Register(inner)],
+        loc: Loc::NONE,
+    };
+    // Element 2 ends at 0x8 + 2*0x8 + 0x4 + 4 = 0x20: fits exactly.
+    let out = text(
+        &block(vec![Item::Cluster(cluster.clone())]),
+        &EmitOptions::default(),
+    );
+    assert!(!out.contains("compile_error"), "{out}");
+    let mut too_many = cluster;
+    too_many.array.as_mut().unwrap().count = s(4);
+    let out = text(
+        &block(vec![Item::Cluster(too_many)]),
+        &EmitOptions::default(),
+    );
+    assert!(out.contains("register `r` cannot be accessed safely: it ends at 0x28"));
+}
+
+#[test]
+fn runtime_path_and_module_wrapping_are_options() {
+    let b = block(vec![Item::Register(register(
+        "r",
+        0,
+        Access::ReadWrite,
+        vec![],
+    ))]);
+    let opts = EmitOptions::default()
+        .with_runtime_path(syn::parse_quote!(crate::rt))
+        .with_module(false);
+    let out = text(&b, &opts);
+    assert!(!out.contains("regmap_runtime"));
+    assert!(out.contains("crate::rt::Reg<'_, B, R>"));
+    assert!(!out.contains("pub mod dev"));
+    assert!(out.contains("pub const DEV_DESC"));
+    let wrapped = text(&b, &EmitOptions::default());
+    assert!(wrapped.starts_with("/// The `dev` register block.\npub mod dev {"));
+}
+
+#[test]
+fn every_unsafe_block_gets_a_safety_comment() {
+    let mut arr = register("arr", 0x10, Access::ReadWrite, vec![]);
+    arr.array = Some(Array {
+        count: s(4),
+        stride: s(4),
+    });
+    let b = block(vec![
+        Item::Register(register("r", 0, Access::ReadWrite, vec![])),
+        Item::Register(arr),
+    ]);
+    let out = text(&b, &EmitOptions::default());
+    let lines: Vec<&str> = out.lines().collect();
+    let mut unsafe_count = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if line.contains("unsafe {") {
+            unsafe_count += 1;
+            assert!(
+                lines[i - 1].trim_start().starts_with("// SAFETY:"),
+                "{line}"
+            );
+        }
+    }
+    assert_eq!(unsafe_count, 2);
+}
+
+#[test]
+fn header_names_the_file_never_its_directory() {
+    assert!(header("/home/someone/maps/timer.yaml").contains("from `timer.yaml`"));
+    assert!(!header("/home/someone/maps/timer.yaml").contains("home"));
+    assert!(header("timer.yaml").starts_with("// @generated"));
+}
+
+#[test]
+fn design_instances_become_base_address_constants() {
+    let design = Design {
+        blocks: vec![block(vec![])],
+        instances: vec![Instance {
+            name: s("dev_0".into()),
+            block: s("dev".into()),
+            base: s(0x4000_0000),
+            description: None,
+        }],
+    };
+    let out = format(&emit_design(&design, &EmitOptions::default()));
+    assert!(out.contains("pub mod instances"));
+    assert!(out.contains("pub const DEV_0: u64 = 0x40000000;"), "{out}");
+}
+
+#[test]
+fn hex_literals_group_by_four_digits_at_register_width() {
+    assert_eq!(util::hex(0xf00, 32).to_string(), "0x0000_0f00");
+    assert_eq!(util::hex(0xa5, 8).to_string(), "0xa5");
+    assert_eq!(util::hex(0x12, 16).to_string(), "0x0012");
+    assert_eq!(util::hex(1, 64).to_string(), "0x0000_0000_0000_0001");
+    assert_eq!(util::hex(0x20, 0).to_string(), "0x20");
+}

@@ -82,7 +82,11 @@ pub(super) fn doc_lines(description: Option<&str>, fallback: &str) -> TokenStrea
 /// doc lints quiet in the user's crate.
 pub(super) fn docs(paragraphs: &[&str]) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
-    for para in paragraphs.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+    for para in paragraphs
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
         if !lines.is_empty() {
             lines.push(String::new());
         }

@@ -1,0 +1,107 @@
+//! The whole pipeline in one call, for build scripts, the CLI, tests and benches.
+
+use crate::Report;
+use crate::emit::{self, EmitOptions};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why [`generate`] failed.
+#[derive(Debug)]
+pub enum GenerateError {
+    /// The register map did not load: it could not be read, or it has errors.
+    /// Displays as rustc-style diagnostics.
+    Map(Box<Report>),
+    /// The generated file could not be written.
+    Write {
+        /// Where it was to be written.
+        path: PathBuf,
+        /// Why it could not be.
+        source: std::io::Error,
+    },
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenerateError::Map(report) => write!(f, "{report}"),
+            GenerateError::Write { path, source } => {
+                write!(f, "cannot write `{}`: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            GenerateError::Map(report) => Some(report.as_ref()),
+            GenerateError::Write { source, .. } => Some(source),
+        }
+    }
+}
+
+impl From<Report> for GenerateError {
+    fn from(report: Report) -> Self {
+        GenerateError::Map(Box::new(report))
+    }
+}
+
+/// Loads, checks and emits the YAML map in `text` as formatted Rust source,
+/// with a header naming `file_name` (its file name only).
+///
+/// # Errors
+/// The [`Report`] of the map's errors.
+pub fn generate_str(text: &str, file_name: &str) -> Result<String, Report> {
+    let design = crate::load_yaml_str(text, file_name)?;
+    let tokens = emit::emit_design(&design, &EmitOptions::default());
+    Ok(emit::header(file_name) + &emit::format(&tokens))
+}
+
+/// For `build.rs`: generates Rust from the YAML map at `input` into `output`.
+///
+/// Prints `cargo:rerun-if-changed=<input>` so Cargo re-runs the build script
+/// when the map changes, and writes `output` only when its content changes, so
+/// an unchanged map never triggers a rebuild of the crate.
+///
+/// ```no_run
+/// // build.rs
+/// let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("timer.rs");
+/// if let Err(e) = regmap_codegen::generate("timer.yaml", out) {
+///     eprintln!("{e}");
+///     std::process::exit(1);
+/// }
+/// ```
+///
+/// # Errors
+/// [`GenerateError::Map`] with rustc-style diagnostics when the map does not
+/// load, [`GenerateError::Write`] when `output` cannot be written.
+pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(), GenerateError> {
+    let input = input.as_ref();
+    let output = output.as_ref();
+    println!("cargo:rerun-if-changed={}", input.display());
+    let text = std::fs::read_to_string(input)
+        .map_err(|e| Report::io_error(&input.display().to_string(), &e))?;
+    let file_name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| input.display().to_string());
+    let code = match crate::load_yaml_str(&text, &input.display().to_string()) {
+        Ok(design) => {
+            let tokens = emit::emit_design(&design, &EmitOptions::default());
+            emit::header(&file_name) + &emit::format(&tokens)
+        }
+        Err(report) => return Err(report.into()),
+    };
+    write_if_changed(output, &code)
+}
+
+/// Writes `content` to `path` unless the file already holds exactly it.
+pub(crate) fn write_if_changed(path: &Path, content: &str) -> Result<(), GenerateError> {
+    if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
+        return Ok(());
+    }
+    std::fs::write(path, content).map_err(|source| GenerateError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
