@@ -248,7 +248,7 @@ fn clusters_nested_and_arrayed_land_at_their_offsets() {
     let dev = bound();
     let ch = dev.channel(2).unwrap();
     assert_eq!(ch.base_offset(), 0x180);
-    ch.ctrl().write(|w| {
+    ch.ch_ctrl().write(|w| {
         w.set_run(true).set_level(Level::Mid);
     });
     assert_eq!(dev.bus().read_u32(0x180).unwrap(), 0b101);
@@ -266,8 +266,8 @@ fn clusters_nested_and_arrayed_land_at_their_offsets() {
         w.set_bits(u64::MAX);
     });
     assert_eq!(dev.bus().read_u64(0x328).unwrap(), u64::MAX);
-    assert_eq!(dev.misc().ctrl().read().bits(), 0);
-    assert_eq!(misc::Ctrl::RESET, 1);
+    assert_eq!(dev.misc().misc_ctrl().read().bits(), 0);
+    assert_eq!(misc::MiscCtrl::RESET, 1);
     assert_eq!(channel::queue::Head::OFFSET, 0);
 }
 

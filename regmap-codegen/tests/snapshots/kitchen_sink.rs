@@ -2105,15 +2105,15 @@ pub mod kitchen_sink {
             pub fn base_offset(&self) -> usize {
                 self.base
             }
-            /// Register `CTRL`.
+            /// Register `CH_CTRL`.
             #[inline(always)]
-            pub fn ctrl(&self) -> ::regmap_runtime::Reg<'a, B, Ctrl> {
+            pub fn ch_ctrl(&self) -> ::regmap_runtime::Reg<'a, B, ChCtrl> {
                 // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
                 unsafe { ::regmap_runtime::Reg::new(self.bus, self.base) }
             }
-            /// Register `STATUS`.
+            /// Register `CH_STATUS`.
             #[inline(always)]
-            pub fn status(&self) -> ::regmap_runtime::Reg<'a, B, Status> {
+            pub fn ch_status(&self) -> ::regmap_runtime::Reg<'a, B, ChStatus> {
                 // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
                 unsafe { ::regmap_runtime::Reg::new(self.bus, self.base + 0x4) }
             }
@@ -2144,14 +2144,14 @@ pub mod kitchen_sink {
                 }
             }
         }
-        /// Register `CTRL`.
+        /// Register `CH_CTRL`.
         ///
         /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Ctrl {
+        pub struct ChCtrl {
             bits: u32,
         }
-        impl Ctrl {
+        impl ChCtrl {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x0;
             /// Value after reset.
@@ -2268,9 +2268,9 @@ pub mod kitchen_sink {
                 }
             }
         }
-        impl ::regmap_runtime::Register for Ctrl {
+        impl ::regmap_runtime::Register for ChCtrl {
             type Word = u32;
-            const NAME: &'static str = "CTRL";
+            const NAME: &'static str = "CH_CTRL";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             #[inline(always)]
@@ -2286,25 +2286,25 @@ pub mod kitchen_sink {
                 self.bits
             }
         }
-        impl ::regmap_runtime::Readable for Ctrl {}
-        impl ::regmap_runtime::Writable for Ctrl {}
-        impl ::regmap_runtime::Modifiable for Ctrl {}
-        impl ::core::fmt::Debug for Ctrl {
+        impl ::regmap_runtime::Readable for ChCtrl {}
+        impl ::regmap_runtime::Writable for ChCtrl {}
+        impl ::regmap_runtime::Modifiable for ChCtrl {}
+        impl ::core::fmt::Debug for ChCtrl {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("CTRL")
+                f.debug_struct("CH_CTRL")
                     .field("run", &self.run())
                     .field("level", &self.level())
                     .finish()
             }
         }
-        /// Register `STATUS`.
+        /// Register `CH_STATUS`.
         ///
         /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Status {
+        pub struct ChStatus {
             bits: u32,
         }
-        impl Status {
+        impl ChStatus {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x4;
             /// Value after reset.
@@ -2312,7 +2312,7 @@ pub mod kitchen_sink {
             /// Static description of the fields, lowest bit first.
             pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
                 ::regmap_runtime::desc::FieldDesc {
-                    name: "STATUS",
+                    name: "CH_STATUS",
                     lsb: 0,
                     width: 32,
                     access: ::regmap_runtime::desc::Access::ReadOnly,
@@ -2331,9 +2331,9 @@ pub mod kitchen_sink {
                 self.bits
             }
         }
-        impl ::regmap_runtime::Register for Status {
+        impl ::regmap_runtime::Register for ChStatus {
             type Word = u32;
-            const NAME: &'static str = "STATUS";
+            const NAME: &'static str = "CH_STATUS";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             #[inline(always)]
@@ -2349,10 +2349,10 @@ pub mod kitchen_sink {
                 self.bits
             }
         }
-        impl ::regmap_runtime::Readable for Status {}
-        impl ::core::fmt::Debug for Status {
+        impl ::regmap_runtime::Readable for ChStatus {}
+        impl ::core::fmt::Debug for ChStatus {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("STATUS")
+                f.debug_struct("CH_STATUS")
                     .field("bits", &format_args!("{:#x}", self.bits))
                     .finish()
             }
@@ -2599,9 +2599,9 @@ pub mod kitchen_sink {
             pub fn base_offset(&self) -> usize {
                 self.base
             }
-            /// Register `CTRL`.
+            /// Register `MISC_CTRL`.
             #[inline(always)]
-            pub fn ctrl(&self) -> ::regmap_runtime::Reg<'a, B, Ctrl> {
+            pub fn misc_ctrl(&self) -> ::regmap_runtime::Reg<'a, B, MiscCtrl> {
                 // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
                 unsafe { ::regmap_runtime::Reg::new(self.bus, self.base) }
             }
@@ -2612,14 +2612,14 @@ pub mod kitchen_sink {
                 unsafe { deep::Deep::new(self.bus, self.base + 0x20) }
             }
         }
-        /// Register `CTRL`.
+        /// Register `MISC_CTRL`.
         ///
         /// Offset 0x0, 32 bits, reset 0x1, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Ctrl {
+        pub struct MiscCtrl {
             bits: u32,
         }
-        impl Ctrl {
+        impl MiscCtrl {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x0;
             /// Value after reset.
@@ -2627,7 +2627,7 @@ pub mod kitchen_sink {
             /// Static description of the fields, lowest bit first.
             pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
                 ::regmap_runtime::desc::FieldDesc {
-                    name: "CTRL",
+                    name: "MISC_CTRL",
                     lsb: 0,
                     width: 32,
                     access: ::regmap_runtime::desc::Access::ReadWrite,
@@ -2645,24 +2645,24 @@ pub mod kitchen_sink {
             pub const fn bits(self) -> u32 {
                 self.bits
             }
-            /// Sets `CTRL` (bits 31:0).
+            /// Sets `MISC_CTRL` (bits 31:0).
             ///
-            /// Field `CTRL`.
+            /// Field `MISC_CTRL`.
             #[inline(always)]
             pub fn set_bits(&mut self, v: u32) -> &mut Self {
                 *self = self.with_bits(v);
                 self
             }
-            /// This value with `CTRL` set to `v` (bits 31:0).
+            /// This value with `MISC_CTRL` set to `v` (bits 31:0).
             #[inline(always)]
             #[must_use]
             pub const fn with_bits(self, v: u32) -> Self {
                 Self { bits: v }
             }
         }
-        impl ::regmap_runtime::Register for Ctrl {
+        impl ::regmap_runtime::Register for MiscCtrl {
             type Word = u32;
-            const NAME: &'static str = "CTRL";
+            const NAME: &'static str = "MISC_CTRL";
             const RESET: u32 = 0x0000_0001;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             #[inline(always)]
@@ -2678,12 +2678,12 @@ pub mod kitchen_sink {
                 self.bits
             }
         }
-        impl ::regmap_runtime::Readable for Ctrl {}
-        impl ::regmap_runtime::Writable for Ctrl {}
-        impl ::regmap_runtime::Modifiable for Ctrl {}
-        impl ::core::fmt::Debug for Ctrl {
+        impl ::regmap_runtime::Readable for MiscCtrl {}
+        impl ::regmap_runtime::Writable for MiscCtrl {}
+        impl ::regmap_runtime::Modifiable for MiscCtrl {}
+        impl ::core::fmt::Debug for MiscCtrl {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("CTRL")
+                f.debug_struct("MISC_CTRL")
                     .field("bits", &format_args!("{:#x}", self.bits))
                     .finish()
             }
@@ -3008,19 +3008,19 @@ pub mod kitchen_sink {
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
-                name: "channel[0].CTRL",
+                name: "channel[0].CH_CTRL",
                 offset: 0x100,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Ctrl::FIELDS,
+                fields: channel::ChCtrl::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
-                name: "channel[0].STATUS",
+                name: "channel[0].CH_STATUS",
                 offset: 0x104,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Status::FIELDS,
+                fields: channel::ChStatus::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3056,19 +3056,19 @@ pub mod kitchen_sink {
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
-                name: "channel[1].CTRL",
+                name: "channel[1].CH_CTRL",
                 offset: 0x140,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Ctrl::FIELDS,
+                fields: channel::ChCtrl::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
-                name: "channel[1].STATUS",
+                name: "channel[1].CH_STATUS",
                 offset: 0x144,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Status::FIELDS,
+                fields: channel::ChStatus::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3104,19 +3104,19 @@ pub mod kitchen_sink {
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
-                name: "channel[2].CTRL",
+                name: "channel[2].CH_CTRL",
                 offset: 0x180,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Ctrl::FIELDS,
+                fields: channel::ChCtrl::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
-                name: "channel[2].STATUS",
+                name: "channel[2].CH_STATUS",
                 offset: 0x184,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Status::FIELDS,
+                fields: channel::ChStatus::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3152,19 +3152,19 @@ pub mod kitchen_sink {
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
-                name: "channel[3].CTRL",
+                name: "channel[3].CH_CTRL",
                 offset: 0x1c0,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Ctrl::FIELDS,
+                fields: channel::ChCtrl::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
-                name: "channel[3].STATUS",
+                name: "channel[3].CH_STATUS",
                 offset: 0x1c4,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Status::FIELDS,
+                fields: channel::ChStatus::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3200,11 +3200,11 @@ pub mod kitchen_sink {
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
-                name: "misc.CTRL",
+                name: "misc.MISC_CTRL",
                 offset: 0x300,
                 width: 4,
                 reset: 0x1,
-                fields: misc::Ctrl::FIELDS,
+                fields: misc::MiscCtrl::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
