@@ -148,7 +148,10 @@ impl DmaBuffer {
         if r.is_empty() {
             return Ok(());
         }
-        self.backing.sync_for_device(r.start, r.len())
+        self.backing.sync_for_device(r.start, r.len())?;
+        // Also order the CPU's stores before whatever register write starts the device.
+        crate::barrier::release_to_device();
+        Ok(())
     }
 
     /// Takes `range` back from the device: its writes become visible to the CPU.
@@ -157,6 +160,8 @@ impl DmaBuffer {
         if r.is_empty() {
             return Ok(());
         }
+        // Keep the CPU's reads after whatever register read said the device is done.
+        crate::barrier::acquire_from_device();
         self.backing.sync_for_cpu(r.start, r.len())
     }
 

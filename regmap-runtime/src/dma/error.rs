@@ -161,7 +161,6 @@ pub enum DmaError {
 
 impl DmaError {
     /// Wraps an I/O error with the operation and path it came from.
-    #[allow(dead_code)] // used by the file-backed providers
     pub(crate) fn io(op: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         DmaError::Io {
             op,

@@ -6,21 +6,34 @@
 //! | provider | where the memory comes from |
 //! | --- | --- |
 //! | [`SimMemory`] | simulated physical memory shared with device models (tests, no hardware) |
+//! | [`UdmaBuf`] | the u-dma-buf driver: one reserved region per device, sysfs cache controls |
+//! | [`Hugetlb`] | huge pages, physical address from [`Pagemap`] (root; coherent platforms) |
+//! | [`DevMemRegion`] | a `memmap=`-reserved physical range through `/dev/mem` (root) |
 //! | [`SubAllocator`] | many buffers carved from one region any provider gave |
 //!
 //! A transfer takes a buffer by value (or a [`DmaRange`] of one) and gives it
 //! back when it is over; see [`DmaBuffer`] for why that stays sound even when a
 //! transfer handle is leaked.
 
+mod attr;
 mod buffer;
+mod devmem;
 mod error;
+mod hugetlb;
+pub mod pagemap;
 mod sim;
 mod suballoc;
+mod udmabuf;
 
+pub(crate) use attr::{list_dir, read_attr, read_number};
 pub use buffer::{DmaBacking, DmaBuffer, DmaRange, DmaRangeError};
+pub use devmem::DevMemRegion;
 pub use error::{DmaError, SimAccessError};
+pub use hugetlb::{HugePagePool, Hugetlb};
+pub use pagemap::Pagemap;
 pub use sim::SimMemory;
 pub use suballoc::{AllocStats, SubAllocator};
+pub use udmabuf::UdmaBuf;
 
 /// The smallest alignment and size granule allocators in this module use: the
 /// largest cache-line size among the supported targets (arm64's

@@ -1,0 +1,135 @@
+//! A DMA region over physical memory the kernel does not use, through `/dev/mem`.
+//!
+//! Boot with `memmap=64M$0x10000000` (x86; `$` escaped for the boot loader) or a
+//! device-tree `reserved-memory` node with `no-map`, and the range is invisible
+//! to the kernel's allocator: nothing else will ever be put there, so it is
+//! safe to hand to a device. `/dev/mem` maps it (root only; `STRICT_DEVMEM`
+//! refuses ordinary RAM but allows reserved ranges). Wrap the region in a
+//! [`SubAllocator`](super::SubAllocator) to carve buffers.
+//!
+//! Userspace has no cache maintenance for this mapping, so syncs are ordering
+//! barriers only: fine on cache-coherent platforms (x86, PCIe). On arm64 the
+//! kernel maps such ranges as device memory, where unaligned CPU accesses
+//! fault; prefer u-dma-buf there.
+
+use super::buffer::{DmaBacking, DmaBuffer};
+use super::error::DmaError;
+use crate::sysroot::SysRoot;
+use memmap2::{MmapOptions, MmapRaw};
+use std::fs::OpenOptions;
+use std::ptr::NonNull;
+
+/// Maps reserved physical memory through `/dev/mem` as one DMA region.
+#[derive(Debug, Clone, Copy)]
+pub struct DevMemRegion;
+
+impl DevMemRegion {
+    /// Maps `len` bytes at physical address `phys` (both page-aligned).
+    pub fn map(phys: u64, len: usize) -> Result<DmaBuffer, DmaError> {
+        Self::map_in(&SysRoot::default(), phys, len)
+    }
+
+    /// As [`DevMemRegion::map`], with `<root.dev>/mem` as the memory device.
+    pub fn map_in(root: &SysRoot, phys: u64, len: usize) -> Result<DmaBuffer, DmaError> {
+        super::check_request(len, 1)?;
+        let page = crate::window::page_size();
+        if !phys.is_multiple_of(page as u64) || !len.is_multiple_of(page) {
+            return Err(DmaError::UnalignedRegion {
+                phys,
+                len: len as u64,
+                page_size: page,
+            });
+        }
+        let path = root.dev.join("mem");
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| DmaError::io("open", &path, e))?;
+        let map = MmapOptions::new()
+            .offset(phys)
+            .len(len)
+            .map_raw(&file)
+            .map_err(|e| DmaError::io("mmap", &path, e))?;
+        let ptr = NonNull::new(map.as_mut_ptr()).expect("mmap never returns null");
+        let backing = DevMemBacking { _map: map };
+        // SAFETY: the shared mapping is len bytes long, lives as long as the
+        // backing, and is accessed by this process only through the buffer; the
+        // caller named a reserved, physically contiguous range at `phys`
+        // (/dev/mem maps physical addresses one to one).
+        Ok(unsafe { DmaBuffer::from_raw_parts(ptr, len, phys, Box::new(backing)) })
+    }
+}
+
+#[derive(Debug)]
+struct DevMemBacking {
+    _map: MmapRaw,
+}
+
+impl DmaBacking for DevMemBacking {
+    fn provider(&self) -> &str {
+        "/dev/mem region"
+    }
+    fn sync_for_device(&self, _offset: usize, _len: usize) -> Result<(), DmaError> {
+        Ok(())
+    }
+    fn sync_for_cpu(&self, _offset: usize, _len: usize) -> Result<(), DmaError> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dma::{DmaAllocator, SubAllocator};
+    use std::os::unix::fs::FileExt;
+
+    const PHYS: u64 = 0x1000_0000;
+
+    fn fake_devmem(len: u64) -> (tempfile::TempDir, SysRoot) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = SysRoot::under(dir.path());
+        std::fs::create_dir_all(&root.dev).unwrap();
+        // A sparse file stands in for physical memory up to PHYS + len.
+        let f = std::fs::File::create(root.dev.join("mem")).unwrap();
+        f.set_len(PHYS + len).unwrap();
+        (dir, root)
+    }
+
+    #[test]
+    fn region_maps_the_physical_offset_and_carves_buffers() {
+        let (_dir, root) = fake_devmem(0x10000);
+        let region = DevMemRegion::map_in(&root, PHYS, 0x10000).unwrap();
+        assert_eq!(region.phys_addr(), PHYS);
+        assert_eq!(region.provider(), "/dev/mem region");
+        let sub = SubAllocator::new(region);
+        let mut a = sub.allocate(100).unwrap();
+        let mut b = sub.allocate_aligned(0x1000, 0x1000).unwrap();
+        assert_eq!(a.phys_addr(), PHYS);
+        assert_eq!(b.phys_addr(), PHYS + 0x1000);
+        a.as_bytes_mut()[..4].copy_from_slice(b"abcd");
+        b.write(8, 0x1122_3344u32).unwrap();
+        a.sync_for_device(..4).unwrap();
+        // The bytes land at their physical offsets in the memory device.
+        let f = std::fs::File::open(root.dev.join("mem")).unwrap();
+        let mut back = [0u8; 4];
+        f.read_exact_at(&mut back, PHYS).unwrap();
+        assert_eq!(&back, b"abcd");
+        f.read_exact_at(&mut back, PHYS + 0x1008).unwrap();
+        assert_eq!(u32::from_le_bytes(back), 0x1122_3344);
+    }
+
+    #[test]
+    fn unaligned_or_missing_regions_are_refused_clearly() {
+        let (_dir, root) = fake_devmem(0x2000);
+        let err = DevMemRegion::map_in(&root, PHYS + 0x10, 0x1000).unwrap_err();
+        assert!(matches!(err, DmaError::UnalignedRegion { phys, .. } if phys == PHYS + 0x10));
+        let empty = SysRoot::under("/nonexistent-root");
+        let err = DevMemRegion::map_in(&empty, PHYS, 0x1000).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("open /nonexistent-root/dev/mem:"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,300 @@
+//! DMA buffers from huge pages, with physical addresses from pagemap.
+//!
+//! A huge page (2 MiB on x86-64 and arm64 with 4 KiB pages) is physically
+//! contiguous by construction, pinned (hugetlb pages are never swapped or
+//! migrated while mapped), and needs no driver: only pages reserved through
+//! `/proc/sys/vm/nr_hugepages` and `CAP_SYS_ADMIN` to read frame numbers.
+//! A buffer larger than one huge page is contiguous only if the kernel happened
+//! to hand out adjacent pages; that is checked, never assumed.
+//!
+//! Userspace cannot clean or invalidate caches for this memory, so syncs are
+//! ordering barriers only: use it on cache-coherent platforms (x86, PCIe,
+//! coherent ports such as Zynq's ACP). Put many small buffers in one huge page
+//! with a [`SubAllocator`](super::SubAllocator).
+
+use super::buffer::{DmaBacking, DmaBuffer};
+use super::error::DmaError;
+use super::pagemap::{Pagemap, touch_pages};
+use super::{DmaAllocator, check_request};
+use crate::sysroot::SysRoot;
+use memmap2::{MmapMut, MmapOptions};
+use std::path::{Path, PathBuf};
+use std::ptr::NonNull;
+
+/// The state of the kernel's pool of huge pages of one size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HugePagePool {
+    /// Huge page size in bytes.
+    pub page_size: usize,
+    /// Pages reserved (`nr_hugepages`).
+    pub total: u64,
+    /// Pages free (`free_hugepages`).
+    pub free: u64,
+}
+
+/// Allocates DMA buffers from huge pages.
+#[derive(Debug, Clone)]
+pub struct Hugetlb {
+    page_size: usize,
+    root: SysRoot,
+    proc_root: PathBuf,
+}
+
+impl Default for Hugetlb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hugetlb {
+    /// 2 MiB huge pages, with the real `/sys` and `/proc`.
+    pub fn new() -> Self {
+        Self {
+            page_size: 2 << 20,
+            root: SysRoot::default(),
+            proc_root: PathBuf::from("/proc"),
+        }
+    }
+
+    /// Uses huge pages of `bytes` (a power of two the kernel supports, such as
+    /// 1 GiB).
+    pub fn with_page_size(mut self, bytes: usize) -> Result<Self, DmaError> {
+        if !bytes.is_power_of_two() || bytes < crate::window::page_size() {
+            return Err(DmaError::BadAlignment {
+                align: bytes as u64,
+            });
+        }
+        self.page_size = bytes;
+        Ok(self)
+    }
+
+    /// Reads sysfs under `root.sys` and pagemap under `proc_root` (fake trees in tests).
+    pub fn with_roots(mut self, root: SysRoot, proc_root: impl Into<PathBuf>) -> Self {
+        self.root = root;
+        self.proc_root = proc_root.into();
+        self
+    }
+
+    /// Huge page size in bytes.
+    pub fn page_size(&self) -> usize {
+        self.page_size
+    }
+
+    fn pool_dir(&self) -> PathBuf {
+        self.root.sys.join(format!(
+            "kernel/mm/hugepages/hugepages-{}kB",
+            self.page_size / 1024
+        ))
+    }
+
+    /// How many huge pages of this size are reserved and free.
+    pub fn pool(&self) -> Result<HugePagePool, DmaError> {
+        let dir = self.pool_dir();
+        if !dir.is_dir() {
+            let parent = self.root.sys.join("kernel/mm/hugepages");
+            return Err(DmaError::NotFound {
+                kind: "huge page size",
+                name: format!("hugepages-{}kB", self.page_size / 1024),
+                available: super::list_dir(&parent),
+                looked_in: vec![parent],
+                hint: "the kernel has no hugetlb support (CONFIG_HUGETLBFS)",
+            });
+        }
+        Ok(HugePagePool {
+            page_size: self.page_size,
+            total: super::read_number(&dir.join("nr_hugepages"))?,
+            free: super::read_number(&dir.join("free_hugepages"))?,
+        })
+    }
+
+    /// Maps `len` bytes (rounded up to whole huge pages) and checks that they
+    /// are physically contiguous. The buffer is `len` bytes long.
+    pub fn allocate_region(&self, len: usize) -> Result<DmaBuffer, DmaError> {
+        check_request(len, 1)?;
+        let map_len = len
+            .checked_next_multiple_of(self.page_size)
+            .ok_or(DmaError::ZeroLength)?;
+        let pagemap = Pagemap::open_in(&self.proc_root)?;
+        let mut map = MmapOptions::new()
+            .len(map_len)
+            .huge(Some(self.page_size.trailing_zeros() as u8))
+            .populate()
+            .map_anon()
+            .map_err(|e| self.map_error(map_len, e))?;
+        let ptr = NonNull::new(map.as_mut_ptr()).expect("mmap never returns null");
+        // SAFETY: the mapping is map_len bytes long and readable.
+        unsafe { touch_pages(ptr.as_ptr(), map_len, pagemap.page_size()) };
+        let phys = pagemap.phys_addr_contiguous(ptr.as_ptr() as usize, map_len)?;
+        let backing = HugeBacking {
+            _map: map,
+            page_size: self.page_size,
+        };
+        // SAFETY: the mapping is private to this backing, valid for map_len >=
+        // len bytes while the backing lives, and pagemap confirmed it is
+        // physically contiguous from `phys`.
+        Ok(unsafe { DmaBuffer::from_raw_parts(ptr, len, phys, Box::new(backing)) })
+    }
+
+    fn map_error(&self, map_len: usize, e: std::io::Error) -> DmaError {
+        let requested_pages = (map_len / self.page_size) as u64;
+        match (e.raw_os_error(), self.pool()) {
+            (Some(libc::ENOMEM), Ok(pool)) => DmaError::NoHugePages {
+                page_size: self.page_size,
+                requested_pages,
+                free_pages: pool.free,
+                total_pages: pool.total,
+            },
+            _ => DmaError::io("mmap huge pages for", Path::new("hugetlb"), e),
+        }
+    }
+}
+
+impl DmaAllocator for Hugetlb {
+    /// One or more whole huge pages per buffer; physically aligned to the huge
+    /// page size, so any `align` up to it is met.
+    fn allocate_aligned(&self, len: usize, align: usize) -> Result<DmaBuffer, DmaError> {
+        check_request(len, align)?;
+        if align > self.page_size {
+            return Err(DmaError::BadAlignment {
+                align: align as u64,
+            });
+        }
+        self.allocate_region(len)
+    }
+}
+
+#[derive(Debug)]
+struct HugeBacking {
+    _map: MmapMut,
+    page_size: usize,
+}
+
+impl DmaBacking for HugeBacking {
+    fn provider(&self) -> &str {
+        if self.page_size >= 1 << 30 {
+            "hugetlb (1 GiB pages)"
+        } else {
+            "hugetlb"
+        }
+    }
+    fn sync_for_device(&self, _offset: usize, _len: usize) -> Result<(), DmaError> {
+        Ok(())
+    }
+    fn sync_for_cpu(&self, _offset: usize, _len: usize) -> Result<(), DmaError> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dma::SubAllocator;
+
+    fn fake_pool(total: u64, free: u64) -> (tempfile::TempDir, Hugetlb) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = SysRoot::under(dir.path());
+        let pool = root.sys.join("kernel/mm/hugepages/hugepages-2048kB");
+        std::fs::create_dir_all(&pool).unwrap();
+        std::fs::create_dir_all(root.sys.join("kernel/mm/hugepages/hugepages-1048576kB")).unwrap();
+        std::fs::write(pool.join("nr_hugepages"), format!("{total}\n")).unwrap();
+        std::fs::write(pool.join("free_hugepages"), format!("{free}\n")).unwrap();
+        let h = Hugetlb::new().with_roots(root, "/proc");
+        (dir, h)
+    }
+
+    #[test]
+    fn pool_is_read_from_sysfs() {
+        let (_dir, h) = fake_pool(8, 3);
+        assert_eq!(
+            h.pool().unwrap(),
+            HugePagePool {
+                page_size: 2 << 20,
+                total: 8,
+                free: 3
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_page_size_lists_the_sizes_there_are() {
+        let (_dir, h) = fake_pool(0, 0);
+        let h = h.with_page_size(16 << 20).unwrap();
+        let err = h.pool().unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("hugepages-16384kB"), "{msg}");
+        assert!(
+            msg.contains("available: hugepages-1048576kB, hugepages-2048kB"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn an_empty_pool_says_how_to_reserve_pages() {
+        let (_dir, h) = fake_pool(2, 1);
+        let err = h.map_error(
+            3 * (2 << 20),
+            std::io::Error::from_raw_os_error(libc::ENOMEM),
+        );
+        assert!(matches!(
+            err,
+            DmaError::NoHugePages {
+                requested_pages: 3,
+                free_pages: 1,
+                total_pages: 2,
+                ..
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            "cannot map 3 huge page(s) of 2097152 bytes: 1 of 2 reserved huge pages are free. Reserve more as root: `echo 4 > /proc/sys/vm/nr_hugepages` (or boot with hugepages=N)"
+        );
+    }
+
+    /// Runs on the real kernel when huge pages are reserved and frame numbers
+    /// are visible; otherwise says why it could not.
+    #[test]
+    fn real_huge_page_is_contiguous_and_sub_allocatable() {
+        let h = Hugetlb::new();
+        match h.pool() {
+            Ok(pool) if pool.free >= 1 => {}
+            Ok(pool) => {
+                eprintln!(
+                    "skipped: no free 2 MiB huge pages ({} reserved, {} free); reserve some with `echo 4 > /proc/sys/vm/nr_hugepages`",
+                    pool.total, pool.free
+                );
+                return;
+            }
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        }
+        let region = match h.allocate_region(4096) {
+            Ok(r) => r,
+            Err(e @ DmaError::PagemapUnprivileged { .. }) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(region.len(), 4096);
+        assert_eq!(
+            region.phys_addr() % (2 << 20),
+            0,
+            "huge pages are size-aligned"
+        );
+        assert_eq!(region.provider(), "hugetlb");
+        let sub = SubAllocator::new(region);
+        let mut a = sub.allocate(1000).unwrap();
+        let b = sub.allocate_aligned(64, 1024).unwrap();
+        assert_eq!(b.phys_addr() % 1024, 0);
+        a.as_bytes_mut().fill(0x5a);
+        a.sync_for_device(..).unwrap();
+        // The frame number of the sub-buffer agrees with pagemap.
+        let pm = Pagemap::open().unwrap();
+        let phys = pm
+            .phys_addr_contiguous(a.as_bytes().as_ptr() as usize, a.len())
+            .unwrap();
+        assert_eq!(phys, a.phys_addr());
+    }
+}
