@@ -119,6 +119,18 @@ pub enum DmaError {
         /// What was expected.
         expected: &'static str,
     },
+    /// A provider returned memory that is not aligned as asked.
+    #[error(
+        "{provider} returned memory at {phys:#x}, which is not aligned to {align}; allocate a larger region and carve aligned buffers from it with a SubAllocator"
+    )]
+    UnalignedAllocation {
+        /// The provider.
+        provider: String,
+        /// Physical address returned.
+        phys: u64,
+        /// Alignment asked for.
+        align: u64,
+    },
     /// Not enough huge pages are reserved.
     #[error(
         "cannot map {requested_pages} huge page(s) of {page_size} bytes: {free_pages} of {total_pages} reserved huge pages are free. Reserve more as root: `echo {} > /proc/sys/vm/nr_hugepages` (or boot with hugepages=N)",

@@ -7,9 +7,13 @@
 //! | --- | --- |
 //! | [`SimMemory`] | simulated physical memory shared with device models (tests, no hardware) |
 //! | [`UdmaBuf`] | the u-dma-buf driver: one reserved region per device, sysfs cache controls |
+//! | [`DmaHeap`] | a CMA dma-heap, physical address from [`Pagemap`] (root) |
 //! | [`Hugetlb`] | huge pages, physical address from [`Pagemap`] (root; coherent platforms) |
 //! | [`DevMemRegion`] | a `memmap=`-reserved physical range through `/dev/mem` (root) |
 //! | [`SubAllocator`] | many buffers carved from one region any provider gave |
+//!
+//! [`check_copy`] tests anything that copies by physical address (a DMA
+//! engine, a device model) and reports exactly where the result went wrong.
 //!
 //! A transfer takes a buffer by value (or a [`DmaRange`] of one) and gives it
 //! back when it is over; see [`DmaBuffer`] for why that stays sound even when a
@@ -18,9 +22,11 @@
 mod attr;
 mod buffer;
 mod devmem;
+mod dma_heap;
 mod error;
 mod hugetlb;
 pub mod pagemap;
+pub mod selftest;
 mod sim;
 mod suballoc;
 mod udmabuf;
@@ -28,9 +34,11 @@ mod udmabuf;
 pub(crate) use attr::{list_dir, read_attr, read_number};
 pub use buffer::{DmaBacking, DmaBuffer, DmaRange, DmaRangeError};
 pub use devmem::DevMemRegion;
+pub use dma_heap::DmaHeap;
 pub use error::{DmaError, SimAccessError};
 pub use hugetlb::{HugePagePool, Hugetlb};
 pub use pagemap::Pagemap;
+pub use selftest::{CopyCheck, CopyCheckError, CopyReport, check_copy};
 pub use sim::SimMemory;
 pub use suballoc::{AllocStats, SubAllocator};
 pub use udmabuf::UdmaBuf;

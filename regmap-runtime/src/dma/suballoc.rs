@@ -349,6 +349,57 @@ mod tests {
     }
 
     #[test]
+    fn sub_buffers_free_on_drop_and_outlive_the_allocator_handle() {
+        use crate::dma::SimMemory;
+        let mem = SimMemory::new(0x10_0000, 0x10000);
+        let region = mem.allocate(0x1000).unwrap();
+        let base = region.phys_addr();
+        let sub = SubAllocator::new(region);
+        let a = sub.allocate(300).unwrap();
+        let mut b = sub.allocate_aligned(100, 0x400).unwrap();
+        assert_eq!(a.phys_addr(), base);
+        assert_eq!(b.phys_addr(), base + 0x400);
+        assert_eq!(a.provider(), "simulated memory");
+        let s = sub.stats();
+        assert_eq!((s.used, s.allocations, s.free_blocks), (384 + 128, 2, 2));
+        drop(a);
+        assert_eq!(sub.stats().allocations, 1);
+
+        // A sub-buffer syncs its own bytes at its own place in the region.
+        b.as_bytes_mut()[..2].copy_from_slice(&[0xbe, 0xef]);
+        b.sync_for_device(..2).unwrap();
+        let mut back = [0; 2];
+        mem.read(base + 0x400, &mut back).unwrap();
+        assert_eq!(back, [0xbe, 0xef]);
+        mem.write(base + 0x410, &[9]).unwrap();
+        b.sync_for_cpu(0x10..0x11).unwrap();
+        assert_eq!(b.as_bytes()[0x10], 9);
+
+        // The region stays alive (and allocated in simulated memory) while `b` lives.
+        drop(sub);
+        assert_eq!(mem.stats().allocations, 1);
+        drop(b);
+        assert_eq!(mem.stats().allocations, 0);
+    }
+
+    #[test]
+    fn out_of_memory_names_the_region_and_the_numbers() {
+        use crate::dma::SimMemory;
+        let mem = SimMemory::new(0x2000, 0x10000);
+        let sub = SubAllocator::new(mem.allocate(0x800).unwrap());
+        let _a = sub.allocate(0x700).unwrap();
+        let err = sub.allocate(0x200).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "out of contiguous DMA memory in simulated memory region at 0x2000: asked for 512 bytes aligned to 128, 256 bytes free, largest free block 256 bytes"
+        );
+        assert!(matches!(
+            SubAllocator::with_granule(mem.allocate(0x100).unwrap(), 48),
+            Err(DmaError::BadAlignment { align: 48 })
+        ));
+    }
+
+    #[test]
     fn first_free_in_finds_holes() {
         let mut l = FreeList::new(0, 0x300, 0x100);
         let a = l.alloc(0x100, 1).unwrap();
@@ -358,5 +409,112 @@ mod tests {
         l.free(a.0, a.1);
         assert_eq!(l.first_free_in(0x80, 0x10), Some(0x80));
         assert_eq!(l.first_free_in(0x100, 0x100), None);
+    }
+
+    mod model {
+        use super::*;
+        use proptest::prelude::*;
+
+        const BASE: u64 = 0x1040; // only 64-aligned: alignment must follow the physical address
+        const SIZE: u64 = 8192;
+        const GRANULE: u64 = 64;
+
+        /// The obvious allocator: a byte map, lowest aligned position that fits.
+        struct Model {
+            used: Vec<bool>,
+        }
+
+        impl Model {
+            fn alloc(&mut self, len: u64, align: u64) -> Option<(u64, u64)> {
+                let len = len.next_multiple_of(GRANULE);
+                let align = align.max(GRANULE);
+                let first = (BASE.next_multiple_of(align) - BASE) as usize;
+                (first..SIZE as usize)
+                    .step_by(align as usize)
+                    .find(|&o| {
+                        o + len as usize <= SIZE as usize
+                            && self.used[o..o + len as usize].iter().all(|u| !u)
+                    })
+                    .map(|o| {
+                        self.used[o..o + len as usize].fill(true);
+                        (o as u64, len)
+                    })
+            }
+            fn free(&mut self, o: u64, len: u64) {
+                self.used[o as usize..(o + len) as usize].fill(false);
+            }
+            fn runs(&self) -> Vec<u64> {
+                let mut runs = Vec::new();
+                let mut cur = 0;
+                for &u in &self.used {
+                    if u {
+                        if cur > 0 {
+                            runs.push(cur);
+                        }
+                        cur = 0;
+                    } else {
+                        cur += 1;
+                    }
+                }
+                if cur > 0 {
+                    runs.push(cur);
+                }
+                runs
+            }
+        }
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Alloc(u64, u32),
+            Free(usize),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                3 => (1u64..1500, 0u32..11).prop_map(|(l, a)| Op::Alloc(l, a)),
+                2 => (0usize..64).prop_map(Op::Free),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+            #[test]
+            fn free_list_matches_the_obvious_allocator(ops in proptest::collection::vec(op(), 1..80)) {
+                let mut list = FreeList::new(BASE, SIZE, GRANULE);
+                let mut model = Model { used: vec![false; SIZE as usize] };
+                let mut live: Vec<(u64, u64)> = Vec::new();
+                for op in ops {
+                    match op {
+                        Op::Alloc(len, align_bits) => {
+                            let align = 1u64 << align_bits;
+                            let got = list.alloc(len, align);
+                            prop_assert_eq!(got, model.alloc(len, align));
+                            if let Some((o, l)) = got {
+                                prop_assert_eq!((BASE + o) % align, 0);
+                                prop_assert!(l >= len && o + l <= SIZE);
+                                live.push((o, l));
+                            }
+                        }
+                        Op::Free(i) if !live.is_empty() => {
+                            let (o, l) = live.swap_remove(i % live.len());
+                            list.free(o, l);
+                            model.free(o, l);
+                        }
+                        Op::Free(_) => {}
+                    }
+                    let stats = list.stats();
+                    let runs = model.runs();
+                    prop_assert_eq!(stats.used, live.iter().map(|b| b.1).sum::<u64>());
+                    prop_assert_eq!(stats.allocations, live.len());
+                    prop_assert_eq!(stats.free_blocks, runs.len(), "adjacent free blocks were not merged");
+                    prop_assert_eq!(stats.largest_free, runs.iter().copied().max().unwrap_or(0));
+                }
+                for (o, l) in live.drain(..) {
+                    list.free(o, l);
+                }
+                let stats = list.stats();
+                prop_assert_eq!((stats.free_blocks, stats.largest_free, stats.used), (1, SIZE, 0));
+            }
+        }
     }
 }
