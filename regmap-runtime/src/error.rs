@@ -195,6 +195,15 @@ pub enum DeviceError {
         /// Name or offset asked for.
         register: String,
     },
+    /// A PCI function was about to start a DMA with bus mastering off: the
+    /// transfer would "complete" without moving a byte, and nothing would say so.
+    #[error(
+        "PCI {device}: bus mastering is off (command register bit 2), so a DMA would complete without moving a byte; enable it first (PciDevice::enable_bus_master). uio_pci_generic leaves it off, and the kernel clears it when the device file is last closed"
+    )]
+    BusMasterDisabled {
+        /// The PCI address of the function.
+        device: String,
+    },
     /// Any other I/O error, with the file and the operation.
     #[error("{op} {path}: {source}")]
     Io {

@@ -13,6 +13,7 @@
 
 pub mod barrier;
 pub mod bus;
+pub mod bus_master;
 pub mod copy;
 pub mod desc;
 pub mod dma;
@@ -29,6 +30,7 @@ pub mod word;
 
 pub use arbitrary_int;
 pub use bus::{Bus, SubBus};
+pub use bus_master::DmaPermission;
 pub use bytemuck;
 pub use copy::{copy_from_device, copy_to_device};
 pub use dma::{DmaAllocator, DmaBuffer, DmaError, DmaRange};
