@@ -14,7 +14,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::ir::{Block, Cluster, Item, Loc, Register};
 
 /// Register elements expanded per block before the overlap check gives up.
-pub(super) const MAX_ELEMENTS: usize = 1 << 20;
+pub(super) const MAX_ELEMENTS: usize = 1 << 18;
 
 /// Bytes `items` span from their parent's base: the end of the last byte of
 /// any element (0 for none).
@@ -37,52 +37,77 @@ fn item_end(item: &Item) -> u128 {
         .saturating_add(element)
 }
 
+/// Which elements of a register a [`Piece`] covers.
+#[derive(Clone, Copy)]
+enum Elements {
+    /// Not an array.
+    One,
+    /// Element `i` of an array.
+    At(u128),
+    /// Elements `0..n` of a contiguous array, as one interval.
+    Run(u128),
+}
+
 /// One expanded piece of the layout: a register element, or a contiguous run
-/// of elements.
+/// of elements. Kept small: there may be many.
 struct Piece<'a> {
     start: u128,
     end: u128,
     reg: &'a Register,
     /// Serial number of the register declaration (its identity).
     id: usize,
-    /// Readable name: `ch[2].CTRL[1]`, or `TLR[0..4]` for a run.
-    path: String,
+    /// The cluster element it sits in ([`Expander::scopes`]), if any.
+    scope: Option<usize>,
+    elements: Elements,
     /// Where to point when this piece is wrong: the register's offset, or the
     /// count of the array whose repetition put it there.
     blame: Loc,
+    /// For a run: the count, blamed when the run's first element fits
+    /// the block but its last does not.
+    count_loc: Loc,
+}
+
+/// A cluster (element) that pieces sit in, for naming them.
+struct Scope<'a> {
+    parent: Option<usize>,
+    name: &'a str,
+    index: Option<u128>,
 }
 
 struct Expander<'a> {
     pieces: Vec<Piece<'a>>,
+    scopes: Vec<Scope<'a>>,
     next_id: usize,
     truncated: Option<Loc>,
 }
 
 impl<'a> Expander<'a> {
-    fn items(&mut self, items: &'a [Item], base: u128, prefix: &str, blame: Option<Loc>) {
+    fn items(&mut self, items: &'a [Item], base: u128, scope: Option<usize>, blame: Option<Loc>) {
         for item in items {
             match item {
-                Item::Register(r) => self.register(r, base, prefix, blame),
-                Item::Cluster(c) => self.cluster(c, base, prefix, blame),
+                Item::Register(r) => self.register(r, base, scope, blame),
+                Item::Cluster(c) => self.cluster(c, base, scope, blame),
             }
         }
     }
 
-    fn register(&mut self, r: &'a Register, base: u128, prefix: &str, blame: Option<Loc>) {
+    fn register(&mut self, r: &'a Register, base: u128, scope: Option<usize>, blame: Option<Loc>) {
         let id = self.next_id;
         self.next_id += 1;
         let start = base.saturating_add(u128::from(r.offset.value));
         let width = u128::from(r.width.value.bytes());
-        let name = &r.name.value;
+        let mut piece = Piece {
+            start,
+            end: start.saturating_add(width),
+            reg: r,
+            id,
+            scope,
+            elements: Elements::One,
+            blame: blame.unwrap_or(r.offset.loc),
+            count_loc: Loc::NONE,
+        };
         let Some(array) = &r.array else {
-            self.push(
-                start,
-                width,
-                r,
-                id,
-                format!("{prefix}{name}"),
-                blame.unwrap_or(r.offset.loc),
-            );
+            self.pieces.push(piece);
             return;
         };
         let (count, stride) = (
@@ -93,13 +118,12 @@ impl<'a> Expander<'a> {
             return;
         }
         if stride == width || count == 1 {
-            let end = start.saturating_add(count.saturating_mul(width));
-            let path = if count == 1 {
-                format!("{prefix}{name}[0]")
-            } else {
-                format!("{prefix}{name}[0..{count}]")
-            };
-            self.push_range(start, end, r, id, path, blame.unwrap_or(r.offset.loc));
+            piece.end = start.saturating_add(count.saturating_mul(width));
+            piece.elements = Elements::Run(count);
+            if blame.is_none() && count > 1 {
+                piece.count_loc = array.count.loc;
+            }
+            self.pieces.push(piece);
             return;
         }
         for i in 0..count {
@@ -107,20 +131,26 @@ impl<'a> Expander<'a> {
                 return;
             }
             let at = start.saturating_add(i.saturating_mul(stride));
-            let here = blame.unwrap_or(if i == 0 {
-                r.offset.loc
-            } else {
-                array.count.loc
+            self.pieces.push(Piece {
+                start: at,
+                end: at.saturating_add(width),
+                elements: Elements::At(i),
+                blame: blame.unwrap_or(if i == 0 {
+                    r.offset.loc
+                } else {
+                    array.count.loc
+                }),
+                ..piece
             });
-            self.push(at, width, r, id, format!("{prefix}{name}[{i}]"), here);
         }
     }
 
-    fn cluster(&mut self, c: &'a Cluster, base: u128, prefix: &str, blame: Option<Loc>) {
+    fn cluster(&mut self, c: &'a Cluster, base: u128, parent: Option<usize>, blame: Option<Loc>) {
         let start = base.saturating_add(u128::from(c.offset.value));
-        let name = &c.name.value;
+        let name = c.name.value.as_str();
         let Some(array) = &c.array else {
-            self.items(&c.items, start, &format!("{prefix}{name}."), blame);
+            let scope = self.scope(parent, name, None);
+            self.items(&c.items, start, Some(scope), blame);
             return;
         };
         // Elements that overlap each other (a stride smaller than the
@@ -138,53 +168,56 @@ impl<'a> Expander<'a> {
             }
             let at = start.saturating_add(i.saturating_mul(stride));
             let here = blame.or((i > 0).then_some(array.count.loc));
+            let scope = self.scope(parent, name, Some(i));
             // Every element holds the same registers under the same ids, so
             // a register is reported once, whichever element is wrong.
             let first_id = self.next_id;
-            self.items(&c.items, at, &format!("{prefix}{name}[{i}]."), here);
+            self.items(&c.items, at, Some(scope), here);
             if i + 1 < count {
                 self.next_id = first_id;
             }
         }
     }
 
+    fn scope(&mut self, parent: Option<usize>, name: &'a str, index: Option<u128>) -> usize {
+        self.scopes.push(Scope {
+            parent,
+            name,
+            index,
+        });
+        self.scopes.len() - 1
+    }
+
+    /// Whether the expansion budget allows one more element; remembers
+    /// where it ran out.
     fn has_room(&mut self, loc: Loc) -> bool {
-        if self.pieces.len() < MAX_ELEMENTS {
+        if self.pieces.len() + self.scopes.len() < MAX_ELEMENTS {
             return true;
         }
         self.truncated.get_or_insert(loc);
         false
     }
 
-    fn push(
-        &mut self,
-        start: u128,
-        width: u128,
-        reg: &'a Register,
-        id: usize,
-        path: String,
-        blame: Loc,
-    ) {
-        self.push_range(start, start.saturating_add(width), reg, id, path, blame);
-    }
-
-    fn push_range(
-        &mut self,
-        start: u128,
-        end: u128,
-        reg: &'a Register,
-        id: usize,
-        path: String,
-        blame: Loc,
-    ) {
-        self.pieces.push(Piece {
-            start,
-            end,
-            reg,
-            id,
-            path,
-            blame,
+    /// `ch[2].CTRL[1]`, or `TLR[0..4]` for a run.
+    fn path(&self, p: &Piece<'_>) -> String {
+        let mut parts = Vec::new();
+        let mut scope = p.scope;
+        while let Some(i) = scope {
+            let s = &self.scopes[i];
+            parts.push(match s.index {
+                Some(i) => format!("{}[{i}]", s.name),
+                None => s.name.to_owned(),
+            });
+            scope = s.parent;
+        }
+        parts.reverse();
+        parts.push(match p.elements {
+            Elements::One => p.reg.name.value.clone(),
+            Elements::At(i) => format!("{}[{i}]", p.reg.name.value),
+            Elements::Run(1) => format!("{}[0]", p.reg.name.value),
+            Elements::Run(n) => format!("{}[0..{n}]", p.reg.name.value),
         });
+        parts.join(".")
     }
 }
 
@@ -194,18 +227,22 @@ pub(super) fn check(block: &Block) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut ex = Expander {
         pieces: Vec::new(),
+        scopes: Vec::new(),
         next_id: 0,
         truncated: None,
     };
-    ex.items(&block.items, 0, "", None);
-    past_end(block, &ex.pieces, &mut diags);
-    overlaps(&mut ex.pieces, &mut diags);
+    ex.items(&block.items, 0, None, None);
+    let mut pieces = std::mem::take(&mut ex.pieces);
+    past_end(block, &ex, &pieces, &mut diags);
+    overlaps(&ex, &mut pieces, &mut diags);
     alignment(&block.items, &mut diags);
     if let Some(loc) = ex.truncated {
         let mut d = Diagnostic::error(
             "overlap-check-limited",
             loc,
-            format!("more than {MAX_ELEMENTS} register elements: the overlap check looked at the first {MAX_ELEMENTS} only"),
+            format!(
+                "more than {MAX_ELEMENTS} register elements: the overlap check looked at the first {MAX_ELEMENTS} only"
+            ),
         )
         .with_label("expanded up to here")
         .with_hint("overlaps among the remaining elements are not checked");
@@ -215,18 +252,27 @@ pub(super) fn check(block: &Block) -> Vec<Diagnostic> {
     diags
 }
 
-fn past_end(block: &Block, pieces: &[Piece<'_>], diags: &mut Vec<Diagnostic>) {
+fn past_end(block: &Block, ex: &Expander<'_>, pieces: &[Piece<'_>], diags: &mut Vec<Diagnostic>) {
     let size = u128::from(block.size.value);
     let mut seen = HashSet::new();
     for p in pieces {
         if p.end > size && seen.insert(p.id) {
+            let first_fits = p
+                .start
+                .saturating_add(u128::from(p.reg.width.value.bytes()))
+                <= size;
+            let blame = if first_fits && p.count_loc != Loc::NONE {
+                p.count_loc
+            } else {
+                p.blame
+            };
             diags.push(
                 Diagnostic::error(
                     "register-past-end",
-                    p.blame,
+                    blame,
                     format!(
                         "register `{}` at {}..{} ends past the end of the {}-byte block",
-                        p.path,
+                        ex.path(p),
                         hex(p.start),
                         hex(p.end),
                         hex(size)
@@ -234,14 +280,18 @@ fn past_end(block: &Block, pieces: &[Piece<'_>], diags: &mut Vec<Diagnostic>) {
                 )
                 .with_label(format!("ends at {}", hex(p.end)))
                 .with_related(block.size.loc, format!("the block is {} bytes", hex(size)))
-                .with_hint("check the offset, or make the block's `size` larger"),
+                .with_hint(if blame == p.count_loc || blame != p.reg.offset.loc {
+                    "check the array's `count` and `stride`, or make the block's `size` larger"
+                } else {
+                    "check the offset, or make the block's `size` larger"
+                }),
             );
         }
     }
 }
 
-fn overlaps(pieces: &mut [Piece<'_>], diags: &mut Vec<Diagnostic>) {
-    pieces.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end), p.id));
+fn overlaps(ex: &Expander<'_>, pieces: &mut [Piece<'_>], diags: &mut Vec<Diagnostic>) {
+    pieces.sort_unstable_by_key(|p| (p.start, std::cmp::Reverse(p.end), p.id));
     let mut reported = HashSet::new();
     let mut widest: Option<usize> = None;
     for i in 0..pieces.len() {
@@ -249,7 +299,7 @@ fn overlaps(pieces: &mut [Piece<'_>], diags: &mut Vec<Diagnostic>) {
             let (a, b) = (&pieces[w], &pieces[i]);
             if b.start < a.end && a.id != b.id && reported.insert((a.id.min(b.id), a.id.max(b.id)))
             {
-                diags.push(overlap(a, b));
+                diags.push(overlap(ex, a, b));
             }
             if pieces[i].end <= pieces[w].end {
                 continue;
@@ -259,31 +309,29 @@ fn overlaps(pieces: &mut [Piece<'_>], diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn overlap(a: &Piece<'_>, b: &Piece<'_>) -> Diagnostic {
+fn overlap(ex: &Expander<'_>, a: &Piece<'_>, b: &Piece<'_>) -> Diagnostic {
     let (first, second) = if a.reg.loc <= b.reg.loc {
         (a, b)
     } else {
         (b, a)
     };
+    let (first_path, second_path) = (ex.path(first), ex.path(second));
     Diagnostic::error(
         "overlapping-registers",
         second.blame,
         format!(
-            "register `{}` at {}..{} overlaps register `{}` at {}..{}",
-            second.path,
+            "register `{second_path}` at {}..{} overlaps register `{first_path}` at {}..{}",
             hex(second.start),
             hex(second.end),
-            first.path,
             hex(first.start),
             hex(first.end)
         ),
     )
-    .with_label(format!("overlaps `{}`", first.path))
+    .with_label(format!("overlaps `{first_path}`"))
     .with_related(
         first.blame,
         format!(
-            "`{}` covers {}..{}",
-            first.path,
+            "`{first_path}` covers {}..{}",
             hex(first.start),
             hex(first.end)
         ),
