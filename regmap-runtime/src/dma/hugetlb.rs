@@ -1,9 +1,12 @@
 //! DMA buffers from huge pages, with physical addresses from pagemap.
 //!
 //! A huge page (2 MiB on x86-64 and arm64 with 4 KiB pages) is physically
-//! contiguous by construction, pinned (hugetlb pages are never swapped or
-//! migrated while mapped), and needs no driver: only pages reserved through
-//! `/proc/sys/vm/nr_hugepages` and `CAP_SYS_ADMIN` to read frame numbers.
+//! contiguous by construction, never swapped, and needs no driver: only pages
+//! reserved through `/proc/sys/vm/nr_hugepages` and `CAP_SYS_ADMIN` to read
+//! frame numbers. It is not pinned against migration: memory hot-unplug or a
+//! CMA allocation elsewhere may move it, which ordinary systems do not do
+//! behind a running program's back, but a driver for production should prefer
+//! u-dma-buf, whose memory the kernel itself holds for the device.
 //! A buffer larger than one huge page is contiguous only if the kernel happened
 //! to hand out adjacent pages; that is checked, never assumed.
 //!

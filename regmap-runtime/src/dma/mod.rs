@@ -18,6 +18,32 @@
 //! A transfer takes a buffer by value (or a [`DmaRange`] of one) and gives it
 //! back when it is over; see [`DmaBuffer`] for why that stays sound even when a
 //! transfer handle is leaked.
+//!
+//! ```
+//! use regmap_runtime::dma::{DmaAllocator, DmaRange, SimMemory};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Simulated memory stands in for RAM; a device model reads it by address.
+//! let mem = SimMemory::new(0x8000_0000, 1 << 20);
+//! let mut buf = mem.allocate(4096)?;
+//! buf.as_mut_slice::<u32>()?.fill(0xcafe_f00d);
+//!
+//! // A transfer over the first 256 bytes: the range is owned, so nothing can
+//! // touch or free the buffer until it is given back.
+//! let range = buf.into_range(..256)?;
+//! range.sync_for_device()?;
+//! let (addr, len) = (range.phys_addr(), range.len()); // program the engine with these
+//! assert_eq!(mem.read_u32(addr + len as u64 - 4)?, 0xcafe_f00d);
+//! mem.write_u32(addr, 0x1234_5678)?; // the device writes back
+//!
+//! // When the engine is done: take the range back for the CPU, then the buffer.
+//! let mut range: DmaRange = range;
+//! range.sync_for_cpu()?;
+//! let buf = range.into_buffer();
+//! assert_eq!(buf.as_slice::<u32>()?[0], 0x1234_5678);
+//! # Ok(())
+//! # }
+//! ```
 
 mod attr;
 mod buffer;
@@ -65,14 +91,20 @@ pub trait DmaAllocator {
     }
 }
 
-impl<A: DmaAllocator + ?Sized> DmaAllocator for &A {
-    fn allocate_aligned(&self, len: usize, align: usize) -> Result<DmaBuffer, DmaError> {
-        (**self).allocate_aligned(len, align)
-    }
-    fn stats(&self) -> Option<AllocStats> {
-        (**self).stats()
-    }
+macro_rules! forward_allocator {
+    ($($ptr:ty),*) => {$(
+        impl<A: DmaAllocator + ?Sized> DmaAllocator for $ptr {
+            fn allocate_aligned(&self, len: usize, align: usize) -> Result<DmaBuffer, DmaError> {
+                (**self).allocate_aligned(len, align)
+            }
+            fn stats(&self) -> Option<AllocStats> {
+                (**self).stats()
+            }
+        }
+    )*};
 }
+
+forward_allocator!(&A, Box<A>, std::sync::Arc<A>);
 
 /// Refuses zero-length requests and alignments that are not powers of two.
 pub(crate) fn check_request(len: usize, align: usize) -> Result<(), DmaError> {

@@ -50,6 +50,7 @@ struct SimState {
 /// The device-side contents of one buffer.
 struct SimBlock {
     phys: u64,
+    len: u64,
     data: Mutex<Box<[u8]>>,
 }
 
@@ -204,7 +205,7 @@ impl SimMemory {
                     unowned: at,
                 });
             };
-            let data_len = lock(&block.data).len() as u64;
+            let data_len = block.len;
             let start = at - block.phys;
             if start >= data_len {
                 return Err(SimAccessError::Unallocated {
@@ -234,6 +235,7 @@ impl DmaAllocator for SimMemory {
         let phys = inner.base + offset;
         let block = Arc::new(SimBlock {
             phys,
+            len: len as u64,
             data: Mutex::new(vec![0; len].into_boxed_slice()),
         });
         state.blocks.insert(phys, block.clone());

@@ -253,10 +253,9 @@ impl SysfsSync {
 }
 
 fn write_attr(file: &File, path: &Path, value: &str) -> Result<(), DmaError> {
-    // sysfs takes one write per value; the offset is ignored by sysfs and keeps
-    // a stand-in regular file holding exactly the last value written.
+    // sysfs takes a value in one write and ignores the offset; writing at 0 also
+    // keeps a stand-in regular file in tests holding the last value written.
     file.write_all_at(value.as_bytes(), 0)
-        .and_then(|()| file.set_len(value.len() as u64).or(Ok(())))
         .map_err(|e| DmaError::io("write", path, e))
 }
 
