@@ -20,9 +20,11 @@ use super::error::DmaError;
 use super::pagemap::{Pagemap, touch_pages};
 use super::{DmaAllocator, check_request};
 use crate::sysroot::SysRoot;
-use memmap2::{MmapMut, MmapOptions};
+use memmap2::{MmapMut, MmapOptions, MmapRaw};
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The state of the kernel's pool of huge pages of one size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +43,7 @@ pub struct Hugetlb {
     page_size: usize,
     root: SysRoot,
     proc_root: PathBuf,
+    hugetlbfs: Option<PathBuf>,
 }
 
 impl Default for Hugetlb {
@@ -56,7 +59,29 @@ impl Hugetlb {
             page_size: 2 << 20,
             root: SysRoot::default(),
             proc_root: PathBuf::from("/proc"),
+            hugetlbfs: None,
         }
+    }
+
+    /// Maps files in the hugetlbfs mount `dir` instead of anonymous memory
+    /// (`MAP_SHARED` huge pages; each file is unlinked as soon as it is open).
+    /// The mount's page size must be this allocator's.
+    pub fn with_hugetlbfs(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.hugetlbfs = Some(dir.into());
+        self
+    }
+
+    /// Mount points of hugetlbfs listed in `<proc_root>/mounts`.
+    pub fn hugetlbfs_mounts_in(proc_root: &Path) -> Vec<PathBuf> {
+        std::fs::read_to_string(proc_root.join("mounts"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split_whitespace();
+                let (_, dir, fstype) = (f.next()?, f.next()?, f.next()?);
+                (fstype == "hugetlbfs").then(|| PathBuf::from(unescape_mount(dir)))
+            })
+            .collect()
     }
 
     /// Uses huge pages of `bytes` (a power of two the kernel supports, such as
@@ -118,13 +143,29 @@ impl Hugetlb {
             .checked_next_multiple_of(self.page_size)
             .ok_or(DmaError::ZeroLength)?;
         let pagemap = Pagemap::open_in(&self.proc_root)?;
-        let mut map = MmapOptions::new()
-            .len(map_len)
-            .huge(Some(self.page_size.trailing_zeros() as u8))
-            .populate()
-            .map_anon()
-            .map_err(|e| self.map_error(map_len, e))?;
-        let ptr = NonNull::new(map.as_mut_ptr()).expect("mmap never returns null");
+        let mut map = match &self.hugetlbfs {
+            None => Mapping::Anon(
+                MmapOptions::new()
+                    .len(map_len)
+                    .huge(Some(self.page_size.trailing_zeros() as u8))
+                    .populate()
+                    .map_anon()
+                    .map_err(|e| self.map_error(map_len, e))?,
+            ),
+            Some(dir) => {
+                let file = hugetlbfs_file(dir)?;
+                file.set_len(map_len as u64)
+                    .map_err(|e| DmaError::io("size a file in", dir, e))?;
+                Mapping::File(
+                    MmapOptions::new()
+                        .len(map_len)
+                        .populate()
+                        .map_raw(&file)
+                        .map_err(|e| self.map_error(map_len, e))?,
+                )
+            }
+        };
+        let ptr = NonNull::new(map.ptr()).expect("mmap never returns null");
         // SAFETY: the mapping is map_len bytes long and readable.
         unsafe { touch_pages(ptr.as_ptr(), map_len, pagemap.page_size()) };
         let phys = pagemap.phys_addr_contiguous(ptr.as_ptr() as usize, map_len)?;
@@ -166,9 +207,68 @@ impl DmaAllocator for Hugetlb {
     }
 }
 
+/// An anonymous huge-page mapping, or a shared one of a hugetlbfs file.
+#[derive(Debug)]
+enum Mapping {
+    Anon(MmapMut),
+    File(MmapRaw),
+}
+
+impl Mapping {
+    fn ptr(&mut self) -> *mut u8 {
+        match self {
+            Mapping::Anon(m) => m.as_mut_ptr(),
+            Mapping::File(m) => m.as_mut_ptr(),
+        }
+    }
+}
+
+/// Creates a new file in a hugetlbfs mount and unlinks it, so it vanishes with
+/// the mapping.
+fn hugetlbfs_file(dir: &Path) -> Result<File, DmaError> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = format!(
+        "regmap-dma-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let path = dir.join(name);
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| DmaError::io("create a file in", dir, e))?;
+    std::fs::remove_file(&path).map_err(|e| DmaError::io("unlink", &path, e))?;
+    Ok(file)
+}
+
+/// Undoes the octal escapes (`\040` for a space) of `/proc/mounts`.
+fn unescape_mount(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let oct = b
+            .get(i + 1..i + 4)
+            .filter(|d| d.iter().all(|c| (b'0'..=b'7').contains(c)));
+        match (b[i], oct) {
+            (b'\\', Some(d)) => {
+                out.push((d[0] - b'0') * 64 + (d[1] - b'0') * 8 + (d[2] - b'0'));
+                i += 4;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[derive(Debug)]
 struct HugeBacking {
-    _map: MmapMut,
+    _map: Mapping,
     page_size: usize,
 }
 
@@ -253,6 +353,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn hugetlbfs_mounts_are_found_and_unescaped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mounts"),
+            "proc /proc proc rw 0 0\nhugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0\nnone /mnt/huge\\040pages hugetlbfs rw,pagesize=1024M 0 0\n",
+        )
+        .unwrap();
+        assert_eq!(
+            Hugetlb::hugetlbfs_mounts_in(dir.path()),
+            vec![
+                PathBuf::from("/dev/hugepages"),
+                PathBuf::from("/mnt/huge pages")
+            ]
+        );
+        assert!(Hugetlb::hugetlbfs_mounts_in(Path::new("/nonexistent")).is_empty());
+    }
+
     /// Runs on the real kernel when huge pages are reserved and frame numbers
     /// are visible; otherwise says why it could not.
     #[test]
@@ -274,7 +392,8 @@ mod tests {
         }
         let region = match h.allocate_region(4096) {
             Ok(r) => r,
-            Err(e @ DmaError::PagemapUnprivileged { .. }) => {
+            // NoHugePages: another test took the free pages meanwhile.
+            Err(e @ (DmaError::PagemapUnprivileged { .. } | DmaError::NoHugePages { .. })) => {
                 eprintln!("skipped: {e}");
                 return;
             }
@@ -299,5 +418,44 @@ mod tests {
             .phys_addr_contiguous(a.as_bytes().as_ptr() as usize, a.len())
             .unwrap();
         assert_eq!(phys, a.phys_addr());
+    }
+
+    /// As above through a hugetlbfs file, when a mount exists.
+    #[test]
+    fn real_hugetlbfs_file_is_contiguous() {
+        let Some(mount) = Hugetlb::hugetlbfs_mounts_in(Path::new("/proc"))
+            .into_iter()
+            .next()
+        else {
+            eprintln!("skipped: no hugetlbfs mounted (mount -t hugetlbfs none /dev/hugepages)");
+            return;
+        };
+        let h = Hugetlb::new().with_hugetlbfs(&mount);
+        match h.pool() {
+            Ok(pool) if pool.free >= 1 => {}
+            other => {
+                eprintln!("skipped: no free 2 MiB huge pages ({other:?})");
+                return;
+            }
+        }
+        match h.allocate_region(3 << 20) {
+            Ok(buf) => {
+                assert_eq!(buf.len(), 3 << 20);
+                assert_eq!(buf.phys_addr() % (2 << 20), 0);
+            }
+            // Two huge pages need not be adjacent; the check must say so, precisely.
+            Err(DmaError::NotContiguous { page_index, .. }) => assert_eq!(page_index, 512),
+            Err(e @ (DmaError::PagemapUnprivileged { .. } | DmaError::NoHugePages { .. })) => {
+                eprintln!("skipped: {e}")
+            }
+            Err(e) => panic!("{e}"),
+        }
+        // The file was unlinked: nothing is left in the mount.
+        let leftovers: Vec<_> = std::fs::read_dir(&mount)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("regmap-dma-"))
+            .collect();
+        assert!(leftovers.is_empty());
     }
 }
