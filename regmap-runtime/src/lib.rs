@@ -11,6 +11,7 @@
 //! [`Bus`] method that performs one volatile load or store of the exact width.
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod axi_dma;
 pub mod barrier;
 pub mod bus;
 pub mod bus_master;
