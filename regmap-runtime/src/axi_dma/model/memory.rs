@@ -1,6 +1,7 @@
 //! What the model's AXI master ports see: physical memory, addressed by
 //! physical address, that can answer with a decode or slave error.
 
+use crate::dma::SimMemory;
 use std::ops::Range;
 use std::sync::Mutex;
 
@@ -31,6 +32,18 @@ impl<M: PhysMemory + ?Sized> PhysMemory for std::sync::Arc<M> {
     }
     fn write(&self, addr: u64, data: &[u8]) -> Result<(), BusFault> {
         (**self).write(addr, data)
+    }
+}
+
+/// The simulated physical memory DMA buffers come from. An access outside its
+/// range is a decode error; so is one to bytes no live buffer owns, which on a
+/// board would silently hit unrelated memory (a stale or wrong address).
+impl PhysMemory for SimMemory {
+    fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), BusFault> {
+        SimMemory::read(self, addr, out).map_err(|_| BusFault::Decode)
+    }
+    fn write(&self, addr: u64, data: &[u8]) -> Result<(), BusFault> {
+        SimMemory::write(self, addr, data).map_err(|_| BusFault::Decode)
     }
 }
 

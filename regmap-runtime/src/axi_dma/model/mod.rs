@@ -365,11 +365,15 @@ impl State {
         if !c.present {
             return 0;
         }
-        let msb = |v: u64| if self.cfg.has_msb() { (v >> 32) as u32 } else { 0 };
-        match reg {
-            DMACR => {
-                c.dmacr | CR_RESERVED_ONE | if self.reset_stuck { CR_RESET } else { 0 }
+        let msb = |v: u64| {
+            if self.cfg.has_msb() {
+                (v >> 32) as u32
+            } else {
+                0
             }
+        };
+        match reg {
+            DMACR => c.dmacr | CR_RESERVED_ONE | if self.reset_stuck { CR_RESET } else { 0 },
             DMASR => {
                 let sg = if self.cfg.sg { SR_SGINCLD } else { 0 };
                 c.sr | sg | (c.threshold_count & 0xff) << 16
@@ -638,10 +642,7 @@ impl State {
             }
         } else {
             let State { stream, memory, .. } = self;
-            loop {
-                let Some((run, last)) = stream.peek() else {
-                    break;
-                };
+            while let Some((run, last)) = stream.peek() {
                 let room = (len - done) as usize;
                 if room == 0 {
                     if run.is_empty() && last {

@@ -25,12 +25,20 @@ fn reset_values_and_run_stop_transitions() {
     assert_eq!(rd(&m, DMACR), 0x0001_0002);
     assert_eq!(rd(&m, DMASR), 0x0001_0001, "Halted, threshold 1, no SG");
     wr(&m, DMACR, CR_RS);
-    assert_eq!(rd(&m, DMASR) & (SR_HALTED | SR_IDLE), 0, "running, idle only after a transfer");
+    assert_eq!(
+        rd(&m, DMASR) & (SR_HALTED | SR_IDLE),
+        0,
+        "running, idle only after a transfer"
+    );
     wr(&m, DMACR, 0);
     assert_eq!(rd(&m, DMASR) & SR_HALTED, SR_HALTED);
     wr(&m, S2MM + DMACR, CR_RS | CR_IOC_EN);
     wr(&m, DMACR, CR_RESET);
-    assert_eq!(rd(&m, S2MM + DMACR), 0x0001_0002, "reset clears both channels");
+    assert_eq!(
+        rd(&m, S2MM + DMACR),
+        0x0001_0002,
+        "reset clears both channels"
+    );
     assert_eq!(rd(&m, S2MM + DMASR) & SR_HALTED, SR_HALTED);
     assert_eq!(m.stats().resets, 1);
 }
@@ -48,7 +56,11 @@ fn length_write_moves_a_packet_through_the_loopback() {
     wr(&m, LENGTH, 200);
     assert_eq!(rd(&m, DMASR) & (SR_IDLE | SR_IOC), SR_IDLE | SR_IOC);
     assert_eq!(rd(&m, S2MM + DMASR) & (SR_IDLE | SR_IOC), SR_IDLE | SR_IOC);
-    assert_eq!(rd(&m, S2MM + LENGTH), 200, "S2MM LENGTH reads back bytes received");
+    assert_eq!(
+        rd(&m, S2MM + LENGTH),
+        200,
+        "S2MM LENGTH reads back bytes received"
+    );
     let mut out = vec![0; 200];
     ram.read(RAM + 0x1000, &mut out).unwrap();
     assert_eq!(out, data);
@@ -85,12 +97,23 @@ fn decode_error_halts_until_reset() {
     wr(&m, ADDR, 0x10);
     wr(&m, LENGTH, 64);
     let sr = rd(&m, DMASR);
-    assert_eq!(sr & (SR_DMA_DEC | SR_ERR | SR_HALTED), SR_DMA_DEC | SR_ERR | SR_HALTED);
+    assert_eq!(
+        sr & (SR_DMA_DEC | SR_ERR | SR_HALTED),
+        SR_DMA_DEC | SR_ERR | SR_HALTED
+    );
     assert_eq!(rd(&m, DMACR) & CR_RS, 0, "an error clears RS");
     wr(&m, DMACR, CR_RS);
-    assert_eq!(rd(&m, DMASR) & SR_HALTED, SR_HALTED, "errors hold the channel halted");
+    assert_eq!(
+        rd(&m, DMASR) & SR_HALTED,
+        SR_HALTED,
+        "errors hold the channel halted"
+    );
     wr(&m, DMASR, SR_ERR);
-    assert_eq!(rd(&m, DMASR) & SR_DMA_DEC, SR_DMA_DEC, "Err_Irq ack leaves the error bit");
+    assert_eq!(
+        rd(&m, DMASR) & SR_DMA_DEC,
+        SR_DMA_DEC,
+        "Err_Irq ack leaves the error bit"
+    );
     wr(&m, DMACR, CR_RESET);
     wr(&m, DMACR, CR_RS);
     assert_eq!(rd(&m, DMASR) & (SR_HALTED | SR_ERRORS), 0);
@@ -137,7 +160,11 @@ fn s2mm_without_tlast_never_completes() {
     wr(&m, S2MM + LENGTH, 64);
     assert_eq!(rd(&m, S2MM + DMASR) & (SR_IDLE | SR_ERRORS), 0);
     stream.push(vec![], true);
-    assert_eq!(rd(&m, S2MM + DMASR) & SR_IDLE, SR_IDLE, "a late TLAST completes it");
+    assert_eq!(
+        rd(&m, S2MM + DMASR) & SR_IDLE,
+        SR_IDLE,
+        "a late TLAST completes it"
+    );
     assert_eq!(rd(&m, S2MM + LENGTH), 64);
 }
 
@@ -223,7 +250,11 @@ fn interrupt_fires_once_until_rearmed() {
     wr(&m, ADDR, RAM as u32);
     wr(&m, LENGTH, 8);
     assert_eq!(irq.wait(Duration::from_millis(5)), Some(1));
-    assert_eq!(irq.wait(Duration::from_millis(5)), None, "disabled until re-armed");
+    assert_eq!(
+        irq.wait(Duration::from_millis(5)),
+        None,
+        "disabled until re-armed"
+    );
     irq.rearm();
     assert_eq!(
         irq.wait(Duration::from_millis(5)),
@@ -306,14 +337,22 @@ fn sg_errors() {
     wr(&m, CURDESC, 0x40);
     wr(&m, DMACR, CR_RS);
     wr(&m, TAILDESC, 0x40);
-    assert_eq!(rd(&m, DMASR) & SR_ERRORS, SR_SG_DEC, "descriptor outside memory");
+    assert_eq!(
+        rd(&m, DMASR) & SR_ERRORS,
+        SR_SG_DEC,
+        "descriptor outside memory"
+    );
 
     wr(&m, DMACR, CR_RESET);
     put_desc(&ram, RAM, RAM, 0x100, 16 | CTRL_TXEOF);
     wr(&m, CURDESC, RAM as u32);
     wr(&m, DMACR, CR_RS);
     wr(&m, TAILDESC, RAM as u32);
-    assert_eq!(rd(&m, DMASR) & SR_ERRORS, SR_DMA_DEC, "buffer outside memory");
+    assert_eq!(
+        rd(&m, DMASR) & SR_ERRORS,
+        SR_DMA_DEC,
+        "buffer outside memory"
+    );
     assert_eq!(status(&ram, RAM), ST_DEC_ERR);
 }
 
@@ -339,5 +378,9 @@ fn cyclic_mode_keeps_going_past_the_tail() {
     rd(&m, DMASR);
     assert_eq!(m.stats().descriptors[0], 2 * CYCLIC_BUDGET as u64);
     wr(&m, DMACR, CR_CYCLIC);
-    assert_eq!(rd(&m, DMASR) & SR_HALTED, SR_HALTED, "stopping a cyclic channel halts it");
+    assert_eq!(
+        rd(&m, DMASR) & SR_HALTED,
+        SR_HALTED,
+        "stopping a cyclic channel halts it"
+    );
 }

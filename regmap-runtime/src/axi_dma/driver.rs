@@ -1,0 +1,688 @@
+//! [`AxiDma`]: reset, run/stop and direct-mode transfers.
+
+use super::config::{AxiDmaConfig, Channel};
+use super::error::{AxiDmaError, TimeoutReport};
+use super::irq::InterruptLine;
+use super::registers::{self, channel};
+use super::status::DmaStatus;
+use super::transfer::{Completed, DmaTarget, Failed, Refused, Transfer};
+use crate::arbitrary_int::u26;
+use crate::bus::Bus;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Polls `f` until it returns `Some` or `timeout` passes (then looks once more).
+/// Spins briefly, then yields, then sleeps in short steps, so a long wait does
+/// not hold a core.
+pub(super) fn poll<R>(timeout: Duration, mut f: impl FnMut() -> Option<R>) -> Option<R> {
+    let start = Instant::now();
+    let mut round = 0u32;
+    loop {
+        if let Some(r) = f() {
+            return Some(r);
+        }
+        if start.elapsed() >= timeout {
+            return f();
+        }
+        round = round.saturating_add(1);
+        if round < 64 {
+            std::hint::spin_loop();
+        } else if round < 256 {
+            std::thread::yield_now();
+        } else {
+            std::thread::sleep(Duration::from_micros(20));
+        }
+    }
+}
+
+struct ChannelState {
+    /// Set while the engine may own a buffer of this channel.
+    busy: AtomicBool,
+    irq: Option<Box<dyn InterruptLine>>,
+}
+
+/// Driver for one AXI DMA instance (PG021), over any [`Bus`].
+///
+/// Configure it as the IP was built ([`AxiDmaConfig`]); it refuses what that IP
+/// cannot do (transfers longer than the length register, misaligned buffers
+/// without DRE, addresses beyond the address width) instead of letting the
+/// hardware do something undefined. Every wait has a deadline.
+///
+/// ```
+/// use regmap_runtime::axi_dma::{AxiDma, AxiDmaConfig, Channel};
+/// use regmap_runtime::axi_dma::model::AxiDmaModel;
+/// use regmap_runtime::dma::{DmaAllocator, SimMemory};
+/// use std::{sync::Arc, time::Duration};
+///
+/// let mem = SimMemory::new(0x4000_0000, 1 << 20);
+/// let cfg = AxiDmaConfig { sg: false, ..AxiDmaConfig::default() };
+/// let model = AxiDmaModel::new(cfg, Arc::new(mem.clone()))?;
+/// let mut dma = AxiDma::new(model, cfg)?;
+/// let t = Duration::from_millis(100);
+/// dma.reset(t)?;
+/// dma.start(Channel::Mm2s, t)?;
+/// dma.start(Channel::S2mm, t)?;
+///
+/// let mut tx = mem.allocate(256)?;
+/// tx.as_bytes_mut().fill(0x5a);
+/// let rx = mem.allocate(256)?;
+/// let rx = dma.receive(rx)?;
+/// let tx = dma.send(tx)?;
+/// tx.wait(t)?;
+/// let done = rx.wait(t)?;
+/// assert_eq!(done.bytes, 256);
+/// assert!(done.buffer.as_bytes().iter().all(|&b| b == 0x5a));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct AxiDma<B: Bus> {
+    regs: registers::AxiDma<B>,
+    config: AxiDmaConfig,
+    chans: [ChannelState; 2],
+    abort_timeout: Duration,
+}
+
+impl<B: Bus> core::fmt::Debug for AxiDma<B> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AxiDma")
+            .field("config", &self.config)
+            .field("mm2s_busy", &self.chans[0].busy.load(Ordering::Relaxed))
+            .field("s2mm_busy", &self.chans[1].busy.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<B: Bus> AxiDma<B> {
+    /// Binds the driver to the IP's register window. Checks the configuration,
+    /// the window size, and that DMASR.SGIncld agrees with `config.sg`; touches
+    /// nothing else (call [`AxiDma::reset`] next).
+    pub fn new(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError> {
+        config.validate()?;
+        let regs = registers::AxiDma::new(bus)?;
+        let dma = Self {
+            regs,
+            config,
+            chans: [
+                ChannelState {
+                    busy: AtomicBool::new(false),
+                    irq: None,
+                },
+                ChannelState {
+                    busy: AtomicBool::new(false),
+                    irq: None,
+                },
+            ],
+            abort_timeout: Duration::from_millis(100),
+        };
+        for ch in Channel::BOTH.into_iter().filter(|c| config.has(*c)) {
+            let hardware = dma.chan(ch).dmasr().read().sg_incld();
+            if hardware != config.sg {
+                return Err(AxiDmaError::SgMismatch {
+                    channel: ch,
+                    configured: config.sg,
+                    hardware,
+                });
+            }
+        }
+        Ok(dma)
+    }
+
+    /// Waits on `line` for `channel`'s transfers instead of polling DMASR.
+    /// IOC and Err interrupts are enabled in DMACR at the next
+    /// [`start`](Self::start) and after every [`reset`](Self::reset).
+    pub fn with_interrupt(
+        mut self,
+        channel: Channel,
+        line: impl InterruptLine + 'static,
+    ) -> Result<Self, AxiDmaError> {
+        self.present(channel)?;
+        line.enable()
+            .map_err(|source| AxiDmaError::Irq { channel, source })?;
+        self.chans[channel.index()].irq = Some(Box::new(line));
+        Ok(self)
+    }
+
+    /// How long a failed or abandoned transfer may take to stop (RS = 0, then a
+    /// soft reset) before its buffer is leaked instead. Default 100 ms.
+    pub fn set_abort_timeout(&mut self, timeout: Duration) {
+        self.abort_timeout = timeout;
+    }
+
+    /// The configuration the driver was built with.
+    pub fn config(&self) -> &AxiDmaConfig {
+        &self.config
+    }
+
+    /// The generated register block, for anything the driver does not cover.
+    pub fn registers(&self) -> &registers::AxiDma<B> {
+        &self.regs
+    }
+
+    /// Unbinds the driver, giving the bus back. Refused (the driver comes
+    /// back) while a transfer may still own a buffer.
+    pub fn into_inner(self) -> Result<B, Self> {
+        if self.chans.iter().any(|c| c.busy.load(Ordering::Acquire)) {
+            return Err(self);
+        }
+        Ok(self.regs.into_inner())
+    }
+
+    /// DMASR of `channel`, decoded.
+    pub fn status(&self, channel: Channel) -> Result<DmaStatus, AxiDmaError> {
+        self.present(channel)?;
+        Ok(DmaStatus::from_bits(
+            self.chan(channel).dmasr().read().bits(),
+        ))
+    }
+
+    pub(super) fn chan(&self, channel: Channel) -> channel::Channel<'_, B> {
+        self.regs
+            .channel(channel.index())
+            .expect("the register block has exactly the two channels of `Channel`")
+    }
+
+    pub(super) fn present(&self, channel: Channel) -> Result<(), AxiDmaError> {
+        if self.config.has(channel) {
+            Ok(())
+        } else {
+            Err(AxiDmaError::ChannelAbsent(channel))
+        }
+    }
+
+    fn first_present(&self) -> Channel {
+        if self.config.mm2s {
+            Channel::Mm2s
+        } else {
+            Channel::S2mm
+        }
+    }
+
+    /// Soft-resets the IP (both channels: PG021's DMACR.Reset acts on the whole
+    /// core) and waits up to `timeout` for DMACR.Reset to clear. Afterwards
+    /// both channels are halted, interrupt enables are re-applied, and any
+    /// channel left busy by a leaked transfer handle is free again (the reset
+    /// stopped the engine; the leaked buffer stays leaked).
+    pub fn reset(&mut self, timeout: Duration) -> Result<(), AxiDmaError> {
+        if self.soft_reset(timeout)? {
+            for c in &self.chans {
+                c.busy.store(false, Ordering::Release);
+            }
+            Ok(())
+        } else {
+            Err(self.reset_timeout(timeout))
+        }
+    }
+
+    fn reset_timeout(&self, waited: Duration) -> AxiDmaError {
+        let dmacr = |ch: Channel| {
+            if self.config.has(ch) {
+                self.chan(ch).dmacr().read().bits()
+            } else {
+                0
+            }
+        };
+        AxiDmaError::ResetTimeout {
+            waited,
+            mm2s_dmacr: dmacr(Channel::Mm2s),
+            s2mm_dmacr: dmacr(Channel::S2mm),
+        }
+    }
+
+    /// Writes DMACR.Reset and polls it; `Ok(false)` if it did not clear in time.
+    fn soft_reset(&self, timeout: Duration) -> Result<bool, AxiDmaError> {
+        let ch = self.first_present();
+        let c = self.chan(ch);
+        c.dmacr().write(|w| {
+            w.set_reset(true);
+        });
+        let done = poll(timeout, || (!c.dmacr().read().reset()).then_some(()));
+        if done.is_none() {
+            return Ok(false);
+        }
+        self.apply_irq_enables(false);
+        Ok(true)
+    }
+
+    fn apply_irq_enables(&self, run: bool) {
+        for ch in Channel::BOTH {
+            if !self.config.has(ch) {
+                continue;
+            }
+            let irq = self.chans[ch.index()].irq.is_some();
+            if irq || run {
+                self.chan(ch).dmacr().modify(|w| {
+                    if irq {
+                        w.set_ioc_irq_en(true).set_err_irq_en(true);
+                    }
+                });
+            }
+        }
+    }
+
+    /// Sets DMACR.RS (with the interrupt enables, if an interrupt is attached)
+    /// and waits up to `timeout` for DMASR.Halted to clear.
+    pub fn start(&self, channel: Channel, timeout: Duration) -> Result<(), AxiDmaError> {
+        self.present(channel)?;
+        let c = self.chan(channel);
+        let status = DmaStatus::from_bits(c.dmasr().read().bits());
+        if status.has_errors() {
+            return Err(AxiDmaError::Engine { channel, status });
+        }
+        let irq = self.chans[channel.index()].irq.is_some();
+        c.dmacr().modify(|w| {
+            w.set_rs(true);
+            if irq {
+                w.set_ioc_irq_en(true).set_err_irq_en(true);
+            }
+        });
+        poll(timeout, || (!c.dmasr().read().halted()).then_some(())).ok_or_else(|| {
+            AxiDmaError::RunStopTimeout {
+                channel,
+                starting: true,
+                waited: timeout,
+                status: DmaStatus::from_bits(c.dmasr().read().bits()),
+            }
+        })
+    }
+
+    /// Clears DMACR.RS and waits up to `timeout` for DMASR.Halted.
+    pub fn stop(&self, channel: Channel, timeout: Duration) -> Result<(), AxiDmaError> {
+        self.present(channel)?;
+        let c = self.chan(channel);
+        c.dmacr().modify(|w| {
+            w.set_rs(false);
+        });
+        poll(timeout, || c.dmasr().read().halted().then_some(())).ok_or_else(|| {
+            AxiDmaError::RunStopTimeout {
+                channel,
+                starting: false,
+                waited: timeout,
+                status: DmaStatus::from_bits(c.dmasr().read().bits()),
+            }
+        })
+    }
+
+    /// Starts an MM2S transfer of all of `buffer`: one packet on the stream,
+    /// TLAST on its last byte. The buffer is the engine's until
+    /// [`Transfer::wait`] gives it back.
+    pub fn send<T: DmaTarget>(&self, buffer: T) -> Result<Transfer<'_, B, T>, Refused<T>> {
+        self.start_simple(Channel::Mm2s, buffer)
+    }
+
+    /// Starts an S2MM transfer into `buffer`: it completes when the stream
+    /// asserts TLAST, after at most `buffer.len()` bytes (a longer packet is a
+    /// DMAIntErr).
+    pub fn receive<T: DmaTarget>(&self, buffer: T) -> Result<Transfer<'_, B, T>, Refused<T>> {
+        self.start_simple(Channel::S2mm, buffer)
+    }
+
+    fn start_simple<T: DmaTarget>(
+        &self,
+        channel: Channel,
+        buffer: T,
+    ) -> Result<Transfer<'_, B, T>, Refused<T>> {
+        let len = buffer.len() as u64;
+        let phys = buffer.phys_addr();
+        let checked = self
+            .check_simple(channel, phys, len, true)
+            .and_then(|()| self.claim(channel));
+        if let Err(error) = checked {
+            return Err(Refused { error, buffer });
+        }
+        if let Err(e) = buffer.sync_for_device() {
+            self.release(channel);
+            return Err(Refused {
+                error: e.into(),
+                buffer,
+            });
+        }
+        if let Err(error) = self.program_simple(channel, phys, len) {
+            self.release(channel);
+            return Err(Refused { error, buffer });
+        }
+        Ok(Transfer {
+            dma: self,
+            channel,
+            buffer: Some(buffer),
+            requested: len,
+        })
+    }
+
+    /// Sends all of `buffer` on MM2S in pieces the length register can hold,
+    /// one after the other, waiting up to `timeout` for each. Each piece is its
+    /// own packet on the stream (Direct Register Mode asserts TLAST at the end
+    /// of every LENGTH); use scatter gather for one packet that long.
+    pub fn send_split<T: DmaTarget>(
+        &self,
+        buffer: T,
+        timeout: Duration,
+    ) -> Result<Completed<T>, Failed<T>> {
+        let channel = Channel::Mm2s;
+        let len = buffer.len() as u64;
+        let phys = buffer.phys_addr();
+        let checked = self
+            .check_simple(channel, phys, len, false)
+            .and_then(|()| self.claim(channel));
+        if let Err(error) = checked {
+            return Err(Failed {
+                error,
+                buffer: Some(buffer),
+            });
+        }
+        if let Err(e) = buffer.sync_for_device() {
+            self.release(channel);
+            return Err(Failed {
+                error: e.into(),
+                buffer: Some(buffer),
+            });
+        }
+        // Keep every piece's start aligned for an IP without DRE.
+        let piece = self.config.max_transfer() & !(self.config.alignment() - 1);
+        let mut offset = 0;
+        while offset < len {
+            let n = piece.min(len - offset);
+            let step = self
+                .program_simple(channel, phys + offset, n)
+                .and_then(|()| self.wait_simple(channel, n, timeout));
+            if let Err(error) = step {
+                return Err(self.recover(channel, error, buffer));
+            }
+            offset += n;
+        }
+        self.release(channel);
+        Ok(Completed { buffer, bytes: len })
+    }
+
+    /// Everything that can be said about a direct-mode transfer before the
+    /// hardware is touched.
+    fn check_simple(
+        &self,
+        channel: Channel,
+        phys: u64,
+        len: u64,
+        whole: bool,
+    ) -> Result<(), AxiDmaError> {
+        self.present(channel)?;
+        if self.config.sg {
+            return Err(AxiDmaError::WrongMode {
+                channel,
+                operation: "a direct-mode transfer",
+                needs_sg: false,
+            });
+        }
+        if len == 0 {
+            return Err(AxiDmaError::Empty(channel));
+        }
+        let max = self.config.max_transfer();
+        if whole && len > max {
+            return Err(AxiDmaError::TooLong {
+                channel,
+                len,
+                max,
+                width: self.config.length_width,
+            });
+        }
+        self.check_reach(channel, phys, len)
+    }
+
+    pub(super) fn check_reach(
+        &self,
+        channel: Channel,
+        phys: u64,
+        len: u64,
+    ) -> Result<(), AxiDmaError> {
+        let end = phys.checked_add(len);
+        let limit = self.config.address_mask();
+        match end {
+            Some(end) if end - 1 <= limit => {}
+            _ => {
+                return Err(AxiDmaError::AddressOutOfReach {
+                    channel,
+                    addr: phys,
+                    end: end.unwrap_or(u64::MAX),
+                    addr_width: self.config.addr_width,
+                });
+            }
+        }
+        let align = self.config.alignment();
+        if !phys.is_multiple_of(align) {
+            return Err(AxiDmaError::Misaligned {
+                channel,
+                addr: phys,
+                align,
+            });
+        }
+        Ok(())
+    }
+
+    pub(super) fn claim(&self, channel: Channel) -> Result<(), AxiDmaError> {
+        self.chans[channel.index()]
+            .busy
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .map(|_| ())
+            .map_err(|_| AxiDmaError::ChannelBusy(channel))
+    }
+
+    pub(super) fn release(&self, channel: Channel) {
+        self.chans[channel.index()]
+            .busy
+            .store(false, Ordering::Release);
+    }
+
+    /// PG021's direct-mode sequence: channel running, stale IOC/Err
+    /// acknowledged, address (upper word only when the address width needs
+    /// it), LENGTH last.
+    fn program_simple(&self, channel: Channel, phys: u64, len: u64) -> Result<(), AxiDmaError> {
+        let c = self.chan(channel);
+        let sr = c.dmasr().read();
+        let status = DmaStatus::from_bits(sr.bits());
+        if sr.halted() || status.has_errors() {
+            return Err(AxiDmaError::NotRunning { channel, status });
+        }
+        if sr.ioc_irq() || sr.err_irq() {
+            c.dmasr().write(|w| {
+                w.clear_ioc_irq().clear_err_irq();
+            });
+        }
+        c.address().write(|w| {
+            w.set_bits(phys as u32);
+        });
+        if self.config.has_msb() {
+            c.address_msb().write(|w| {
+                w.set_bits((phys >> 32) as u32);
+            });
+        }
+        let length = u32::try_from(len)
+            .ok()
+            .and_then(|l| u26::try_new(l).ok())
+            .ok_or(AxiDmaError::TooLong {
+                channel,
+                len,
+                max: self.config.max_transfer(),
+                width: self.config.length_width,
+            })?;
+        c.length().write(|w| {
+            w.set_length(length);
+        });
+        Ok(())
+    }
+
+    /// Reads DMASR once: `Some` when the transfer is over (done or failed).
+    fn settled(&self, channel: Channel) -> Option<Result<(), AxiDmaError>> {
+        let status = DmaStatus::from_bits(self.chan(channel).dmasr().read().bits());
+        if status.has_errors() {
+            Some(Err(AxiDmaError::Engine { channel, status }))
+        } else if status.halted() {
+            Some(Err(AxiDmaError::HaltedEarly { channel, status }))
+        } else if status.idle() {
+            Some(Ok(()))
+        } else {
+            None
+        }
+    }
+
+    /// Waits for the direct-mode transfer on `channel`; returns the bytes moved.
+    pub(super) fn wait_simple(
+        &self,
+        channel: Channel,
+        requested: u64,
+        timeout: Duration,
+    ) -> Result<u64, AxiDmaError> {
+        let start = Instant::now();
+        let c = self.chan(channel);
+        let outcome = match &self.chans[channel.index()].irq {
+            Some(line) => loop {
+                let remaining = timeout.saturating_sub(start.elapsed());
+                if remaining.is_zero() {
+                    break match self.settled(channel) {
+                        Some(Ok(())) => Err(AxiDmaError::InterruptMissing {
+                            channel,
+                            waited: timeout,
+                            status: DmaStatus::from_bits(c.dmasr().read().bits()),
+                        }),
+                        Some(Err(e)) => Err(e),
+                        None => Err(self.timeout(channel, "transfer", requested, timeout)),
+                    };
+                }
+                let fired = line
+                    .wait(remaining)
+                    .map_err(|source| AxiDmaError::Irq { channel, source })?;
+                if fired {
+                    let settled = self.settled(channel);
+                    c.dmasr().write(|w| {
+                        w.clear_ioc_irq().clear_err_irq();
+                    });
+                    line.enable()
+                        .map_err(|source| AxiDmaError::Irq { channel, source })?;
+                    if let Some(r) = settled {
+                        break r;
+                    }
+                }
+            },
+            None => match poll(timeout, || self.settled(channel)) {
+                Some(r) => {
+                    c.dmasr().write(|w| {
+                        w.clear_ioc_irq().clear_err_irq();
+                    });
+                    r
+                }
+                None => Err(self.timeout(channel, "transfer", requested, timeout)),
+            },
+        };
+        outcome?;
+        Ok(match channel {
+            Channel::Mm2s => requested,
+            // S2MM LENGTH reads back the bytes written up to TLAST.
+            Channel::S2mm => u64::from(c.length().read().length().value()),
+        })
+    }
+
+    pub(super) fn timeout(
+        &self,
+        channel: Channel,
+        operation: &'static str,
+        requested: u64,
+        waited: Duration,
+    ) -> AxiDmaError {
+        let c = self.chan(channel);
+        let dmacr = c.dmacr().read().bits();
+        let dmasr = c.dmasr().read().bits();
+        let length = if self.config.sg {
+            0
+        } else {
+            c.length().read().bits()
+        };
+        let status = DmaStatus::from_bits(dmasr);
+        let mut causes = Vec::new();
+        if status.halted() {
+            causes
+                .push("the channel is halted (DMACR.RS = 0): it was never started or was stopped");
+        }
+        match channel {
+            Channel::S2mm => {
+                causes.push(
+                    "the stream never asserted TLAST: S2MM completes only at the end of a packet, so a source that sends a continuous stream, or one packet longer than the buffer without TLAST, never finishes",
+                );
+                causes.push(
+                    "the stream delivered fewer bytes than asked and stopped: check the source's packet length and that it is running (TVALID)",
+                );
+            }
+            Channel::Mm2s => {
+                causes.push(
+                    "the downstream never accepted the data (TREADY held low): the stream sink is not running, is held in reset, or its FIFO is full because nobody drains it (start the S2MM side of a loopback first)",
+                );
+            }
+        }
+        AxiDmaError::Timeout(Box::new(TimeoutReport {
+            channel,
+            operation,
+            waited,
+            dmacr,
+            dmasr,
+            length,
+            requested,
+            causes,
+        }))
+    }
+
+    /// Brings `channel` to a stop so its buffer can be handed back: RS = 0 and
+    /// wait for Halted, then a soft reset if that is not enough (which stops
+    /// the other channel too). Returns whether the engine is known stopped.
+    pub(super) fn halt_engine(&self, channel: Channel) -> bool {
+        let c = self.chan(channel);
+        if c.dmasr().read().halted() {
+            return true;
+        }
+        c.dmacr().modify(|w| {
+            w.set_rs(false);
+        });
+        if poll(self.abort_timeout, || {
+            c.dmasr().read().halted().then_some(())
+        })
+        .is_some()
+        {
+            return true;
+        }
+        log::warn!("{channel} did not halt after RS = 0; soft-resetting the AXI DMA");
+        matches!(self.soft_reset(self.abort_timeout), Ok(true))
+    }
+
+    /// After a failed or abandoned transfer: stop the engine, then hand the
+    /// buffer back (and free the channel), or leak it if the engine could not
+    /// be stopped.
+    pub(super) fn recover<T>(&self, channel: Channel, error: AxiDmaError, buffer: T) -> Failed<T> {
+        if self.halt_engine(channel) {
+            self.release(channel);
+            Failed {
+                error,
+                buffer: Some(buffer),
+            }
+        } else {
+            std::mem::forget(buffer);
+            Failed {
+                error: AxiDmaError::BufferLeaked {
+                    channel,
+                    cause: Box::new(error),
+                },
+                buffer: None,
+            }
+        }
+    }
+
+    /// A completed transfer's buffer goes back to the CPU.
+    pub(super) fn finish<T: DmaTarget>(
+        &self,
+        channel: Channel,
+        mut buffer: T,
+        bytes: u64,
+    ) -> Result<Completed<T>, Failed<T>> {
+        if channel == Channel::S2mm
+            && let Err(e) = buffer.sync_for_cpu()
+        {
+            return Err(Failed {
+                error: e.into(),
+                buffer: Some(buffer),
+            });
+        }
+        Ok(Completed { buffer, bytes })
+    }
+}
