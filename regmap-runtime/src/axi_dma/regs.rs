@@ -970,14 +970,16 @@ pub mod axi_dma {
             /// Position of `Current_Descriptor_Pointer`'s lowest bit.
             pub const CURRENT_DESCRIPTOR_POINTER_SHIFT: u32 = 6;
             /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[crate::desc::FieldDesc {
-                name: "Current_Descriptor_Pointer",
-                lsb: 6,
-                width: 26,
-                access: crate::desc::Access::ReadWrite,
-                values: &[],
-                description: "Bits 31:6 of the descriptor address; descriptors are 64-byte aligned",
-            }];
+            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                crate::desc::FieldDesc {
+                    name: "Current_Descriptor_Pointer",
+                    lsb: 6,
+                    width: 26,
+                    access: crate::desc::Access::ReadWrite,
+                    values: &[],
+                    description: "Bits 31:6 of the descriptor address; descriptors are 64-byte aligned",
+                },
+            ];
             /// A value holding `bits` as read from the hardware, no actions requested.
             #[inline(always)]
             pub const fn from_bits(bits: u32) -> Self {
@@ -1063,14 +1065,16 @@ pub mod axi_dma {
             /// Value after reset.
             pub const RESET: u32 = 0x0000_0000;
             /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[crate::desc::FieldDesc {
-                name: "CURDESC_MSB",
-                lsb: 0,
-                width: 32,
-                access: crate::desc::Access::ReadWrite,
-                values: &[],
-                description: "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
-            }];
+            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                crate::desc::FieldDesc {
+                    name: "CURDESC_MSB",
+                    lsb: 0,
+                    width: 32,
+                    access: crate::desc::Access::ReadWrite,
+                    values: &[],
+                    description: "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
+                },
+            ];
             /// A value holding `bits` as read from the hardware, no actions requested.
             #[inline(always)]
             pub const fn from_bits(bits: u32) -> Self {
@@ -1141,14 +1145,16 @@ pub mod axi_dma {
             /// Position of `Tail_Descriptor_Pointer`'s lowest bit.
             pub const TAIL_DESCRIPTOR_POINTER_SHIFT: u32 = 6;
             /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[crate::desc::FieldDesc {
-                name: "Tail_Descriptor_Pointer",
-                lsb: 6,
-                width: 26,
-                access: crate::desc::Access::ReadWrite,
-                values: &[],
-                description: "Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned",
-            }];
+            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                crate::desc::FieldDesc {
+                    name: "Tail_Descriptor_Pointer",
+                    lsb: 6,
+                    width: 26,
+                    access: crate::desc::Access::ReadWrite,
+                    values: &[],
+                    description: "Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned",
+                },
+            ];
             /// A value holding `bits` as read from the hardware, no actions requested.
             #[inline(always)]
             pub const fn from_bits(bits: u32) -> Self {
@@ -1180,7 +1186,10 @@ pub mod axi_dma {
             /// This value with `Tail_Descriptor_Pointer` set to `v` (bits 31:6).
             #[inline(always)]
             #[must_use]
-            pub const fn with_tail_descriptor_pointer(self, v: crate::arbitrary_int::u26) -> Self {
+            pub const fn with_tail_descriptor_pointer(
+                self,
+                v: crate::arbitrary_int::u26,
+            ) -> Self {
                 Self {
                     bits: (self.bits & !Self::TAIL_DESCRIPTOR_POINTER_MASK)
                         | (v.value() << Self::TAIL_DESCRIPTOR_POINTER_SHIFT),
@@ -1228,14 +1237,16 @@ pub mod axi_dma {
             /// Value after reset.
             pub const RESET: u32 = 0x0000_0000;
             /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[crate::desc::FieldDesc {
-                name: "TAILDESC_MSB",
-                lsb: 0,
-                width: 32,
-                access: crate::desc::Access::ReadWrite,
-                values: &[],
-                description: "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
-            }];
+            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                crate::desc::FieldDesc {
+                    name: "TAILDESC_MSB",
+                    lsb: 0,
+                    width: 32,
+                    access: crate::desc::Access::ReadWrite,
+                    values: &[],
+                    description: "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
+                },
+            ];
             /// A value holding `bits` as read from the hardware, no actions requested.
             #[inline(always)]
             pub const fn from_bits(bits: u32) -> Self {
@@ -1302,14 +1313,16 @@ pub mod axi_dma {
             /// Value after reset.
             pub const RESET: u32 = 0x0000_0000;
             /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[crate::desc::FieldDesc {
-                name: "ADDRESS",
-                lsb: 0,
-                width: 32,
-                access: crate::desc::Access::ReadWrite,
-                values: &[],
-                description: "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
-            }];
+            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                crate::desc::FieldDesc {
+                    name: "ADDRESS",
+                    lsb: 0,
+                    width: 32,
+                    access: crate::desc::Access::ReadWrite,
+                    values: &[],
+                    description: "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
+                },
+            ];
             /// A value holding `bits` as read from the hardware, no actions requested.
             #[inline(always)]
             pub const fn from_bits(bits: u32) -> Self {
@@ -1376,14 +1389,16 @@ pub mod axi_dma {
             /// Value after reset.
             pub const RESET: u32 = 0x0000_0000;
             /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[crate::desc::FieldDesc {
-                name: "ADDRESS_MSB",
-                lsb: 0,
-                width: 32,
-                access: crate::desc::Access::ReadWrite,
-                values: &[],
-                description: "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
-            }];
+            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                crate::desc::FieldDesc {
+                    name: "ADDRESS_MSB",
+                    lsb: 0,
+                    width: 32,
+                    access: crate::desc::Access::ReadWrite,
+                    values: &[],
+                    description: "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
+                },
+            ];
             /// A value holding `bits` as read from the hardware, no actions requested.
             #[inline(always)]
             pub const fn from_bits(bits: u32) -> Self {
@@ -1454,14 +1469,16 @@ pub mod axi_dma {
             /// Position of `Length`'s lowest bit.
             pub const LENGTH_SHIFT: u32 = 0;
             /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[crate::desc::FieldDesc {
-                name: "Length",
-                lsb: 0,
-                width: 26,
-                access: crate::desc::Access::ReadWrite,
-                values: &[],
-                description: "Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist",
-            }];
+            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                crate::desc::FieldDesc {
+                    name: "Length",
+                    lsb: 0,
+                    width: 26,
+                    access: crate::desc::Access::ReadWrite,
+                    values: &[],
+                    description: "Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist",
+                },
+            ];
             /// A value holding `bits` as read from the hardware, no actions requested.
             #[inline(always)]
             pub const fn from_bits(bits: u32) -> Self {
@@ -1519,9 +1536,7 @@ pub mod axi_dma {
         impl crate::Modifiable for Length {}
         impl ::core::fmt::Debug for Length {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("LENGTH")
-                    .field("length", &self.length())
-                    .finish()
+                f.debug_struct("LENGTH").field("length", &self.length()).finish()
             }
         }
     }
