@@ -61,6 +61,13 @@ pub fn edu_pci() -> PciDevice {
     PciDevice::find(EDU_VENDOR, EDU_DEVICE).expect("edu PCI function present")
 }
 
+/// Where the guest's kernel command line reserves RAM for `/dev/mem` DMA buffers
+/// (`memmap=4M$0x8000000`): invisible to the kernel's allocator, below edu's
+/// 28-bit DMA mask.
+pub const MEMMAP_BASE: u64 = 0x0800_0000;
+/// Size of the reserved region.
+pub const MEMMAP_SIZE: usize = 4 << 20;
+
 /// Clears every pending interrupt at the device and unmasks INTx, so a test
 /// starts from a quiet line whatever the previous one left.
 pub fn quiesce(uio: &Uio, regs: &impl Bus) -> Result<(), DeviceError> {

@@ -4,5 +4,7 @@
 mod access;
 mod contention;
 mod discovery;
+mod dma;
+mod driver;
 mod interrupts;
 mod maps;
