@@ -36,6 +36,11 @@ pub trait DmaBacking: Send + Sync + fmt::Debug {
 ///   CPU wrote, [`sync_for_cpu`](Self::sync_for_cpu) before the CPU reads what
 ///   the device wrote, each over exactly the byte range the transfer used.
 ///
+/// While a device may write the bytes, hold no view of them (the compiler
+/// assumes memory behind a `&[u8]` does not change): hand the buffer to the
+/// transfer, and look again only after [`sync_for_cpu`](Self::sync_for_cpu)
+/// once the device is done.
+///
 /// # Ownership and leaks
 /// The memory is freed when the buffer is dropped, and only then. A driver that
 /// runs a transfer takes the buffer (or a [`DmaRange`] of it) by value and gives

@@ -117,12 +117,10 @@ impl SimMemory {
 
     /// Device side: reads `buf.len()` bytes at physical address `addr`.
     pub fn read(&self, addr: u64, buf: &mut [u8]) -> Result<(), SimAccessError> {
-        let mut done = 0;
-        for (block, start, n) in self.blocks_for(addr, buf.len())? {
-            let data = lock(&block.data);
-            buf[done..done + n].copy_from_slice(&data[start..start + n]);
-            done += n;
-        }
+        self.access(addr, buf.len(), |data, done| {
+            let n = data.len();
+            buf[done..done + n].copy_from_slice(data);
+        })?;
         self.inner
             .device_read
             .fetch_add(buf.len() as u64, Ordering::Relaxed);
@@ -131,12 +129,10 @@ impl SimMemory {
 
     /// Device side: writes `bytes` at physical address `addr`.
     pub fn write(&self, addr: u64, bytes: &[u8]) -> Result<(), SimAccessError> {
-        let mut done = 0;
-        for (block, start, n) in self.blocks_for(addr, bytes.len())? {
-            let mut data = lock(&block.data);
-            data[start..start + n].copy_from_slice(&bytes[done..done + n]);
-            done += n;
-        }
+        self.access(addr, bytes.len(), |data, done| {
+            let n = data.len();
+            data.copy_from_slice(&bytes[done..done + n]);
+        })?;
         self.inner
             .device_written
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
@@ -168,12 +164,15 @@ impl SimMemory {
     }
 
     /// Checks that `[addr, addr + len)` is simulated and owned by live buffers,
-    /// and splits it into (block, offset in block, length) pieces.
-    fn blocks_for(
+    /// then calls `f(block bytes, bytes done before them)` for each piece, in
+    /// address order. Nothing is touched unless the whole range is valid. The
+    /// state lock is held throughout, so a buffer cannot be freed mid-access.
+    fn access(
         &self,
         addr: u64,
         len: usize,
-    ) -> Result<Vec<(Arc<SimBlock>, usize, usize)>, SimAccessError> {
+        mut f: impl FnMut(&mut [u8], usize),
+    ) -> Result<(), SimAccessError> {
         let inner = &*self.inner;
         let out_of_range = SimAccessError::OutOfRange {
             addr,
@@ -193,32 +192,37 @@ impl SimMemory {
                 unowned: inner.base + unowned,
             });
         }
-        let mut pieces = Vec::new();
-        let mut at = addr;
-        while at < end {
-            // Bytes not free are inside some live block, but the block may be
-            // shorter than the granule-rounded bytes the free list took for it.
-            let Some((_, block)) = state.blocks.range(..=at).next_back() else {
-                return Err(SimAccessError::Unallocated {
-                    addr,
-                    len,
-                    unowned: at,
-                });
-            };
-            let data_len = block.len;
-            let start = at - block.phys;
-            if start >= data_len {
-                return Err(SimAccessError::Unallocated {
-                    addr,
-                    len,
-                    unowned: at,
-                });
+        // Bytes not free are inside some live block, but a block may be shorter
+        // than the granule-rounded bytes the free list took for it: check first.
+        let pieces = |visit: &mut dyn FnMut(&SimBlock, usize, usize)| {
+            let mut at = addr;
+            while at < end {
+                let block = state
+                    .blocks
+                    .range(..=at)
+                    .next_back()
+                    .map(|(_, b)| b)
+                    .filter(|b| at - b.phys < b.len);
+                let Some(block) = block else {
+                    return Err(SimAccessError::Unallocated {
+                        addr,
+                        len,
+                        unowned: at,
+                    });
+                };
+                let start = at - block.phys;
+                let n = (block.len - start).min(end - at);
+                visit(block, start as usize, n as usize);
+                at += n;
             }
-            let n = (data_len - start).min(end - at);
-            pieces.push((block.clone(), start as usize, n as usize));
-            at += n;
-        }
-        Ok(pieces)
+            Ok(())
+        };
+        pieces(&mut |_, _, _| {})?;
+        let mut done = 0;
+        pieces(&mut |block, start, n| {
+            f(&mut lock(&block.data)[start..start + n], done);
+            done += n;
+        })
     }
 }
 
@@ -226,6 +230,11 @@ impl DmaAllocator for SimMemory {
     fn allocate_aligned(&self, len: usize, align: usize) -> Result<DmaBuffer, DmaError> {
         super::check_request(len, align)?;
         let inner = &self.inner;
+        let layout = Layout::from_size_align(len, align.max(DMA_MIN_ALIGN)).map_err(|_| {
+            DmaError::BadAlignment {
+                align: align as u64,
+            }
+        })?;
         let mut state = lock(&inner.state);
         let (offset, taken) = state.list.alloc(len as u64, align as u64).ok_or_else(|| {
             state
@@ -240,11 +249,6 @@ impl DmaAllocator for SimMemory {
         });
         state.blocks.insert(phys, block.clone());
         drop(state);
-        let layout = Layout::from_size_align(len, align.max(DMA_MIN_ALIGN)).map_err(|_| {
-            DmaError::BadAlignment {
-                align: align as u64,
-            }
-        })?;
         // SAFETY: `layout` has a non-zero size (check_request refused len 0).
         let cache = unsafe { std::alloc::alloc_zeroed(layout) };
         let Some(cache) = NonNull::new(cache) else {
