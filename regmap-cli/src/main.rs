@@ -1,3 +1,157 @@
-//! `regmap-cli`: gen, check and schema for YAML register maps.
+//! `regmap-cli`: generate Rust from YAML register maps, check maps, print the
+//! format's JSON Schema.
+//!
+//! Exit status: 0 on success, 1 when a map has errors or a file cannot be read
+//! or written, 2 on a usage error.
 
-fn main() {}
+use clap::{Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "regmap-cli",
+    version,
+    about = "Register maps in YAML: generate Rust, check, print the schema"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate Rust code from a YAML register map.
+    Gen {
+        /// The register map.
+        map: PathBuf,
+        /// Where to write the code (standard output if absent). The file is
+        /// rewritten only when its content changes.
+        #[arg(short, long, value_name = "OUT.rs")]
+        output: Option<PathBuf>,
+    },
+    /// Check register maps, printing every problem the way rustc does.
+    Check {
+        /// The register maps.
+        #[arg(required = true)]
+        maps: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the YAML format (for editors and CI).
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Gen { map, output } => generate(&map, output.as_deref()),
+        Command::Check { maps } => check(&maps),
+        Command::Schema => schema(),
+    }
+}
+
+/// Whether diagnostics on standard error get colour: a terminal, and the
+/// user has not asked for none (<https://no-color.org>).
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn generate(map: &Path, output: Option<&Path>) -> ExitCode {
+    let design = match regmap_codegen::load_yaml_file(map) {
+        Ok(design) => design,
+        Err(report) => {
+            eprint!("{}", report.render(color()));
+            eprintln!(
+                "error: could not generate code from `{}` due to {}",
+                map.display(),
+                count(report.error_count().max(1), "error")
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let file_name = map
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tokens = regmap_codegen::emit_design(&design, &regmap_codegen::EmitOptions::default());
+    let code = regmap_codegen::emit::header(&file_name) + &regmap_codegen::emit::format(&tokens);
+    match output {
+        None => {
+            let mut out = std::io::stdout().lock();
+            if out
+                .write_all(code.as_bytes())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                // A closed pipe (`| head`) is not worth a message.
+                return ExitCode::FAILURE;
+            }
+        }
+        Some(path) => {
+            let unchanged = std::fs::read(path).is_ok_and(|old| old == code.as_bytes());
+            if !unchanged {
+                if let Err(e) = std::fs::write(path, &code) {
+                    eprintln!("error: cannot write `{}`: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn check(maps: &[PathBuf]) -> ExitCode {
+    let color = color();
+    let mut failed = 0;
+    for map in maps {
+        let (design, report) = match std::fs::read_to_string(map) {
+            Ok(text) => regmap_codegen::check_yaml_str(&text, &map.display().to_string()),
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", map.display());
+                failed += 1;
+                continue;
+            }
+        };
+        eprint!("{}", report.render(color));
+        let errors = report.error_count();
+        let warnings = report.diagnostics().len() - errors;
+        if errors > 0 || design.is_none() {
+            failed += 1;
+            let also = if warnings > 0 {
+                format!(" and {}", count(warnings, "warning"))
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "error: `{}` has {}{also}",
+                map.display(),
+                count(errors.max(1), "error")
+            );
+        } else if warnings > 0 {
+            println!("{}: ok, {}", map.display(), count(warnings, "warning"));
+        } else {
+            println!("{}: ok", map.display());
+        }
+    }
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `1 error`, `3 errors`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn schema() -> ExitCode {
+    eprintln!(
+        "error: this build of regmap-cli does not include the JSON Schema yet (schemas/regmap.schema.json has not landed)"
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,172 @@
+//! The built `regmap-cli` binary, end to end: output, exit codes, error text.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_regmap-cli"))
+        .args(args)
+        .current_dir(workspace())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
+
+/// A fresh directory under the target's temporary directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const TIMER: &str = "examples/axi-timer/axi_timer.yaml";
+const BAD: &str = "regmap-codegen/tests/bad/access_conflict.yaml";
+
+#[test]
+fn gen_prints_the_same_code_as_the_pinned_snapshot() {
+    let out = run(&["gen", TIMER]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let pinned =
+        std::fs::read_to_string(workspace().join("regmap-codegen/tests/snapshots/axi_timer.rs"))
+            .unwrap();
+    assert_eq!(text(&out.stdout), pinned);
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn gen_writes_the_output_file_only_when_it_changes() {
+    let dir = scratch("gen_output");
+    let target = dir.join("timer.rs");
+    let target_arg = target.to_str().unwrap();
+    let out = run(&["gen", TIMER, "-o", target_arg]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "with -o nothing goes to stdout");
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.contains("pub mod axi_timer"));
+
+    // Unchanged content: the file (and its mtime) is left alone.
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&target)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    assert_eq!(
+        run(&["gen", TIMER, "-o", target_arg]).status.code(),
+        Some(0)
+    );
+    assert_eq!(std::fs::metadata(&target).unwrap().modified().unwrap(), old);
+
+    // Changed content: rewritten.
+    std::fs::write(&target, "stale").unwrap();
+    assert_eq!(
+        run(&["gen", TIMER, "-o", target_arg]).status.code(),
+        Some(0)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), written);
+}
+
+#[test]
+fn gen_of_a_bad_map_prints_diagnostics_and_fails() {
+    let out = run(&["gen", BAD]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no code for a bad map");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "error[access-conflict]: field `IRQ` is `w1c` but its register `STATUS` is `ro`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains(&format!("--> {BAD}:11:41")), "{err}");
+    assert!(err.contains("due to 3 errors"), "{err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "no colour when stderr is not a terminal"
+    );
+}
+
+#[test]
+fn gen_of_a_missing_file_says_so() {
+    let out = run(&["gen", "no/such/map.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("cannot read `no/such/map.yaml`"), "{err}");
+}
+
+#[test]
+fn gen_reports_an_unwritable_output() {
+    let dir = scratch("gen_unwritable");
+    let target = dir.join("missing-dir").join("out.rs");
+    let out = run(&["gen", TIMER, "-o", target.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("error: cannot write"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn check_accepts_every_example() {
+    let out = run(&[
+        "check",
+        "examples/axi-timer/axi_timer.yaml",
+        "examples/axi-gpio/axi_gpio.yaml",
+        "examples/axi-intc/axi_intc.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout.lines().filter(|l| l.ends_with(": ok")).count(),
+        3,
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_reports_all_errors_of_all_files_and_fails() {
+    let out = run(&[
+        "check",
+        TIMER,
+        BAD,
+        "regmap-codegen/tests/bad/alias_and_tag.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("axi_timer.yaml: ok"));
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("error[access-conflict]").count(), 3, "{err}");
+    assert!(err.contains("error[yaml-unsupported]"), "{err}");
+    assert!(
+        err.contains(&format!("error: `{BAD}` has 3 errors")),
+        "{err}"
+    );
+    assert!(err.contains("= help:"), "hints are printed: {err}");
+}
+
+#[test]
+fn check_of_a_missing_file_fails() {
+    let out = run(&["check", "nope.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot read `nope.yaml`"));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    assert_eq!(run(&[]).status.code(), Some(2));
+    assert_eq!(run(&["check"]).status.code(), Some(2));
+    assert_eq!(run(&["gen"]).status.code(), Some(2));
+    let out = run(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unrecognized subcommand 'frobnicate'"));
+}
