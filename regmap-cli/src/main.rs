@@ -89,11 +89,9 @@ fn generate(map: &Path, output: Option<&Path>) -> ExitCode {
         }
         Some(path) => {
             let unchanged = std::fs::read(path).is_ok_and(|old| old == code.as_bytes());
-            if !unchanged {
-                if let Err(e) = std::fs::write(path, &code) {
-                    eprintln!("error: cannot write `{}`: {e}", path.display());
-                    return ExitCode::FAILURE;
-                }
+            if !unchanged && let Err(e) = std::fs::write(path, &code) {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                return ExitCode::FAILURE;
             }
         }
     }
