@@ -136,7 +136,7 @@ impl<B: Bus> AxiDma<B> {
     ) -> Result<Self, AxiDmaError> {
         self.present(channel)?;
         line.enable()
-            .map_err(|source| AxiDmaError::Irq { channel, source })?;
+            .map_err(|source| AxiDmaError::irq(channel, source))?;
         self.chans[channel.index()].irq = Some(Box::new(line));
         Ok(self)
     }
@@ -545,14 +545,14 @@ impl<B: Bus> AxiDma<B> {
                 }
                 let fired = line
                     .wait(remaining)
-                    .map_err(|source| AxiDmaError::Irq { channel, source })?;
+                    .map_err(|source| AxiDmaError::irq(channel, source))?;
                 if fired {
                     let settled = self.settled(channel);
                     c.dmasr().write(|w| {
                         w.clear_ioc_irq().clear_err_irq();
                     });
                     line.enable()
-                        .map_err(|source| AxiDmaError::Irq { channel, source })?;
+                        .map_err(|source| AxiDmaError::irq(channel, source))?;
                     if let Some(r) = settled {
                         break r;
                     }
@@ -646,26 +646,47 @@ impl<B: Bus> AxiDma<B> {
         matches!(self.soft_reset(self.abort_timeout), Ok(true))
     }
 
-    /// After a failed or abandoned transfer: stop the engine, then hand the
-    /// buffer back (and free the channel), or leak it if the engine could not
-    /// be stopped.
-    pub(super) fn recover<T>(&self, channel: Channel, error: AxiDmaError, buffer: T) -> Failed<T> {
+    /// Stops the engine and frees the channel, handing `buffer` back; or, if
+    /// the engine cannot be stopped, leaks the buffer (never freed, so the
+    /// device cannot write freed memory) and leaves the channel busy.
+    pub(super) fn reclaim<T>(&self, channel: Channel, buffer: T) -> Option<T> {
         if self.halt_engine(channel) {
             self.release(channel);
-            Failed {
-                error,
-                buffer: Some(buffer),
-            }
+            Some(buffer)
         } else {
             std::mem::forget(buffer);
-            Failed {
+            None
+        }
+    }
+
+    /// After a failed or abandoned transfer: [`reclaim`](Self::reclaim) the
+    /// buffer and say what happened.
+    pub(super) fn recover<T>(&self, channel: Channel, error: AxiDmaError, buffer: T) -> Failed<T> {
+        match self.reclaim(channel, buffer) {
+            Some(buffer) => Failed {
+                error,
+                buffer: Some(buffer),
+            },
+            None => Failed {
                 error: AxiDmaError::BufferLeaked {
                     channel,
                     cause: Box::new(error),
                 },
                 buffer: None,
-            }
+            },
         }
+    }
+
+    pub(super) fn abort_timeout(&self) -> Duration {
+        self.abort_timeout
+    }
+
+    pub(super) fn has_irq(&self, channel: Channel) -> bool {
+        self.chans[channel.index()].irq.is_some()
+    }
+
+    pub(super) fn irq_line(&self, channel: Channel) -> Option<&dyn InterruptLine> {
+        self.chans[channel.index()].irq.as_deref()
     }
 
     /// A completed transfer's buffer goes back to the CPU.

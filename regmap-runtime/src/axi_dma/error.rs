@@ -232,17 +232,30 @@ pub enum AxiDmaError {
         /// Channel.
         channel: Channel,
         /// What the interrupt source reported.
-        source: DeviceError,
+        source: Box<DeviceError>,
     },
     /// Cache maintenance or a buffer operation failed.
     #[error(transparent)]
-    Dma(#[from] DmaError),
+    Dma(Box<DmaError>),
     /// A descriptor ring is unusable.
     #[error("{0}")]
     Ring(String),
 }
 
+impl From<DmaError> for AxiDmaError {
+    fn from(e: DmaError) -> Self {
+        AxiDmaError::Dma(Box::new(e))
+    }
+}
+
 impl AxiDmaError {
+    pub(super) fn irq(channel: Channel, source: DeviceError) -> Self {
+        AxiDmaError::Irq {
+            channel,
+            source: Box::new(source),
+        }
+    }
+
     /// The DMASR error bits this error is about (empty for other errors).
     pub fn error_bits(&self) -> Vec<ErrorBit> {
         match self {

@@ -22,6 +22,7 @@ pub mod model;
 // Generated: formatted by the generator, compared byte for byte by a test.
 #[rustfmt::skip]
 mod regs;
+pub mod sg;
 pub mod status;
 mod transfer;
 
@@ -30,6 +31,9 @@ pub use driver::AxiDma;
 pub use error::{AxiDmaError, TimeoutReport};
 pub use irq::InterruptLine;
 pub use regs::axi_dma as registers;
+pub use sg::{
+    CyclicTransfer, Descriptor, DescriptorRing, DescriptorStatus, SgCompleted, SgTransfer,
+};
 pub use status::{DmaStatus, ErrorBit};
 pub use transfer::{Completed, DmaTarget, Failed, Refused, Transfer};
 

@@ -97,13 +97,15 @@ impl PhysMemory for RamRegion {
     }
 }
 
-/// Memory that answers SLVERR in chosen address ranges and passes everything
-/// else to the memory it wraps: the way to make a model raise DMASlvErr or
-/// SGSlvErr.
+/// Memory that answers SLVERR or DECERR in chosen address ranges and passes
+/// everything else to the memory it wraps: the way to make a model raise
+/// DMASlvErr / SGSlvErr (over a data buffer / a descriptor ring) or DMADecErr /
+/// SGDecErr.
 #[derive(Debug)]
 pub struct FaultyMemory<M> {
     inner: M,
     slave_errors: Mutex<Vec<Range<u64>>>,
+    decode_errors: Mutex<Vec<Range<u64>>>,
 }
 
 impl<M: PhysMemory> FaultyMemory<M> {
@@ -112,12 +114,21 @@ impl<M: PhysMemory> FaultyMemory<M> {
         Self {
             inner,
             slave_errors: Mutex::new(Vec::new()),
+            decode_errors: Mutex::new(Vec::new()),
         }
     }
 
     /// Accesses touching `range` answer SLVERR from now on.
     pub fn add_slave_error(&self, range: Range<u64>) {
         if let Ok(mut ranges) = self.slave_errors.lock() {
+            ranges.push(range);
+        }
+    }
+
+    /// Accesses touching `range` answer DECERR from now on (as if nothing
+    /// were mapped there).
+    pub fn add_decode_error(&self, range: Range<u64>) {
+        if let Ok(mut ranges) = self.decode_errors.lock() {
             ranges.push(range);
         }
     }
@@ -129,8 +140,16 @@ impl<M: PhysMemory> FaultyMemory<M> {
 
     fn check(&self, addr: u64, len: usize) -> Result<(), BusFault> {
         let end = addr.saturating_add(len as u64);
-        let ranges = self.slave_errors.lock().map_err(|_| BusFault::Slave)?;
-        if ranges.iter().any(|r| r.start < end && addr < r.end) {
+        let hits = |ranges: &Mutex<Vec<Range<u64>>>| {
+            ranges
+                .lock()
+                .map(|rs| rs.iter().any(|r| r.start < end && addr < r.end))
+                .unwrap_or(true)
+        };
+        if hits(&self.decode_errors) {
+            return Err(BusFault::Decode);
+        }
+        if hits(&self.slave_errors) {
             return Err(BusFault::Slave);
         }
         Ok(())
@@ -173,5 +192,7 @@ mod tests {
         assert_eq!(mem.read(31, &mut [0; 1]), Err(BusFault::Slave));
         assert_eq!(mem.read(32, &mut [0; 1]), Ok(()));
         assert_eq!(mem.read(64, &mut [0; 1]), Err(BusFault::Decode));
+        mem.add_decode_error(40..48);
+        assert_eq!(mem.read(44, &mut [0; 1]), Err(BusFault::Decode));
     }
 }
