@@ -620,4 +620,40 @@ mod tests {
             assert!(same < 4096 / 2, "shift {k} keeps {same} guard bytes equal");
         }
     }
+
+    mod exact {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+            /// A copy landing `d` bytes off with a length `e` bytes off is
+            /// reported with exact counts, and a correct one is clean.
+            #[test]
+            fn off_by_a_few_is_reported_exactly(d in -4isize..=4, e in -4isize..=4, seed: u64) {
+                let (len, inset) = (256usize, 16usize);
+                let window = inset..len - inset;
+                let mut src = vec![0; len];
+                fill_source(&mut src, seed);
+                let mut dst: Vec<u8> = (0..len).map(guard_byte).collect();
+                let n = (window.len() as isize + e) as usize;
+                let to = (window.start as isize + d) as usize;
+                dst[to..to + n].copy_from_slice(&src[window.start..window.start + n]);
+
+                let r = analyze(&src, &src, &dst, window.clone(), 0x1000, 0x2000);
+                let count = |b: Option<BadBytes>| b.map_or(0, |b| b.count);
+                prop_assert_eq!(count(r.guard_before), (-d).max(0) as usize);
+                prop_assert_eq!(count(r.guard_after), (d + e).max(0) as usize);
+                prop_assert_eq!(r.source_modified, None);
+                let unwritten = d.max(0) + (-(d + e)).max(0);
+                match r.window_fault {
+                    None => prop_assert!(d == 0 && e >= 0),
+                    Some(wf) => {
+                        prop_assert_eq!(wf.unwritten, unwritten as usize);
+                        prop_assert_eq!(wf.shift, (d != 0).then_some(d));
+                    }
+                }
+            }
+        }
+    }
 }
