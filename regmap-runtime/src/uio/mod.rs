@@ -70,6 +70,12 @@ impl Uio {
         PciDevice::find(vendor, device)?.open_uio()
     }
 
+    /// Every UIO device on the system, with its name and maps (see [`list`]
+    /// for a fake tree).
+    pub fn list() -> Result<Vec<UioInfo>, DeviceError> {
+        list(&SysRoot::default())
+    }
+
     /// As [`Uio::open_by_name`], under `root`.
     pub fn open_by_name_in(root: &SysRoot, name: &str) -> Result<Self, DeviceError> {
         let all = list(root)?;
