@@ -188,3 +188,13 @@ fn locations_point_at_the_written_values() {
     let span = report.source().span(block.size.loc).unwrap();
     assert_eq!((span.line, span.column), (4, 9));
 }
+
+#[test]
+fn the_format_documents_example_loads() {
+    let doc = include_str!("../../docs/yaml-format.md");
+    let start = doc.find("```yaml\n").expect("no yaml example") + "```yaml\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    if let Err(report) = load_yaml_str(&doc[start..end], "docs/yaml-format.md") {
+        panic!("the example in docs/yaml-format.md does not load:\n{report}");
+    }
+}
