@@ -103,8 +103,18 @@ impl Vm<'_> {
     }
 
     /// Boots, feeds every console line to `report` and `echo`, and returns how it ended.
-    pub fn run(&self, report: &mut Report, mut echo: impl FnMut(&str)) -> Result<Outcome> {
-        let mut cmd = self.command();
+    pub fn run(&self, report: &mut Report, echo: impl FnMut(&str)) -> Result<Outcome> {
+        self.watch(self.command(), report, echo)
+    }
+
+    /// Runs `cmd` as the VM: its stdout is the console, its stderr QEMU's own
+    /// messages; enforces the deadlines.
+    fn watch(
+        &self,
+        mut cmd: Command,
+        report: &mut Report,
+        mut echo: impl FnMut(&str),
+    ) -> Result<Outcome> {
         let mut log =
             File::create(self.log).context(|| format!("creating {}", self.log.display()))?;
         writeln!(log, "$ {}", show(&cmd)).context(|| "writing the console log".to_string())?;
@@ -153,9 +163,13 @@ impl Vm<'_> {
         };
         let _ = child.wait();
         let total = start.elapsed();
-        for r in readers {
-            let _ = r.join();
+        if matches!(ending, Ending::Exited(_)) {
+            for r in readers {
+                let _ = r.join();
+            }
         }
+        // After a kill, a reader may still be blocked on a pipe some leftover
+        // process holds open; it is left to end with that pipe.
         Ok(Outcome {
             ending,
             booted_after,
@@ -180,5 +194,119 @@ fn forward(input: impl Read, tx: &mpsc::Sender<Line>, wrap: fn(String) -> Line) 
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vm<'a>(log: &'a Path, args: &'a [String], boot: u64, total: u64) -> Vm<'a> {
+        Vm {
+            kernel: Path::new("/boot/vmlinux"),
+            initrd: Path::new("/tmp/initramfs.cpio"),
+            init_args: args,
+            log,
+            boot_timeout: Duration::from_millis(boot),
+            timeout: Duration::from_millis(total),
+        }
+    }
+
+    fn shell(script: &str) -> Command {
+        let mut c = Command::new("sh");
+        c.args(["-c", script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    #[test]
+    fn command_line_has_the_devices_the_reserved_memory_and_the_init_args() {
+        let args = ["--exact".to_string(), "maps::map0".to_string()];
+        let log = Path::new("/dev/null");
+        let cmd = vm(log, &args, 1, 1).command();
+        let argv: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into()).collect();
+        let after = |flag: &str| -> Vec<&str> {
+            argv.windows(2)
+                .filter(|w| w[0] == flag)
+                .map(|w| w[1].as_str())
+                .collect()
+        };
+        assert_eq!(
+            after("-append"),
+            ["console=ttyS0 quiet panic=-1 hugepages=4 memmap=4M$0x8000000 -- --exact maps::map0"]
+        );
+        assert_eq!(after("-device"), ["edu", "ivshmem-plain,memdev=ivshmem"]);
+        assert_eq!(after("-accel"), ["tcg"]);
+        assert_eq!(after("-m"), [MEMORY]);
+        assert!(argv.iter().any(|a| a == "-no-reboot"));
+    }
+
+    #[test]
+    fn a_guest_that_never_reaches_init_is_killed_at_the_boot_timeout() {
+        let dir = std::env::temp_dir().join(format!("xtask-qemu-{}-boot", std::process::id()));
+        let mut report = Report::default();
+        let start = std::time::Instant::now();
+        let out = vm(&dir, &[], 300, 20_000)
+            .watch(shell("echo booting; exec sleep 30"), &mut report, |_| {})
+            .unwrap();
+        assert!(
+            matches!(out.ending, Ending::BootTimeout),
+            "{:?}",
+            out.ending
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "killed, not waited for"
+        );
+        assert_eq!(out.booted_after, None);
+        let log = std::fs::read_to_string(&dir).unwrap();
+        assert!(log.contains("booting"), "{log}");
+        let _ = std::fs::remove_file(&dir);
+    }
+
+    #[test]
+    fn a_guest_that_hangs_after_boot_is_killed_at_the_run_timeout() {
+        let dir = std::env::temp_dir().join(format!("xtask-qemu-{}-run", std::process::id()));
+        let mut report = Report::default();
+        let mut lines = Vec::new();
+        let start = std::time::Instant::now();
+        let out = vm(&dir, &[], 5_000, 500)
+            .watch(
+                shell("echo 'REGMAP-VM: kernel 6.1 test'; echo oops >&2; exec sleep 30"),
+                &mut report,
+                |l| lines.push(l.to_string()),
+            )
+            .unwrap();
+        assert!(matches!(out.ending, Ending::Timeout), "{:?}", out.ending);
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "killed, not waited for"
+        );
+        assert!(out.booted_after.is_some());
+        assert_eq!(report.kernel.as_deref(), Some("6.1 test"));
+        assert!(lines.contains(&"qemu: oops".to_string()), "{lines:?}");
+        let _ = std::fs::remove_file(&dir);
+    }
+
+    #[test]
+    fn a_guest_that_powers_off_ends_with_its_exit_status() {
+        let dir = std::env::temp_dir().join(format!("xtask-qemu-{}-off", std::process::id()));
+        let mut report = Report::default();
+        let out = vm(&dir, &[], 5_000, 5_000)
+            .watch(
+                shell("echo 'REGMAP-VM: kernel k'; echo 'REGMAP-VM: done 0'"),
+                &mut report,
+                |_| {},
+            )
+            .unwrap();
+        assert!(
+            matches!(out.ending, Ending::Exited(s) if s.success()),
+            "{:?}",
+            out.ending
+        );
+        assert_eq!(report.done, Some(0));
+        let _ = std::fs::remove_file(&dir);
     }
 }

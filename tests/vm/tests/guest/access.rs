@@ -1,9 +1,9 @@
 //! Exact-width accesses: the device decodes only 4-byte accesses below 0x80 and
-//! 4- or 8-byte ones above. QEMU refuses 1- and 2-byte accesses before they reach
-//! the device (reads return 0, writes vanish), and the device answers an 8-byte
-//! read below 0x80 with all ones. So what a read returns shows the width of the
-//! access the bus really made: a wider access, masked, would return the
-//! register's low bytes instead.
+//! 4- or 8-byte ones above. A narrow read of a 32-bit register therefore returns
+//! no register bytes: 0 where QEMU refuses the access before the device sees it
+//! (recent versions), all ones where the device itself rejects it. A bus that
+//! made a wider access and masked it would return the register's low bytes
+//! instead, so what a read returns shows the width of the access really made.
 
 use regmap_runtime::Bus;
 use regmap_vm_tests::{open_edu, reg};
