@@ -2,6 +2,7 @@
 //! the runtime unmasks INTx through the command register; the kernel masks it
 //! again on every interrupt.
 
+use regmap_runtime::uio::IrqControl;
 use regmap_runtime::{Bus, DeviceError};
 use regmap_vm_tests::{eventually, open_edu, quiesce, reg};
 use std::time::{Duration, Instant};
@@ -105,4 +106,27 @@ fn unmasking_before_acknowledging_fires_again() {
         uio.wait_irq(Duration::from_millis(100)),
         Err(DeviceError::IrqTimeout { .. })
     ));
+}
+
+#[test]
+#[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
+fn uio_pci_generic_is_unmasked_through_the_command_register() {
+    let uio = open_edu();
+    // Nothing is settled before the first use: write(1) is tried first.
+    assert!(matches!(uio.irq_control(), IrqControl::Auto(Some(_))));
+    uio.enable_irq().unwrap();
+    // uio_pci_generic answers write(1) with ENOSYS: the runtime fell back to the
+    // INTx-disable bit in the function's config space.
+    match uio.irq_control() {
+        IrqControl::PciIntx(config) => assert_eq!(
+            config.canonicalize().unwrap(),
+            uio.pci().unwrap().config_path().canonicalize().unwrap(),
+            "the config space of the function behind the UIO device"
+        ),
+        other => panic!("expected PciIntx, got {other:?}"),
+    }
+    uio.disable_irq().unwrap();
+    assert!(uio.pci().unwrap().is_intx_disabled().unwrap());
+    uio.enable_irq().unwrap();
+    assert!(!uio.pci().unwrap().is_intx_disabled().unwrap());
 }
