@@ -191,7 +191,10 @@ pub fn resolve_dependency(meta: &str, prefix: &str) -> Result<String> {
     match parse_first_dependency(&text, prefix) {
         Some(p) => Ok(p),
         None => {
-            bail!("`apt-cache depends {meta}` names no `{prefix}*` package (run apt-get update?)")
+            bail!(
+                "`apt-cache depends {meta}` names no `{prefix}*` package: run `apt-get update`, \
+                 or name the kernel package with --kernel-package (on a distribution without {meta})"
+            )
         }
     }
 }
