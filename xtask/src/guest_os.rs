@@ -185,3 +185,53 @@ fn write_atomically(path: &Path, data: &[u8]) -> Result<()> {
     fs::write(&tmp, data).context(|| format!("writing {}", tmp.display()))?;
     fs::rename(&tmp, path).context(|| format!("renaming into {}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xz(data: &[u8]) -> Vec<u8> {
+        filter("xz", &["-c", "--check=crc32"], data).expect("xz is installed")
+    }
+
+    #[test]
+    fn vmlinux_is_found_after_a_false_magic_and_before_a_trailer() {
+        let elf = [b"\x7fELF".as_slice(), &[7u8; 5000]].concat();
+        let image = [
+            b"setup code \xfd7zXZ\x00 not a stream ".as_slice(),
+            &xz(&elf),
+            b"bzImage trailer",
+        ]
+        .concat();
+        assert_eq!(extract_vmlinux(&image).unwrap(), Some(elf));
+    }
+
+    #[test]
+    fn a_payload_that_is_not_elf_is_not_taken() {
+        let image = [b"setup".as_slice(), &xz(b"not an ELF image")].concat();
+        assert_eq!(extract_vmlinux(&image).unwrap(), None);
+        assert_eq!(extract_vmlinux(b"no payload at all").unwrap(), None);
+    }
+
+    #[test]
+    fn modules_are_read_plain_or_decompressed() {
+        let dir = std::env::temp_dir().join(format!("xtask-modules-{}", std::process::id()));
+        fs::create_dir_all(dir.join("drivers/uio")).unwrap();
+        fs::write(dir.join("drivers/uio/uio.ko"), b"plain module").unwrap();
+        fs::write(
+            dir.join("drivers/uio/uio_pci_generic.ko.xz"),
+            xz(b"packed module"),
+        )
+        .unwrap();
+        let plain = load_module(&dir, "drivers/uio/uio.ko").unwrap();
+        let packed = load_module(&dir, "drivers/uio/uio_pci_generic.ko").unwrap();
+        let missing = load_module(&dir, "drivers/uio/none.ko");
+        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(plain, ("uio.ko".to_string(), b"plain module".to_vec()));
+        assert_eq!(
+            packed,
+            ("uio_pci_generic.ko".to_string(), b"packed module".to_vec())
+        );
+        assert!(missing.unwrap_err().0.contains("not in the kernel package"));
+    }
+}
