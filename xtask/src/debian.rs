@@ -44,7 +44,7 @@ pub fn ensure_tools(cache: &Path, allow_install: bool) -> Result<()> {
         eprintln!("vm-test: installed qemu packages come from {suite}; taking qemu from there too");
         run(Command::new("apt-get").args(&opts).args(["update", "-qq"]))?;
         apt.args(&opts).args(["-t", suite]);
-    } else if !apt_knows("qemu-system-x86") {
+    } else if !missing.iter().all(|p| apt_knows(p)) {
         run(Command::new("apt-get").args(["update", "-qq"]))?;
     }
     apt.env("DEBIAN_FRONTEND", "noninteractive").args([
