@@ -537,7 +537,10 @@ impl Lower<'_> {
     }
 
     fn number(&mut self, node: &Node, what: &str) -> Got<Spanned<u64>> {
-        let text = self.scalar(node, &format!("a number ({what})"))?;
+        let text = match &node.kind {
+            Kind::Scalar { text, .. } if !node.is_null() => text,
+            _ => self.scalar(node, &format!("a number ({what})"))?,
+        };
         match parse_u64(text.trim()) {
             Ok(v) => Ok(Spanned::new(v, self.loc(node.span.clone()))),
             Err(err) => {
