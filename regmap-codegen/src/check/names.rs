@@ -1,10 +1,14 @@
 //! Names: well-formed, not Rust keywords once converted, and distinct in
 //! every Rust namespace the emitter fills.
 //!
-//! The emitter turns names into `snake_case` (module, accessors, field
-//! methods) and `PascalCase` (types, enum variants) with `heck`. Namespaces:
-//! - types, one per block: the block type, register value types, cluster
-//!   types and enums (named and inline), at every depth;
+//! The emitter turns names into `snake_case` (modules, accessors, field
+//! methods) and `PascalCase` (types, enum variants) with [`crate::names`].
+//! Its namespaces, checked here:
+//! - types, one per Rust module: the block's module holds the block type,
+//!   the types of its top-level registers, their inline enums and the
+//!   named enums; each cluster's module holds the cluster type, the types of
+//!   its registers and their inline enums (module names are `snake_case`
+//!   and never meet `PascalCase` types);
 //! - accessors, one per block and per cluster, beside the reserved `new`,
 //!   `bus` and `into_inner`;
 //! - field methods, one per register: each field's getter, setter, `with_*`
@@ -18,16 +22,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::walk;
 use crate::diag::Diagnostic;
-use crate::ir::{Access, Block, Enum, Item, Loc, Register, Spanned};
-
-/// Rust 2024 strict and reserved keywords.
-pub const RUST_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
-    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
-];
+use crate::ir::{Access, Block, Enum, EnumRef, Item, Loc, Register, Spanned};
+use crate::names::{fn_name, is_keyword, type_name};
 
 /// Methods every block and cluster type has besides its accessors.
 pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner"];
@@ -130,12 +126,14 @@ impl Names {
             );
             return;
         }
+        // The conversion before `names` makes keywords usable: a keyword is
+        // reported, not silently renamed.
         let converted = if pascal {
             text.to_upper_camel_case()
         } else {
             text.to_snake_case()
         };
-        if RUST_KEYWORDS.contains(&converted.as_str()) {
+        if is_keyword(&converted) {
             self.mark(name.loc);
             self.diags.push(
                 Diagnostic::error(
@@ -220,7 +218,7 @@ impl Names {
                 name: &name.value,
                 loc: name.loc,
             };
-            let rust = name.value.to_snake_case();
+            let rust = fn_name(&name.value);
             if RESERVED_ACCESSORS.contains(&rust.as_str()) {
                 self.reserved(&rust, "method", &owner, &scope);
             } else if let Some(first) = seen.get(&rust).cloned() {
@@ -244,7 +242,7 @@ impl Names {
                 name: &f.name.value,
                 loc: f.name.loc,
             };
-            for method in methods_of(&f.name.value.to_snake_case(), f.access.value) {
+            for method in methods_of(&fn_name(&f.name.value), f.access.value) {
                 if RESERVED_FIELD_METHODS.contains(&method.as_str()) {
                     self.reserved(&method, "method", &owner, &scope);
                 } else if let Some(first) = seen.get(&method).cloned() {
@@ -270,7 +268,7 @@ impl Names {
                 name: &v.name.value,
                 loc: v.name.loc,
             };
-            let rust = v.name.value.to_upper_camel_case();
+            let rust = type_name(&v.name.value);
             if let Some(first) = seen.get(&rust).cloned() {
                 self.collide(&rust, "variant", &first, &owner, &scope);
             } else {
@@ -279,28 +277,62 @@ impl Names {
         }
     }
 
-    /// Types share one namespace per block, at every depth.
+    /// Types share one namespace per Rust module: the block's, and one
+    /// per cluster.
     fn types(&mut self, block: &Block) {
-        let scope = format!("in block `{}`", block.name.value);
         let mut owners = vec![Owner {
             what: "block",
             name: &block.name.value,
             loc: block.name.loc,
         }];
-        collect_types(&block.items, &mut owners);
-        owners.extend(walk::enums(block).into_iter().map(|e| Owner {
+        owners.extend(block.enums.iter().map(|e| Owner {
             what: "enum",
             name: &e.name.value,
             loc: e.name.loc,
         }));
+        self.module_types(
+            owners,
+            &block.items,
+            &format!("in block `{}`", block.name.value),
+        );
+        walk::clusters(&block.items, &mut |c| {
+            let own = vec![Owner {
+                what: "cluster",
+                name: &c.name.value,
+                loc: c.name.loc,
+            }];
+            self.module_types(own, &c.items, &format!("in cluster `{}`", c.name.value));
+        });
+    }
+
+    /// One module's types: `owners`, then the registers of `items` and
+    /// their inline enums.
+    fn module_types<'a>(&mut self, mut owners: Vec<Owner<'a>>, items: &'a [Item], scope: &str) {
+        for item in items {
+            let Item::Register(r) = item else { continue };
+            owners.push(Owner {
+                what: "register",
+                name: &r.name.value,
+                loc: r.name.loc,
+            });
+            for f in &r.fields {
+                if let Some(EnumRef::Inline(e)) = &f.enumeration {
+                    owners.push(Owner {
+                        what: "enum",
+                        name: &e.name.value,
+                        loc: e.name.loc,
+                    });
+                }
+            }
+        }
         let mut seen: HashMap<String, Owner<'_>> = HashMap::new();
         for owner in owners {
             if !is_valid_name(owner.name) {
                 continue;
             }
-            let rust = owner.name.to_upper_camel_case();
+            let rust = type_name(owner.name);
             if let Some(first) = seen.get(&rust).cloned() {
-                self.collide(&rust, "type", &first, &owner, &scope);
+                self.collide(&rust, "type", &first, &owner, scope);
             } else {
                 seen.insert(rust, owner);
             }
@@ -344,26 +376,6 @@ fn collect_items<'a>(items: &'a [Item], out: &mut Vec<(&'static str, &'a Spanned
             Item::Cluster(c) => {
                 out.push(("cluster", &c.name, false));
                 collect_items(&c.items, out);
-            }
-        }
-    }
-}
-
-fn collect_types<'a>(items: &'a [Item], out: &mut Vec<Owner<'a>>) {
-    for item in items {
-        match item {
-            Item::Register(r) => out.push(Owner {
-                what: "register",
-                name: &r.name.value,
-                loc: r.name.loc,
-            }),
-            Item::Cluster(c) => {
-                out.push(Owner {
-                    what: "cluster",
-                    name: &c.name.value,
-                    loc: c.name.loc,
-                });
-                collect_types(&c.items, out);
             }
         }
     }
