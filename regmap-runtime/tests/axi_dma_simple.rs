@@ -123,13 +123,15 @@ fn interrupt_waits_acknowledge_and_rearm() {
         .with_interrupt(Channel::S2mm, irq_rx.clone())
         .unwrap();
     dma.reset(T).unwrap();
+    for ch in 0..2 {
+        let dmacr = dma.registers().channel(ch).unwrap().dmacr().read();
+        assert!(
+            dmacr.ioc_irq_en() && dmacr.err_irq_en() && !dmacr.rs(),
+            "reset cleared DMACR; the driver re-applied IOC and Err enables"
+        );
+    }
     dma.start(Channel::Mm2s, T).unwrap();
     dma.start(Channel::S2mm, T).unwrap();
-    let dmacr = dma.registers().channel(0).unwrap().dmacr().read();
-    assert!(
-        dmacr.ioc_irq_en() && dmacr.err_irq_en(),
-        "IOC and Err enabled"
-    );
     for round in 1..=3u32 {
         let rx = dma.receive(mem.allocate(64).unwrap()).unwrap();
         dma.send(filled(&mem, &pattern(64)))
