@@ -238,21 +238,16 @@ impl<B: Bus> AxiDma<B> {
         if done.is_none() {
             return Ok(false);
         }
-        self.apply_irq_enables(false);
+        self.apply_irq_enables();
         Ok(true)
     }
 
-    fn apply_irq_enables(&self, run: bool) {
+    /// Sets IOC_IrqEn and Err_IrqEn on every channel with an interrupt line.
+    fn apply_irq_enables(&self) {
         for ch in Channel::BOTH {
-            if !self.config.has(ch) {
-                continue;
-            }
-            let irq = self.chans[ch.index()].irq.is_some();
-            if irq || run {
+            if self.config.has(ch) && self.chans[ch.index()].irq.is_some() {
                 self.chan(ch).dmacr().modify(|w| {
-                    if irq {
-                        w.set_ioc_irq_en(true).set_err_irq_en(true);
-                    }
+                    w.set_ioc_irq_en(true).set_err_irq_en(true);
                 });
             }
         }
