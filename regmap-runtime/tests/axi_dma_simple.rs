@@ -776,3 +776,39 @@ fn zero_length_transfer_is_refused() {
         .unwrap_err();
     assert!(matches!(e.error, AxiDmaError::Empty(Channel::Mm2s)));
 }
+
+#[test]
+fn channels_can_be_waited_on_from_different_threads() {
+    let r = rig();
+    let data = pattern(10_000);
+    let rx = r.dma.receive(r.mem.allocate(10_000).unwrap()).unwrap();
+    let got = std::thread::scope(|s| {
+        let receiver = s.spawn(move || rx.wait(T).unwrap());
+        r.dma.send(filled(&r.mem, &data)).unwrap().wait(T).unwrap();
+        receiver.join().unwrap()
+    });
+    assert_eq!(got.buffer.as_bytes(), &data[..]);
+}
+
+#[test]
+fn a_stream_fed_later_from_another_thread_completes_an_interrupt_wait() {
+    let config = cfg();
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
+    let stream = TestStream::new();
+    model.set_stream(stream.clone());
+    let dma = AxiDma::new(model.clone(), config)
+        .unwrap()
+        .with_interrupt(Channel::S2mm, model.irq(Channel::S2mm))
+        .unwrap();
+    dma.start(Channel::S2mm, T).unwrap();
+    let rx = dma.receive(mem.allocate(64).unwrap()).unwrap();
+    let feeder = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(20));
+        stream.push(vec![4; 48], true);
+    });
+    let got = rx.wait(Duration::from_secs(2)).unwrap();
+    feeder.join().unwrap();
+    assert_eq!(got.bytes, 48);
+    assert_eq!(&got.buffer.as_bytes()[..48], &[4; 48]);
+}

@@ -531,7 +531,11 @@ impl<B: Bus> AxiDma<B> {
         }
         let started = self.sg_program(channel, parts, used, cyclic);
         if started.is_err() {
-            // The engine may hold the ring if RS got set: stop it before giving it back.
+            // Every failure in `sg_program` comes before its TAILDESC write, and
+            // PG021's SG engine fetches nothing before that write: the engine
+            // never saw these descriptors, so the buffers can go back. The
+            // channel may be running though (RS set): stop it, and if it will
+            // not stop keep it busy until a reset.
             if self.halt_engine(channel) {
                 self.release(channel);
             }
