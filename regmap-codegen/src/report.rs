@@ -74,3 +74,53 @@ impl fmt::Display for Report {
 }
 
 impl std::error::Error for Report {}
+
+#[cfg(test)]
+mod tests {
+
+    const BAD: &str = "regmap: 1\nblock:\n  name: b\n  size: 0x10\n  registers:\n    - { name: A, offset: 0x2 }\n";
+
+    #[test]
+    fn display_is_plain_and_render_colours_on_request() {
+        let report = crate::load_yaml_str(BAD, "m.yaml").unwrap_err();
+        let plain = report.to_string();
+        assert_eq!(plain, report.render(false));
+        assert!(!plain.contains('\u{1b}'), "{plain}");
+        assert!(report.render(true).contains('\u{1b}'));
+        assert!(plain.starts_with("error[misaligned-register]: "), "{plain}");
+        assert!(plain.contains(" --> m.yaml:6:26\n"), "{plain}");
+        assert!(plain.contains("= help: "), "{plain}");
+        let d = &report.diagnostics()[0];
+        assert_eq!(report.line_col(d), Some((6, 26)));
+        assert_eq!(report.error_count(), 1);
+    }
+
+    #[test]
+    fn an_unreadable_file_is_a_report_not_a_panic() {
+        let path = std::path::Path::new("no/such/dir/map.yaml");
+        let report = crate::load_yaml_file(path).unwrap_err();
+        assert!(report.has_errors());
+        let text = report.to_string();
+        assert!(
+            text.starts_with("error[io]: cannot read `no/such/dir/map.yaml`"),
+            "{text}"
+        );
+        assert!(text.contains("--> no/such/dir/map.yaml"), "{text}");
+    }
+
+    #[test]
+    fn warnings_alone_do_not_fail_a_load() {
+        // Arrays too large to expand fully give a warning and nothing else.
+        let text = "regmap: 1\nblock:\n  name: big\n  size: 0xffff_ffff_ffff\n  registers:\n    - { name: A, offset: 0, count: 0xffff_ffff, stride: 8 }\n";
+        let (_, report) = crate::check_yaml_str(text, "w.yaml");
+        assert!(!report.diagnostics().is_empty());
+        assert!(!report.has_errors(), "{report}");
+        assert!(
+            report
+                .to_string()
+                .starts_with("warning[overlap-check-limited]: "),
+            "{report}"
+        );
+        assert!(crate::load_yaml_str(text, "w.yaml").is_ok());
+    }
+}

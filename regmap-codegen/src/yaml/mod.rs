@@ -13,6 +13,7 @@
 mod lower;
 mod number;
 mod tree;
+mod values;
 
 use crate::diag::Diagnostic;
 use crate::ir;
