@@ -15,6 +15,7 @@
 pub mod check;
 pub mod diag;
 pub mod emit;
+pub mod expand;
 mod generate;
 pub mod ir;
 pub mod names;

@@ -45,3 +45,6 @@ pub use trace::TraceBus;
 pub use uio::Uio;
 pub use window::{DevMem, FileWindow, MappedWindow, WindowRef};
 pub use word::Word;
+
+#[cfg(feature = "macros")]
+pub use regmap_macros::{include_yaml, register_block};

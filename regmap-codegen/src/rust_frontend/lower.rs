@@ -26,6 +26,8 @@ const BITS_KEYS: &[&str] = &["access"];
 
 /// What the lowering keeps of the module besides the block: how to re-emit it.
 pub(crate) struct ModShell {
+    /// The module's name.
+    pub ident: syn::Ident,
     /// The module's visibility.
     pub vis: syn::Visibility,
     /// Attributes to carry over to the generated module (`cfg`, `allow`, ...).
@@ -82,7 +84,11 @@ impl Lower {
         let name_loc = self.spans.add_tokens(&module.ident);
         let block_loc = name_loc;
         let attr_loc = if attr.is_empty() {
-            name_loc
+            // In an attribute macro the call site is the attribute itself.
+            self.spans.add(
+                proc_macro2::Span::call_site(),
+                proc_macro2::Span::call_site(),
+            )
         } else {
             let (first, last) = super::spans::token_range(attr.clone());
             self.spans.add(first, last)
@@ -92,7 +98,13 @@ impl Lower {
         let size = match keys.take("size") {
             Some(arg) => self.int(&arg, "size"),
             None => {
-                self.missing(attr_loc, "size", "register_block", "size = 0x1000");
+                self.missing_unless_typo(
+                    &keys,
+                    attr_loc,
+                    "size",
+                    "register_block",
+                    "size = 0x1000",
+                );
                 None
             }
         };
@@ -127,6 +139,7 @@ impl Lower {
         Some((
             block,
             ModShell {
+                ident: module.ident,
                 vis: module.vis,
                 attrs,
             },
@@ -146,14 +159,14 @@ impl Lower {
         let register = match keys.take("register") {
             Some(arg) => self.name_value(&arg, "register"),
             None => {
-                self.missing(loc, "register", "id", "register = VERSION");
+                self.missing_unless_typo(&keys, loc, "register", "id", "register = VERSION");
                 None
             }
         };
         let value = match keys.take("value") {
             Some(arg) => self.int(&arg, "value"),
             None => {
-                self.missing(loc, "value", "id", "value = 0x0001_0000");
+                self.missing_unless_typo(&keys, loc, "value", "id", "value = 0x0001_0000");
                 None
             }
         };
@@ -217,6 +230,7 @@ impl Lower {
         example: &str,
     ) -> Option<&'a syn::Attribute> {
         let mut found: Option<&syn::Attribute> = None;
+        let mut misspelt = false;
         for attr in attrs {
             if attr.path().is_ident("doc") {
                 continue;
@@ -239,7 +253,9 @@ impl Lower {
                     loc,
                     format!("unknown attribute `#[{path}]` here"),
                 );
-                d.hint = Some(match did_you_mean(&path, &[name]) {
+                let suggestion = did_you_mean(&path, &[name]);
+                misspelt |= suggestion.is_some();
+                d.hint = Some(match suggestion {
                     Some(s) => format!("did you mean `#[{s}]`?"),
                     None => format!("only doc comments and `#[{name}(...)]` are allowed here"),
                 });
@@ -330,7 +346,7 @@ impl Lower {
         let offset = match keys.take("offset") {
             Some(arg) => self.int(&arg, "offset"),
             None => {
-                self.missing(attr_loc, "offset", "register", "offset = 0x0");
+                self.missing_unless_typo(&keys, attr_loc, "offset", "register", "offset = 0x0");
                 None
             }
         };
@@ -532,7 +548,7 @@ impl Lower {
         let offset = match keys.take("offset") {
             Some(arg) => self.int(&arg, "offset"),
             None => {
-                self.missing(attr_loc, "offset", "cluster", "offset = 0x100");
+                self.missing_unless_typo(&keys, attr_loc, "offset", "cluster", "offset = 0x100");
                 None
             }
         };
@@ -641,6 +657,14 @@ impl Lower {
 
     // ---- values ----------------------------------------------------------
 
+    /// Reports a missing required key, unless a misspelt key already
+    /// suggested it (one typo, one error).
+    fn missing_unless_typo(&mut self, keys: &Keys, loc: Loc, key: &str, what: &str, example: &str) {
+        if !keys.typos.iter().any(|t| t == key) {
+            self.missing(loc, key, what, example);
+        }
+    }
+
     fn missing(&mut self, loc: Loc, key: &str, what: &str, example: &str) {
         self.error(codes::MISSING_KEY, loc, format!("{what} needs `{key}`"))
             .hint = Some(format!("add `{example}`"));
@@ -677,10 +701,12 @@ impl Lower {
                     loc,
                     format!("unknown key `{name}` in `{what}`"),
                 );
-                d.hint = Some(match did_you_mean(&name, allowed) {
+                let suggestion = did_you_mean(&name, allowed);
+                d.hint = Some(match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("the keys of `{what}` are {}", list(allowed)),
                 });
+                keys.typos.extend(suggestion.map(str::to_owned));
             } else if keys.named.iter().any(|(k, _)| *k == name) {
                 self.error(codes::DUPLICATE_KEY, loc, format!("`{name}` written twice"));
             } else {
@@ -777,6 +803,8 @@ impl Lower {
 struct Keys {
     named: Vec<(String, Arg)>,
     positional: Vec<Arg>,
+    /// Keys that misspelt keys were taken for.
+    typos: Vec<String>,
 }
 
 impl Keys {

@@ -76,6 +76,8 @@ pub struct Parsed {
     pub design: Design,
     /// Where each [`Loc`] of the design came from.
     pub spans: SpanTable,
+    /// Name of the module written (the generated module keeps it).
+    pub ident: syn::Ident,
     /// Visibility of the module written.
     pub vis: syn::Visibility,
     /// Attributes of the module other than doc comments, for the generated module.
@@ -99,6 +101,7 @@ pub fn parse(attr: TokenStream, item: TokenStream) -> Result<Parsed, syn::Error>
             instances: Vec::new(),
         },
         spans: lower.spans,
+        ident: shell.ident,
         vis: shell.vis,
         attrs: shell.attrs,
     })
@@ -109,13 +112,13 @@ pub fn parse(attr: TokenStream, item: TokenStream) -> Result<Parsed, syn::Error>
 pub fn render(d: &Diagnostic) -> String {
     let mut out = d.message.clone();
     if !d.label.is_empty() {
-        out.push_str(&format!("\n  = note: {}", d.label));
+        out.push_str(&format!("\n= note: {}", d.label));
     }
     for (_, note) in &d.related {
-        out.push_str(&format!("\n  = note: {note}"));
+        out.push_str(&format!("\n= note: {note}"));
     }
     if let Some(hint) = &d.hint {
-        out.push_str(&format!("\n  = help: {hint}"));
+        out.push_str(&format!("\n= help: {hint}"));
     }
     out
 }

@@ -1,0 +1,117 @@
+//! What regmap's macros expand to, as plain functions of tokens: the
+//! proc-macro crate is a shim over these, so they can be tested and
+//! benchmarked without a compiler in the loop.
+
+use crate::emit::{self, EmitOptions};
+use crate::{check, rust_frontend};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::quote;
+use std::path::Path;
+
+/// `#[register_block(attr)] item`: lowers the module, runs the shared checks
+/// and emits the block, or expands to every error found, each at its span.
+pub fn register_block(attr: TokenStream, item: TokenStream, opts: &EmitOptions) -> TokenStream {
+    try_register_block(attr, item, opts).unwrap_or_else(|e| e.to_compile_error())
+}
+
+/// [`register_block`], with the errors as a value.
+pub fn try_register_block(
+    attr: TokenStream,
+    item: TokenStream,
+    opts: &EmitOptions,
+) -> Result<TokenStream, syn::Error> {
+    let parsed = rust_frontend::parse(attr, item)?;
+    let diags = check::check(&parsed.design);
+    if let Some(err) = rust_frontend::to_error(&diags, &parsed.spans) {
+        return Err(err);
+    }
+    let block = &parsed.design.blocks[0];
+    let generated = emit::emit_block(block, opts);
+    Ok(rewrap(generated, &parsed))
+}
+
+/// The emitter wraps a block as `#[doc..] pub mod <name> { body }`; the macro
+/// keeps the module the user wrote: its name, visibility and attributes.
+fn rewrap(generated: TokenStream, parsed: &rust_frontend::Parsed) -> TokenStream {
+    let tokens: Vec<TokenTree> = generated.into_iter().collect();
+    let body_at = tokens
+        .iter()
+        .rposition(|t| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace));
+    let mod_at = tokens
+        .iter()
+        .position(|t| matches!(t, TokenTree::Ident(i) if i == "mod"));
+    let (Some(body_at), Some(mod_at)) = (body_at, mod_at) else {
+        // Not the shape the emitter documents: keep its output as it is.
+        return tokens.into_iter().collect();
+    };
+    let is_vis = |t: &TokenTree| match t {
+        TokenTree::Ident(i) => i == "pub",
+        TokenTree::Group(g) => g.delimiter() == Delimiter::Parenthesis,
+        _ => false,
+    };
+    let mut head_end = mod_at;
+    while head_end > 0 && is_vis(&tokens[head_end - 1]) {
+        head_end -= 1;
+    }
+    let docs: TokenStream = tokens[..head_end].iter().cloned().collect();
+    let body = &tokens[body_at];
+    let attrs = &parsed.attrs;
+    let vis = &parsed.vis;
+    let ident = &parsed.ident;
+    quote! {
+        #docs
+        #(#attrs)*
+        #vis mod #ident #body
+    }
+}
+
+/// `include_yaml!("path")`: reads the YAML file at `path` relative to
+/// `manifest_dir`, checks it and emits its blocks, plus an `include_bytes!`
+/// of the file so that editing it rebuilds the crate. Errors show the file's
+/// diagnostics as rendered for a terminal, at the path literal.
+pub fn include_yaml(input: TokenStream, manifest_dir: &Path, opts: &EmitOptions) -> TokenStream {
+    try_include_yaml(input, manifest_dir, opts).unwrap_or_else(|e| e.to_compile_error())
+}
+
+/// [`include_yaml`], with the error as a value.
+pub fn try_include_yaml(
+    input: TokenStream,
+    manifest_dir: &Path,
+    opts: &EmitOptions,
+) -> Result<TokenStream, syn::Error> {
+    let lit: syn::LitStr = syn::parse2(input.clone()).map_err(|_| {
+        syn::Error::new_spanned(
+            &input,
+            "expected the path of a YAML file: `include_yaml!(\"maps/timer.yaml\")`",
+        )
+    })?;
+    let relative = lit.value();
+    let path = manifest_dir.join(&relative);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        syn::Error::new(
+            lit.span(),
+            format!(
+                "cannot read `{relative}`: {e}\n= note: the path is relative to the directory of the crate's Cargo.toml"
+            ),
+        )
+    })?;
+    let design = crate::load_yaml_str(&text, &relative).map_err(|report| {
+        let count = report.error_count();
+        let s = if count == 1 { "" } else { "s" };
+        syn::Error::new(
+            lit.span(),
+            format!(
+                "{count} error{s} in `{relative}`\n\n{}",
+                report.render(false).trim_end()
+            ),
+        )
+    })?;
+    let tracked = path.to_str().ok_or_else(|| {
+        syn::Error::new(lit.span(), format!("the path of `{relative}` is not UTF-8"))
+    })?;
+    let code = emit::emit_design(&design, opts);
+    Ok(quote! {
+        #code
+        const _: &[u8] = include_bytes!(#tracked);
+    })
+}

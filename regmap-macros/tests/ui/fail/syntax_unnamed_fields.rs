@@ -1,0 +1,9 @@
+use regmap_runtime::register_block;
+
+#[register_block(size = 0x10)]
+mod timer {
+    #[register(offset = 0x0)]
+    struct CTRL(bool, bool);
+}
+
+fn main() {}

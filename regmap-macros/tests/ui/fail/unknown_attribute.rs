@@ -1,0 +1,12 @@
+use regmap_runtime::register_block;
+
+#[register_block(size = 0x10)]
+mod timer {
+    #[register(offset = 0x0)]
+    struct CTRL {
+        #[bit(0)]
+        ENABLE: bool,
+    }
+}
+
+fn main() {}
