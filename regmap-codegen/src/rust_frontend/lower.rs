@@ -261,7 +261,7 @@ impl Lower {
                 });
             }
         }
-        if found.is_none() {
+        if found.is_none() && !misspelt {
             self.error(
                 codes::MISSING_KEY,
                 anchor,

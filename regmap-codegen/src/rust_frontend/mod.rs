@@ -118,7 +118,24 @@ pub fn render(d: &Diagnostic) -> String {
         out.push_str(&format!("\n= note: {note}"));
     }
     if let Some(hint) = &d.hint {
-        out.push_str(&format!("\n= help: {hint}"));
+        out.push_str(&format!("\n= help: {}", rust_spelling(hint)));
+    }
+    out
+}
+
+/// Keys of the shared checks' hints, which write them as YAML does.
+const HINT_KEYS: &[&str] = &[
+    "size", "offset", "width", "access", "reset", "count", "stride", "bits", "mask", "value",
+];
+
+/// A hint of a shared check in this front end's spelling: `width: 32`
+/// becomes `width = 32`.
+fn rust_spelling(hint: &str) -> String {
+    let mut out = hint.to_owned();
+    for key in HINT_KEYS {
+        out = out
+            .replace(&format!("`{key}: "), &format!("`{key} = "))
+            .replace(&format!("`{key}:`"), &format!("`{key} = ..`"));
     }
     out
 }

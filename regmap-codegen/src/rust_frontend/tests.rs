@@ -265,3 +265,13 @@ fn render_puts_notes_and_the_hint_under_the_message() {
         "headline\n= note: label\n= note: related\n= help: do this"
     );
 }
+
+#[test]
+fn hints_of_shared_checks_are_spelt_as_attribute_keys() {
+    let d = crate::diag::Diagnostic::error("x", crate::ir::Loc::NONE, "m")
+        .with_hint("widen it with `width: 32`, or set `stride:` higher");
+    assert_eq!(
+        render(&d),
+        "m\n= help: widen it with `width = 32`, or set `stride = ..` higher"
+    );
+}
