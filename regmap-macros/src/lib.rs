@@ -98,3 +98,48 @@ fn runtime_path() -> syn::Path {
         Err(_) => syn::parse_quote!(::regmap_runtime),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::runtime_path;
+    use quote::ToTokens;
+
+    /// The one test of this binary that touches the environment.
+    #[test]
+    fn generated_code_names_the_runtime_as_the_manifest_does() {
+        let root = std::env::temp_dir().join(format!("regmap-macros-{}", std::process::id()));
+        // One directory per manifest: the crate-name lookup caches by
+        // directory and file time, which a rewrite may not change.
+        let path = |case: &str, deps: &str| {
+            let dir = root.join(case);
+            std::fs::create_dir_all(&dir).unwrap();
+            let manifest = format!(
+                "[package]\nname = \"user\"\nversion = \"0.1.0\"\n\n[dependencies]\n{deps}\n"
+            );
+            std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+            // SAFETY: no other test in this binary reads or writes the environment.
+            unsafe { std::env::set_var("CARGO_MANIFEST_DIR", &dir) };
+            runtime_path()
+                .to_token_stream()
+                .to_string()
+                .replace(' ', "")
+        };
+        assert_eq!(
+            path("plain", "regmap-runtime = \"0.1\""),
+            "::regmap_runtime"
+        );
+        assert_eq!(
+            path(
+                "renamed",
+                "rt = { package = \"regmap-runtime\", version = \"0.1\" }"
+            ),
+            "::rt"
+        );
+        assert_eq!(
+            path("absent", "serde = \"1\""),
+            "::regmap_runtime",
+            "fallback"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}

@@ -1,0 +1,138 @@
+//! The macro pipelines as functions: `include_yaml` errors name the file, line
+//! and column; its expansion tracks the file; `register_block` keeps the
+//! module the user wrote.
+
+use proc_macro2::TokenStream;
+use regmap_codegen::emit::EmitOptions;
+use regmap_codegen::expand;
+use std::path::PathBuf;
+
+/// A fresh directory holding `name` with `text`, standing in for a crate root.
+fn manifest_dir_with(test: &str, name: &str, text: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(test);
+    let file = dir.join(name);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, text).unwrap();
+    dir
+}
+
+fn lit(path: &str) -> TokenStream {
+    format!("{path:?}").parse().unwrap()
+}
+
+const GOOD: &str = "regmap: 1
+block:
+  name: tiny
+  size: 0x8
+  registers:
+    - { name: CTRL, offset: 0x0 }
+";
+
+#[test]
+fn include_yaml_expands_to_the_block_and_tracks_the_file() {
+    let dir = manifest_dir_with("include_good", "maps/tiny.yaml", GOOD);
+    let out = expand::try_include_yaml(lit("maps/tiny.yaml"), &dir, &EmitOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let file: syn::File = syn::parse2(out).expect("the expansion is Rust items");
+    let tracked = dir.join("maps/tiny.yaml");
+    let mut found_module = false;
+    let mut found_include = false;
+    for item in &file.items {
+        match item {
+            syn::Item::Mod(m) => found_module |= m.ident == "tiny",
+            syn::Item::Const(c) => {
+                let text = quote::quote!(#c).to_string();
+                found_include |= text.contains("include_bytes")
+                    && text.contains(&format!("{:?}", tracked.to_str().unwrap()));
+            }
+            _ => {}
+        }
+    }
+    assert!(found_module, "module `tiny` emitted");
+    assert!(found_include, "include_bytes! of the absolute path emitted");
+}
+
+#[test]
+fn include_yaml_errors_show_the_file_line_and_column() {
+    let bad = GOOD.replace("offset: 0x0", "offset: 0x2");
+    let dir = manifest_dir_with("include_bad", "bad.yaml", &bad);
+    let err = expand::try_include_yaml(lit("bad.yaml"), &dir, &EmitOptions::default())
+        .expect_err("a misaligned register is an error");
+    let text = err.to_string();
+    assert!(text.starts_with("1 error in `bad.yaml`"), "{text}");
+    assert!(
+        text.contains("bad.yaml:6:"),
+        "line and column of the offset: {text}"
+    );
+    assert!(text.contains("not a multiple of 4"), "{text}");
+    assert!(text.contains("help:"), "the hint is shown: {text}");
+}
+
+#[test]
+fn include_yaml_reports_a_missing_file_and_a_non_string() {
+    let dir = manifest_dir_with("include_missing", "other.yaml", GOOD);
+    let err = expand::try_include_yaml(lit("nope.yaml"), &dir, &EmitOptions::default())
+        .expect_err("missing file");
+    assert!(
+        err.to_string().starts_with("cannot read `nope.yaml`"),
+        "{err}"
+    );
+    let err = expand::try_include_yaml("42".parse().unwrap(), &dir, &EmitOptions::default())
+        .expect_err("not a string");
+    assert!(
+        err.to_string().contains("expected the path of a YAML file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn register_block_keeps_the_module_name_visibility_and_attributes() {
+    let attr: TokenStream = "size = 0x8".parse().unwrap();
+    let item: TokenStream =
+        "#[cfg(all())] pub(crate) mod MyTiny { #[register(offset = 0)] struct CTRL; }"
+            .parse()
+            .unwrap();
+    let out = expand::try_register_block(attr, item, &EmitOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let m: syn::ItemMod = syn::parse2(out).expect("one module");
+    assert_eq!(m.ident, "MyTiny");
+    assert!(matches!(m.vis, syn::Visibility::Restricted(_)));
+    assert!(m.attrs.iter().any(|a| a.path().is_ident("cfg")));
+    assert!(
+        m.attrs.iter().any(|a| a.path().is_ident("doc")),
+        "the emitter's docs stay"
+    );
+    let body = quote::quote!(#m).to_string();
+    assert!(
+        body.contains("pub struct MyTiny"),
+        "block type named from the block name"
+    );
+}
+
+#[test]
+fn register_block_reports_check_errors_and_emits_nothing() {
+    let attr: TokenStream = "size = 0x4".parse().unwrap();
+    let item: TokenStream =
+        "mod m { #[register(offset = 0x4)] struct A; #[register(offset = 0x2)] struct B; }"
+            .parse()
+            .unwrap();
+    let err = expand::try_register_block(attr.clone(), item.clone(), &EmitOptions::default())
+        .expect_err("layout errors");
+    let mut heads: Vec<String> = err
+        .into_iter()
+        .map(|e| e.to_string().lines().next().unwrap().to_owned())
+        .collect();
+    heads.sort();
+    assert_eq!(
+        heads,
+        [
+            "register `A` at 0x4..0x8 ends past the end of the 0x4-byte block",
+            "register `B` at 0x2..0x6 ends past the end of the 0x4-byte block",
+            "register `B` at 0x2..0x6 overlaps register `A` at 0x4..0x8",
+            "the offset 0x2 of 32-bit register `B` is not a multiple of 4",
+        ]
+    );
+    let out = expand::register_block(attr, item, &EmitOptions::default()).to_string();
+    assert_eq!(out.matches("compile_error").count(), 4, "all at once");
+    assert!(!out.contains("struct"), "nothing else is emitted");
+}
