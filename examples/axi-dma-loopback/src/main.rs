@@ -13,9 +13,11 @@
 //! a dma-heap, and attach the UIO device as the interrupt line.
 
 use regmap_runtime::axi_dma::model::{AxiDmaModel, TestStream};
-use regmap_runtime::axi_dma::{AxiDma, AxiDmaConfig, Channel, DescriptorRing};
+use regmap_runtime::axi_dma::{
+    AxiDma, AxiDmaConfig, Channel, DescriptorRing, DmaStatus, registers,
+};
 use regmap_runtime::dma::{DmaAllocator, SimMemory};
-use regmap_runtime::trace::TraceBus;
+use regmap_runtime::trace::{Direction, TraceBus};
 use std::error::Error;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -81,7 +83,10 @@ fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
     };
     let mem = SimMemory::new(0x3000_0000, 2 * args.bytes as u64 + (16 << 20));
     let model = AxiDmaModel::new(config, Arc::new(mem.clone()))?;
-    let mut dma = AxiDma::new(TraceBus::new(model.clone()), config)?;
+    let mut dma = AxiDma::new(
+        TraceBus::new(model.clone()).with_desc(registers::DESC),
+        config,
+    )?;
     if args.interrupts {
         dma = dma
             .with_interrupt(Channel::Mm2s, model.irq(Channel::Mm2s))?
@@ -161,6 +166,28 @@ fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
         stats.transfers[1],
         accesses / args.transfers as u64
     );
+
+    println!("  the register accesses of the last loopback, as the tracing bus recorded them:");
+    for a in bus().recent() {
+        let name = registers::DESC
+            .register_at(a.offset)
+            .map_or("?", |r| r.name);
+        let dir = match a.direction {
+            Direction::Read => "read ",
+            Direction::Write => "write",
+        };
+        let note = if name.ends_with("DMASR") {
+            let names: Vec<_> = DmaStatus::from_bits(a.value as u32).names().collect();
+            let verb = match a.direction {
+                Direction::Read => "",
+                Direction::Write => "write 1 to clear: ",
+            };
+            format!("  ({verb}{})", names.join(" | "))
+        } else {
+            String::new()
+        };
+        println!("    {dir} {name:<20} {:#010x}{note}", a.value);
+    }
 
     scatter_gather(&mem)?;
     when_it_goes_wrong(&mem, config)?;

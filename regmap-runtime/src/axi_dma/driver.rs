@@ -474,9 +474,7 @@ impl<B: Bus> AxiDma<B> {
             return Err(AxiDmaError::NotRunning { channel, status });
         }
         if sr.ioc_irq() || sr.err_irq() {
-            c.dmasr().write(|w| {
-                w.clear_ioc_irq().clear_err_irq();
-            });
+            self.ack(channel);
         }
         c.address().write(|w| {
             w.set_bits(phys as u32);
@@ -499,6 +497,15 @@ impl<B: Bus> AxiDma<B> {
             w.set_length(length);
         });
         Ok(())
+    }
+
+    /// Acknowledges IOC_Irq and Err_Irq (w1c), writing nothing else.
+    pub(super) fn ack(&self, channel: Channel) {
+        self.chan(channel).dmasr().write_value(
+            channel::Dmasr::from_bits(0)
+                .with_clear_ioc_irq()
+                .with_clear_err_irq(),
+        );
     }
 
     /// Reads DMASR once: `Some` when the transfer is over (done or failed).
@@ -543,9 +550,7 @@ impl<B: Bus> AxiDma<B> {
                     .map_err(|source| AxiDmaError::irq(channel, source))?;
                 if fired {
                     let settled = self.settled(channel);
-                    c.dmasr().write(|w| {
-                        w.clear_ioc_irq().clear_err_irq();
-                    });
+                    self.ack(channel);
                     line.enable()
                         .map_err(|source| AxiDmaError::irq(channel, source))?;
                     if let Some(r) = settled {
@@ -555,9 +560,7 @@ impl<B: Bus> AxiDma<B> {
             },
             None => match poll(timeout, || self.settled(channel)) {
                 Some(r) => {
-                    c.dmasr().write(|w| {
-                        w.clear_ioc_irq().clear_err_irq();
-                    });
+                    self.ack(channel);
                     r
                 }
                 None => Err(self.timeout(channel, "transfer", requested, timeout)),

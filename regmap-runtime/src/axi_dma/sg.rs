@@ -574,9 +574,7 @@ impl<B: Bus> AxiDma<B> {
             w.set_current_descriptor_pointer(u26::new((head as u32) >> 6));
         });
         if c.dmasr().read().ioc_irq() || c.dmasr().read().err_irq() {
-            c.dmasr().write(|w| {
-                w.clear_ioc_irq().clear_err_irq();
-            });
+            self.ack(channel);
         }
         let irq = self.has_irq(channel);
         c.dmacr().modify(|w| {
@@ -650,9 +648,7 @@ impl<B: Bus> AxiDma<B> {
             None => poll(timeout, &mut check)
                 .unwrap_or_else(|| Err(self.timeout(channel, "SG transfer", requested, timeout))),
         };
-        c.dmasr().write(|w| {
-            w.clear_ioc_irq().clear_err_irq();
-        });
+        self.ack(channel);
         outcome
     }
 }
