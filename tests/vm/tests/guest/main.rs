@@ -3,6 +3,7 @@
 
 mod access;
 mod contention;
+mod copies;
 mod discovery;
 mod dma;
 mod driver;
