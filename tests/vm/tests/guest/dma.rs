@@ -160,3 +160,22 @@ fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
     edu.copy_from_device(&uio, &mut dst, 0..256, 0, T).unwrap();
     assert_eq!(dst.as_bytes(), &data[..]);
 }
+
+#[test]
+#[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
+fn closing_the_device_turns_bus_mastering_off_again() {
+    // uio_pci_generic clears bus mastering when its device file is closed, so a
+    // driver enables it after opening, every time; the permission check catches
+    // a driver that forgot.
+    let pci = regmap_vm_tests::edu_pci();
+    let uio = open_edu();
+    pci.enable_bus_master().unwrap();
+    assert!(pci.is_bus_master().unwrap());
+    drop(uio);
+    assert!(!pci.is_bus_master().unwrap(), "cleared on close");
+    let uio = open_edu();
+    assert!(matches!(
+        regmap_runtime::DmaPermission::check_dma_allowed(&uio),
+        Err(DeviceError::BusMasterDisabled { .. })
+    ));
+}
