@@ -198,3 +198,14 @@ fn the_format_documents_example_loads() {
         panic!("the example in docs/yaml-format.md does not load:\n{report}");
     }
 }
+
+#[test]
+fn a_read_only_and_a_write_only_register_may_share_an_address() {
+    let block = load("shared_address.yaml");
+    assert_eq!(register(&block.items, "RBR").offset.value, 0);
+    assert_eq!(register(&block.items, "THR").offset.value, 0);
+    assert_eq!(
+        register(&block.items, "FCR").access.value,
+        Access::WriteOnly
+    );
+}

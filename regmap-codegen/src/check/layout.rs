@@ -6,6 +6,9 @@
 //! stay one interval: that is exact and keeps big memory-like arrays cheap.
 //! Other arrays are expanded up to [`MAX_ELEMENTS`] in total; past that, a
 //! warning says the overlap check stopped.
+//!
+//! A read-only and a write-only register may share exactly the same bytes
+//! (the read and write sides of one address); any other sharing is an overlap.
 
 use std::collections::HashSet;
 
@@ -297,7 +300,10 @@ fn overlaps(ex: &Expander<'_>, pieces: &mut [Piece<'_>], diags: &mut Vec<Diagnos
     for i in 0..pieces.len() {
         if let Some(w) = widest {
             let (a, b) = (&pieces[w], &pieces[i]);
-            if b.start < a.end && a.id != b.id && reported.insert((a.id.min(b.id), a.id.max(b.id)))
+            if b.start < a.end
+                && a.id != b.id
+                && !read_write_pair(a, b)
+                && reported.insert((a.id.min(b.id), a.id.max(b.id)))
             {
                 diags.push(overlap(ex, a, b));
             }
@@ -306,6 +312,29 @@ fn overlaps(ex: &Expander<'_>, pieces: &mut [Piece<'_>], diags: &mut Vec<Diagnos
             }
         }
         widest = Some(i);
+    }
+}
+
+/// A read-only and a write-only register at exactly the same bytes: the two
+/// sides of one address, as in a 16550 UART's RBR and THR. Not an overlap.
+fn read_write_pair(a: &Piece<'_>, b: &Piece<'_>) -> bool {
+    let same_bytes = a.start == b.start && a.end == b.end;
+    same_bytes && ((!writable(a.reg) && !readable(b.reg)) || (!readable(a.reg) && !writable(b.reg)))
+}
+
+fn readable(r: &Register) -> bool {
+    if r.fields.is_empty() {
+        r.access.value.is_readable()
+    } else {
+        r.fields.iter().any(|f| f.access.value.is_readable())
+    }
+}
+
+fn writable(r: &Register) -> bool {
+    if r.fields.is_empty() {
+        r.access.value.is_writable()
+    } else {
+        r.fields.iter().any(|f| f.access.value.is_writable())
     }
 }
 
@@ -336,7 +365,9 @@ fn overlap(ex: &Expander<'_>, a: &Piece<'_>, b: &Piece<'_>) -> Diagnostic {
             hex(first.end)
         ),
     )
-    .with_hint("move one of them, or make them one register with fields")
+    .with_hint(
+        "move one of them, or make them one register with fields; only a read-only and a write-only register of one width may share an address",
+    )
 }
 
 /// Offsets relative to their parent must be multiples of the width, and so
