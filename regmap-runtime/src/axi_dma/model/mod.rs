@@ -609,7 +609,14 @@ impl State {
     fn move_data(&mut self, ch: usize, base: u64, len: u64, mut done: u64, eof: bool) -> Moved {
         let keyhole = self.keyhole(ch);
         let width = u64::from(self.cfg.data_width);
-        let at = |done: u64| if keyhole { base } else { base + done };
+        // An address that wraps past the top decodes to nothing.
+        let at = |done: u64| {
+            if keyhole {
+                base
+            } else {
+                base.checked_add(done).unwrap_or(u64::MAX)
+            }
+        };
         if ch == 0 {
             while done < len {
                 let ready = self.stream.ready();
@@ -778,7 +785,7 @@ impl State {
                 return true;
             }
             let len = u64::from(control) & self.cfg.max_transfer();
-            let status_addr = desc + D_STATUS as u64;
+            let status_addr = desc.wrapping_add(D_STATUS as u64);
             if len == 0 {
                 if let Err(f) = self.memory.write(status_addr, &ST_INT_ERR.to_le_bytes()) {
                     return self.sg_fault(ch, f);
