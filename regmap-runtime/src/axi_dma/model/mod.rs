@@ -614,7 +614,7 @@ impl State {
             if keyhole {
                 base
             } else {
-                base.checked_add(done).unwrap_or(u64::MAX)
+                base.saturating_add(done)
             }
         };
         if ch == 0 {
