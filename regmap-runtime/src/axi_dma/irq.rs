@@ -48,3 +48,35 @@ impl<I: InterruptLine + ?Sized> InterruptLine for Arc<I> {
         (**self).wait(timeout)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sysroot::SysRoot;
+    use std::io::Write;
+
+    #[test]
+    fn a_uio_device_is_an_interrupt_line_that_times_out_with_false() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = SysRoot::under(dir.path());
+        let class = root.sys.join("class/uio/uio2");
+        std::fs::create_dir_all(&class).unwrap();
+        std::fs::create_dir_all(&root.dev).unwrap();
+        std::fs::write(class.join("name"), "axi_dma_s2mm\n").unwrap();
+        std::fs::write(class.join("version"), "0.01.0\n").unwrap();
+        let dev_path = root.dev.join("uio2");
+        let c = std::ffi::CString::new(dev_path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let uio = Uio::open_by_name_in(&root, "axi_dma_s2mm").unwrap();
+        let line: &dyn InterruptLine = &uio;
+        assert!(!line.wait(Duration::from_millis(10)).unwrap());
+        // The kernel side: the count an interrupt leaves in the device file.
+        let mut kernel = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&dev_path)
+            .unwrap();
+        kernel.write_all(&1u32.to_ne_bytes()).unwrap();
+        assert!(line.wait(Duration::from_secs(5)).unwrap());
+    }
+}
