@@ -601,7 +601,7 @@ impl<B: Bus> AxiDma<B> {
                     "the stream never asserted TLAST: S2MM completes only at the end of a packet, so a source that sends a continuous stream, or one packet longer than the buffer without TLAST, never finishes",
                 );
                 causes.push(
-                    "the stream delivered fewer bytes than asked and stopped: check the source's packet length and that it is running (TVALID)",
+                    "the stream delivered fewer bytes than asked and then stopped without TLAST: check the length the source sends per packet and that it keeps TVALID up until its last beat",
                 );
             }
             Channel::Mm2s => {
