@@ -79,6 +79,7 @@ fn one_packet_over_several_descriptors_at_ring_offsets() {
     assert!(!s[1].rx_sof() && !s[1].rx_eof() && s[1].transferred() == 128);
     assert!(s[2].rx_eof() && s[2].transferred() == 44);
     assert_eq!(&got.buffer.as_bytes()[..300], &data[..]);
+    assert!(got.packet_complete() && sent.packet_complete());
 
     // The rings can be used again: the driver clears STATUS (no SGIntErr).
     let rx = r.dma.sg_receive(got.ring, got.buffer, 128).unwrap();
@@ -426,4 +427,22 @@ fn direct_mode_operations_are_refused_in_sg_mode_and_vice_versa() {
         e.error,
         AxiDmaError::WrongMode { needs_sg: true, .. }
     ));
+}
+
+#[test]
+fn a_packet_longer_than_the_ring_is_reported_incomplete_not_dropped() {
+    let r = rig();
+    let stream = TestStream::new();
+    r.model.set_stream(stream.clone());
+    stream.push(pattern(300), true);
+    let got = r
+        .dma
+        .sg_receive(ring_at(&r.mem, 0, 2), r.mem.allocate(256).unwrap(), 128)
+        .unwrap()
+        .wait(T)
+        .unwrap();
+    assert_eq!(got.bytes, 256);
+    assert!(!got.packet_complete());
+    assert_eq!(got.buffer.as_bytes(), &pattern(300)[..256]);
+    assert_eq!(stream.pending(), 44, "the rest is still in the stream");
 }

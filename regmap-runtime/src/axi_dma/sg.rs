@@ -290,6 +290,8 @@ fn write_descriptors<T: DmaTarget>(
 /// What an SG transfer gives back.
 #[derive(Debug)]
 pub struct SgCompleted<T> {
+    /// The channel that ran the transfer.
+    pub channel: Channel,
     /// The ring, with the engine's STATUS words synced for the CPU.
     pub ring: DescriptorRing,
     /// The data buffer, synced for the CPU.
@@ -298,6 +300,16 @@ pub struct SgCompleted<T> {
     pub bytes: u64,
     /// STATUS of each descriptor the transfer used, in order.
     pub descriptors: Vec<DescriptorStatus>,
+}
+
+impl<T> SgCompleted<T> {
+    /// For S2MM: whether the packet ended inside the buffer (the last
+    /// descriptor used has RXEOF). False means the packet was longer than the
+    /// ring's buffers and its rest is still in the stream; nothing of what
+    /// arrived was dropped. Always true for MM2S.
+    pub fn packet_complete(&self) -> bool {
+        self.channel == Channel::Mm2s || self.descriptors.last().is_some_and(|s| s.rx_eof())
+    }
 }
 
 /// A ring and its data, owned by the engine until the transfer ends.
@@ -711,6 +723,7 @@ impl<B: Bus, T: DmaTarget> SgTransfer<'_, B, T> {
                     .collect();
                 let bytes = descriptors.iter().map(|s| u64::from(s.transferred())).sum();
                 Ok(SgCompleted {
+                    channel,
                     ring: parts.ring,
                     buffer: parts.data,
                     bytes,
