@@ -40,6 +40,14 @@ pub(crate) struct Lower {
     pub spans: SpanTable,
     pub diags: Vec<Diagnostic>,
     enums: Vec<Enum>,
+    locals: Vec<LocalEnum>,
+}
+
+/// An enum marked `#[local]`: the values of exactly one field, emitted beside
+/// its register (YAML's inline enum).
+struct LocalEnum {
+    e: Enum,
+    uses: usize,
 }
 
 impl Lower {
@@ -118,7 +126,7 @@ impl Lower {
             .cloned()
             .collect();
 
-        let items = match &module.content {
+        let mut items = match &module.content {
             Some((_, items)) => self.items(items, false),
             None => {
                 self.error(codes::SYNTAX, name_loc, "a register block needs a body")
@@ -126,6 +134,8 @@ impl Lower {
                 Vec::new()
             }
         };
+
+        self.inline_local_enums(&mut items);
 
         let block = Block {
             name: Spanned::new(module.ident.unraw().to_string(), name_loc),
@@ -144,6 +154,50 @@ impl Lower {
                 attrs,
             },
         ))
+    }
+
+    /// Turns every field's reference to a `#[local]` enum into that enum
+    /// inline, and reports local enums used by no field or by several.
+    fn inline_local_enums(&mut self, items: &mut [Item]) {
+        fn walk(items: &mut [Item], locals: &mut [LocalEnum]) {
+            for item in items {
+                match item {
+                    Item::Cluster(c) => walk(&mut c.items, locals),
+                    Item::Register(r) => {
+                        for f in &mut r.fields {
+                            let Some(EnumRef::Named(name)) = &f.enumeration else {
+                                continue;
+                            };
+                            if let Some(l) =
+                                locals.iter_mut().find(|l| l.e.name.value == name.value)
+                            {
+                                l.uses += 1;
+                                f.enumeration = Some(EnumRef::Inline(l.e.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut locals = std::mem::take(&mut self.locals);
+        walk(items, &mut locals);
+        for l in locals.iter().filter(|l| l.uses != 1) {
+            let name = &l.e.name.value;
+            let d = self.error(
+                codes::LOCAL_ENUM_USE,
+                l.e.name.loc,
+                if l.uses == 0 {
+                    format!("`#[local]` enum `{name}` is not used by any field")
+                } else {
+                    format!("`#[local]` enum `{name}` is used by {} fields", l.uses)
+                },
+            );
+            d.hint = Some(if l.uses == 0 {
+                format!("give a field the type `{name}`, or remove the enum")
+            } else {
+                "a local enum holds the values of one field: drop `#[local]` to share it".into()
+            });
+        }
     }
 
     fn id_check(&mut self, arg: &Arg) -> Option<IdCheck> {
@@ -195,8 +249,13 @@ impl Lower {
                     }
                 }
                 syn::Item::Enum(e) => {
+                    let local = e.attrs.iter().any(|a| a.path().is_ident("local"));
                     if let Some(e) = self.enumeration(e) {
-                        self.enums.push(e);
+                        if local {
+                            self.locals.push(LocalEnum { e, uses: 0 });
+                        } else {
+                            self.enums.push(e);
+                        }
                     }
                 }
                 other => {
@@ -575,10 +634,19 @@ impl Lower {
     fn enumeration(&mut self, e: &syn::ItemEnum) -> Option<Enum> {
         let name_loc = self.spans.add_tokens(&e.ident);
         for attr in &e.attrs {
-            if !attr.path().is_ident("doc") {
+            if attr.path().is_ident("local") {
+                if !matches!(attr.meta, syn::Meta::Path(_)) {
+                    let loc = self.spans.add_tokens(attr);
+                    self.error(codes::SYNTAX, loc, "`#[local]` takes no arguments");
+                }
+            } else if !attr.path().is_ident("doc") {
                 let loc = self.spans.add_tokens(attr);
-                self.error(codes::UNKNOWN_KEY, loc, "an enumeration takes only doc comments")
-                    .hint = Some("enums in a register block need no attributes: write `enum Mode { Idle = 0, Run = 1 }`".into());
+                self.error(
+                    codes::UNKNOWN_KEY,
+                    loc,
+                    "an enumeration takes only doc comments and `#[local]`",
+                )
+                .hint = Some("write `enum Mode { Idle = 0, Run = 1 }`, or `#[local] enum ...` for the values of one field".into());
             }
         }
         if !e.generics.params.is_empty() {

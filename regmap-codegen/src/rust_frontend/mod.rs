@@ -68,6 +68,8 @@ pub mod codes {
     pub const UNSUPPORTED_ITEM: &str = "unsupported-item";
     /// A field's declared type contradicts its bit range.
     pub const FIELD_TYPE: &str = "field-type";
+    /// A `#[local]` enum used by no field, or by more than one.
+    pub const LOCAL_ENUM_USE: &str = "local-enum-use";
 }
 
 /// A parsed `#[register_block]` item.

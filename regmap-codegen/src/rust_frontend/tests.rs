@@ -275,3 +275,61 @@ fn hints_of_shared_checks_are_spelt_as_attribute_keys() {
         "m\n= help: widen it with `width = 32`, or set `stride = ..` higher"
     );
 }
+
+#[test]
+fn a_local_enum_becomes_the_inline_enum_of_its_one_field() {
+    let parsed = parse_str(
+        "size = 0x10",
+        "mod m {
+            #[cluster(offset = 0x8)]
+            mod c {
+                #[register(offset = 0)]
+                struct R { #[bits(1:0)] P: Parity, #[bits(2)] S: Shared }
+            }
+            /// Parity
+            #[local]
+            enum Parity { none = 0, odd = 1 }
+            enum Shared { a = 0, b = 1 }
+        }",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let block = &parsed.design.blocks[0];
+    assert_eq!(block.enums.len(), 1, "only the shared enum is block-level");
+    let Item::Cluster(c) = &block.items[0] else {
+        panic!("cluster expected")
+    };
+    let Item::Register(r) = &c.items[0] else {
+        panic!("register expected")
+    };
+    match &r.fields[0].enumeration {
+        Some(EnumRef::Inline(e)) => {
+            assert_eq!(e.name.value, "Parity");
+            assert_eq!(e.description.as_deref(), Some("Parity"));
+            assert_eq!(e.variants.len(), 2);
+        }
+        other => panic!("inline enum expected, got {other:?}"),
+    }
+    assert!(matches!(&r.fields[1].enumeration, Some(EnumRef::Named(n)) if n.value == "Shared"));
+}
+
+#[test]
+fn a_local_enum_needs_exactly_one_field() {
+    let errs = errors(
+        "size = 0x10",
+        "mod m {
+            #[local] enum Unused { a = 0 }
+            #[local] enum Twice { a = 0 }
+            #[register(offset = 0)]
+            struct R { #[bits(0)] X: Twice, #[bits(1)] Y: Twice }
+        }",
+    );
+    let heads: Vec<&str> = errs.iter().map(|e| e.0.lines().next().unwrap()).collect();
+    assert_eq!(
+        heads,
+        [
+            "`#[local]` enum `Unused` is not used by any field",
+            "`#[local]` enum `Twice` is used by 2 fields",
+        ]
+    );
+    assert_eq!((errs[0].1, errs[0].2), (2, 26), "caret on the enum's name");
+}
