@@ -81,8 +81,23 @@ fn excerpt<'a>(
     let hi = marks.iter().map(|m| m.0.end).max().unwrap_or(0);
     let start = text[..lo].rfind('\n').map_or(0, |i| i + 1);
     let end = text[hi..].find('\n').map_or(text.len(), |i| hi + i);
+    let end = if end > hi && text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
     let (first_line, _) = file.line_col(start);
-    let mut snippet = Snippet::source(&text[start..end])
+    // Windows line ends: drop each `\r` before a `\n` (the renderer would
+    // show it as a symbol) and shift the marks past it.
+    let raw = &text[start..end];
+    let dropped: Vec<usize> = raw.match_indices("\r\n").map(|(i, _)| i).collect();
+    let shift = |at: usize| at - dropped.partition_point(|&d| d < at);
+    let source = if dropped.is_empty() {
+        std::borrow::Cow::Borrowed(raw)
+    } else {
+        std::borrow::Cow::Owned(raw.replace("\r\n", "\n"))
+    };
+    let mut snippet = Snippet::source(source)
         .line_start(first_line as usize)
         .path(file.name())
         .fold(true);
@@ -92,7 +107,7 @@ fn excerpt<'a>(
         } else {
             AnnotationKind::Context
         };
-        let span = range.start - start..range.end - start;
+        let span = shift(range.start - start)..shift(range.end - start);
         let annotation = if label.is_empty() {
             kind.span(span)
         } else {
@@ -101,4 +116,21 @@ fn excerpt<'a>(
         snippet = snippet.annotation(annotation);
     }
     snippet
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn windows_line_ends_render_like_unix_ones() {
+        let unix = "regmap: 1\nblock:\n  name: b\n  size: 0x10\n  registers:\n    - { name: A, offset: 0x0, width: 64 }\n    - { name: B, offset: 0x4 }\n";
+        let windows = unix.replace('\n', "\r\n");
+        let a = crate::load_yaml_str(unix, "m.yaml")
+            .unwrap_err()
+            .to_string();
+        let b = crate::load_yaml_str(&windows, "m.yaml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(a, b);
+        assert!(a.contains("overlaps `A`"), "{a}");
+    }
 }
