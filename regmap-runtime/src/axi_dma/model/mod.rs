@@ -155,6 +155,9 @@ struct Chan {
     halt_pending: bool,
     /// S2MM SG: the next descriptor starts a packet (RXSOF).
     rx_sof: bool,
+    /// SG: the engine stopped at the tail; the next TAILDESC write resumes at
+    /// the tail's NXTDESC (CURDESC keeps pointing at the tail meanwhile).
+    resume_at: Option<u64>,
     budget: usize,
 }
 
@@ -172,6 +175,7 @@ impl Chan {
             job: Job::None,
             halt_pending: false,
             rx_sof: true,
+            resume_at: None,
             budget: usize::MAX,
         }
     }
@@ -419,18 +423,23 @@ impl State {
                 // PG021: CURDESC may only be written while halted.
                 if c.sr & SR_HALTED != 0 {
                     set_lo(&mut c.curdesc, value & !0x3f);
+                    c.resume_at = None;
                 }
             }
             CURDESC_MSB if sg => {
                 let c = &mut self.chans[ch];
                 if c.sr & SR_HALTED != 0 {
                     set_hi(&mut c.curdesc, value);
+                    c.resume_at = None;
                 }
             }
             TAILDESC if sg => {
                 let c = &mut self.chans[ch];
                 set_lo(&mut c.taildesc, value & !0x3f);
                 if c.running() && c.job == Job::None {
+                    if let Some(next) = c.resume_at.take() {
+                        c.curdesc = next;
+                    }
                     c.job = Job::Sg { progress: 0 };
                     c.sr &= !SR_IDLE;
                 }
@@ -847,6 +856,7 @@ impl State {
             let c = &mut self.chans[ch];
             if c.halt_pending || (!cyclic && desc == c.taildesc & self.cfg.address_mask()) {
                 c.curdesc = desc;
+                c.resume_at = Some(next);
                 self.finish_job(ch);
                 return true;
             }

@@ -384,3 +384,42 @@ fn cyclic_mode_keeps_going_past_the_tail() {
         "stopping a cyclic channel halts it"
     );
 }
+
+#[test]
+fn keyhole_reads_one_address_over_and_over() {
+    let (m, ram) = simple(AxiDmaConfig::default());
+    ram.write(RAM, &[1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
+    let stream = TestStream::new();
+    m.set_stream(stream.clone());
+    wr(&m, DMACR, CR_RS | CR_KEYHOLE);
+    wr(&m, ADDR, RAM as u32);
+    wr(&m, LENGTH, 12);
+    assert_eq!(stream.sent_bytes(), [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4]);
+}
+
+#[test]
+fn irq_threshold_coalesces_ioc_over_eof_descriptors() {
+    let (m, ram) = sg_model(AxiDmaConfig::default());
+    for i in 0..4u64 {
+        put_desc(
+            &ram,
+            RAM + i * 0x40,
+            RAM + ((i + 1) % 4) * 0x40,
+            RAM + 0x4000,
+            8 | CTRL_TXEOF,
+        );
+    }
+    wr(&m, CURDESC, RAM as u32);
+    wr(&m, DMACR, CR_RS | 2 << 16);
+    assert_eq!(
+        rd(&m, DMASR) >> 16 & 0xff,
+        2,
+        "IRQThresholdSts starts at the threshold"
+    );
+    wr(&m, TAILDESC, RAM as u32);
+    assert_eq!(rd(&m, DMASR) & SR_IOC, 0, "one EOF descriptor of two");
+    assert_eq!(rd(&m, DMASR) >> 16 & 0xff, 1);
+    wr(&m, TAILDESC, RAM as u32 + 0x40);
+    assert_eq!(rd(&m, DMASR) & SR_IOC, SR_IOC, "the second one raises IOC");
+    assert_eq!(rd(&m, DMASR) >> 16 & 0xff, 2, "and reloads the counter");
+}
