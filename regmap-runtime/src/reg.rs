@@ -120,19 +120,27 @@ impl<'a, B: Bus + ?Sized, R: Register> Reg<'a, B, R> {
     }
 }
 
-impl<B: Bus + ?Sized, R: Readable> Reg<'_, B, R> {
+// The access methods bound `R` per method, not per impl block: calling one
+// the register does not allow is then an unmet trait bound, which shows the
+// `on_unimplemented` message ("register `X` is read-only"), rather than
+// a bare "method exists but its trait bounds were not satisfied".
+impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
     /// Reads the register.
     #[inline(always)]
-    pub fn read(&self) -> R {
+    pub fn read(&self) -> R
+    where
+        R: Readable,
+    {
         R::from_bits(self.load())
     }
-}
 
-impl<B: Bus + ?Sized, R: Writable> Reg<'_, B, R> {
     /// Writes a value built by `f` from the reset value. Action fields start at
     /// their no-op value, so only the actions `f` requests take effect.
     #[inline(always)]
-    pub fn write<T>(&self, f: impl FnOnce(&mut R) -> T) -> T {
+    pub fn write<T>(&self, f: impl FnOnce(&mut R) -> T) -> T
+    where
+        R: Writable,
+    {
         let mut value = R::from_bits(R::RESET);
         let out = f(&mut value);
         self.store(value.write_bits());
@@ -142,12 +150,13 @@ impl<B: Bus + ?Sized, R: Writable> Reg<'_, B, R> {
     /// Writes `value`. Action fields take effect only where requested on `value`
     /// (bits read from the hardware are never written back as actions).
     #[inline(always)]
-    pub fn write_value(&self, value: R) {
+    pub fn write_value(&self, value: R)
+    where
+        R: Writable,
+    {
         self.store(value.write_bits());
     }
-}
 
-impl<B: Bus + ?Sized, R: Modifiable> Reg<'_, B, R> {
     /// Reads the register, lets `f` change the value, and writes it back.
     ///
     /// Action fields (w1c, w1s, ...) are written at their no-op value unless `f`
@@ -155,7 +164,10 @@ impl<B: Bus + ?Sized, R: Modifiable> Reg<'_, B, R> {
     /// interrupt it did not mean to. Write-only fields are written at their
     /// reset value unless `f` sets them.
     #[inline(always)]
-    pub fn modify<T>(&self, f: impl FnOnce(&mut R) -> T) -> T {
+    pub fn modify<T>(&self, f: impl FnOnce(&mut R) -> T) -> T
+    where
+        R: Modifiable,
+    {
         let read = self.load();
         let bits = (read & !R::WRITE_ONLY_MASK) | (R::RESET & R::WRITE_ONLY_MASK);
         let mut value = R::from_bits(bits);

@@ -31,7 +31,5 @@ mod dev {
 fn main() {
     let d = dev::Dev::new(MemBus::new(0x10)).unwrap();
     let _ = u3::new(0);
-    d.status().write(|w| {
-        w.set_bits(1);
-    });
+    d.status().write_value(dev::Status::from_bits(1));
 }
