@@ -93,7 +93,11 @@ fn vm_test(args: &VmTest) -> Result<ExitCode> {
     fs::create_dir_all(&cache).context(|| format!("creating {}", cache.display()))?;
 
     debian::ensure_tools(&cache, !args.no_install)?;
-    step("host tools ready");
+    let qemu_version = output(Command::new("qemu-system-x86_64").arg("--version"))?;
+    step(&format!(
+        "host tools ready: {}",
+        qemu_version.lines().next().unwrap_or("qemu (no version)")
+    ));
     let os = guest_os::prepare(&cache, args.kernel_package.as_deref())?;
     step(&format!("guest kernel {} ready", os.release));
     let tests = guest_tests::build(&args.packages, !args.debug)?;
