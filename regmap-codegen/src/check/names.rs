@@ -28,6 +28,10 @@ use crate::names::{fn_name, is_keyword, type_name};
 /// Methods every block and cluster type has besides its accessors.
 pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner"];
 
+/// Standard-library types the generated modules name without a path: a
+/// register or enum of the same name would shadow them.
+pub const RESERVED_TYPES: &[&str] = &["Option", "Result"];
+
 /// Methods every register value type has besides its fields' methods.
 pub const RESERVED_FIELD_METHODS: &[&str] = &["bits", "from_bits"];
 
@@ -193,7 +197,7 @@ impl Names {
             Diagnostic::error(
                 "name-collision",
                 owner.loc,
-                format!("{} `{}` becomes the {kind} `{rust}`, which the generated code already has {scope}", owner.what, owner.name),
+                format!("{} `{}` becomes the {kind} `{rust}`, a name the generated code already uses {scope}", owner.what, owner.name),
             )
             .with_label(format!("becomes `{rust}`"))
             .with_hint("rename it"),
@@ -331,7 +335,9 @@ impl Names {
                 continue;
             }
             let rust = type_name(owner.name);
-            if let Some(first) = seen.get(&rust).cloned() {
+            if RESERVED_TYPES.contains(&rust.as_str()) {
+                self.reserved(&rust, "type", &owner, scope);
+            } else if let Some(first) = seen.get(&rust).cloned() {
                 self.collide(&rust, "type", &first, &owner, scope);
             } else {
                 seen.insert(rust, owner);
