@@ -197,7 +197,12 @@ impl Names {
             Diagnostic::error(
                 "name-collision",
                 owner.loc,
-                format!("{} `{}` becomes the {kind} `{rust}`, a name the generated code already uses {scope}", owner.what, owner.name),
+                format!(
+                    "{} `{}` becomes the {kind} `{rust}`, which the generated code already {} {scope}",
+                    owner.what,
+                    owner.name,
+                    if kind == "type" { "uses" } else { "has" }
+                ),
             )
             .with_label(format!("becomes `{rust}`"))
             .with_hint("rename it"),
