@@ -633,7 +633,10 @@ impl State {
                     break;
                 }
                 let n = (len - done).min(ready as u64).min(CHUNK as u64) as usize;
-                let mut buf = vec![0u8; n];
+                // A recycled buffer is overwritten whole below; resizing it
+                // zeroes only bytes it never had.
+                let mut buf = self.stream.recycle().unwrap_or_default();
+                buf.resize(n, 0);
                 let res = if keyhole {
                     buf.chunks_mut(width as usize)
                         .try_for_each(|piece| self.memory.read(base, piece))
