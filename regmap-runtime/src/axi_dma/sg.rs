@@ -626,8 +626,8 @@ impl<B: Bus> AxiDma<B> {
     ) -> Result<(), AxiDmaError> {
         let start = Instant::now();
         let c = self.chan(channel);
-        let mut check = || -> Option<Result<(), AxiDmaError>> {
-            let status = DmaStatus::from_bits(c.dmasr().read().bits());
+        let read = || DmaStatus::from_bits(c.dmasr().read().bits());
+        let mut judge = |status: DmaStatus| -> Option<Result<(), AxiDmaError>> {
             if status.has_errors() {
                 return Some(Err(AxiDmaError::Engine { channel, status }));
             }
@@ -642,7 +642,7 @@ impl<B: Bus> AxiDma<B> {
         };
         let outcome = match self.irq_line(channel) {
             Some(line) => loop {
-                if let Some(r) = check() {
+                if let Some(r) = judge(read()) {
                     break r;
                 }
                 let remaining = timeout.saturating_sub(start.elapsed());
@@ -653,11 +653,19 @@ impl<B: Bus> AxiDma<B> {
                     .wait(remaining)
                     .map_err(|source| AxiDmaError::irq(channel, source))?;
                 if fired {
+                    // Judge what raised the interrupt, then acknowledge it
+                    // before unmasking: a level interrupt still asserted at
+                    // unmask fires again at once, and the wait would spin.
+                    let status = read();
+                    self.ack(channel);
                     line.enable()
                         .map_err(|source| AxiDmaError::irq(channel, source))?;
+                    if let Some(r) = judge(status) {
+                        break r;
+                    }
                 }
             },
-            None => poll(timeout, &mut check)
+            None => poll(timeout, || judge(read()))
                 .unwrap_or_else(|| Err(self.timeout(channel, "SG transfer", requested, timeout))),
         };
         self.ack(channel);
