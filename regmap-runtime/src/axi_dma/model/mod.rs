@@ -20,7 +20,8 @@
 //! - Scatter Gather: a TAILDESC write while running processes descriptors from
 //!   CURDESC to TAILDESC, writing STATUS (transferred bytes, RXSOF/RXEOF, error
 //!   bits, Cmplt); a descriptor fetched with Cmplt set raises SGIntErr, a zero
-//!   buffer length DMAIntErr. IOC_Irq is raised per EOF descriptor, coalesced by
+//!   buffer length DMAIntErr. Once idle at the tail, the next TAILDESC write
+//!   resumes at the tail's NXTDESC. IOC_Irq is raised per EOF descriptor, coalesced by
 //!   IRQThreshold. Cyclic mode ignores Cmplt and TAILDESC and follows NXTDESC.
 //! - Memory answers map to errors: DECERR → DMADecErr / SGDecErr, SLVERR →
 //!   DMASlvErr / SGSlvErr. Any error halts the channel (RS cleared, Halted set,
