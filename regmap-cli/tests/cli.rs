@@ -170,3 +170,13 @@ fn usage_errors_exit_with_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unrecognized subcommand 'frobnicate'"));
 }
+
+#[test]
+fn schema_prints_the_schema_file() {
+    let out = run(&["schema"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    let file = std::fs::read_to_string(workspace().join("schemas/regmap.schema.json")).unwrap();
+    assert_eq!(printed, file);
+    assert!(printed.contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\""));
+}
