@@ -14,9 +14,9 @@
 
 use regmap_runtime::axi_dma::model::{AxiDmaModel, TestStream};
 use regmap_runtime::axi_dma::{
-    AxiDma, AxiDmaConfig, Channel, DescriptorRing, DmaStatus, registers,
+    AxiDma, AxiDmaConfig, Channel, DescriptorRing, DmaStatus, DmaTarget, registers,
 };
-use regmap_runtime::dma::{DmaAllocator, SimMemory};
+use regmap_runtime::dma::{DmaAllocator, DmaError, SimMemory};
 use regmap_runtime::trace::{Direction, TraceBus};
 use std::error::Error;
 use std::sync::Arc;
@@ -265,5 +265,35 @@ fn when_it_goes_wrong(
             "no (leaked)"
         }
     );
+
+    // A buffer address nothing answers at (a virtual address passed by mistake, say).
+    dma.start(Channel::Mm2s, Duration::from_millis(100))?;
+    let failed = dma
+        .send(Misplaced(0x7f3a_2000))?
+        .wait(Duration::from_millis(50))
+        .expect_err("nothing is mapped there");
+    println!("A buffer at an address nothing answers at:");
+    for line in failed.error.to_string().lines() {
+        println!("  | {line}");
+    }
     Ok(())
+}
+
+/// A "buffer" at a physical address where no memory is.
+#[derive(Debug)]
+struct Misplaced(u64);
+
+impl DmaTarget for Misplaced {
+    fn phys_addr(&self) -> u64 {
+        self.0
+    }
+    fn len(&self) -> usize {
+        4096
+    }
+    fn sync_for_device(&self) -> Result<(), DmaError> {
+        Ok(())
+    }
+    fn sync_for_cpu(&mut self) -> Result<(), DmaError> {
+        Ok(())
+    }
 }
