@@ -812,3 +812,19 @@ fn a_stream_fed_later_from_another_thread_completes_an_interrupt_wait() {
     assert_eq!(got.bytes, 48);
     assert_eq!(&got.buffer.as_bytes()[..48], &[4; 48]);
 }
+
+#[test]
+fn a_window_smaller_than_the_register_block_is_refused() {
+    let e = AxiDma::new(regmap_runtime::MemBus::new(0x40), cfg()).unwrap_err();
+    assert!(matches!(e, AxiDmaError::Bind(_)), "{e}");
+    assert!(e.to_string().contains("needs 0x5c bytes"), "{e}");
+    let e = AxiDma::new(
+        regmap_runtime::MemBus::new(0x100),
+        AxiDmaConfig {
+            length_width: 30,
+            ..cfg()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e, AxiDmaError::Config(_)), "{e}");
+}
