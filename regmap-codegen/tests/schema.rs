@@ -3,8 +3,8 @@
 //! - The keys the parser accepts at each level (`regmap_codegen::yaml::*_KEYS`)
 //!   equal the schema's `properties` there, each closed by
 //!   `additionalProperties: false`; access kinds and widths match the IR.
-//! - Every good map (`examples/**/*.yaml`, `tests/good`, `tests/maps`) is
-//!   valid against the schema, and a selection of the bad corpus (those whose
+//! - Every map in the repository (examples, test maps, the doc's example;
+//!   the bad corpus aside) loads and is valid against the schema, and a selection of the bad corpus (those whose
 //!   errors are about structure, not layout) is invalid.
 //! - Dropping any one key from a map that uses every key is accepted by the
 //!   schema exactly when the parser accepts it (required keys, `count` and
@@ -297,14 +297,21 @@ fn schema_access_kinds_and_widths_equal_the_model() {
 
 // --- validation of good and bad maps ---
 
+/// Every `.yaml` map under `dir`, skipping build output, hidden directories
+/// and directories of bad inputs.
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries {
         let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy();
         if path.is_dir() {
-            yaml_files(&path, out);
+            // Bad inputs live in `bad` (this corpus) or `fail` (UI tests).
+            let skip = name.starts_with('.') || ["target", "bad", "fail"].contains(&&*name);
+            if !skip {
+                yaml_files(&path, out);
+            }
         } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             out.push(path);
         }
@@ -312,14 +319,15 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 #[test]
-fn every_good_map_is_valid_against_the_schema() {
+fn every_good_map_in_the_repository_is_valid_against_the_schema() {
     let v = validator();
     let mut files = Vec::new();
-    yaml_files(&root().join("examples"), &mut files);
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    yaml_files(&here.join("tests/good"), &mut files);
-    yaml_files(&here.join("tests/maps"), &mut files);
-    assert!(files.len() >= 3, "found only {files:?}");
+    yaml_files(&root(), &mut files);
+    files.sort();
+    assert!(
+        files.iter().any(|f| f.starts_with(root().join("examples"))),
+        "no example found in {files:?}"
+    );
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         if let Err(report) = regmap_codegen::load_yaml_str(&text, &file.display().to_string()) {
@@ -332,6 +340,13 @@ fn every_good_map_is_valid_against_the_schema() {
             file.display()
         );
     }
+    let doc = include_str!("../../docs/yaml-format.md");
+    let start = doc.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    assert!(
+        v.valid(&to_json(&doc[start..end]).unwrap()),
+        "the doc's example"
+    );
 }
 
 /// Bad inputs whose errors are about structure (keys, types, spellings), which
