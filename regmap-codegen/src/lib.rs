@@ -10,7 +10,9 @@
 //! from (a [`ir::Loc`]) and renders diagnostics against its own sources.
 //! [`yaml`] is the YAML front end, [`check`] the layout checks every front end
 //! runs, [`render`] prints diagnostics as rustc does. [`load_yaml_str`] and
-//! [`load_yaml_file`] run parse + check in one call.
+//! [`load_yaml_file`] run parse + check in one call. [`rust_frontend`] lowers
+//! a `#[register_block]` module into the same IR, and [`expand`] holds what
+//! the macros of `regmap-macros` expand to, as plain functions.
 
 pub mod check;
 pub mod diag;

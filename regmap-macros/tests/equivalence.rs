@@ -4,7 +4,6 @@
 //! emitter produces identical code. The Rust versions are also compiled for
 //! real below, through the macro, and driven on a bus.
 
-use quote::ToTokens;
 use regmap_codegen::emit::{EmitOptions, emit_block};
 use regmap_codegen::{check, load_yaml_file, rust_frontend};
 use std::path::{Path, PathBuf};
@@ -75,22 +74,7 @@ fn from_yaml(relative: &str) -> proc_macro2::TokenStream {
 /// lowered as the macro lowers it.
 fn from_rust(relative: &str) -> proc_macro2::TokenStream {
     let text = std::fs::read_to_string(manifest_dir().join(relative)).unwrap();
-    let file: syn::File = syn::parse_str(&text).unwrap();
-    let [syn::Item::Mod(module)] = file.items.as_slice() else {
-        panic!("{relative}: one module expected");
-    };
-    let mut module = module.clone();
-    let at = module
-        .attrs
-        .iter()
-        .position(|a| a.path().is_ident("register_block"))
-        .expect("a #[register_block] attribute");
-    let attr = match module.attrs.remove(at).meta {
-        syn::Meta::List(list) => list.tokens,
-        _ => proc_macro2::TokenStream::new(),
-    };
-    let parsed = rust_frontend::parse(attr, module.to_token_stream())
-        .unwrap_or_else(|e| panic!("{relative}: {e}"));
+    let parsed = rust_frontend::parse_str(&text).unwrap_or_else(|e| panic!("{relative}: {e}"));
     let errors = check::check(&parsed.design);
     assert!(
         errors.iter().all(|d| !d.is_error()),
@@ -133,16 +117,7 @@ fn a_difference_in_the_rust_block_is_detected() {
     assert!(text.contains("reset = 0xffff_ffff"));
     let a = pretty(from_yaml(PAIRS[1].0));
     let changed = text.replacen("reset = 0xffff_ffff", "reset = 0xffff_fffe", 1);
-    let file: syn::File = syn::parse_str(&changed).unwrap();
-    let mut module = match file.items.into_iter().next() {
-        Some(syn::Item::Mod(m)) => m,
-        _ => panic!("one module expected"),
-    };
-    let attr = match module.attrs.pop().map(|a| a.meta) {
-        Some(syn::Meta::List(list)) => list.tokens,
-        _ => panic!("the attribute comes last"),
-    };
-    let parsed = rust_frontend::parse(attr, module.to_token_stream()).unwrap();
+    let parsed = rust_frontend::parse_str(&changed).unwrap();
     let b = pretty(emit_block(
         &parsed.design.blocks[0],
         &EmitOptions::default(),

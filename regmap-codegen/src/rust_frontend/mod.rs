@@ -35,8 +35,10 @@
 
 mod args;
 mod lower;
+mod print;
 mod spans;
 
+pub use print::to_rust;
 pub use spans::SpanTable;
 
 use crate::diag::{Diagnostic, Severity};
@@ -107,6 +109,34 @@ pub fn parse(attr: TokenStream, item: TokenStream) -> Result<Parsed, syn::Error>
         vis: shell.vis,
         attrs: shell.attrs,
     })
+}
+
+/// Lowers Rust source holding one `#[register_block(...)] mod` (as
+/// [`to_rust`] writes it), as the macro would lower that module.
+pub fn parse_str(source: &str) -> Result<Parsed, syn::Error> {
+    let file: syn::File = syn::parse_str(source)?;
+    let mut modules = file.items.into_iter().filter_map(|item| match item {
+        syn::Item::Mod(m) => Some(m),
+        _ => None,
+    });
+    let (Some(mut module), None) = (modules.next(), modules.next()) else {
+        return Err(syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "expected one `#[register_block(...)] mod`",
+        ));
+    };
+    let at = module
+        .attrs
+        .iter()
+        .position(|a| a.path().is_ident("register_block"))
+        .ok_or_else(|| {
+            syn::Error::new_spanned(&module.ident, "no `#[register_block]` attribute")
+        })?;
+    let attr = match module.attrs.remove(at).meta {
+        syn::Meta::List(list) => list.tokens,
+        _ => TokenStream::new(),
+    };
+    parse(attr, quote::ToTokens::into_token_stream(module))
 }
 
 /// The text of one diagnostic as a compile error shows it: the message, then
