@@ -7,12 +7,12 @@
 //!
 //! | code | pass |
 //! |------|------|
-//! | `register-past-end`, `misaligned-register`, `overlapping-registers` | [`layout`] |
-//! | `zero-count`, `stride-too-small` | [`arrays`] |
-//! | `field-past-width`, `overlapping-fields`, `access-conflict` | [`fields`] |
-//! | `reset-too-wide` | [`reset`] |
-//! | `unknown-enum`, `empty-enum`, `duplicate-enum-value`, `enum-value-too-wide` | [`enums`] |
-//! | `unknown-id-register`, `id-register-unusable`, `id-value-too-wide`, `id-value-outside-mask` | [`id`] |
+//! | `register-past-end`, `misaligned-register`, `overlapping-registers` | `layout` |
+//! | `zero-count`, `stride-too-small` | `arrays` |
+//! | `field-past-width`, `overlapping-fields`, `access-conflict` | `fields` |
+//! | `reset-too-wide` | `reset` |
+//! | `unknown-enum`, `empty-enum`, `duplicate-enum-value`, `enum-value-too-wide` | `enums` |
+//! | `unknown-id-register`, `id-register-unusable`, `id-value-too-wide`, `id-value-outside-mask` | `id` |
 //! | `invalid-name`, `rust-keyword`, `name-collision` | [`names`] |
 
 mod arrays;
