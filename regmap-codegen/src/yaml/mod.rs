@@ -1,8 +1,9 @@
 //! The YAML front end: format version 1 (`docs/yaml-format.md`) to [`ir::Design`].
 //!
-//! Parsing is in two steps: [`tree`] turns text into nodes with byte spans
-//! (syntax errors, duplicate keys), then [`lower`] walks the nodes against the
-//! format's keys (unknown keys, wrong types, bad numbers) and builds the IR,
+//! Parsing is in two steps: `tree` turns text into nodes with byte spans
+//! (syntax errors, duplicate keys), then `lower` (with `values`) walks the
+//! nodes against the format's keys (unknown keys, wrong types, bad numbers)
+//! and builds the IR,
 //! recording a [`Loc`](crate::ir::Loc) for every node in the [`SourceFile`].
 //! Layout checks are not done here: [`crate::check::check`] runs them on the
 //! IR, whichever front end built it.
