@@ -486,3 +486,37 @@ fn an_interrupt_before_the_end_is_acknowledged_not_spun_on() {
     // per re-arm while the first IOC was still pending.
     assert!(irq.count() <= 3, "{} interrupts", irq.count());
 }
+
+#[test]
+fn cyclic_receive_hands_out_each_period_as_it_completes() {
+    let r = rig();
+    let stream = TestStream::new();
+    r.model.set_stream(stream.clone());
+    let mut rx = r
+        .dma
+        .start_cyclic(
+            Channel::S2mm,
+            ring_at(&r.mem, 1, 4),
+            r.mem.allocate(256).unwrap(),
+            64,
+        )
+        .unwrap();
+    let e = rx.next_period(Duration::from_millis(20)).unwrap_err();
+    assert!(
+        matches!(e, AxiDmaError::Timeout(_)),
+        "nothing arrived yet: {e}"
+    );
+    for packet in 0..10u8 {
+        stream.push(vec![packet; 64], true);
+        let index = rx.next_period(T).unwrap();
+        assert_eq!(index, packet as usize % 4, "periods come in ring order");
+        assert_eq!(rx.period_bytes(index).unwrap(), &[packet; 64]);
+    }
+    assert!(rx.period_bytes(4).is_err());
+    let (_, data) = rx.stop().unwrap();
+    assert_eq!(
+        &data.as_bytes()[..64],
+        &[8; 64],
+        "period 0 last held packet 8"
+    );
+}

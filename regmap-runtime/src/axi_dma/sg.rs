@@ -355,6 +355,10 @@ pub struct CyclicTransfer<'d, B: Bus, T: DmaTarget> {
     channel: Channel,
     parts: Option<SgParts<T>>,
     period: u64,
+    /// Descriptors (periods) in the loop.
+    periods: usize,
+    /// The period [`CyclicTransfer::next_period`] reports next.
+    next: usize,
 }
 
 impl<B: Bus> AxiDma<B> {
@@ -404,11 +408,13 @@ impl<B: Bus> AxiDma<B> {
         let mut parts = SgParts { ring, data };
         let prepared = self.sg_prepare(channel, &mut parts, Layout::Cyclic(period));
         match prepared {
-            Ok(_) => Ok(CyclicTransfer {
+            Ok(used) => Ok(CyclicTransfer {
                 dma: self,
                 channel,
                 parts: Some(parts),
                 period: period as u64,
+                periods: used,
+                next: 0,
             }),
             Err(error) => Err(Refused {
                 error,
@@ -803,6 +809,44 @@ impl<B: Bus, T: DmaTarget> CyclicTransfer<'_, B, T> {
         )
     }
 
+    /// Waits up to `timeout` until the engine has moved past the next period
+    /// in ring order, and returns that period's index (0, 1, ... wrapping).
+    ///
+    /// Progress is read from CURDESC, so no descriptor is rewritten while the
+    /// engine runs. Call it at least once per period: an engine that laps the
+    /// whole ring between two calls looks like one that has not moved.
+    pub fn next_period(&mut self, timeout: Duration) -> Result<usize, AxiDmaError> {
+        let channel = self.channel;
+        let Some(parts) = self.parts.as_ref() else {
+            return Err(AxiDmaError::HaltedEarly {
+                channel,
+                status: self.dma.status(channel)?,
+            });
+        };
+        let first = parts.ring.phys_of(0);
+        let has_msb = self.dma.config().has_msb();
+        let next = self.next;
+        let dma = self.dma;
+        dma.sg_wait(
+            channel,
+            timeout,
+            |_| {
+                let c = dma.chan(channel);
+                let lo = u64::from(c.curdesc().read().bits() & !0x3f);
+                let hi = if has_msb {
+                    u64::from(c.curdesc_msb().read().bits())
+                } else {
+                    0
+                };
+                let current = (hi << 32 | lo).wrapping_sub(first) / Descriptor::ALIGN as u64;
+                Ok(current != next as u64)
+            },
+            self.period,
+        )?;
+        self.next = (next + 1) % self.periods;
+        Ok(next)
+    }
+
     /// Stops the engine (RS = 0 with the cyclic bit cleared, a soft reset if
     /// that is not enough) and gives back the ring and the data.
     pub fn stop(mut self) -> Result<(DescriptorRing, T), Failed<(DescriptorRing, T)>> {
@@ -837,6 +881,28 @@ impl<B: Bus, T: DmaTarget> CyclicTransfer<'_, B, T> {
                 buffer: Some((ring, data)),
             }),
         }
+    }
+}
+
+impl<B: Bus> CyclicTransfer<'_, B, DmaBuffer> {
+    /// The bytes of period `index` as the device wrote them, synced for the
+    /// CPU: for an S2MM loop, read a period after
+    /// [`next_period`](Self::next_period) returned it and before the engine
+    /// comes round to it again.
+    pub fn period_bytes(&mut self, index: usize) -> Result<&[u8], AxiDmaError> {
+        let period = self.period as usize;
+        let periods = self.periods;
+        let Some(parts) = self.parts.as_mut() else {
+            return Err(AxiDmaError::Ring("the cyclic transfer has ended".into()));
+        };
+        if index >= periods {
+            return Err(AxiDmaError::Ring(format!(
+                "period {index} does not exist: the loop has {periods}"
+            )));
+        }
+        let range = index * period..(index + 1) * period;
+        parts.data.sync_for_cpu(range.clone())?;
+        Ok(&parts.data.as_bytes()[range])
     }
 }
 
