@@ -8,11 +8,16 @@
 //!   ([`send`](AxiDma::send), [`receive`](AxiDma::receive)) own their buffer
 //!   until [`Transfer::wait`] gives it back; waits poll DMASR or sleep on a
 //!   UIO interrupt ([`InterruptLine`]), always with a deadline.
+//! - [`sg`]: scatter gather. A [`DescriptorRing`] in a DMA buffer,
+//!   [`sg_send`](AxiDma::sg_send) / [`sg_receive`](AxiDma::sg_receive) of one
+//!   packet over many descriptors, [`start_cyclic`](AxiDma::start_cyclic).
 //! - [`DmaStatus`] / [`ErrorBit`]: DMASR values decoded into PG021 names and
 //!   what to check, for errors and for raw values seen elsewhere.
 //! - [`model`]: the IP as a [`Bus`](crate::Bus), over simulated physical
 //!   memory, with an AXI-Stream loopback, so all of the above runs without a
 //!   board.
+//!
+//! A guide with the board-side setup and the error table: `docs/axi-dma.md`.
 
 pub mod config;
 mod driver;
