@@ -2,13 +2,14 @@
 //! accessors of registers and clusters, which clusters share.
 
 use super::layout::{self, Placement};
-use super::util::{dec, doc_lines, docs, hex, ident};
+use super::util::{self, dec, doc_lines, docs, hex, ident};
 use super::{EmitOptions, cluster, desc, enums, register};
 use crate::ir;
 use crate::names;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What every emitter of one block needs.
 pub(super) struct Cx<'a> {
@@ -18,6 +19,13 @@ pub(super) struct Cx<'a> {
     pub block: &'a ir::Block,
     /// The block's shared enums by name as written.
     pub enums: BTreeMap<&'a str, &'a ir::Enum>,
+    /// Whether the items are emitted into a module the emitter owns (else
+    /// into the user's scope, which gets no `use` items).
+    pub wrapped: bool,
+    /// Widths of the `arbitrary_int` types the module being emitted uses.
+    pub uints: RefCell<BTreeSet<u32>>,
+    /// Whether `arbitrary_int` types are named by full path (no `use` possible).
+    pub uint_paths: Cell<bool>,
 }
 
 /// Who owns an accessor: the block itself, or a cluster (which holds a bus
@@ -39,6 +47,9 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
             .iter()
             .map(|e| (e.name.value.as_str(), e))
             .collect(),
+        wrapped: opts.wrap_in_module,
+        uints: RefCell::default(),
+        uint_paths: Cell::new(false),
     };
     let rt = &cx.rt;
     let name = block.name.value.as_str();
@@ -54,7 +65,7 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
 
     let accessors = accessors(&cx, &block.items, Owner::Block, &[], &quote!());
     let items = items(&cx, &block.items, 0, &[]);
-    let shared_enums = block.enums.iter().map(enums::emit);
+    let shared_enums = block.enums.iter().map(|e| enums::emit(e, &cx.rt));
     let desc = desc::emit(&cx, &desc_name);
     let id_check = id_check(&cx);
 
@@ -66,7 +77,7 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
         &format!("The `{name}` register block, generic over the bus it is reached through."),
         "Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.",
     ]);
-    let body = quote! {
+    let mut body = quote! {
         #type_doc
         #[derive(Debug)]
         pub struct #ty<B> {
@@ -106,19 +117,20 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
 
             #accessors
         }
-
-        #items
-        #(#shared_enums)*
-        #desc
     };
+    // Large streams are moved, never interpolated: `quote!` clones what it
+    // interpolates, and a shared stream is deep-copied when extended.
+    util::append(&mut body, items);
+    body.extend(shared_enums);
+    util::append(&mut body, desc);
     if opts.wrap_in_module {
         let module = ident(&names::fn_name(name));
-        quote! {
+        let mut out = quote! {
             #doc
-            pub mod #module {
-                #body
-            }
-        }
+            pub mod #module
+        };
+        util::append(&mut out, util::braced(body));
+        out
     } else {
         body
     }
@@ -144,6 +156,10 @@ pub(super) fn items(
     depth: usize,
     path: &[Placement],
 ) -> TokenStream {
+    // Each module records the `arbitrary_int` widths it uses; nested modules
+    // (clusters) save and restore the enclosing module's record.
+    let outer_uints = cx.uints.take();
+    let outer_paths = cx.uint_paths.replace(depth == 0 && !cx.wrapped);
     let mut out = TokenStream::new();
     for item in items {
         match item {
@@ -151,7 +167,18 @@ pub(super) fn items(
             ir::Item::Cluster(c) => out.extend(cluster::emit(cx, c, depth, path)),
         }
     }
-    out
+    let used = cx.uints.replace(outer_uints);
+    cx.uint_paths.set(outer_paths);
+    if used.is_empty() {
+        return out;
+    }
+    let rt = &cx.rt;
+    let types = used.iter().map(|w| ident(&format!("u{w}")));
+    let mut with_use = quote! {
+        use #rt::arbitrary_int::{#(#types),*};
+    };
+    util::append(&mut with_use, out);
+    with_use
 }
 
 /// `base + offset` for generated offset arithmetic, leaving out zero terms so

@@ -4,7 +4,7 @@
 
 use super::block::{self, Cx, Owner};
 use super::layout::Placement;
-use super::util::{dec, docs, hex, ident};
+use super::util::{self, dec, docs, hex, ident};
 use crate::ir;
 use crate::names;
 use proc_macro2::TokenStream;
@@ -48,9 +48,7 @@ pub(super) fn emit(cx: &Cx<'_>, c: &ir::Cluster, depth: usize, path: &[Placement
     ]);
     let name_lit = name;
 
-    quote! {
-        #module_doc
-        pub mod #module {
+    let mut body = quote! {
             #type_doc
             pub struct #ty<'a, B> {
                 bus: &'a B,
@@ -94,8 +92,12 @@ pub(super) fn emit(cx: &Cx<'_>, c: &ir::Cluster, depth: usize, path: &[Placement
 
                 #accessors
             }
-
-            #items
-        }
-    }
+    };
+    util::append(&mut body, items);
+    let mut out = quote! {
+        #module_doc
+        pub mod #module
+    };
+    util::append(&mut out, util::braced(body));
+    out
 }

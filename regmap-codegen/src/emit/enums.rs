@@ -21,7 +21,7 @@ pub(super) fn is_emitted(e: &ir::Enum) -> bool {
 }
 
 /// The enum type, its `from_bits` and `bits`.
-pub(super) fn emit(e: &ir::Enum) -> TokenStream {
+pub(super) fn emit(e: &ir::Enum, rt: &TokenStream) -> TokenStream {
     if !is_emitted(e) {
         return TokenStream::new();
     }
@@ -57,6 +57,11 @@ pub(super) fn emit(e: &ir::Enum) -> TokenStream {
         );
         quote! { #vdoc #vname = #value }
     });
+    let values = e.variants.iter().map(|v| {
+        let n = v.name.value.as_str();
+        let value = hex(v.value.value, 0);
+        quote!(#rt::desc::EnumValueDesc { name: #n, value: #value })
+    });
     let arms = e.variants.iter().map(|v| {
         let vname = ident(&names::type_name(&v.name.value));
         let value = hex(v.value.value, 0);
@@ -82,6 +87,9 @@ pub(super) fn emit(e: &ir::Enum) -> TokenStream {
         }
 
         impl #name {
+            /// The named values, for the static description.
+            pub const VALUES: &'static [#rt::desc::EnumValueDesc] = &[#(#values),*];
+
             /// The variant whose value is `bits`, if one is named.
             #[inline(always)]
             pub const fn from_bits(bits: #repr) -> Option<Self> {

@@ -80,7 +80,10 @@ pub fn emit_block(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
 /// Emits every block of a design, then the base addresses of its instances
 /// (in a module `instances`) when it has any.
 pub fn emit_design(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
-    let blocks = design.blocks.iter().map(|b| block::emit(b, opts));
+    let mut out = TokenStream::new();
+    for b in &design.blocks {
+        util::append(&mut out, block::emit(b, opts));
+    }
     let instances = if design.instances.is_empty() {
         TokenStream::new()
     } else {
@@ -101,19 +104,23 @@ pub fn emit_design(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
             }
         }
     };
-    quote! { #(#blocks)* #instances }
+    util::append(&mut out, instances);
+    out
 }
 
 /// Formats emitted tokens as Rust source.
 ///
 /// Deterministic: the same tokens always give the same text. Each `unsafe`
 /// block gets the `// SAFETY:` comment a token stream cannot carry. Tokens that
-/// do not parse as a file (which only a bug in the emitter could produce) are
-/// returned unformatted rather than dropped, so the compiler reports them.
+/// do not parse as a file (which only a bug in the emitter could produce)
+/// become a `compile_error!` saying so, never a panic.
 pub fn format(tokens: &TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => util::add_safety_comments(&prettyplease::unparse(&file)),
-        Err(_) => tokens.to_string(),
+        Err(err) => format!(
+            "compile_error!({:?});\n",
+            format!("regmap: generated code does not parse ({err}); please report this bug")
+        ),
     }
 }
 

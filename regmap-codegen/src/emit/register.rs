@@ -86,7 +86,7 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
         let enumeration = match &f.enumeration {
             None => None,
             Some(ir::EnumRef::Inline(e)) => {
-                inline_enums.push(enums::emit(e));
+                inline_enums.push(enums::emit(e, &cx.rt));
                 enums::is_emitted(e).then(|| EnumUse {
                     path: ident(&names::type_name(&e.name.value)).into_token_stream(),
                     e,
@@ -335,6 +335,9 @@ pub(super) fn ones(bits: u32) -> u64 {
 }
 
 /// The type a field's getter returns and its setter takes, before enums.
+///
+/// Widths of `arbitrary_int` types are recorded in the context, so the module
+/// imports exactly those it uses (a long path per use was a fifth of the output).
 fn value_type(cx: &Cx<'_>, width: u32) -> TokenStream {
     let rt = &cx.rt;
     match width {
@@ -342,7 +345,12 @@ fn value_type(cx: &Cx<'_>, width: u32) -> TokenStream {
         8 | 16 | 32 | 64 => native_type(width),
         n => {
             let t = format_ident!("u{}", n);
-            quote!(#rt::arbitrary_int::#t)
+            if cx.uint_paths.get() {
+                quote!(#rt::arbitrary_int::#t)
+            } else {
+                cx.uints.borrow_mut().insert(n);
+                quote!(#t)
+            }
         }
     }
 }
@@ -478,10 +486,13 @@ fn field_methods(
                     let wv = to_word(&quote!(v), f, reg_bits, enumerated);
                     placed_bits(f, reg_bits, wv, enumerated)
                 };
-                let set_doc = docs(&[
-                    &format!("Sets `{field_name}` ({}).", bits_text.to_lowercase()),
-                    &what,
-                ]);
+                // The getter carries the description; a write-only field has none.
+                let sets = format!("Sets `{field_name}` ({}).", bits_text.to_lowercase());
+                let set_doc = if f.access.is_readable() && !f.is_implicit() {
+                    docs(&[&sets])
+                } else {
+                    docs(&[&sets, &what])
+                };
                 let with_doc = docs(&[&format!(
                     "This value with `{field_name}` set to `v` ({}).",
                     bits_text.to_lowercase()
@@ -676,14 +687,13 @@ fn field_descs(cx: &Cx<'_>, _reg: &ir::Register, fields: &[FieldModel<'_>]) -> V
             let lsb = dec(f.lsb.into());
             let width = dec(f.width.into());
             let access = access_path(rt, f.access);
-            let values = f.enumeration.as_ref().map(|eu| {
-                let vals = eu.e.variants.iter().map(|v| {
-                    let n = v.name.value.as_str();
-                    let val = hex(v.value.value, 0);
-                    quote!(#rt::desc::EnumValueDesc { name: #n, value: #val })
-                });
-                quote!(#(#vals),*)
-            });
+            let values = match &f.enumeration {
+                Some(eu) => {
+                    let path = &eu.path;
+                    quote!(#path::VALUES)
+                }
+                None => quote!(&[]),
+            };
             let description = super::util::first_line(f.description);
             quote! {
                 #rt::desc::FieldDesc {
@@ -691,7 +701,7 @@ fn field_descs(cx: &Cx<'_>, _reg: &ir::Register, fields: &[FieldModel<'_>]) -> V
                     lsb: #lsb,
                     width: #width,
                     access: #access,
-                    values: &[#values],
+                    values: #values,
                     description: #description,
                 }
             }

@@ -276,3 +276,12 @@ fn hex_literals_group_by_four_digits_at_register_width() {
     assert_eq!(util::hex(1, 64).to_string(), "0x0000_0000_0000_0001");
     assert_eq!(util::hex(0x20, 0).to_string(), "0x20");
 }
+
+#[test]
+fn tokens_that_do_not_parse_become_a_compile_error() {
+    let out = format(&quote::quote!(fn struct = 1));
+    assert!(
+        out.starts_with("compile_error!(\"regmap: generated code does not parse"),
+        "{out}"
+    );
+}

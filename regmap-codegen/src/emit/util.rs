@@ -136,3 +136,14 @@ pub(super) fn add_safety_comments(text: &str) -> String {
     }
     out
 }
+
+/// Appends `tail` to `head` by moving it: no token is copied.
+pub(super) fn append(head: &mut TokenStream, tail: TokenStream) {
+    head.extend(std::iter::once(tail));
+}
+
+/// `{ body }` as one token, built without copying `body`.
+pub(super) fn braced(body: TokenStream) -> TokenStream {
+    proc_macro2::TokenTree::Group(proc_macro2::Group::new(proc_macro2::Delimiter::Brace, body))
+        .into()
+}

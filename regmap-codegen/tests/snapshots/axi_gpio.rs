@@ -429,8 +429,6 @@ pub mod axi_gpio {
             (self.bits & Self::GIE_MASK) != 0
         }
         /// Sets `GIE` (bit 31).
-        ///
-        /// Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output
         #[inline(always)]
         pub fn set_gie(&mut self, v: bool) -> &mut Self {
             *self = self.with_gie(v);
@@ -660,8 +658,6 @@ pub mod axi_gpio {
             (self.bits & Self::CH1_MASK) != 0
         }
         /// Sets `CH1` (bit 0).
-        ///
-        /// Channel 1 interrupt enable
         #[inline(always)]
         pub fn set_ch1(&mut self, v: bool) -> &mut Self {
             *self = self.with_ch1(v);
@@ -687,8 +683,6 @@ pub mod axi_gpio {
             (self.bits & Self::CH2_MASK) != 0
         }
         /// Sets `CH2` (bit 1).
-        ///
-        /// Channel 2 interrupt enable
         #[inline(always)]
         pub fn set_ch2(&mut self, v: bool) -> &mut Self {
             *self = self.with_ch2(v);

@@ -582,12 +582,7 @@ pub mod axi_intc {
                 lsb: 0,
                 width: 32,
                 access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "no_interrupt",
-                        value: 0xffffffff,
-                    },
-                ],
+                values: Vector::VALUES,
                 description: "Interrupt ordinal or no_interrupt",
             },
         ];
@@ -696,8 +691,6 @@ pub mod axi_intc {
             (self.bits & Self::ME_MASK) != 0
         }
         /// Sets `ME` (bit 0).
-        ///
-        /// Master IRQ enable: 1 lets the irq output follow the enabled active interrupts
         #[inline(always)]
         pub fn set_me(&mut self, v: bool) -> &mut Self {
             *self = self.with_me(v);
@@ -723,8 +716,6 @@ pub mod axi_intc {
             (self.bits & Self::HIE_MASK) != 0
         }
         /// Sets `HIE` (bit 1).
-        ///
-        /// Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset
         #[inline(always)]
         pub fn set_hie(&mut self, v: bool) -> &mut Self {
             *self = self.with_hie(v);
@@ -1016,6 +1007,13 @@ pub mod axi_intc {
         NoInterrupt = 0xffffffff,
     }
     impl Vector {
+        /// The named values, for the static description.
+        pub const VALUES: &'static [::regmap_runtime::desc::EnumValueDesc] = &[
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "no_interrupt",
+                value: 0xffffffff,
+            },
+        ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Option<Self> {

@@ -141,16 +141,7 @@ pub mod axi_timer {
                 lsb: 0,
                 width: 1,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "generate",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "capture",
-                        value: 0x1,
-                    },
-                ],
+                values: Mode::VALUES,
                 description: "Timer 0 mode",
             },
             ::regmap_runtime::desc::FieldDesc {
@@ -158,16 +149,7 @@ pub mod axi_timer {
                 lsb: 1,
                 width: 1,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "up",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "down",
-                        value: 0x1,
-                    },
-                ],
+                values: Direction::VALUES,
                 description: "Up/down count timer 0",
             },
             ::regmap_runtime::desc::FieldDesc {
@@ -191,16 +173,7 @@ pub mod axi_timer {
                 lsb: 4,
                 width: 1,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "hold",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "reload",
-                        value: 0x1,
-                    },
-                ],
+                values: Reload::VALUES,
                 description: "Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
             },
             ::regmap_runtime::desc::FieldDesc {
@@ -282,8 +255,6 @@ pub mod axi_timer {
             }
         }
         /// Sets `MDT0` (bit 0).
-        ///
-        /// Timer 0 mode
         #[inline(always)]
         pub fn set_mdt0(&mut self, v: Mode) -> &mut Self {
             *self = self.with_mdt0(v);
@@ -311,8 +282,6 @@ pub mod axi_timer {
             }
         }
         /// Sets `UDT0` (bit 1).
-        ///
-        /// Up/down count timer 0
         #[inline(always)]
         pub fn set_udt0(&mut self, v: Direction) -> &mut Self {
             *self = self.with_udt0(v);
@@ -336,8 +305,6 @@ pub mod axi_timer {
             (self.bits & Self::GENT0_MASK) != 0
         }
         /// Sets `GENT0` (bit 2).
-        ///
-        /// Enable external generate signal timer 0
         #[inline(always)]
         pub fn set_gent0(&mut self, v: bool) -> &mut Self {
             *self = self.with_gent0(v);
@@ -364,8 +331,6 @@ pub mod axi_timer {
             (self.bits & Self::CAPT0_MASK) != 0
         }
         /// Sets `CAPT0` (bit 3).
-        ///
-        /// Enable external capture trigger timer 0
         #[inline(always)]
         pub fn set_capt0(&mut self, v: bool) -> &mut Self {
             *self = self.with_capt0(v);
@@ -396,8 +361,6 @@ pub mod axi_timer {
             }
         }
         /// Sets `ARHT0` (bit 4).
-        ///
-        /// Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
         #[inline(always)]
         pub fn set_arht0(&mut self, v: Reload) -> &mut Self {
             *self = self.with_arht0(v);
@@ -421,8 +384,6 @@ pub mod axi_timer {
             (self.bits & Self::LOAD0_MASK) != 0
         }
         /// Sets `LOAD0` (bit 5).
-        ///
-        /// Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer
         #[inline(always)]
         pub fn set_load0(&mut self, v: bool) -> &mut Self {
             *self = self.with_load0(v);
@@ -449,8 +410,6 @@ pub mod axi_timer {
             (self.bits & Self::ENIT0_MASK) != 0
         }
         /// Sets `ENIT0` (bit 6).
-        ///
-        /// Enable interrupt for timer 0
         #[inline(always)]
         pub fn set_enit0(&mut self, v: bool) -> &mut Self {
             *self = self.with_enit0(v);
@@ -477,8 +436,6 @@ pub mod axi_timer {
             (self.bits & Self::ENT0_MASK) != 0
         }
         /// Sets `ENT0` (bit 7).
-        ///
-        /// Enable timer 0
         #[inline(always)]
         pub fn set_ent0(&mut self, v: bool) -> &mut Self {
             *self = self.with_ent0(v);
@@ -529,8 +486,6 @@ pub mod axi_timer {
             (self.bits & Self::PWMA0_MASK) != 0
         }
         /// Sets `PWMA0` (bit 9).
-        ///
-        /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
         #[inline(always)]
         pub fn set_pwma0(&mut self, v: bool) -> &mut Self {
             *self = self.with_pwma0(v);
@@ -557,8 +512,6 @@ pub mod axi_timer {
             (self.bits & Self::ENALL_MASK) != 0
         }
         /// Sets `ENALL` (bit 10).
-        ///
-        /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
         #[inline(always)]
         pub fn set_enall(&mut self, v: bool) -> &mut Self {
             *self = self.with_enall(v);
@@ -585,8 +538,6 @@ pub mod axi_timer {
             (self.bits & Self::CASC_MASK) != 0
         }
         /// Sets `CASC` (bit 11).
-        ///
-        /// Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)
         #[inline(always)]
         pub fn set_casc(&mut self, v: bool) -> &mut Self {
             *self = self.with_casc(v);
@@ -845,16 +796,7 @@ pub mod axi_timer {
                 lsb: 0,
                 width: 1,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "generate",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "capture",
-                        value: 0x1,
-                    },
-                ],
+                values: Mode::VALUES,
                 description: "Timer 1 mode",
             },
             ::regmap_runtime::desc::FieldDesc {
@@ -862,16 +804,7 @@ pub mod axi_timer {
                 lsb: 1,
                 width: 1,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "up",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "down",
-                        value: 0x1,
-                    },
-                ],
+                values: Direction::VALUES,
                 description: "Up/down count timer 1",
             },
             ::regmap_runtime::desc::FieldDesc {
@@ -895,16 +828,7 @@ pub mod axi_timer {
                 lsb: 4,
                 width: 1,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "hold",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "reload",
-                        value: 0x1,
-                    },
-                ],
+                values: Reload::VALUES,
                 description: "Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
             },
             ::regmap_runtime::desc::FieldDesc {
@@ -978,8 +902,6 @@ pub mod axi_timer {
             }
         }
         /// Sets `MDT1` (bit 0).
-        ///
-        /// Timer 1 mode
         #[inline(always)]
         pub fn set_mdt1(&mut self, v: Mode) -> &mut Self {
             *self = self.with_mdt1(v);
@@ -1007,8 +929,6 @@ pub mod axi_timer {
             }
         }
         /// Sets `UDT1` (bit 1).
-        ///
-        /// Up/down count timer 1
         #[inline(always)]
         pub fn set_udt1(&mut self, v: Direction) -> &mut Self {
             *self = self.with_udt1(v);
@@ -1032,8 +952,6 @@ pub mod axi_timer {
             (self.bits & Self::GENT1_MASK) != 0
         }
         /// Sets `GENT1` (bit 2).
-        ///
-        /// Enable external generate signal timer 1
         #[inline(always)]
         pub fn set_gent1(&mut self, v: bool) -> &mut Self {
             *self = self.with_gent1(v);
@@ -1060,8 +978,6 @@ pub mod axi_timer {
             (self.bits & Self::CAPT1_MASK) != 0
         }
         /// Sets `CAPT1` (bit 3).
-        ///
-        /// Enable external capture trigger timer 1
         #[inline(always)]
         pub fn set_capt1(&mut self, v: bool) -> &mut Self {
             *self = self.with_capt1(v);
@@ -1092,8 +1008,6 @@ pub mod axi_timer {
             }
         }
         /// Sets `ARHT1` (bit 4).
-        ///
-        /// Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
         #[inline(always)]
         pub fn set_arht1(&mut self, v: Reload) -> &mut Self {
             *self = self.with_arht1(v);
@@ -1117,8 +1031,6 @@ pub mod axi_timer {
             (self.bits & Self::LOAD1_MASK) != 0
         }
         /// Sets `LOAD1` (bit 5).
-        ///
-        /// Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer
         #[inline(always)]
         pub fn set_load1(&mut self, v: bool) -> &mut Self {
             *self = self.with_load1(v);
@@ -1145,8 +1057,6 @@ pub mod axi_timer {
             (self.bits & Self::ENIT1_MASK) != 0
         }
         /// Sets `ENIT1` (bit 6).
-        ///
-        /// Enable interrupt for timer 1
         #[inline(always)]
         pub fn set_enit1(&mut self, v: bool) -> &mut Self {
             *self = self.with_enit1(v);
@@ -1173,8 +1083,6 @@ pub mod axi_timer {
             (self.bits & Self::ENT1_MASK) != 0
         }
         /// Sets `ENT1` (bit 7).
-        ///
-        /// Enable timer 1
         #[inline(always)]
         pub fn set_ent1(&mut self, v: bool) -> &mut Self {
             *self = self.with_ent1(v);
@@ -1225,8 +1133,6 @@ pub mod axi_timer {
             (self.bits & Self::PWMB0_MASK) != 0
         }
         /// Sets `PWMB0` (bit 9).
-        ///
-        /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
         #[inline(always)]
         pub fn set_pwmb0(&mut self, v: bool) -> &mut Self {
             *self = self.with_pwmb0(v);
@@ -1253,8 +1159,6 @@ pub mod axi_timer {
             (self.bits & Self::ENALL_MASK) != 0
         }
         /// Sets `ENALL` (bit 10).
-        ///
-        /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
         #[inline(always)]
         pub fn set_enall(&mut self, v: bool) -> &mut Self {
             *self = self.with_enall(v);
@@ -1462,6 +1366,17 @@ pub mod axi_timer {
         Capture = 0x1,
     }
     impl Mode {
+        /// The named values, for the static description.
+        pub const VALUES: &'static [::regmap_runtime::desc::EnumValueDesc] = &[
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "generate",
+                value: 0x0,
+            },
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "capture",
+                value: 0x1,
+            },
+        ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
         pub const fn from_bits(bits: u8) -> Option<Self> {
@@ -1491,6 +1406,17 @@ pub mod axi_timer {
         Down = 0x1,
     }
     impl Direction {
+        /// The named values, for the static description.
+        pub const VALUES: &'static [::regmap_runtime::desc::EnumValueDesc] = &[
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "up",
+                value: 0x0,
+            },
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "down",
+                value: 0x1,
+            },
+        ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
         pub const fn from_bits(bits: u8) -> Option<Self> {
@@ -1520,6 +1446,17 @@ pub mod axi_timer {
         Reload = 0x1,
     }
     impl Reload {
+        /// The named values, for the static description.
+        pub const VALUES: &'static [::regmap_runtime::desc::EnumValueDesc] = &[
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "hold",
+                value: 0x0,
+            },
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "reload",
+                value: 0x1,
+            },
+        ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
         pub const fn from_bits(bits: u8) -> Option<Self> {

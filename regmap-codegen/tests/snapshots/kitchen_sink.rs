@@ -170,6 +170,7 @@ pub mod kitchen_sink {
             unsafe { misc::Misc::new(&self.bus, 0x300) }
         }
     }
+    use ::regmap_runtime::arbitrary_int::{u2, u3, u4, u12, u23};
     /// Identification and revision
     ///
     /// Offset 0x0, 32 bits, reset 0x5eed0102, access `ro`.
@@ -336,16 +337,7 @@ pub mod kitchen_sink {
                 lsb: 1,
                 width: 2,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "slow",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "fast",
-                        value: 0x2,
-                    },
-                ],
+                values: Speed::VALUES,
                 description: "",
             },
             ::regmap_runtime::desc::FieldDesc {
@@ -353,24 +345,7 @@ pub mod kitchen_sink {
                 lsb: 4,
                 width: 2,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "off",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "low",
-                        value: 0x1,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "mid",
-                        value: 0x2,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "high",
-                        value: 0x3,
-                    },
-                ],
+                values: Level::VALUES,
                 description: "",
             },
             ::regmap_runtime::desc::FieldDesc {
@@ -402,16 +377,7 @@ pub mod kitchen_sink {
                 lsb: 28,
                 width: 1,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "active_high",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "active_low",
-                        value: 0x1,
-                    },
-                ],
+                values: Polarity::VALUES,
                 description: "",
             },
         ];
@@ -433,8 +399,6 @@ pub mod kitchen_sink {
             (self.bits & Self::ENABLE_MASK) != 0
         }
         /// Sets `ENABLE` (bit 0).
-        ///
-        /// Enable the engine
         #[inline(always)]
         pub fn set_enable(&mut self, v: bool) -> &mut Self {
             *self = self.with_enable(v);
@@ -458,8 +422,8 @@ pub mod kitchen_sink {
         ///
         /// Returns the raw value as the error when the hardware holds a value the enum does not name.
         #[inline(always)]
-        pub const fn speed(self) -> Result<Speed, ::regmap_runtime::arbitrary_int::u2> {
-            let raw = ::regmap_runtime::arbitrary_int::u2::extract_u32(self.bits, 1);
+        pub const fn speed(self) -> Result<Speed, u2> {
+            let raw = u2::extract_u32(self.bits, 1);
             match raw.value() {
                 0 => Ok(Speed::Slow),
                 2 => Ok(Speed::Fast),
@@ -467,8 +431,6 @@ pub mod kitchen_sink {
             }
         }
         /// Sets `SPEED` (bits 2:1).
-        ///
-        /// Field `SPEED`.
         #[inline(always)]
         pub fn set_speed(&mut self, v: Speed) -> &mut Self {
             *self = self.with_speed(v);
@@ -488,7 +450,7 @@ pub mod kitchen_sink {
         /// Bits 5:4, access `rw`.
         #[inline(always)]
         pub const fn level(self) -> Level {
-            let raw = ::regmap_runtime::arbitrary_int::u2::extract_u32(self.bits, 4);
+            let raw = u2::extract_u32(self.bits, 4);
             match raw.value() {
                 0 => Level::Off,
                 1 => Level::Low,
@@ -497,8 +459,6 @@ pub mod kitchen_sink {
             }
         }
         /// Sets `LEVEL` (bits 5:4).
-        ///
-        /// Field `LEVEL`.
         #[inline(always)]
         pub fn set_level(&mut self, v: Level) -> &mut Self {
             *self = self.with_level(v);
@@ -517,27 +477,19 @@ pub mod kitchen_sink {
         ///
         /// Bits 19:8, access `rw`.
         #[inline(always)]
-        pub const fn divider(self) -> ::regmap_runtime::arbitrary_int::u12 {
-            ::regmap_runtime::arbitrary_int::u12::extract_u32(self.bits, 8)
+        pub const fn divider(self) -> u12 {
+            u12::extract_u32(self.bits, 8)
         }
         /// Sets `DIVIDER` (bits 19:8).
-        ///
-        /// Clock divider
         #[inline(always)]
-        pub fn set_divider(
-            &mut self,
-            v: ::regmap_runtime::arbitrary_int::u12,
-        ) -> &mut Self {
+        pub fn set_divider(&mut self, v: u12) -> &mut Self {
             *self = self.with_divider(v);
             self
         }
         /// This value with `DIVIDER` set to `v` (bits 19:8).
         #[inline(always)]
         #[must_use]
-        pub const fn with_divider(
-            self,
-            v: ::regmap_runtime::arbitrary_int::u12,
-        ) -> Self {
+        pub const fn with_divider(self, v: u12) -> Self {
             Self {
                 bits: (self.bits & !Self::DIVIDER_MASK)
                     | ((v.value() as u32) << Self::DIVIDER_SHIFT),
@@ -567,14 +519,14 @@ pub mod kitchen_sink {
         ///
         /// Field `KICK`.
         #[inline(always)]
-        pub fn set_kick(&mut self, v: ::regmap_runtime::arbitrary_int::u3) -> &mut Self {
+        pub fn set_kick(&mut self, v: u3) -> &mut Self {
             *self = self.with_kick(v);
             self
         }
         /// This value with `KICK` set to `v` (bits 27:25).
         #[inline(always)]
         #[must_use]
-        pub const fn with_kick(self, v: ::regmap_runtime::arbitrary_int::u3) -> Self {
+        pub const fn with_kick(self, v: u3) -> Self {
             Self {
                 bits: (self.bits & !Self::KICK_MASK)
                     | ((v.value() as u32) << Self::KICK_SHIFT),
@@ -592,8 +544,6 @@ pub mod kitchen_sink {
             }
         }
         /// Sets `POLARITY` (bit 28).
-        ///
-        /// Field `POLARITY`.
         #[inline(always)]
         pub fn set_polarity(&mut self, v: Polarity) -> &mut Self {
             *self = self.with_polarity(v);
@@ -655,6 +605,17 @@ pub mod kitchen_sink {
         ActiveLow = 0x1,
     }
     impl Polarity {
+        /// The named values, for the static description.
+        pub const VALUES: &'static [::regmap_runtime::desc::EnumValueDesc] = &[
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "active_high",
+                value: 0x0,
+            },
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "active_low",
+                value: 0x1,
+            },
+        ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
         pub const fn from_bits(bits: u8) -> Option<Self> {
@@ -987,8 +948,6 @@ pub mod kitchen_sink {
             (self.bits >> Self::MODE_SHIFT) as u8
         }
         /// Sets `MODE` (bits 31:24).
-        ///
-        /// Field `MODE`.
         #[inline(always)]
         pub fn set_mode(&mut self, v: u8) -> &mut Self {
             *self = self.with_mode(v);
@@ -1387,8 +1346,6 @@ pub mod kitchen_sink {
             self.bits as u8
         }
         /// Sets `LO` (bits 7:0).
-        ///
-        /// Field `LO`.
         #[inline(always)]
         pub fn set_lo(&mut self, v: u8) -> &mut Self {
             *self = self.with_lo(v);
@@ -1410,8 +1367,6 @@ pub mod kitchen_sink {
             (self.bits >> Self::HI_SHIFT) as u8
         }
         /// Sets `HI` (bits 15:8).
-        ///
-        /// Field `HI`.
         #[inline(always)]
         pub fn set_hi(&mut self, v: u8) -> &mut Self {
             *self = self.with_hi(v);
@@ -1524,8 +1479,6 @@ pub mod kitchen_sink {
             self.bits as u32
         }
         /// Sets `LOW` (bits 31:0).
-        ///
-        /// Field `LOW`.
         #[inline(always)]
         pub fn set_low(&mut self, v: u32) -> &mut Self {
             *self = self.with_low(v);
@@ -1547,8 +1500,6 @@ pub mod kitchen_sink {
             (self.bits & Self::TOP_MASK) != 0
         }
         /// Sets `TOP` (bit 63).
-        ///
-        /// Field `TOP`.
         #[inline(always)]
         pub fn set_top(&mut self, v: bool) -> &mut Self {
             *self = self.with_top(v);
@@ -1570,21 +1521,19 @@ pub mod kitchen_sink {
         ///
         /// Bits 62:40, access `rw`.
         #[inline(always)]
-        pub const fn tag(self) -> ::regmap_runtime::arbitrary_int::u23 {
-            ::regmap_runtime::arbitrary_int::u23::extract_u64(self.bits, 40)
+        pub const fn tag(self) -> u23 {
+            u23::extract_u64(self.bits, 40)
         }
         /// Sets `TAG` (bits 62:40).
-        ///
-        /// Field `TAG`.
         #[inline(always)]
-        pub fn set_tag(&mut self, v: ::regmap_runtime::arbitrary_int::u23) -> &mut Self {
+        pub fn set_tag(&mut self, v: u23) -> &mut Self {
             *self = self.with_tag(v);
             self
         }
         /// This value with `TAG` set to `v` (bits 62:40).
         #[inline(always)]
         #[must_use]
-        pub const fn with_tag(self, v: ::regmap_runtime::arbitrary_int::u23) -> Self {
+        pub const fn with_tag(self, v: u23) -> Self {
             Self {
                 bits: (self.bits & !Self::TAG_MASK)
                     | ((v.value() as u64) << Self::TAG_SHIFT),
@@ -1644,24 +1593,7 @@ pub mod kitchen_sink {
                 lsb: 0,
                 width: 32,
                 access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "off",
-                        value: 0x0,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "low",
-                        value: 0x1,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "mid",
-                        value: 0x2,
-                    },
-                    ::regmap_runtime::desc::EnumValueDesc {
-                        name: "high",
-                        value: 0x3,
-                    },
-                ],
+                values: Level::VALUES,
                 description: "",
             },
         ];
@@ -1692,8 +1624,6 @@ pub mod kitchen_sink {
             }
         }
         /// Sets `WHOLE` (bits 31:0).
-        ///
-        /// Field `WHOLE`.
         #[inline(always)]
         pub fn set_whole(&mut self, v: Level) -> &mut Self {
             *self = self.with_whole(v);
@@ -1825,8 +1755,6 @@ pub mod kitchen_sink {
             (self.bits & Self::IS_READY_MASK) != 0
         }
         /// Sets `is_ready` (bit 0).
-        ///
-        /// Field `is_ready`.
         #[inline(always)]
         pub fn set_is_ready(&mut self, v: bool) -> &mut Self {
             *self = self.with_is_ready(v);
@@ -1852,8 +1780,6 @@ pub mod kitchen_sink {
             (self.bits & Self::AS_RAW_MASK) != 0
         }
         /// Sets `as_raw` (bit 1).
-        ///
-        /// Field `as_raw`.
         #[inline(always)]
         pub fn set_as_raw(&mut self, v: bool) -> &mut Self {
             *self = self.with_as_raw(v);
@@ -1879,8 +1805,6 @@ pub mod kitchen_sink {
             (self.bits & Self::TO_HOST_MASK) != 0
         }
         /// Sets `to_host` (bit 2).
-        ///
-        /// Field `to_host`.
         #[inline(always)]
         pub fn set_to_host(&mut self, v: bool) -> &mut Self {
             *self = self.with_to_host(v);
@@ -1906,8 +1830,6 @@ pub mod kitchen_sink {
             (self.bits & Self::INTO_FIFO_MASK) != 0
         }
         /// Sets `into_fifo` (bit 3).
-        ///
-        /// Field `into_fifo`.
         #[inline(always)]
         pub fn set_into_fifo(&mut self, v: bool) -> &mut Self {
             *self = self.with_into_fifo(v);
@@ -1929,21 +1851,19 @@ pub mod kitchen_sink {
         ///
         /// Bits 7:4, access `rw`.
         #[inline(always)]
-        pub const fn len(self) -> ::regmap_runtime::arbitrary_int::u4 {
-            ::regmap_runtime::arbitrary_int::u4::extract_u32(self.bits, 4)
+        pub const fn len(self) -> u4 {
+            u4::extract_u32(self.bits, 4)
         }
         /// Sets `len` (bits 7:4).
-        ///
-        /// Field `len`.
         #[inline(always)]
-        pub fn set_len(&mut self, v: ::regmap_runtime::arbitrary_int::u4) -> &mut Self {
+        pub fn set_len(&mut self, v: u4) -> &mut Self {
             *self = self.with_len(v);
             self
         }
         /// This value with `len` set to `v` (bits 7:4).
         #[inline(always)]
         #[must_use]
-        pub const fn with_len(self, v: ::regmap_runtime::arbitrary_int::u4) -> Self {
+        pub const fn with_len(self, v: u4) -> Self {
             Self {
                 bits: (self.bits & !Self::LEN_MASK)
                     | ((v.value() as u32) << Self::LEN_SHIFT),
@@ -2144,6 +2064,7 @@ pub mod kitchen_sink {
                 }
             }
         }
+        use ::regmap_runtime::arbitrary_int::u2;
         /// Register `CH_CTRL`.
         ///
         /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
@@ -2179,24 +2100,7 @@ pub mod kitchen_sink {
                     lsb: 1,
                     width: 2,
                     access: ::regmap_runtime::desc::Access::ReadWrite,
-                    values: &[
-                        ::regmap_runtime::desc::EnumValueDesc {
-                            name: "off",
-                            value: 0x0,
-                        },
-                        ::regmap_runtime::desc::EnumValueDesc {
-                            name: "low",
-                            value: 0x1,
-                        },
-                        ::regmap_runtime::desc::EnumValueDesc {
-                            name: "mid",
-                            value: 0x2,
-                        },
-                        ::regmap_runtime::desc::EnumValueDesc {
-                            name: "high",
-                            value: 0x3,
-                        },
-                    ],
+                    values: super::Level::VALUES,
                     description: "",
                 },
             ];
@@ -2218,8 +2122,6 @@ pub mod kitchen_sink {
                 (self.bits & Self::RUN_MASK) != 0
             }
             /// Sets `RUN` (bit 0).
-            ///
-            /// Field `RUN`.
             #[inline(always)]
             pub fn set_run(&mut self, v: bool) -> &mut Self {
                 *self = self.with_run(v);
@@ -2242,7 +2144,7 @@ pub mod kitchen_sink {
             /// Bits 2:1, access `rw`.
             #[inline(always)]
             pub const fn level(self) -> super::Level {
-                let raw = ::regmap_runtime::arbitrary_int::u2::extract_u32(self.bits, 1);
+                let raw = u2::extract_u32(self.bits, 1);
                 match raw.value() {
                     0 => super::Level::Off,
                     1 => super::Level::Low,
@@ -2251,8 +2153,6 @@ pub mod kitchen_sink {
                 }
             }
             /// Sets `LEVEL` (bits 2:1).
-            ///
-            /// Field `LEVEL`.
             #[inline(always)]
             pub fn set_level(&mut self, v: super::Level) -> &mut Self {
                 *self = self.with_level(v);
@@ -2832,6 +2732,17 @@ pub mod kitchen_sink {
         Fast = 0x2,
     }
     impl Speed {
+        /// The named values, for the static description.
+        pub const VALUES: &'static [::regmap_runtime::desc::EnumValueDesc] = &[
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "slow",
+                value: 0x0,
+            },
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "fast",
+                value: 0x2,
+            },
+        ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
         pub const fn from_bits(bits: u8) -> Option<Self> {
@@ -2865,6 +2776,25 @@ pub mod kitchen_sink {
         High = 0x3,
     }
     impl Level {
+        /// The named values, for the static description.
+        pub const VALUES: &'static [::regmap_runtime::desc::EnumValueDesc] = &[
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "off",
+                value: 0x0,
+            },
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "low",
+                value: 0x1,
+            },
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "mid",
+                value: 0x2,
+            },
+            ::regmap_runtime::desc::EnumValueDesc {
+                name: "high",
+                value: 0x3,
+            },
+        ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
         pub const fn from_bits(bits: u8) -> Option<Self> {

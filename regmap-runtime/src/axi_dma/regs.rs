@@ -63,6 +63,7 @@ pub mod axi_dma {
             unsafe { crate::Reg::new(&self.bus, 0x2c) }
         }
     }
+    use crate::arbitrary_int::u4;
     /// Cluster `channel`: its handle type and the types of its registers.
     pub mod channel {
         /// One DMA channel; index 0 is MM2S (memory to stream), index 1 is S2MM (stream to memory)
@@ -161,6 +162,7 @@ pub mod axi_dma {
                 unsafe { crate::Reg::new(self.bus, self.base + 0x28) }
             }
         }
+        use crate::arbitrary_int::u26;
         /// DMA Control Register (PG021 MM2S_DMACR at 0x00, S2MM_DMACR at 0x30)
         ///
         /// Offset 0x0, 32 bits, reset 0x10002, access `rw`.
@@ -302,8 +304,6 @@ pub mod axi_dma {
                 (self.bits & Self::RS_MASK) != 0
             }
             /// Sets `RS` (bit 0).
-            ///
-            /// Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted
             #[inline(always)]
             pub fn set_rs(&mut self, v: bool) -> &mut Self {
                 *self = self.with_rs(v);
@@ -329,8 +329,6 @@ pub mod axi_dma {
                 (self.bits & Self::RESET_MASK) != 0
             }
             /// Sets `Reset` (bit 2).
-            ///
-            /// Soft reset; resets both channels, reads 1 until the reset completes, then clears itself
             #[inline(always)]
             pub fn set_reset(&mut self, v: bool) -> &mut Self {
                 *self = self.with_reset(v);
@@ -356,8 +354,6 @@ pub mod axi_dma {
                 (self.bits & Self::KEYHOLE_MASK) != 0
             }
             /// Sets `Keyhole` (bit 3).
-            ///
-            /// Keyhole mode, non-incrementing addresses; change only while halted
             #[inline(always)]
             pub fn set_keyhole(&mut self, v: bool) -> &mut Self {
                 *self = self.with_keyhole(v);
@@ -383,8 +379,6 @@ pub mod axi_dma {
                 (self.bits & Self::CYCLIC_BD_ENABLE_MASK) != 0
             }
             /// Sets `Cyclic_BD_Enable` (bit 4).
-            ///
-            /// Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever
             #[inline(always)]
             pub fn set_cyclic_bd_enable(&mut self, v: bool) -> &mut Self {
                 *self = self.with_cyclic_bd_enable(v);
@@ -410,8 +404,6 @@ pub mod axi_dma {
                 (self.bits & Self::IOC_IRQ_EN_MASK) != 0
             }
             /// Sets `IOC_IrqEn` (bit 12).
-            ///
-            /// Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)
             #[inline(always)]
             pub fn set_ioc_irq_en(&mut self, v: bool) -> &mut Self {
                 *self = self.with_ioc_irq_en(v);
@@ -437,8 +429,6 @@ pub mod axi_dma {
                 (self.bits & Self::DLY_IRQ_EN_MASK) != 0
             }
             /// Sets `Dly_IrqEn` (bit 13).
-            ///
-            /// Interrupt on Delay Timer enable (SG mode only)
             #[inline(always)]
             pub fn set_dly_irq_en(&mut self, v: bool) -> &mut Self {
                 *self = self.with_dly_irq_en(v);
@@ -464,8 +454,6 @@ pub mod axi_dma {
                 (self.bits & Self::ERR_IRQ_EN_MASK) != 0
             }
             /// Sets `Err_IrqEn` (bit 14).
-            ///
-            /// Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)
             #[inline(always)]
             pub fn set_err_irq_en(&mut self, v: bool) -> &mut Self {
                 *self = self.with_err_irq_en(v);
@@ -491,8 +479,6 @@ pub mod axi_dma {
                 (self.bits >> Self::IRQ_THRESHOLD_SHIFT) as u8
             }
             /// Sets `IRQThreshold` (bits 23:16).
-            ///
-            /// Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)
             #[inline(always)]
             pub fn set_irq_threshold(&mut self, v: u8) -> &mut Self {
                 *self = self.with_irq_threshold(v);
@@ -515,8 +501,6 @@ pub mod axi_dma {
                 (self.bits >> Self::IRQ_DELAY_SHIFT) as u8
             }
             /// Sets `IRQDelay` (bits 31:24).
-            ///
-            /// Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)
             #[inline(always)]
             pub fn set_irq_delay(&mut self, v: u8) -> &mut Self {
                 *self = self.with_irq_delay(v);
@@ -994,27 +978,19 @@ pub mod axi_dma {
             ///
             /// Bits 31:6, access `rw`.
             #[inline(always)]
-            pub const fn current_descriptor_pointer(self) -> crate::arbitrary_int::u26 {
-                crate::arbitrary_int::u26::extract_u32(self.bits, 6)
+            pub const fn current_descriptor_pointer(self) -> u26 {
+                u26::extract_u32(self.bits, 6)
             }
             /// Sets `Current_Descriptor_Pointer` (bits 31:6).
-            ///
-            /// Bits 31:6 of the descriptor address; descriptors are 64-byte aligned
             #[inline(always)]
-            pub fn set_current_descriptor_pointer(
-                &mut self,
-                v: crate::arbitrary_int::u26,
-            ) -> &mut Self {
+            pub fn set_current_descriptor_pointer(&mut self, v: u26) -> &mut Self {
                 *self = self.with_current_descriptor_pointer(v);
                 self
             }
             /// This value with `Current_Descriptor_Pointer` set to `v` (bits 31:6).
             #[inline(always)]
             #[must_use]
-            pub const fn with_current_descriptor_pointer(
-                self,
-                v: crate::arbitrary_int::u26,
-            ) -> Self {
+            pub const fn with_current_descriptor_pointer(self, v: u26) -> Self {
                 Self {
                     bits: (self.bits & !Self::CURRENT_DESCRIPTOR_POINTER_MASK)
                         | (v.value() << Self::CURRENT_DESCRIPTOR_POINTER_SHIFT),
@@ -1169,27 +1145,19 @@ pub mod axi_dma {
             ///
             /// Bits 31:6, access `rw`.
             #[inline(always)]
-            pub const fn tail_descriptor_pointer(self) -> crate::arbitrary_int::u26 {
-                crate::arbitrary_int::u26::extract_u32(self.bits, 6)
+            pub const fn tail_descriptor_pointer(self) -> u26 {
+                u26::extract_u32(self.bits, 6)
             }
             /// Sets `Tail_Descriptor_Pointer` (bits 31:6).
-            ///
-            /// Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned
             #[inline(always)]
-            pub fn set_tail_descriptor_pointer(
-                &mut self,
-                v: crate::arbitrary_int::u26,
-            ) -> &mut Self {
+            pub fn set_tail_descriptor_pointer(&mut self, v: u26) -> &mut Self {
                 *self = self.with_tail_descriptor_pointer(v);
                 self
             }
             /// This value with `Tail_Descriptor_Pointer` set to `v` (bits 31:6).
             #[inline(always)]
             #[must_use]
-            pub const fn with_tail_descriptor_pointer(
-                self,
-                v: crate::arbitrary_int::u26,
-            ) -> Self {
+            pub const fn with_tail_descriptor_pointer(self, v: u26) -> Self {
                 Self {
                     bits: (self.bits & !Self::TAIL_DESCRIPTOR_POINTER_MASK)
                         | (v.value() << Self::TAIL_DESCRIPTOR_POINTER_SHIFT),
@@ -1493,21 +1461,19 @@ pub mod axi_dma {
             ///
             /// Bits 25:0, access `rw`.
             #[inline(always)]
-            pub const fn length(self) -> crate::arbitrary_int::u26 {
-                crate::arbitrary_int::u26::extract_u32(self.bits, 0)
+            pub const fn length(self) -> u26 {
+                u26::extract_u32(self.bits, 0)
             }
             /// Sets `Length` (bits 25:0).
-            ///
-            /// Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist
             #[inline(always)]
-            pub fn set_length(&mut self, v: crate::arbitrary_int::u26) -> &mut Self {
+            pub fn set_length(&mut self, v: u26) -> &mut Self {
                 *self = self.with_length(v);
                 self
             }
             /// This value with `Length` set to `v` (bits 25:0).
             #[inline(always)]
             #[must_use]
-            pub const fn with_length(self, v: crate::arbitrary_int::u26) -> Self {
+            pub const fn with_length(self, v: u26) -> Self {
                 Self {
                     bits: (self.bits & !Self::LENGTH_MASK) | v.value(),
                 }
@@ -1593,21 +1559,19 @@ pub mod axi_dma {
         ///
         /// Bits 3:0, access `rw`.
         #[inline(always)]
-        pub const fn sg_cache(self) -> crate::arbitrary_int::u4 {
-            crate::arbitrary_int::u4::extract_u32(self.bits, 0)
+        pub const fn sg_cache(self) -> u4 {
+            u4::extract_u32(self.bits, 0)
         }
         /// Sets `SG_CACHE` (bits 3:0).
-        ///
-        /// ARCACHE/AWCACHE of SG descriptor transactions
         #[inline(always)]
-        pub fn set_sg_cache(&mut self, v: crate::arbitrary_int::u4) -> &mut Self {
+        pub fn set_sg_cache(&mut self, v: u4) -> &mut Self {
             *self = self.with_sg_cache(v);
             self
         }
         /// This value with `SG_CACHE` set to `v` (bits 3:0).
         #[inline(always)]
         #[must_use]
-        pub const fn with_sg_cache(self, v: crate::arbitrary_int::u4) -> Self {
+        pub const fn with_sg_cache(self, v: u4) -> Self {
             Self {
                 bits: (self.bits & !Self::SG_CACHE_MASK) | (v.value() as u32),
             }
@@ -1616,21 +1580,19 @@ pub mod axi_dma {
         ///
         /// Bits 11:8, access `rw`.
         #[inline(always)]
-        pub const fn sg_user(self) -> crate::arbitrary_int::u4 {
-            crate::arbitrary_int::u4::extract_u32(self.bits, 8)
+        pub const fn sg_user(self) -> u4 {
+            u4::extract_u32(self.bits, 8)
         }
         /// Sets `SG_USER` (bits 11:8).
-        ///
-        /// ARUSER/AWUSER of SG descriptor transactions
         #[inline(always)]
-        pub fn set_sg_user(&mut self, v: crate::arbitrary_int::u4) -> &mut Self {
+        pub fn set_sg_user(&mut self, v: u4) -> &mut Self {
             *self = self.with_sg_user(v);
             self
         }
         /// This value with `SG_USER` set to `v` (bits 11:8).
         #[inline(always)]
         #[must_use]
-        pub const fn with_sg_user(self, v: crate::arbitrary_int::u4) -> Self {
+        pub const fn with_sg_user(self, v: u4) -> Self {
             Self {
                 bits: (self.bits & !Self::SG_USER_MASK)
                     | ((v.value() as u32) << Self::SG_USER_SHIFT),
