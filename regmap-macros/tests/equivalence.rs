@@ -129,6 +129,11 @@ fn a_difference_in_the_rust_block_is_detected() {
 fn the_macro_versions_drive_a_bus() {
     use regmap_runtime::{Bus, MemBus};
 
+    // Doc comments written above the attribute reach the macro too.
+    let desc = compiled::axi_timer::AxiTimer::<MemBus>::DESC;
+    assert!(desc.description.starts_with("AXI Timer v2.0"), "{}", desc.description);
+    assert_eq!(desc.register("TCSR0").unwrap().description, "Control/status register 0");
+
     let timer = compiled::axi_timer::AxiTimer::new(MemBus::new(0x20)).unwrap();
     timer.tcsr0().write(|w| {
         w.set_mdt0(compiled::axi_timer::Mode::Capture)
