@@ -1,8 +1,14 @@
 //! Expansion time of `#[register_block]` and `include_yaml!` for a block of
 //! 200 registers (4 fields each, one enumerated): the work a build pays per
 //! macro call. `cargo bench -p regmap-codegen --bench expand`.
+//!
+//! With `EXPAND_ONCE=1` the binary expands each way once and exits, for
+//! instruction counts that do not depend on machine load:
+//! `EXPAND_ONCE=1 valgrind --tool=callgrind --toggle-collect='*try_register_block*' <bench binary>`
+//! (and `--toggle-collect='*load_yaml_str*' --toggle-collect='*emit_design*'`
+//! for the YAML path).
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use proc_macro2::TokenStream;
 use regmap_codegen::emit::{self, EmitOptions};
 use regmap_codegen::{check, expand, rust_frontend};
@@ -101,5 +107,27 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// One expansion each way, outside criterion (see the module docs).
+fn once() {
+    let (attr, item) = rust_block();
+    let opts = EmitOptions::default();
+    let rust = expand::register_block(attr, item, &opts);
+    let design = regmap_codegen::load_yaml_str(&yaml_block(), "bench.yaml").unwrap();
+    let yaml = emit::emit_design(&design, &opts);
+    println!(
+        "register_block: {} tokens, include_yaml: {} tokens",
+        rust.into_iter().count(),
+        yaml.into_iter().count()
+    );
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if std::env::var_os("EXPAND_ONCE").is_some() {
+        once();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

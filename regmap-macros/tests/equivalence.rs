@@ -131,8 +131,15 @@ fn the_macro_versions_drive_a_bus() {
 
     // Doc comments written above the attribute reach the macro too.
     let desc = compiled::axi_timer::AxiTimer::<MemBus>::DESC;
-    assert!(desc.description.starts_with("AXI Timer v2.0"), "{}", desc.description);
-    assert_eq!(desc.register("TCSR0").unwrap().description, "Control/status register 0");
+    assert!(
+        desc.description.starts_with("AXI Timer v2.0"),
+        "{}",
+        desc.description
+    );
+    assert_eq!(
+        desc.register("TCSR0").unwrap().description,
+        "Control/status register 0"
+    );
 
     let timer = compiled::axi_timer::AxiTimer::new(MemBus::new(0x20)).unwrap();
     timer.tcsr0().write(|w| {
