@@ -141,14 +141,7 @@ pub(crate) fn parse(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Optio
             Ok(ok) => ok,
             Err(err) => {
                 let at = offsets.byte(err.marker());
-                let loc = file.loc(at..at);
-                diags.push(
-                    Diagnostic::error("yaml-syntax", loc, format!("invalid YAML: {}", err.info()))
-                        .with_label("here")
-                        .with_hint(
-                            "check indentation, quoting and `:` placement around this point",
-                        ),
-                );
+                diags.push(syntax_error(file, err.info(), at, &stack));
                 return None;
             }
         };
@@ -299,4 +292,87 @@ fn report_tag(file: &mut SourceFile, diags: &mut Vec<Diagnostic>, range: Range<u
             .with_label("tagged value")
             .with_hint("remove the `!tag`; regmap reads every value by its key"),
     );
+}
+
+/// A syntax error in words for people who write maps by hand, pointing at
+/// the last text before the parser gave up (not at the blank line or end of
+/// file where it noticed), with the unclosed `{` or `[` if there is one.
+fn syntax_error(file: &mut SourceFile, info: &str, at: usize, stack: &[Open]) -> Diagnostic {
+    let text = file.text().to_owned();
+    let at = at.min(text.len());
+    let at = if text[at..].starts_with(|c: char| !c.is_whitespace()) {
+        at
+    } else {
+        // Back to the last character of text, if the parser stopped in blanks.
+        text[..at]
+            .trim_end()
+            .char_indices()
+            .last()
+            .map_or(at, |(i, _)| i)
+    };
+    let (message, label, hint) = if info.contains("simple key expect ':'") {
+        (
+            "expected `key: value`".to_owned(),
+            "no `: ` after this",
+            "a key needs a colon and a space after it: `offset: 0x10`",
+        )
+    } else if info.contains("mapping values are not allowed") {
+        (
+            "a `: ` inside a value".to_owned(),
+            "YAML reads this as a second key",
+            "quote the value when it contains `: `, as in `description: \"Mode: fast\"`",
+        )
+    } else if info.contains("tabs") {
+        (
+            "a tab in the indentation".to_owned(),
+            "tab",
+            "YAML indents with spaces only",
+        )
+    } else if info.contains("did not find expected key")
+        || info.contains("did not find expected '-'")
+    {
+        (
+            "inconsistent indentation".to_owned(),
+            "not aligned with the lines above",
+            "indent each key of a mapping (and each `- ` of a list) by the same number of spaces",
+        )
+    } else {
+        (
+            format!("invalid YAML: {info}"),
+            "here",
+            "check indentation, quoting and `:` placement around this point",
+        )
+    };
+    // A tab error is noticed after the tab: point at the tab itself.
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let at = match text[line_start..at].rfind('\t') {
+        Some(i) if info.contains("tabs") => line_start + i,
+        _ => at,
+    };
+    let end = text[at..]
+        .char_indices()
+        .nth(1)
+        .map_or(text.len(), |(i, _)| at + i);
+    let loc = file.loc(at..end.max(at));
+    // An unclosed `{` or `[` is noticed where the next item starts.
+    let open = stack.last().map(|open| match open {
+        Open::Seq { start, .. } | Open::Map { start, .. } => *start,
+    });
+    if let Some(start) =
+        open.filter(|&o| info.contains("flow") && text[o..].starts_with(['{', '[']))
+    {
+        let (bracket, close) = if text[start..].starts_with('{') {
+            ("{", "}")
+        } else {
+            ("[", "]")
+        };
+        let related = file.loc(start..start + 1);
+        return Diagnostic::error("yaml-syntax", loc, format!("unclosed `{bracket}`"))
+            .with_label(format!("expected `,` or `{close}` before this"))
+            .with_related(related, format!("this `{bracket}` is not closed"))
+            .with_hint(format!("close it with `{close}` where its items end"));
+    }
+    Diagnostic::error("yaml-syntax", loc, message)
+        .with_label(label)
+        .with_hint(hint)
 }
