@@ -63,9 +63,8 @@ fn read_only_register_reads_fields() {
 fn write_starts_from_the_reset_value() {
     let dev = bound();
     dev.bus().write_u32(0x04, 0xffff_ffff).unwrap();
-    dev.ctrl().write(|w| {
-        w.set_enable(true).set_divider(u12::new(0xabc));
-    });
+    dev.ctrl()
+        .write(|w| w.set_enable(true).set_divider(u12::new(0xabc)));
     // Reset 0x10 (LEVEL = low) kept, ENABLE and DIVIDER set, nothing else.
     assert_eq!(dev.bus().read_u32(0x04).unwrap(), 0x000a_bc11);
     assert_eq!(Ctrl::RESET, 0x10);
@@ -78,13 +77,10 @@ fn modify_changes_only_what_it_sets_and_rewrites_write_only_fields_at_reset() {
     let dev = bound();
     // START (24) and KICK (27:25) are write-only: what reads back says nothing.
     dev.bus().write_u32(0x04, 0x0f00_0031).unwrap();
-    dev.ctrl().modify(|w| {
-        w.set_level(Level::High);
-    });
+    dev.ctrl().modify(|w| w.set_level(Level::High));
     assert_eq!(dev.bus().read_u32(0x04).unwrap(), 0x0000_0031);
-    dev.ctrl().modify(|w| {
-        w.set_start(true).set_kick(u3::new(5));
-    });
+    dev.ctrl()
+        .modify(|w| w.set_start(true).set_kick(u3::new(5)));
     assert_eq!(dev.bus().read_u32(0x04).unwrap(), 0x0b00_0031);
 }
 
@@ -119,9 +115,7 @@ fn enums_name_known_values_and_return_unnamed_raw_values() {
     // A 32-bit field whose enum names only four values.
     dev.bus().write_u32(0x28, 7).unwrap();
     assert_eq!(dev.full().read().whole(), Err(7));
-    dev.full().write(|w| {
-        w.set_whole(Level::Mid);
-    });
+    dev.full().write(|w| w.set_whole(Level::Mid));
     assert_eq!(dev.bus().read_u32(0x28).unwrap(), 2);
 }
 
@@ -130,9 +124,7 @@ fn w1c_modify_leaves_pending_bits_alone() {
     let dev = bound();
     // DONE, ERR and PENDING = 0xff are pending; BUSY set; nDROP/nHOLD read 0.
     dev.bus().write_u32(0x08, 0x0001_0ff3).unwrap();
-    dev.status().modify(|w| {
-        w.set_mode(0x5a);
-    });
+    dev.status().modify(|w| w.set_mode(0x5a));
     // Action bits written at their no-op value: 0 for w1x, 1 for w0x.
     assert_eq!(dev.bus().read_u32(0x08).unwrap(), 0x5a19_0000);
     let s = dev.status().read();
@@ -143,13 +135,11 @@ fn w1c_modify_leaves_pending_bits_alone() {
 fn actions_write_only_what_is_requested() {
     let dev = bound();
     dev.bus().write_u32(0x08, 0x0000_0ff3).unwrap();
-    dev.status().modify(|w| {
-        w.clear_done().clear_pending(0b1000_0001);
-    });
+    dev.status()
+        .modify(|w| w.clear_done().clear_pending(0b1000_0001));
     assert_eq!(dev.bus().read_u32(0x08).unwrap(), 0x0018_0811);
-    dev.status().write(|w| {
-        w.set_arm().toggle_flip().clear_n_drop().set_n_hold();
-    });
+    dev.status()
+        .write(|w| w.set_arm().toggle_flip().clear_n_drop().set_n_hold());
     // ARM, FLIP written 1; nDROP and nHOLD written 0 (their action), the rest idle.
     assert_eq!(dev.bus().read_u32(0x08).unwrap(), 0x0006_0000);
     // A value read back and written never acknowledges anything.
@@ -168,13 +158,9 @@ fn whole_register_actions_and_write_only_registers() {
     assert_eq!(ack.bits(), 0xffff_ffff);
     dev.ack().write_value(ack);
     assert_eq!(dev.bus().read_u32(0x14).unwrap(), 0);
-    dev.ack().write(|w| {
-        w.clear_bits(0x8000_0001);
-    });
+    dev.ack().write(|w| w.clear_bits(0x8000_0001));
     assert_eq!(dev.bus().read_u32(0x14).unwrap(), 0x8000_0001);
-    dev.doorbell().write(|w| {
-        w.set_bits(0x1234);
-    });
+    dev.doorbell().write(|w| w.set_bits(0x1234));
     assert_eq!(dev.bus().read_u32(0x10).unwrap(), 0x1234);
 }
 
@@ -223,9 +209,7 @@ fn read_to_clear_register_reads() {
 #[test]
 fn register_arrays_check_the_index() {
     let dev = bound();
-    dev.scratch(3).unwrap().write(|w| {
-        w.set_bits(7);
-    });
+    dev.scratch(3).unwrap().write(|w| w.set_bits(7));
     assert_eq!(dev.bus().read_u32(0x4c).unwrap(), 7);
     assert_eq!(dev.scratch(0).unwrap().read().bits(), 0);
     assert_eq!(dev.scratch(3).unwrap().offset(), 0x4c);
@@ -248,23 +232,18 @@ fn clusters_nested_and_arrayed_land_at_their_offsets() {
     let dev = bound();
     let ch = dev.channel(2).unwrap();
     assert_eq!(ch.base_offset(), 0x180);
-    ch.ch_ctrl().write(|w| {
-        w.set_run(true).set_level(Level::Mid);
-    });
+    ch.ch_ctrl()
+        .write(|w| w.set_run(true).set_level(Level::Mid));
     assert_eq!(dev.bus().read_u32(0x180).unwrap(), 0b101);
     let q = ch.queue(1).unwrap();
-    q.head().write(|w| {
-        w.set_bits(0xaa);
-    });
+    q.head().write(|w| w.set_bits(0xaa));
     assert_eq!(dev.bus().read_u32(0x1a0).unwrap(), 0xaa);
     dev.bus().write_u32(0x1a4, 0x55).unwrap();
     assert_eq!(q.tail().read().bits(), 0x55);
     assert_eq!(ch.queue(2).unwrap_err().count, 2);
     assert_eq!(dev.channel(4).unwrap_err().index, 4);
     // A non-array cluster inside a non-array cluster; a 64-bit leaf.
-    dev.misc().deep().leaf().write(|w| {
-        w.set_bits(u64::MAX);
-    });
+    dev.misc().deep().leaf().write(|w| w.set_bits(u64::MAX));
     assert_eq!(dev.bus().read_u64(0x328).unwrap(), u64::MAX);
     assert_eq!(dev.misc().misc_ctrl().read().bits(), 0);
     assert_eq!(misc::MiscCtrl::RESET, 1);
@@ -274,20 +253,17 @@ fn clusters_nested_and_arrayed_land_at_their_offsets() {
 #[test]
 fn narrow_and_wide_registers_use_their_width() {
     let dev = bound();
-    dev.byte().write(|_| {});
+    dev.byte().write(|w| w);
     assert_eq!(dev.bus().read_u8(0x18).unwrap(), 0xa5);
-    dev.half().write(|w| {
-        w.set_hi(0x12).set_lo(0x34);
-    });
+    dev.half().write(|w| w.set_hi(0x12).set_lo(0x34));
     assert_eq!(dev.bus().read_u16(0x1a).unwrap(), 0x1234);
     assert_eq!(
         dev.bus().read_u8(0x18).unwrap(),
         0xa5,
         "neighbour untouched"
     );
-    dev.wide().write(|w| {
-        w.set_top(true).set_tag(u23::new(0x7f_ffff));
-    });
+    dev.wide()
+        .write(|w| w.set_top(true).set_tag(u23::new(0x7f_ffff)));
     assert_eq!(dev.bus().read_u64(0x20).unwrap(), 0xffff_ff78_9abc_def0);
     assert_eq!(dev.wide().read().low(), 0x9abc_def0);
 }

@@ -44,7 +44,7 @@ use regmap_codegen::emit::EmitOptions;
 /// }
 ///
 /// let t = timer::Timer::new(MemBus::new(0x10)).unwrap();
-/// t.ctrl().modify(|w| { w.set_enable(true).set_mode(timer::Mode::Periodic); });
+/// t.ctrl().modify(|w| w.set_enable(true).set_mode(timer::Mode::Periodic));
 /// assert!(t.ctrl().read().enable());
 /// let _count: u32 = t.count().read().bits();
 /// ```

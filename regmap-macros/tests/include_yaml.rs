@@ -13,17 +13,13 @@ fn the_included_map_drives_a_bus() {
         0,
         "a fresh bus, not the reset value"
     );
-    u.ctrl().write(|w| {
-        w.set_parity(uart::Parity::Odd);
-    });
+    u.ctrl().write(|w| w.set_parity(uart::Parity::Odd));
     assert_eq!(
         u.bus().read_u32(0x8).unwrap(),
         0x3 | (2 << 5),
         "write starts from the reset value 0x3"
     );
-    u.data().write(|w| {
-        w.set_bits(b'A');
-    });
+    u.data().write(|w| w.set_bits(b'A'));
     assert_eq!(u.bus().read_u8(0x0).unwrap(), b'A');
     u.bus().write_u32(0x4, 0b101).unwrap();
     let status = u.status().read();

@@ -136,15 +136,19 @@ impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
 
     /// Writes a value built by `f` from the reset value. Action fields start at
     /// their no-op value, so only the actions `f` requests take effect.
+    ///
+    /// Setters chain and return the value, so the closure reads as the
+    /// register does: `reg.write(|w| w.set_enable(true).set_mode(Mode::Run))`.
+    /// A closure with statements ends by returning its argument:
+    /// `|w| { if fast { w.set_div(u3::new(1)); } w }`.
     #[inline(always)]
-    pub fn write<T>(&self, f: impl FnOnce(&mut R) -> T) -> T
+    pub fn write(&self, f: impl FnOnce(&mut R) -> &mut R)
     where
         R: Writable,
     {
         let mut value = R::from_bits(R::RESET);
-        let out = f(&mut value);
+        f(&mut value);
         self.store(value.write_bits());
-        out
     }
 
     /// Writes `value`. Action fields take effect only where requested on `value`
@@ -163,16 +167,18 @@ impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
     /// requests the action, so a read-modify-write never clears a pending
     /// interrupt it did not mean to. Write-only fields are written at their
     /// reset value unless `f` sets them.
+    ///
+    /// The closure has the same shape as [`Reg::write`]'s:
+    /// `reg.modify(|w| w.set_enable(false))`.
     #[inline(always)]
-    pub fn modify<T>(&self, f: impl FnOnce(&mut R) -> T) -> T
+    pub fn modify(&self, f: impl FnOnce(&mut R) -> &mut R)
     where
         R: Modifiable,
     {
         let read = self.load();
         let bits = (read & !R::WRITE_ONLY_MASK) | (R::RESET & R::WRITE_ONLY_MASK);
         let mut value = R::from_bits(bits);
-        let out = f(&mut value);
+        f(&mut value);
         self.store(value.write_bits());
-        out
     }
 }

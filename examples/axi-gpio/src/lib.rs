@@ -14,15 +14,9 @@ use regmap_runtime::Bus;
 /// input (GPIO_TRI: 1 = input), then enables the channel-2 input-change
 /// interrupt and the global interrupt.
 pub fn configure<B: Bus>(gpio: &AxiGpio<B>, outputs: u32) {
-    gpio.gpio_tri().write(|w| {
-        w.set_bits(!outputs);
-    });
-    gpio.ip_ier().modify(|w| {
-        w.set_ch2(true);
-    });
-    gpio.gier().write(|w| {
-        w.set_gie(true);
-    });
+    gpio.gpio_tri().write(|w| w.set_bits(!outputs));
+    gpio.ip_ier().modify(|w| w.set_ch2(true));
+    gpio.gier().write(|w| w.set_gie(true));
 }
 
 /// Acknowledges the channel interrupts that are pending, and only those:
@@ -38,6 +32,7 @@ pub fn acknowledge<B: Bus>(gpio: &AxiGpio<B>) -> (bool, bool) {
         if ch2 {
             w.toggle_ch2();
         }
+        w
     });
     (ch1, ch2)
 }

@@ -19,9 +19,7 @@ fn main() -> ExitCode {
 
     println!("== LEDs: pins 7:0 of channel 1 as outputs; button interrupt on");
     configure(&gpio, 0xff);
-    gpio.gpio_data().write(|w| {
-        w.set_bits(0b1010_0101);
-    });
+    gpio.gpio_data().write(|w| w.set_bits(0b1010_0101));
     println!("GPIO_TRI  = {:#010x}", gpio.gpio_tri().read().bits());
     println!("GPIO_DATA = {:#010x}", gpio.gpio_data().read().bits());
 

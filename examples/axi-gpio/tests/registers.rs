@@ -45,7 +45,7 @@ fn write_starts_from_reset_so_tri_defaults_to_inputs() {
     let g = gpio();
     // Writing the data register leaves the three-state register alone, and a
     // write of TRI built from reset makes every untouched pin an input.
-    g.gpio_tri().write(|_| {});
+    g.gpio_tri().write(|w| w);
     assert_eq!(g.bus().read_u32(0x004).unwrap(), 0xffff_ffff);
     configure(&g, 0x0f);
     assert_eq!(g.bus().read_u32(0x004).unwrap(), 0xffff_fff0);
@@ -58,9 +58,7 @@ fn read_and_modify_fields() {
     let g = gpio();
     g.bus().write_u32(0x128, 0b01).unwrap();
     assert!(g.ip_ier().read().ch1());
-    g.ip_ier().modify(|w| {
-        w.set_ch2(true);
-    });
+    g.ip_ier().modify(|w| w.set_ch2(true));
     assert_eq!(g.bus().read_u32(0x128).unwrap(), 0b11);
     g.bus().write_u32(0x008, 0x1234).unwrap();
     assert_eq!(g.gpio2_data().read().bits(), 0x1234);
@@ -75,9 +73,7 @@ fn toggle_on_write_status_is_never_written_back_by_accident() {
     // Writing back what was read writes 0s: toggles nothing.
     g.ip_isr().write_value(isr);
     assert_eq!(g.bus().read_u32(0x120).unwrap(), 0);
-    g.ip_isr().write(|w| {
-        w.toggle_ch2();
-    });
+    g.ip_isr().write(|w| w.toggle_ch2());
     assert_eq!(g.bus().read_u32(0x120).unwrap(), 0b10);
 }
 
@@ -89,9 +85,7 @@ fn acknowledge_on_a_device_model_leaves_the_other_channel_pending() {
     assert_eq!(acknowledge(&g), (false, true));
     assert_eq!(g.ip_isr().read().bits(), 0);
     model.hw_update("IP_ISR", |v| v | 0b11).unwrap();
-    g.ip_isr().write(|w| {
-        w.toggle_ch1();
-    });
+    g.ip_isr().write(|w| w.toggle_ch1());
     let isr = g.ip_isr().read();
     assert!(!isr.ch1() && isr.ch2(), "channel 2 still pending: {isr:?}");
 }

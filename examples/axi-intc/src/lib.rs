@@ -14,12 +14,8 @@ use regmap_runtime::{Bus, IndexError};
 /// are untouched) and turns the controller on: master enable, and hardware
 /// interrupts (which, per PG099, cannot be turned off again before reset).
 pub fn start<B: Bus>(intc: &AxiIntc<B>, mask: u32) {
-    intc.sie().write(|w| {
-        w.set_bits(mask);
-    });
-    intc.mer().write(|w| {
-        w.set_me(true).set_hie(true);
-    });
+    intc.sie().write(|w| w.set_bits(mask));
+    intc.mer().write(|w| w.set_me(true).set_hie(true));
 }
 
 /// Puts interrupt `irq` in fast interrupt mode with its handler at `address`.
@@ -31,13 +27,12 @@ pub fn set_fast_vector<B: Bus>(
     irq: usize,
     address: u32,
 ) -> Result<(), IndexError> {
-    intc.ivar(irq)?.write(|w| {
-        w.set_bits(address);
-    });
+    intc.ivar(irq)?.write(|w| w.set_bits(address));
     let bit = 1u32 << irq;
     intc.imr().modify(|w| {
         let mode = w.bits() | bit;
         w.set_bits(mode);
+        w
     });
     Ok(())
 }
@@ -47,9 +42,8 @@ pub fn take_next<B: Bus>(intc: &AxiIntc<B>) -> Option<u32> {
     match intc.ivr().read().vector() {
         Ok(Vector::NoInterrupt) => None,
         Err(irq) => {
-            intc.iar().write(|w| {
-                w.set_bits(1u32.checked_shl(irq).unwrap_or(0));
-            });
+            intc.iar()
+                .write(|w| w.set_bits(1u32.checked_shl(irq).unwrap_or(0)));
             Some(irq)
         }
     }

@@ -53,10 +53,8 @@ fn window_too_small_is_refused() {
 #[test]
 fn ivar_array_is_indexed_and_bounded() {
     let i = intc();
-    i.ivar(0).unwrap().write(|w| {
-        w.set_bits(0x1000);
-    });
-    i.ivar(31).unwrap().write(|_| {});
+    i.ivar(0).unwrap().write(|w| w.set_bits(0x1000));
+    i.ivar(31).unwrap().write(|w| w);
     assert_eq!(i.bus().read_u32(0x100).unwrap(), 0x1000);
     assert_eq!(i.bus().read_u32(0x17c).unwrap(), 0x10, "written from reset");
     assert_eq!(
@@ -101,9 +99,7 @@ fn read_only_registers_read() {
 #[test]
 fn write_only_registers_write_exactly_the_mask() {
     let i = intc();
-    i.cie().write(|w| {
-        w.set_bits(1 << 3);
-    });
+    i.cie().write(|w| w.set_bits(1 << 3));
     assert_eq!(i.bus().read_u32(0x14).unwrap(), 1 << 3);
     assert!(!DESC.register("IAR").unwrap().is_readable());
 }
@@ -115,8 +111,6 @@ fn start_enables_through_sie_and_turns_on_mer() {
     assert_eq!(i.bus().read_u32(0x10).unwrap(), 0b101);
     let mer = i.mer().read();
     assert!(mer.me() && mer.hie());
-    i.mer().modify(|w| {
-        w.set_me(false);
-    });
+    i.mer().modify(|w| w.set_me(false));
     assert_eq!(i.bus().read_u32(0x1c).unwrap(), 0b10);
 }

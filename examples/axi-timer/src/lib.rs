@@ -18,33 +18,30 @@ use regmap_runtime::Bus;
 /// Leaves timer 1 and a pending `T0INT` alone. `ticks` below 2 give the
 /// shortest period the timer has.
 pub fn start_periodic<B: Bus>(timer: &AxiTimer<B>, ticks: u32) {
-    timer.tcsr0().write(|w| {
-        w.set_ent0(false);
-    });
-    timer.tlr0().write(|w| {
-        w.set_bits(ticks.saturating_sub(2));
-    });
+    timer.tcsr0().write(|w| w.set_ent0(false));
+    timer.tlr0().write(|w| w.set_bits(ticks.saturating_sub(2)));
     // LOAD0 copies TLR0 into the counter; it must be cleared before enabling.
-    timer.tcsr0().write(|w| {
-        w.set_load0(true);
-    });
+    timer.tcsr0().write(|w| w.set_load0(true));
     timer.tcsr0().write(|w| {
         w.set_mdt0(Mode::Generate)
             .set_udt0(Direction::Down)
             .set_arht0(Reload::Reload)
             .set_enit0(true)
-            .set_ent0(true);
+            .set_ent0(true)
     });
 }
 
 /// Acknowledges timer 0's interrupt if it is pending; returns whether it was.
 /// Other bits of TCSR0 are rewritten as read, so the timer keeps running.
 pub fn acknowledge<B: Bus>(timer: &AxiTimer<B>) -> bool {
+    // One read-modify-write: the flag is taken from the value `modify` read.
+    let mut pending = false;
     timer.tcsr0().modify(|w| {
-        let pending = w.t0int();
+        pending = w.t0int();
         if pending {
             w.clear_t0int();
         }
-        pending
-    })
+        w
+    });
+    pending
 }

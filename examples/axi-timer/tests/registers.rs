@@ -57,9 +57,8 @@ fn read_decodes_fields_and_enums() {
 fn write_starts_from_reset() {
     let t = timer();
     t.bus().write_u32(0x10, 0xffff_ffff).unwrap();
-    t.tcsr1().write(|w| {
-        w.set_ent1(true).set_udt1(Direction::Down);
-    });
+    t.tcsr1()
+        .write(|w| w.set_ent1(true).set_udt1(Direction::Down));
     assert_eq!(t.bus().read_u32(0x10).unwrap(), (1 << 7) | (1 << 1));
 }
 
@@ -67,9 +66,7 @@ fn write_starts_from_reset() {
 fn modify_changes_one_field_and_keeps_the_rest() {
     let t = timer();
     t.bus().write_u32(0x00, 0b0101_0010).unwrap();
-    t.tcsr0().modify(|w| {
-        w.set_ent0(true);
-    });
+    t.tcsr0().modify(|w| w.set_ent0(true));
     assert_eq!(t.bus().read_u32(0x00).unwrap(), 0b1101_0010);
 }
 
@@ -80,9 +77,7 @@ fn modify_leaves_a_pending_interrupt_pending() {
     t.bus()
         .write_u32(0x00, (1 << 8) | (1 << 7) | (1 << 6))
         .unwrap();
-    t.tcsr0().modify(|w| {
-        w.set_enit0(false);
-    });
+    t.tcsr0().modify(|w| w.set_enit0(false));
     // T0INT written as 0: on hardware, a w1c bit written 0 stays set.
     assert_eq!(t.bus().read_u32(0x00).unwrap(), 1 << 7);
 }
@@ -149,9 +144,7 @@ fn on_a_device_model_acknowledge_clears_only_the_interrupt() {
         .hw_update("TCSR0", |v| v | u64::from(Tcsr0::T0INT_MASK))
         .unwrap();
     // A read-modify-write that does not ask to clear leaves it pending.
-    t.tcsr0().modify(|w| {
-        w.set_pwma0(false);
-    });
+    t.tcsr0().modify(|w| w.set_pwma0(false));
     assert!(t.tcsr0().read().t0int());
     assert!(acknowledge(&t));
     let v = t.tcsr0().read();

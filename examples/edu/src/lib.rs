@@ -158,9 +158,7 @@ impl<B: Bus> Driver<B> {
     /// back inverted.
     pub fn check_liveness(&self) -> Result<(), Error> {
         for wrote in [0, 0xa5a5_5a5a, 0x1234_5678, u32::MAX] {
-            self.regs.liveness().write(|w| {
-                w.set_bits(wrote);
-            });
+            self.regs.liveness().write(|w| w.set_bits(wrote));
             let read = self.regs.liveness().read().bits();
             if read != !wrote {
                 return Err(Error::Liveness { wrote, read });
@@ -179,9 +177,7 @@ impl<B: Bus> Driver<B> {
         self.regs
             .status()
             .write_value(status.with_irq_on_factorial(interrupt));
-        self.regs.factorial().write(|w| {
-            w.set_bits(n);
-        });
+        self.regs.factorial().write(|w| w.set_bits(n));
         Ok(())
     }
 
@@ -227,9 +223,7 @@ impl<B: Bus> Driver<B> {
             });
         }
         self.acknowledge(IRQ_FACTORIAL);
-        self.regs.status().modify(|w| {
-            w.set_irq_on_factorial(false);
-        });
+        self.regs.status().modify(|w| w.set_irq_on_factorial(false));
         match self.factorial_result() {
             Some(v) => Ok(v),
             // The interrupt is raised only after the result is stored.
@@ -247,16 +241,12 @@ impl<B: Bus> Driver<B> {
 
     /// Raises an interrupt with `bits` ORed into the status.
     pub fn raise_interrupt(&self, bits: u32) {
-        self.regs.interrupt_raise().write(|w| {
-            w.set_bits(bits);
-        });
+        self.regs.interrupt_raise().write(|w| w.set_bits(bits));
     }
 
     /// Clears `bits` from the interrupt status; the line drops when none is left.
     pub fn acknowledge(&self, bits: u32) {
-        self.regs.interrupt_ack().write(|w| {
-            w.set_bits(bits);
-        });
+        self.regs.interrupt_ack().write(|w| w.set_bits(bits));
     }
 
     /// Whether a DMA transfer is running.
@@ -301,19 +291,13 @@ impl<B: Bus> Driver<B> {
             Direction::ToDevice => (bus_addr, device_addr),
             Direction::ToRam => (device_addr, bus_addr),
         };
-        self.regs.dma_source().write(|w| {
-            w.set_bits(src);
-        });
-        self.regs.dma_destination().write(|w| {
-            w.set_bits(dst);
-        });
-        self.regs.dma_count().write(|w| {
-            w.set_bits(len as u64);
-        });
+        self.regs.dma_source().write(|w| w.set_bits(src));
+        self.regs.dma_destination().write(|w| w.set_bits(dst));
+        self.regs.dma_count().write(|w| w.set_bits(len as u64));
         self.regs.dma_command().write(|w| {
             w.set_start(true)
                 .set_direction(direction)
-                .set_irq(interrupt);
+                .set_irq(interrupt)
         });
         Ok(())
     }

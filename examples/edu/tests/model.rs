@@ -220,18 +220,12 @@ fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
     // What the check prevents: programmed directly, the device reports the
     // transfer done and memory keeps its old bytes, with no error anywhere.
     let regs = drv.regs();
-    regs.dma_source().write(|w| {
-        w.set_bits(DEVICE_BUFFER);
-    });
-    regs.dma_destination().write(|w| {
-        w.set_bits(buf.phys_addr());
-    });
-    regs.dma_count().write(|w| {
-        w.set_bits(256);
-    });
-    regs.dma_command().write(|w| {
-        w.set_start(true).set_direction(Direction::ToRam);
-    });
+    regs.dma_source().write(|w| w.set_bits(DEVICE_BUFFER));
+    regs.dma_destination()
+        .write(|w| w.set_bits(buf.phys_addr()));
+    regs.dma_count().write(|w| w.set_bits(256));
+    regs.dma_command()
+        .write(|w| w.set_start(true).set_direction(Direction::ToRam));
     drv.wait_dma(T).expect("the device says it is done");
     buf.sync_for_cpu(..).unwrap();
     assert!(

@@ -231,9 +231,7 @@ impl<B: Bus> AxiDma<B> {
     fn soft_reset(&self, timeout: Duration) -> Result<bool, AxiDmaError> {
         let ch = self.first_present();
         let c = self.chan(ch);
-        c.dmacr().write(|w| {
-            w.set_reset(true);
-        });
+        c.dmacr().write(|w| w.set_reset(true));
         let done = poll(timeout, || (!c.dmacr().read().reset()).then_some(()));
         if done.is_none() {
             return Ok(false);
@@ -246,9 +244,9 @@ impl<B: Bus> AxiDma<B> {
     fn apply_irq_enables(&self) {
         for ch in Channel::BOTH {
             if self.config.has(ch) && self.chans[ch.index()].irq.is_some() {
-                self.chan(ch).dmacr().modify(|w| {
-                    w.set_ioc_irq_en(true).set_err_irq_en(true);
-                });
+                self.chan(ch)
+                    .dmacr()
+                    .modify(|w| w.set_ioc_irq_en(true).set_err_irq_en(true));
             }
         }
     }
@@ -268,6 +266,7 @@ impl<B: Bus> AxiDma<B> {
             if irq {
                 w.set_ioc_irq_en(true).set_err_irq_en(true);
             }
+            w
         });
         poll(timeout, || (!c.dmasr().read().halted()).then_some(())).ok_or_else(|| {
             AxiDmaError::RunStopTimeout {
@@ -283,9 +282,7 @@ impl<B: Bus> AxiDma<B> {
     pub fn stop(&self, channel: Channel, timeout: Duration) -> Result<(), AxiDmaError> {
         self.present(channel)?;
         let c = self.chan(channel);
-        c.dmacr().modify(|w| {
-            w.set_rs(false);
-        });
+        c.dmacr().modify(|w| w.set_rs(false));
         poll(timeout, || c.dmasr().read().halted().then_some(())).ok_or_else(|| {
             AxiDmaError::RunStopTimeout {
                 channel,
@@ -476,13 +473,9 @@ impl<B: Bus> AxiDma<B> {
         if sr.ioc_irq() || sr.err_irq() {
             self.ack(channel);
         }
-        c.address().write(|w| {
-            w.set_bits(phys as u32);
-        });
+        c.address().write(|w| w.set_bits(phys as u32));
         if self.config.has_msb() {
-            c.address_msb().write(|w| {
-                w.set_bits((phys >> 32) as u32);
-            });
+            c.address_msb().write(|w| w.set_bits((phys >> 32) as u32));
         }
         let length = u32::try_from(len)
             .ok()
@@ -493,9 +486,7 @@ impl<B: Bus> AxiDma<B> {
                 max: self.config.max_transfer(),
                 width: self.config.length_width,
             })?;
-        c.length().write(|w| {
-            w.set_length(length);
-        });
+        c.length().write(|w| w.set_length(length));
         Ok(())
     }
 
@@ -630,9 +621,7 @@ impl<B: Bus> AxiDma<B> {
         if c.dmasr().read().halted() {
             return true;
         }
-        c.dmacr().modify(|w| {
-            w.set_rs(false);
-        });
+        c.dmacr().modify(|w| w.set_rs(false));
         if poll(self.abort_timeout, || {
             c.dmasr().read().halted().then_some(())
         })

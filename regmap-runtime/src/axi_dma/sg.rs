@@ -584,13 +584,10 @@ impl<B: Bus> AxiDma<B> {
         let tail = parts.ring.phys_of(used - 1);
         let has_msb = self.config().has_msb();
         if has_msb {
-            c.curdesc_msb().write(|w| {
-                w.set_bits((head >> 32) as u32);
-            });
+            c.curdesc_msb().write(|w| w.set_bits((head >> 32) as u32));
         }
-        c.curdesc().write(|w| {
-            w.set_current_descriptor_pointer(u26::new((head as u32) >> 6));
-        });
+        c.curdesc()
+            .write(|w| w.set_current_descriptor_pointer(u26::new((head as u32) >> 6)));
         if c.dmasr().read().ioc_irq() || c.dmasr().read().err_irq() {
             self.ack(channel);
         }
@@ -600,6 +597,7 @@ impl<B: Bus> AxiDma<B> {
             if irq {
                 w.set_ioc_irq_en(true).set_err_irq_en(true);
             }
+            w
         });
         poll(self.abort_timeout(), || {
             (!c.dmasr().read().halted()).then_some(())
@@ -611,13 +609,10 @@ impl<B: Bus> AxiDma<B> {
             status: DmaStatus::from_bits(c.dmasr().read().bits()),
         })?;
         if has_msb {
-            c.taildesc_msb().write(|w| {
-                w.set_bits((tail >> 32) as u32);
-            });
+            c.taildesc_msb().write(|w| w.set_bits((tail >> 32) as u32));
         }
-        c.taildesc().write(|w| {
-            w.set_tail_descriptor_pointer(u26::new((tail as u32) >> 6));
-        });
+        c.taildesc()
+            .write(|w| w.set_tail_descriptor_pointer(u26::new((tail as u32) >> 6)));
         Ok(())
     }
 
@@ -855,9 +850,8 @@ impl<B: Bus, T: DmaTarget> CyclicTransfer<'_, B, T> {
             .take()
             .expect("a cyclic transfer holds its buffers until stop or drop");
         let c = self.dma.chan(self.channel);
-        c.dmacr().modify(|w| {
-            w.set_cyclic_bd_enable(false).set_rs(false);
-        });
+        c.dmacr()
+            .modify(|w| w.set_cyclic_bd_enable(false).set_rs(false));
         let Some((mut ring, mut data)) = self.dma.reclaim(self.channel, (parts.ring, parts.data))
         else {
             return Err(Failed {
@@ -909,9 +903,10 @@ impl<B: Bus> CyclicTransfer<'_, B, DmaBuffer> {
 impl<B: Bus, T: DmaTarget> Drop for CyclicTransfer<'_, B, T> {
     fn drop(&mut self) {
         if let Some(parts) = self.parts.take() {
-            self.dma.chan(self.channel).dmacr().modify(|w| {
-                w.set_cyclic_bd_enable(false).set_rs(false);
-            });
+            self.dma
+                .chan(self.channel)
+                .dmacr()
+                .modify(|w| w.set_cyclic_bd_enable(false).set_rs(false));
             drop(self.dma.reclaim(self.channel, (parts.ring, parts.data)));
         }
     }

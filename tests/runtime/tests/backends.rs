@@ -14,19 +14,14 @@ const VERSION: u32 = 0x0001_0203;
 
 /// What every plain-memory backend must do: exact offsets, fields where the map puts them.
 fn drive<B: Bus>(t: &BenchTimer<B>) {
-    t.ctrl().write(|w| {
-        w.set_enable(true).set_prescale(u4::new(9));
-    });
-    t.ctrl().modify(|w| {
-        w.set_mode(Mode::Capture);
-    });
+    t.ctrl()
+        .write(|w| w.set_enable(true).set_prescale(u4::new(9)));
+    t.ctrl().modify(|w| w.set_mode(Mode::Capture));
     let ctrl = t.ctrl().read();
     assert!(ctrl.enable());
     assert_eq!(ctrl.mode(), Mode::Capture);
     assert_eq!(ctrl.prescale(), u4::new(9));
-    t.load().write(|w| {
-        w.set_bits(0xdead_beef);
-    });
+    t.load().write(|w| w.set_bits(0xdead_beef));
     assert_eq!(t.load().read().bits(), 0xdead_beef);
     assert_eq!(t.bus().read_u32(0).unwrap(), 0x93, "CTRL bits at offset 0");
     assert_eq!(
@@ -145,9 +140,7 @@ fn tracing_counts_one_read_and_one_write_per_modify() {
         "the id check"
     );
     t.bus().clear();
-    t.ctrl().modify(|w| {
-        w.set_enable(true);
-    });
+    t.ctrl().modify(|w| w.set_enable(true));
     assert_eq!(
         t.bus().counts(),
         Counts {
@@ -192,12 +185,8 @@ fn behavioural_model_with_a_device_written_in_a_few_lines() {
     let t = BenchTimer::new(Arc::clone(&model)).unwrap();
     assert_eq!(t.version().read().bits(), VERSION, "reset value");
 
-    t.load().write(|w| {
-        w.set_bits(10);
-    });
-    t.ctrl().write(|w| {
-        w.set_start(true);
-    });
+    t.load().write(|w| w.set_bits(10));
+    t.ctrl().write(|w| w.set_start(true));
     assert_eq!(
         t.ctrl().read().bits() & 0x100,
         0,
@@ -208,15 +197,11 @@ fn behavioural_model_with_a_device_written_in_a_few_lines() {
     assert_eq!(t.count().read().bits(), 10);
 
     // modify of CTRL writes START at its reset value (0): no second period.
-    t.ctrl().modify(|w| {
-        w.set_enable(true);
-    });
+    t.ctrl().modify(|w| w.set_enable(true));
     assert_eq!(t.count().read().bits(), 10);
 
     // A second start before DONE is acknowledged: one overrun, read-to-clear.
-    t.ctrl().write(|w| {
-        w.set_start(true);
-    });
+    t.ctrl().write(|w| w.set_start(true));
     assert_eq!(t.status().read().overruns(), 1);
     assert_eq!(t.status().read().overruns(), 0, "rc: cleared by the read");
 
@@ -224,9 +209,7 @@ fn behavioural_model_with_a_device_written_in_a_few_lines() {
     let s = t.status().read();
     t.status().write_value(s);
     assert!(t.status().read().done());
-    t.status().write(|w| {
-        w.clear_done();
-    });
+    t.status().write(|w| w.clear_done());
     assert!(!t.status().read().done());
 
     // Read-only registers ignore writes even through the raw bus.

@@ -31,7 +31,5 @@ mod dev {
 fn main() {
     let d = dev::Dev::new(MemBus::new(0x10)).unwrap();
     let _ = u3::new(0);
-    d.ctrl().modify(|w| {
-        w.set_irq(true);
-    });
+    d.ctrl().modify(|w| w.set_irq(true));
 }

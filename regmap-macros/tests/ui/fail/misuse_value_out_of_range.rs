@@ -33,5 +33,6 @@ fn main() {
     let _ = u3::new(0);
     d.ctrl().modify(|w| {
         w.set_prescale(const { u3::new(9) });
+        w
     });
 }

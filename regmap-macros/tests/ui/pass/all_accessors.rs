@@ -84,12 +84,7 @@ fn main() {
     // Plain fields: getters, setters, `with_*`; enums; arbitrary-width integers.
     let ctrl = k.ctrl();
     assert_eq!(ctrl.read().bits(), 0, "the bus starts zeroed");
-    ctrl.write(|w| {
-        w.set_enable(true)
-            .set_mode(kinds::Mode::Run)
-            .set_prescale(u4::new(9))
-            .set_div(0xa5);
-    });
+    ctrl.write(|w| w.set_enable(true) .set_mode(kinds::Mode::Run) .set_prescale(u4::new(9)) .set_div(0xa5));
     let v = ctrl.read();
     assert!(v.enable());
     assert_eq!(v.mode(), Ok(kinds::Mode::Run));
@@ -104,18 +99,12 @@ fn main() {
     let v = ctrl.read();
     assert!(v.irq());
     assert_eq!(v.err(), u3::new(0b101));
-    ctrl.modify(|w| {
-        w.set_div(1);
-    });
+    ctrl.modify(|w| w.set_div(1));
     assert_eq!(k.bus().read_u32(0x00).unwrap() & 0x000f_0000, 0, "w1c bits written as 0");
-    ctrl.modify(|w| {
-        w.clear_irq().clear_err(u3::new(0b100));
-    });
+    ctrl.modify(|w| w.clear_irq().clear_err(u3::new(0b100)));
     let written = k.bus().read_u32(0x00).unwrap();
     assert_eq!(written & 0x000f_0000, 0x0001_0000 | (0b100 << 17));
-    ctrl.write(|w| {
-        w.set_start().toggle_led().clear_flag().set_arm();
-    });
+    ctrl.write(|w| w.set_start().toggle_led().clear_flag().set_arm());
     let written = k.bus().read_u32(0x00).unwrap();
     assert_eq!(written & (1 << 20), 1 << 20, "w1s set");
     assert_eq!(written & (1 << 21), 1 << 21, "w1t toggle");
@@ -125,37 +114,25 @@ fn main() {
     let _ = v.with_clear_err(u3::new(1)).with_clear_flag().with_set_arm();
     let _: bool = ctrl.read().busy();
     let _: bool = ctrl.read().led() | ctrl.read().flag() | ctrl.read().arm() | ctrl.read().start();
-    ctrl.write(|w| {
-        w.set_kick(true);
-    });
+    ctrl.write(|w| w.set_kick(true));
     let _ = ctrl.read().with_kick(false);
 
     // Registers without fields, of every width and access.
     let _: u32 = k.status().read().bits();
-    k.cmd().write(|w| {
-        w.set_bits(0xbeef);
-    });
+    k.cmd().write(|w| w.set_bits(0xbeef));
     k.cmd().write_value(kinds::Cmd::from_bits(1).with_bits(2));
     let _: u8 = k.events().read().bits();
     let _: u8 = k.lock().read().bits();
-    k.timestamp().write(|w| {
-        w.set_bits(u64::MAX);
-    });
-    k.timestamp().modify(|w| {
-        w.set_bits(w.bits() - 1);
-    });
+    k.timestamp().write(|w| w.set_bits(u64::MAX));
+    k.timestamp().modify(|w| w.set_bits(w.bits() - 1));
     assert_eq!(k.timestamp().read().bits(), u64::MAX - 1);
 
     // Arrays and clusters.
-    k.scratch(1).unwrap().write(|w| {
-        w.set_bits(7);
-    });
+    k.scratch(1).unwrap().write(|w| w.set_bits(7));
     assert_eq!(k.bus().read_u32(0x1c).unwrap(), 7);
     assert!(k.scratch(2).is_err());
     let chan = k.chan(1).unwrap();
-    chan.cfg().modify(|w| {
-        w.set_len(u4::new(3));
-    });
+    chan.cfg().modify(|w| w.set_len(u4::new(3)));
     assert_eq!(k.bus().read_u32(0x28).unwrap(), 3);
     let _: u32 = chan.stat().read().bits();
     assert!(k.chan(2).is_err());

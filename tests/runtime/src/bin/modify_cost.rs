@@ -22,6 +22,7 @@ pub fn regmap_bench_generated(timer: &BenchTimer<MappedWindow>, n: u32) {
             } else {
                 Mode::Generate
             });
+            w
         });
     }
 }
@@ -37,6 +38,7 @@ pub fn regmap_bench_borrowed(timer: &BenchTimer<WindowRef<'_>>, n: u32) {
             } else {
                 Mode::Generate
             });
+            w
         });
     }
 }

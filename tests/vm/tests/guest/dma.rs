@@ -136,18 +136,12 @@ fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
     // What the check prevents: programmed directly, the device reports the
     // transfer done and memory keeps its old bytes, with no error anywhere.
     let regs = edu.regs();
-    regs.dma_source().write(|w| {
-        w.set_bits(DEVICE_BUFFER);
-    });
-    regs.dma_destination().write(|w| {
-        w.set_bits(dst.phys_addr());
-    });
-    regs.dma_count().write(|w| {
-        w.set_bits(256);
-    });
-    regs.dma_command().write(|w| {
-        w.set_start(true).set_direction(Direction::ToRam);
-    });
+    regs.dma_source().write(|w| w.set_bits(DEVICE_BUFFER));
+    regs.dma_destination()
+        .write(|w| w.set_bits(dst.phys_addr()));
+    regs.dma_count().write(|w| w.set_bits(256));
+    regs.dma_command()
+        .write(|w| w.set_start(true).set_direction(Direction::ToRam));
     edu.wait_dma(T).expect("the device says it is done");
     dst.sync_for_cpu(..).unwrap();
     assert!(
