@@ -37,6 +37,7 @@ mod args;
 mod lower;
 mod print;
 mod spans;
+mod values;
 
 pub use print::to_rust;
 pub use spans::SpanTable;
