@@ -3,10 +3,12 @@
 
 use std::ops::Range;
 
-use super::REGISTER_KEYS;
 use super::lower::{Got, Lower, Map, Reported};
 use super::number::{BitsError, NumberError, parse_bits, parse_u64};
 use super::tree::{Entry, Kind, Node};
+use super::{
+    BLOCK_KEYS, CLUSTER_KEYS, ENUM_KEYS, FIELD_KEYS, ID_KEYS, REGISTER_KEYS, TOP_KEYS, VARIANT_KEYS,
+};
 use crate::diag::Diagnostic;
 use crate::ir::{Access, Loc, Spanned, Width};
 
@@ -92,10 +94,17 @@ impl Lower<'_> {
                     entry.key
                 )
             });
-        let hint = match (elsewhere, best) {
-            (Some(text), _) => text,
-            (None, Some((_, key))) => format!("did you mean `{key}`?"),
-            (None, None) => format!("{} has these keys: {}", article(what), allowed.join(", ")),
+        let hint = match (elsewhere, best, belongs_to(&entry.key, allowed)) {
+            (Some(text), _, _) => text,
+            (None, Some((_, key)), _) => format!("did you mean `{key}`?"),
+            (None, None, Some(levels)) => format!(
+                "`{}` is a key of {levels}, not of {}: check the indentation",
+                entry.key,
+                article(what)
+            ),
+            (None, None, None) => {
+                format!("{} has these keys: {}", article(what), allowed.join(", "))
+            }
         };
         self.error(
             "unknown-key",
@@ -349,4 +358,25 @@ fn article(what: &str) -> String {
     } else {
         format!("a {what}")
     }
+}
+
+/// The other levels that have `key` ("a field", "`block`"), for a key
+/// written at the wrong level.
+fn belongs_to(key: &str, here: &[&str]) -> Option<String> {
+    let levels: [(&[&str], &str); 8] = [
+        (TOP_KEYS, "the top level"),
+        (BLOCK_KEYS, "`block`"),
+        (ID_KEYS, "`id`"),
+        (ENUM_KEYS, "an enum"),
+        (VARIANT_KEYS, "an enum value"),
+        (REGISTER_KEYS, "a register"),
+        (CLUSTER_KEYS, "a cluster"),
+        (FIELD_KEYS, "a field"),
+    ];
+    let found: Vec<&str> = levels
+        .iter()
+        .filter(|(keys, _)| !std::ptr::eq(*keys, here) && keys.contains(&key))
+        .map(|(_, name)| *name)
+        .collect();
+    (!found.is_empty()).then(|| found.join(" or "))
 }
