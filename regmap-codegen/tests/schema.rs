@@ -281,7 +281,7 @@ fn schema_keys_equal_the_parser_keys_at_every_level() {
 }
 
 #[test]
-fn schema_access_kinds_and_widths_equal_the_model() {
+fn schema_version_access_kinds_and_widths_equal_the_model() {
     let s = schema();
     let access: Vec<&str> = s["$defs"]["access"]["enum"]
         .as_array()
@@ -291,6 +291,11 @@ fn schema_access_kinds_and_widths_equal_the_model() {
         .collect();
     let model: Vec<&str> = Access::ALL.iter().map(|a| a.short_name()).collect();
     assert_eq!(access, model);
+    assert_eq!(
+        s["properties"]["regmap"]["anyOf"][0]["const"],
+        serde_json::json!(yaml::FORMAT_VERSION),
+        "format version"
+    );
     let widths = &s["$defs"]["width"]["anyOf"][0]["enum"];
     assert_eq!(widths, &serde_json::json!([8, 16, 32, 64]));
 }
