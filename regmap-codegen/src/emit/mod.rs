@@ -19,6 +19,7 @@ mod cluster;
 mod desc;
 mod enums;
 mod layout;
+mod pretty;
 mod register;
 mod util;
 
@@ -115,6 +116,9 @@ pub fn emit_design(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
 /// do not parse as a file (which only a bug in the emitter could produce)
 /// become a `compile_error!` saying so, never a panic.
 pub fn format(tokens: &TokenStream) -> String {
+    if let Some(text) = pretty::format(tokens) {
+        return util::add_safety_comments(&text);
+    }
     match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => util::add_safety_comments(&prettyplease::unparse(&file)),
         Err(err) => format!(

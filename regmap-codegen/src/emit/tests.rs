@@ -285,3 +285,26 @@ fn tokens_that_do_not_parse_become_a_compile_error() {
         "{out}"
     );
 }
+
+#[test]
+fn item_by_item_formatting_nests_modules_and_keeps_every_item() {
+    let tokens = quote::quote! {
+        /// Outer.
+        pub mod outer {
+            pub struct S { a: u32 }
+            pub const C: S = S { a: 1 };
+            use ::core::fmt::{Debug, Display};
+            pub mod inner {
+                impl super::S { pub fn f(&self) -> u32 { self.a } }
+            }
+        }
+        pub const D: u8 = 1;
+    };
+    let text = format(&tokens);
+    let expected = "/// Outer.\npub mod outer {\n    pub struct S {\n        a: u32,\n    }\n    pub const C: S = S { a: 1 };\n    use ::core::fmt::{Debug, Display};\n    pub mod inner {\n        impl super::S {\n            pub fn f(&self) -> u32 {\n                self.a\n            }\n        }\n    }\n}\npub const D: u8 = 1;\n";
+    assert_eq!(text, expected);
+    // The same items formatted as one file parse to the same syntax tree.
+    let whole = prettyplease::unparse(&syn::parse2(tokens).unwrap());
+    let tree = |t: &str| quote::ToTokens::to_token_stream(&syn::parse_file(t).unwrap()).to_string();
+    assert_eq!(tree(&text), tree(&whole));
+}

@@ -196,9 +196,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Isr {}
     impl ::core::fmt::Debug for Isr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("ISR")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("ISR").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)
@@ -256,9 +254,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Readable for Ipr {}
     impl ::core::fmt::Debug for Ipr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IPR")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("IPR").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Interrupt enable register: bit n enables interrupt input n
@@ -332,9 +328,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Ier {}
     impl ::core::fmt::Debug for Ier {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IER")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("IER").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
@@ -406,9 +400,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Writable for Iar {}
     impl ::core::fmt::Debug for Iar {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IAR")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("IAR").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
@@ -480,9 +472,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Writable for Sie {}
     impl ::core::fmt::Debug for Sie {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("SIE")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("SIE").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
@@ -554,9 +544,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Writable for Cie {}
     impl ::core::fmt::Debug for Cie {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("CIE")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("CIE").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Interrupt vector register: ordinal of the highest-priority enabled active interrupt (optional, C_HAS_IVR)
@@ -701,11 +689,7 @@ pub mod axi_intc {
         #[must_use]
         pub const fn with_me(self, v: bool) -> Self {
             Self {
-                bits: if v {
-                    self.bits | Self::ME_MASK
-                } else {
-                    self.bits & !Self::ME_MASK
-                },
+                bits: if v { self.bits | Self::ME_MASK } else { self.bits & !Self::ME_MASK },
             }
         }
         /// Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset
@@ -757,10 +741,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Mer {}
     impl ::core::fmt::Debug for Mer {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("MER")
-                .field("me", &self.me())
-                .field("hie", &self.hie())
-                .finish()
+            f.debug_struct("MER").field("me", &self.me()).field("hie", &self.hie()).finish()
         }
     }
     /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
@@ -834,9 +815,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Imr {}
     impl ::core::fmt::Debug for Imr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IMR")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("IMR").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
@@ -910,9 +889,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Ilr {}
     impl ::core::fmt::Debug for Ilr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("ILR")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("ILR").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)
@@ -990,9 +967,7 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Ivar {}
     impl ::core::fmt::Debug for Ivar {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IVAR")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("IVAR").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// What IVR holds

@@ -265,8 +265,7 @@ pub mod axi_timer {
         #[must_use]
         pub const fn with_mdt0(self, v: Mode) -> Self {
             Self {
-                bits: (self.bits & !Self::MDT0_MASK)
-                    | ((v.bits() as u32) & Self::MDT0_MASK),
+                bits: (self.bits & !Self::MDT0_MASK) | ((v.bits() as u32) & Self::MDT0_MASK),
                 actions: self.actions,
             }
         }
@@ -667,9 +666,7 @@ pub mod axi_timer {
     impl ::regmap_runtime::Modifiable for Tlr0 {}
     impl ::core::fmt::Debug for Tlr0 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TLR0")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("TLR0").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Timer/counter register 0, the current count of timer 0
@@ -727,9 +724,7 @@ pub mod axi_timer {
     impl ::regmap_runtime::Readable for Tcr0 {}
     impl ::core::fmt::Debug for Tcr0 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCR0")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("TCR0").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Control/status register 1
@@ -912,8 +907,7 @@ pub mod axi_timer {
         #[must_use]
         pub const fn with_mdt1(self, v: Mode) -> Self {
             Self {
-                bits: (self.bits & !Self::MDT1_MASK)
-                    | ((v.bits() as u32) & Self::MDT1_MASK),
+                bits: (self.bits & !Self::MDT1_MASK) | ((v.bits() as u32) & Self::MDT1_MASK),
                 actions: self.actions,
             }
         }
@@ -1287,9 +1281,7 @@ pub mod axi_timer {
     impl ::regmap_runtime::Modifiable for Tlr1 {}
     impl ::core::fmt::Debug for Tlr1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TLR1")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("TLR1").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Timer/counter register 1, the current count of timer 1
@@ -1347,9 +1339,7 @@ pub mod axi_timer {
     impl ::regmap_runtime::Readable for Tcr1 {}
     impl ::core::fmt::Debug for Tcr1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCR1")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("TCR1").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Timer mode (MDT)

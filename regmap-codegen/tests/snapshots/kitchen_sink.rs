@@ -145,10 +145,7 @@ pub mod kitchen_sink {
         pub fn channel(
             &self,
             index: usize,
-        ) -> ::core::result::Result<
-            channel::Channel<'_, B>,
-            ::regmap_runtime::IndexError,
-        > {
+        ) -> ::core::result::Result<channel::Channel<'_, B>, ::regmap_runtime::IndexError> {
             if index < 4 {
                 // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
                 let cluster = unsafe {
@@ -1208,9 +1205,7 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Ack {}
     impl ::core::fmt::Debug for Ack {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("ACK")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("ACK").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Register `BYTE`.
@@ -1284,9 +1279,7 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Byte {}
     impl ::core::fmt::Debug for Byte {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("BYTE")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            f.debug_struct("BYTE").field("bits", &format_args!("{:#x}", self.bits)).finish()
         }
     }
     /// Register `HALF`.
@@ -1404,10 +1397,7 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Half {}
     impl ::core::fmt::Debug for Half {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("HALF")
-                .field("lo", &self.lo())
-                .field("hi", &self.hi())
-                .finish()
+            f.debug_struct("HALF").field("lo", &self.lo()).field("hi", &self.hi()).finish()
         }
     }
     /// Register `WIDE`.
@@ -1535,8 +1525,7 @@ pub mod kitchen_sink {
         #[must_use]
         pub const fn with_tag(self, v: u23) -> Self {
             Self {
-                bits: (self.bits & !Self::TAG_MASK)
-                    | ((v.value() as u64) << Self::TAG_SHIFT),
+                bits: (self.bits & !Self::TAG_MASK) | ((v.value() as u64) << Self::TAG_SHIFT),
             }
         }
     }
@@ -1865,8 +1854,7 @@ pub mod kitchen_sink {
         #[must_use]
         pub const fn with_len(self, v: u4) -> Self {
             Self {
-                bits: (self.bits & !Self::LEN_MASK)
-                    | ((v.value() as u32) << Self::LEN_SHIFT),
+                bits: (self.bits & !Self::LEN_MASK) | ((v.value() as u32) << Self::LEN_SHIFT),
             }
         }
     }
@@ -2045,10 +2033,7 @@ pub mod kitchen_sink {
             pub fn queue(
                 &self,
                 index: usize,
-            ) -> ::core::result::Result<
-                queue::Queue<'a, B>,
-                ::regmap_runtime::IndexError,
-            > {
+            ) -> ::core::result::Result<queue::Queue<'a, B>, ::regmap_runtime::IndexError> {
                 if index < 2 {
                     // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
                     let cluster = unsafe {
@@ -2273,13 +2258,8 @@ pub mod kitchen_sink {
             }
             impl<B> Copy for Queue<'_, B> {}
             impl<B> ::core::fmt::Debug for Queue<'_, B> {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    f.debug_struct("queue")
-                        .field("base", &format_args!("{:#x}", self.base))
-                        .finish()
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct("queue").field("base", &format_args!("{:#x}", self.base)).finish()
                 }
             }
             impl<'a, B: ::regmap_runtime::Bus> Queue<'a, B> {
@@ -2386,13 +2366,8 @@ pub mod kitchen_sink {
             impl ::regmap_runtime::Writable for Head {}
             impl ::regmap_runtime::Modifiable for Head {}
             impl ::core::fmt::Debug for Head {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    f.debug_struct("HEAD")
-                        .field("bits", &format_args!("{:#x}", self.bits))
-                        .finish()
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct("HEAD").field("bits", &format_args!("{:#x}", self.bits)).finish()
                 }
             }
             /// Register `TAIL`.
@@ -2449,13 +2424,8 @@ pub mod kitchen_sink {
             }
             impl ::regmap_runtime::Readable for Tail {}
             impl ::core::fmt::Debug for Tail {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    f.debug_struct("TAIL")
-                        .field("bits", &format_args!("{:#x}", self.bits))
-                        .finish()
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct("TAIL").field("bits", &format_args!("{:#x}", self.bits)).finish()
                 }
             }
         }
@@ -2477,9 +2447,7 @@ pub mod kitchen_sink {
         impl<B> Copy for Misc<'_, B> {}
         impl<B> ::core::fmt::Debug for Misc<'_, B> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("misc")
-                    .field("base", &format_args!("{:#x}", self.base))
-                    .finish()
+                f.debug_struct("misc").field("base", &format_args!("{:#x}", self.base)).finish()
             }
         }
         impl<'a, B: ::regmap_runtime::Bus> Misc<'a, B> {
@@ -2604,13 +2572,8 @@ pub mod kitchen_sink {
             }
             impl<B> Copy for Deep<'_, B> {}
             impl<B> ::core::fmt::Debug for Deep<'_, B> {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    f.debug_struct("deep")
-                        .field("base", &format_args!("{:#x}", self.base))
-                        .finish()
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct("deep").field("base", &format_args!("{:#x}", self.base)).finish()
                 }
             }
             impl<'a, B: ::regmap_runtime::Bus> Deep<'a, B> {
@@ -2707,13 +2670,8 @@ pub mod kitchen_sink {
             impl ::regmap_runtime::Writable for Leaf {}
             impl ::regmap_runtime::Modifiable for Leaf {}
             impl ::core::fmt::Debug for Leaf {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    f.debug_struct("LEAF")
-                        .field("bits", &format_args!("{:#x}", self.bits))
-                        .finish()
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct("LEAF").field("bits", &format_args!("{:#x}", self.bits)).finish()
                 }
             }
         }

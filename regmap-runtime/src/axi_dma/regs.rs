@@ -314,11 +314,7 @@ pub mod axi_dma {
             #[must_use]
             pub const fn with_rs(self, v: bool) -> Self {
                 Self {
-                    bits: if v {
-                        self.bits | Self::RS_MASK
-                    } else {
-                        self.bits & !Self::RS_MASK
-                    },
+                    bits: if v { self.bits | Self::RS_MASK } else { self.bits & !Self::RS_MASK },
                 }
             }
             /// Soft reset; resets both channels, reads 1 until the reset completes, then clears itself
@@ -1021,10 +1017,7 @@ pub mod axi_dma {
         impl ::core::fmt::Debug for Curdesc {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct("CURDESC")
-                    .field(
-                        "current_descriptor_pointer",
-                        &self.current_descriptor_pointer(),
-                    )
+                    .field("current_descriptor_pointer", &self.current_descriptor_pointer())
                     .finish()
             }
         }
