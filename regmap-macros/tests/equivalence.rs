@@ -3,6 +3,9 @@
 //! `#[register_block]` (`tests/blocks/*.rs`) lower to IRs from which the
 //! emitter produces identical code. The Rust versions are also compiled for
 //! real below, through the macro, and driven on a bus.
+//!
+//! After changing a map, `REGMAP_BLESS=1 cargo test -p regmap-macros --test
+//! equivalence` rewrites its Rust version with `rust_frontend::to_rust`.
 
 use regmap_codegen::emit::{EmitOptions, emit_block};
 use regmap_codegen::{check, load_yaml_file, rust_frontend};
@@ -90,6 +93,11 @@ fn pretty(tokens: proc_macro2::TokenStream) -> String {
 #[test]
 fn yaml_and_register_block_emit_identical_code_for_every_example() {
     for (yaml, rust) in PAIRS {
+        if std::env::var_os("REGMAP_BLESS").is_some() {
+            let design = load_yaml_file(&workspace_file(yaml)).unwrap_or_else(|r| panic!("{r}"));
+            let text = rust_frontend::to_rust(&design.blocks[0]);
+            std::fs::write(manifest_dir().join(rust), text).unwrap();
+        }
         let a = from_yaml(yaml);
         let b = from_rust(rust);
         let (pa, pb) = (pretty(a.clone()), pretty(b.clone()));
