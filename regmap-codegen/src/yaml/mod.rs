@@ -22,7 +22,7 @@ use crate::source::SourceFile;
 
 /// The JSON Schema (draft 2020-12) of the format, for editors and
 /// `regmap-cli schema`; `tests/schema.rs` keeps it equal to this parser.
-pub const JSON_SCHEMA: &str = include_str!("../../../schemas/regmap.schema.json");
+pub const JSON_SCHEMA: &str = include_str!("../../regmap.schema.json");
 
 /// The format version this front end reads.
 pub const FORMAT_VERSION: u64 = 1;
