@@ -10,7 +10,7 @@
 //!   its registers and their inline enums (module names are `snake_case`
 //!   and never meet `PascalCase` types);
 //! - accessors, one per block and per cluster, beside the reserved `new`,
-//!   `bus` and `into_inner`;
+//!   `bus`, `into_inner` and (on clusters) `base_offset`;
 //! - field methods, one per register: each field's getter, setter, `with_*`
 //!   and action methods (`clear_*`...), beside `bits` and `from_bits`;
 //! - variants, one per enum.
@@ -25,8 +25,10 @@ use crate::diag::Diagnostic;
 use crate::ir::{Access, Block, Enum, EnumRef, Item, Loc, Register, Spanned};
 use crate::names::{fn_name, is_keyword, type_name};
 
-/// Methods every block and cluster type has besides its accessors.
-pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner"];
+/// Methods block and cluster types have besides their accessors (blocks:
+/// `new`, `bus`, `into_inner`; clusters: `base_offset`). Reserved in both, so
+/// moving registers into or out of a cluster never turns a name invalid.
+pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner", "base_offset"];
 
 /// Standard-library types the generated modules name without a path: a
 /// register or enum of the same name would shadow them.
