@@ -270,6 +270,15 @@ mod tests {
     use crate::MemBus;
     use crate::desc::{EnumValueDesc, FieldDesc, RegisterDesc};
 
+    fn access(direction: Direction, offset: usize, width: usize, value: u64) -> Access {
+        Access {
+            direction,
+            offset,
+            width,
+            value,
+        }
+    }
+
     static DESC: BlockDesc = BlockDesc {
         name: "timer",
         size: 0x10,
@@ -346,18 +355,8 @@ mod tests {
         assert_eq!(
             bus.recent(),
             [
-                Access {
-                    direction: Direction::Read,
-                    offset: 0,
-                    width: 4,
-                    value: 1
-                },
-                Access {
-                    direction: Direction::Write,
-                    offset: 3,
-                    width: 1,
-                    value: 0xff
-                },
+                access(Direction::Read, 0, 4, 1),
+                access(Direction::Write, 3, 1, 0xff),
             ]
         );
         assert_eq!(
@@ -373,42 +372,22 @@ mod tests {
     #[test]
     fn descriptions_name_registers_and_decode_fields() {
         let bus = TraceBus::new(MemBus::new(0x10)).with_desc(&DESC);
-        let w = Access {
-            direction: Direction::Write,
-            offset: 0,
-            width: 4,
-            value: 0x2a_0111,
-        };
+        let w = access(Direction::Write, 0, 4, 0x2a_0111);
         assert_eq!(
             bus.describe(&w),
             "write timer.ctrl @0x0 = 0x002a0111 {run=1, mode=Capture, irq=1 (clear), key=0x2a}"
         );
-        let r = Access {
-            direction: Direction::Read,
-            offset: 0,
-            width: 4,
-            value: 0x20,
-        };
+        let r = access(Direction::Read, 0, 4, 0x20);
         assert_eq!(
             bus.describe(&r),
             "read  timer.ctrl @0x0 = 0x00000020 {run=0, mode=0x2, irq=0}"
         );
-        let part = Access {
-            direction: Direction::Read,
-            offset: 9,
-            width: 1,
-            value: 7,
-        };
+        let part = access(Direction::Read, 9, 1, 7);
         assert_eq!(
             bus.describe(&part),
             "read  timer.count+1 @0x9 = 0x07 (8-bit access to a 64-bit register)"
         );
-        let hole = Access {
-            direction: Direction::Write,
-            offset: 4,
-            width: 4,
-            value: 1,
-        };
+        let hole = access(Direction::Write, 4, 4, 1);
         assert_eq!(
             bus.describe(&hole),
             "write @0x4 = 0x00000001 (no register of timer here)"

@@ -444,20 +444,7 @@ impl<B: Bus> AxiDma<B> {
         let requested = (0..used.min(ring.len()))
             .map(|i| u64::from(ring.get(i).control) & self.config().max_transfer())
             .sum();
-        let mut parts = SgParts { ring, data };
-        match self.sg_prepare(channel, &mut parts, Layout::Prepared(used)) {
-            Ok(used) => Ok(SgTransfer {
-                dma: self,
-                channel,
-                parts: Some(parts),
-                used,
-                requested,
-            }),
-            Err(error) => Err(Refused {
-                error,
-                buffer: (parts.ring, parts.data),
-            }),
-        }
+        self.sg_launch(channel, ring, data, Layout::Prepared(used), requested)
     }
 
     fn sg_start<T: DmaTarget>(
@@ -468,8 +455,21 @@ impl<B: Bus> AxiDma<B> {
         chunk: usize,
     ) -> Result<SgTransfer<'_, B, T>, Refused<(DescriptorRing, T)>> {
         let requested = data.len() as u64;
+        self.sg_launch(channel, ring, data, Layout::Split(chunk), requested)
+    }
+
+    /// Prepares and starts the transfer, handing `ring` and `data` back with
+    /// the error if the driver refuses it.
+    fn sg_launch<T: DmaTarget>(
+        &self,
+        channel: Channel,
+        ring: DescriptorRing,
+        data: T,
+        layout: Layout,
+        requested: u64,
+    ) -> Result<SgTransfer<'_, B, T>, Refused<(DescriptorRing, T)>> {
         let mut parts = SgParts { ring, data };
-        match self.sg_prepare(channel, &mut parts, Layout::Split(chunk)) {
+        match self.sg_prepare(channel, &mut parts, layout) {
             Ok(used) => Ok(SgTransfer {
                 dma: self,
                 channel,
