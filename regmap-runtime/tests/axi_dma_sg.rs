@@ -1,5 +1,7 @@
 //! The AXI DMA driver in Scatter Gather mode, against the PG021 model.
 
+mod common;
+
 use regmap_runtime::axi_dma::model::{AxiDmaModel, FaultyMemory, TestStream};
 use regmap_runtime::axi_dma::{
     AxiDma, AxiDmaConfig, AxiDmaError, Channel, Descriptor, DescriptorRing, DescriptorStatus,
@@ -9,6 +11,8 @@ use regmap_runtime::dma::{DmaAllocator, DmaBuffer, SimMemory};
 use regmap_runtime::trace::{Direction, TraceBus};
 use std::sync::Arc;
 use std::time::Duration;
+
+use common::{attach_stream, filled};
 
 const T: Duration = Duration::from_millis(200);
 
@@ -35,18 +39,22 @@ fn pattern(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 13 + i / 256) as u8).collect()
 }
 
-fn filled(mem: &SimMemory, data: &[u8]) -> DmaBuffer {
-    let mut b = mem.allocate(data.len()).unwrap();
-    b.as_bytes_mut().copy_from_slice(data);
-    b
-}
-
 /// A ring of `count` descriptors placed `skip` descriptors into its buffer.
 fn ring_at(mem: &SimMemory, skip: usize, count: usize) -> DescriptorRing {
     let buf = mem
         .allocate(DescriptorRing::bytes_for(skip + count))
         .unwrap();
     DescriptorRing::new(buf, skip * Descriptor::ALIGN, count).unwrap()
+}
+
+/// Descriptor 0 of `ring` pointing into `data`, its NXTDESC at itself.
+fn self_looped(ring: &DescriptorRing, data: &DmaBuffer, control: u32) -> Descriptor {
+    Descriptor {
+        next: ring.phys_of(0),
+        buffer: data.phys_addr(),
+        control,
+        ..Descriptor::default()
+    }
 }
 
 #[test]
@@ -321,12 +329,9 @@ fn a_descriptor_fetched_with_cmplt_set_is_sg_int_err() {
     ring.set(
         0,
         &Descriptor {
-            next: ring.phys_of(0),
-            buffer: data.phys_addr(),
-            control: 64 | Descriptor::TXSOF | Descriptor::TXEOF,
             // Left over from an earlier use: PG021 refuses to run it again.
             status: 1 << 31 | 64,
-            ..Descriptor::default()
+            ..self_looped(&ring, &data, 64 | Descriptor::TXSOF | Descriptor::TXEOF)
         },
     );
     // SAFETY: the one descriptor points into `data`, which the transfer owns,
@@ -344,12 +349,7 @@ fn zero_length_descriptor_is_dmainterr() {
     let data = filled(&r.mem, &[1; 64]);
     ring.set(
         0,
-        &Descriptor {
-            next: ring.phys_of(0),
-            buffer: data.phys_addr(),
-            control: Descriptor::TXSOF | Descriptor::TXEOF,
-            ..Descriptor::default()
-        },
+        &self_looped(&ring, &data, Descriptor::TXSOF | Descriptor::TXEOF),
     );
     // SAFETY: as above.
     let t = unsafe { r.dma.sg_start_prepared(Channel::Mm2s, ring, data, 1) }.unwrap();
@@ -362,8 +362,7 @@ fn zero_length_descriptor_is_dmainterr() {
 #[test]
 fn sg_receive_without_tlast_times_out() {
     let r = rig();
-    let stream = TestStream::new();
-    r.model.set_stream(stream.clone());
+    let stream = attach_stream(&r.model);
     stream.push(vec![1; 100], false);
     let failed = r
         .dma
@@ -432,8 +431,7 @@ fn direct_mode_operations_are_refused_in_sg_mode_and_vice_versa() {
 #[test]
 fn a_packet_longer_than_the_ring_is_reported_incomplete_not_dropped() {
     let r = rig();
-    let stream = TestStream::new();
-    r.model.set_stream(stream.clone());
+    let stream = attach_stream(&r.model);
     stream.push(pattern(300), true);
     let got = r
         .dma
@@ -490,8 +488,7 @@ fn an_interrupt_before_the_end_is_acknowledged_not_spun_on() {
 #[test]
 fn cyclic_receive_hands_out_each_period_as_it_completes() {
     let r = rig();
-    let stream = TestStream::new();
-    r.model.set_stream(stream.clone());
+    let stream = attach_stream(&r.model);
     let mut rx = r
         .dma
         .start_cyclic(

@@ -1,16 +1,20 @@
 //! The AXI DMA driver in Direct Register Mode, against the PG021 model.
 
+mod common;
+
 use regmap_runtime::axi_dma::model::{
     AxiDmaModel, FaultyMemory, ModelFaults, RamRegion, StreamPeer, TestStream,
 };
 use regmap_runtime::axi_dma::{
     AxiDma, AxiDmaConfig, AxiDmaError, Channel, DmaTarget, ErrorBit, InterruptLine,
 };
-use regmap_runtime::dma::{DmaAllocator, DmaBuffer, DmaError, SimMemory};
+use regmap_runtime::dma::{DmaAllocator, DmaError, SimMemory};
 use regmap_runtime::error::DeviceError;
 use regmap_runtime::trace::{Direction, TraceBus};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use common::{attach_stream, filled};
 
 const T: Duration = Duration::from_millis(200);
 const SHORT: Duration = Duration::from_millis(30);
@@ -49,12 +53,6 @@ fn rig() -> Rig {
 
 fn pattern(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
-}
-
-fn filled(mem: &SimMemory, data: &[u8]) -> DmaBuffer {
-    let mut b = mem.allocate(data.len()).unwrap();
-    b.as_bytes_mut().copy_from_slice(data);
-    b
 }
 
 /// A buffer at any physical address, for addresses no allocator would give.
@@ -248,8 +246,7 @@ fn slave_error_names_dmaslverr() {
 #[test]
 fn packet_longer_than_the_buffer_names_dmainterr() {
     let r = rig();
-    let stream = TestStream::new();
-    r.model.set_stream(stream.clone());
+    let stream = attach_stream(&r.model);
     stream.push(vec![9; 100], true);
     let failed = r
         .dma
@@ -282,8 +279,7 @@ fn expect_timeout(err: &AxiDmaError, channel: Channel, cause: &str) -> u32 {
 #[test]
 fn stream_without_tlast_times_out_naming_tlast() {
     let r = rig();
-    let stream = TestStream::new();
-    r.model.set_stream(stream.clone());
+    let stream = attach_stream(&r.model);
     stream.push(vec![1; 64], false);
     let started = Instant::now();
     let failed = r
@@ -310,8 +306,7 @@ fn stream_without_tlast_times_out_naming_tlast() {
 #[test]
 fn short_stream_times_out_naming_fewer_bytes() {
     let r = rig();
-    let stream = TestStream::new();
-    r.model.set_stream(stream.clone());
+    let stream = attach_stream(&r.model);
     stream.push(vec![1; 10], false);
     let failed = r
         .dma
@@ -349,8 +344,7 @@ fn waits_time_out_in_interrupt_mode_too() {
     let config = cfg();
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
-    let stream = TestStream::new();
-    model.set_stream(stream.clone());
+    let stream = attach_stream(&model);
     let dma = AxiDma::new(model.clone(), config)
         .unwrap()
         .with_interrupt(Channel::S2mm, model.irq(Channel::S2mm))
@@ -409,8 +403,7 @@ fn a_leaked_transfer_leaves_the_buffer_allocated_and_the_channel_busy() {
 #[test]
 fn dropping_a_transfer_stops_the_engine_before_freeing_the_buffer() {
     let r = rig();
-    let stream = TestStream::new();
-    r.model.set_stream(stream.clone());
+    let stream = attach_stream(&r.model);
     let before = r.mem.stats();
     let rx = r.dma.receive(r.mem.allocate(4096).unwrap()).unwrap();
     drop(rx);
@@ -795,8 +788,7 @@ fn a_stream_fed_later_from_another_thread_completes_an_interrupt_wait() {
     let config = cfg();
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
-    let stream = TestStream::new();
-    model.set_stream(stream.clone());
+    let stream = attach_stream(&model);
     let dma = AxiDma::new(model.clone(), config)
         .unwrap()
         .with_interrupt(Channel::S2mm, model.irq(Channel::S2mm))

@@ -12,6 +12,13 @@ fn simple(cfg: AxiDmaConfig) -> (AxiDmaModel, Arc<RamRegion>) {
     (m, ram)
 }
 
+/// A stream peer wired to `m`'s ports; the handle kept feeds and drains it.
+fn attach_stream(m: &AxiDmaModel) -> TestStream {
+    let stream = TestStream::new();
+    m.set_stream(stream.clone());
+    stream
+}
+
 fn rd(m: &AxiDmaModel, off: usize) -> u32 {
     m.read_u32(off).unwrap()
 }
@@ -140,8 +147,7 @@ fn slave_error_from_memory() {
 #[test]
 fn s2mm_packet_longer_than_length_is_an_internal_error() {
     let (m, _) = simple(AxiDmaConfig::default());
-    let stream = TestStream::new();
-    m.set_stream(stream.clone());
+    let stream = attach_stream(&m);
     stream.push(vec![7; 100], true);
     wr(&m, S2MM + DMACR, CR_RS);
     wr(&m, S2MM + ADDR, RAM as u32);
@@ -152,8 +158,7 @@ fn s2mm_packet_longer_than_length_is_an_internal_error() {
 #[test]
 fn s2mm_without_tlast_never_completes() {
     let (m, _) = simple(AxiDmaConfig::default());
-    let stream = TestStream::new();
-    m.set_stream(stream.clone());
+    let stream = attach_stream(&m);
     stream.push(vec![7; 64], false);
     wr(&m, S2MM + DMACR, CR_RS);
     wr(&m, S2MM + ADDR, RAM as u32);
@@ -172,8 +177,7 @@ fn s2mm_without_tlast_never_completes() {
 fn misaligned_address_without_dre_uses_the_aligned_down_address() {
     let (m, ram) = simple(AxiDmaConfig::default());
     ram.write(RAM, &[1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
-    let stream = TestStream::new();
-    m.set_stream(stream.clone());
+    let stream = attach_stream(&m);
     wr(&m, DMACR, CR_RS);
     wr(&m, ADDR, RAM as u32 + 2);
     wr(&m, LENGTH, 4);
@@ -184,8 +188,7 @@ fn misaligned_address_without_dre_uses_the_aligned_down_address() {
         ..AxiDmaConfig::default()
     });
     ram.write(RAM, &[1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
-    let stream = TestStream::new();
-    m.set_stream(stream.clone());
+    let stream = attach_stream(&m);
     wr(&m, DMACR, CR_RS);
     wr(&m, ADDR, RAM as u32 + 2);
     wr(&m, LENGTH, 4);
@@ -368,8 +371,7 @@ fn cyclic_mode_keeps_going_past_the_tail() {
             16 | CTRL_TXEOF,
         );
     }
-    let stream = TestStream::new();
-    m.set_stream(stream.clone());
+    attach_stream(&m);
     wr(&m, CURDESC, RAM as u32);
     wr(&m, DMACR, CR_RS | CR_CYCLIC);
     wr(&m, TAILDESC, RAM as u32 + 0x40);
@@ -389,8 +391,7 @@ fn cyclic_mode_keeps_going_past_the_tail() {
 fn keyhole_reads_one_address_over_and_over() {
     let (m, ram) = simple(AxiDmaConfig::default());
     ram.write(RAM, &[1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
-    let stream = TestStream::new();
-    m.set_stream(stream.clone());
+    let stream = attach_stream(&m);
     wr(&m, DMACR, CR_RS | CR_KEYHOLE);
     wr(&m, ADDR, RAM as u32);
     wr(&m, LENGTH, 12);
