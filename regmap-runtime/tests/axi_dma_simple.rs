@@ -6,9 +6,9 @@ use regmap_runtime::axi_dma::model::{
     AxiDmaModel, FaultyMemory, ModelFaults, RamRegion, StreamPeer, TestStream,
 };
 use regmap_runtime::axi_dma::{
-    AxiDma, AxiDmaConfig, AxiDmaError, Channel, DmaTarget, ErrorBit, InterruptLine,
+    AxiDma, AxiDmaConfig, AxiDmaError, Channel, DmaTarget, ErrorBit, InterruptLine, Transfer,
 };
-use regmap_runtime::dma::{DmaAllocator, DmaError, SimMemory};
+use regmap_runtime::dma::{DmaAllocator, DmaBuffer, DmaError, SimMemory};
 use regmap_runtime::error::DeviceError;
 use regmap_runtime::trace::{Direction, TraceBus};
 use std::sync::Arc;
@@ -30,6 +30,13 @@ struct Rig {
     mem: SimMemory,
     model: AxiDmaModel,
     dma: AxiDma<TraceBus<AxiDmaModel>>,
+}
+
+impl Rig {
+    /// S2MM started into a fresh buffer of `len` bytes.
+    fn receive_new(&self, len: usize) -> Transfer<'_, TraceBus<AxiDmaModel>, DmaBuffer> {
+        self.dma.receive(self.mem.allocate(len).unwrap()).unwrap()
+    }
 }
 
 fn rig_with(config: AxiDmaConfig, base: u64) -> Rig {
@@ -81,7 +88,7 @@ impl DmaTarget for Raw {
 fn loopback_moves_the_bytes_and_gives_both_buffers_back() {
     let r = rig();
     let data = pattern(4000);
-    let rx = r.dma.receive(r.mem.allocate(4096).unwrap()).unwrap();
+    let rx = r.receive_new(4096);
     let tx = r.dma.send(filled(&r.mem, &data)).unwrap();
     let sent = tx.wait(T).unwrap();
     let got = rx.wait(T).unwrap();
@@ -102,7 +109,7 @@ fn transfer_takes_a_range_of_a_buffer() {
     let mut whole = r.mem.allocate(1024).unwrap();
     whole.as_bytes_mut()[256..512].copy_from_slice(&pattern(256));
     let range = whole.into_range(256..512).unwrap();
-    let rx = r.dma.receive(r.mem.allocate(256).unwrap()).unwrap();
+    let rx = r.receive_new(256);
     r.dma.send(range).unwrap().wait(T).unwrap();
     let got = rx.wait(T).unwrap();
     assert_eq!(got.buffer.as_bytes(), &pattern(256)[..]);
@@ -248,12 +255,7 @@ fn packet_longer_than_the_buffer_names_dmainterr() {
     let r = rig();
     let stream = attach_stream(&r.model);
     stream.push(vec![9; 100], true);
-    let failed = r
-        .dma
-        .receive(r.mem.allocate(64).unwrap())
-        .unwrap()
-        .wait(T)
-        .unwrap_err();
+    let failed = r.receive_new(64).wait(T).unwrap_err();
     expect_engine_error(&failed.error, Channel::S2mm, ErrorBit::DmaIntErr);
     assert!(failed.error.to_string().contains("longer than LENGTH"));
 }
@@ -282,12 +284,7 @@ fn stream_without_tlast_times_out_naming_tlast() {
     let stream = attach_stream(&r.model);
     stream.push(vec![1; 64], false);
     let started = Instant::now();
-    let failed = r
-        .dma
-        .receive(r.mem.allocate(64).unwrap())
-        .unwrap()
-        .wait(SHORT)
-        .unwrap_err();
+    let failed = r.receive_new(64).wait(SHORT).unwrap_err();
     assert!(started.elapsed() < SHORT * 10, "the deadline holds");
     assert_eq!(expect_timeout(&failed.error, Channel::S2mm, "TLAST"), 64);
     assert!(failed.buffer.is_some(), "RS = 0 halts a waiting S2MM");
@@ -308,12 +305,7 @@ fn short_stream_times_out_naming_fewer_bytes() {
     let r = rig();
     let stream = attach_stream(&r.model);
     stream.push(vec![1; 10], false);
-    let failed = r
-        .dma
-        .receive(r.mem.allocate(256).unwrap())
-        .unwrap()
-        .wait(SHORT)
-        .unwrap_err();
+    let failed = r.receive_new(256).wait(SHORT).unwrap_err();
     expect_timeout(&failed.error, Channel::S2mm, "fewer bytes");
 }
 
@@ -405,7 +397,7 @@ fn dropping_a_transfer_stops_the_engine_before_freeing_the_buffer() {
     let r = rig();
     let stream = attach_stream(&r.model);
     let before = r.mem.stats();
-    let rx = r.dma.receive(r.mem.allocate(4096).unwrap()).unwrap();
+    let rx = r.receive_new(4096);
     drop(rx);
     assert_eq!(r.mem.stats().used, before.used, "the buffer was freed");
     assert!(
@@ -550,7 +542,7 @@ fn misaligned_buffer_is_refused_without_dre_and_moves_with_dre() {
     }
     let r = rig_with(AxiDmaConfig { dre: true, ..cfg() }, 0x4000_0000);
     let whole = filled(&r.mem, &pattern(128));
-    let rx = r.dma.receive(r.mem.allocate(64).unwrap()).unwrap();
+    let rx = r.receive_new(64);
     r.dma
         .send(whole.into_range(2..66).unwrap())
         .unwrap()
@@ -573,7 +565,7 @@ fn msb_writes(r: &Rig) -> Vec<(usize, u64)> {
 #[test]
 fn upper_address_words_are_written_only_when_the_address_width_needs_them() {
     let r = rig();
-    let rx = r.dma.receive(r.mem.allocate(64).unwrap()).unwrap();
+    let rx = r.receive_new(64);
     r.dma
         .send(filled(&r.mem, &[1; 64]))
         .unwrap()
@@ -595,7 +587,7 @@ fn upper_address_words_are_written_only_when_the_address_width_needs_them() {
         base,
     );
     let data = pattern(512);
-    let rx = r.dma.receive(r.mem.allocate(512).unwrap()).unwrap();
+    let rx = r.receive_new(512);
     r.dma.send(filled(&r.mem, &data)).unwrap().wait(T).unwrap();
     assert_eq!(rx.wait(T).unwrap().buffer.as_bytes(), &data[..]);
     assert_eq!(msb_writes(&r), [(0x4C, 0x12), (0x1C, 0x12)]);
@@ -774,7 +766,7 @@ fn zero_length_transfer_is_refused() {
 fn channels_can_be_waited_on_from_different_threads() {
     let r = rig();
     let data = pattern(10_000);
-    let rx = r.dma.receive(r.mem.allocate(10_000).unwrap()).unwrap();
+    let rx = r.receive_new(10_000);
     let got = std::thread::scope(|s| {
         let receiver = s.spawn(move || rx.wait(T).unwrap());
         r.dma.send(filled(&r.mem, &data)).unwrap().wait(T).unwrap();
