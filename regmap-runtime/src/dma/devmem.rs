@@ -25,12 +25,25 @@ pub struct DevMemRegion;
 
 impl DevMemRegion {
     /// Maps `len` bytes at physical address `phys` (both page-aligned).
-    pub fn map(phys: u64, len: usize) -> Result<DmaBuffer, DmaError> {
-        Self::map_in(&SysRoot::default(), phys, len)
+    ///
+    /// # Safety
+    /// `phys..phys + len` must be memory that nothing else uses: a range
+    /// reserved at boot (`memmap=`, a `no-map` reserved-memory node), not RAM
+    /// the kernel manages, not device registers, not a range another mapping
+    /// of this process or another driver also uses. The returned buffer hands
+    /// out ordinary Rust slices over it, which is sound only for such memory;
+    /// `/dev/mem` itself cannot tell (with `STRICT_DEVMEM` off it maps
+    /// anything).
+    pub unsafe fn map(phys: u64, len: usize) -> Result<DmaBuffer, DmaError> {
+        // SAFETY: forwarded contract.
+        unsafe { Self::map_in(&SysRoot::default(), phys, len) }
     }
 
     /// As [`DevMemRegion::map`], with `<root.dev>/mem` as the memory device.
-    pub fn map_in(root: &SysRoot, phys: u64, len: usize) -> Result<DmaBuffer, DmaError> {
+    ///
+    /// # Safety
+    /// As for [`DevMemRegion::map`], for the memory `<root.dev>/mem` exposes.
+    pub unsafe fn map_in(root: &SysRoot, phys: u64, len: usize) -> Result<DmaBuffer, DmaError> {
         super::check_request(len, 1)?;
         let page = crate::window::page_size();
         if !phys.is_multiple_of(page as u64) || !len.is_multiple_of(page) {
@@ -55,8 +68,8 @@ impl DevMemRegion {
         let backing = DevMemBacking { _map: map };
         // SAFETY: the shared mapping is len bytes long, lives as long as the
         // backing, and is accessed by this process only through the buffer; the
-        // caller named a reserved, physically contiguous range at `phys`
-        // (/dev/mem maps physical addresses one to one).
+        // caller promised (this function's contract) a reserved range at `phys`
+        // that nothing else uses, and /dev/mem maps physical addresses one to one.
         Ok(unsafe { DmaBuffer::from_raw_parts(ptr, len, phys, Box::new(backing)) })
     }
 }
@@ -99,7 +112,8 @@ mod tests {
     #[test]
     fn region_maps_the_physical_offset_and_carves_buffers() {
         let (_dir, root) = fake_devmem(0x10000);
-        let region = DevMemRegion::map_in(&root, PHYS, 0x10000).unwrap();
+        // SAFETY: the "memory device" is this test's own sparse file.
+        let region = unsafe { DevMemRegion::map_in(&root, PHYS, 0x10000) }.unwrap();
         assert_eq!(region.phys_addr(), PHYS);
         assert_eq!(region.provider(), "/dev/mem region");
         let sub = SubAllocator::new(region);
@@ -122,10 +136,12 @@ mod tests {
     #[test]
     fn unaligned_or_missing_regions_are_refused_clearly() {
         let (_dir, root) = fake_devmem(0x2000);
-        let err = DevMemRegion::map_in(&root, PHYS + 0x10, 0x1000).unwrap_err();
+        // SAFETY: the "memory device" is this test's own sparse file.
+        let err = unsafe { DevMemRegion::map_in(&root, PHYS + 0x10, 0x1000) }.unwrap_err();
         assert!(matches!(err, DmaError::UnalignedRegion { phys, .. } if phys == PHYS + 0x10));
         let empty = SysRoot::under("/nonexistent-root");
-        let err = DevMemRegion::map_in(&empty, PHYS, 0x1000).unwrap_err();
+        // SAFETY: nothing is mapped: the memory device does not exist.
+        let err = unsafe { DevMemRegion::map_in(&empty, PHYS, 0x1000) }.unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("open /nonexistent-root/dev/mem:"),

@@ -85,7 +85,10 @@ fn round_trips_through_hugetlb_buffers() {
 #[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
 fn round_trips_through_dev_mem_buffers() {
     let (uio, edu) = driver();
-    let region = DevMemRegion::map(MEMMAP_BASE, MEMMAP_SIZE).expect("the memmap= region");
+    // SAFETY: the VM boots with `memmap=` reserving exactly this range, and
+    // nothing else in the guest maps it.
+    let region =
+        unsafe { DevMemRegion::map(MEMMAP_BASE, MEMMAP_SIZE) }.expect("the memmap= region");
     assert_eq!(region.phys_addr(), MEMMAP_BASE);
     let pool = SubAllocator::new(region);
     let mut out = pool.allocate(8192).unwrap();
