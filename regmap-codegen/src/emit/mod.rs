@@ -1,10 +1,9 @@
 //! The Rust emitter: IR in, Rust tokens out, in the shape `docs/generated-api.md`
 //! specifies.
 //!
-//! One file per IR kind: [`block`](self::block) (the block type, its `new` and
-//! its accessors, shared with clusters), [`cluster`](self::cluster),
-//! [`register`](self::register) (register value types), [`enums`](self::enums)
-//! and [`desc`](self::desc) (the static description). [`layout`](self::layout)
+//! One (private) file per IR kind: `block` (the block type, its `new` and
+//! its accessors, shared with clusters), `cluster`, `register` (register value
+//! types), `enums` and `desc` (the static description). `layout`
 //! re-derives, from the IR alone, that every accessor's offset is aligned and
 //! inside the block: the generated `unsafe` relies on that, so the emitter does
 //! not trust that checks ran.
