@@ -57,9 +57,14 @@ fn color() -> bool {
 }
 
 fn generate(map: &Path, output: Option<&Path>) -> ExitCode {
-    let design = match regmap_codegen::load_yaml_file(map) {
-        Ok(design) => design,
-        Err(report) => {
+    let (design, report) = regmap_codegen::check_yaml_file(map);
+    let design = match design {
+        Some(design) if !report.has_errors() => {
+            // Warnings (a partial overlap check, say) still deserve to be seen.
+            eprint!("{}", report.render_warnings(color()));
+            design
+        }
+        _ => {
             eprint!("{}", report.render(color()));
             eprintln!(
                 "error: could not generate code from `{}` due to {}",
@@ -102,14 +107,7 @@ fn check(maps: &[PathBuf]) -> ExitCode {
     let color = color();
     let mut failed = 0;
     for map in maps {
-        let (design, report) = match std::fs::read_to_string(map) {
-            Ok(text) => regmap_codegen::check_yaml_str(&text, &map.display().to_string()),
-            Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", map.display());
-                failed += 1;
-                continue;
-            }
-        };
+        let (design, report) = regmap_codegen::check_yaml_file(map);
         eprint!("{}", report.render(color));
         let errors = report.error_count();
         let warnings = report.diagnostics().len() - errors;

@@ -180,3 +180,41 @@ fn schema_prints_the_schema_file() {
     assert_eq!(printed, file);
     assert!(printed.contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\""));
 }
+
+#[test]
+fn gen_shows_warnings_of_a_map_that_loads() {
+    let dir = scratch("gen-warnings");
+    let map = dir.join("big.yaml");
+    // More array elements than the overlap check expands: a warning, not an error.
+    std::fs::write(
+        &map,
+        "regmap: 1\nblock:\n  name: big\n  size: 0x400000\n  registers:\n    \
+         - { name: SLOT, offset: 0x0, count: 300000, stride: 8 }\n",
+    )
+    .unwrap();
+    let out_file = dir.join("big.rs");
+    let out = run(&[
+        "gen",
+        map.to_str().unwrap(),
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning[overlap-check-limited]") && stderr.contains("big.yaml:6:41"),
+        "{stderr}"
+    );
+    assert!(out_file.exists());
+}
+
+#[test]
+fn a_map_that_is_not_utf8_text_says_so() {
+    let dir = scratch("not-utf8");
+    let map = dir.join("latin1.yaml");
+    std::fs::write(&map, b"regmap: 1\nblock:\n  name: caf\xe9\n").unwrap();
+    let out = run(&["check", map.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not UTF-8 text"), "{stderr}");
+}

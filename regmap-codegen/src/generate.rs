@@ -85,13 +85,18 @@ pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(),
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| input.display().to_string());
-    let code = match crate::load_yaml_str(&text, &input.display().to_string()) {
-        Ok(design) => {
-            let tokens = emit::emit_design(&design, &EmitOptions::default());
-            emit::header(&file_name) + &emit::format(&tokens)
-        }
-        Err(report) => return Err(report.into()),
+    let (design, report) = crate::check_yaml_str(&text, &input.display().to_string());
+    let design = match design {
+        Some(design) if !report.has_errors() => design,
+        _ => return Err(report.into()),
     };
+    // Cargo shows a build script's warnings only as `cargo:warning=` lines, one
+    // line each; anything else on stdout of a successful build is hidden.
+    for line in report.render_warnings(false).lines() {
+        println!("cargo:warning={line}");
+    }
+    let tokens = emit::emit_design(&design, &EmitOptions::default());
+    let code = emit::header(&file_name) + &emit::format(&tokens);
     write_if_changed(output, &code)
 }
 

@@ -45,10 +45,20 @@ pub fn load_yaml_str(text: &str, file_name: &str) -> Result<ir::Design, Report> 
 
 /// Reads, parses and checks the YAML register map at `path`.
 pub fn load_yaml_file(path: &Path) -> Result<ir::Design, Report> {
+    let (design, report) = check_yaml_file(path);
+    match design {
+        Some(design) if !report.has_errors() => Ok(design),
+        _ => Err(report),
+    }
+}
+
+/// As [`check_yaml_str`], reading the map at `path` (an unreadable file is a
+/// report with one error).
+pub fn check_yaml_file(path: &Path) -> (Option<ir::Design>, Report) {
     let name = path.display().to_string();
     match std::fs::read_to_string(path) {
-        Ok(text) => load_yaml_str(&text, &name),
-        Err(err) => Err(Report::io_error(&name, &err)),
+        Ok(text) => check_yaml_str(&text, &name),
+        Err(err) => (None, Report::io_error(&name, &err)),
     }
 }
 

@@ -28,8 +28,13 @@ impl Report {
 
     /// A report for a file that could not be read.
     pub fn io_error(name: &str, err: &std::io::Error) -> Self {
+        let hint = match err.kind() {
+            std::io::ErrorKind::InvalidData => "the file is not UTF-8 text: save the map as UTF-8",
+            std::io::ErrorKind::IsADirectory => "name a map file, not a directory",
+            _ => "check the path and its permissions",
+        };
         let diag = Diagnostic::error("io", Loc::NONE, format!("cannot read `{name}`: {err}"))
-            .with_hint("check the path and its permissions");
+            .with_hint(hint);
         Self::new(SourceFile::new(name, ""), vec![diag])
     }
 
@@ -41,6 +46,21 @@ impl Report {
     /// The source the diagnostics point into.
     pub fn source(&self) -> &SourceFile {
         &self.source
+    }
+
+    /// The warnings alone, rendered as [`Report::render`] does (empty when there
+    /// are none): for tools that go on after a map loads.
+    pub fn render_warnings(&self, color: bool) -> String {
+        let warnings: Vec<Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| !d.is_error())
+            .cloned()
+            .collect();
+        if warnings.is_empty() {
+            return String::new();
+        }
+        Report::new(self.source.clone(), warnings).render(color)
     }
 
     /// Whether any diagnostic is an error.
