@@ -308,3 +308,47 @@ fn item_by_item_formatting_nests_modules_and_keeps_every_item() {
     let tree = |t: &str| quote::ToTokens::to_token_stream(&syn::parse_file(t).unwrap()).to_string();
     assert_eq!(tree(&text), tree(&whole));
 }
+
+/// Modules of many items each (more than one chunk of work apiece), one of
+/// them nested, so chunks start and end inside modules.
+fn many_modules() -> proc_macro2::TokenStream {
+    let module = |m: usize| {
+        let name = util::ident(&format!("m{m}"));
+        let items = (0..300).map(|i| {
+            let c = util::ident(&format!("C{i}"));
+            let f = util::ident(&format!("f{i}"));
+            quote::quote! {
+                /// A constant.
+                pub const #c: u32 = #i as u32 * 3;
+                pub fn #f(x: u32) -> u32 { if x > #c { x - #c } else { #c } }
+            }
+        });
+        quote::quote! {
+            /// A module.
+            pub mod #name {
+                #(#items)*
+                pub mod nested { pub struct S { a: u8 } }
+            }
+        }
+    };
+    (0..4).map(module).collect()
+}
+
+#[test]
+fn parallel_formatting_prints_exactly_what_sequential_formatting_prints() {
+    let tokens = many_modules();
+    let sequential = pretty::format_on(&tokens, 1).expect("the items parse");
+    assert!(sequential.matches("pub fn f299(").count() == 4, "{sequential}");
+    for threads in [2, 3, 8] {
+        let parallel = pretty::format_on(&tokens, threads).expect("the items parse");
+        assert!(parallel == sequential, "{threads} threads print differently");
+    }
+}
+
+#[test]
+fn parallel_formatting_gives_up_when_any_item_does_not_parse() {
+    let mut tokens = many_modules();
+    tokens.extend(quote::quote!(fn struct = 1;));
+    assert!(pretty::format_on(&tokens, 1).is_none());
+    assert!(pretty::format_on(&tokens, 3).is_none());
+}
