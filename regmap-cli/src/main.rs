@@ -78,8 +78,8 @@ fn generate(map: &Path, output: Option<&Path>) -> ExitCode {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tokens = regmap_codegen::emit_design(&design, &regmap_codegen::EmitOptions::default());
-    let code = regmap_codegen::emit::header(&file_name) + &regmap_codegen::emit::format(&tokens);
+    let code = regmap_codegen::emit::header(&file_name)
+        + &regmap_codegen::emit::format_design(&design, &regmap_codegen::EmitOptions::default());
     match output {
         None => {
             let mut out = std::io::stdout().lock();

@@ -53,8 +53,7 @@ impl From<Report> for GenerateError {
 /// The [`Report`] of the map's errors.
 pub fn generate_str(text: &str, file_name: &str) -> Result<String, Report> {
     let design = crate::load_yaml_str(text, file_name)?;
-    let tokens = emit::emit_design(&design, &EmitOptions::default());
-    Ok(emit::header(file_name) + &emit::format(&tokens))
+    Ok(emit::header(file_name) + &emit::format_design(&design, &EmitOptions::default()))
 }
 
 /// For `build.rs`: generates Rust from the YAML map at `input` into `output`.
@@ -95,8 +94,7 @@ pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(),
     for line in report.render_warnings(false).lines() {
         println!("cargo:warning={line}");
     }
-    let tokens = emit::emit_design(&design, &EmitOptions::default());
-    let code = emit::header(&file_name) + &emit::format(&tokens);
+    let code = emit::header(&file_name) + &emit::format_design(&design, &EmitOptions::default());
     write_if_changed(output, &code)
 }
 

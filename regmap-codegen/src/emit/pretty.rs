@@ -6,6 +6,13 @@
 //! faults. Formatting one item at a time, descending into modules, keeps each
 //! step small. The result is what prettyplease prints for each item, indented
 //! to its module's depth.
+//!
+//! Formatting can also run on several threads. Token streams cannot cross
+//! threads, so each thread makes its own copy of the stream (by running the
+//! emitter, which is deterministic), walks all of its items in the same order,
+//! and formats only the chunks of items it claims first; the chunks are then
+//! joined in their original order, so the text does not depend on the number
+//! of threads or on which thread formatted what.
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -51,10 +58,8 @@ fn module_body(item: &[TokenTree]) -> Option<TokenStream> {
     (kw == "mod" && body.delimiter() == Delimiter::Brace).then(|| body.stream())
 }
 
-/// Parses `code` (one item, or a module header with an empty body) and prints
-/// it as prettyplease does.
-fn unparse(code: &str) -> Option<String> {
-    syn::parse_str::<syn::File>(code)
+fn unparse(tokens: TokenStream) -> Option<String> {
+    syn::parse2::<syn::File>(tokens)
         .ok()
         .map(|file| prettyplease::unparse(&file))
 }
@@ -71,117 +76,141 @@ fn push_indented(out: &mut String, text: &str, depth: usize) {
     }
 }
 
-/// One step of the output. Tokens are held as text: token streams cannot
-/// cross threads, their text can, and re-parsing it gives the same tree.
+/// One step of the output, printed on its own.
 enum Piece {
     /// An item, printed at module depth `depth`.
-    Item { code: String, depth: usize },
-    /// A module's attributes and header with an empty body: printed without
-    /// that body's `}`, as the line opening the module.
-    Open { code: String, depth: usize },
+    Item { item: Vec<TokenTree>, depth: usize },
+    /// A module's attributes and header: printed as the line opening it.
+    Open { item: Vec<TokenTree>, depth: usize },
     /// The `}` closing a module.
     Close { depth: usize },
 }
 
 /// Splits `stream`, a list of items at module depth `depth`, into pieces,
-/// descending into modules.
-fn pieces(stream: TokenStream, depth: usize, out: &mut Vec<Piece>) {
+/// descending into modules, and hands them to `sink` in order.
+fn pieces(stream: TokenStream, depth: usize, sink: &mut impl FnMut(Piece)) {
     for item in split_items(stream) {
         match module_body(&item) {
             Some(body) => {
-                let mut header = item;
-                header.pop();
-                header.push(TokenTree::Group(Group::new(
-                    Delimiter::Brace,
-                    TokenStream::new(),
-                )));
-                let code = header.into_iter().collect::<TokenStream>().to_string();
-                out.push(Piece::Open { code, depth });
-                pieces(body, depth + 1, out);
-                out.push(Piece::Close { depth });
+                sink(Piece::Open { item, depth });
+                pieces(body, depth + 1, sink);
+                sink(Piece::Close { depth });
             }
-            None => {
-                let code = item.into_iter().collect::<TokenStream>().to_string();
-                out.push(Piece::Item { code, depth });
-            }
+            None => sink(Piece::Item { item, depth }),
         }
     }
 }
 
-/// Prints `pieces` in order. `None` when one does not parse.
-fn render(pieces: &[Piece]) -> Option<String> {
+/// Prints `piece` into `out`. `None` when it does not parse.
+fn render(piece: Piece, out: &mut String) -> Option<()> {
+    match piece {
+        Piece::Item { item, depth } => {
+            push_indented(out, &unparse(item.into_iter().collect())?, depth);
+        }
+        Piece::Open { mut item, depth } => {
+            // The module's attributes and header, printed with an empty body.
+            item.pop();
+            item.push(TokenTree::Group(Group::new(
+                Delimiter::Brace,
+                TokenStream::new(),
+            )));
+            let text = unparse(item.into_iter().collect())?;
+            let open = text.strip_suffix("{}\n")?;
+            push_indented(out, &format!("{open}{{"), depth);
+        }
+        Piece::Close { depth } => push_indented(out, "}", depth),
+    }
+    Some(())
+}
+
+/// Formats a token stream of items, item by item. `None` when some item does
+/// not parse (the caller then reports the whole stream).
+pub(super) fn format(tokens: &TokenStream) -> Option<String> {
     let mut out = String::new();
-    for piece in pieces {
-        match piece {
-            Piece::Item { code, depth } => push_indented(&mut out, &unparse(code)?, *depth),
-            Piece::Open { code, depth } => {
-                let text = unparse(code)?;
-                let open = text.strip_suffix("{}\n")?;
-                push_indented(&mut out, &format!("{open}{{"), *depth);
-            }
-            Piece::Close { depth } => push_indented(&mut out, "}", *depth),
-        }
-    }
-    Some(out)
+    let mut ok = true;
+    pieces(tokens.clone(), 0, &mut |piece| {
+        ok = ok && render(piece, &mut out).is_some();
+    });
+    ok.then_some(out)
 }
 
-/// Pieces per unit of work handed to a thread: enough to keep the cost of
-/// taking work negligible, few enough that threads finish close together.
-const CHUNK: usize = 256;
+/// Pieces per unit of work a thread claims: enough to make claiming cheap,
+/// few enough that threads finish close together.
+const CHUNK: usize = 128;
 
-/// Prints `pieces` on `threads` threads (the calling one included). Threads
-/// take chunks in turn and the chunks are joined in their original order, so
-/// the text is the same for any number of threads.
-fn render_parallel(pieces: &[Piece], threads: usize) -> Option<String> {
-    let chunks: Vec<&[Piece]> = pieces.chunks(CHUNK).collect();
-    let threads = threads.clamp(1, chunks.len().max(1));
-    if threads == 1 {
-        return render(pieces);
-    }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(chunk) = chunks.get(i) else {
-                return done;
+/// One thread's share: the chunks of the stream `make` builds that it claimed
+/// first, each with its text (`None` when a piece does not parse), and the
+/// number of chunks in all.
+fn format_share(
+    make: &(dyn Fn() -> Option<TokenStream> + Sync),
+    next: &AtomicUsize,
+) -> Option<(Vec<(usize, Option<String>)>, usize)> {
+    let tokens = make()?;
+    let mut done: Vec<(usize, Option<String>)> = Vec::new();
+    let mut seen = 0usize;
+    let mut mine = false;
+    pieces(tokens, 0, &mut |piece| {
+        if seen % CHUNK == 0 {
+            let chunk = seen / CHUNK;
+            // Every thread walks the chunks in order, so the counter is never
+            // below `chunk` here: it equals it exactly when nobody took it yet.
+            mine = next
+                .compare_exchange(chunk, chunk + 1, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok();
+            if mine {
+                done.push((chunk, Some(String::new())));
+            }
+        }
+        seen += 1;
+        if mine && let Some((_, slot)) = done.last_mut() {
+            let failed = match slot {
+                Some(text) => render(piece, text).is_none(),
+                None => false,
             };
-            done.push((i, render(chunk)));
-        }
-    };
-    let mut results: Vec<Option<String>> = vec![None; chunks.len()];
-    std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let mut all = work();
-        for helper in helpers {
-            // A helper only panics if printing does, which the calling thread
-            // would have done too; the chunk then stays `None`.
-            all.extend(helper.join().unwrap_or_default());
-        }
-        for (i, text) in all {
-            results[i] = text;
+            if failed {
+                *slot = None;
+            }
         }
     });
-    let mut out = String::with_capacity(results.iter().flatten().map(String::len).sum());
-    for text in results {
+    Some((done, seen.div_ceil(CHUNK)))
+}
+
+/// Formats, on `threads` threads (the calling one included), the token stream
+/// `make` builds; `make` runs once on each thread and must build the same
+/// stream every time. `None` when some item does not parse or `make` fails.
+pub(super) fn format_parallel(
+    make: &(dyn Fn() -> Option<TokenStream> + Sync),
+    threads: usize,
+) -> Option<String> {
+    let next = AtomicUsize::new(0);
+    let mut all = Vec::new();
+    let mut chunks = Vec::new();
+    std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads.max(1))
+            .map(|_| s.spawn(|| format_share(make, &next)))
+            .collect();
+        let shares = std::iter::once(format_share(make, &next))
+            .chain(helpers.into_iter().map(|h| h.join().ok().flatten()));
+        for share in shares {
+            match share {
+                Some((done, count)) => {
+                    all.extend(done);
+                    chunks.push(count);
+                }
+                None => chunks.push(usize::MAX),
+            }
+        }
+    });
+    // Every thread saw the same number of chunks, and each chunk was
+    // formatted exactly once.
+    let count = *chunks.first()?;
+    if chunks.iter().any(|&c| c != count) || all.len() != count {
+        return None;
+    }
+    all.sort_unstable_by_key(|(chunk, _)| *chunk);
+    let mut out = String::with_capacity(all.iter().flat_map(|(_, t)| t).map(String::len).sum());
+    for (_, text) in all {
         out.push_str(&text?);
     }
     Some(out)
-}
-
-/// Formats a token stream of items, item by item, on `threads` threads.
-/// `None` when some item does not parse (the caller then reports the whole
-/// stream).
-pub(super) fn format_on(tokens: &TokenStream, threads: usize) -> Option<String> {
-    let mut list = Vec::new();
-    pieces(tokens.clone(), 0, &mut list);
-    render_parallel(&list, threads)
-}
-
-/// Formats a token stream of items, item by item, on as many threads as the
-/// machine offers. `None` when some item does not parse (the caller then
-/// reports the whole stream).
-pub(super) fn format(tokens: &TokenStream) -> Option<String> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    format_on(tokens, threads)
 }

@@ -336,19 +336,71 @@ fn many_modules() -> proc_macro2::TokenStream {
 
 #[test]
 fn parallel_formatting_prints_exactly_what_sequential_formatting_prints() {
-    let tokens = many_modules();
-    let sequential = pretty::format_on(&tokens, 1).expect("the items parse");
-    assert!(sequential.matches("pub fn f299(").count() == 4, "{sequential}");
-    for threads in [2, 3, 8] {
-        let parallel = pretty::format_on(&tokens, threads).expect("the items parse");
-        assert!(parallel == sequential, "{threads} threads print differently");
+    let sequential = pretty::format(&many_modules()).expect("the items parse");
+    assert_eq!(sequential.matches("pub fn f299(").count(), 4);
+    for threads in [1, 2, 3, 8] {
+        let parallel =
+            pretty::format_parallel(&|| Some(many_modules()), threads).expect("the items parse");
+        assert!(
+            parallel == sequential,
+            "{threads} threads print differently"
+        );
     }
 }
 
 #[test]
 fn parallel_formatting_gives_up_when_any_item_does_not_parse() {
-    let mut tokens = many_modules();
-    tokens.extend(quote::quote!(fn struct = 1;));
-    assert!(pretty::format_on(&tokens, 1).is_none());
-    assert!(pretty::format_on(&tokens, 3).is_none());
+    let broken = || {
+        let mut tokens = many_modules();
+        tokens.extend(quote::quote!(fn struct = 1;));
+        Some(tokens)
+    };
+    assert!(pretty::format(&broken().unwrap()).is_none());
+    assert!(pretty::format_parallel(&broken, 1).is_none());
+    assert!(pretty::format_parallel(&broken, 3).is_none());
+    assert!(pretty::format_parallel(&|| None, 2).is_none());
+}
+
+#[test]
+fn designs_format_the_same_on_any_number_of_threads() {
+    let regs = |n: u64| {
+        (0..n)
+            .map(|i| {
+                Item::Register(register(
+                    &format!("r{i}"),
+                    4 * i,
+                    Access::ReadWrite,
+                    vec![
+                        field("lo", 3, 0, Access::ReadWrite),
+                        field("hi", 31, 4, Access::ReadOnly),
+                    ],
+                ))
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut a = block(regs(150));
+    a.size = s(0x400);
+    let mut b = block(regs(40));
+    b.name = s("other".into());
+    b.size = s(0x100);
+    let design = Design {
+        blocks: vec![a, b],
+        instances: Vec::new(),
+    };
+    let opts = EmitOptions::default();
+    let sequential = format(&emit_design(&design, &opts));
+    assert!(
+        sequential.contains("pub mod other {") && sequential.contains("R149"),
+        "{sequential}"
+    );
+    for threads in [1, 2, 3] {
+        assert!(
+            format_design_on(&design, &opts, threads) == sequential,
+            "{threads} threads"
+        );
+    }
+    assert!(format_design(&design, &opts) == sequential);
+    let custom = opts.with_runtime_path(syn::parse_quote!(crate::rt));
+    let text = format_design_on(&design, &custom, 2);
+    assert!(text == format(&emit_design(&design, &custom)) && text.contains("crate::rt::"));
 }
