@@ -138,19 +138,25 @@ pub(super) fn format(tokens: &TokenStream) -> Option<String> {
 /// few enough that threads finish close together.
 const CHUNK: usize = 128;
 
-/// One thread's share: the chunks of the stream `make` builds that it claimed
-/// first, each with its text (`None` when a piece does not parse), and the
-/// number of chunks in all.
+/// Chunks a thread formatted, by index, each with its text (`None` when a
+/// piece does not parse).
+type Chunks = Vec<(usize, Option<String>)>;
+
+/// What one thread did: its chunks, and the number of chunks in all.
+type Share = (Chunks, usize);
+
+/// One thread's share of formatting the stream `make` builds: the chunks it
+/// claimed first. `None` when `make` fails.
 fn format_share(
     make: &(dyn Fn() -> Option<TokenStream> + Sync),
     next: &AtomicUsize,
-) -> Option<(Vec<(usize, Option<String>)>, usize)> {
+) -> Option<Share> {
     let tokens = make()?;
-    let mut done: Vec<(usize, Option<String>)> = Vec::new();
+    let mut done: Chunks = Vec::new();
     let mut seen = 0usize;
     let mut mine = false;
     pieces(tokens, 0, &mut |piece| {
-        if seen % CHUNK == 0 {
+        if seen.is_multiple_of(CHUNK) {
             let chunk = seen / CHUNK;
             // Every thread walks the chunks in order, so the counter is never
             // below `chunk` here: it equals it exactly when nobody took it yet.
