@@ -3,8 +3,10 @@
 //!
 //! `cargo bench -p regmap-cli --bench gen` reports the whole pipeline
 //! (`generate_str`: parse, check, emit, format, exactly what `gen` runs before
-//! writing) and each stage on its own. It also writes the map to
-//! `$CARGO_TARGET_TMPDIR/big_map.yaml` for timing the binary itself.
+//! writing) and each stage on its own: emit, then format on one thread, and
+//! `format_design`, which is both as the pipeline runs them, on every core.
+//! It also writes the map to `$CARGO_TARGET_TMPDIR/big_map.yaml` for timing
+//! the binary itself.
 //!
 //! The benchmark lives here rather than in `regmap-codegen` so it is built
 //! with the binary's dependency features: that crate's tests turn on
@@ -71,8 +73,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("emit tokens", |b| {
         b.iter(|| regmap_codegen::emit_design(black_box(&design), &opts))
     });
-    group.bench_function("format (prettyplease)", |b| {
+    group.bench_function("format (prettyplease, one thread)", |b| {
         b.iter(|| regmap_codegen::emit::format(black_box(&tokens)))
+    });
+    group.bench_function("emit + format on every core (format_design)", |b| {
+        b.iter(|| regmap_codegen::emit::format_design(black_box(&design), &opts))
     });
     group.finish();
 }
