@@ -93,9 +93,8 @@ fn generate(map: &Path, output: Option<&Path>) -> ExitCode {
             }
         }
         Some(path) => {
-            let unchanged = std::fs::read(path).is_ok_and(|old| old == code.as_bytes());
-            if !unchanged && let Err(e) = std::fs::write(path, &code) {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
+            if let Err(e) = regmap_codegen::write_if_changed(path, &code) {
+                eprintln!("error: {e}");
                 return ExitCode::FAILURE;
             }
         }

@@ -98,8 +98,12 @@ pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(),
     write_if_changed(output, &code)
 }
 
-/// Writes `content` to `path` unless the file already holds exactly it.
-pub(crate) fn write_if_changed(path: &Path, content: &str) -> Result<(), GenerateError> {
+/// Writes `content` to `path` unless the file already holds exactly it, so an
+/// unchanged output never bumps its timestamp (and never triggers a rebuild).
+///
+/// # Errors
+/// [`GenerateError::Write`] when the file cannot be written.
+pub fn write_if_changed(path: &Path, content: &str) -> Result<(), GenerateError> {
     if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
         return Ok(());
     }

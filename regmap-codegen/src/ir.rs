@@ -320,13 +320,29 @@ impl Field {
 
     /// Mask of the field within its register.
     pub fn mask(&self) -> u64 {
-        let ones = if self.width() >= 64 {
-            u64::MAX
-        } else {
-            (1u64 << self.width()) - 1
-        };
-        ones << self.lsb
+        ones(self.width()) << self.lsb
     }
+}
+
+/// All ones in the low `bits` bits: the largest value `bits` bits hold.
+pub const fn ones(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
+/// Width in bytes of the widest register at any depth below `items` (0 if none).
+pub fn widest_register(items: &[Item]) -> u64 {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Register(r) => r.width.value.bytes(),
+            Item::Cluster(c) => widest_register(&c.items),
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// A field's enumeration: a block-level enum by name, or one written inline.

@@ -30,7 +30,7 @@ pub mod yaml;
 use std::path::Path;
 
 pub use emit::{EmitOptions, emit_block, emit_design};
-pub use generate::{GenerateError, generate, generate_str};
+pub use generate::{GenerateError, generate, generate_str, write_if_changed};
 pub use report::Report;
 
 /// Parses and checks a YAML register map held in `text`; `file_name` is shown

@@ -447,9 +447,4 @@ fn misaligned(
     );
 }
 
-/// The widest register width in bytes at any depth below `items`.
-fn max_width(items: &[Item]) -> u64 {
-    let mut widest = 0;
-    super::walk::registers(items, &mut |r| widest = widest.max(r.width.value.bytes()));
-    widest
-}
+use crate::ir::widest_register as max_width;

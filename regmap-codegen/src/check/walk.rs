@@ -40,14 +40,7 @@ pub(super) fn hex(v: impl Into<u128>) -> String {
     format!("{:#x}", v.into())
 }
 
-/// The largest value a `bits`-bit quantity holds.
-pub(super) fn max_value(bits: u32) -> u64 {
-    if bits >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    }
-}
+pub(super) use crate::ir::ones as max_value;
 
 /// "1 bit", "4 bits".
 pub(super) fn bits(n: u32) -> String {

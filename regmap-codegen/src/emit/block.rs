@@ -136,17 +136,7 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
     }
 }
 
-/// Width in bytes of the widest register anywhere in `items`.
-fn max_width(items: &[ir::Item]) -> u64 {
-    items
-        .iter()
-        .map(|item| match item {
-            ir::Item::Register(r) => r.width.value.bytes(),
-            ir::Item::Cluster(c) => max_width(&c.items),
-        })
-        .max()
-        .unwrap_or(0)
-}
+use crate::ir::widest_register as max_width;
 
 /// The register value types and cluster modules of `items`, emitted in the
 /// module `depth` levels below the block's.

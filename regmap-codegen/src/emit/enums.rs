@@ -26,8 +26,8 @@ pub(super) fn emit(e: &ir::Enum, rt: &TokenStream) -> TokenStream {
         return TokenStream::new();
     }
     let name = ident(&names::type_name(&e.name.value));
-    let repr = native_type(repr_bits(e));
     let bits = repr_bits(e);
+    let repr = native_type(bits);
     let doc = doc_lines(
         e.description.as_deref(),
         &format!("Values of `{}`.", e.name.value),

@@ -226,7 +226,7 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
         quote!(f.debug_struct(#reg_name) #(#debug_fields)* .finish())
     };
 
-    let field_descs = field_descs(cx, reg, &fields);
+    let field_descs = field_descs(cx, &fields);
 
     let struct_doc = {
         let what = reg
@@ -325,14 +325,7 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
 
 use quote::ToTokens;
 
-/// All ones in the low `bits` bits.
-pub(super) fn ones(bits: u32) -> u64 {
-    if bits >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    }
-}
+pub(super) use crate::ir::ones;
 
 /// The type a field's getter returns and its setter takes, before enums.
 ///
@@ -676,7 +669,7 @@ fn enum_getter(
 }
 
 /// The `FieldDesc`s of a register, lowest bit first.
-fn field_descs(cx: &Cx<'_>, _reg: &ir::Register, fields: &[FieldModel<'_>]) -> Vec<TokenStream> {
+fn field_descs(cx: &Cx<'_>, fields: &[FieldModel<'_>]) -> Vec<TokenStream> {
     let rt = &cx.rt;
     let mut order: Vec<&FieldModel<'_>> = fields.iter().collect();
     order.sort_by_key(|f| f.lsb);
