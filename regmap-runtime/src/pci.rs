@@ -285,7 +285,17 @@ impl PciDevice {
 /// bytes; only the bytes that change are written, so a bit the kernel flips in
 /// the other byte meanwhile (INTx-disable, on every interrupt) is not undone.
 pub(crate) fn update_command(config: &Path, set: u16, clear: u16) -> Result<(), DeviceError> {
-    let file = open_rw(config, false)?;
+    update_command_on(&open_rw(config, false)?, config, set, clear)
+}
+
+/// [`update_command`] on an already open config-space file (`config` names it
+/// in errors), for callers that flip bits often.
+pub(crate) fn update_command_on(
+    file: &std::fs::File,
+    config: &Path,
+    set: u16,
+    clear: u16,
+) -> Result<(), DeviceError> {
     for (byte, shift) in [(COMMAND, 0u32), (COMMAND + 1, 8)] {
         let (s, c) = ((set >> shift) as u8, (clear >> shift) as u8);
         if s | c == 0 {
@@ -303,11 +313,16 @@ pub(crate) fn update_command(config: &Path, set: u16, clear: u16) -> Result<(), 
     Ok(())
 }
 
-/// Masks (`true`) or unmasks INTx through the command register.
-pub(crate) fn set_intx_disabled(config: &Path, disabled: bool) -> Result<(), DeviceError> {
+/// Masks (`true`) or unmasks INTx through the command register of the open
+/// config-space file `file` (named `config` in errors).
+pub(crate) fn set_intx_disabled(
+    file: &std::fs::File,
+    config: &Path,
+    disabled: bool,
+) -> Result<(), DeviceError> {
     if disabled {
-        update_command(config, INTX_DISABLE, 0)
+        update_command_on(file, config, INTX_DISABLE, 0)
     } else {
-        update_command(config, 0, INTX_DISABLE)
+        update_command_on(file, config, 0, INTX_DISABLE)
     }
 }

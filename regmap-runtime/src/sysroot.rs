@@ -40,14 +40,19 @@ pub(crate) fn read_attr(path: &Path) -> Result<String, DeviceError> {
         .map_err(|e| DeviceError::io("read", path, e))
 }
 
+/// A number as sysfs prints it: `0x`-prefixed hexadecimal or decimal.
+pub(crate) fn parse_sysfs_u64(text: &str) -> Option<u64> {
+    let t = text.trim();
+    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => t.parse().ok(),
+    }
+}
+
 /// Parses a number as sysfs prints it: `0x`-prefixed hexadecimal or decimal.
 pub(crate) fn parse_num(path: &Path, text: &str) -> Result<u64, DeviceError> {
     let t = text.trim();
-    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => t.parse(),
-    };
-    parsed.map_err(|_| DeviceError::Parse {
+    parse_sysfs_u64(t).ok_or_else(|| DeviceError::Parse {
         path: path.to_path_buf(),
         content: t.to_string(),
         expected: "a number (0x-prefixed hexadecimal or decimal)",

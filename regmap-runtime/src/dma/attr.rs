@@ -13,11 +13,7 @@ pub(crate) fn read_attr(path: &Path) -> Result<String, DmaError> {
 /// A number as sysfs prints it: `0x`-prefixed hexadecimal or decimal.
 pub(crate) fn read_number(path: &Path) -> Result<u64, DmaError> {
     let text = read_attr(path)?;
-    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => text.parse(),
-    };
-    parsed.map_err(|_| DmaError::BadAttribute {
+    crate::sysroot::parse_sysfs_u64(&text).ok_or_else(|| DmaError::BadAttribute {
         path: path.to_path_buf(),
         content: text,
         expected: "a number (0x-prefixed hexadecimal or decimal)",

@@ -13,7 +13,7 @@ use crate::error::DeviceError;
 use crate::pci;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// One wake-up from [`Uio::wait_irq`](super::Uio::wait_irq).
@@ -122,6 +122,9 @@ pub(crate) struct IrqState<S> {
     control: IrqControl,
     last: Option<u32>,
     device: String,
+    /// The PCI config-space file, opened on first use: uio_pci_generic is
+    /// unmasked through it after every interrupt.
+    config_file: Option<(PathBuf, std::fs::File)>,
 }
 
 impl<S: IrqSource> IrqState<S> {
@@ -131,7 +134,25 @@ impl<S: IrqSource> IrqState<S> {
             control,
             last: None,
             device,
+            config_file: None,
         }
+    }
+
+    /// Masks or unmasks INTx through `config`, opening it only the first time
+    /// (`cache` is the state's `config_file`, borrowed apart from `control`).
+    fn set_intx_disabled(
+        cache: &mut Option<(PathBuf, std::fs::File)>,
+        config: &Path,
+        disabled: bool,
+    ) -> Result<(), DeviceError> {
+        let file = match cache {
+            Some((path, file)) if path == config => file,
+            _ => {
+                let file = crate::window::open_rw(config, false)?;
+                &cache.insert((config.to_path_buf(), file)).1
+            }
+        };
+        pci::set_intx_disabled(file, config, disabled)
     }
 
     pub(crate) fn control(&self) -> &IrqControl {
@@ -156,7 +177,9 @@ impl<S: IrqSource> IrqState<S> {
                 .source
                 .write_control(u32::from(enable))
                 .map_err(|e| fail(format!("write to the device file failed: {e}"))),
-            IrqControl::PciIntx(config) => pci::set_intx_disabled(config, !enable),
+            IrqControl::PciIntx(config) => {
+                Self::set_intx_disabled(&mut self.config_file, config, !enable)
+            }
             IrqControl::Auto(config) => match self.source.write_control(u32::from(enable)) {
                 Ok(()) => {
                     self.control = IrqControl::Write;
@@ -165,7 +188,7 @@ impl<S: IrqSource> IrqState<S> {
                 Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => match config.clone() {
                     Some(config) => {
                         log::debug!(target: "regmap::uio", "{}: no irqcontrol, using PCI INTx-disable", self.device);
-                        pci::set_intx_disabled(&config, !enable)?;
+                        Self::set_intx_disabled(&mut self.config_file, &config, !enable)?;
                         self.control = IrqControl::PciIntx(config);
                         Ok(())
                     }
