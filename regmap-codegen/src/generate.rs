@@ -78,13 +78,11 @@ pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(),
     let input = input.as_ref();
     let output = output.as_ref();
     println!("cargo:rerun-if-changed={}", input.display());
-    let text = std::fs::read_to_string(input)
-        .map_err(|e| Report::io_error(&input.display().to_string(), &e))?;
     let file_name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| input.display().to_string());
-    let (design, report) = crate::check_yaml_str(&text, &input.display().to_string());
+    let (design, report) = crate::check_yaml_file(input);
     let design = match design {
         Some(design) if !report.has_errors() => design,
         _ => return Err(report.into()),

@@ -256,6 +256,18 @@ impl Access {
         }
     }
 
+    /// For action fields, the verb of their generated methods (`clear_*`,
+    /// `set_*`, `toggle_*`); `None` for ordinary fields. The emitter names the
+    /// methods and the name checks look for collisions with this one table.
+    pub const fn action_verb(self) -> Option<&'static str> {
+        match self {
+            Access::OneToClear | Access::ZeroToClear => Some("clear"),
+            Access::OneToSet | Access::ZeroToSet => Some("set"),
+            Access::OneToToggle => Some("toggle"),
+            _ => None,
+        }
+    }
+
     /// Whether a field of kind `field` may live in a register declared `self`.
     /// A register's declared access bounds its fields: nothing writable in a
     /// read-only register, nothing readable in a write-only one.

@@ -61,6 +61,18 @@ pub fn const_name(name: &str) -> String {
     usable(ascii_word(name).to_shouty_snake_case(), "UNNAMED")
 }
 
+/// The closest of `candidates` to `word`, if close enough to be a typo
+/// (Jaro-Winkler similarity of at least 0.8): the "did you mean" of every
+/// front end and check.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,19 +37,14 @@ pub const RESERVED_TYPES: &[&str] = &["Option", "Result"];
 /// Methods every register value type has besides its fields' methods.
 pub const RESERVED_FIELD_METHODS: &[&str] = &["bits", "from_bits"];
 
-/// The closest of `candidates` to `name`, if any is close enough to suggest.
+/// The closest of `candidates` to `name`, ignoring case, if any is close
+/// enough to suggest.
 pub(crate) fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase()),
-                *c,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+    let lower: Vec<String> = candidates.iter().map(|c| c.to_lowercase()).collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let best = crate::names::did_you_mean(&name.to_lowercase(), &lower)?;
+    let at = lower.iter().position(|c| *c == best)?;
+    Some(candidates[at])
 }
 
 /// Whether `name` is letters, digits and `_`, starting with a letter (ASCII).
@@ -357,13 +352,7 @@ impl Names {
 /// getter or base name, and its setters.
 fn methods_of(snake: &str, access: Access) -> Vec<String> {
     let mut names = vec![snake.to_owned()];
-    let verb = match access {
-        Access::OneToClear | Access::ZeroToClear => Some("clear"),
-        Access::OneToSet | Access::ZeroToSet => Some("set"),
-        Access::OneToToggle => Some("toggle"),
-        _ => None,
-    };
-    match verb {
+    match access.action_verb() {
         Some(verb) => {
             names.push(format!("{verb}_{snake}"));
             names.push(format!("with_{verb}_{snake}"));

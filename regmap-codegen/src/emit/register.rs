@@ -4,7 +4,7 @@
 
 use super::block::Cx;
 use super::enums;
-use super::util::{action_verb, dec, docs, hex, ident, native_bits, native_type, word_type};
+use super::util::{dec, docs, hex, ident, native_bits, native_type, word_type};
 use crate::ir::{self, Access};
 use crate::names;
 use proc_macro2::{Ident, TokenStream};
@@ -459,7 +459,7 @@ fn field_methods(
 
     let field_name = f.name;
     if f.access.is_writable() {
-        match action_verb(f.access) {
+        match f.access.action_verb() {
             None => {
                 // An ordinary setter.
                 let (set, with) = match &f.snake {

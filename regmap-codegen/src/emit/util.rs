@@ -103,17 +103,6 @@ pub(super) fn docs(paragraphs: &[&str]) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-/// What an access's actions are called in method names (`clear_tint`).
-pub(super) fn action_verb(access: crate::ir::Access) -> Option<&'static str> {
-    use crate::ir::Access::*;
-    match access {
-        OneToClear | ZeroToClear => Some("clear"),
-        OneToSet | ZeroToSet => Some("set"),
-        OneToToggle => Some("toggle"),
-        _ => None,
-    }
-}
-
 const SAFETY: &str = "// SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.";
 
 /// Puts a `// SAFETY:` comment above each `unsafe` block of formatted

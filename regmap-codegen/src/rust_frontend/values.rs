@@ -173,15 +173,7 @@ impl Keys {
     }
 }
 
-/// The closest of `candidates` to `word`, if close enough to be a typo.
-pub(super) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(word, c), *c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+pub(super) use crate::names::did_you_mean;
 
 fn list(items: &[&str]) -> String {
     items

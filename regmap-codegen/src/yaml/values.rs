@@ -82,11 +82,7 @@ impl Lower<'_> {
         what: &'static str,
         allowed: &[&'static str],
     ) -> Option<&'static str> {
-        let best = allowed
-            .iter()
-            .map(|k| (strsim::jaro_winkler(&entry.key, k), *k))
-            .filter(|(score, _)| *score >= 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let best = crate::names::did_you_mean(&entry.key, allowed);
         let elsewhere =
             (what == "cluster" && REGISTER_KEYS.contains(&entry.key.as_str())).then(|| {
                 format!(
@@ -96,7 +92,7 @@ impl Lower<'_> {
             });
         let hint = match (elsewhere, best, belongs_to(&entry.key, allowed)) {
             (Some(text), _, _) => text,
-            (None, Some((_, key)), _) => format!("did you mean `{key}`?"),
+            (None, Some(key), _) => format!("did you mean `{key}`?"),
             (None, None, Some(levels)) => format!(
                 "`{}` is a key of {levels}, not of {}: check the indentation",
                 entry.key,
@@ -114,7 +110,7 @@ impl Lower<'_> {
         .label("unknown key")
         .hint(hint)
         .emit();
-        best.map(|(_, key)| key)
+        best
     }
 
     pub(super) fn required<'n>(&mut self, map: &Map<'n>, key: &str) -> Got<&'n Entry> {
