@@ -31,17 +31,21 @@ struct FieldModel<'a> {
     mask: u64,
     access: Access,
     enumeration: Option<EnumUse<'a>>,
+    /// `<NAME>_MASK` and `<NAME>_SHIFT`, converted once: every method of the
+    /// field names them.
+    mask_const: Ident,
+    shift_const: Ident,
 }
 
 impl FieldModel<'_> {
     fn is_implicit(&self) -> bool {
         self.snake.is_none()
     }
-    fn mask_const(&self) -> Ident {
-        format_ident!("{}_MASK", names::const_name(self.name))
+    fn mask_const(&self) -> &Ident {
+        &self.mask_const
     }
-    fn shift_const(&self) -> Ident {
-        format_ident!("{}_SHIFT", names::const_name(self.name))
+    fn shift_const(&self) -> &Ident {
+        &self.shift_const
     }
     fn bits_text(&self) -> String {
         if self.width == 1 {
@@ -50,6 +54,14 @@ impl FieldModel<'_> {
             format!("Bits {}:{}", self.lsb + self.width - 1, self.lsb)
         }
     }
+}
+
+fn mask_ident(name: &str) -> Ident {
+    format_ident!("{}_MASK", names::const_name(name))
+}
+
+fn shift_ident(name: &str) -> Ident {
+    format_ident!("{}_SHIFT", names::const_name(name))
 }
 
 /// The emitted register type and what it needs beside it.
@@ -73,6 +85,8 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
             mask: ones(reg_bits),
             access: reg.access.value,
             enumeration: None,
+            mask_const: mask_ident(reg_name),
+            shift_const: shift_ident(reg_name),
         });
     }
     for f in &reg.fields {
@@ -119,6 +133,8 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
             mask: f.mask(),
             access: f.access.value,
             enumeration,
+            mask_const: mask_ident(&f.name.value),
+            shift_const: shift_ident(&f.name.value),
         });
     }
     if reg.reset.value & !ones(reg_bits) != 0 {
