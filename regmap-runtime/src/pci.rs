@@ -186,23 +186,28 @@ impl PciDevice {
 
     /// One BAR's description; the error lists the BARs that exist.
     pub fn bar(&self, index: usize) -> Result<BarInfo, DeviceError> {
-        let bars = self.bars()?;
-        let available = bars
-            .iter()
-            .map(|b| format!("BAR{} ({:#x} bytes at {:#x})", b.index, b.size, b.start))
-            .collect();
-        bars.into_iter()
-            .find(|b| b.index == index && b.is_memory())
-            .ok_or(DeviceError::NotFound {
+        let mut bars = self.bars()?;
+        match bars.iter().position(|b| b.index == index && b.is_memory()) {
+            Some(at) => Ok(bars.swap_remove(at)),
+            None => Err(DeviceError::NotFound {
                 what: format!("memory BAR{index} of PCI device {}", self.address),
-                available,
-            })
+                available: bars
+                    .iter()
+                    .map(|b| format!("BAR{} ({:#x} bytes at {:#x})", b.index, b.size, b.start))
+                    .collect(),
+            }),
+        }
     }
 
     /// Maps a whole memory BAR through its `resourceN` file (needs root or a
     /// udev rule; a UIO map of the BAR does not).
     pub fn map_bar(&self, index: usize) -> Result<MappedWindow, DeviceError> {
-        let bar = self.bar(index)?;
+        self.map_bar_info(&self.bar(index)?)
+    }
+
+    /// [`PciDevice::map_bar`] for a BAR already described.
+    pub(crate) fn map_bar_info(&self, bar: &BarInfo) -> Result<MappedWindow, DeviceError> {
+        let index = bar.index;
         let path = self.dir.join(format!("resource{index}"));
         let file = open_rw(&path, true)?;
         let len = usize::try_from(bar.size).map_err(|_| DeviceError::TooLarge {

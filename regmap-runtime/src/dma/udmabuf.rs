@@ -195,9 +195,14 @@ struct SysfsSync {
     packed: bool,
     for_cpu: File,
     for_device: File,
-    /// The attribute fallback writes three files and then a trigger: one at a time.
-    legacy: Mutex<()>,
+    /// The attribute fallback writes three files and then a trigger: one at a
+    /// time. The three (`sync_offset`, `sync_size`, `sync_direction`) are
+    /// opened on first use, since a driver with the packed form may lack them.
+    legacy: Mutex<Option<[File; 3]>>,
 }
+
+/// The attributes of the fallback sync, in the order they are written.
+const LEGACY_ATTRS: [&str; 3] = ["sync_offset", "sync_size", "sync_direction"];
 
 impl SysfsSync {
     fn open(dir: &Path, packed: bool) -> Result<Self, DmaError> {
@@ -213,7 +218,7 @@ impl SysfsSync {
             packed,
             for_cpu: open("sync_for_cpu")?,
             for_device: open("sync_for_device")?,
-            legacy: Mutex::new(()),
+            legacy: Mutex::new(None),
         })
     }
 
@@ -233,18 +238,31 @@ impl SysfsSync {
         match packed_value(offset as u64, len as u64) {
             Some(value) if self.packed => write_attr(file, &self.dir.join(name), &value),
             _ => {
-                let _one_at_a_time = self.legacy.lock().unwrap_or_else(|e| e.into_inner());
-                for (attr, value) in [
-                    ("sync_offset", offset.to_string()),
-                    ("sync_size", len.to_string()),
-                    ("sync_direction", DIRECTION_BIDIRECTIONAL.to_string()),
-                ] {
-                    let path = self.dir.join(attr);
-                    let f = OpenOptions::new()
-                        .write(true)
-                        .open(&path)
-                        .map_err(|e| DmaError::io("open", &path, e))?;
-                    write_attr(&f, &path, &value)?;
+                let mut legacy = self.legacy.lock().unwrap_or_else(|e| e.into_inner());
+                let files = match &mut *legacy {
+                    Some(files) => files,
+                    empty => {
+                        let open = |attr: &str| {
+                            let path = self.dir.join(attr);
+                            OpenOptions::new()
+                                .write(true)
+                                .open(&path)
+                                .map_err(|e| DmaError::io("open", &path, e))
+                        };
+                        empty.insert([
+                            open(LEGACY_ATTRS[0])?,
+                            open(LEGACY_ATTRS[1])?,
+                            open(LEGACY_ATTRS[2])?,
+                        ])
+                    }
+                };
+                let values = [
+                    offset.to_string(),
+                    len.to_string(),
+                    DIRECTION_BIDIRECTIONAL.to_string(),
+                ];
+                for ((f, attr), value) in files.iter().zip(LEGACY_ATTRS).zip(values) {
+                    write_attr(f, &self.dir.join(attr), &value)?;
                 }
                 write_attr(file, &self.dir.join(name), "1")
             }

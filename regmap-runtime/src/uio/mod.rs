@@ -185,7 +185,7 @@ impl Uio {
             Some(m) => self.map(m.index),
             None => {
                 log::debug!(target: "regmap::uio", "{}: BAR{index} has no UIO map, using resource{index}", self.label());
-                pci.map_bar(index)
+                pci.map_bar_info(&bar)
             }
         }
     }
