@@ -51,31 +51,31 @@ fn expand(
                     .collect()
             }
         };
-        for (full, at) in elements {
-            match item {
-                ir::Item::Register(r) => {
+        // What every element of an array shares is worked out once, not per element.
+        match item {
+            ir::Item::Register(r) => {
+                let ty = ident(&names::type_name(name));
+                let ty = quote!(#module #ty);
+                let description = first_line(r.description.as_deref());
+                for (full, at) in elements {
                     if out.len() >= MAX_INSTANCES {
                         return Err(());
                     }
-                    let ty = ident(&names::type_name(name));
                     out.push(Instance {
                         name: full,
                         offset: at,
                         width: r.width.value.bytes(),
                         reset: r.reset.value,
-                        ty: quote!(#module #ty),
-                        description: first_line(r.description.as_deref()),
+                        ty: ty.clone(),
+                        description: description.clone(),
                     });
                 }
-                ir::Item::Cluster(c) => {
-                    let m = ident(&names::fn_name(name));
-                    expand(
-                        &c.items,
-                        &format!("{full}."),
-                        at,
-                        &quote!(#module #m::),
-                        out,
-                    )?;
+            }
+            ir::Item::Cluster(c) => {
+                let m = ident(&names::fn_name(name));
+                let path = quote!(#module #m::);
+                for (full, at) in elements {
+                    expand(&c.items, &format!("{full}."), at, &path, out)?;
                 }
             }
         }
