@@ -7,7 +7,7 @@
 //! times: the tracing bus counts every register read and write).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use regmap_runtime::axi_dma::model::AxiDmaModel;
+use regmap_runtime::axi_dma::model::{AxiDmaModel, ModelPort};
 use regmap_runtime::axi_dma::{AxiDma, AxiDmaConfig, Channel};
 use regmap_runtime::dma::{DmaAllocator, DmaBuffer, SimMemory};
 use regmap_runtime::trace::TraceBus;
@@ -27,8 +27,8 @@ fn config(addr_width: u32) -> AxiDmaConfig {
     }
 }
 
-fn setup<B: regmap_runtime::Bus>(
-    wrap: impl FnOnce(AxiDmaModel) -> B,
+fn setup<B: regmap_runtime::ExclusiveBus>(
+    wrap: impl FnOnce(ModelPort) -> B,
     addr_width: u32,
     base: u64,
     bytes: usize,
@@ -36,7 +36,7 @@ fn setup<B: regmap_runtime::Bus>(
     let cfg = config(addr_width);
     let mem = SimMemory::new(base, 4 * bytes as u64 + (1 << 20));
     let model = AxiDmaModel::new(cfg, Arc::new(mem.clone())).unwrap();
-    let mut dma = AxiDma::new(wrap(model), cfg).unwrap();
+    let mut dma = AxiDma::new(wrap(model.port().unwrap()), cfg).unwrap();
     dma.reset(T).unwrap();
     dma.start(Channel::Mm2s, T).unwrap();
     dma.start(Channel::S2mm, T).unwrap();
@@ -59,7 +59,7 @@ fn loopback<B: regmap_runtime::Bus>(
 fn print_access_counts() {
     for (addr_width, base) in [(32, 0x4000_0000), (64, 0x8_0000_0000)] {
         let (dma, mut tx, mut rx) = setup(TraceBus::new, addr_width, base, 4096);
-        let bus = dma.registers().bus();
+        let bus = dma.trace();
         let mut per = Vec::new();
         for ch in Channel::BOTH {
             bus.clear();

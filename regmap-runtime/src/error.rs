@@ -159,6 +159,17 @@ pub enum DeviceError {
         /// The device file.
         path: std::path::PathBuf,
     },
+    /// Exclusive ownership of a device's registers was asked for while other
+    /// windows of the device are still mapped.
+    #[error(
+        "{device}: {windows} other window(s) of this device are still mapped; drop them before taking its registers for exclusive use"
+    )]
+    WindowsAlive {
+        /// Device (`/dev/uio0 (axi_dma)`).
+        device: String,
+        /// How many other windows are alive.
+        windows: usize,
+    },
     /// No interrupt arrived in time.
     #[error("no interrupt from {device} within {timeout:?}")]
     IrqTimeout {

@@ -65,6 +65,34 @@ pub struct TraceBus<B> {
     recent: Mutex<VecDeque<Access>>,
 }
 
+/// What a [`TraceBus`] recorded, read-only: counts and recent accesses, but no
+/// way to reach the bus itself.
+#[derive(Debug)]
+pub struct TraceView<'a, B>(&'a TraceBus<B>);
+
+impl<B: Bus> TraceView<'_, B> {
+    /// Access counts ([`TraceBus::counts`]).
+    pub fn counts(&self) -> Counts {
+        self.0.counts()
+    }
+    /// The remembered accesses, oldest first ([`TraceBus::recent`]).
+    pub fn recent(&self) -> Vec<Access> {
+        self.0.recent()
+    }
+    /// The most recent access ([`TraceBus::last`]).
+    pub fn last(&self) -> Option<Access> {
+        self.0.last()
+    }
+    /// Resets the counts and forgets the accesses ([`TraceBus::clear`]).
+    pub fn clear(&self) {
+        self.0.clear()
+    }
+    /// One line describing `access` ([`TraceBus::describe`]).
+    pub fn describe(&self, access: &Access) -> String {
+        self.0.describe(access)
+    }
+}
+
 /// How many accesses a new [`TraceBus`] remembers.
 pub const DEFAULT_CAPACITY: usize = 256;
 
@@ -135,6 +163,12 @@ impl<B: Bus> TraceBus<B> {
     /// One line describing `access`, as logged: `write ctrl @0x0 = 0x00000011 {run=1, mode=0x1}`.
     pub fn describe(&self, access: &Access) -> String {
         describe(self.desc, access)
+    }
+
+    /// The record of accesses without the bus: for whoever may look at what a
+    /// driver did but must not touch the registers it owns.
+    pub fn view(&self) -> TraceView<'_, B> {
+        TraceView(self)
     }
 
     fn record(&self, direction: Direction, offset: usize, width: usize, value: u64) {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use regmap_runtime::axi_dma::model::{AxiDmaModel, FaultyMemory, TestStream};
+use regmap_runtime::axi_dma::model::{AxiDmaModel, FaultyMemory, ModelPort, TestStream};
 use regmap_runtime::axi_dma::{
     AxiDma, AxiDmaConfig, AxiDmaError, Channel, Descriptor, DescriptorRing, DescriptorStatus,
     ErrorBit,
@@ -19,13 +19,17 @@ const T: Duration = Duration::from_millis(200);
 struct Rig {
     mem: SimMemory,
     model: AxiDmaModel,
-    dma: AxiDma<TraceBus<AxiDmaModel>>,
+    dma: AxiDma<TraceBus<ModelPort>>,
 }
 
 fn rig_with(config: AxiDmaConfig, base: u64) -> Rig {
     let mem = SimMemory::new(base, 16 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
-    let mut dma = AxiDma::new(TraceBus::new(model.clone()).with_capacity(4096), config).unwrap();
+    let mut dma = AxiDma::new(
+        TraceBus::new(model.port().unwrap()).with_capacity(4096),
+        config,
+    )
+    .unwrap();
     dma.set_abort_timeout(Duration::from_millis(20));
     dma.reset(T).unwrap();
     Rig { mem, model, dma }
@@ -127,8 +131,7 @@ fn sg_above_4_gib_writes_upper_words() {
     // CURDESC_MSB and TAILDESC_MSB of both channels were written with 1.
     let msb: Vec<(usize, u64)> = r
         .dma
-        .registers()
-        .bus()
+        .trace()
         .recent()
         .iter()
         .filter(|a| a.direction == Direction::Write && [0x0C, 0x14, 0x3C, 0x44].contains(&a.offset))
@@ -152,8 +155,7 @@ fn sg_with_32_bit_addresses_writes_no_upper_words() {
     rx.wait(T).unwrap();
     let msb = r
         .dma
-        .registers()
-        .bus()
+        .trace()
         .recent()
         .iter()
         .filter(|a| a.direction == Direction::Write && [0x0C, 0x14, 0x3C, 0x44].contains(&a.offset))
@@ -278,7 +280,7 @@ fn sg_slave_and_decode_errors_on_descriptor_fetch() {
         let sim = SimMemory::new(0x4000_0000, 1 << 20);
         let faulty = Arc::new(FaultyMemory::new(sim.clone()));
         let model = AxiDmaModel::new(config, faulty.clone()).unwrap();
-        let dma = AxiDma::new(model, config).unwrap();
+        let dma = AxiDma::new(model.port().unwrap(), config).unwrap();
         let ring = ring_at(&sim, 0, 2);
         let at = ring.phys_of(0);
         if decode {
@@ -304,7 +306,7 @@ fn sg_data_errors_are_written_into_the_descriptor() {
     let sim = SimMemory::new(0x4000_0000, 1 << 20);
     let faulty = Arc::new(FaultyMemory::new(sim.clone()));
     let model = AxiDmaModel::new(config, faulty.clone()).unwrap();
-    let dma = AxiDma::new(model, config).unwrap();
+    let dma = AxiDma::new(model.port().unwrap(), config).unwrap();
     let data = filled(&sim, &[1; 64]);
     faulty.add_slave_error(data.phys_addr()..data.phys_addr() + 64);
     let failed = dma
@@ -383,7 +385,7 @@ fn sg_waits_on_interrupts() {
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
     let irq = model.irq(Channel::S2mm);
-    let dma = AxiDma::new(model.clone(), config)
+    let dma = AxiDma::new(model.port().unwrap(), config)
         .unwrap()
         .with_interrupt(Channel::S2mm, irq.clone())
         .unwrap();
@@ -454,7 +456,7 @@ fn an_interrupt_before_the_end_is_acknowledged_not_spun_on() {
     stream.set_accept(Some(64)); // the first packet only, for now
     model.set_stream(stream.clone());
     let irq = model.irq(Channel::Mm2s);
-    let dma = AxiDma::new(model.clone(), config)
+    let dma = AxiDma::new(model.port().unwrap(), config)
         .unwrap()
         .with_interrupt(Channel::Mm2s, irq.clone())
         .unwrap();
@@ -507,9 +509,20 @@ fn cyclic_receive_hands_out_each_period_as_it_completes() {
         stream.push(vec![packet; 64], true);
         let index = rx.next_period(T).unwrap();
         assert_eq!(index, packet as usize % 4, "periods come in ring order");
-        assert_eq!(rx.period_bytes(index).unwrap(), &[packet; 64]);
+        assert_eq!(rx.period_to_vec(index).unwrap(), [packet; 64]);
     }
-    assert!(rx.period_bytes(4).is_err());
+    assert!(rx.period_to_vec(4).is_err());
+    let mut short = [0u8; 63];
+    assert!(
+        rx.copy_period(0, &mut short).is_err(),
+        "a destination shorter than a period"
+    );
+    let mut long = [0xeeu8; 100];
+    assert_eq!(rx.copy_period(3, &mut long).unwrap(), 64);
+    assert!(
+        long[64..].iter().all(|&b| b == 0xee),
+        "only one period is written"
+    );
     let (_, data) = rx.stop().unwrap();
     assert_eq!(
         &data.as_bytes()[..64],

@@ -9,7 +9,7 @@
 //! ```
 //!
 //! On a board, only the first lines change: map the IP's registers with
-//! `Uio::open_by_name("axi_dma")?.map(0)?`, allocate buffers from u-dma-buf or
+//! `Uio::open_by_name("axi_dma")?.into_exclusive_map(0)?`, allocate buffers from u-dma-buf or
 //! a dma-heap, and attach the UIO device as the interrupt line.
 
 use regmap_runtime::axi_dma::model::{AxiDmaModel, TestStream};
@@ -84,7 +84,7 @@ fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
     let mem = SimMemory::new(0x3000_0000, 2 * args.bytes as u64 + (16 << 20));
     let model = AxiDmaModel::new(config, Arc::new(mem.clone()))?;
     let mut dma = AxiDma::new(
-        TraceBus::new(model.clone()).with_desc(registers::DESC),
+        TraceBus::new(model.port()?).with_desc(registers::DESC),
         config,
     )?;
     if args.interrupts {
@@ -117,7 +117,7 @@ fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
         rx.phys_addr()
     );
 
-    let bus = || dma.registers().bus();
+    let bus = || dma.trace();
     let mut busy = Duration::ZERO;
     let mut accesses = 0;
     for round in 0..args.transfers {
@@ -203,7 +203,7 @@ fn scatter_gather(mem: &SimMemory) -> Result<(), Box<dyn Error + Send + Sync>> {
         ..AxiDmaConfig::default()
     };
     let model = AxiDmaModel::new(config, Arc::new(mem.clone()))?;
-    let mut dma = AxiDma::new(model, config)?;
+    let mut dma = AxiDma::new(model.port()?, config)?;
     let t = Duration::from_secs(2);
     dma.reset(t)?;
     let len = 1 << 20;
@@ -247,7 +247,7 @@ fn when_it_goes_wrong(
     let stream = TestStream::new();
     stream.push(vec![0xab; 1000], false);
     model.set_stream(stream);
-    let dma = AxiDma::new(model, config)?;
+    let dma = AxiDma::new(model.port()?, config)?;
     dma.start(Channel::S2mm, Duration::from_millis(100))?;
     let failed = dma
         .receive(mem.allocate(4096)?)?
@@ -283,7 +283,10 @@ fn when_it_goes_wrong(
 #[derive(Debug)]
 struct Misplaced(u64);
 
-impl DmaTarget for Misplaced {
+// SAFETY: only sent (MM2S reads memory, never writes it), and only to the
+// model, whose engine reaches nothing but simulated memory; the address is
+// one no allocation covers, which is the point of the demonstration.
+unsafe impl DmaTarget for Misplaced {
     fn phys_addr(&self) -> u64 {
         self.0
     }

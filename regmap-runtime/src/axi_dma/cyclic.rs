@@ -4,7 +4,7 @@
 use super::config::Channel;
 use super::driver::AxiDma;
 use super::error::AxiDmaError;
-use super::ring::{Descriptor, DescriptorRing};
+use super::ring::{Descriptor, DescriptorRing, volatile_copy};
 use super::sg::{Layout, SgParts};
 use super::status::DmaStatus;
 use super::transfer::{Failed, Refused};
@@ -137,13 +137,15 @@ impl<B: Bus, T: DmaTarget> CyclicTransfer<'_, B, T> {
     /// Stops the engine (RS = 0 with the cyclic bit cleared, a soft reset if
     /// that is not enough) and gives back the ring and the data.
     pub fn stop(mut self) -> Result<(DescriptorRing, T), Failed<(DescriptorRing, T)>> {
+        let c = self.dma.chan(self.channel);
+        // The buffers stay in the handle while the registers are touched: if
+        // that unwinds, `drop` leaks them.
+        c.dmacr()
+            .modify(|w| w.set_cyclic_bd_enable(false).set_rs(false));
         let parts = self
             .parts
             .take()
             .expect("a cyclic transfer holds its buffers until stop or drop");
-        let c = self.dma.chan(self.channel);
-        c.dmacr()
-            .modify(|w| w.set_cyclic_bd_enable(false).set_rs(false));
         let Some((mut ring, mut data)) = self.dma.reclaim(self.channel, (parts.ring, parts.data))
         else {
             return Err(Failed {
@@ -171,11 +173,14 @@ impl<B: Bus, T: DmaTarget> CyclicTransfer<'_, B, T> {
 }
 
 impl<B: Bus> CyclicTransfer<'_, B, DmaBuffer> {
-    /// The bytes of period `index` as the device wrote them, synced for the
-    /// CPU: for an S2MM loop, read a period after
-    /// [`next_period`](Self::next_period) returned it and before the engine
-    /// comes round to it again.
-    pub fn period_bytes(&mut self, index: usize) -> Result<&[u8], AxiDmaError> {
+    /// Copies period `index` as the device wrote it, synced for the CPU, into
+    /// the start of `out`, and returns the bytes copied (one period). For an
+    /// S2MM loop, copy a period after [`next_period`](Self::next_period)
+    /// returned it and before the engine comes round to it again.
+    ///
+    /// A copy, not a view: the engine keeps writing the loop's memory, so no
+    /// `&[u8]` may point into it while the transfer runs.
+    pub fn copy_period(&mut self, index: usize, out: &mut [u8]) -> Result<usize, AxiDmaError> {
         let period = self.period as usize;
         let periods = self.periods;
         let Some(parts) = self.parts.as_mut() else {
@@ -186,15 +191,35 @@ impl<B: Bus> CyclicTransfer<'_, B, DmaBuffer> {
                 "period {index} does not exist: the loop has {periods}"
             )));
         }
-        let range = index * period..(index + 1) * period;
-        parts.data.sync_for_cpu(range.clone())?;
-        Ok(&parts.data.as_bytes()[range])
+        let Some(out) = out.get_mut(..period) else {
+            return Err(AxiDmaError::Ring(format!(
+                "a period is {period} bytes; the destination holds {}",
+                out.len()
+            )));
+        };
+        let start = index * period;
+        parts.data.sync_for_cpu(start..start + period)?;
+        volatile_copy(&parts.data, start, out);
+        Ok(period)
+    }
+
+    /// [`copy_period`](Self::copy_period) into a new `Vec`.
+    pub fn period_to_vec(&mut self, index: usize) -> Result<Vec<u8>, AxiDmaError> {
+        let mut out = vec![0; self.period as usize];
+        self.copy_period(index, &mut out)?;
+        Ok(out)
     }
 }
 
 impl<B: Bus, T: DmaTarget> Drop for CyclicTransfer<'_, B, T> {
     fn drop(&mut self) {
         if let Some(parts) = self.parts.take() {
+            if std::thread::panicking() {
+                // Unwinding: the engine still loops over these buffers. Leak
+                // them; the channel stays busy until `reset()`.
+                std::mem::forget(parts);
+                return;
+            }
             self.dma
                 .chan(self.channel)
                 .dmacr()

@@ -9,6 +9,9 @@ use super::transfer::{Completed, Failed, Refused, Transfer};
 use crate::arbitrary_int::u26;
 use crate::bus::Bus;
 use crate::dma::DmaTarget;
+use crate::exclusive::ExclusiveBus;
+use crate::trace::{TraceBus, TraceView};
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -36,6 +39,25 @@ pub(super) fn poll<R>(timeout: Duration, mut f: impl FnMut() -> Option<R>) -> Op
     }
 }
 
+/// One channel's registers as read by [`AxiDma::channel_registers`]: raw
+/// values, with DMASR decoded. CURDESC, TAILDESC and ADDRESS include their
+/// `_MSB` words when the address width is above 32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelRegisters {
+    /// DMACR.
+    pub dmacr: u32,
+    /// DMASR, decoded.
+    pub dmasr: DmaStatus,
+    /// CURDESC (scatter gather).
+    pub curdesc: u64,
+    /// TAILDESC (scatter gather).
+    pub taildesc: u64,
+    /// ADDRESS: SA for MM2S, DA for S2MM (direct mode).
+    pub address: u64,
+    /// LENGTH (direct mode): S2MM reads back the bytes received.
+    pub length: u32,
+}
+
 struct ChannelState {
     /// Set while the engine may own a buffer of this channel.
     busy: AtomicBool,
@@ -58,7 +80,7 @@ struct ChannelState {
 /// let mem = SimMemory::new(0x4000_0000, 1 << 20);
 /// let cfg = AxiDmaConfig { sg: false, ..AxiDmaConfig::default() };
 /// let model = AxiDmaModel::new(cfg, Arc::new(mem.clone()))?;
-/// let mut dma = AxiDma::new(model, cfg)?;
+/// let mut dma = AxiDma::new(model.port()?, cfg)?;
 /// let t = Duration::from_millis(100);
 /// dma.reset(t)?;
 /// dma.start(Channel::Mm2s, t)?;
@@ -93,10 +115,29 @@ impl<B: Bus> core::fmt::Debug for AxiDma<B> {
 }
 
 impl<B: Bus> AxiDma<B> {
-    /// Binds the driver to the IP's register window. Checks the configuration,
-    /// the window size, and that DMASR.SGIncld agrees with `config.sg`; touches
-    /// nothing else (call [`AxiDma::reset`] next).
-    pub fn new(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError> {
+    /// Binds the driver to the IP's register window, which it then owns alone:
+    /// an [`ExclusiveBus`] such as a [`ModelPort`](super::model::ModelPort) or
+    /// [`Uio::into_exclusive_map`](crate::Uio::into_exclusive_map) (a shared
+    /// `&B`, `WindowRef` or `Arc` would let a second driver run a second
+    /// transfer on the same channel). Checks the configuration, the window
+    /// size, and that DMASR.SGIncld agrees with `config.sg`; touches nothing
+    /// else (call [`AxiDma::reset`] next).
+    pub fn new(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError>
+    where
+        B: ExclusiveBus,
+    {
+        // SAFETY: the `ExclusiveBus` contract is this constructor's contract.
+        unsafe { Self::new_unchecked(bus, config) }
+    }
+
+    /// [`new`](Self::new) over any bus.
+    ///
+    /// # Safety
+    /// While the driver lives, nothing but the driver writes the IP's
+    /// registers: no other driver, no other window or copy of this one, in
+    /// this process or another. Otherwise a second writer can start the
+    /// engine into memory the driver already handed back.
+    pub unsafe fn new_unchecked(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError> {
         config.validate()?;
         let regs = registers::AxiDma::new(bus)?;
         let dma = Self {
@@ -154,8 +195,44 @@ impl<B: Bus> AxiDma<B> {
     }
 
     /// The generated register block, for anything the driver does not cover.
-    pub fn registers(&self) -> &registers::AxiDma<B> {
+    /// For status, [`channel_registers`](Self::channel_registers) and
+    /// [`status`](Self::status) need no `unsafe`.
+    ///
+    /// # Safety
+    /// The driver owns the channels: write nothing through the block that can
+    /// start, restart or retarget a channel (DMACR, ADDRESS, LENGTH, CURDESC,
+    /// TAILDESC and their `_MSB` words) or acknowledge its DMASR bits, while a
+    /// transfer handle of this driver is alive or after one has given its
+    /// buffer back. A LENGTH write, say, restarts the engine into a buffer
+    /// that is no longer the driver's.
+    pub unsafe fn registers(&self) -> &registers::AxiDma<B> {
         &self.regs
+    }
+
+    /// Every register of `channel`, read once each (none of these reads has a
+    /// side effect). Read-only: the driver owns the registers.
+    pub fn channel_registers(&self, channel: Channel) -> Result<ChannelRegisters, AxiDmaError> {
+        self.present(channel)?;
+        let c = self.chan(channel);
+        let wide = |lo: u32, hi: Option<u32>| u64::from(hi.unwrap_or(0)) << 32 | u64::from(lo);
+        let msb = self.config.has_msb();
+        Ok(ChannelRegisters {
+            dmacr: c.dmacr().read().bits(),
+            dmasr: DmaStatus::from_bits(c.dmasr().read().bits()),
+            curdesc: wide(
+                c.curdesc().read().bits(),
+                msb.then(|| c.curdesc_msb().read().bits()),
+            ),
+            taildesc: wide(
+                c.taildesc().read().bits(),
+                msb.then(|| c.taildesc_msb().read().bits()),
+            ),
+            address: wide(
+                c.address().read().bits(),
+                msb.then(|| c.address_msb().read().bits()),
+            ),
+            length: c.length().read().bits(),
+        })
     }
 
     /// Unbinds the driver, giving the bus back. Refused (the driver comes
@@ -368,6 +445,10 @@ impl<B: Bus> AxiDma<B> {
                 buffer: Some(buffer),
             });
         }
+        // From here the engine may own the buffer. Held without a destructor:
+        // if anything below unwinds, the buffer leaks (and the channel stays
+        // busy) instead of being freed while a piece is in flight.
+        let buffer = ManuallyDrop::new(buffer);
         // Keep every piece's start aligned for an IP without DRE.
         let piece = self.config.max_transfer() & !(self.config.alignment() - 1);
         let mut offset = 0;
@@ -377,12 +458,15 @@ impl<B: Bus> AxiDma<B> {
                 .program_simple(channel, phys + offset, n)
                 .and_then(|()| self.wait_simple(channel, n, timeout));
             if let Err(error) = step {
-                return Err(self.recover(channel, error, buffer));
+                return Err(self.recover(channel, error, ManuallyDrop::into_inner(buffer)));
             }
             offset += n;
         }
         self.release(channel);
-        Ok(Completed { buffer, bytes: len })
+        Ok(Completed {
+            buffer: ManuallyDrop::into_inner(buffer),
+            bytes: len,
+        })
     }
 
     /// Everything that can be said about a direct-mode transfer before the
@@ -559,11 +643,22 @@ impl<B: Bus> AxiDma<B> {
             },
         };
         outcome?;
-        Ok(match channel {
-            Channel::Mm2s => requested,
-            // S2MM LENGTH reads back the bytes written up to TLAST.
-            Channel::S2mm => u64::from(c.length().read().length().value()),
-        })
+        match channel {
+            Channel::Mm2s => Ok(requested),
+            // S2MM LENGTH reads back the bytes written up to TLAST. It comes
+            // from the device, so it is checked before anyone slices by it.
+            Channel::S2mm => {
+                let reported = u64::from(c.length().read().length().value());
+                if reported > requested {
+                    return Err(AxiDmaError::DeviceLength {
+                        channel,
+                        reported,
+                        capacity: requested,
+                    });
+                }
+                Ok(reported)
+            }
+        }
     }
 
     pub(super) fn timeout(
@@ -638,11 +733,14 @@ impl<B: Bus> AxiDma<B> {
     /// the engine cannot be stopped, leaks the buffer (never freed, so the
     /// device cannot write freed memory) and leaves the channel busy.
     pub(super) fn reclaim<T>(&self, channel: Channel, buffer: T) -> Option<T> {
+        // Held without a destructor while the engine is being stopped: if
+        // stopping unwinds (a panicking bus), the buffer leaks instead of
+        // being freed under a running engine.
+        let buffer = ManuallyDrop::new(buffer);
         if self.halt_engine(channel) {
             self.release(channel);
-            Some(buffer)
+            Some(ManuallyDrop::into_inner(buffer))
         } else {
-            std::mem::forget(buffer);
             None
         }
     }
@@ -663,6 +761,24 @@ impl<B: Bus> AxiDma<B> {
                 buffer: None,
             },
         }
+    }
+
+    /// [`recover`](Self::recover) for a transfer's own buffer: an S2MM buffer
+    /// the engine may have written is synced for the CPU before it comes back.
+    pub(super) fn recover_target<T: DmaTarget>(
+        &self,
+        channel: Channel,
+        error: AxiDmaError,
+        buffer: T,
+    ) -> Failed<T> {
+        let mut failed = self.recover(channel, error, buffer);
+        if channel == Channel::S2mm
+            && let Some(buffer) = failed.buffer.as_mut()
+            && let Err(e) = buffer.sync_for_cpu()
+        {
+            log::warn!("{channel}: syncing the buffer back after a failure failed: {e}");
+        }
+        failed
     }
 
     pub(super) fn abort_timeout(&self) -> Duration {
@@ -693,5 +809,13 @@ impl<B: Bus> AxiDma<B> {
             });
         }
         Ok(Completed { buffer, bytes })
+    }
+}
+
+impl<I: Bus> AxiDma<TraceBus<I>> {
+    /// What the driver's [`TraceBus`] recorded, read-only (the bus itself
+    /// stays with the driver, which owns the registers).
+    pub fn trace(&self) -> TraceView<'_, I> {
+        self.regs.bus().view()
     }
 }

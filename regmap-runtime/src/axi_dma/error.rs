@@ -240,6 +240,23 @@ pub enum AxiDmaError {
     /// A descriptor ring is unusable.
     #[error("{0}")]
     Ring(String),
+    /// The engine reported more bytes than the buffer holds (S2MM LENGTH or a
+    /// descriptor's Transferred Bytes): a corrupted descriptor, a LENGTH
+    /// register wider than configured, or another writer on the channel.
+    #[error(
+        "{channel}: the engine reports {reported} bytes moved into a buffer of {capacity}; check AxiDmaConfig::length_width and that nothing else programs this channel or its descriptors"
+    )]
+    DeviceLength {
+        /// Channel.
+        channel: Channel,
+        /// What the device reported.
+        reported: u64,
+        /// The bytes the buffer (or descriptor) holds.
+        capacity: u64,
+    },
+    /// Another owner holds the registers this driver needs to own alone.
+    #[error("{0}")]
+    RegistersTaken(String),
 }
 
 impl From<DmaError> for AxiDmaError {
@@ -279,7 +296,8 @@ impl AxiDmaError {
             | AxiDmaError::InterruptMissing { channel, .. }
             | AxiDmaError::RunStopTimeout { channel, .. }
             | AxiDmaError::BufferLeaked { channel, .. }
-            | AxiDmaError::Irq { channel, .. } => Some(*channel),
+            | AxiDmaError::Irq { channel, .. }
+            | AxiDmaError::DeviceLength { channel, .. } => Some(*channel),
             AxiDmaError::ChannelAbsent(c) | AxiDmaError::ChannelBusy(c) | AxiDmaError::Empty(c) => {
                 Some(*c)
             }

@@ -39,7 +39,7 @@ mod transfer;
 pub use crate::dma::DmaTarget;
 pub use config::{AxiDmaConfig, Channel, ConfigError};
 pub use cyclic::CyclicTransfer;
-pub use driver::AxiDma;
+pub use driver::{AxiDma, ChannelRegisters};
 pub use error::{AxiDmaError, TimeoutReport};
 pub use irq::InterruptLine;
 pub use regs::axi_dma as registers;

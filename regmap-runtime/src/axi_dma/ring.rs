@@ -139,6 +139,37 @@ impl fmt::Debug for DescriptorStatus {
     }
 }
 
+/// Copies `out.len()` bytes at `offset` of `buf` with volatile reads: for
+/// memory a device may be writing, which no `&[u8]` may cover.
+///
+/// # Panics
+/// If the bytes are not inside `buf` (callers pass ranges they checked).
+pub(super) fn volatile_copy(buf: &DmaBuffer, offset: usize, out: &mut [u8]) {
+    let end = offset.checked_add(out.len());
+    assert!(
+        end.is_some_and(|end| end <= buf.len()),
+        "volatile_copy outside the buffer"
+    );
+    let base = buf.cpu_ptr().as_ptr();
+    let (mut i, n) = (0, out.len());
+    // Whole aligned words where possible, bytes around them.
+    while i < n {
+        // SAFETY: `offset + i < buf.len()` (checked above); the buffer's CPU
+        // mapping is valid for `len` bytes while `buf` is borrowed.
+        let p = unsafe { base.add(offset + i) };
+        if p.addr().is_multiple_of(4) && n - i >= 4 {
+            // SAFETY: as above, with 4 bytes in range and the pointer aligned.
+            let w = unsafe { p.cast::<u32>().read_volatile() };
+            out[i..i + 4].copy_from_slice(&w.to_ne_bytes());
+            i += 4;
+        } else {
+            // SAFETY: as above.
+            out[i] = unsafe { p.read_volatile() };
+            i += 1;
+        }
+    }
+}
+
 /// `count` descriptors, 64 bytes apart, at `offset` in a DMA buffer.
 #[derive(Debug)]
 pub struct DescriptorRing {
@@ -211,10 +242,14 @@ impl DescriptorRing {
     }
 
     /// Reads descriptor `index` as the CPU last synced it.
+    ///
+    /// Word by word with volatile reads, never through a `&[u8]`: while a
+    /// transfer runs the engine keeps writing the STATUS words of later
+    /// descriptors.
     pub fn get(&self, index: usize) -> Descriptor {
         let at = self.at(index);
         let mut bytes = [0u8; Descriptor::SIZE];
-        bytes.copy_from_slice(&self.buf.as_bytes()[at..at + Descriptor::SIZE]);
+        volatile_copy(&self.buf, at, &mut bytes);
         Descriptor::decode(&bytes)
     }
 

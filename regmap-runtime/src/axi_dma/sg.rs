@@ -402,11 +402,13 @@ impl<B: Bus, T: DmaTarget> SgTransfer<'_, B, T> {
         mut self,
         timeout: Duration,
     ) -> Result<SgCompleted<T>, Failed<(DescriptorRing, T)>> {
-        let mut parts = self
-            .parts
-            .take()
-            .expect("an SG transfer holds its buffers until wait or drop");
         let (dma, channel, used) = (self.dma, self.channel, self.used);
+        // The buffers stay in the handle until the engine is known done: if
+        // anything here unwinds, `drop` finds them and leaks them.
+        let parts = self
+            .parts
+            .as_mut()
+            .expect("an SG transfer holds its buffers until wait or drop");
         let mut finished_at = None;
         let waited = dma.sg_wait(
             channel,
@@ -431,16 +433,39 @@ impl<B: Bus, T: DmaTarget> SgTransfer<'_, B, T> {
                     status: dma.status(channel)?,
                 });
             }
+            let descriptors: Vec<DescriptorStatus> = (0..=last)
+                .map(|i| DescriptorStatus(parts.ring.get(i).status))
+                .collect();
+            // Transferred Bytes come from the device: never more than each
+            // descriptor's buffer, nor than the data buffer holds in total.
+            let mut bytes = 0u64;
+            for (i, s) in descriptors.iter().enumerate() {
+                let reported = u64::from(s.transferred());
+                let capacity = u64::from(parts.ring.get(i).control) & dma.config().max_transfer();
+                if reported > capacity {
+                    return Err(AxiDmaError::DeviceLength {
+                        channel,
+                        reported,
+                        capacity,
+                    });
+                }
+                bytes += reported;
+            }
+            let capacity = parts.data.len() as u64;
+            if bytes > capacity {
+                return Err(AxiDmaError::DeviceLength {
+                    channel,
+                    reported: bytes,
+                    capacity,
+                });
+            }
             parts.data.sync_for_cpu()?;
-            Ok(last)
+            Ok((descriptors, bytes))
         });
+        let parts = self.parts.take().expect("taken only here and in drop");
         match result {
-            Ok(last) => {
+            Ok((descriptors, bytes)) => {
                 dma.release(channel);
-                let descriptors: Vec<DescriptorStatus> = (0..=last)
-                    .map(|i| DescriptorStatus(parts.ring.get(i).status))
-                    .collect();
-                let bytes = descriptors.iter().map(|s| u64::from(s.transferred())).sum();
                 Ok(SgCompleted {
                     channel,
                     ring: parts.ring,
@@ -450,8 +475,15 @@ impl<B: Bus, T: DmaTarget> SgTransfer<'_, B, T> {
                 })
             }
             Err(error) => {
-                let failed = dma.recover(channel, error, (parts.ring, parts.data));
-                if let Some((ring, _)) = &failed.buffer {
+                let mut failed = dma.recover(channel, error, (parts.ring, parts.data));
+                if let Some((ring, data)) = &mut failed.buffer {
+                    if channel == Channel::S2mm
+                        && let Err(e) = ring.sync_for_cpu().and_then(|()| Ok(data.sync_for_cpu()?))
+                    {
+                        log::warn!(
+                            "{channel}: syncing the buffers back after a failure failed: {e}"
+                        );
+                    }
                     log::debug!("{channel} SG failure; descriptor 0: {:?}", ring.get(0));
                 }
                 Err(failed)
@@ -477,6 +509,13 @@ fn sg_finished(ring: &DescriptorRing, channel: Channel, used: usize) -> Option<u
 impl<B: Bus, T: DmaTarget> Drop for SgTransfer<'_, B, T> {
     fn drop(&mut self) {
         if let Some(parts) = self.parts.take() {
+            if std::thread::panicking() {
+                // Unwinding: the engine may still write these buffers and
+                // touching it again could panic twice. Leak them; the channel
+                // stays busy until `reset()`.
+                std::mem::forget(parts);
+                return;
+            }
             let error = AxiDmaError::HaltedEarly {
                 channel: self.channel,
                 status: self

@@ -70,7 +70,9 @@ error_wrapper!(Failed);
 ///
 /// Dropping the handle without waiting stops the engine (RS = 0, then a soft
 /// reset if that is not enough) before the buffer is freed; if the engine
-/// cannot be stopped the buffer is leaked instead. Leaking the handle
+/// cannot be stopped the buffer is leaked instead. A panic while the handle
+/// holds the buffer (in [`wait`](Self::wait) or anywhere else) leaks the
+/// buffer and leaves the channel busy. Leaking the handle
 /// (`mem::forget`) leaks the buffer and leaves the channel busy, so the next
 /// transfer on it is refused instead of racing the engine; `reset()` frees the
 /// channel again.
@@ -115,16 +117,19 @@ impl<B: Bus, T: DmaTarget> Transfer<'_, B, T> {
     /// back in [`Failed`]; a timeout error carries DMACR, DMASR, LENGTH and the
     /// likely causes.
     pub fn wait(mut self, timeout: Duration) -> Result<Completed<T>, Failed<T>> {
+        // The buffer stays in the handle while the engine may write it: if the
+        // wait unwinds, `drop` finds it there and leaks it.
+        let waited = self.dma.wait_simple(self.channel, self.requested, timeout);
         let buffer = self
             .buffer
             .take()
             .expect("a transfer holds its buffer until wait or drop");
-        match self.dma.wait_simple(self.channel, self.requested, timeout) {
+        match waited {
             Ok(bytes) => {
                 self.dma.release(self.channel);
                 self.dma.finish(self.channel, buffer, bytes)
             }
-            Err(error) => Err(self.dma.recover(self.channel, error, buffer)),
+            Err(error) => Err(self.dma.recover_target(self.channel, error, buffer)),
         }
     }
 }
@@ -132,6 +137,13 @@ impl<B: Bus, T: DmaTarget> Transfer<'_, B, T> {
 impl<B: Bus, T: DmaTarget> Drop for Transfer<'_, B, T> {
     fn drop(&mut self) {
         if let Some(buffer) = self.buffer.take() {
+            if std::thread::panicking() {
+                // Unwinding, maybe out of the bus itself: touching the engine
+                // again could panic twice, and it may still write the buffer.
+                // Leak it; the channel stays busy until `reset()`.
+                std::mem::forget(buffer);
+                return;
+            }
             // Dropped without waiting: stop the engine before the buffer can be freed.
             let error = AxiDmaError::HaltedEarly {
                 channel: self.channel,

@@ -7,7 +7,20 @@ use super::{DmaBuffer, DmaError, DmaRange};
 ///
 /// The transfer moves exactly these bytes and syncs exactly them: for the
 /// device before the engine starts, for the CPU after an S2MM transfer.
-pub trait DmaTarget: Send {
+///
+/// # Safety
+/// A driver programs [`phys_addr`](Self::phys_addr) and [`len`](Self::len)
+/// straight into a DMA engine, which then writes that physical range. An
+/// implementor guarantees that, for as long as the value lives:
+/// - the range `phys_addr()..phys_addr() + len()` is memory a device may
+///   write (DMA-able RAM, not a register window or memory of another owner),
+///   owned exclusively by this value: no other live value, CPU view or
+///   allocator hands out any byte of it, and it is not freed before the value
+///   is dropped (a leaked value leaks the memory);
+/// - both methods return the same values every time they are called;
+/// - the sync methods make the CPU's and the device's views of exactly that
+///   range agree, as their documentation says.
+pub unsafe trait DmaTarget: Send {
     /// Physical (bus) address of the first byte.
     fn phys_addr(&self) -> u64;
     /// Length in bytes.
@@ -22,7 +35,10 @@ pub trait DmaTarget: Send {
     fn sync_for_cpu(&mut self) -> Result<(), DmaError>;
 }
 
-impl DmaTarget for DmaBuffer {
+// SAFETY: a `DmaBuffer` owns its physically contiguous range exclusively
+// (contract of its providers and of `DmaBuffer::from_raw_parts`), frees it
+// only on drop, and its address and length never change.
+unsafe impl DmaTarget for DmaBuffer {
     fn phys_addr(&self) -> u64 {
         DmaBuffer::phys_addr(self)
     }
@@ -37,7 +53,9 @@ impl DmaTarget for DmaBuffer {
     }
 }
 
-impl DmaTarget for DmaRange {
+// SAFETY: a `DmaRange` owns the whole `DmaBuffer` it was cut from and names a
+// checked, fixed sub-range of it.
+unsafe impl DmaTarget for DmaRange {
     fn phys_addr(&self) -> u64 {
         DmaRange::phys_addr(self)
     }

@@ -43,11 +43,18 @@ pub(crate) struct FdIrq<F>(pub F);
 
 impl<F: AsFd + Send + Sync> IrqSource for FdIrq<F> {
     fn wait_readable(&self, timeout: Duration) -> io::Result<bool> {
-        let deadline = Instant::now() + timeout;
+        // A timeout too long for an `Instant` (`Duration::MAX`) means no deadline.
+        let deadline = Instant::now().checked_add(timeout);
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            // Round up so a short timeout still waits, and cap at poll's range.
-            let ms = left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+            // Round up so a short timeout still waits, and cap at poll's range;
+            // -1 is poll's "no timeout".
+            let ms = match deadline {
+                Some(d) => {
+                    let left = d.saturating_duration_since(Instant::now());
+                    left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+                }
+                None => -1,
+            };
             let mut pfd = libc::pollfd {
                 fd: self.0.as_fd().as_raw_fd(),
                 events: libc::POLLIN,

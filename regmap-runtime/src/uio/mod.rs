@@ -27,6 +27,7 @@ pub(crate) use discover::{is_pci_address, labels};
 pub use irq::{IrqControl, IrqEvent};
 
 use crate::error::DeviceError;
+use crate::exclusive::Exclusive;
 use crate::pci::PciDevice;
 use crate::sysroot::SysRoot;
 use crate::window::{MappedWindow, PageSpan, open_rw, page_size};
@@ -164,6 +165,33 @@ impl Uio {
             format!("{} map {index}", self.label()),
         )?;
         Ok(window.keeping(Arc::clone(&self.file)))
+    }
+
+    /// Maps map `index` for one owner alone, giving up the device: the
+    /// window keeps the device's lock (no other opener, here or in another
+    /// process), and it is refused while any other window of this device is
+    /// still mapped. For drivers that must be the only writer of the
+    /// registers, such as [`AxiDma::new`](crate::axi_dma::AxiDma::new).
+    pub fn into_exclusive_map(self, index: usize) -> Result<Exclusive<MappedWindow>, DeviceError> {
+        let window = self.map(index)?;
+        let Uio {
+            info, file, irq, ..
+        } = self;
+        // The interrupt state holds the file too; what remains are this
+        // `file`, the new window, and one per other live window.
+        drop(irq);
+        let others = Arc::strong_count(&file) - 2;
+        if others > 0 {
+            return Err(DeviceError::WindowsAlive {
+                device: format!("{} ({})", info.dev_path.display(), info.name),
+                windows: others,
+            });
+        }
+        // SAFETY: the lock keeps every other opener out, this `Uio` is
+        // consumed so no further window can be mapped from it, and no other
+        // window of it is alive (counted above): `window` is the only access
+        // to these registers through this runtime.
+        Ok(unsafe { Exclusive::new_unchecked(window) })
     }
 
     /// The PCI function behind the device, if it is one.

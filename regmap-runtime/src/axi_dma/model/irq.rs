@@ -43,7 +43,8 @@ impl ModelIrq {
     /// returns), or `None` on timeout.
     pub fn wait(&self, timeout: Duration) -> Option<u32> {
         let ch = self.channel.index();
-        let deadline = Instant::now() + timeout;
+        // A timeout too long for an `Instant` (`Duration::MAX`) means no deadline.
+        let deadline = Instant::now().checked_add(timeout);
         let mut st = self.shared.lock();
         loop {
             if let Some(total) = st.take_irq(ch) {
@@ -54,12 +55,14 @@ impl ModelIrq {
                 return Some(total);
             }
             let now = Instant::now();
-            if now >= deadline {
+            if deadline.is_some_and(|d| now >= d) {
                 return None;
             }
             // Wake at least every millisecond: a stream fed from another
             // thread does not notify the model.
-            let slice = (deadline - now).min(Duration::from_millis(1));
+            let slice = deadline
+                .map_or(Duration::MAX, |d| d - now)
+                .min(Duration::from_millis(1));
             st = match self.shared.irq_cv.wait_timeout(st, slice) {
                 Ok((guard, _)) => guard,
                 Err(poisoned) => poisoned.into_inner().0,

@@ -1,8 +1,9 @@
 //! A behavioural model of the AXI DMA IP (PG021), for running drivers with no
 //! board.
 //!
-//! [`AxiDmaModel`] is a [`Bus`]: bind the generated register block (or the
-//! [`AxiDma`](super::AxiDma) driver) to it as you would to a mapped window. It
+//! [`AxiDmaModel::port`] is its register window, a [`Bus`] with one owner at a
+//! time: bind the generated register block (or the [`AxiDma`](super::AxiDma)
+//! driver) to it as you would to a mapped window. It
 //! moves bytes between [`PhysMemory`] (the simulated physical memory of
 //! [`crate::dma`], or your own) and a [`StreamPeer`] ([`Loopback`] by
 //! default), and raises one interrupt line per channel ([`ModelIrq`]) with the
@@ -50,7 +51,10 @@ pub use memory::{BusFault, FaultyMemory, PhysMemory, RamRegion};
 pub use stream::{Loopback, StreamPeer, TestStream};
 
 use super::config::{AxiDmaConfig, Channel, ConfigError};
+use crate::axi_dma::AxiDmaError;
 use crate::bus::Bus;
+use crate::exclusive::ExclusiveBus;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Register offsets and bits, written from PG021 independently of the YAML
@@ -213,6 +217,8 @@ pub(crate) struct State {
 pub(crate) struct Shared {
     state: Mutex<State>,
     irq_cv: Condvar,
+    /// Set while a [`ModelPort`] exists: the register window has one owner.
+    port_taken: AtomicBool,
 }
 
 impl Shared {
@@ -221,8 +227,10 @@ impl Shared {
     }
 }
 
-/// The AXI DMA model: a register window ([`Bus`]) backed by a PG021 state
-/// machine. Cloning gives another handle on the same device.
+/// The AXI DMA model: a PG021 state machine whose register window
+/// ([`ModelPort`], a [`Bus`]) has one owner at a time. Cloning gives another
+/// handle on the same device, for the test's side: stream, faults, statistics,
+/// interrupt lines.
 ///
 /// ```
 /// use regmap_runtime::Bus;
@@ -232,10 +240,12 @@ impl Shared {
 ///
 /// let ram = Arc::new(RamRegion::new(0x1000_0000, 4096));
 /// let cfg = AxiDmaConfig { sg: false, ..AxiDmaConfig::default() };
-/// let dma = AxiDmaModel::new(cfg, ram)?;
-/// assert_eq!(dma.read_u32(0x04)? & 1, 1); // MM2S_DMASR.Halted after reset
-/// dma.write_u32(0x00, 1)?;                // MM2S_DMACR.RS = 1
-/// assert_eq!(dma.read_u32(0x04)? & 1, 0);
+/// let model = AxiDmaModel::new(cfg, ram)?;
+/// let regs = model.port()?;
+/// assert_eq!(regs.read_u32(0x04)? & 1, 1); // MM2S_DMASR.Halted after reset
+/// regs.write_u32(0x00, 1)?;                // MM2S_DMACR.RS = 1
+/// assert_eq!(regs.read_u32(0x04)? & 1, 0);
+/// assert!(model.port().is_err(), "one owner at a time");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
@@ -290,6 +300,7 @@ impl AxiDmaModel {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
                 irq_cv: Condvar::new(),
+                port_taken: AtomicBool::new(false),
             }),
         })
     }
@@ -297,6 +308,23 @@ impl AxiDmaModel {
     /// The configuration the model was built with.
     pub fn config(&self) -> AxiDmaConfig {
         self.shared.lock().cfg
+    }
+
+    /// The register window, for a driver (or a test poking registers). One
+    /// port exists at a time, as one driver owns a real IP's registers: a
+    /// second `port()` while the first lives is an error.
+    pub fn port(&self) -> Result<ModelPort, AxiDmaError> {
+        self.shared
+            .port_taken
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .map_err(|_| {
+                AxiDmaError::RegistersTaken(
+                    "the AXI DMA model's register port is already owned (a driver holds it); drop that first".into(),
+                )
+            })?;
+        Ok(ModelPort {
+            model: self.clone(),
+        })
     }
 
     /// Replaces what is attached to the stream ports.
@@ -875,35 +903,58 @@ struct Moved {
     fault: Option<BusFault>,
 }
 
-impl Bus for AxiDmaModel {
+/// The model's register window, owned by one driver at a time (see
+/// [`AxiDmaModel::port`]); dropping it frees the port.
+pub struct ModelPort {
+    model: AxiDmaModel,
+}
+
+impl core::fmt::Debug for ModelPort {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("ModelPort").field(&self.model).finish()
+    }
+}
+
+impl Drop for ModelPort {
+    fn drop(&mut self) {
+        self.model.shared.port_taken.store(false, Ordering::Release);
+    }
+}
+
+// SAFETY: `AxiDmaModel::port` hands out one port at a time (the flag is
+// cleared only when it drops), the port is not Clone, and the model's other
+// handles have no register access: only the port programs the engine.
+unsafe impl ExclusiveBus for ModelPort {}
+
+impl Bus for ModelPort {
     fn size(&self) -> usize {
-        Self::WINDOW
+        AxiDmaModel::WINDOW
     }
     unsafe fn read_u8_unchecked(&self, offset: usize) -> u8 {
-        (self.read(offset & !3) >> ((offset % 4) * 8)) as u8
+        (self.model.read(offset & !3) >> ((offset % 4) * 8)) as u8
     }
     unsafe fn read_u16_unchecked(&self, offset: usize) -> u16 {
-        (self.read(offset & !3) >> ((offset % 4) * 8)) as u16
+        (self.model.read(offset & !3) >> ((offset % 4) * 8)) as u16
     }
     unsafe fn read_u32_unchecked(&self, offset: usize) -> u32 {
-        self.read(offset)
+        self.model.read(offset)
     }
     unsafe fn read_u64_unchecked(&self, offset: usize) -> u64 {
         // A 64-bit access reaches the 32-bit AXI4-Lite slave as two.
-        u64::from(self.read(offset)) | u64::from(self.read(offset + 4)) << 32
+        u64::from(self.model.read(offset)) | u64::from(self.model.read(offset + 4)) << 32
     }
     unsafe fn write_u8_unchecked(&self, offset: usize, value: u8) {
-        self.write_narrow(offset, u32::from(value), 0xff);
+        self.model.write_narrow(offset, u32::from(value), 0xff);
     }
     unsafe fn write_u16_unchecked(&self, offset: usize, value: u16) {
-        self.write_narrow(offset, u32::from(value), 0xffff);
+        self.model.write_narrow(offset, u32::from(value), 0xffff);
     }
     unsafe fn write_u32_unchecked(&self, offset: usize, value: u32) {
-        self.write(offset, value);
+        self.model.write(offset, value);
     }
     unsafe fn write_u64_unchecked(&self, offset: usize, value: u64) {
-        self.write(offset, value as u32);
-        self.write(offset + 4, (value >> 32) as u32);
+        self.model.write(offset, value as u32);
+        self.model.write(offset + 4, (value >> 32) as u32);
     }
 }
 

@@ -20,10 +20,10 @@ fn attach_stream(m: &AxiDmaModel) -> TestStream {
 }
 
 fn rd(m: &AxiDmaModel, off: usize) -> u32 {
-    m.read_u32(off).unwrap()
+    m.port().unwrap().read_u32(off).unwrap()
 }
 fn wr(m: &AxiDmaModel, off: usize, v: u32) {
-    m.write_u32(off, v).unwrap()
+    m.port().unwrap().write_u32(off, v).unwrap()
 }
 
 #[test]
