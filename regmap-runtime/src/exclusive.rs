@@ -18,6 +18,11 @@ use crate::bus::Bus;
 /// writes those registers. Cloning or copying the value would break this, so
 /// an implementing type is neither `Clone` nor `Copy`, and it hands out no
 /// second owner of its registers.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` can be shared, so a driver over it would not own the registers alone",
+    label = "not an exclusive register window",
+    note = "use a window nothing else can reach: `Uio::into_exclusive_map`, the model's `port()`, or a `TraceBus` around one; `AxiDma::new_unchecked` (unsafe) takes any bus on the caller's word"
+)]
 pub unsafe trait ExclusiveBus: Bus {}
 
 /// Any bus, vouched for as exclusive by whoever built it.

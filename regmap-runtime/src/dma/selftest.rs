@@ -15,6 +15,7 @@
 use super::error::DmaError;
 use super::{DmaAllocator, DmaBuffer};
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::ops::Range;
 
 /// How [`check_copy`] sets up its buffers.
@@ -73,8 +74,11 @@ pub enum CopyCheckError {
     /// Allocating or syncing the buffers failed.
     #[error("copy check setup: {0}")]
     Setup(#[from] DmaError),
-    /// The copy function reported an error.
-    #[error("copy of {len} bytes from {src:#x} to {dst:#x} failed: {message}")]
+    /// The copy function reported an error. Both buffers were leaked, not
+    /// freed: a failed copy may leave the engine still using them.
+    #[error(
+        "copy of {len} bytes from {src:#x} to {dst:#x} failed: {message} (both buffers were leaked, as the engine may still use them)"
+    )]
     CopyFailed {
         /// Source physical address given.
         src: u64,
@@ -200,12 +204,18 @@ where
         dst.phys_addr() + window.start as u64,
         window.len(),
     );
+    // From here the engine may own both buffers. Held without destructors:
+    // if `copy` fails or panics, the engine may still be reading and writing
+    // them, so they are leaked, never freed and handed to someone else.
+    let src = ManuallyDrop::new(src);
+    let dst = ManuallyDrop::new(dst);
     copy(s, d, n).map_err(|e| CopyCheckError::CopyFailed {
         src: s,
         dst: d,
         len: n,
         message: e.to_string(),
     })?;
+    let (mut src, mut dst) = (ManuallyDrop::into_inner(src), ManuallyDrop::into_inner(dst));
 
     src.sync_for_cpu(..)?;
     dst.sync_for_cpu(..)?;
@@ -576,6 +586,30 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("outside simulated memory"), "{text}");
+    }
+
+    #[test]
+    fn a_failed_copy_leaks_both_buffers_instead_of_freeing_them() {
+        let m = mem();
+        let check = CopyCheck::default();
+        let err = check_copy(&m, &check, |_, _, _| Err("engine timed out")).unwrap_err();
+        assert!(err.to_string().contains("leaked"), "{err}");
+        let CopyCheckError::CopyFailed { src, dst, .. } = err else {
+            panic!("{err}");
+        };
+        let inset = check.window().start as u64;
+        let taken = [src - inset, dst - inset];
+        // The engine may still write them: nothing else may get those bytes.
+        for _ in 0..4 {
+            let b = m.allocate(check.len).unwrap();
+            let range = b.phys_addr()..b.phys_addr() + check.len as u64;
+            assert!(
+                taken.iter().all(|t| !range.contains(t)),
+                "{:#x} handed out again",
+                b.phys_addr()
+            );
+            std::mem::forget(b);
+        }
     }
 
     #[test]

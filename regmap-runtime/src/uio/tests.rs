@@ -337,3 +337,33 @@ fn irq_wait_through_the_device_file_counts_and_times_out() {
         }
     );
 }
+
+#[test]
+fn an_exclusive_map_is_refused_while_another_window_lives_and_keeps_the_lock() {
+    let (_d, root) = platform_tree();
+    let dev = Uio::open_in(&root, 3).unwrap();
+    let other = dev.map(1).unwrap();
+    let err = dev.into_exclusive_map(0).unwrap_err();
+    assert!(
+        matches!(err, DeviceError::WindowsAlive { windows: 1, .. }),
+        "{err}"
+    );
+    // The refused attempt gave up the device; the surviving window still
+    // holds the lock.
+    assert!(matches!(
+        Uio::open_in(&root, 3),
+        Err(DeviceError::Busy { .. })
+    ));
+    drop(other);
+    let regs = Uio::open_in(&root, 3)
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap();
+    assert_eq!(regs.read_u32(0).unwrap(), 0x1000_0000);
+    assert!(
+        matches!(Uio::open_in(&root, 3), Err(DeviceError::Busy { .. })),
+        "nobody else can open the device while the exclusive window lives"
+    );
+    drop(regs);
+    assert!(Uio::open_in(&root, 3).is_ok());
+}

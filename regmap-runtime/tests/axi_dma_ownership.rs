@@ -1,0 +1,263 @@
+//! Who owns what while the engine runs: buffers stay owned (or leak) across
+//! panics, one driver per register window, device-reported lengths checked,
+//! and waits without a deadline.
+
+mod common;
+
+use regmap_runtime::Bus;
+use regmap_runtime::axi_dma::model::{AxiDmaModel, ModelPort, TestStream};
+use regmap_runtime::axi_dma::{
+    AxiDma, AxiDmaConfig, AxiDmaError, Channel, DescriptorRing, InterruptLine,
+};
+use regmap_runtime::dma::{DmaAllocator, DmaBuffer, SimMemory};
+use regmap_runtime::error::DeviceError;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{attach_stream, filled};
+
+const T: Duration = Duration::from_millis(200);
+
+fn config(sg: bool) -> AxiDmaConfig {
+    AxiDmaConfig {
+        sg,
+        ..AxiDmaConfig::default()
+    }
+}
+
+/// An interrupt line whose wait panics, standing in for anything that
+/// unwinds while a transfer is in flight.
+struct PanickingLine;
+
+impl InterruptLine for PanickingLine {
+    fn enable(&self) -> Result<(), DeviceError> {
+        Ok(())
+    }
+    fn wait(&self, _: Duration) -> Result<bool, DeviceError> {
+        panic!("interrupt line failed mid-wait");
+    }
+}
+
+struct Rig {
+    mem: SimMemory,
+    model: AxiDmaModel,
+    dma: AxiDma<ModelPort>,
+}
+
+fn rig(sg: bool, panicking: Option<Channel>) -> Rig {
+    let cfg = config(sg);
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(cfg, Arc::new(mem.clone())).unwrap();
+    let mut dma = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    if let Some(ch) = panicking {
+        dma = dma.with_interrupt(ch, PanickingLine).unwrap();
+    }
+    dma.reset(T).unwrap();
+    dma.start(Channel::Mm2s, T).unwrap();
+    dma.start(Channel::S2mm, T).unwrap();
+    Rig { mem, model, dma }
+}
+
+/// Allocates a few buffers of `len` from `mem` and asserts none overlaps
+/// `taken` (physical start, length).
+fn assert_not_handed_out_again(mem: &SimMemory, len: usize, taken: &[(u64, usize)]) {
+    let mut fresh: Vec<DmaBuffer> = Vec::new();
+    for _ in 0..4 {
+        let b = mem.allocate(len).unwrap();
+        let (start, end) = (b.phys_addr(), b.phys_addr() + len as u64);
+        for &(t, n) in taken {
+            assert!(
+                end <= t || start >= t + n as u64,
+                "{start:#x}..{end:#x} overlaps {t:#x}+{n:#x}, which the engine may still write"
+            );
+        }
+        fresh.push(b);
+    }
+}
+
+#[test]
+fn a_panic_mid_wait_leaks_the_buffer_instead_of_freeing_it_under_the_engine() {
+    let r = rig(false, Some(Channel::S2mm));
+    let stream = attach_stream(&r.model);
+    let rx = r.mem.allocate(256).unwrap();
+    let rx_phys = rx.phys_addr();
+    let transfer = r.dma.receive(rx).unwrap();
+    let unwound = catch_unwind(AssertUnwindSafe(|| transfer.wait(T)));
+    assert!(unwound.is_err(), "the interrupt line panicked");
+
+    assert_not_handed_out_again(&r.mem, 256, &[(rx_phys, 256)]);
+    // The engine is still armed on the leaked buffer, and writes there.
+    stream.push(vec![0x5a; 256], true);
+    let status = r.dma.status(Channel::S2mm).unwrap();
+    assert!(status.idle(), "{status}");
+    assert_eq!(r.mem.read_u32(rx_phys).unwrap(), 0x5a5a_5a5a);
+    // The channel stays busy until a reset.
+    let refused = r.dma.receive(r.mem.allocate(64).unwrap()).unwrap_err();
+    assert!(matches!(
+        refused.error,
+        AxiDmaError::ChannelBusy(Channel::S2mm)
+    ));
+}
+
+#[test]
+fn a_panic_mid_sg_wait_leaks_the_ring_and_the_data() {
+    let r = rig(true, Some(Channel::S2mm));
+    let _stream = attach_stream(&r.model);
+    let ring_buf = r.mem.allocate(DescriptorRing::bytes_for(4)).unwrap();
+    let ring_phys = ring_buf.phys_addr();
+    let ring = DescriptorRing::new(ring_buf, 0, 4).unwrap();
+    let data = r.mem.allocate(256).unwrap();
+    let data_phys = data.phys_addr();
+    let transfer = r.dma.sg_receive(ring, data, 64).unwrap();
+    let unwound = catch_unwind(AssertUnwindSafe(|| transfer.wait(T).is_ok()));
+    assert!(unwound.is_err());
+    assert_not_handed_out_again(
+        &r.mem,
+        256,
+        &[(ring_phys, DescriptorRing::bytes_for(4)), (data_phys, 256)],
+    );
+}
+
+#[test]
+fn a_panic_inside_send_split_leaks_the_buffer() {
+    let r = rig(false, Some(Channel::Mm2s));
+    let _stream = attach_stream(&r.model);
+    let tx = filled(&r.mem, &[7; 512]);
+    let tx_phys = tx.phys_addr();
+    let unwound = catch_unwind(AssertUnwindSafe(|| r.dma.send_split(tx, T)));
+    assert!(unwound.is_err());
+    assert_not_handed_out_again(&r.mem, 512, &[(tx_phys, 512)]);
+}
+
+#[test]
+fn waits_of_duration_max_on_an_interrupt_line_mean_no_deadline() {
+    let cfg = config(false);
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(cfg, Arc::new(mem.clone())).unwrap();
+    let mut dma = AxiDma::new(model.port().unwrap(), cfg)
+        .unwrap()
+        .with_interrupt(Channel::Mm2s, model.irq(Channel::Mm2s))
+        .unwrap()
+        .with_interrupt(Channel::S2mm, model.irq(Channel::S2mm))
+        .unwrap();
+    dma.reset(T).unwrap();
+    dma.start(Channel::Mm2s, T).unwrap();
+    dma.start(Channel::S2mm, T).unwrap();
+    let rx = dma.receive(mem.allocate(128).unwrap()).unwrap();
+    let tx = dma.send(filled(&mem, &[3; 128])).unwrap();
+    tx.wait(Duration::MAX).unwrap();
+    let done = rx.wait(Duration::MAX).unwrap();
+    assert_eq!(done.bytes, 128);
+    assert!(done.buffer.as_bytes().iter().all(|&b| b == 3));
+}
+
+#[test]
+fn one_driver_per_model_a_second_port_is_an_error_until_the_first_is_dropped() {
+    let cfg = config(false);
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(cfg, Arc::new(mem)).unwrap();
+    let first = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    let err = model.port().unwrap_err();
+    assert!(matches!(err, AxiDmaError::RegistersTaken(_)), "{err}");
+    assert!(err.to_string().contains("already owned"), "{err}");
+    // Giving the bus back keeps the port taken; dropping it frees it.
+    let port = first.into_inner().unwrap();
+    assert!(model.port().is_err());
+    drop(port);
+    let second = AxiDma::new(model.port().unwrap(), cfg);
+    assert!(second.is_ok());
+}
+
+/// A window that reports an S2MM LENGTH far beyond what was programmed, as a
+/// corrupted register or a second writer would.
+struct InflatedLength(ModelPort);
+
+impl Bus for InflatedLength {
+    fn size(&self) -> usize {
+        self.0.size()
+    }
+    unsafe fn read_u8_unchecked(&self, o: usize) -> u8 {
+        // SAFETY: forwarded contract.
+        unsafe { self.0.read_u8_unchecked(o) }
+    }
+    unsafe fn read_u16_unchecked(&self, o: usize) -> u16 {
+        // SAFETY: forwarded contract.
+        unsafe { self.0.read_u16_unchecked(o) }
+    }
+    unsafe fn read_u32_unchecked(&self, o: usize) -> u32 {
+        // SAFETY: forwarded contract.
+        let v = unsafe { self.0.read_u32_unchecked(o) };
+        if o == 0x58 { v | 0x0010_0000 } else { v }
+    }
+    unsafe fn read_u64_unchecked(&self, o: usize) -> u64 {
+        // SAFETY: forwarded contract.
+        unsafe { self.0.read_u64_unchecked(o) }
+    }
+    unsafe fn write_u8_unchecked(&self, o: usize, v: u8) {
+        // SAFETY: forwarded contract.
+        unsafe { self.0.write_u8_unchecked(o, v) }
+    }
+    unsafe fn write_u16_unchecked(&self, o: usize, v: u16) {
+        // SAFETY: forwarded contract.
+        unsafe { self.0.write_u16_unchecked(o, v) }
+    }
+    unsafe fn write_u32_unchecked(&self, o: usize, v: u32) {
+        // SAFETY: forwarded contract.
+        unsafe { self.0.write_u32_unchecked(o, v) }
+    }
+    unsafe fn write_u64_unchecked(&self, o: usize, v: u64) {
+        // SAFETY: forwarded contract.
+        unsafe { self.0.write_u64_unchecked(o, v) }
+    }
+}
+
+#[test]
+fn an_s2mm_length_beyond_the_buffer_is_a_typed_error_with_the_buffer_back() {
+    let cfg = config(false);
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(cfg, Arc::new(mem.clone())).unwrap();
+    // SAFETY: the wrapper owns the model's only port; nothing else writes it.
+    let mut dma =
+        unsafe { AxiDma::new_unchecked(InflatedLength(model.port().unwrap()), cfg) }.unwrap();
+    dma.reset(T).unwrap();
+    dma.start(Channel::Mm2s, T).unwrap();
+    dma.start(Channel::S2mm, T).unwrap();
+    let rx = dma.receive(mem.allocate(64).unwrap()).unwrap();
+    dma.send(filled(&mem, &[9; 64])).unwrap().wait(T).unwrap();
+    let failed = rx.wait(T).unwrap_err();
+    match &failed.error {
+        AxiDmaError::DeviceLength {
+            channel: Channel::S2mm,
+            reported,
+            capacity: 64,
+        } => assert_eq!(*reported, 0x0010_0040),
+        e => panic!("{e}"),
+    }
+    let buffer = failed
+        .buffer
+        .expect("the engine stopped, the buffer comes back");
+    assert_eq!(buffer.len(), 64);
+}
+
+#[test]
+fn an_s2mm_buffer_from_a_failure_is_synced_for_the_cpu() {
+    let r = rig(false, None);
+    let stream = TestStream::new();
+    r.model.set_stream(stream.clone());
+    let rx = r.dma.receive(r.mem.allocate(64).unwrap()).unwrap();
+    // Half a packet and no TLAST: the transfer times out with data written.
+    stream.push(vec![0xc3; 32], false);
+    let failed = rx.wait(Duration::from_millis(30)).unwrap_err();
+    assert!(
+        matches!(failed.error, AxiDmaError::Timeout(_)),
+        "{}",
+        failed.error
+    );
+    let buffer = failed.buffer.expect("the engine stopped");
+    assert_eq!(
+        &buffer.as_bytes()[..32],
+        &[0xc3; 32],
+        "what the device wrote is visible to the CPU"
+    );
+}
