@@ -48,15 +48,15 @@ fn demo<B: Bus>(
 
     let len = 1000;
     let mut out: DmaBuffer = memory.allocate(len)?;
-    let mut back: DmaBuffer = memory.allocate(len)?;
+    let back: DmaBuffer = memory.allocate(len)?;
     if back.phys_addr() + len as u64 > DMA_MASK {
         return Err("the DMA buffer is beyond edu's 28-bit DMA mask".into());
     }
     for (i, b) in out.as_bytes_mut().iter_mut().enumerate() {
         *b = (i * 7) as u8;
     }
-    edu.copy_to_device(permission, &out, 0..len, 0, T)?;
-    edu.copy_from_device(permission, &mut back, 0..len, 0, T)?;
+    let out = edu.copy_to_device(permission, out, 0..len, 0, T)?;
+    let back = edu.copy_from_device(permission, back, 0..len, 0, T)?;
     let same = out.as_bytes() == back.as_bytes();
     println!(
         "DMA of {len} bytes to the device and back: {}",

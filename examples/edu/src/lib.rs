@@ -144,7 +144,12 @@ impl<B: Bus> Driver<B> {
     }
 
     /// The generated register block, for anything the driver does not wrap.
-    pub fn regs(&self) -> &edu::Edu<B> {
+    ///
+    /// # Safety
+    /// Write nothing through it that starts a DMA (DMA_SOURCE, DMA_DESTINATION,
+    /// DMA_COUNT, DMA_COMMAND) at memory the caller does not own and keep, as
+    /// for [`start_dma`](Self::start_dma). Reads are fine.
+    pub unsafe fn regs(&self) -> &edu::Edu<B> {
         &self.regs
     }
 
@@ -257,7 +262,15 @@ impl<B: Bus> Driver<B> {
     /// Starts a transfer of `len` bytes between bus address `bus_addr` and
     /// `offset` in the device buffer; with `interrupt`, the device raises
     /// [`IRQ_DMA`] when done. Asks `permission` first.
-    pub fn start_dma(
+    /// [`copy_to_device`](Self::copy_to_device) and
+    /// [`copy_from_device`](Self::copy_from_device) are the safe way.
+    ///
+    /// # Safety
+    /// `bus_addr..bus_addr + len` is DMA-able memory the caller owns, synced
+    /// for the device, and keeps (not freed, reused or viewed by the CPU for a
+    /// transfer to RAM) until [`wait_dma`](Self::wait_dma) has returned `Ok`;
+    /// if it never does, the memory must be leaked: edu cannot abort a DMA.
+    pub unsafe fn start_dma(
         &self,
         permission: &impl DmaPermission,
         direction: Direction,
@@ -321,47 +334,141 @@ impl<B: Bus> Driver<B> {
     }
 
     /// Copies `range` of `buf` into the device buffer at `offset`, and waits.
+    ///
+    /// The buffer is the device's until the copy is over: it comes back on
+    /// success and when the copy was refused before the device started; after
+    /// a timeout it is leaked, as the device may still read it.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error hands the buffer back by value, as the runtime's transfers do"
+    )]
     pub fn copy_to_device(
         &self,
         permission: &impl DmaPermission,
-        buf: &DmaBuffer,
+        buf: DmaBuffer,
         range: Range<usize>,
         offset: usize,
         timeout: Duration,
-    ) -> Result<(), Error> {
-        let bus_addr = buf.phys_addr_of(range.clone())?;
-        buf.sync_for_device(range.clone())?;
-        self.start_dma(
-            permission,
-            Direction::ToDevice,
-            bus_addr,
-            offset,
-            range.len(),
-            false,
-        )?;
-        self.wait_dma(timeout)
+    ) -> Result<DmaBuffer, DmaFailed> {
+        self.copy(permission, buf, range, offset, timeout, Direction::ToDevice)
     }
 
-    /// Copies from the device buffer at `offset` into `range` of `buf`, and waits.
+    /// Copies from the device buffer at `offset` into `range` of `buf`, and
+    /// waits; the buffer comes back synced for the CPU. Ownership as for
+    /// [`copy_to_device`](Self::copy_to_device): after a timeout the buffer is
+    /// leaked, as the device may still write it.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error hands the buffer back by value, as the runtime's transfers do"
+    )]
     pub fn copy_from_device(
         &self,
         permission: &impl DmaPermission,
-        buf: &mut DmaBuffer,
+        buf: DmaBuffer,
         range: Range<usize>,
         offset: usize,
         timeout: Duration,
-    ) -> Result<(), Error> {
-        let bus_addr = buf.phys_addr_of(range.clone())?;
-        self.start_dma(
-            permission,
-            Direction::ToRam,
-            bus_addr,
-            offset,
-            range.len(),
-            false,
-        )?;
-        self.wait_dma(timeout)?;
-        buf.sync_for_cpu(range)?;
+    ) -> Result<DmaBuffer, DmaFailed> {
+        self.copy(permission, buf, range, offset, timeout, Direction::ToRam)
+    }
+
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error hands the buffer back by value, as the runtime's transfers do"
+    )]
+    fn copy(
+        &self,
+        permission: &impl DmaPermission,
+        buf: DmaBuffer,
+        range: Range<usize>,
+        offset: usize,
+        timeout: Duration,
+        direction: Direction,
+    ) -> Result<DmaBuffer, DmaFailed> {
+        let prepared = buf.phys_addr_of(range.clone()).and_then(|addr| {
+            // Hands the bytes to the device: what the CPU wrote (to the
+            // device), or no dirty line left to be written back over what the
+            // device writes (to RAM).
+            buf.sync_for_device(range.clone())?;
+            Ok(addr)
+        });
+        let bus_addr = match prepared {
+            Ok(addr) => addr,
+            Err(e) => return Err(DmaFailed::refused(e.into(), buf)),
+        };
+        // SAFETY: the range lies inside `buf` (checked by `phys_addr_of`) and
+        // was synced for the device; `buf` is owned here and is only given
+        // back once the device is done, or leaked below if it may not be.
+        let started =
+            unsafe { self.start_dma(permission, direction, bus_addr, offset, range.len(), false) };
+        if let Err(error) = started {
+            return Err(DmaFailed::refused(error, buf));
+        }
+        // Held without a destructor while the device owns it: a timeout or a
+        // panic leaks it rather than freeing memory the device may still use.
+        let buf = std::mem::ManuallyDrop::new(buf);
+        if let Err(error) = self.wait_dma(timeout) {
+            return Err(DmaFailed {
+                error,
+                buffer: None,
+            });
+        }
+        let mut buf = std::mem::ManuallyDrop::into_inner(buf);
+        if direction == Direction::ToRam
+            && let Err(e) = buf.sync_for_cpu(range)
+        {
+            return Err(DmaFailed::refused(e.into(), buf));
+        }
+        Ok(buf)
+    }
+}
+
+/// A copy failed. The buffer comes back if the device never started or has
+/// finished with it; after a timeout it was leaked, never freed, because the
+/// device may still use it.
+pub struct DmaFailed {
+    /// What went wrong.
+    pub error: Error,
+    /// The buffer, or `None` if it was leaked.
+    pub buffer: Option<DmaBuffer>,
+}
+
+impl DmaFailed {
+    fn refused(error: Error, buffer: DmaBuffer) -> Self {
+        Self {
+            error,
+            buffer: Some(buffer),
+        }
+    }
+}
+
+impl std::fmt::Debug for DmaFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DmaFailed")
+            .field("error", &self.error)
+            .field("buffer_back", &self.buffer.is_some())
+            .finish()
+    }
+}
+
+impl std::fmt::Display for DmaFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.error, f)?;
+        if self.buffer.is_none() {
+            f.write_str(" (the buffer was leaked: the device may still use it)")?;
+        }
         Ok(())
+    }
+}
+
+impl std::error::Error for DmaFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl From<DmaFailed> for Error {
+    fn from(e: DmaFailed) -> Self {
+        e.error
     }
 }

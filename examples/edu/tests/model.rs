@@ -1,7 +1,7 @@
 //! The driver against the behavioural model: every path without QEMU.
 
 use edu_driver::model::EduModel;
-use edu_driver::{DEVICE_BUFFER, Direction, Driver, Error, IRQ_DMA, IRQ_FACTORIAL};
+use edu_driver::{DEVICE_BUFFER, Direction, DmaFailed, Driver, Error, IRQ_DMA, IRQ_FACTORIAL};
 use regmap_runtime::dma::{DmaAllocator, SimMemory};
 use regmap_runtime::{BindError, Bus, DeviceError, MemBus};
 use std::sync::Arc;
@@ -90,10 +90,9 @@ fn factorial_by_interrupt_acknowledges_it() {
     assert_eq!(v, 40_320);
     assert_eq!(model.interrupts(), 1);
     assert_eq!(drv.interrupt_status(), 0, "acknowledged");
-    assert!(
-        !drv.regs().status().read().irq_on_factorial(),
-        "left off again"
-    );
+    // SAFETY: a read; nothing is started.
+    let regs = unsafe { drv.regs() };
+    assert!(!regs.status().read().irq_on_factorial(), "left off again");
     // The next polled factorial raises nothing.
     drv.factorial(3, T).unwrap();
     assert_eq!(model.interrupts(), 1);
@@ -136,16 +135,17 @@ fn dma_round_trips_at_aligned_and_unaligned_lengths() {
         (4095, 0),
     ] {
         let mut src = mem.allocate(len).unwrap();
-        let mut dst = mem.allocate(len).unwrap();
+        let dst = mem.allocate(len).unwrap();
         let data = pattern(len, len as u8);
         src.as_bytes_mut().copy_from_slice(&data);
-        drv.copy_to_device(&model, &src, 0..len, offset, T).unwrap();
+        drv.copy_to_device(&model, src, 0..len, offset, T).unwrap();
         assert_eq!(
             &model.buffer()[offset..offset + len],
             &data[..],
             "len {len}"
         );
-        drv.copy_from_device(&model, &mut dst, 0..len, offset, T)
+        let dst = drv
+            .copy_from_device(&model, dst, 0..len, offset, T)
             .unwrap();
         assert_eq!(dst.as_bytes(), &data[..], "len {len}");
     }
@@ -157,8 +157,8 @@ fn dma_completion_interrupt() {
     let (mem, model, drv) = setup();
     let buf = mem.allocate(64).unwrap();
     buf.sync_for_device(..).unwrap();
-    drv.start_dma(&model, Direction::ToDevice, buf.phys_addr(), 0, 64, true)
-        .unwrap();
+    // SAFETY: `buf` is owned here, synced, and outlives the wait below.
+    unsafe { drv.start_dma(&model, Direction::ToDevice, buf.phys_addr(), 0, 64, true) }.unwrap();
     model.wait_irq().unwrap();
     assert!(!drv.dma_busy());
     assert_eq!(drv.interrupt_status(), IRQ_DMA);
@@ -170,10 +170,12 @@ fn dma_completion_interrupt() {
 fn a_second_dma_while_one_runs_is_refused() {
     let (mem, model, drv) = setup();
     let buf = mem.allocate(64).unwrap();
-    drv.start_dma(&model, Direction::ToDevice, buf.phys_addr(), 0, 64, false)
-        .unwrap();
+    // SAFETY: `buf` is owned here and outlives the wait below; the second
+    // start is refused before it touches the device.
+    unsafe { drv.start_dma(&model, Direction::ToDevice, buf.phys_addr(), 0, 64, false) }.unwrap();
     assert!(matches!(
-        drv.start_dma(&model, Direction::ToRam, buf.phys_addr(), 0, 64, false),
+        // SAFETY: as above.
+        unsafe { drv.start_dma(&model, Direction::ToRam, buf.phys_addr(), 0, 64, false) },
         Err(Error::DmaBusy)
     ));
     drv.wait_dma(T).unwrap();
@@ -186,7 +188,8 @@ fn dma_arguments_are_checked_before_the_device_is_touched() {
     let p = buf.phys_addr();
     let outside = |offset, len| {
         matches!(
-            drv.start_dma(&model, Direction::ToDevice, p, offset, len, false),
+            // SAFETY: refused before the device is touched.
+            unsafe { drv.start_dma(&model, Direction::ToDevice, p, offset, len, false) },
             Err(Error::OutsideDeviceBuffer { .. })
         )
     };
@@ -194,7 +197,8 @@ fn dma_arguments_are_checked_before_the_device_is_touched() {
     assert!(outside(4000, 97));
     assert!(outside(usize::MAX, 2));
     assert!(matches!(
-        drv.start_dma(&model, Direction::ToDevice, 0x0fff_fff0, 0, 0x20, false),
+        // SAFETY: refused before the device is touched.
+        unsafe { drv.start_dma(&model, Direction::ToDevice, 0x0fff_fff0, 0, 0x20, false) },
         Err(Error::BeyondDmaMask {
             start: 0x0fff_fff0,
             end: 0x1000_0010
@@ -211,15 +215,19 @@ fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
     buf.sync_for_device(..).unwrap();
     model.set_bus_master(false);
 
-    match drv.copy_from_device(&model, &mut buf, 0..256, 0, T) {
-        Err(Error::DmaNotAllowed(DeviceError::BusMasterDisabled { .. })) => {}
-        other => panic!("expected DmaNotAllowed, got {other:?}"),
-    }
+    let mut buf = match drv.copy_from_device(&model, buf, 0..256, 0, T) {
+        Err(DmaFailed {
+            error: Error::DmaNotAllowed(DeviceError::BusMasterDisabled { .. }),
+            buffer: Some(buf),
+        }) => buf,
+        other => panic!("expected DmaNotAllowed with the buffer back, got {other:?}"),
+    };
     assert!(!drv.dma_busy(), "the device was never started");
 
     // What the check prevents: programmed directly, the device reports the
     // transfer done and memory keeps its old bytes, with no error anywhere.
-    let regs = drv.regs();
+    // SAFETY: `buf` is owned here, synced, and kept until the wait returns.
+    let regs = unsafe { drv.regs() };
     regs.dma_source().write(|w| w.set_bits(DEVICE_BUFFER));
     regs.dma_destination()
         .write(|w| w.set_bits(buf.phys_addr()));
@@ -232,4 +240,23 @@ fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
         buf.as_bytes().iter().all(|&b| b == 0xee),
         "stale data, silently"
     );
+}
+
+#[test]
+fn a_copy_that_times_out_leaks_its_buffer_instead_of_handing_it_back() {
+    let (mem, model, drv) = setup();
+    let buf = mem.allocate(256).unwrap();
+    let phys = buf.phys_addr();
+    // No time at all: the model finishes a DMA only on a later poll.
+    let failed = drv
+        .copy_from_device(&model, buf, 0..256, 0, Duration::ZERO)
+        .unwrap_err();
+    assert!(matches!(failed.error, Error::DmaTimeout { .. }), "{failed}");
+    assert!(failed.buffer.is_none(), "the device may still write it");
+    assert!(failed.to_string().contains("leaked"), "{failed}");
+    // The device finishes into the leaked buffer, which nobody else got.
+    let other = mem.allocate(256).unwrap();
+    assert_ne!(other.phys_addr(), phys, "leaked memory handed out again");
+    drv.wait_dma(T).unwrap();
+    assert_eq!(model.guest_errors(), Vec::<String>::new());
 }

@@ -3,7 +3,7 @@
 //! `memmap=` region through `/dev/mem`. The device really moves the bytes: data
 //! goes out of one buffer range and comes back into another.
 
-use edu_driver::{DEVICE_BUFFER, DMA_MASK, Direction, Driver, Error, IRQ_DMA};
+use edu_driver::{DEVICE_BUFFER, DMA_MASK, Direction, DmaFailed, Driver, Error, IRQ_DMA};
 use regmap_runtime::dma::{DevMemRegion, DmaAllocator, DmaBuffer, Hugetlb, SubAllocator};
 use regmap_runtime::{DeviceError, MappedWindow, Uio};
 use regmap_vm_tests::{MEMMAP_BASE, MEMMAP_SIZE, open_edu, quiesce};
@@ -38,7 +38,7 @@ fn driver() -> (Uio, Driver<MappedWindow>) {
 }
 
 /// Every case: out of one range, back into another, compared.
-fn round_trips(uio: &Uio, edu: &Driver<MappedWindow>, out: &mut DmaBuffer, back: &mut DmaBuffer) {
+fn round_trips(uio: &Uio, edu: &Driver<MappedWindow>, mut out: DmaBuffer, mut back: DmaBuffer) {
     assert!(out.phys_addr() + out.len() as u64 - 1 <= DMA_MASK);
     assert!(back.phys_addr() + back.len() as u64 - 1 <= DMA_MASK);
     for (i, &(len, at, dev)) in CASES.iter().enumerate() {
@@ -46,8 +46,9 @@ fn round_trips(uio: &Uio, edu: &Driver<MappedWindow>, out: &mut DmaBuffer, back:
         out.as_bytes_mut()[at..at + len].copy_from_slice(&data);
         back.as_bytes_mut().fill(0);
         back.sync_for_device(..).unwrap();
-        edu.copy_to_device(uio, out, at..at + len, dev, T).unwrap();
-        edu.copy_from_device(uio, back, at..at + len, dev, T)
+        out = edu.copy_to_device(uio, out, at..at + len, dev, T).unwrap();
+        back = edu
+            .copy_from_device(uio, back, at..at + len, dev, T)
             .unwrap();
         assert_eq!(
             &back.as_bytes()[at..at + len],
@@ -75,10 +76,10 @@ fn round_trips_through_hugetlb_buffers() {
         .expect("a 2 MiB huge page");
     assert_eq!(region.phys_addr() % (2 << 20), 0, "huge pages are aligned");
     let pool = SubAllocator::new(region);
-    let mut out = pool.allocate(8192).unwrap();
-    let mut back = pool.allocate(8192).unwrap();
+    let out = pool.allocate(8192).unwrap();
+    let back = pool.allocate(8192).unwrap();
     assert_ne!(out.phys_addr(), back.phys_addr());
-    round_trips(&uio, &edu, &mut out, &mut back);
+    round_trips(&uio, &edu, out, back);
 }
 
 #[test]
@@ -91,9 +92,9 @@ fn round_trips_through_dev_mem_buffers() {
         unsafe { DevMemRegion::map(MEMMAP_BASE, MEMMAP_SIZE) }.expect("the memmap= region");
     assert_eq!(region.phys_addr(), MEMMAP_BASE);
     let pool = SubAllocator::new(region);
-    let mut out = pool.allocate(8192).unwrap();
-    let mut back = pool.allocate(8192).unwrap();
-    round_trips(&uio, &edu, &mut out, &mut back);
+    let out = pool.allocate(8192).unwrap();
+    let back = pool.allocate(8192).unwrap();
+    round_trips(&uio, &edu, out, back);
 }
 
 #[test]
@@ -103,8 +104,9 @@ fn completion_interrupt_through_uio() {
     let pool = SubAllocator::new(Hugetlb::new().allocate_region(2 << 20).unwrap());
     let buf = pool.allocate(512).unwrap();
     buf.sync_for_device(..).unwrap();
-    edu.start_dma(&uio, Direction::ToDevice, buf.phys_addr(), 0, 512, true)
-        .unwrap();
+    // SAFETY: `buf` is owned here, synced, and outlives the interrupt wait
+    // (a failed wait panics with it still alive, leaked by the exit).
+    unsafe { edu.start_dma(&uio, Direction::ToDevice, buf.phys_addr(), 0, 512, true) }.unwrap();
     uio.wait_irq(T).expect("DMA completion interrupt");
     assert!(!edu.dma_busy());
     assert_eq!(edu.interrupt_status(), IRQ_DMA);
@@ -123,22 +125,27 @@ fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
     // Known bytes in the device buffer, moved there while bus mastering is on.
     let data = pattern(256, 0x40);
     src.as_bytes_mut().copy_from_slice(&data);
-    edu.copy_to_device(&uio, &src, 0..256, 0, T).unwrap();
+    let _src = edu.copy_to_device(&uio, src, 0..256, 0, T).unwrap();
     dst.as_bytes_mut().fill(0xee); // what a stale read would show
     dst.sync_for_device(..).unwrap();
 
     pci.disable_bus_master().unwrap();
-    match edu.copy_from_device(&uio, &mut dst, 0..256, 0, T) {
-        Err(Error::DmaNotAllowed(DeviceError::BusMasterDisabled { device })) => {
-            assert_eq!(device, pci.address())
+    let mut dst = match edu.copy_from_device(&uio, dst, 0..256, 0, T) {
+        Err(DmaFailed {
+            error: Error::DmaNotAllowed(DeviceError::BusMasterDisabled { device }),
+            buffer: Some(dst),
+        }) => {
+            assert_eq!(device, pci.address());
+            dst
         }
-        other => panic!("expected DmaNotAllowed, got {other:?}"),
-    }
+        other => panic!("expected DmaNotAllowed with the buffer back, got {other:?}"),
+    };
     assert!(!edu.dma_busy(), "the device was never started");
 
     // What the check prevents: programmed directly, the device reports the
     // transfer done and memory keeps its old bytes, with no error anywhere.
-    let regs = edu.regs();
+    // SAFETY: `dst` is owned here, synced, and kept until the wait returns.
+    let regs = unsafe { edu.regs() };
     regs.dma_source().write(|w| w.set_bits(DEVICE_BUFFER));
     regs.dma_destination()
         .write(|w| w.set_bits(dst.phys_addr()));
@@ -154,7 +161,7 @@ fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
 
     // With bus mastering back on, the same transfer delivers the device's bytes.
     pci.enable_bus_master().unwrap();
-    edu.copy_from_device(&uio, &mut dst, 0..256, 0, T).unwrap();
+    let dst = edu.copy_from_device(&uio, dst, 0..256, 0, T).unwrap();
     assert_eq!(dst.as_bytes(), &data[..]);
 }
 
