@@ -5,7 +5,7 @@
 mod common;
 
 use regmap_runtime::Bus;
-use regmap_runtime::axi_dma::model::{AxiDmaModel, ModelPort, TestStream};
+use regmap_runtime::axi_dma::model::{AxiDmaModel, BusFault, ModelPort, PhysMemory, TestStream};
 use regmap_runtime::axi_dma::{
     AxiDma, AxiDmaConfig, AxiDmaError, Channel, DescriptorRing, InterruptLine,
 };
@@ -259,5 +259,52 @@ fn an_s2mm_buffer_from_a_failure_is_synced_for_the_cpu() {
         &buffer.as_bytes()[..32],
         &[0xc3; 32],
         "what the device wrote is visible to the CPU"
+    );
+}
+
+/// Memory that corrupts every descriptor STATUS word the engine writes: the
+/// Transferred Bytes field claims 1 MiB more than moved.
+struct InflatedStatus(SimMemory);
+
+impl PhysMemory for InflatedStatus {
+    fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), BusFault> {
+        PhysMemory::read(&self.0, addr, out)
+    }
+    fn write(&self, addr: u64, data: &[u8]) -> Result<(), BusFault> {
+        if addr % 0x40 == 0x1C && data.len() == 4 {
+            let word = u32::from_le_bytes(data.try_into().unwrap()) | 0x0010_0000;
+            return PhysMemory::write(&self.0, addr, &word.to_le_bytes());
+        }
+        PhysMemory::write(&self.0, addr, data)
+    }
+}
+
+#[test]
+fn a_descriptor_claiming_more_bytes_than_its_buffer_is_a_typed_error() {
+    let cfg = config(true);
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(cfg, Arc::new(InflatedStatus(mem.clone()))).unwrap();
+    let mut dma = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    dma.reset(T).unwrap();
+    let ring = |n| DescriptorRing::new(mem.allocate(DescriptorRing::bytes_for(n)).unwrap(), 0, n);
+    let rx = dma
+        .sg_receive(ring(2).unwrap(), mem.allocate(128).unwrap(), 64)
+        .unwrap();
+    dma.sg_send(ring(2).unwrap(), filled(&mem, &[1; 128]), 64)
+        .unwrap()
+        .wait(T)
+        .unwrap_err();
+    let failed = rx.wait(T).unwrap_err();
+    match failed.error {
+        AxiDmaError::DeviceLength {
+            channel: Channel::S2mm,
+            reported,
+            capacity: 64,
+        } => assert_eq!(reported, 0x0010_0040),
+        e => panic!("{e}"),
+    }
+    assert!(
+        failed.buffer.is_some(),
+        "the engine stopped; the buffers come back"
     );
 }

@@ -288,6 +288,19 @@ mod tests {
     }
 
     #[test]
+    fn a_wait_of_duration_max_means_no_deadline() {
+        let (mut irq, mut kernel) = pair();
+        // Raised from another thread after the wait has begun.
+        let raiser = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            raise(&mut kernel, 3);
+            kernel
+        });
+        assert_eq!(irq.wait(Duration::MAX).unwrap().count, 3);
+        drop(raiser.join().unwrap());
+    }
+
+    #[test]
     fn wait_times_out_when_nothing_is_raised() {
         let (mut irq, _kernel) = pair();
         let t0 = Instant::now();
