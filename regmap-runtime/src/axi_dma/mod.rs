@@ -46,6 +46,11 @@ pub use regs::axi_dma as registers;
 pub use ring::{Descriptor, DescriptorRing, DescriptorStatus};
 pub use sg::{SgCompleted, SgTransfer};
 pub use status::{DmaStatus, ErrorBit};
+
+/// The guide's code blocks, compiled (and the runnable ones run) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/axi-dma.md")]
+struct Guide;
 pub use transfer::{Completed, Failed, Refused, Transfer};
 
 #[cfg(test)]
