@@ -29,7 +29,11 @@ pub(crate) fn parse<'a>(
         Ok(doc) => Some(doc),
         Err(err) => {
             let pos = err.pos();
-            let offset = offset_of(text, pos.row, pos.col);
+            let offset = match err {
+                // The parser stops without a position: point at the DTD.
+                roxmltree::Error::DtdDetected => text.find("<!DOCTYPE").unwrap_or(0),
+                _ => offset_of(text, pos.row, pos.col),
+            };
             let loc = file.loc(offset..offset);
             let hint = match err {
                 roxmltree::Error::DtdDetected => {
