@@ -1,5 +1,5 @@
 //! `regmap-cli`: generate Rust from YAML register maps, check maps, print the
-//! format's JSON Schema.
+//! format's JSON Schema, import vendor register descriptions.
 //!
 //! Exit status: 0 on success, 1 when a map has errors or a file cannot be read
 //! or written, 2 on a usage error.
@@ -39,6 +39,15 @@ enum Command {
     },
     /// Print the JSON Schema of the YAML format (for editors and CI).
     Schema,
+    /// Import a vendor register description (CMSIS-SVD) as YAML maps: one
+    /// per distinct block, plus a design file placing every instance.
+    Import {
+        /// The vendor file (format detected from its root element or extension).
+        file: PathBuf,
+        /// The directory to write the maps into (created if missing).
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +56,7 @@ fn main() -> ExitCode {
         Command::Gen { map, output } => generate(&map, output.as_deref()),
         Command::Check { maps } => check(&maps),
         Command::Schema => schema(),
+        Command::Import { file, output } => import(&file, &output),
     }
 }
 
@@ -147,4 +157,44 @@ fn count(n: usize, what: &str) -> String {
 fn schema() -> ExitCode {
     print!("{}", regmap_codegen::yaml::JSON_SCHEMA);
     ExitCode::SUCCESS
+}
+
+fn import(file: &Path, dir: &Path) -> ExitCode {
+    let import = match regmap_codegen::import::import_file(file) {
+        Ok(import) => import,
+        Err(report) => {
+            eprint!("{}", report.render(color()));
+            eprintln!(
+                "error: could not import `{}` due to {}",
+                file.display(),
+                count(report.error_count().max(1), "error")
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    // Renames and dropped elements are printed: the user reviews them.
+    eprint!("{}", import.report.render(color()));
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "design".to_owned());
+    match regmap_codegen::import::write_yaml(&import.design, dir, &stem) {
+        Ok(written) => {
+            let notes = import.report.diagnostics().len();
+            println!(
+                "{}: {} imported: {} written with {}, {} ({})",
+                file.display(),
+                import.format.name(),
+                count(written.block_files.len(), "map"),
+                count(import.design.instances.len(), "instance"),
+                written.design_file.display(),
+                count(notes, "note or warning")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -18,7 +18,7 @@
 //!   empty block of its window size, so it can still be bound.
 //! - access: `ACCESS` + `MODIFIED_READ_VALUES` (the write side effect despite
 //!   its name: `oneToClear` is `w1c`) + `READ_ACTION`; see
-//!   [`super::xml::lower_access`].
+//!   [`super::vendor::lower_access`].
 //!
 //! Registers with `IS_ENABLED=false` (absent in this configuration) and
 //! fields named `RESERVED*` are dropped, each with a note.
@@ -27,10 +27,9 @@ use std::collections::HashMap;
 
 use roxmltree::Node;
 
-use super::vendor::{self, Imported, InstanceInfo, InterruptLine, Note};
-use super::xml;
+use super::{ImportedDesign, Instance, Interrupt, Parameter, vendor, xml};
 use crate::diag::Diagnostic;
-use crate::ir::{Access, Block, Design, Field, Instance, Item, Loc, Register, Spanned, Width};
+use crate::ir::{Access, Block, Field, Item, Loc, Register, Spanned, Width};
 use crate::source::SourceFile;
 
 /// Deepest chain of `xlconcat` cores an interrupt is followed through (a
@@ -40,23 +39,22 @@ const MAX_CONCAT_DEPTH: usize = 16;
 /// PS cores whose memory map is the one software sees.
 const PS_TYPES: &[&str] = &["processing_system7", "zynq_ultra_ps_e", "versal_cips"];
 
-struct Ctx<'f> {
+struct Ctx<'f, 'd> {
     file: &'f mut SourceFile,
-    diags: Vec<Diagnostic>,
-    notes: Vec<Note>,
+    diags: &'d mut Vec<Diagnostic>,
 }
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     fn loc(&mut self, node: Node<'_, '_>) -> Loc {
-        xml::node_loc(self.file, node)
+        xml::loc(self.file, node)
     }
 
     fn attr_loc(&mut self, node: Node<'_, '_>, name: &str) -> Loc {
-        xml::attr_loc(self.file, node, name)
+        vendor::attr_loc(self.file, node, name)
     }
 
-    fn note(&mut self, loc: Loc, message: String) {
-        self.notes.push(Note { loc, message });
+    fn note(&mut self, code: &'static str, loc: Loc, message: String) {
+        self.diags.push(Diagnostic::note(code, loc, message));
     }
 
     fn error(&mut self, code: &'static str, loc: Loc, message: String, hint: &str) {
@@ -70,7 +68,7 @@ impl Ctx<'_> {
     /// An attribute parsed as a number; an error at the attribute when it does not parse.
     fn number_attr(&mut self, node: Node<'_, '_>, name: &str) -> Option<u64> {
         let text = node.attribute(name)?;
-        match xml::parse_int(text) {
+        match vendor::parse_int(text) {
             Some(v) => Some(v),
             None => {
                 let loc = self.attr_loc(node, name);
@@ -101,21 +99,21 @@ fn properties<'a, 'i>(node: Node<'a, 'i>) -> HashMap<&'a str, Node<'a, 'i>> {
         .collect()
 }
 
-/// Imports the `.hwh` in `file`.
+/// Imports the `.hwh` in `file`, pushing errors and notes onto `diags`.
 ///
-/// Returns the import (when the file was well-formed enough; parts with
-/// errors are left out) and every error found, each at its line and column.
-/// The design is not checked: run [`crate::check::check`] on it.
-pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
+/// Returns the design when the file was well-formed enough (parts with
+/// errors are left out). Names are as written: [`super::import_str`] makes
+/// them usable and checks the result.
+pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<ImportedDesign> {
     let text = file.text().to_owned();
-    let mut ctx = Ctx {
-        file,
-        diags: Vec::new(),
-        notes: Vec::new(),
+    let doc = match xml::parse(file, &text) {
+        Ok(doc) => doc,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
     };
-    let Some(doc) = xml::parse(&text, ctx.file, &mut ctx.diags) else {
-        return (None, ctx.diags);
-    };
+    let mut ctx = Ctx { file, diags };
     let root = doc.root_element();
     if !root.has_tag_name("EDKSYSTEM") {
         let loc = ctx.loc(root);
@@ -128,8 +126,27 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
             ),
             "import the `.hwh` file that Vivado writes beside the bitstream",
         );
-        return (None, ctx.diags);
+        return None;
     }
+    let system = child(root, "SYSTEMINFO");
+    let design_name = match system.filter(|s| s.attribute("NAME").is_some()) {
+        Some(s) => Spanned::new(
+            s.attribute("NAME").unwrap_or_default().to_owned(),
+            ctx.attr_loc(s, "NAME"),
+        ),
+        None => Spanned::new("design".to_owned(), ctx.loc(root)),
+    };
+    let description = system.map(|s| {
+        let attr = |n| s.attribute(n).unwrap_or("?");
+        format!(
+            "{} {} ({}{}), Vivado {}",
+            attr("ARCH"),
+            attr("DEVICE"),
+            attr("PACKAGE"),
+            attr("SPEEDGRADE"),
+            root.attribute("VIVADOVERSION").unwrap_or("?")
+        )
+    });
     let modules: Vec<Node<'_, '_>> = child(root, "MODULES")
         .map(|m| children(m, "MODULE").collect())
         .unwrap_or_default();
@@ -138,12 +155,11 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
         .filter_map(|m| Some((m.attribute("INSTANCE")?, *m)))
         .collect();
 
-    let mut design = Design::default();
+    let mut blocks: Vec<Block> = Vec::new();
     // Layout (without locations) of each block, to share blocks between instances.
     let mut shapes: Vec<Block> = Vec::new();
     // (instance, address block) -> index into design.blocks.
     let mut block_of: HashMap<(String, String), usize> = HashMap::new();
-    let mut block_names = vendor::Names::default();
     let mut ips_seen: Vec<String> = Vec::new();
     // (IP, window size) -> name of the empty block for IP without metadata.
     let mut empty_blocks: HashMap<(String, u64), String> = HashMap::new();
@@ -175,18 +191,17 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
                         ip.clone()
                     };
                     ips_seen.push(ip.clone());
-                    let loc = block.name.loc;
-                    block.name.value = block_names.claim(&wanted, loc, "block", &mut ctx.notes);
+                    block.name.value = wanted;
                     shapes.push(shape);
-                    design.blocks.push(block);
-                    design.blocks.len() - 1
+                    blocks.push(block);
+                    blocks.len() - 1
                 }
             };
             block_of.insert((instance.to_owned(), ab_name), index);
         }
     }
 
-    let mut instances = Vec::new();
+    let mut instances: Vec<Instance> = Vec::new();
     let ps = modules
         .iter()
         .find(|m| {
@@ -201,13 +216,18 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
     let Some(ps) = ps else {
         let loc = ctx.loc(root);
         ctx.note(
+            "no-instances",
             loc,
             "no processor memory map: register blocks imported without instances".into(),
         );
-        return finish(ctx, design, instances);
+        return Some(ImportedDesign {
+            name: design_name,
+            description,
+            blocks,
+            instances,
+        });
     };
     let interrupts = Interrupts::new(&modules);
-    let mut instance_names = vendor::Names::default();
     for range in child(*ps, "MEMORYMAP")
         .into_iter()
         .flat_map(|m| children(m, "MEMRANGE"))
@@ -218,6 +238,7 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
         let range_loc = ctx.loc(range);
         if range.attribute("MEMTYPE") != Some("REGISTER") {
             ctx.note(
+                "dropped",
                 range_loc,
                 format!("`{instance}` is memory, not registers: not imported as an instance"),
             );
@@ -242,7 +263,7 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
         let module = by_instance.get(instance).copied();
         let ab_name = range.attribute("ADDRESSBLOCK").unwrap_or("").to_owned();
         let block = match block_of.get(&(instance.to_owned(), ab_name)) {
-            Some(&i) => design.blocks[i].name.value.clone(),
+            Some(&i) => blocks[i].name.value.clone(),
             None => {
                 // No register metadata (custom RTL, or IP that ships none):
                 // an empty block still gives the instance a typed window.
@@ -253,14 +274,15 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
                 if let Some(name) = empty_blocks.get(&(ip.clone(), size)) {
                     name.clone()
                 } else {
-                    let name = block_names.claim(&ip, range_loc, "block", &mut ctx.notes);
+                    let name = ip.clone();
                     ctx.note(
+                        "no-registers",
                         range_loc,
                         format!(
                             "`{instance}` has no register metadata: block `{name}` has no registers"
                         ),
                     );
-                    design.blocks.push(Block {
+                    blocks.push(Block {
                         name: Spanned::new(name.clone(), range_loc),
                         description: module.and_then(|m| m.attribute("VLNV")).map(str::to_owned),
                         size: Spanned::new(size, range_loc),
@@ -275,51 +297,41 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
             }
         };
         let name_loc = ctx.attr_loc(range, "INSTANCE");
-        let name = instance_names.claim(instance, name_loc, "instance", &mut ctx.notes);
         let base_loc = ctx.attr_loc(range, "BASEVALUE");
-        design.instances.push(Instance {
-            name: Spanned::new(name.clone(), name_loc),
-            block: Spanned::new(block, range_loc),
-            base: Spanned::new(base, base_loc),
-            description: module
-                .and_then(|m| m.attribute("FULLNAME"))
-                .map(str::to_owned),
-        });
         let parameters = module
             .and_then(|m| child(m, "PARAMETERS"))
             .into_iter()
             .flat_map(|p| children(p, "PARAMETER"))
             .filter_map(|p| Some((p.attribute("NAME")?, p.attribute("VALUE")?)))
             .filter(|(n, _)| n.starts_with("C_") && !matches!(*n, "C_BASEADDR" | "C_HIGHADDR"))
-            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .map(|(n, v)| Parameter {
+                name: n.to_owned(),
+                value: v.to_owned(),
+            })
             .collect();
-        let lines = module.map(|m| interrupts.of(m)).unwrap_or_default();
-        instances.push(InstanceInfo {
-            name,
-            size,
-            interrupts: lines,
+        instances.push(Instance {
+            name: Spanned::new(instance.to_owned(), name_loc),
+            block,
+            base: Spanned::new(base, base_loc),
+            size: Some(size),
+            interrupts: module.map(|m| interrupts.of(m)).unwrap_or_default(),
             parameters,
+            description: module
+                .and_then(|m| m.attribute("FULLNAME"))
+                .map(str::to_owned),
         });
     }
-    finish(ctx, design, instances)
-}
-
-fn finish(
-    ctx: Ctx<'_>,
-    design: Design,
-    instances: Vec<InstanceInfo>,
-) -> (Option<Imported>, Vec<Diagnostic>) {
-    let imported = Imported {
-        design,
+    Some(ImportedDesign {
+        name: design_name,
+        description,
+        blocks,
         instances,
-        notes: ctx.notes,
-    };
-    (Some(imported), ctx.diags)
+    })
 }
 
 /// Lowers one `ADDRESSBLOCK` of `module` to a block.
 fn lower_block(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Ctx<'_, '_>,
     module: Node<'_, '_>,
     ab: Node<'_, '_>,
     regs: Node<'_, '_>,
@@ -336,12 +348,14 @@ fn lower_block(
     let instance = module.attribute("INSTANCE").unwrap_or("");
     if dropped.reserved > 0 {
         ctx.note(
+            "dropped",
             loc,
             format!("`{instance}`: {} reserved fields dropped", dropped.reserved),
         );
     }
     if !dropped.disabled.is_empty() {
         ctx.note(
+            "dropped",
             loc,
             format!(
                 "`{instance}`: registers absent in this configuration (IS_ENABLED=false) dropped: {}",
@@ -349,11 +363,10 @@ fn lower_block(
             ),
         );
     }
-    let mut items: Vec<Item> = vendor::fold_arrays(registers)
+    let items: Vec<Item> = vendor::fold_arrays(registers)
         .into_iter()
         .map(Item::Register)
         .collect();
-    vendor::name_items(&mut items, &mut ctx.notes);
     let name_loc = ctx.attr_loc(module, "MODTYPE");
     Some(Block {
         name: Spanned::new(String::new(), name_loc),
@@ -368,7 +381,7 @@ fn lower_block(
 
 /// A `PROPERTY`'s value and the location of that value.
 fn prop<'a>(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Ctx<'_, '_>,
     props: &HashMap<&str, Node<'a, '_>>,
     name: &str,
 ) -> Option<(&'a str, Loc)> {
@@ -378,13 +391,13 @@ fn prop<'a>(
 }
 
 fn prop_number(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Ctx<'_, '_>,
     props: &HashMap<&str, Node<'_, '_>>,
     name: &str,
     owner: &str,
 ) -> Option<(u64, Loc)> {
     let (text, loc) = prop(ctx, props, name)?;
-    match xml::parse_int(text) {
+    match vendor::parse_int(text) {
         Some(v) => Some((v, loc)),
         None => {
             ctx.error(
@@ -405,7 +418,11 @@ struct Dropped {
     disabled: Vec<String>,
 }
 
-fn lower_register(ctx: &mut Ctx<'_>, reg: Node<'_, '_>, dropped: &mut Dropped) -> Option<Register> {
+fn lower_register(
+    ctx: &mut Ctx<'_, '_>,
+    reg: Node<'_, '_>,
+    dropped: &mut Dropped,
+) -> Option<Register> {
     let loc = ctx.loc(reg);
     let raw_name = reg.attribute("NAME").unwrap_or("");
     let name_loc = ctx.attr_loc(reg, "NAME");
@@ -445,6 +462,7 @@ fn lower_register(ctx: &mut Ctx<'_>, reg: Node<'_, '_>, dropped: &mut Dropped) -
     };
     if bits != 32 && bits != 64 {
         ctx.note(
+            "width-from-parameter",
             size_loc,
             format!(
                 "register `{raw_name}` has SIZE {bits} (an IP parameter of this instance): imported as a {}-bit register",
@@ -453,7 +471,7 @@ fn lower_register(ctx: &mut Ctx<'_>, reg: Node<'_, '_>, dropped: &mut Dropped) -
         );
     }
     let access = match prop(ctx, &props, "ACCESS") {
-        Some((text, at)) => match xml::lower_access(text, None, None) {
+        Some((text, at)) => match vendor::lower_access(text, None, None) {
             Some(l) => Spanned::new(l.access, at),
             None => {
                 bad_access(ctx, at, text);
@@ -467,6 +485,7 @@ fn lower_register(ctx: &mut Ctx<'_>, reg: Node<'_, '_>, dropped: &mut Dropped) -
             let masked = v & crate::ir::ones(width.bits());
             if masked != v {
                 ctx.note(
+                    "reset-masked",
                     at,
                     format!(
                         "reset value of `{raw_name}` masked to its {} bits",
@@ -506,12 +525,11 @@ fn lower_register(ctx: &mut Ctx<'_>, reg: Node<'_, '_>, dropped: &mut Dropped) -
         .filter(|f| f.name.value.to_ascii_lowercase().starts_with("reserved"))
         .count();
     dropped.reserved += named_reserved;
-    vendor::tidy_register(&mut register, &mut ctx.notes);
-    vendor::name_fields(&mut register.fields, &mut ctx.notes);
+    vendor::tidy_register(&mut register, ctx.diags);
     Some(register)
 }
 
-fn bad_access(ctx: &mut Ctx<'_>, loc: Loc, text: &str) {
+fn bad_access(ctx: &mut Ctx<'_, '_>, loc: Loc, text: &str) {
     ctx.error(
         "bad-access",
         loc,
@@ -520,7 +538,7 @@ fn bad_access(ctx: &mut Ctx<'_>, loc: Loc, text: &str) {
     );
 }
 
-fn lower_field(ctx: &mut Ctx<'_>, f: Node<'_, '_>, reg: &str) -> Option<Field> {
+fn lower_field(ctx: &mut Ctx<'_, '_>, f: Node<'_, '_>, reg: &str) -> Option<Field> {
     let loc = ctx.loc(f);
     let name = f.attribute("NAME").unwrap_or("");
     let name_loc = ctx.attr_loc(f, "NAME");
@@ -549,12 +567,16 @@ fn lower_field(ctx: &mut Ctx<'_>, f: Node<'_, '_>, reg: &str) -> Option<Field> {
     let (access_text, access_loc) = prop(ctx, &props, "ACCESS").unwrap_or(("read-write", loc));
     let mwv = prop(ctx, &props, "MODIFIED_READ_VALUES").map(|(v, _)| v);
     let read_action = prop(ctx, &props, "READ_ACTION").map(|(v, _)| v);
-    let Some(lowered) = xml::lower_access(access_text, mwv, read_action) else {
+    let Some(lowered) = vendor::lower_access(access_text, mwv, read_action) else {
         bad_access(ctx, access_loc, access_text);
         return None;
     };
     if let Some(note) = lowered.note {
-        ctx.note(access_loc, format!("field `{owner}`: {note}"));
+        ctx.note(
+            "access-changed",
+            access_loc,
+            format!("field `{owner}`: {note}"),
+        );
     }
     Some(Field {
         name: Spanned::new(name.to_owned(), name_loc),
@@ -594,7 +616,7 @@ impl<'a, 'i> Interrupts<'a, 'i> {
     }
 
     /// The interrupt lines `module`'s interrupt outputs reach.
-    fn of(&self, module: Node<'a, 'i>) -> Vec<InterruptLine> {
+    fn of(&self, module: Node<'a, 'i>) -> Vec<Interrupt> {
         let mut out = Vec::new();
         for port in child(module, "PORTS")
             .into_iter()
@@ -617,7 +639,7 @@ impl<'a, 'i> Interrupts<'a, 'i> {
     }
 
     /// Follows bit `bit` of net `net` to the controllers it reaches.
-    fn follow(&self, net: &str, bit: u32, from: &str, depth: usize, out: &mut Vec<InterruptLine>) {
+    fn follow(&self, net: &str, bit: u32, from: &str, depth: usize, out: &mut Vec<Interrupt>) {
         if depth > MAX_CONCAT_DEPTH {
             return;
         }
@@ -625,10 +647,10 @@ impl<'a, 'i> Interrupts<'a, 'i> {
             let kind = module.attribute("MODTYPE").unwrap_or("");
             let port_name = port.attribute("NAME").unwrap_or("");
             let instance = module.attribute("INSTANCE").unwrap_or("").to_owned();
-            let line = |offset: u32| InterruptLine {
-                controller: instance.clone(),
-                line: offset + bit,
-                port: from.to_owned(),
+            let line = |offset: u32| Interrupt {
+                name: Some(from.to_owned()),
+                number: u64::from(offset) + u64::from(bit),
+                controller: Some(instance.clone()),
             };
             match (kind, port_name) {
                 ("xlconcat", input) => {

@@ -12,7 +12,7 @@
 //! - `reset`: the register's (1685-2009, masked by its `mask`) or the sum of
 //!   its fields' (1685-2014).
 //! - `access` (inherited from register, then address block) +
-//!   `modifiedWriteValue` + `readAction`: see [`super::xml::lower_access`].
+//!   `modifiedWriteValue` + `readAction`: see [`super::vendor::lower_access`].
 //! - `enumeratedValues` becomes an inline enum on the field.
 //! - numbers may be decimal, `0x`, `#`, Verilog `'h1F` / `32'hFFFF_0000`, or
 //!   scaled (`4K`).
@@ -23,12 +23,11 @@
 
 use roxmltree::Node;
 
-use super::vendor::{self, Imported, Note};
-use super::xml;
+use super::{ImportedDesign, vendor, xml};
 use crate::diag::Diagnostic;
 use crate::ir::{
-    Access, Array, Block, Cluster, Design, Enum, EnumRef, Field, Item, Loc, Register, Spanned,
-    Variant, Width,
+    Access, Array, Block, Cluster, Enum, EnumRef, Field, Item, Loc, Register, Spanned, Variant,
+    Width,
 };
 use crate::source::SourceFile;
 
@@ -42,16 +41,15 @@ const NAMESPACES: &[&str] = &[
 /// Deepest nesting of register files followed.
 const MAX_DEPTH: usize = 32;
 
-struct Ctx<'f> {
+struct Ctx<'f, 'd> {
     file: &'f mut SourceFile,
-    diags: Vec<Diagnostic>,
-    notes: Vec<Note>,
+    diags: &'d mut Vec<Diagnostic>,
     ns: &'static str,
 }
 
-impl<'f> Ctx<'f> {
+impl Ctx<'_, '_> {
     fn loc(&mut self, node: Node<'_, '_>) -> Loc {
-        xml::node_loc(self.file, node)
+        xml::loc(self.file, node)
     }
 
     /// Location of an element's text (or of the element when it is empty).
@@ -69,8 +67,8 @@ impl<'f> Ctx<'f> {
         }
     }
 
-    fn note(&mut self, loc: Loc, message: String) {
-        self.notes.push(Note { loc, message });
+    fn note(&mut self, code: &'static str, loc: Loc, message: String) {
+        self.diags.push(Diagnostic::note(code, loc, message));
     }
 
     fn error(&mut self, code: &'static str, loc: Loc, message: String, hint: &str) {
@@ -108,7 +106,7 @@ impl<'f> Ctx<'f> {
         let el = self.child(node, tag)?;
         let text = el.text().unwrap_or("").trim();
         let loc = self.text_loc(el);
-        match xml::parse_int(text) {
+        match vendor::parse_int(text) {
             Some(v) => Some((v, loc)),
             None => {
                 self.error(
@@ -131,7 +129,7 @@ impl<'f> Ctx<'f> {
             let text = d.text().unwrap_or("").trim();
             let loc = self.text_loc(*d);
             first.get_or_insert(loc);
-            match xml::parse_int(text).and_then(|n| count.checked_mul(n)) {
+            match vendor::parse_int(text).and_then(|n| count.checked_mul(n)) {
                 Some(n) => count = n,
                 None => {
                     self.error(
@@ -147,6 +145,7 @@ impl<'f> Ctx<'f> {
         if dims.len() > 1 {
             let loc = first.unwrap_or(Loc::NONE);
             self.note(
+                "dim-flattened",
                 loc,
                 format!(
                     "`{owner}` has {} dimensions: imported as one array of {count}",
@@ -158,16 +157,20 @@ impl<'f> Ctx<'f> {
     }
 }
 
-/// Imports the IP-XACT component in `file`: one block per address block.
+/// Imports the IP-XACT component in `file` (one block per address block),
+/// pushing errors and notes onto `diags`.
 ///
-/// Returns the import (when the file was well-formed enough; parts with
-/// errors are left out) and every error found, each at its line and column.
-/// The design is not checked: run [`crate::check::check`] on it.
-pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
+/// Returns the design when the file was well-formed enough (parts with
+/// errors are left out). Names are as written: [`super::import_str`] makes
+/// them usable and checks the result.
+pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<ImportedDesign> {
     let text = file.text().to_owned();
-    let mut diags = Vec::new();
-    let Some(doc) = xml::parse(&text, file, &mut diags) else {
-        return (None, diags);
+    let doc = match xml::parse(file, &text) {
+        Ok(doc) => doc,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
     };
     let root = doc.root_element();
     let ns = root
@@ -175,7 +178,7 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
         .namespace()
         .and_then(|ns| NAMESPACES.iter().find(|n| **n == ns).copied());
     let Some(ns) = ns.filter(|_| root.tag_name().name() == "component") else {
-        let loc = xml::node_loc(file, root);
+        let loc = xml::loc(file, root);
         diags.push(
             Diagnostic::error(
                 "not-ipxact",
@@ -191,15 +194,13 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
                 "import an IP-XACT 1685-2009, 1685-2014 or 1685-2022 component (component.xml)",
             ),
         );
-        return (None, diags);
+        return None;
     };
-    let mut ctx = Ctx {
-        file,
-        diags,
-        notes: Vec::new(),
-        ns,
+    let mut ctx = Ctx { file, diags, ns };
+    let component = match ctx.child(root, "name") {
+        Some(n) => Spanned::new(n.text().unwrap_or("").trim().to_owned(), ctx.text_loc(n)),
+        None => Spanned::new("component".to_owned(), ctx.loc(root)),
     };
-    let component = ctx.text(root, "name").unwrap_or("component").to_owned();
     let mut blocks = Vec::new();
     let maps: Vec<Node<'_, '_>> = ctx
         .child(root, "memoryMaps")
@@ -209,7 +210,7 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
         for tag in ["bank", "subspaceMap"] {
             for n in ctx.children(*map, tag) {
                 let loc = ctx.loc(n);
-                ctx.note(loc, format!("`{tag}` is not imported"));
+                ctx.note("dropped", loc, format!("`{tag}` is not imported"));
             }
         }
         for ab in ctx.children(*map, "addressBlock").collect::<Vec<_>>() {
@@ -219,34 +220,46 @@ pub fn parse(file: &mut SourceFile) -> (Option<Imported>, Vec<Diagnostic>) {
         }
     }
     let single = blocks.len() == 1;
-    let mut names = vendor::Names::default();
     for b in &mut blocks {
-        let wanted = if single {
-            component.clone()
+        b.name.value = if single {
+            component.value.clone()
         } else {
-            format!("{component}_{}", b.name.value)
+            format!("{}_{}", component.value, b.name.value)
         };
-        b.name.value = names.claim(&wanted, b.name.loc, "block", &mut ctx.notes);
     }
     if blocks.is_empty() {
         let loc = ctx.loc(root);
         ctx.note(
+            "no-registers",
             loc,
-            format!("component `{component}` has no address block: nothing to import"),
+            format!(
+                "component `{}` has no address block of registers: nothing to import",
+                component.value
+            ),
         );
     }
-    let imported = Imported {
-        design: Design {
-            blocks,
-            instances: Vec::new(),
-        },
+    let description = [
+        ctx.text(root, "vendor"),
+        ctx.text(root, "library"),
+        Some(component.value.as_str()),
+        ctx.text(root, "version"),
+    ]
+    .iter()
+    .map(|p| p.unwrap_or("?"))
+    .collect::<Vec<_>>()
+    .join(":");
+    Some(ImportedDesign {
+        name: component.clone(),
+        description: ctx
+            .text(root, "description")
+            .map(str::to_owned)
+            .or(Some(description)),
+        blocks,
         instances: Vec::new(),
-        notes: ctx.notes,
-    };
-    (Some(imported), ctx.diags)
+    })
 }
 
-fn lower_block(ctx: &mut Ctx<'_>, ab: Node<'_, '_>) -> Option<Block> {
+fn lower_block(ctx: &mut Ctx<'_, '_>, ab: Node<'_, '_>) -> Option<Block> {
     let loc = ctx.loc(ab);
     let name = ctx.text(ab, "name").unwrap_or("block").to_owned();
     let name_loc = match ctx.child(ab, "name") {
@@ -257,6 +270,7 @@ fn lower_block(ctx: &mut Ctx<'_>, ab: Node<'_, '_>) -> Option<Block> {
         && usage != "register"
     {
         ctx.note(
+            "dropped",
             loc,
             format!("address block `{name}` is `{usage}`, not registers: not imported"),
         );
@@ -264,10 +278,7 @@ fn lower_block(ctx: &mut Ctx<'_>, ab: Node<'_, '_>) -> Option<Block> {
     }
     let (size, size_loc) = ctx.number(ab, "range", &name)?;
     let access = block_access(ctx, ab, Access::ReadWrite);
-    let mut enum_names = vendor::Names::default();
-    let items = lower_items(ctx, ab, access, &mut enum_names, 0);
-    let mut items = items;
-    vendor::name_items(&mut items, &mut ctx.notes);
+    let items = lower_items(ctx, ab, access, 0);
     Some(Block {
         name: Spanned::new(name, name_loc),
         description: ctx
@@ -283,12 +294,12 @@ fn lower_block(ctx: &mut Ctx<'_>, ab: Node<'_, '_>) -> Option<Block> {
 }
 
 /// The access an element declares, or `inherited`.
-fn block_access(ctx: &mut Ctx<'_>, node: Node<'_, '_>, inherited: Access) -> Access {
+fn block_access(ctx: &mut Ctx<'_, '_>, node: Node<'_, '_>, inherited: Access) -> Access {
     let Some(el) = ctx.child(node, "access") else {
         return inherited;
     };
     let text = el.text().unwrap_or("").trim();
-    match xml::lower_access(text, None, None) {
+    match vendor::lower_access(text, None, None) {
         Some(l) => l.access,
         None => {
             let loc = ctx.text_loc(el);
@@ -298,7 +309,7 @@ fn block_access(ctx: &mut Ctx<'_>, node: Node<'_, '_>, inherited: Access) -> Acc
     }
 }
 
-fn bad_access(ctx: &mut Ctx<'_>, loc: Loc, text: &str) {
+fn bad_access(ctx: &mut Ctx<'_, '_>, loc: Loc, text: &str) {
     ctx.error(
         "bad-access",
         loc,
@@ -309,10 +320,9 @@ fn bad_access(ctx: &mut Ctx<'_>, loc: Loc, text: &str) {
 
 /// Registers and register files of an address block or register file.
 fn lower_items(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Ctx<'_, '_>,
     parent: Node<'_, '_>,
     access: Access,
-    enum_names: &mut vendor::Names,
     depth: usize,
 ) -> Vec<Item> {
     let mut registers = Vec::new();
@@ -323,12 +333,12 @@ fn lower_items(
     {
         match node.tag_name().name() {
             "register" => {
-                if let Some(r) = lower_register(ctx, node, access, enum_names) {
+                if let Some(r) = lower_register(ctx, node, access) {
                     registers.push(r);
                 }
             }
             "registerFile" if depth < MAX_DEPTH => {
-                if let Some(c) = lower_register_file(ctx, node, access, enum_names, depth + 1) {
+                if let Some(c) = lower_register_file(ctx, node, access, depth + 1) {
                     items.push(Item::Cluster(c));
                 }
             }
@@ -343,7 +353,11 @@ fn lower_items(
             }
             "alternateRegisters" => {
                 let loc = ctx.loc(node);
-                ctx.note(loc, "alternate registers are not imported".into());
+                ctx.note(
+                    "dropped",
+                    loc,
+                    "alternate registers are not imported".into(),
+                );
             }
             _ => {}
         }
@@ -361,10 +375,9 @@ fn lower_items(
 }
 
 fn lower_register_file(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Ctx<'_, '_>,
     node: Node<'_, '_>,
     access: Access,
-    enum_names: &mut vendor::Names,
     depth: usize,
 ) -> Option<Cluster> {
     let loc = ctx.loc(node);
@@ -386,7 +399,7 @@ fn lower_register_file(
         None => None,
     };
     let access = block_access(ctx, node, access);
-    let items = lower_items(ctx, node, access, enum_names, depth);
+    let items = lower_items(ctx, node, access, depth);
     Some(Cluster {
         name: Spanned::new(name, name_loc),
         description: ctx
@@ -401,7 +414,7 @@ fn lower_register_file(
 }
 
 fn required(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Ctx<'_, '_>,
     node: Node<'_, '_>,
     tag: &str,
     owner: &str,
@@ -420,10 +433,9 @@ fn required(
 }
 
 fn lower_register(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Ctx<'_, '_>,
     node: Node<'_, '_>,
     inherited: Access,
-    enum_names: &mut vendor::Names,
 ) -> Option<Register> {
     let loc = ctx.loc(node);
     let name = ctx.text(node, "name").unwrap_or("").to_owned();
@@ -459,7 +471,7 @@ fn lower_register(
     let mut fields = Vec::new();
     let mut field_reset: Option<(u64, Loc)> = None;
     for f in ctx.children(node, "field").collect::<Vec<_>>() {
-        if let Some((field, r)) = lower_field(ctx, f, &name, access, enum_names) {
+        if let Some((field, r)) = lower_field(ctx, f, &name, access) {
             if let Some((value, at)) = r {
                 let shifted = (value & crate::ir::ones(field.width()))
                     .checked_shl(field.lsb)
@@ -491,19 +503,17 @@ fn lower_register(
         fields,
         loc,
     };
-    vendor::tidy_register(&mut register, &mut ctx.notes);
-    vendor::name_fields(&mut register.fields, &mut ctx.notes);
+    vendor::tidy_register(&mut register, ctx.diags);
     Some(register)
 }
 
 type FieldReset = Option<(u64, Loc)>;
 
 fn lower_field(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Ctx<'_, '_>,
     node: Node<'_, '_>,
     reg: &str,
     reg_access: Access,
-    enum_names: &mut vendor::Names,
 ) -> Option<(Field, FieldReset)> {
     let loc = ctx.loc(node);
     let name = ctx.text(node, "name").unwrap_or("").to_owned();
@@ -540,12 +550,16 @@ fn lower_field(
         } else {
             access_text
         };
-        let Some(lowered) = xml::lower_access(base, mwv, read_action) else {
+        let Some(lowered) = vendor::lower_access(base, mwv, read_action) else {
             bad_access(ctx, access_loc, access_text);
             return None;
         };
         if let Some(note) = lowered.note {
-            ctx.note(access_loc, format!("field `{owner}`: {note}"));
+            ctx.note(
+                "access-changed",
+                access_loc,
+                format!("field `{owner}`: {note}"),
+            );
         }
         lowered.access
     };
@@ -556,7 +570,7 @@ fn lower_field(
         Some(r) => ctx.number(r, "value", &owner),
         None => None,
     };
-    let enumeration = lower_enum(ctx, node, reg, &name, msb - lsb + 1, enum_names);
+    let enumeration = lower_enum(ctx, node, reg, &name, msb - lsb + 1);
     Some((
         Field {
             name: Spanned::new(name, name_loc),
@@ -585,17 +599,15 @@ fn reg_access_word(access: Access) -> &'static str {
 }
 
 fn lower_enum(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Ctx<'_, '_>,
     field: Node<'_, '_>,
     reg: &str,
     name: &str,
     width: u32,
-    enum_names: &mut vendor::Names,
 ) -> Option<EnumRef> {
     let values = ctx.child(field, "enumeratedValues")?;
     let loc = ctx.loc(values);
     let mut variants: Vec<Variant> = Vec::new();
-    let mut variant_names = vendor::Names::default();
     for v in ctx.children(values, "enumeratedValue").collect::<Vec<_>>() {
         let vloc = ctx.loc(v);
         let vname = ctx.text(v, "name").unwrap_or("").to_owned();
@@ -603,12 +615,17 @@ fn lower_enum(
             continue;
         };
         if value > crate::ir::ones(width) {
-            ctx.note(value_loc, format!("enumerated value `{vname}` = {value} does not fit the {width}-bit field `{name}`: dropped"));
+            ctx.note(
+                "dropped",
+                value_loc,
+                format!("enumerated value `{vname}` = {value} does not fit the {width}-bit field `{name}`: dropped"),
+            );
             continue;
         }
         if let Some(first) = variants.iter().find(|x| x.value.value == value) {
             let first = first.name.value.clone();
             ctx.note(
+                "dropped",
                 value_loc,
                 format!("enumerated value `{vname}` repeats the value of `{first}`: dropped"),
             );
@@ -618,7 +635,6 @@ fn lower_enum(
             Some(n) => ctx.text_loc(n),
             None => vloc,
         };
-        let vname = variant_names.claim(&vname, name_loc, "enumerated value", &mut ctx.notes);
         variants.push(Variant {
             name: Spanned::new(vname, name_loc),
             description: ctx
@@ -635,7 +651,7 @@ fn lower_enum(
         .text(values, "name")
         .map(str::to_owned)
         .unwrap_or_else(|| format!("{reg}_{name}"));
-    let enum_name = enum_names.claim(&wanted, loc, "enumeration", &mut ctx.notes);
+    let enum_name = wanted;
     Some(EnumRef::Inline(Enum {
         name: Spanned::new(enum_name, loc),
         description: None,

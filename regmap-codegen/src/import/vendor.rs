@@ -1,93 +1,158 @@
-//! IR clean-ups the `.hwh` and IP-XACT importers share: what vendor files
-//! allow and the regmap checks do not (names, register arrays written out
-//! element by element, field access against register access, reserved bits).
+//! What the `.hwh` and IP-XACT importers share: vendor numbers, vendor
+//! access kinds, and IR clean-ups for what vendor files allow and the regmap
+//! checks do not (register arrays written out element by element, field
+//! access against register access, reserved bits).
 
-use crate::ir::{Access, Array, Block, Field, Item, Loc, Register, Spanned};
+use crate::diag::Diagnostic;
+use crate::ir::{Access, Array, Block, Item, Loc, Register, Spanned};
+use crate::source::SourceFile;
 
-/// Something an import changed or dropped, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    /// Where in the vendor file.
-    pub loc: Loc,
-    /// What was changed and why.
-    pub message: String,
-}
-
-/// One interrupt input an instance's interrupt output reaches.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InterruptLine {
-    /// The instance that receives it: an interrupt controller (`axi_intc`) or
-    /// the processing system itself.
-    pub controller: String,
-    /// The input bit on that controller: for an AXI INTC the interrupt
-    /// number; for a Zynq-7000 PS the `IRQ_F2P` bit (GIC SPI 61 + n for bits
-    /// 0..8, 84 + (n - 8) for bits 8..16); for a Zynq UltraScale+ PS the
-    /// `pl_ps_irq0` bit (SPI 121 + n) or `pl_ps_irq1` bit + 8 (SPI 136 + n - 8).
-    pub line: u32,
-    /// The output port it comes from (`ip2intc_irpt`, `s2mm_introut`).
-    pub port: String,
-}
-
-/// What a design-level import knows of an instance beyond
-/// [`crate::ir::Instance`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InstanceInfo {
-    /// Instance name, as in [`crate::ir::Instance::name`].
-    pub name: String,
-    /// Size of its address window in bytes.
-    pub size: u64,
-    /// Interrupt lines, in the order of its output ports.
-    pub interrupts: Vec<InterruptLine>,
-    /// Its configuration parameters (`C_GPIO_WIDTH` ...), in file order.
-    pub parameters: Vec<(String, String)>,
-}
-
-/// The result of importing one vendor file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Imported {
-    /// Blocks (one per distinct register layout) and instances.
-    pub design: crate::ir::Design,
-    /// Per-instance details, one per `design.instances` entry, same order.
-    pub instances: Vec<InstanceInfo>,
-    /// Renames and dropped details, in file order.
-    pub notes: Vec<Note>,
-}
-
-/// Names that were already taken in one namespace, compared as the emitter
-/// will see them (snake case), so `Mode` and `MODE` collide.
-#[derive(Default)]
-pub(crate) struct Names(Vec<String>);
-
-impl Names {
-    /// `name` made valid and unique here; a changed name is reported in `notes`.
-    pub(crate) fn claim(
-        &mut self,
-        name: &str,
-        loc: Loc,
-        what: &str,
-        notes: &mut Vec<Note>,
-    ) -> String {
-        let mut out = super::xml::sanitize(name).unwrap_or_else(|| name.to_owned());
-        if crate::names::is_keyword(&crate::names::fn_name(&out))
-            || crate::names::is_keyword(&crate::names::type_name(&out))
-        {
-            out.push('_');
-        }
-        let base = out.clone();
-        let mut n = 2;
-        while self.0.contains(&crate::names::fn_name(&out)) {
-            out = format!("{base}_{n}");
-            n += 1;
-        }
-        self.0.push(crate::names::fn_name(&out));
-        if out != name {
-            notes.push(Note {
-                loc,
-                message: format!("{what} `{name}` renamed `{out}`"),
-            });
-        }
-        out
+/// An attribute value's location, or the element's when it has no such attribute.
+pub(crate) fn attr_loc(file: &mut SourceFile, node: roxmltree::Node<'_, '_>, name: &str) -> Loc {
+    match node.attribute_node(name) {
+        Some(attr) => file.loc(attr.range_value()),
+        None => super::xml::loc(file, node),
     }
+}
+
+/// Parses an integer as vendors write them: decimal, `0x1F`, `#1F`,
+/// Verilog-style `'h1F` / `32'hFFFF_0000` / `'d10` / `'b101` / `'o17`, with
+/// `_` separators in the Verilog forms, and IP-XACT's `K`/`M`/`G`/`T` scale
+/// suffixes on decimal numbers. `None` when it is none of these or does not
+/// fit 64 bits.
+pub(crate) fn parse_int(text: &str) -> Option<u64> {
+    let s = text.trim();
+    if let Some(tick) = s.find('\'') {
+        let (width, rest) = s.split_at(tick);
+        if !width.is_empty() && !width.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let rest = &rest[1..];
+        let rest = rest.strip_prefix(['s', 'S']).unwrap_or(rest);
+        let mut chars = rest.chars();
+        let radix = match chars.next()?.to_ascii_lowercase() {
+            'h' => 16,
+            'd' => 10,
+            'b' => 2,
+            'o' => 8,
+            _ => return None,
+        };
+        return digits(chars.as_str(), radix, true);
+    }
+    if let Some(hex) = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .or_else(|| s.strip_prefix('#'))
+    {
+        return digits(hex, 16, false);
+    }
+    let (number, scale) = match s.as_bytes().last()? {
+        b'k' | b'K' => (&s[..s.len() - 1], 1u64 << 10),
+        b'm' | b'M' => (&s[..s.len() - 1], 1 << 20),
+        b'g' | b'G' => (&s[..s.len() - 1], 1 << 30),
+        b't' | b'T' => (&s[..s.len() - 1], 1 << 40),
+        _ => (s, 1),
+    };
+    digits(number, 10, false)?.checked_mul(scale)
+}
+
+fn digits(s: &str, radix: u32, underscores: bool) -> Option<u64> {
+    let mut value: u64 = 0;
+    let mut any = false;
+    for c in s.chars() {
+        if c == '_' && underscores && any {
+            continue;
+        }
+        let d = c.to_digit(radix)?;
+        value = value
+            .checked_mul(u64::from(radix))?
+            .checked_add(u64::from(d))?;
+        any = true;
+    }
+    any.then_some(value)
+}
+
+/// A vendor access description lowered to one [`Access`], and what could
+/// not be kept.
+pub(crate) struct Lowered {
+    /// The access kind.
+    pub access: Access,
+    /// Why something was dropped or changed, for a note.
+    pub note: Option<String>,
+}
+
+/// Lowers IP-XACT's `access` + `modifiedWriteValue` + `readAction` (the
+/// `.hwh` spells them `ACCESS`, `MODIFIED_READ_VALUES`, `READ_ACTION`).
+/// `None` for an access word that is none of IP-XACT's.
+pub(crate) fn lower_access(
+    access: &str,
+    modified_write: Option<&str>,
+    read_action: Option<&str>,
+) -> Option<Lowered> {
+    let mut note = None;
+    let base = match access.trim() {
+        "read-write" | "" => Access::ReadWrite,
+        "read-only" => Access::ReadOnly,
+        "write-only" => Access::WriteOnly,
+        "read-writeOnce" => {
+            note = Some(
+                "`read-writeOnce` imported as `rw`: the write-once rule is not modelled".into(),
+            );
+            Access::ReadWrite
+        }
+        "writeOnce" => {
+            note = Some("`writeOnce` imported as `wo`: the write-once rule is not modelled".into());
+            Access::WriteOnly
+        }
+        _ => return None,
+    };
+    let mut access = base;
+    match modified_write.map(str::trim).unwrap_or("") {
+        // `modify` says only "something else happens"; Vitis HLS writes it on
+        // every writable bit, so it carries no information.
+        "" | "modify" => {}
+        mwv => {
+            let action = match mwv {
+                "oneToClear" => Some(Access::OneToClear),
+                "oneToSet" => Some(Access::OneToSet),
+                "oneToToggle" => Some(Access::OneToToggle),
+                "zeroToClear" => Some(Access::ZeroToClear),
+                "zeroToSet" => Some(Access::ZeroToSet),
+                _ => None,
+            };
+            match action {
+                // A write-only bit whose writes act elsewhere (AXI INTC's IAR
+                // clears ISR bits) stays write-only: it has no value to read.
+                Some(_) if base == Access::WriteOnly => {
+                    note = Some(format!(
+                        "write-only with `{mwv}`: imported as `wo` (the write acts on another register)"
+                    ));
+                }
+                // A side effect on write makes the bit writable even where
+                // `access` says read-only (HLS interrupt status bits).
+                Some(action) => access = action,
+                None => {
+                    note = Some(format!(
+                        "modified write value `{mwv}` has no regmap equivalent: imported as `{}`",
+                        base.short_name()
+                    ));
+                }
+            }
+        }
+    }
+    match read_action.map(str::trim).unwrap_or("") {
+        // As above: `modify` is written on every read-only HLS bit, including
+        // plain ones such as ap_idle, so it says nothing usable.
+        "" | "modify" => {}
+        "clear" => access = Access::ReadToClear,
+        "set" => access = Access::ReadToSet,
+        other => {
+            note = Some(format!(
+                "read action `{other}` has no regmap equivalent: dropped"
+            ));
+        }
+    }
+    Some(Lowered { access, note })
 }
 
 /// Whether two registers differ only in name, offset and locations.
@@ -168,7 +233,7 @@ pub(crate) fn fold_arrays(regs: Vec<Register>) -> Vec<Register> {
 /// contradict their register's access), widens a register's declared access to
 /// `rw` when its fields need it, and turns a register whose one field covers
 /// it all into a register without fields.
-pub(crate) fn tidy_register(reg: &mut Register, notes: &mut Vec<Note>) {
+pub(crate) fn tidy_register(reg: &mut Register, diags: &mut Vec<Diagnostic>) {
     reg.fields
         .retain(|f| !f.name.value.to_ascii_lowercase().starts_with("reserved"));
     if reg
@@ -176,15 +241,16 @@ pub(crate) fn tidy_register(reg: &mut Register, notes: &mut Vec<Note>) {
         .iter()
         .any(|f| !reg.access.value.allows_field(f.access.value))
     {
-        notes.push(Note {
-            loc: reg.access.loc,
-            message: format!(
+        diags.push(Diagnostic::note(
+            "access-widened",
+            reg.access.loc,
+            format!(
                 "register `{}` declared `{}` but its fields are not all `{}`: imported as `rw`, each field keeps its own access",
                 reg.name.value,
                 reg.access.value.short_name(),
                 reg.access.value.short_name()
             ),
-        });
+        ));
         reg.access.value = Access::ReadWrite;
     }
     if let [field] = reg.fields.as_slice()
@@ -196,30 +262,6 @@ pub(crate) fn tidy_register(reg: &mut Register, notes: &mut Vec<Note>) {
         let field = reg.fields.pop().expect("one field");
         if reg.description.is_none() {
             reg.description = field.description;
-        }
-    }
-}
-
-/// Gives the fields of a register unique valid names.
-pub(crate) fn name_fields(fields: &mut [Field], notes: &mut Vec<Note>) {
-    let mut names = Names::default();
-    for f in fields {
-        f.name.value = names.claim(&f.name.value, f.name.loc, "field", notes);
-    }
-}
-
-/// Gives the items of a block unique valid names (after arrays are folded).
-pub(crate) fn name_items(items: &mut [Item], notes: &mut Vec<Note>) {
-    let mut names = Names::default();
-    for item in items {
-        match item {
-            Item::Register(r) => {
-                r.name.value = names.claim(&r.name.value, r.name.loc, "register", notes);
-            }
-            Item::Cluster(c) => {
-                c.name.value = names.claim(&c.name.value, c.name.loc, "register file", notes);
-                name_items(&mut c.items, notes);
-            }
         }
     }
 }
@@ -278,4 +320,65 @@ pub(crate) fn without_locs(block: &Block) -> Block {
     b.size.loc = Loc::NONE;
     items(&mut b.items);
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_every_vendor_spelling() {
+        assert_eq!(parse_int("42"), Some(42));
+        assert_eq!(parse_int(" 0x1F "), Some(0x1f));
+        assert_eq!(parse_int("#1f"), Some(0x1f));
+        assert_eq!(parse_int("'h1F"), Some(0x1f));
+        assert_eq!(parse_int("32'hFFFF_0000"), Some(0xffff_0000));
+        assert_eq!(parse_int("8'b1010_0101"), Some(0xa5));
+        assert_eq!(parse_int("'d10"), Some(10));
+        assert_eq!(parse_int("4K"), Some(4096));
+        assert_eq!(parse_int("0x00000000000000010"), Some(0x10));
+        assert_eq!(parse_int("'h_1"), None);
+        assert_eq!(parse_int("x'h1"), None);
+        assert_eq!(parse_int("0x1_0"), None);
+        assert_eq!(parse_int("0x1_0000_0000_0000_0000"), None);
+        assert_eq!(parse_int("'h1_0000_0000_0000_0000"), None);
+        assert_eq!(parse_int(""), None);
+        assert_eq!(parse_int("-1"), None);
+    }
+
+    #[test]
+    fn side_effects_lower_to_access_kinds() {
+        let l = |a, w, r| lower_access(a, w, r).map(|l| l.access);
+        assert_eq!(
+            l("read-write", Some("oneToClear"), None),
+            Some(Access::OneToClear)
+        );
+        assert_eq!(
+            l("read-only", Some("oneToToggle"), Some("modify")),
+            Some(Access::OneToToggle)
+        );
+        assert_eq!(
+            l("read-write", Some("oneToSet"), Some("")),
+            Some(Access::OneToSet)
+        );
+        assert_eq!(
+            l("read-only", None, Some("clear")),
+            Some(Access::ReadToClear)
+        );
+        assert_eq!(
+            l("write-only", Some("oneToClear"), None),
+            Some(Access::WriteOnly)
+        );
+        assert_eq!(
+            l("read-write", Some("modify"), None),
+            Some(Access::ReadWrite)
+        );
+        assert_eq!(l("sideways", None, None), None);
+        assert!(
+            lower_access("read-write", Some("zeroToToggle"), None)
+                .unwrap()
+                .note
+                .is_some()
+        );
+    }
 }
