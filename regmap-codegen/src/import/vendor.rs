@@ -236,6 +236,40 @@ pub(crate) fn fold_arrays(regs: Vec<Register>) -> Vec<Register> {
 pub(crate) fn tidy_register(reg: &mut Register, diags: &mut Vec<Diagnostic>) {
     reg.fields
         .retain(|f| !f.name.value.to_ascii_lowercase().starts_with("reserved"));
+    // Vendor metadata has bugs (the AXI CDMA of Vivado 2018.3 puts Err_IrqEn
+    // on Reset's bit): keep the first field of any overlap, so the rest of
+    // the register still imports, and say so.
+    let mut used = 0u64;
+    let mut kept = Vec::with_capacity(reg.fields.len());
+    for f in std::mem::take(&mut reg.fields) {
+        let mask = f.mask();
+        if f.msb < 64 && used & mask != 0 {
+            let other = kept
+                .iter()
+                .find(|k: &&crate::ir::Field| k.mask() & mask != 0)
+                .map_or(String::new(), |k| k.name.value.clone());
+            diags.push(
+                Diagnostic::warning(
+                    "field-dropped",
+                    f.bits_loc,
+                    format!(
+                        "field `{}` of `{}` (bits {}:{}) overlaps `{other}`: dropped",
+                        f.name.value, reg.name.value, f.msb, f.lsb
+                    ),
+                )
+                .with_label("overlaps an earlier field")
+                .with_hint(
+                    "the vendor metadata is inconsistent here; check the IP's product guide",
+                ),
+            );
+            continue;
+        }
+        if f.msb < 64 {
+            used |= mask;
+        }
+        kept.push(f);
+    }
+    reg.fields = kept;
     if reg
         .fields
         .iter()
