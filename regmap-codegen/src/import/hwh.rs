@@ -18,7 +18,7 @@
 //!   empty block of its window size, so it can still be bound.
 //! - access: `ACCESS` + `MODIFIED_READ_VALUES` (the write side effect despite
 //!   its name: `oneToClear` is `w1c`) + `READ_ACTION`; see
-//!   [`super::vendor::lower_access`].
+//!   `docs/importers.md`.
 //!
 //! Registers with `IS_ENABLED=false` (absent in this configuration) and
 //! fields named `RESERVED*` are dropped, each with a note.

@@ -12,7 +12,7 @@
 //! - `reset`: the register's (1685-2009, masked by its `mask`) or the sum of
 //!   its fields' (1685-2014).
 //! - `access` (inherited from register, then address block) +
-//!   `modifiedWriteValue` + `readAction`: see [`super::vendor::lower_access`].
+//!   `modifiedWriteValue` + `readAction`: see `docs/importers.md`.
 //! - `enumeratedValues` becomes an inline enum on the field.
 //! - numbers may be decimal, `0x`, `#`, Verilog `'h1F` / `32'hFFFF_0000`, or
 //!   scaled (`4K`).
