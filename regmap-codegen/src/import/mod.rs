@@ -13,8 +13,15 @@
 //! the [`Instance`]s placed at base addresses, with [`Loc`]s pointing into
 //! the vendor file so that every diagnostic reads `file:line:column`.
 //! Importers report problems as [`Diagnostic`]s and leave out what they
-//! cannot read; they never fail on a name ([`rename`] fixes names after
+//! cannot read; they never fail on a name ([`sanitise`] fixes names after
 //! them) and never panic.
+//!
+//! An importer is one function, `fn import(file: &mut SourceFile, diags: &mut
+//! Vec<Diagnostic>) -> Option<ImportedDesign>` (as [`svd::import`]), and one
+//! arm in [`import_str`]. It names each instance's block exactly (the first
+//! block of a name keeps it when names collide), may give every instance a
+//! block of its own (identical blocks are merged), and uses
+//! [`xml`]'s helpers for positions.
 //!
 //! [`import_str`] / [`import_file`] run the whole pipeline, [`write_yaml`]
 //! writes the result; `regmap-cli import` is these two calls.
@@ -271,6 +278,40 @@ pub fn import_to_dir(input: &Path, dir: &Path) -> Result<(Import, Written), Gene
     Ok((import, written))
 }
 
+/// For `build.rs`: imports the vendor file at `input` and writes Rust for
+/// every block of it, and the base addresses of its instances (module
+/// `instances`), into `output`, as [`crate::generate`] does for one YAML map.
+///
+/// ```no_run
+/// // build.rs
+/// let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("soc.rs");
+/// if let Err(e) = regmap_codegen::import::generate("STM32H7x3.svd", out) {
+///     eprintln!("{e}");
+///     std::process::exit(1);
+/// }
+/// ```
+///
+/// # Errors
+/// [`GenerateError::Map`] when the import fails, [`GenerateError::Write`]
+/// when `output` cannot be written.
+pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(), GenerateError> {
+    let input = input.as_ref();
+    println!("cargo:rerun-if-changed={}", input.display());
+    let import = import_file(input)?;
+    // Notes (renames) are for `regmap-cli import`'s reviewer; a build shows
+    // only warnings, as `cargo:warning=` lines.
+    for line in import.report.render_warnings(false).lines() {
+        println!("cargo:warning={line}");
+    }
+    let file_name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let code = crate::emit::header(&file_name)
+        + &crate::emit::format_design(&import.design.to_ir(), &crate::EmitOptions::default());
+    crate::write_if_changed(output.as_ref(), &code)
+}
+
 /// Writes `design` into `dir`: one `<block>.yaml` per block and
 /// `<stem>.design.yaml` binding the instances to them.
 ///
@@ -321,6 +362,36 @@ fn merge_identical_blocks(design: &mut ImportedDesign) {
     for instance in &mut design.instances {
         if let Some(first) = renamed.get(&instance.block) {
             instance.block = first.clone();
+        }
+    }
+}
+
+/// Gives every name below `item` (fields, enums, nested items) a fresh
+/// [`Loc`], for a copy of an item: the renamer tells names apart by `Loc`.
+pub(crate) fn fresh_names(file: &mut SourceFile, item: &mut ir::Item) {
+    fn enumeration(file: &mut SourceFile, e: &mut ir::Enum) {
+        e.name.loc = fresh_loc(file, e.name.loc);
+        for v in &mut e.variants {
+            v.name.loc = fresh_loc(file, v.name.loc);
+        }
+    }
+    match item {
+        ir::Item::Register(r) => {
+            for f in &mut r.fields {
+                f.name.loc = fresh_loc(file, f.name.loc);
+                if let Some(ir::EnumRef::Inline(e)) = &mut f.enumeration {
+                    enumeration(file, e);
+                }
+            }
+        }
+        ir::Item::Cluster(c) => {
+            for item in &mut c.items {
+                match item {
+                    ir::Item::Register(r) => r.name.loc = fresh_loc(file, r.name.loc),
+                    ir::Item::Cluster(c) => c.name.loc = fresh_loc(file, c.name.loc),
+                }
+                fresh_names(file, item);
+            }
         }
     }
 }

@@ -610,10 +610,14 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => out.push(make(name, name_loc, offset, Some(array))),
             Dim::Unrolled(elements) => {
-                for e in elements {
+                for (i, e) in elements.into_iter().enumerate() {
                     let loc = super::fresh_loc(self.file, name_loc);
                     let at = Spanned::new(offset.value.wrapping_add(e.offset), offset.loc);
-                    out.push(make(e.name, loc, at, None));
+                    let mut item = make(e.name, loc, at, None);
+                    if i > 0 {
+                        super::fresh_names(self.file, &mut item);
+                    }
+                    out.push(item);
                 }
             }
         }
@@ -685,10 +689,14 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => out.push(make(name, name_loc, offset, Some(array))),
             Dim::Unrolled(elements) => {
-                for e in elements {
+                for (i, e) in elements.into_iter().enumerate() {
                     let loc = super::fresh_loc(self.file, name_loc);
                     let at = Spanned::new(offset.value.wrapping_add(e.offset), offset.loc);
-                    out.push(make(e.name, loc, at, None));
+                    let mut item = make(e.name, loc, at, None);
+                    if i > 0 {
+                        super::fresh_names(self.file, &mut item);
+                    }
+                    out.push(item);
                 }
             }
         }
@@ -1195,56 +1203,83 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
     }
 }
 
-/// Later registers overlapping earlier ones are left out, with a warning:
-/// SVD's alternate registers (two views of one address) have no regmap
-/// counterpart. A read-only and a write-only register of one width at one
-/// offset are kept: the checks accept them as the two sides of one address.
+/// Later registers and clusters overlapping earlier ones are left out, with
+/// a warning: SVD's alternate registers and clusters (two views of one
+/// address, or a peripheral's modes) have no regmap counterpart yet. A
+/// read-only and a write-only register of one width at one offset are kept:
+/// the checks accept them as the two sides of one address.
 fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
-    let mut kept: Vec<(u128, u128, Access, Width, Loc, bool)> = Vec::new();
+    struct Kept {
+        start: u128,
+        end: u128,
+        /// Access and width of a plain (non-array) register.
+        plain: Option<(Access, Width)>,
+        loc: Loc,
+    }
+    let mut kept: Vec<Kept> = Vec::new();
     let mut out = Vec::with_capacity(items.len());
     for item in items.drain(..) {
-        let Item::Register(r) = &item else {
-            out.push(item);
-            continue;
+        let (offset, array, element, plain, what, name, loc) = match &item {
+            Item::Register(r) => (
+                r.offset.clone(),
+                r.array.as_ref(),
+                u128::from(r.width.value.bytes()),
+                r.array.is_none().then_some((r.access.value, r.width.value)),
+                "register",
+                r.name.value.clone(),
+                r.name.loc,
+            ),
+            Item::Cluster(c) => (
+                c.offset.clone(),
+                c.array.as_ref(),
+                crate::check::extent_of(&c.items),
+                None,
+                "cluster",
+                c.name.value.clone(),
+                c.name.loc,
+            ),
         };
-        let width = u128::from(r.width.value.bytes());
-        let start = u128::from(r.offset.value);
-        let end = match &r.array {
+        let start = u128::from(offset.value);
+        let end = match array {
             Some(a) if a.count.value > 0 => start
                 .saturating_add(
                     u128::from(a.count.value - 1).saturating_mul(u128::from(a.stride.value)),
                 )
-                .saturating_add(width),
+                .saturating_add(element),
             Some(_) => start,
-            None => start + width,
+            None => start.saturating_add(element),
         };
-        let plain = r.array.is_none();
-        let clash = kept.iter().find(|(s, e, access, w, _, k_plain)| {
-            let overlaps = start < *e && *s < end;
-            let pair = plain
-                && *k_plain
-                && *s == start
-                && *w == r.width.value
+        let clash = kept.iter().find(|k| {
+            let overlaps = start < k.end && k.start < end;
+            let pair = k.start == start
                 && matches!(
-                    (access, r.access.value),
-                    (Access::ReadOnly, Access::WriteOnly) | (Access::WriteOnly, Access::ReadOnly)
+                    (k.plain, plain),
+                    (Some((Access::ReadOnly, a)), Some((Access::WriteOnly, b)))
+                        | (Some((Access::WriteOnly, a)), Some((Access::ReadOnly, b))) if a == b
                 );
             overlaps && !pair
         });
-        if let Some(&(_, _, _, _, first, _)) = clash {
+        if let Some(first) = clash {
             cx.diags.push(
                 Diagnostic::warning(
                     "register-dropped",
-                    r.offset.loc,
-                    format!("register `{}` overlaps an earlier register", r.name.value),
+                    offset.loc,
+                    format!("{what} `{name}` overlaps an earlier element"),
                 )
-                .with_label("shares bytes with an earlier register")
-                .with_related(first, "the register kept")
-                .with_hint("an alternate view of the same address has no regmap form yet: the later register is left out"),
+                .with_label("shares bytes with an earlier element")
+                .with_related(first.loc, "the element kept")
+                .with_hint(
+                    "an alternate view of the same addresses has no regmap form yet: the later one is left out",
+                ),
             );
             continue;
         }
-        kept.push((start, end, r.access.value, r.width.value, r.name.loc, plain));
+        kept.push(Kept {
+            start,
+            end,
+            plain,
+            loc,
+        });
         out.push(item);
     }
     *items = out;
@@ -1294,14 +1329,15 @@ fn expand_dim_index(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// An SVD access and whether regmap holds it exactly.
+/// An SVD access and whether regmap holds it exactly. Spellings seen in
+/// vendor files beside the schema's (`read-writeonce`, `write`) are read too.
 fn parse_access(t: &str) -> Option<(Access, bool)> {
-    Some(match t {
-        "read-only" => (Access::ReadOnly, true),
-        "write-only" => (Access::WriteOnly, true),
+    Some(match t.to_ascii_lowercase().as_str() {
+        "read-only" | "read" => (Access::ReadOnly, true),
+        "write-only" | "write" => (Access::WriteOnly, true),
         "read-write" => (Access::ReadWrite, true),
-        "writeOnce" => (Access::WriteOnly, false),
-        "read-writeOnce" => (Access::ReadWrite, false),
+        "writeonce" => (Access::WriteOnly, false),
+        "read-writeonce" => (Access::ReadWrite, false),
         _ => return None,
     })
 }
