@@ -743,3 +743,89 @@ fn generated_code_of_vendor_files_matches_the_snapshots() {
         "generated code differs from the snapshots: {stale:?}; re-bless with REGMAP_BLESS=1 if intended"
     );
 }
+
+#[test]
+fn hostile_values_are_errors_not_panics() {
+    let hwh = data("pynq_z2_base.hwh");
+    for (from, to) in [
+        // A field far past any register width.
+        (
+            "NAME=\"BIT_OFFSET\" VALUE=\"31\"",
+            "NAME=\"BIT_OFFSET\" VALUE=\"4000000000\"",
+        ),
+        (
+            "NAME=\"BIT_WIDTH\" VALUE=\"32\"",
+            "NAME=\"BIT_WIDTH\" VALUE=\"4294967295\"",
+        ),
+        (
+            "NAME=\"BIT_WIDTH\" VALUE=\"1\"",
+            "NAME=\"BIT_WIDTH\" VALUE=\"0\"",
+        ),
+        // Interrupt concat inputs wider than any counter.
+        (
+            "LEFT=\"5\" NAME=\"In0\"",
+            "LEFT=\"4294967295\" NAME=\"In0\"",
+        ),
+        (
+            "NAME=\"SIZE\" VALUE=\"32\"",
+            "NAME=\"SIZE\" VALUE=\"18446744073709551615\"",
+        ),
+        ("HIGHVALUE=\"0x4121FFFF\"", "HIGHVALUE=\"0x1\""),
+        (
+            "NAME=\"ADDRESS_OFFSET\" VALUE=\"0x11C\"",
+            "NAME=\"ADDRESS_OFFSET\" VALUE=\"0xFFFFFFFFFFFFFFFC\"",
+        ),
+    ] {
+        assert!(hwh.contains(from), "{from}");
+        let text = hwh.replace(from, to);
+        // Either a clean import or located errors; never a panic.
+        if let Err(report) = import_str(&text, "h.hwh", None) {
+            assert!(report.has_errors());
+            for d in report.diagnostics().iter().filter(|d| d.is_error()) {
+                assert!(report.line_col(d).is_some(), "{report}");
+            }
+        }
+    }
+    for (from, to) in [
+        ("<ipxact:bitOffset>4<", "<ipxact:bitOffset>4000000000<"),
+        ("<ipxact:dim>4<", "<ipxact:dim>18446744073709551615<"),
+        ("<ipxact:range>0x20<", "<ipxact:range>0<"),
+        (
+            "<ipxact:addressOffset>0x40<",
+            "<ipxact:addressOffset>'hFFFF_FFFF_FFFF_FFF0<",
+        ),
+    ] {
+        assert!(HAND_2014.contains(from), "{from}");
+        let _ = import_str(&HAND_2014.replace(from, to), "u.xml", None);
+    }
+}
+
+#[test]
+fn mutated_files_never_panic() {
+    // A fixed-seed generator: the same mutations on every run.
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let swaps = b"0123456789abcdefxX'_-<>/\"&; \n";
+    for (name, runs) in [
+        ("multi_axim.component.xml", 600),
+        ("peakrdl_my_subblock.xml", 600),
+        ("pynq_z2_base.hwh", 80),
+    ] {
+        let text = data(name);
+        for _ in 0..runs {
+            let mut bytes = text.clone().into_bytes();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() % bytes.len() as u64) as usize;
+                bytes[at] = swaps[(next() % swaps.len() as u64) as usize];
+            }
+            if let Ok(mutated) = String::from_utf8(bytes) {
+                let _ = import_str(&mutated, name, None);
+            }
+        }
+    }
+}

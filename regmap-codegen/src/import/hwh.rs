@@ -546,7 +546,11 @@ fn lower_field(ctx: &mut Ctx<'_, '_>, f: Node<'_, '_>, reg: &str) -> Option<Fiel
     let owner = format!("{reg}.{name}");
     let (lsb, bits_loc) = prop_number(ctx, &props, "BIT_OFFSET", &owner)?;
     let (width, _) = prop_number(ctx, &props, "BIT_WIDTH", &owner)?;
-    let Some(msb) = lsb.checked_add(width).and_then(|e| e.checked_sub(1)) else {
+    let Some(msb) = lsb
+        .checked_add(width)
+        .and_then(|e| e.checked_sub(1))
+        .filter(|_| width > 0)
+    else {
         ctx.error(
             "bad-bits",
             bits_loc,
@@ -661,14 +665,14 @@ impl<'a, 'i> Interrupts<'a, 'i> {
                     let offset: u32 = concat_inputs(*module)
                         .filter(|(i, _)| *i < index)
                         .map(|(_, w)| w)
-                        .sum();
+                        .fold(0u32, u32::saturating_add);
                     let dout = child(*module, "PORTS")
                         .into_iter()
                         .flat_map(|p| children(p, "PORT"))
                         .find(|p| p.attribute("NAME") == Some("dout"))
                         .and_then(|p| p.attribute("SIGNAME"));
                     if let Some(dout) = dout {
-                        self.follow(dout, offset + bit, from, depth + 1, out);
+                        self.follow(dout, offset.saturating_add(bit), from, depth + 1, out);
                     }
                 }
                 ("axi_intc", "intr")

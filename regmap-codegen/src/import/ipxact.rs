@@ -524,7 +524,10 @@ fn lower_field(
     let owner = format!("{reg}.{name}");
     let (lsb, bits_loc) = required(ctx, node, "bitOffset", &owner, loc)?;
     let (width, _) = required(ctx, node, "bitWidth", &owner, loc)?;
-    let msb = lsb.checked_add(width).and_then(|e| e.checked_sub(1));
+    let msb = lsb
+        .checked_add(width)
+        .and_then(|e| e.checked_sub(1))
+        .filter(|_| width > 0);
     let (Some(Ok(msb)), Ok(lsb)) = (msb.map(u32::try_from), u32::try_from(lsb)) else {
         ctx.error(
             "bad-bits",

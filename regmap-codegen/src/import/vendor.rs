@@ -242,11 +242,12 @@ pub(crate) fn tidy_register(reg: &mut Register, diags: &mut Vec<Diagnostic>) {
     let mut used = 0u64;
     let mut kept = Vec::with_capacity(reg.fields.len());
     for f in std::mem::take(&mut reg.fields) {
-        let mask = f.mask();
-        if f.msb < 64 && used & mask != 0 {
+        // Bits past 63 are left to the checks (`field-past-width`).
+        let mask = if f.msb < 64 { f.mask() } else { 0 };
+        if used & mask != 0 {
             let other = kept
                 .iter()
-                .find(|k: &&crate::ir::Field| k.mask() & mask != 0)
+                .find(|k: &&crate::ir::Field| k.msb < 64 && k.mask() & mask != 0)
                 .map_or(String::new(), |k| k.name.value.clone());
             diags.push(
                 Diagnostic::warning(
@@ -264,9 +265,7 @@ pub(crate) fn tidy_register(reg: &mut Register, diags: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        if f.msb < 64 {
-            used |= mask;
-        }
+        used |= mask;
         kept.push(f);
     }
     reg.fields = kept;
