@@ -39,7 +39,7 @@ enum Command {
     },
     /// Print the JSON Schema of the YAML format (for editors and CI).
     Schema,
-    /// Import a vendor register description (CMSIS-SVD) as YAML maps: one
+    /// Import a vendor register description (CMSIS-SVD, Vivado .hwh, IP-XACT) as YAML maps: one
     /// per distinct block, plus a design file placing every instance.
     Import {
         /// The vendor file (format detected from its root element or extension).
