@@ -27,6 +27,7 @@ use std::collections::HashMap;
 
 use roxmltree::Node;
 
+use super::xml::{child, children};
 use super::{ImportedDesign, Instance, Interrupt, Parameter, vendor, xml};
 use crate::diag::Diagnostic;
 use crate::ir::{Access, Block, Field, Item, Loc, Register, Spanned, Width};
@@ -35,6 +36,10 @@ use crate::source::SourceFile;
 /// Deepest chain of `xlconcat` cores an interrupt is followed through (a
 /// cycle in a malformed file must not loop forever).
 const MAX_CONCAT_DEPTH: usize = 16;
+
+/// Most ports visited while tracing one instance's interrupts: a hostile file
+/// fanning every net out to many concats must not take exponential time.
+const MAX_TRACE_STEPS: usize = 4096;
 
 /// PS cores whose memory map is the one software sees.
 const PS_TYPES: &[&str] = &["processing_system7", "zynq_ultra_ps_e", "versal_cips"];
@@ -82,14 +87,6 @@ impl Ctx<'_, '_> {
             }
         }
     }
-}
-
-fn children<'a, 'i>(node: Node<'a, 'i>, tag: &'static str) -> impl Iterator<Item = Node<'a, 'i>> {
-    node.children().filter(move |n| n.has_tag_name(tag))
-}
-
-fn child<'a, 'i>(node: Node<'a, 'i>, tag: &'static str) -> Option<Node<'a, 'i>> {
-    children(node, tag).next()
 }
 
 /// The `PROPERTY` children of a `REGISTER` or `FIELD`, by `NAME`.
@@ -637,17 +634,30 @@ impl<'a, 'i> Interrupts<'a, 'i> {
             else {
                 continue;
             };
-            self.follow(net, 0, name, 0, &mut out);
+            let mut budget = MAX_TRACE_STEPS;
+            self.follow(net, 0, name, 0, &mut budget, &mut out);
         }
         out
     }
 
     /// Follows bit `bit` of net `net` to the controllers it reaches.
-    fn follow(&self, net: &str, bit: u32, from: &str, depth: usize, out: &mut Vec<Interrupt>) {
+    fn follow(
+        &self,
+        net: &str,
+        bit: u32,
+        from: &str,
+        depth: usize,
+        budget: &mut usize,
+        out: &mut Vec<Interrupt>,
+    ) {
         if depth > MAX_CONCAT_DEPTH {
             return;
         }
         for (module, port) in self.sinks.get(net).into_iter().flatten() {
+            if *budget == 0 {
+                return;
+            }
+            *budget -= 1;
             let kind = module.attribute("MODTYPE").unwrap_or("");
             let port_name = port.attribute("NAME").unwrap_or("");
             let instance = module.attribute("INSTANCE").unwrap_or("").to_owned();
@@ -672,7 +682,14 @@ impl<'a, 'i> Interrupts<'a, 'i> {
                         .find(|p| p.attribute("NAME") == Some("dout"))
                         .and_then(|p| p.attribute("SIGNAME"));
                     if let Some(dout) = dout {
-                        self.follow(dout, offset.saturating_add(bit), from, depth + 1, out);
+                        self.follow(
+                            dout,
+                            offset.saturating_add(bit),
+                            from,
+                            depth + 1,
+                            budget,
+                            out,
+                        );
                     }
                 }
                 ("axi_intc", "intr")

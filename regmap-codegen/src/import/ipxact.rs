@@ -54,17 +54,7 @@ impl Ctx<'_, '_> {
 
     /// Location of an element's text (or of the element when it is empty).
     fn text_loc(&mut self, node: Node<'_, '_>) -> Loc {
-        match node.first_child().filter(Node::is_text) {
-            Some(text) => {
-                let r = text.range();
-                let t = text.text().unwrap_or("");
-                let lead = t.len() - t.trim_start().len();
-                let trail = t.len() - t.trim_end().len();
-                self.file
-                    .loc(r.start + lead..r.end.saturating_sub(trail).max(r.start + lead))
-            }
-            None => self.loc(node),
-        }
+        self.file.loc(xml::text_range(node))
     }
 
     fn note(&mut self, code: &'static str, loc: Loc, message: String) {
