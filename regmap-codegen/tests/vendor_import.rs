@@ -358,6 +358,12 @@ const HAND_2014: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
             </ipxact:enumeratedValues>
           </ipxact:field>
         </ipxact:register>
+        <ipxact:register>
+          <ipxact:name>DEBUG</ipxact:name>
+          <ipxact:isPresent>0</ipxact:isPresent>
+          <ipxact:addressOffset>0x8</ipxact:addressOffset>
+          <ipxact:size>32</ipxact:size>
+        </ipxact:register>
         <ipxact:registerFile>
           <ipxact:name>chan</ipxact:name>
           <ipxact:dim>2</ipxact:dim>
@@ -413,6 +419,12 @@ fn ipxact_2014_register_files_enums_side_effects_and_literals() {
             .any(|n| n.contains("`rx ready`") && n.contains("`rx_ready`")),
         "{notes:#?}"
     );
+    // DEBUG has isPresent 0.
+    assert!(
+        notes.iter().any(|n| n.contains("`DEBUG` is not present")),
+        "{notes:#?}"
+    );
+    assert_eq!(b.items.len(), 3);
     let Item::Cluster(chan) = &b.items[2] else {
         panic!("chan is a cluster");
     };
@@ -798,6 +810,24 @@ fn hostile_values_are_errors_not_panics() {
         assert!(HAND_2014.contains(from), "{from}");
         let _ = import_str(&HAND_2014.replace(from, to), "u.xml", None);
     }
+}
+
+#[test]
+fn interrupt_tracing_ends_on_cycles_and_fan_out() {
+    // Two concats feeding each other, and each feeding itself twice: the
+    // trace must end (depth and step bounds) and find nothing.
+    let mut text = String::from(
+        "<EDKSYSTEM><MODULES>\n<MODULE INSTANCE=\"ip\" MODTYPE=\"custom\"><PORTS><PORT DIR=\"O\" NAME=\"irq\" SIGIS=\"INTERRUPT\" SIGNAME=\"a\"/></PORTS></MODULE>\n",
+    );
+    for (name, input, output) in [("c1", "a", "b"), ("c2", "b", "a")] {
+        text.push_str(&format!(
+            "<MODULE INSTANCE=\"{name}\" MODTYPE=\"xlconcat\"><PORTS><PORT DIR=\"I\" NAME=\"In0\" SIGNAME=\"{input}\"/><PORT DIR=\"I\" NAME=\"In1\" SIGNAME=\"{input}\"/><PORT DIR=\"I\" NAME=\"In2\" SIGNAME=\"{output}\"/><PORT DIR=\"O\" NAME=\"dout\" SIGNAME=\"{output}\"/></PORTS></MODULE>\n"
+        ));
+    }
+    text.push_str("<MODULE INSTANCE=\"ps\" MODTYPE=\"processing_system7\"><MEMORYMAP><MEMRANGE INSTANCE=\"ip\" MEMTYPE=\"REGISTER\" BASEVALUE=\"0x40000000\" HIGHVALUE=\"0x4000FFFF\" ADDRESSBLOCK=\"r\"/></MEMORYMAP></MODULE>\n</MODULES></EDKSYSTEM>\n");
+    let import = import_clean("loop.hwh", &text);
+    assert_eq!(import.design.instances.len(), 1);
+    assert!(import.design.instances[0].interrupts.is_empty());
 }
 
 #[test]

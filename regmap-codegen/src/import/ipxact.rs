@@ -91,6 +91,29 @@ impl Ctx<'_, '_> {
         self.child(node, tag).map(|n| n.text().unwrap_or("").trim())
     }
 
+    /// Whether `node` says `isPresent` false (1685-2014): an element left out
+    /// of this configuration, dropped with a note.
+    fn absent(&mut self, node: Node<'_, '_>) -> bool {
+        let Some(el) = self.child(node, "isPresent") else {
+            return false;
+        };
+        let text = el.text().unwrap_or("").trim();
+        let absent = text == "false" || vendor::parse_int(text) == Some(0);
+        if absent {
+            let loc = self.text_loc(el);
+            let name = self.text(node, "name").unwrap_or("").to_owned();
+            self.note(
+                "dropped",
+                loc,
+                format!(
+                    "{} `{name}` is not present (isPresent {text}): dropped",
+                    node.tag_name().name()
+                ),
+            );
+        }
+        absent
+    }
+
     /// A child's text as a number; an error at the text when it does not parse.
     fn number(&mut self, node: Node<'_, '_>, tag: &str, owner: &str) -> Option<(u64, Loc)> {
         let el = self.child(node, tag)?;
@@ -322,6 +345,7 @@ fn lower_items(
         .filter(|n| n.is_element() && n.tag_name().namespace() == Some(ctx.ns))
     {
         match node.tag_name().name() {
+            _ if ctx.absent(node) => {}
             "register" => {
                 if let Some(r) = lower_register(ctx, node, access) {
                     registers.push(r);
@@ -461,6 +485,9 @@ fn lower_register(
     let mut fields = Vec::new();
     let mut field_reset: Option<(u64, Loc)> = None;
     for f in ctx.children(node, "field").collect::<Vec<_>>() {
+        if ctx.absent(f) {
+            continue;
+        }
         if let Some((field, r)) = lower_field(ctx, f, &name, access) {
             if let Some((value, at)) = r {
                 let shifted = (value & crate::ir::ones(field.width()))
