@@ -180,15 +180,20 @@ fn import(file: &Path, dir: &Path) -> ExitCode {
         .unwrap_or_else(|| "design".to_owned());
     match regmap_codegen::import::write_yaml(&import.design, dir, &stem) {
         Ok(written) => {
-            let notes = import.report.diagnostics().len();
+            let diags = import.report.diagnostics();
+            let notes = diags
+                .iter()
+                .filter(|d| d.severity == regmap_codegen::diag::Severity::Note)
+                .count();
             println!(
-                "{}: {} imported: {} written with {}, {} ({})",
+                "{}: {} imported: {} maps for {} instances, design file {} ({}, {})",
                 file.display(),
                 import.format.name(),
-                count(written.block_files.len(), "map"),
-                count(import.design.instances.len(), "instance"),
+                written.block_files.len(),
+                import.design.instances.len(),
                 written.design_file.display(),
-                count(notes, "note or warning")
+                count(diags.len() - notes, "warning"),
+                count(notes, "rename note"),
             );
             ExitCode::SUCCESS
         }

@@ -242,6 +242,13 @@ fn finish(
     sanitise(&mut design, &mut diags);
     merge_identical_blocks(&mut design);
     diags.extend(crate::check::check(&design.to_ir()));
+    // A derived element is lowered again from its base, so the base's
+    // problems (and renames) would be told once per copy: tell them once.
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| {
+        let at = file.span(d.loc).map(|s| s.range.clone());
+        seen.insert((d.code, d.message.clone(), at))
+    });
     let report = Report::new(file, diags);
     if report.has_errors() {
         return Err(report);
