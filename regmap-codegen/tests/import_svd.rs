@@ -444,3 +444,59 @@ fn formats_are_detected_by_root_element_then_extension() {
     let report = import::import_str("<html/>", "page.xml", None).unwrap_err();
     assert_eq!(report.diagnostics()[0].code, "unknown-format");
 }
+
+/// Every key of a design file, as `name:` words, in source order.
+fn keys(yaml: &str) -> std::collections::BTreeSet<String> {
+    let re = regex::Regex::new(r"([A-Za-z_]+):").unwrap();
+    yaml.lines()
+        .map(|l| l.split(" #").next().unwrap_or(""))
+        .flat_map(|l| {
+            re.captures_iter(l)
+                .map(|c| c[1].to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Every property name the schema declares, at any depth.
+fn schema_keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                out.extend(props.keys().cloned());
+            }
+            map.values().for_each(|v| schema_keys(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| schema_keys(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_design_file_the_docs_show_and_the_writer_writes_fit_the_schema() {
+    let schema: serde_json::Value = serde_json::from_str(import::DESIGN_JSON_SCHEMA).unwrap();
+    let mut known = std::collections::BTreeSet::new();
+    schema_keys(&schema, &mut known);
+    let doc = include_str!("../../docs/importers.md");
+    let start = doc.find("```yaml\n").unwrap() + 8;
+    let example = &doc[start..start + doc[start..].find("```").unwrap()];
+    let written = import::design_yaml(&features().design);
+    for (what, yaml) in [("docs/importers.md", example), ("the writer", &written)] {
+        let used = keys(yaml);
+        let unknown: Vec<&String> = used.difference(&known).collect();
+        assert!(
+            unknown.is_empty(),
+            "{what} uses {unknown:?}, not in the schema"
+        );
+    }
+    // The writer writes every key the docs show.
+    assert_eq!(keys(example), keys(&written), "{written}");
+    assert_eq!(
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/regmap-design.schema.json")
+        )
+        .unwrap(),
+        import::DESIGN_JSON_SCHEMA,
+        "schemas/ links the crate's copy"
+    );
+}
