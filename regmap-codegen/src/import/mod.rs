@@ -239,6 +239,9 @@ fn finish(
     let Some(mut design) = design else {
         return Err(Report::new(file, diags));
     };
+    for block in &mut design.blocks {
+        hoist_shared_enums(block);
+    }
     sanitise(&mut design, &mut diags);
     merge_identical_blocks(&mut design);
     diags.extend(crate::check::check(&design.to_ir()));
@@ -348,6 +351,67 @@ pub fn write_yaml(
     }
     crate::write_if_changed(&written.design_file, &design_yaml(design))?;
     Ok(written)
+}
+
+/// Inline enums written more than once in a block with the same name and
+/// values (an SVD register array unrolled, `derivedFrom` enums, vendors
+/// repeating one enum per field) become one block-level enum the fields name:
+/// one type instead of `Mode`, `Mode_2`, `Mode_3`...
+fn hoist_shared_enums(block: &mut ir::Block) {
+    use std::collections::HashMap;
+    fn key(e: &ir::Enum) -> String {
+        let mut k = e.name.value.clone();
+        for v in &e.variants {
+            k.push_str(&format!(
+                "\0{}={}:{}",
+                v.name.value,
+                v.value.value,
+                v.description.as_deref().unwrap_or("")
+            ));
+        }
+        k
+    }
+    fn visit(items: &mut [ir::Item], f: &mut impl FnMut(&mut ir::Field)) {
+        for item in items {
+            match item {
+                ir::Item::Register(r) => r.fields.iter_mut().for_each(&mut *f),
+                ir::Item::Cluster(c) => visit(&mut c.items, f),
+            }
+        }
+    }
+    let mut count: HashMap<String, usize> = HashMap::new();
+    visit(&mut block.items, &mut |f| {
+        if let Some(ir::EnumRef::Inline(e)) = &f.enumeration {
+            *count.entry(key(e)).or_default() += 1;
+        }
+    });
+    // Names already used by block-level enums stay theirs.
+    let mut names: HashMap<String, String> = block
+        .enums
+        .iter()
+        .map(|e| (e.name.value.clone(), key(e)))
+        .collect();
+    let mut hoisted: Vec<ir::Enum> = Vec::new();
+    visit(&mut block.items, &mut |f| {
+        let Some(ir::EnumRef::Inline(e)) = &f.enumeration else {
+            return;
+        };
+        let k = key(e);
+        if count.get(&k).copied().unwrap_or(0) < 2 {
+            return;
+        }
+        match names.get(&e.name.value) {
+            Some(owner) if *owner != k => return,
+            Some(_) => {}
+            None => {
+                names.insert(e.name.value.clone(), k);
+                hoisted.push(e.clone());
+            }
+        }
+        let name = e.name.clone();
+        f.enumeration = Some(ir::EnumRef::Named(name));
+    });
+    block.enums.extend(hoisted);
 }
 
 /// Merges blocks that are identical but for their name into the first of

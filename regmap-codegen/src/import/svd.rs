@@ -654,7 +654,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         let (reset, reset_loc) = props.reset.unwrap_or((0, name_loc));
         let reset = reset & props.reset_mask.unwrap_or(u64::MAX) & ones(width.bits());
         let path = format!("{scope}.{}", strip_dim(&name));
-        let mut fields = self.fields(&d, &path, &name, width, access.clone());
+        let mut fields = self.fields(&d, &path, &strip_dim(&name), width, access.clone());
         // A register's declared access bounds its fields in regmap; SVD lets
         // fields widen it, so a register holding wider fields becomes rw.
         let mut reg_access = access.clone();
@@ -883,8 +883,12 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 return None;
             }
             let enumeration = enum_node.as_ref().and_then(|e| {
-                s.enumeration(e, &format!("{reg_name}_{name}"), msb - lsb + 1)
-                    .map(EnumRef::Inline)
+                s.enumeration(
+                    e,
+                    &format!("{reg_name}_{}", strip_dim(&name)),
+                    msb - lsb + 1,
+                )
+                .map(EnumRef::Inline)
             });
             Some(Field {
                 name: Spanned::new(name, loc),
