@@ -54,7 +54,11 @@ fn peripherals_become_blocks_and_derived_ones_share_them() {
     let d = &import.design;
     assert_eq!(d.name.value, "FEAT");
     let blocks: Vec<&str> = d.blocks.iter().map(|b| b.name.value.as_str()).collect();
-    assert_eq!(blocks, ["UART0", "TIMER"], "headerStructName names a block");
+    assert_eq!(
+        blocks,
+        ["UART0", "TIMER", "SERIAL_UART", "SERIAL_SPI"],
+        "headerStructName names a block"
+    );
     let instances: Vec<(&str, &str, u64)> = d
         .instances
         .iter()
@@ -66,6 +70,8 @@ fn peripherals_become_blocks_and_derived_ones_share_them() {
             ("UART0", "UART0", 0x4000_0000),
             ("UART1", "UART0", 0x4000_1000),
             ("TIMER0", "TIMER", 0x4000_2000),
+            ("SERIAL_UART", "SERIAL_UART", 0x4000_3000),
+            ("SERIAL_SPI", "SERIAL_SPI", 0x4000_3000),
         ]
     );
     let uart1 = &d.instances[1];
@@ -123,6 +129,27 @@ fn access_side_effects_resets_and_bit_forms_map_to_the_model() {
         (Width::W16, 0xffff),
         "reset cut to the width"
     );
+}
+
+#[test]
+fn overlapping_clusters_are_modes_each_a_block_at_the_same_base() {
+    let import = features();
+    let items = |name: &str| -> Vec<String> {
+        block(&import.design, name)
+            .items
+            .iter()
+            .map(|i| i.name().value.clone())
+            .collect()
+    };
+    assert_eq!(items("SERIAL_UART"), ["UART", "STATUS"]);
+    assert_eq!(items("SERIAL_SPI"), ["SPI", "STATUS"]);
+    let dropped = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "register-dropped")
+        .count();
+    assert_eq!(dropped, 1, "only CTRL_ALT is left out: modes lose nothing");
 }
 
 #[test]
@@ -344,7 +371,15 @@ fn writing_a_directory_gives_one_map_per_block_and_a_design_file() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["uart0.yaml", "timer.yaml"]);
+    assert_eq!(
+        names,
+        [
+            "uart0.yaml",
+            "timer.yaml",
+            "serial_uart.yaml",
+            "serial_spi.yaml"
+        ]
+    );
     assert_eq!(written.design_file, out.join("features.design.yaml"));
     let design = std::fs::read_to_string(&written.design_file).unwrap();
     assert!(
@@ -362,7 +397,7 @@ fn writing_a_directory_gives_one_map_per_block_and_a_design_file() {
     for f in &written.block_files {
         regmap_codegen::load_yaml_file(f).unwrap();
     }
-    assert_eq!(import.design.blocks.len(), 2);
+    assert_eq!(import.design.blocks.len(), 4);
     std::fs::remove_dir_all(&out).unwrap();
 }
 
