@@ -542,3 +542,97 @@ fn the_design_file_the_docs_show_and_the_writer_writes_fit_the_schema() {
         "schemas/ links the crate's copy"
     );
 }
+
+#[test]
+fn a_written_design_file_loads_back_as_the_imported_design() {
+    let out = std::env::temp_dir().join(format!("regmap-design-test-{}", std::process::id()));
+    let (import, written) = import::import_to_dir(&dir().join("features.svd"), &out).unwrap();
+    let (loaded, reports) = import::load_design_file(&written.design_file);
+    let loaded = loaded.unwrap_or_else(|| panic!("{reports:?}"));
+    assert!(reports.iter().all(|r| !r.has_errors()));
+    let yaml =
+        |d: &ImportedDesign| -> Vec<String> { d.blocks.iter().map(import::block_yaml).collect() };
+    assert_eq!(yaml(&loaded), yaml(&import.design));
+    let strip = |d: &ImportedDesign| -> Vec<String> {
+        d.instances
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} {} {:#x} {:?} {:?} {:?}",
+                    i.name.value, i.block, i.base.value, i.size, i.interrupts, i.parameters
+                )
+            })
+            .collect()
+    };
+    assert_eq!(strip(&loaded), strip(&import.design));
+    assert_eq!(loaded.name.value, "FEAT");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn a_bad_design_file_gets_located_errors() {
+    let out = std::env::temp_dir().join(format!("regmap-bad-design-{}", std::process::id()));
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join("a.yaml"),
+        "regmap: 1\nblock:\n  name: a\n  size: 0x10\n  registers:\n    - { name: R, offset: 0 }\n",
+    )
+    .unwrap();
+    let cases = [
+        (
+            "regmap: 1\ndesign:\n  name: d\n  instances:\n    - { name: x, map: a.yaml, bsae: 0 }\n",
+            "unknown-key",
+            5,
+        ),
+        (
+            "regmap: 1\ndesign:\n  name: d\n  instances:\n    - { name: x, map: nope.yaml, base: 0 }\n",
+            "map-does-not-load",
+            5,
+        ),
+        (
+            "regmap: 1\ndesign:\n  name: d\n  instances:\n    - { name: x, map: a.yaml, base: 0 }\n    - { name: X, map: a.yaml, base: 0x10 }\n",
+            "name-collision",
+            6,
+        ),
+        (
+            "regmap: 2\ndesign:\n  name: d\n  instances: []\n",
+            "unsupported-version",
+            1,
+        ),
+    ];
+    for (text, code, line) in cases {
+        let path = out.join("d.yaml");
+        std::fs::write(&path, text).unwrap();
+        let (design, reports) = import::load_design_file(&path);
+        assert!(design.is_none(), "{text}");
+        let report = &reports[0];
+        let first = report.diagnostics().iter().find(|d| d.is_error()).unwrap();
+        assert_eq!(first.code, code, "{report}");
+        assert_eq!(
+            report.line_col(first).map(|(l, _)| l),
+            Some(line),
+            "{report}"
+        );
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn the_design_parser_reads_the_keys_the_schema_declares() {
+    use regmap_codegen::yaml::design::*;
+    let schema: serde_json::Value = serde_json::from_str(import::DESIGN_JSON_SCHEMA).unwrap();
+    let mut known = std::collections::BTreeSet::new();
+    schema_keys(&schema, &mut known);
+    let parser: std::collections::BTreeSet<String> = [
+        DESIGN_TOP_KEYS,
+        DESIGN_KEYS,
+        INSTANCE_KEYS,
+        INTERRUPT_KEYS,
+        PARAMETER_KEYS,
+    ]
+    .concat()
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(parser, known);
+}

@@ -40,7 +40,7 @@ use crate::generate::GenerateError;
 use crate::ir::{self, Loc, Spanned};
 use crate::source::SourceFile;
 
-pub use design::{DESIGN_FORMAT_VERSION, DESIGN_JSON_SCHEMA};
+pub use design::{DESIGN_FORMAT_VERSION, DESIGN_JSON_SCHEMA, load_design_file};
 pub use rename::sanitise;
 pub use write::{Written, block_yaml, design_yaml};
 
@@ -292,8 +292,8 @@ pub fn import_to_dir(input: &Path, dir: &Path) -> Result<(Import, Written), Gene
     Ok((import, written))
 }
 
-/// For `build.rs`: imports the vendor file at `input` and writes Rust for
-/// every block of it, and the base addresses of its instances (module
+/// For `build.rs`: imports the vendor file (or reads the design file) at
+/// `input` and writes Rust for every block of it, and the base addresses of its instances (module
 /// `instances`), into `output`, as [`crate::generate`] does for one YAML map.
 ///
 /// ```no_run
@@ -311,19 +311,59 @@ pub fn import_to_dir(input: &Path, dir: &Path) -> Result<(Import, Written), Gene
 pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(), GenerateError> {
     let input = input.as_ref();
     println!("cargo:rerun-if-changed={}", input.display());
-    let import = import_file(input)?;
-    // Notes (renames) are for `regmap-cli import`'s reviewer; a build shows
-    // only warnings, as `cargo:warning=` lines.
-    for line in import.report.render_warnings(false).lines() {
-        println!("cargo:warning={line}");
-    }
+    let design = if is_design_file(input) {
+        let (design, reports) = load_design_file(input);
+        for report in &reports {
+            for line in report.render_warnings(false).lines() {
+                println!("cargo:warning={line}");
+            }
+        }
+        match design {
+            Some(design) => design,
+            None => {
+                // The first failing file becomes the error; the others go to
+                // stderr, which Cargo shows when a build script fails.
+                let mut failing = reports.into_iter().filter(Report::has_errors);
+                let first = failing.next();
+                for other in failing {
+                    eprint!("{other}");
+                }
+                return Err(first.map_or_else(
+                    || {
+                        GenerateError::Map(Box::new(Report::io_error(
+                            &input.display().to_string(),
+                            &std::io::Error::other("the design does not load"),
+                        )))
+                    },
+                    GenerateError::from,
+                ));
+            }
+        }
+    } else {
+        let import = import_file(input)?;
+        // Notes (renames) are for `regmap-cli import`'s reviewer; a build shows
+        // only warnings, as `cargo:warning=` lines.
+        for line in import.report.render_warnings(false).lines() {
+            println!("cargo:warning={line}");
+        }
+        import.design
+    };
     let file_name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let code = crate::emit::header(&file_name)
-        + &crate::emit::format_design(&import.design.to_ir(), &crate::EmitOptions::default());
+        + &crate::emit::format_design(&design.to_ir(), &crate::EmitOptions::default());
     crate::write_if_changed(output.as_ref(), &code)
+}
+
+/// Whether the file at `path` is a regmap design file (YAML with a top-level
+/// `design` key) rather than a vendor file or a block map.
+pub fn is_design_file(path: &Path) -> bool {
+    let yaml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    yaml && std::fs::read_to_string(path).is_ok_and(|t| crate::yaml::design::is_design(&t))
 }
 
 /// Writes `design` into `dir`: one `<block>.yaml` per block and
