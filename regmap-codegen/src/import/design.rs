@@ -143,7 +143,11 @@ pub fn load_design_file(path: &Path) -> (Option<ImportedDesign>, Vec<Report>) {
             interrupts: inst
                 .interrupts
                 .into_iter()
-                .map(|(name, number)| Interrupt { name, number })
+                .map(|(name, number, controller)| Interrupt {
+                    name,
+                    number,
+                    controller,
+                })
                 .collect(),
             parameters: inst
                 .parameters

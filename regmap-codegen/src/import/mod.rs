@@ -149,6 +149,9 @@ pub struct Interrupt {
     pub name: Option<String>,
     /// Interrupt number (SVD: the NVIC number; `.hwh`: the controller input).
     pub number: u64,
+    /// The interrupt controller instance the number belongs to, when the
+    /// file says (`.hwh`: an AXI INTC, or the processing system itself).
+    pub controller: Option<String>,
 }
 
 /// A named parameter value of an instance.

@@ -455,6 +455,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 Some(Interrupt {
                     name: child(i, "name").map(text),
                     number,
+                    controller: None,
                 })
             })
             .collect();

@@ -279,19 +279,15 @@ fn instance(out: &mut String, i: &Instance) {
     if !i.interrupts.is_empty() {
         out.push_str("      interrupts:\n");
         for irq in &i.interrupts {
-            match &irq.name {
-                Some(name) => {
-                    let _ = writeln!(
-                        out,
-                        "        - {{ name: {}, number: {} }}",
-                        scalar(name),
-                        irq.number
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "        - {{ number: {} }}", irq.number);
-                }
+            let mut entry = String::new();
+            if let Some(name) = &irq.name {
+                let _ = write!(entry, "name: {}, ", scalar(name));
             }
+            let _ = write!(entry, "number: {}", irq.number);
+            if let Some(controller) = &irq.controller {
+                let _ = write!(entry, ", controller: {}", scalar(controller));
+            }
+            let _ = writeln!(out, "        - {{ {entry} }}");
         }
     }
     if !i.parameters.is_empty() {

@@ -24,7 +24,7 @@ pub const INSTANCE_KEYS: &[&str] = &[
     "parameters",
 ];
 /// Keys of an interrupt line.
-pub const INTERRUPT_KEYS: &[&str] = &["name", "number"];
+pub const INTERRUPT_KEYS: &[&str] = &["name", "number", "controller"];
 /// Keys of a parameter.
 pub const PARAMETER_KEYS: &[&str] = &["name", "value"];
 
@@ -52,8 +52,8 @@ pub struct DesignInstance {
     pub size: Option<Spanned<u64>>,
     /// Description.
     pub description: Option<String>,
-    /// Interrupt lines: name (optional) and number.
-    pub interrupts: Vec<(Option<String>, u64)>,
+    /// Interrupt lines: name (optional), number, controller (optional).
+    pub interrupts: Vec<(Option<String>, u64, Option<String>)>,
     /// Parameters: name and value.
     pub parameters: Vec<(String, String)>,
 }
@@ -153,7 +153,8 @@ impl Lower<'_> {
                 let number = self
                     .required(&m, "number")
                     .and_then(|e| self.number(&e.value, "an interrupt number"))?;
-                interrupts.push((name, number.value));
+                let controller = self.opt_string(&m, "controller")?;
+                interrupts.push((name, number.value, controller));
             }
         }
         let mut parameters = Vec::new();
