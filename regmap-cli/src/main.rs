@@ -22,18 +22,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate Rust code from a YAML register map.
+    /// Generate Rust code from a YAML register map or a design file.
     Gen {
-        /// The register map.
+        /// The register map, or a design file (every block it uses and the
+        /// base addresses of its instances).
         map: PathBuf,
         /// Where to write the code (standard output if absent). The file is
         /// rewritten only when its content changes.
         #[arg(short, long, value_name = "OUT.rs")]
         output: Option<PathBuf>,
     },
-    /// Check register maps, printing every problem the way rustc does.
+    /// Check register maps and design files, printing every problem the way rustc does.
     Check {
-        /// The register maps.
+        /// The register maps or design files.
         #[arg(required = true)]
         maps: Vec<PathBuf>,
     },
@@ -66,7 +67,41 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Loads a design file, printing every file's diagnostics; `None` (after
+/// saying why) when something does not load.
+fn load_design(path: &Path) -> Option<regmap_codegen::ir::Design> {
+    let (design, reports) = regmap_codegen::import::load_design_file(path);
+    let errors: usize = reports
+        .iter()
+        .map(regmap_codegen::Report::error_count)
+        .sum();
+    for report in &reports {
+        if errors > 0 {
+            eprint!("{}", report.render(color()));
+        } else {
+            eprint!("{}", report.render_warnings(color()));
+        }
+    }
+    match design {
+        Some(design) => Some(design.to_ir()),
+        None => {
+            eprintln!(
+                "error: the design `{}` does not load due to {}",
+                path.display(),
+                count(errors.max(1), "error")
+            );
+            None
+        }
+    }
+}
+
 fn generate(map: &Path, output: Option<&Path>) -> ExitCode {
+    if regmap_codegen::import::is_design_file(map) {
+        return match load_design(map) {
+            Some(design) => emit_to(&design, map, output),
+            None => ExitCode::FAILURE,
+        };
+    }
     let (design, report) = regmap_codegen::check_yaml_file(map);
     let design = match design {
         Some(design) if !report.has_errors() => {
@@ -84,12 +119,17 @@ fn generate(map: &Path, output: Option<&Path>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    emit_to(&design, map, output)
+}
+
+/// Writes the code of `design`, read from `map`, to `output` or stdout.
+fn emit_to(design: &regmap_codegen::ir::Design, map: &Path, output: Option<&Path>) -> ExitCode {
     let file_name = map
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let code = regmap_codegen::emit::header(&file_name)
-        + &regmap_codegen::emit::format_design(&design, &regmap_codegen::EmitOptions::default());
+        + &regmap_codegen::emit::format_design(design, &regmap_codegen::EmitOptions::default());
     match output {
         None => {
             let mut out = std::io::stdout().lock();
@@ -116,6 +156,18 @@ fn check(maps: &[PathBuf]) -> ExitCode {
     let color = color();
     let mut failed = 0;
     for map in maps {
+        if regmap_codegen::import::is_design_file(map) {
+            match load_design(map) {
+                Some(design) => println!(
+                    "{}: ok, a design of {} with {}",
+                    map.display(),
+                    count(design.blocks.len(), "map"),
+                    count(design.instances.len(), "instance")
+                ),
+                None => failed += 1,
+            }
+            continue;
+        }
         let (design, report) = regmap_codegen::check_yaml_file(map);
         eprint!("{}", report.render(color));
         let errors = report.error_count();
@@ -180,15 +232,20 @@ fn import(file: &Path, dir: &Path) -> ExitCode {
         .unwrap_or_else(|| "design".to_owned());
     match regmap_codegen::import::write_yaml(&import.design, dir, &stem) {
         Ok(written) => {
-            let notes = import.report.diagnostics().len();
+            let diags = import.report.diagnostics();
+            let notes = diags
+                .iter()
+                .filter(|d| d.severity == regmap_codegen::diag::Severity::Note)
+                .count();
             println!(
-                "{}: {} imported: {} written with {}, {} ({})",
+                "{}: {} imported: {} maps for {} instances, design file {} ({}, {})",
                 file.display(),
                 import.format.name(),
-                count(written.block_files.len(), "map"),
-                count(import.design.instances.len(), "instance"),
+                written.block_files.len(),
+                import.design.instances.len(),
                 written.design_file.display(),
-                count(notes, "note or warning")
+                count(diags.len() - notes, "warning"),
+                count(notes, "note"),
             );
             ExitCode::SUCCESS
         }

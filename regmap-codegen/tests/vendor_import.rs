@@ -813,6 +813,26 @@ fn hostile_values_are_errors_not_panics() {
 }
 
 #[test]
+fn access_that_loses_behaviour_is_a_warning() {
+    let text = HAND_2014.replace(
+        "<ipxact:modifiedWriteValue>oneToClear<",
+        "<ipxact:modifiedWriteValue>zeroToToggle<",
+    );
+    let import = import_str(&text, "u.xml", None).unwrap_or_else(|r| panic!("{r}"));
+    let warnings: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].code, "access-approximated");
+    assert!(warnings[0].message.contains("`zeroToToggle`"));
+    let irq = register(&import.design.blocks[0].items, "IRQ");
+    assert_eq!(irq.fields[0].access.value, Access::ReadWrite);
+}
+
+#[test]
 fn interrupt_tracing_ends_on_cycles_and_fan_out() {
     // Two concats feeding each other, and each feeding itself twice: the
     // trace must end (depth and step bounds) and find nothing.

@@ -572,13 +572,7 @@ fn lower_field(ctx: &mut Ctx<'_, '_>, f: Node<'_, '_>, reg: &str) -> Option<Fiel
         bad_access(ctx, access_loc, access_text);
         return None;
     };
-    if let Some(note) = lowered.note {
-        ctx.note(
-            "access-changed",
-            access_loc,
-            format!("field `{owner}`: {note}"),
-        );
-    }
+    vendor::report_access(ctx.diags, access_loc, &owner, &lowered);
     Some(Field {
         name: Spanned::new(name.to_owned(), name_loc),
         description: prop(ctx, &props, "DESCRIPTION")

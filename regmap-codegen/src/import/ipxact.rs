@@ -574,13 +574,7 @@ fn lower_field(
             bad_access(ctx, access_loc, access_text);
             return None;
         };
-        if let Some(note) = lowered.note {
-            ctx.note(
-                "access-changed",
-                access_loc,
-                format!("field `{owner}`: {note}"),
-            );
-        }
+        vendor::report_access(ctx.diags, access_loc, &owner, &lowered);
         lowered.access
     };
     let reset = match ctx

@@ -43,7 +43,7 @@ use crate::generate::GenerateError;
 use crate::ir::{self, Loc, Spanned};
 use crate::source::SourceFile;
 
-pub use design::{DESIGN_FORMAT_VERSION, DESIGN_JSON_SCHEMA};
+pub use design::{DESIGN_FORMAT_VERSION, DESIGN_JSON_SCHEMA, load_design_file};
 pub use rename::sanitise;
 pub use write::{Written, block_yaml, design_yaml};
 
@@ -235,9 +235,19 @@ fn finish(
     let Some(mut design) = design else {
         return Err(Report::new(file, diags));
     };
+    for block in &mut design.blocks {
+        hoist_shared_enums(block);
+    }
     sanitise(&mut design, &mut diags);
     merge_identical_blocks(&mut design);
     diags.extend(crate::check::check(&design.to_ir()));
+    // A derived element is lowered again from its base, so the base's
+    // problems (and renames) would be told once per copy: tell them once.
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| {
+        let at = file.span(d.loc).map(|s| s.range.clone());
+        seen.insert((d.code, d.message.clone(), at))
+    });
     let report = Report::new(file, diags);
     if report.has_errors() {
         return Err(report);
@@ -278,8 +288,8 @@ pub fn import_to_dir(input: &Path, dir: &Path) -> Result<(Import, Written), Gene
     Ok((import, written))
 }
 
-/// For `build.rs`: imports the vendor file at `input` and writes Rust for
-/// every block of it, and the base addresses of its instances (module
+/// For `build.rs`: imports the vendor file (or reads the design file) at
+/// `input` and writes Rust for every block of it, and the base addresses of its instances (module
 /// `instances`), into `output`, as [`crate::generate`] does for one YAML map.
 ///
 /// ```no_run
@@ -297,19 +307,59 @@ pub fn import_to_dir(input: &Path, dir: &Path) -> Result<(Import, Written), Gene
 pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(), GenerateError> {
     let input = input.as_ref();
     println!("cargo:rerun-if-changed={}", input.display());
-    let import = import_file(input)?;
-    // Notes (renames) are for `regmap-cli import`'s reviewer; a build shows
-    // only warnings, as `cargo:warning=` lines.
-    for line in import.report.render_warnings(false).lines() {
-        println!("cargo:warning={line}");
-    }
+    let design = if is_design_file(input) {
+        let (design, reports) = load_design_file(input);
+        for report in &reports {
+            for line in report.render_warnings(false).lines() {
+                println!("cargo:warning={line}");
+            }
+        }
+        match design {
+            Some(design) => design,
+            None => {
+                // The first failing file becomes the error; the others go to
+                // stderr, which Cargo shows when a build script fails.
+                let mut failing = reports.into_iter().filter(Report::has_errors);
+                let first = failing.next();
+                for other in failing {
+                    eprint!("{other}");
+                }
+                return Err(first.map_or_else(
+                    || {
+                        GenerateError::Map(Box::new(Report::io_error(
+                            &input.display().to_string(),
+                            &std::io::Error::other("the design does not load"),
+                        )))
+                    },
+                    GenerateError::from,
+                ));
+            }
+        }
+    } else {
+        let import = import_file(input)?;
+        // Notes (renames) are for `regmap-cli import`'s reviewer; a build shows
+        // only warnings, as `cargo:warning=` lines.
+        for line in import.report.render_warnings(false).lines() {
+            println!("cargo:warning={line}");
+        }
+        import.design
+    };
     let file_name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let code = crate::emit::header(&file_name)
-        + &crate::emit::format_design(&import.design.to_ir(), &crate::EmitOptions::default());
+        + &crate::emit::format_design(&design.to_ir(), &crate::EmitOptions::default());
     crate::write_if_changed(output.as_ref(), &code)
+}
+
+/// Whether the file at `path` is a regmap design file (YAML with a top-level
+/// `design` key) rather than a vendor file or a block map.
+pub fn is_design_file(path: &Path) -> bool {
+    let yaml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    yaml && std::fs::read_to_string(path).is_ok_and(|t| crate::yaml::design::is_design(&t))
 }
 
 /// Writes `design` into `dir`: one `<block>.yaml` per block and
@@ -337,6 +387,67 @@ pub fn write_yaml(
     }
     crate::write_if_changed(&written.design_file, &design_yaml(design))?;
     Ok(written)
+}
+
+/// Inline enums written more than once in a block with the same name and
+/// values (an SVD register array unrolled, `derivedFrom` enums, vendors
+/// repeating one enum per field) become one block-level enum the fields name:
+/// one type instead of `Mode`, `Mode_2`, `Mode_3`...
+fn hoist_shared_enums(block: &mut ir::Block) {
+    use std::collections::HashMap;
+    fn key(e: &ir::Enum) -> String {
+        let mut k = e.name.value.clone();
+        for v in &e.variants {
+            k.push_str(&format!(
+                "\0{}={}:{}",
+                v.name.value,
+                v.value.value,
+                v.description.as_deref().unwrap_or("")
+            ));
+        }
+        k
+    }
+    fn visit(items: &mut [ir::Item], f: &mut impl FnMut(&mut ir::Field)) {
+        for item in items {
+            match item {
+                ir::Item::Register(r) => r.fields.iter_mut().for_each(&mut *f),
+                ir::Item::Cluster(c) => visit(&mut c.items, f),
+            }
+        }
+    }
+    let mut count: HashMap<String, usize> = HashMap::new();
+    visit(&mut block.items, &mut |f| {
+        if let Some(ir::EnumRef::Inline(e)) = &f.enumeration {
+            *count.entry(key(e)).or_default() += 1;
+        }
+    });
+    // Names already used by block-level enums stay theirs.
+    let mut names: HashMap<String, String> = block
+        .enums
+        .iter()
+        .map(|e| (e.name.value.clone(), key(e)))
+        .collect();
+    let mut hoisted: Vec<ir::Enum> = Vec::new();
+    visit(&mut block.items, &mut |f| {
+        let Some(ir::EnumRef::Inline(e)) = &f.enumeration else {
+            return;
+        };
+        let k = key(e);
+        if count.get(&k).copied().unwrap_or(0) < 2 {
+            return;
+        }
+        match names.get(&e.name.value) {
+            Some(owner) if *owner != k => return,
+            Some(_) => {}
+            None => {
+                names.insert(e.name.value.clone(), k);
+                hoisted.push(e.clone());
+            }
+        }
+        let name = e.name.clone();
+        f.enumeration = Some(ir::EnumRef::Named(name));
+    });
+    block.enums.extend(hoisted);
 }
 
 /// Merges blocks that are identical but for their name into the first of

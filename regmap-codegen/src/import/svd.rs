@@ -105,6 +105,13 @@ impl<'a, 'i> Derived<'a, 'i> {
     }
 }
 
+/// A block a peripheral instance uses: the only one, or one per mode.
+#[derive(Clone)]
+struct View {
+    mode: Option<String>,
+    block: String,
+}
+
 /// One element a `dim` group expands to: its name, and how far it is moved.
 struct DimElement {
     name: String,
@@ -360,7 +367,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         };
         // The block each peripheral (by node) defined, for the instances of
         // peripherals derived from it without registers of their own.
-        let mut block_of: HashMap<roxmltree::NodeId, String> = HashMap::new();
+        let mut block_of: HashMap<roxmltree::NodeId, Vec<View>> = HashMap::new();
         for p in peripherals {
             self.peripheral(p, props, &mut design, &mut block_of);
         }
@@ -409,7 +416,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         node: Node<'a, 'i>,
         device_props: Props,
         design: &mut ImportedDesign,
-        block_of: &mut HashMap<roxmltree::NodeId, String>,
+        block_of: &mut HashMap<roxmltree::NodeId, Vec<View>>,
     ) {
         let d = self.derived(node, "");
         let Some((name, name_loc)) = self.name_of(&d, "a peripheral") else {
@@ -425,20 +432,24 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         let shared = (!own_registers && d.chain.len() > 1)
             .then(|| block_of.get(&d.chain[d.chain.len() - 1].id()).cloned())
             .flatten();
-        let block_name = match shared {
-            Some(b) => b,
+        let views = match shared {
+            Some(views) => views,
             None => {
-                let Some(block) = self.block(&d, &name, name_loc, device_props) else {
-                    return;
-                };
-                let block_name = block.name.value.clone();
-                design.blocks.push(block);
-                block_name
+                let blocks = self.block(&d, &name, name_loc, device_props);
+                let views = blocks
+                    .iter()
+                    .map(|(mode, b)| View {
+                        mode: mode.clone(),
+                        block: b.name.value.clone(),
+                    })
+                    .collect::<Vec<_>>();
+                design.blocks.extend(blocks.into_iter().map(|(_, b)| b));
+                views
             }
         };
-        block_of.insert(node.id(), block_name.clone());
+        block_of.insert(node.id(), views.clone());
         let size = address_blocks_end(&d);
-        let interrupts = children(node, "interrupt")
+        let interrupts: Vec<Interrupt> = children(node, "interrupt")
             .filter_map(|i| {
                 let number = child(i, "value").map(text).and_then(|t| parse_number(&t))?;
                 Some(Interrupt {
@@ -455,92 +466,120 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 value: text(g),
             });
         }
-        let instance = |name: String, loc: Loc, base: u64| Instance {
-            name: Spanned::new(name, loc),
-            block: block_name.clone(),
-            base: Spanned::new(base, loc),
-            size,
-            interrupts: Vec::clone(&interrupts),
-            parameters: parameters.clone(),
-            description: description.clone(),
-        };
+        let mut placed: Vec<(String, Loc, u64)> = Vec::new();
         match self.dim(&d, &name, name_loc) {
-            Dim::One(n) => design.instances.push(instance(n, name_loc, base.value)),
+            Dim::One(n) => placed.push((n, name_loc, base.value)),
             Dim::Array { name, array } => {
                 for i in 0..array.count.value {
                     let at = base.value.wrapping_add(i.wrapping_mul(array.stride.value));
                     let loc = super::fresh_loc(self.file, name_loc);
-                    design
-                        .instances
-                        .push(instance(format!("{name}{i}"), loc, at));
+                    placed.push((format!("{name}{i}"), loc, at));
                 }
             }
             Dim::Unrolled(elements) => {
                 for e in elements {
                     let loc = super::fresh_loc(self.file, name_loc);
-                    design
-                        .instances
-                        .push(instance(e.name, loc, base.value.wrapping_add(e.offset)));
+                    placed.push((e.name, loc, base.value.wrapping_add(e.offset)));
                 }
+            }
+        }
+        for (name, loc, at) in placed {
+            for view in &views {
+                let (name, loc) = match &view.mode {
+                    None => (name.clone(), loc),
+                    // One instance per mode, all at the peripheral's base.
+                    Some(mode) => (format!("{name}_{mode}"), super::fresh_loc(self.file, loc)),
+                };
+                design.instances.push(Instance {
+                    name: Spanned::new(name, loc),
+                    block: view.block.clone(),
+                    base: Spanned::new(at, loc),
+                    size,
+                    interrupts: interrupts.clone(),
+                    parameters: parameters.clone(),
+                    description: description.clone(),
+                });
             }
         }
     }
 
+    /// The block (or, for a peripheral with modes, one block per mode) of
+    /// a peripheral, each with the name of its mode.
     fn block(
         &mut self,
         d: &Derived<'a, 'i>,
         name: &str,
         name_loc: Loc,
         device_props: Props,
-    ) -> Option<Block> {
+    ) -> Vec<(Option<String>, Block)> {
         let props = self.props(d, device_props);
         let block_name = d
             .child("headerStructName")
             .map(text)
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| strip_dim(name));
-        let items = match d.child("registers") {
-            Some(regs) => {
-                let base = Derived {
-                    chain: d
-                        .chain
-                        .iter()
-                        .filter_map(|n| child(*n, "registers"))
-                        .collect(),
-                };
-                let _ = regs;
-                self.items(&base, name, props, 0)
-            }
-            None => Vec::new(),
+        let registers = Derived {
+            chain: d
+                .chain
+                .iter()
+                .filter_map(|n| child(*n, "registers"))
+                .collect(),
         };
-        let extent = crate::check::extent_of(&items);
+        let items = self.items_unchecked(&registers, name, props, 0);
         let declared = address_blocks_end(d).unwrap_or(0);
-        let size = declared.max(u64::try_from(extent).unwrap_or(u64::MAX));
-        if u128::from(declared) < extent && declared != 0 {
-            self.warn(
-                "block-size-grown",
-                name_loc,
-                format!(
-                    "registers of `{name}` reach {extent:#x}, past its address blocks ({declared:#x} bytes)"
-                ),
-                "the map's size is grown to hold them",
-            );
+        let description = Self::description(d);
+        let mut out = Vec::new();
+        for (mode, mut items) in split_modes(items) {
+            drop_overlaps(self, &mut items);
+            let extent = crate::check::extent_of(&items);
+            let size = declared.max(u64::try_from(extent).unwrap_or(u64::MAX));
+            if u128::from(declared) < extent && declared != 0 {
+                self.warn(
+                    "block-size-grown",
+                    name_loc,
+                    format!(
+                        "registers of `{name}` reach {extent:#x}, past its address blocks ({declared:#x} bytes)"
+                    ),
+                    "the map's size is grown to hold them",
+                );
+            }
+            let block_name = match &mode {
+                Some(m) => format!("{block_name}_{m}"),
+                None => block_name.clone(),
+            };
+            out.push((
+                mode,
+                Block {
+                    name: Spanned::new(block_name, name_loc),
+                    description: description.clone(),
+                    size: Spanned::new(size, name_loc),
+                    items,
+                    enums: Vec::new(),
+                    id: None,
+                    loc: name_loc,
+                },
+            ));
         }
-        Some(Block {
-            name: Spanned::new(block_name, name_loc),
-            description: Self::description(d),
-            size: Spanned::new(size, name_loc),
-            items,
-            enums: Vec::new(),
-            id: None,
-            loc: name_loc,
-        })
+        out
     }
 
     /// The registers and clusters of a `registers` or `cluster` element
     /// (`container`: the element and those it derives from; the first of
     /// them that has items supplies them).
     fn items(
+        &mut self,
+        container: &Derived<'a, 'i>,
+        scope: &str,
+        props: Props,
+        depth: usize,
+    ) -> Vec<Item> {
+        let mut items = self.items_unchecked(container, scope, props, depth);
+        drop_overlaps(self, &mut items);
+        items
+    }
+
+    /// As [`Self::items`], overlaps kept.
+    fn items_unchecked(
         &mut self,
         container: &Derived<'a, 'i>,
         scope: &str,
@@ -573,7 +612,6 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 _ => self.cluster(n, scope, props, depth, &mut items),
             }
         }
-        drop_overlaps(self, &mut items);
         items
     }
 
@@ -655,7 +693,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         let (reset, reset_loc) = props.reset.unwrap_or((0, name_loc));
         let reset = reset & props.reset_mask.unwrap_or(u64::MAX) & ones(width.bits());
         let path = format!("{scope}.{}", strip_dim(&name));
-        let mut fields = self.fields(&d, &path, &name, width, access.clone());
+        let mut fields = self.fields(&d, &path, &strip_dim(&name), width, access.clone());
         // A register's declared access bounds its fields in regmap; SVD lets
         // fields widen it, so a register holding wider fields becomes rw.
         let mut reg_access = access.clone();
@@ -884,8 +922,12 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 return None;
             }
             let enumeration = enum_node.as_ref().and_then(|e| {
-                s.enumeration(e, &format!("{reg_name}_{name}"), msb - lsb + 1)
-                    .map(EnumRef::Inline)
+                s.enumeration(
+                    e,
+                    &format!("{reg_name}_{}", strip_dim(&name)),
+                    msb - lsb + 1,
+                )
+                .map(EnumRef::Inline)
             });
             Some(Field {
                 name: Spanned::new(name, loc),
@@ -1201,6 +1243,58 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         }
         Dim::Unrolled(elements)
     }
+}
+
+/// A peripheral's modes: top-level clusters that overlap each other (SVD
+/// `alternateCluster`, as a serial unit's USART, SPI and I2C views of the same
+/// registers). With two or more, each mode becomes a block of its own holding
+/// that cluster and every item outside the modes; otherwise the items stay
+/// one block.
+fn split_modes(items: Vec<Item>) -> Vec<(Option<String>, Vec<Item>)> {
+    let span = |item: &Item| -> Option<(u128, u128)> {
+        let Item::Cluster(c) = item else { return None };
+        let start = u128::from(c.offset.value);
+        let one = crate::check::extent_of(&c.items);
+        let end = match &c.array {
+            Some(a) if a.count.value > 0 => start
+                .saturating_add(
+                    u128::from(a.count.value - 1).saturating_mul(u128::from(a.stride.value)),
+                )
+                .saturating_add(one),
+            Some(_) => start,
+            None => start.saturating_add(one),
+        };
+        Some((start, end))
+    };
+    let spans: Vec<Option<(u128, u128)>> = items.iter().map(span).collect();
+    let is_mode: Vec<bool> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            a.is_some_and(|(s, e)| {
+                spans.iter().enumerate().any(|(j, b)| {
+                    j != i && b.is_some_and(|(t, f)| s < f && t < e && s < e && t < f)
+                })
+            })
+        })
+        .collect();
+    if is_mode.iter().filter(|m| **m).count() < 2 {
+        return vec![(None, items)];
+    }
+    let mut out = Vec::new();
+    for (m, item) in items.iter().enumerate() {
+        if !is_mode[m] {
+            continue;
+        }
+        let view: Vec<Item> = items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !is_mode[*i] || *i == m)
+            .map(|(_, it)| it.clone())
+            .collect();
+        out.push((Some(item.name().value.clone()), view));
+    }
+    out
 }
 
 /// Later registers and clusters overlapping earlier ones are left out, with

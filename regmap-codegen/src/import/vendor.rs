@@ -79,6 +79,22 @@ pub(crate) struct Lowered {
     pub access: Access,
     /// Why something was dropped or changed, for a note.
     pub note: Option<String>,
+    /// Whether the change loses hardware behaviour (a warning, not a note).
+    pub lossy: bool,
+}
+
+/// Reports what lowering `owner`'s access changed: a warning when it loses
+/// hardware behaviour, else a note.
+pub(crate) fn report_access(diags: &mut Vec<Diagnostic>, loc: Loc, owner: &str, lowered: &Lowered) {
+    let Some(note) = &lowered.note else {
+        return;
+    };
+    let message = format!("field `{owner}`: {note}");
+    diags.push(if lowered.lossy {
+        Diagnostic::warning("access-approximated", loc, message)
+    } else {
+        Diagnostic::note("access-changed", loc, message)
+    });
 }
 
 /// Lowers IP-XACT's `access` + `modifiedWriteValue` + `readAction` (the
@@ -90,6 +106,7 @@ pub(crate) fn lower_access(
     read_action: Option<&str>,
 ) -> Option<Lowered> {
     let mut note = None;
+    let mut lossy = false;
     let base = match access.trim() {
         "read-write" | "" => Access::ReadWrite,
         "read-only" => Access::ReadOnly,
@@ -98,10 +115,12 @@ pub(crate) fn lower_access(
             note = Some(
                 "`read-writeOnce` imported as `rw`: the write-once rule is not modelled".into(),
             );
+            lossy = true;
             Access::ReadWrite
         }
         "writeOnce" => {
             note = Some("`writeOnce` imported as `wo`: the write-once rule is not modelled".into());
+            lossy = true;
             Access::WriteOnly
         }
         _ => return None,
@@ -136,6 +155,7 @@ pub(crate) fn lower_access(
                         "modified write value `{mwv}` has no regmap equivalent: imported as `{}`",
                         base.short_name()
                     ));
+                    lossy = true;
                 }
             }
         }
@@ -150,9 +170,14 @@ pub(crate) fn lower_access(
             note = Some(format!(
                 "read action `{other}` has no regmap equivalent: dropped"
             ));
+            lossy = true;
         }
     }
-    Some(Lowered { access, note })
+    Some(Lowered {
+        access,
+        note,
+        lossy,
+    })
 }
 
 /// Whether two registers differ only in name, offset and locations.
