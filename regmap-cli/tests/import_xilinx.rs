@@ -58,7 +58,16 @@ fn import_of_a_hwh_writes_maps_that_check_clean_and_a_design_file() {
     args.extend(maps.iter().map(String::as_str));
     let check = run(&args);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
-    let design = std::fs::read_to_string(dir.join("pynq_z2_base.design.yaml")).unwrap();
+    // The design file loads back: every instance's map, base and window.
+    let design_path = dir.join("pynq_z2_base.design.yaml");
+    let check = run(&["check", design_path.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert!(
+        text(&check.stdout).contains("a design of 7 maps with 8 instances"),
+        "{}",
+        text(&check.stdout)
+    );
+    let design = std::fs::read_to_string(&design_path).unwrap();
     assert!(design.contains("    - name: btns_gpio\n      map: axi_gpio.yaml\n      base: 0x41210000\n      size: 0x10000\n"), "{design}");
 }
 
