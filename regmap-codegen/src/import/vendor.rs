@@ -439,4 +439,43 @@ mod tests {
                 .is_some()
         );
     }
+
+    fn reg(name: &str, offset: u64, reset: u64) -> Register {
+        Register {
+            name: Spanned::new(name.to_owned(), Loc::NONE),
+            description: None,
+            offset: Spanned::new(offset, Loc::NONE),
+            width: Spanned::new(crate::ir::Width::W32, Loc::NONE),
+            access: Spanned::new(Access::ReadWrite, Loc::NONE),
+            reset: Spanned::new(reset, Loc::NONE),
+            array: None,
+            fields: Vec::new(),
+            loc: Loc::NONE,
+        }
+    }
+
+    #[test]
+    fn written_out_arrays_fold_only_when_regular() {
+        let mut regs = vec![reg("CTRL", 0, 0)];
+        regs.extend((0..32).map(|i| reg(&format!("IVAR[{i}]"), 0x100 + 4 * i, 0x10)));
+        // Irregular: a gap in the stride, so these stay separate registers.
+        regs.extend([
+            reg("X[0]", 0x200, 0),
+            reg("X[1]", 0x204, 0),
+            reg("X[2]", 0x20c, 0),
+        ]);
+        // Different resets: not one layout.
+        regs.extend([reg("Y[0]", 0x300, 0), reg("Y[1]", 0x304, 1)]);
+        let folded = fold_arrays(regs);
+        let names: Vec<&str> = folded.iter().map(|r| r.name.value.as_str()).collect();
+        assert_eq!(
+            names,
+            ["CTRL", "IVAR", "X[0]", "X[1]", "X[2]", "Y[0]", "Y[1]"]
+        );
+        let a = folded[1].array.as_ref().unwrap();
+        assert_eq!(
+            (folded[1].offset.value, a.count.value, a.stride.value),
+            (0x100, 32, 4)
+        );
+    }
 }
