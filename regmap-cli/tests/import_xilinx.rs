@@ -29,8 +29,8 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-const HWH: &str = "regmap-codegen/tests/data/vendor/pynq_z2_base.hwh";
-const HLS: &str = "regmap-codegen/tests/data/vendor/multi_axim.component.xml";
+const HWH: &str = "regmap-codegen/tests/import/xilinx/pynq_z2_base.hwh";
+const HLS: &str = "regmap-codegen/tests/import/xilinx/multi_axim.component.xml";
 
 #[test]
 fn import_of_a_hwh_writes_maps_that_check_clean_and_a_design_file() {

@@ -38,7 +38,7 @@ fn time(label: &str, name: &str, text: &str) {
 }
 
 fn main() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vendor/");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/import/xilinx/");
     for (label, name) in [
         ("hwh import, trimmed Pynq-Z2 base", "pynq_z2_base.hwh"),
         ("IP-XACT import, HLS multi_axim", "multi_axim.component.xml"),

@@ -1,6 +1,6 @@
 //! The generated code of imported vendor files compiles with warnings denied
 //! and drives the registers as the vendor metadata says. The snapshots are
-//! kept equal to the emitter's output by `vendor_import.rs`.
+//! kept equal to the emitter's output by `import_xilinx.rs`.
 #![deny(warnings)]
 
 /// The trimmed Pynq-Z2 base design.

@@ -1,5 +1,5 @@
 //! The `.hwh` and IP-XACT importers on real vendor files (see
-//! `tests/data/vendor/SOURCES.md`) and on hand-written ones that exercise
+//! `tests/import/xilinx/SOURCES.md`) and on hand-written ones that exercise
 //! each construct: what each import holds, that it passes every check, and
 //! that the Xilinx IP imported from a PYNQ design agrees with the maps written
 //! by hand from the product guides.
@@ -10,7 +10,7 @@ use regmap_codegen::import::{Format, Import, ImportedDesign, Interrupt, Paramete
 use regmap_codegen::ir::{Access, Block, EnumRef, Item, Register};
 
 fn data(name: &str) -> String {
-    let path = format!("{}/tests/data/vendor/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/import/xilinx/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 
@@ -719,7 +719,7 @@ fn imported_xilinx_ip_agrees_with_the_hand_written_maps() {
 }
 
 /// Vendor files whose generated code is pinned under `tests/snapshots/vendor/`
-/// and compiled (warnings denied) by `tests/vendor_generated.rs`.
+/// and compiled (warnings denied) by `tests/import_xilinx_generated.rs`.
 const SNAPSHOTS: &[&str] = &[
     "pynq_z2_base.hwh",
     "multi_axim.component.xml",
