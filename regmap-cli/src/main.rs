@@ -1,5 +1,5 @@
 //! `regmap-cli`: generate Rust from YAML register maps, check maps, print the
-//! format's JSON Schema.
+//! format's JSON Schema, import vendor register descriptions.
 //!
 //! Exit status: 0 on success, 1 when a map has errors or a file cannot be read
 //! or written, 2 on a usage error.
@@ -22,23 +22,33 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate Rust code from a YAML register map.
+    /// Generate Rust code from a YAML register map or a design file.
     Gen {
-        /// The register map.
+        /// The register map, or a design file (every block it uses and the
+        /// base addresses of its instances).
         map: PathBuf,
         /// Where to write the code (standard output if absent). The file is
         /// rewritten only when its content changes.
         #[arg(short, long, value_name = "OUT.rs")]
         output: Option<PathBuf>,
     },
-    /// Check register maps, printing every problem the way rustc does.
+    /// Check register maps and design files, printing every problem the way rustc does.
     Check {
-        /// The register maps.
+        /// The register maps or design files.
         #[arg(required = true)]
         maps: Vec<PathBuf>,
     },
     /// Print the JSON Schema of the YAML format (for editors and CI).
     Schema,
+    /// Import a vendor register description (CMSIS-SVD, Vivado .hwh, IP-XACT) as YAML maps: one
+    /// per distinct block, plus a design file placing every instance.
+    Import {
+        /// The vendor file (format detected from its root element or extension).
+        file: PathBuf,
+        /// The directory to write the maps into (created if missing).
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +57,7 @@ fn main() -> ExitCode {
         Command::Gen { map, output } => generate(&map, output.as_deref()),
         Command::Check { maps } => check(&maps),
         Command::Schema => schema(),
+        Command::Import { file, output } => import(&file, &output),
     }
 }
 
@@ -56,7 +67,41 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Loads a design file, printing every file's diagnostics; `None` (after
+/// saying why) when something does not load.
+fn load_design(path: &Path) -> Option<regmap_codegen::ir::Design> {
+    let (design, reports) = regmap_codegen::import::load_design_file(path);
+    let errors: usize = reports
+        .iter()
+        .map(regmap_codegen::Report::error_count)
+        .sum();
+    for report in &reports {
+        if errors > 0 {
+            eprint!("{}", report.render(color()));
+        } else {
+            eprint!("{}", report.render_warnings(color()));
+        }
+    }
+    match design {
+        Some(design) => Some(design.to_ir()),
+        None => {
+            eprintln!(
+                "error: the design `{}` does not load due to {}",
+                path.display(),
+                count(errors.max(1), "error")
+            );
+            None
+        }
+    }
+}
+
 fn generate(map: &Path, output: Option<&Path>) -> ExitCode {
+    if regmap_codegen::import::is_design_file(map) {
+        return match load_design(map) {
+            Some(design) => emit_to(&design, map, output),
+            None => ExitCode::FAILURE,
+        };
+    }
     let (design, report) = regmap_codegen::check_yaml_file(map);
     let design = match design {
         Some(design) if !report.has_errors() => {
@@ -74,12 +119,17 @@ fn generate(map: &Path, output: Option<&Path>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    emit_to(&design, map, output)
+}
+
+/// Writes the code of `design`, read from `map`, to `output` or stdout.
+fn emit_to(design: &regmap_codegen::ir::Design, map: &Path, output: Option<&Path>) -> ExitCode {
     let file_name = map
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let code = regmap_codegen::emit::header(&file_name)
-        + &regmap_codegen::emit::format_design(&design, &regmap_codegen::EmitOptions::default());
+        + &regmap_codegen::emit::format_design(design, &regmap_codegen::EmitOptions::default());
     match output {
         None => {
             let mut out = std::io::stdout().lock();
@@ -106,6 +156,18 @@ fn check(maps: &[PathBuf]) -> ExitCode {
     let color = color();
     let mut failed = 0;
     for map in maps {
+        if regmap_codegen::import::is_design_file(map) {
+            match load_design(map) {
+                Some(design) => println!(
+                    "{}: ok, a design of {} with {}",
+                    map.display(),
+                    count(design.blocks.len(), "map"),
+                    count(design.instances.len(), "instance")
+                ),
+                None => failed += 1,
+            }
+            continue;
+        }
         let (design, report) = regmap_codegen::check_yaml_file(map);
         eprint!("{}", report.render(color));
         let errors = report.error_count();
@@ -147,4 +209,49 @@ fn count(n: usize, what: &str) -> String {
 fn schema() -> ExitCode {
     print!("{}", regmap_codegen::yaml::JSON_SCHEMA);
     ExitCode::SUCCESS
+}
+
+fn import(file: &Path, dir: &Path) -> ExitCode {
+    let import = match regmap_codegen::import::import_file(file) {
+        Ok(import) => import,
+        Err(report) => {
+            eprint!("{}", report.render(color()));
+            eprintln!(
+                "error: could not import `{}` due to {}",
+                file.display(),
+                count(report.error_count().max(1), "error")
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    // Renames and dropped elements are printed: the user reviews them.
+    eprint!("{}", import.report.render(color()));
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "design".to_owned());
+    match regmap_codegen::import::write_yaml(&import.design, dir, &stem) {
+        Ok(written) => {
+            let diags = import.report.diagnostics();
+            let notes = diags
+                .iter()
+                .filter(|d| d.severity == regmap_codegen::diag::Severity::Note)
+                .count();
+            println!(
+                "{}: {} imported: {} maps for {} instances, design file {} ({}, {})",
+                file.display(),
+                import.format.name(),
+                written.block_files.len(),
+                import.design.instances.len(),
+                written.design_file.display(),
+                count(diags.len() - notes, "warning"),
+                count(notes, "note"),
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

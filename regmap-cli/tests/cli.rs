@@ -218,3 +218,72 @@ fn a_map_that_is_not_utf8_text_says_so() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("not UTF-8 text"), "{stderr}");
 }
+
+#[test]
+fn import_writes_maps_that_check_and_generate() {
+    let dir = scratch("import-svd");
+    let out_dir = dir.join("maps");
+    let svd = "regmap-codegen/tests/import/svd/STMicro_STM32H7x3.svd";
+    let out = run(&["import", svd, "-o", out_dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("CMSIS-SVD imported: 6 maps for 9 instances"),
+        "{stdout}"
+    );
+    // Alternate registers dropped with a warning at the SVD's line.
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("warning[register-dropped]: register `CCMR1_Input`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> regmap-codegen/tests/import/svd/STMicro_STM32H7x3.svd:"),
+        "{stderr}"
+    );
+    let mut maps: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| !p.ends_with(".design.yaml"))
+        .collect();
+    maps.sort();
+    assert_eq!(maps.len(), 6, "{maps:?}");
+    let mut args = vec!["check"];
+    args.extend(maps.iter().map(String::as_str));
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(&[
+        "gen",
+        maps.iter().find(|m| m.ends_with("gpioa.yaml")).unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("pub struct Gpioa"));
+    let design = std::fs::read_to_string(out_dir.join("STMicro_STM32H7x3.design.yaml")).unwrap();
+    assert!(
+        design.contains("- name: GPIOK\n      map: gpioa.yaml\n"),
+        "{design}"
+    );
+}
+
+#[test]
+fn import_of_a_malformed_file_fails_with_its_place() {
+    let dir = scratch("import-bad");
+    let svd = dir.join("bad.svd");
+    std::fs::write(
+        &svd,
+        "<device>\n  <name>X</name>\n  <peripherals>\n</device>\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "import",
+        svd.to_str().unwrap(),
+        "-o",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error[xml-syntax]"), "{stderr}");
+    assert!(stderr.contains("bad.svd:4:"), "{stderr}");
+    assert!(stderr.contains("could not import"), "{stderr}");
+    assert!(!dir.join("out").exists(), "nothing written on failure");
+}

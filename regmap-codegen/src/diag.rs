@@ -9,6 +9,9 @@ pub enum Severity {
     Error,
     /// The input is accepted, but probably not what was meant.
     Warning,
+    /// Information: something a tool did on the user's behalf (an importer
+    /// renaming a vendor name), worth reviewing but not a problem.
+    Note,
 }
 
 /// One problem found in an input, pointing at where it was written.
@@ -41,6 +44,22 @@ impl Diagnostic {
             label: String::new(),
             related: Vec::new(),
             hint: None,
+        }
+    }
+
+    /// A new note (see [`Severity::Note`]).
+    pub fn note(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
+            ..Self::error(code, loc, message)
+        }
+    }
+
+    /// A new warning.
+    pub fn warning(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, loc, message)
         }
     }
 

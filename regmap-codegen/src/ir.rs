@@ -228,6 +228,28 @@ impl Access {
         Access::ALL.into_iter().find(|a| a.short_name() == s)
     }
 
+    /// The access names Vitis HLS prints in its driver headers and reports,
+    /// accepted in YAML as aliases, with the kind each means to software:
+    /// `COR` (clear on read), `TOW` (toggle on write), and the bits that
+    /// hardware clears by itself, which software reads and writes as plain
+    /// `rw`: `COH` (clear on handshake, `ap_start`) and `SC` (self-clearing).
+    pub const XILINX_ALIASES: [(&'static str, Access); 4] = [
+        ("COR", Access::ReadToClear),
+        ("TOW", Access::OneToToggle),
+        ("COH", Access::ReadWrite),
+        ("SC", Access::ReadWrite),
+    ];
+
+    /// Parses a short spelling or a Xilinx alias ([`Access::XILINX_ALIASES`]).
+    pub fn from_name(s: &str) -> Option<Access> {
+        Access::from_short_name(s).or_else(|| {
+            Access::XILINX_ALIASES
+                .into_iter()
+                .find(|(alias, _)| *alias == s)
+                .map(|(_, a)| a)
+        })
+    }
+
     /// Whether a read returns the field's value.
     pub const fn is_readable(self) -> bool {
         !matches!(self, Access::WriteOnly)

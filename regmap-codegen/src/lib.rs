@@ -19,6 +19,7 @@ pub mod diag;
 pub mod emit;
 pub mod expand;
 mod generate;
+pub mod import;
 pub mod ir;
 pub mod names;
 pub mod render;

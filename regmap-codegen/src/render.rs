@@ -40,6 +40,7 @@ fn render_one(renderer: &Renderer, diag: &Diagnostic, file: &SourceFile) -> Stri
     let level = match diag.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
     };
     let title = level.primary_title(diag.message.as_str()).id(diag.code);
 

@@ -48,13 +48,13 @@ impl Report {
         &self.source
     }
 
-    /// The warnings alone, rendered as [`Report::render`] does (empty when there
-    /// are none): for tools that go on after a map loads.
+    /// The warnings alone (no errors, no notes), rendered as [`Report::render`]
+    /// does (empty when there are none): for tools that go on after a map loads.
     pub fn render_warnings(&self, color: bool) -> String {
         let warnings: Vec<Diagnostic> = self
             .diagnostics
             .iter()
-            .filter(|d| !d.is_error())
+            .filter(|d| d.severity == Severity::Warning)
             .cloned()
             .collect();
         if warnings.is_empty() {

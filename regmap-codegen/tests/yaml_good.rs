@@ -209,3 +209,26 @@ fn a_read_only_and_a_write_only_register_may_share_an_address() {
         Access::WriteOnly
     );
 }
+
+#[test]
+fn xilinx_hls_access_names_are_aliases() {
+    let text = "regmap: 1\nblock:\n  name: hls\n  size: 0x20\n  registers:\n    - name: CTRL\n      offset: 0x0\n      fields:\n        - { name: AP_START, bits: 0, access: COH }\n        - { name: AP_DONE, bits: 1, access: COR }\n        - { name: AP_CONTINUE, bits: 4, access: SC }\n    - name: ISR\n      offset: 0xc\n      fields:\n        - { name: DONE, bits: 0, access: TOW }\n";
+    let design = load_yaml_str(text, "hls.yaml").unwrap_or_else(|r| panic!("{r}"));
+    let items = &design.blocks[0].items;
+    let access = |r: &str| -> Vec<Access> {
+        register(items, r)
+            .fields
+            .iter()
+            .map(|f| f.access.value)
+            .collect()
+    };
+    assert_eq!(
+        access("CTRL"),
+        [Access::ReadWrite, Access::ReadToClear, Access::ReadWrite]
+    );
+    assert_eq!(access("ISR"), [Access::OneToToggle]);
+    // Only the spelling Xilinx prints: `cor` stays an error.
+    let lower = text.replace("COR", "cor");
+    let report = load_yaml_str(&lower, "hls.yaml").unwrap_err();
+    assert_eq!(report.diagnostics()[0].code, "bad-access");
+}

@@ -1,9 +1,19 @@
-//! Generates the test block from its YAML map, as a user's build script would.
+//! Generates the test block from its YAML map, as a user's build script would,
+//! and the blocks of an imported CMSIS-SVD subset (STM32H7x3) through the
+//! importer's build-script entry point.
 
 fn main() {
-    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("bench_timer.rs");
-    if let Err(e) = regmap_codegen::generate("maps/bench_timer.yaml", out) {
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    if let Err(e) =
+        regmap_codegen::generate("maps/bench_timer.yaml", out_dir.join("bench_timer.rs"))
+    {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+    if let Err(e) = regmap_codegen::import::generate(
+        "../../regmap-codegen/tests/import/svd/STMicro_STM32H7x3.svd",
+        out_dir.join("stm32h7x3.rs"),
+    ) {
         eprintln!("{e}");
         std::process::exit(1);
     }

@@ -25,7 +25,10 @@ mod reset;
 mod walk;
 
 use crate::diag::Diagnostic;
+
 use crate::ir::{Block, Design};
+/// Bytes items span from their parent's base (for importers sizing a block).
+pub(crate) use layout::extent as extent_of;
 
 /// The passes, in the order their diagnostics are listed.
 const PASSES: &[fn(&Block) -> Vec<Diagnostic>] = &[

@@ -55,7 +55,7 @@ pub fn is_valid_name(name: &str) -> bool {
 }
 
 /// Checks every name of `block`.
-pub(super) fn check(block: &Block) -> Vec<Diagnostic> {
+pub(crate) fn check(block: &Block) -> Vec<Diagnostic> {
     let mut cx = Names {
         diags: Vec::new(),
         reported: HashSet::new(),

@@ -11,6 +11,7 @@
 //! The `*_KEYS` constants are the keys accepted at each level; the JSON schema
 //! in `schemas/regmap.schema.json` is tested against them.
 
+pub mod design;
 mod lower;
 mod number;
 mod tree;

@@ -282,7 +282,7 @@ impl Lower<'_> {
 
     pub(super) fn access(&mut self, node: &Node) -> Got<Spanned<Access>> {
         let text = self.scalar(node, "an access kind")?;
-        match Access::from_short_name(text) {
+        match Access::from_name(text) {
             Some(a) => Ok(Spanned::new(a, self.loc(node.span.clone()))),
             None => {
                 let all: Vec<_> = Access::ALL.iter().map(|a| a.short_name()).collect();
