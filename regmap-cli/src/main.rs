@@ -197,6 +197,38 @@ fn check(maps: &[PathBuf]) -> ExitCode {
     }
 }
 
+/// Diagnostics of each severity printed in full before the rest is counted.
+const PRINT_CAP: usize = 100;
+
+/// Prints `report`'s diagnostics, at most [`PRINT_CAP`] of each severity,
+/// then how many of each were not printed.
+fn print_capped(report: &regmap_codegen::Report) {
+    use regmap_codegen::diag::Severity;
+    let mut shown = Vec::new();
+    let mut hidden = [0usize; 3];
+    let mut seen = [0usize; 3];
+    for d in report.diagnostics() {
+        let i = match d.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Note => 2,
+        };
+        seen[i] += 1;
+        if seen[i] <= PRINT_CAP {
+            shown.push(d.clone());
+        } else {
+            hidden[i] += 1;
+        }
+    }
+    let capped = regmap_codegen::Report::new(report.source().clone(), shown);
+    eprint!("{}", capped.render(color()));
+    for (n, what) in hidden.iter().zip(["error", "warning", "rename note"]) {
+        if *n > 0 {
+            eprintln!("... and {}", count(*n, &format!("more {what}")));
+        }
+    }
+}
+
 /// `1 error`, `3 errors`.
 fn count(n: usize, what: &str) -> String {
     if n == 1 {
@@ -215,7 +247,7 @@ fn import(file: &Path, dir: &Path) -> ExitCode {
     let import = match regmap_codegen::import::import_file(file) {
         Ok(import) => import,
         Err(report) => {
-            eprint!("{}", report.render(color()));
+            print_capped(&report);
             eprintln!(
                 "error: could not import `{}` due to {}",
                 file.display(),
@@ -224,8 +256,9 @@ fn import(file: &Path, dir: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // Renames and dropped elements are printed: the user reviews them.
-    eprint!("{}", import.report.render(color()));
+    // Renames and dropped elements are printed: the user reviews them. A
+    // file with thousands of renames gets the first few, and a count.
+    print_capped(&import.report);
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -636,3 +636,32 @@ fn the_design_parser_reads_the_keys_the_schema_declares() {
     .collect();
     assert_eq!(parser, known);
 }
+
+#[test]
+fn hostile_dims_stay_bounded() {
+    let svd = |body: &str| {
+        format!(
+            "<device><name>D</name><peripherals><peripheral><name>P</name><baseAddress>0</baseAddress>\n<registers>{body}</registers></peripheral></peripherals></device>"
+        )
+    };
+    let started = std::time::Instant::now();
+    // A field array of 2^63 elements; repeated dim indexes naming 70,000
+    // registers alike; a peripheral-sized register array.
+    let cases = [
+        svd(
+            "<register><name>R</name><addressOffset>0</addressOffset><fields><field><dim>9223372036854775807</dim><dimIncrement>0</dimIncrement><name>F[%s]</name><bitOffset>0</bitOffset></field></fields></register>",
+        ),
+        svd(&format!(
+            "<register><dim>70000</dim><dimIncrement>4</dimIncrement><dimIndex>{}</dimIndex><name>R%s</name><addressOffset>0</addressOffset></register>",
+            vec!["a"; 70000].join(",")
+        )),
+        svd(
+            "<register><dim>4294967295</dim><dimIncrement>4</dimIncrement><name>R[%s]</name><addressOffset>0</addressOffset></register>",
+        ),
+    ];
+    for text in &cases {
+        let _ = import::import_str(text, "h.svd", Some(Format::Svd));
+    }
+    // Bounded work, not a timing assertion: a runaway loop would take hours.
+    assert!(started.elapsed().as_secs() < 600);
+}

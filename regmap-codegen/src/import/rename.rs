@@ -155,6 +155,9 @@ fn sanitise_block(block: &mut Block, notes: &mut Renames) {
             notes.record(what, name, new, "not a valid name");
         }
     });
+    // Where the search for a free `_N` resumes, per base name: thousands of
+    // equal names (an unrolled `dim` with repeated indexes) stay linear.
+    let mut next_suffix: HashMap<String, u32> = HashMap::new();
     for _ in 0..MAX_ROUNDS {
         let problems: HashMap<Loc, &'static str> = crate::check::names::check(block)
             .into_iter()
@@ -191,13 +194,18 @@ fn sanitise_block(block: &mut Block, notes: &mut Renames) {
                     (format!("{base}{suffix}"), "a Rust keyword")
                 }
                 "invalid-name" => (well_formed(&base, prefix_for(what)), "not a valid name"),
-                _ => (
-                    (2..)
-                        .map(|n| format!("{base}_{n}"))
-                        .find(|c| !taken.contains(&fn_name(c)) && !taken.contains(&type_name(c)))
-                        .unwrap_or(base),
-                    "collides with another name",
-                ),
+                _ => {
+                    let n = next_suffix.entry(base.clone()).or_insert(2);
+                    let mut candidate = format!("{base}_{n}");
+                    while taken.contains(&fn_name(&candidate))
+                        || taken.contains(&type_name(&candidate))
+                    {
+                        *n += 1;
+                        candidate = format!("{base}_{n}");
+                    }
+                    *n += 1;
+                    (candidate, "collides with another name")
+                }
             };
             taken.insert(fn_name(&new));
             taken.insert(type_name(&new));

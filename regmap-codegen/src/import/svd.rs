@@ -471,6 +471,9 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             Dim::One(n) => placed.push((n, name_loc, base.value)),
             Dim::Array { name, array } => {
                 for i in 0..array.count.value {
+                    if !self.may_unroll(array.count.loc) {
+                        break;
+                    }
                     let at = base.value.wrapping_add(i.wrapping_mul(array.stride.value));
                     let loc = super::fresh_loc(self.file, name_loc);
                     placed.push((format!("{name}{i}"), loc, at));
@@ -945,6 +948,10 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             Dim::Array { name, array } => {
                 // Fields are never arrays in regmap: unroll `NAME[%s]` too.
                 for i in 0..array.count.value {
+                    // A field past bit 63 is dropped anyway: stop there.
+                    if i > 64 || !self.may_unroll(array.count.loc) {
+                        break;
+                    }
                     let shift = i.saturating_mul(array.stride.value);
                     let loc = super::fresh_loc(self.file, name_loc);
                     let Ok(shift) = u32::try_from(shift) else {
@@ -1175,6 +1182,25 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         })
     }
 
+    /// Counts one more unrolled `dim` element; false (after a warning, once)
+    /// when the file has used up [`MAX_UNROLLED`].
+    fn may_unroll(&mut self, loc: Loc) -> bool {
+        if self.unrolled == MAX_UNROLLED {
+            self.unrolled += 1;
+            self.warn(
+                "too-many-elements",
+                loc,
+                format!("more than {MAX_UNROLLED} `dim` elements in one file"),
+                "the rest are left out",
+            );
+        }
+        if self.unrolled > MAX_UNROLLED {
+            return false;
+        }
+        self.unrolled += 1;
+        true
+    }
+
     /// The elements a `dim` group stands for.
     fn dim(&mut self, d: &Derived<'a, 'i>, name: &str, name_loc: Loc) -> Dim {
         let Some(dim_node) = d.child("dim") else {
@@ -1221,16 +1247,9 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         }
         let mut elements = Vec::new();
         for (i, index) in indexes.iter().take(n).enumerate() {
-            if self.unrolled >= MAX_UNROLLED {
-                self.warn(
-                    "too-many-elements",
-                    count.loc,
-                    format!("more than {MAX_UNROLLED} `dim` elements in one file"),
-                    "the rest are left out",
-                );
+            if !self.may_unroll(count.loc) {
                 break;
             }
-            self.unrolled += 1;
             let elem = if name.contains("%s") {
                 name.replace("%s", index)
             } else {
@@ -1310,7 +1329,10 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
         plain: Option<(Access, Width)>,
         loc: Loc,
     }
-    let mut kept: Vec<Kept> = Vec::new();
+    // Kept elements by start address. They never overlap each other (but
+    // for read-only/write-only pairs, which share one interval), so the one
+    // starting last before a new element's end is the only one it can hit.
+    let mut kept: std::collections::BTreeMap<u128, Vec<Kept>> = std::collections::BTreeMap::new();
     let mut out = Vec::with_capacity(items.len());
     for item in items.drain(..) {
         let (offset, array, element, plain, what, name, loc) = match &item {
@@ -1343,7 +1365,12 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
             Some(_) => start,
             None => start.saturating_add(element),
         };
-        let clash = kept.iter().find(|k| {
+        let before = kept
+            .range(..end.max(start + 1))
+            .next_back()
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[]);
+        let clash = before.iter().find(|k| {
             let overlaps = start < k.end && k.start < end;
             let pair = k.start == start
                 && matches!(
@@ -1368,7 +1395,7 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
             );
             continue;
         }
-        kept.push(Kept {
+        kept.entry(start).or_default().push(Kept {
             start,
             end,
             plain,
