@@ -188,6 +188,38 @@ fn maps_are_mmapped_at_index_times_page_size_plus_their_offset() {
     assert_eq!(file[at..at + 4], 0xabcdu32.to_ne_bytes());
 }
 
+/// uio_pdrv_genirq for registers at a sub-page address: `addr` is the page
+/// base, `offset` the start inside the page, `size` counted from the page base.
+#[test]
+fn a_sub_page_map_stays_inside_what_the_kernel_allows_and_reports_its_own_address() {
+    let (_d, root) = tree();
+    let page = page_size() as u64;
+    let offset = page / 2;
+    add_uio(
+        &root,
+        5,
+        "axi_gpio",
+        &[FakeMap {
+            name: "regs",
+            addr: 0x4120_0000,
+            size: page,
+            offset,
+        }],
+    );
+    let dev = Uio::open_in(&root, 5).unwrap();
+    let w = dev.map(0).unwrap();
+    // The kernel refuses a mapping longer than PAGE_ALIGN(size) here (EINVAL).
+    assert_eq!(w.mapping_len() as u64, page);
+    assert_eq!(w.size() as u64, page - offset);
+    assert_eq!(w.phys_addr(), Some(0x4120_0000 + offset));
+    assert_eq!(
+        w.read_u32(0).unwrap(),
+        0x1000_0000,
+        "window starts at offset"
+    );
+    assert!(w.read_u32((page - offset) as usize).is_err());
+}
+
 #[test]
 fn map_index_out_of_range_says_how_many_exist() {
     let (_d, root) = platform_tree();
