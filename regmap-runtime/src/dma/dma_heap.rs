@@ -311,6 +311,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn cma_heap_is_preferred_and_system_is_refused() {
         let (_d, root) = fake_heaps(&["system", "reserved", "linux,cma"]);
         assert_eq!(
@@ -334,6 +335,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn a_missing_heap_lists_what_exists_or_what_to_enable() {
         let (_d, root) = fake_heaps(&["system"]);
         let msg = DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma")
@@ -351,6 +353,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn alloc_on_a_file_that_is_not_a_heap_says_so() {
         let (_d, root) = fake_heaps(&["linux,cma"]);
         let heap = DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma").unwrap();
@@ -364,6 +367,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn cma_meminfo_is_read_in_bytes() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
@@ -381,6 +385,7 @@ mod tests {
     /// The path after the ioctl: a plain file stands in for the dma-buf, and a
     /// sparse crafted pagemap holds entries at the mapping's virtual pages.
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn mapped_dmabuf_gets_its_address_from_pagemap_and_contiguity_is_checked() {
         let dir = tempfile::tempdir().unwrap();
         let page = crate::window::page_size();
@@ -432,6 +437,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn sync_on_a_file_that_is_not_a_dmabuf_reports_the_ioctl() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("not-a-dmabuf");

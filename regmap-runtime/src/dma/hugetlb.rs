@@ -347,6 +347,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn pool_is_read_from_sysfs() {
         let (_dir, h) = fake_pool(8, 3);
         assert_eq!(
@@ -360,6 +361,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn unknown_page_size_lists_the_sizes_there_are() {
         let (_dir, h) = fake_pool(0, 0);
         let h = h.with_page_size(16 << 20).unwrap();
@@ -373,6 +375,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn an_empty_pool_says_how_to_reserve_pages() {
         let (_dir, h) = fake_pool(2, 1);
         let err = h.map_error(
@@ -395,6 +398,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn hugetlbfs_mounts_are_found_and_unescaped() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
@@ -415,6 +419,7 @@ mod tests {
     /// Runs on the real kernel when huge pages are reserved and frame numbers
     /// are visible; otherwise says why it could not.
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn real_huge_page_is_contiguous_and_sub_allocatable() {
         let h = Hugetlb::new();
         match h.pool() {
@@ -483,6 +488,7 @@ mod tests {
     /// device: the mapping must not be inherited (`dc`, VM_DONTCOPY) and must
     /// stay a huge-page mapping (`ht`).
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn real_huge_pages_are_not_inherited_by_a_forked_child() {
         let h = Hugetlb::new();
         if !matches!(h.pool(), Ok(pool) if pool.free >= 1) {
@@ -535,6 +541,7 @@ mod tests {
 
     /// As above through a hugetlbfs file, when a mount exists.
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn real_hugetlbfs_file_is_contiguous() {
         let Some(mount) = Hugetlb::hugetlbfs_mounts_in(Path::new("/proc"))
             .into_iter()

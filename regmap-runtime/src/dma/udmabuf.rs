@@ -409,6 +409,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn attributes_are_read_and_the_region_mapped() {
         let fake = Fake::new();
         fake.device("u-dma-buf", "udmabuf0", 0x3c00_0000, 0x10_0000, false);
@@ -428,6 +429,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn syncs_write_the_exact_widened_range_in_packed_form() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x3c00_0000, 0x10_0000, false);
@@ -448,6 +450,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn sub_allocated_buffers_sync_at_their_offset_in_the_region() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf1", 0x7000_0000, 0x4000, false);
@@ -463,6 +466,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn a_second_map_or_allocator_of_one_device_is_busy_until_the_first_drops() {
         let fake = Fake::new();
         fake.device("u-dma-buf", "udmabuf0", 0x3c00_0000, 0x4000, false);
@@ -495,6 +499,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn legacy_driver_uses_the_attribute_form() {
         let fake = Fake::new();
         let d = fake.device("udmabuf", "udmabuf0", 0x1e90_0000, 0x10_0000, false);
@@ -510,6 +515,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn coherent_or_uncached_regions_skip_sysfs() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, true);
@@ -524,6 +530,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn a_missing_device_lists_the_ones_there_are() {
         let fake = Fake::new();
         fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, false);
@@ -543,6 +550,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn a_garbled_attribute_names_the_file() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, false);

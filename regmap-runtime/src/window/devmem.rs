@@ -58,6 +58,7 @@ mod tests {
     use crate::Bus;
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file standing in for /dev/mem
     fn unaligned_physical_base_lands_on_the_exact_byte() {
         let dir = tempfile::tempdir().unwrap();
         let root = SysRoot::under(dir.path());
@@ -79,6 +80,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file standing in for /dev/mem
     fn missing_dev_mem_names_the_file() {
         let dir = tempfile::tempdir().unwrap();
         // SAFETY: nothing is mapped: the memory device does not exist.

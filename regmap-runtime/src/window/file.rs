@@ -127,6 +127,7 @@ mod tests {
     use crate::Bus;
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn writes_reach_the_file_with_exact_widths_little_endian() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("regs");
@@ -147,6 +148,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn open_refuses_a_file_smaller_than_the_window() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("small");
@@ -167,6 +169,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn open_at_an_unaligned_offset_reports_its_alignment() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
@@ -184,6 +187,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn a_borrowed_handle_reaches_the_same_bytes() {
         let dir = tempfile::tempdir().unwrap();
         let w = FileWindow::create(dir.path().join("f"), 0x20).unwrap();
@@ -195,6 +199,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn device_nodes_and_other_non_files_are_refused() {
         // /dev/zero stands in for /dev/mem or /dev/udmabuf0: a character device.
         let err = FileWindow::open("/dev/zero", 0x1000).unwrap_err();
@@ -222,6 +227,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn missing_file_is_an_io_error_naming_it() {
         let err = FileWindow::open("/nonexistent/regmap-test", 4).unwrap_err();
         assert!(
