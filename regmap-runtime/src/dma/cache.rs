@@ -200,6 +200,29 @@ mod tests {
         assert_eq!(lines(0x1000, 0, 64).count(), 0);
     }
 
+    /// Runs only in a 32-bit ARM build (CI checks it; run it under qemu-arm).
+    #[test]
+    #[cfg(target_arch = "arm")]
+    fn cached_providers_are_refused_on_32_bit_arm() {
+        use crate::dma::{DevMemRegion, DmaAllocator, DmaHeap, Hugetlb};
+        use crate::sysroot::SysRoot;
+        use std::path::Path;
+        let refused = |r: Result<crate::DmaBuffer, DmaError>| {
+            matches!(r, Err(DmaError::NoCacheMaintenance { arch: "arm", .. }))
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let root = SysRoot::under(dir.path());
+        std::fs::create_dir_all(root.dev.join("dma_heap")).unwrap();
+        std::fs::write(root.dev.join("dma_heap/linux,cma"), "").unwrap();
+        std::fs::write(root.dev.join("mem"), vec![0u8; 8192]).unwrap();
+        let heap = DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma").unwrap();
+        // Refused before any ioctl: the node here is no heap at all.
+        assert!(refused(heap.allocate(4096)));
+        assert!(refused(Hugetlb::new().allocate_region(4096)));
+        // SAFETY: this test's own file stands in for /dev/mem.
+        assert!(refused(unsafe { DevMemRegion::map_in(&root, 0, 4096) }));
+    }
+
     #[test]
     fn maintenance_runs_over_a_live_mapping() {
         // On arm64 this executes the dc instructions; elsewhere it must be a no-op.

@@ -125,6 +125,7 @@ mod tests {
 
     #[test]
     #[cfg_attr(miri, ignore)] // mmap of a file standing in for /dev/mem
+    #[cfg_attr(target_arch = "arm", ignore)] // refused there (dma::cache tests)
     fn region_maps_the_physical_offset_and_carves_buffers() {
         let (_dir, root) = fake_devmem(0x10000);
         // SAFETY: the "memory device" is this test's own sparse file.
@@ -150,6 +151,7 @@ mod tests {
 
     #[test]
     #[cfg_attr(miri, ignore)] // mmap of a file standing in for /dev/mem
+    #[cfg_attr(target_arch = "arm", ignore)] // refused there before these checks (dma::cache tests)
     fn unaligned_or_missing_regions_are_refused_clearly() {
         let (_dir, root) = fake_devmem(0x2000);
         // SAFETY: the "memory device" is this test's own sparse file.

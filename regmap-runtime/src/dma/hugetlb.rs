@@ -439,7 +439,11 @@ mod tests {
         let region = match h.allocate_region(4096) {
             Ok(r) => r,
             // NoHugePages: another test took the free pages meanwhile.
-            Err(e @ (DmaError::PagemapUnprivileged { .. } | DmaError::NoHugePages { .. })) => {
+            Err(
+                e @ (DmaError::PagemapUnprivileged { .. }
+                | DmaError::NoHugePages { .. }
+                | DmaError::NoCacheMaintenance { .. }),
+            ) => {
                 eprintln!("skipped: {e}");
                 return;
             }
@@ -497,7 +501,11 @@ mod tests {
         }
         let mut buf = match h.allocate_region(4096) {
             Ok(b) => b,
-            Err(e @ (DmaError::PagemapUnprivileged { .. } | DmaError::NoHugePages { .. })) => {
+            Err(
+                e @ (DmaError::PagemapUnprivileged { .. }
+                | DmaError::NoHugePages { .. }
+                | DmaError::NoCacheMaintenance { .. }),
+            ) => {
                 eprintln!("skipped: {e}");
                 return;
             }
@@ -565,7 +573,11 @@ mod tests {
             }
             // Two huge pages need not be adjacent; the check must say so, precisely.
             Err(DmaError::NotContiguous { page_index, .. }) => assert_eq!(page_index, 512),
-            Err(e @ (DmaError::PagemapUnprivileged { .. } | DmaError::NoHugePages { .. })) => {
+            Err(
+                e @ (DmaError::PagemapUnprivileged { .. }
+                | DmaError::NoHugePages { .. }
+                | DmaError::NoCacheMaintenance { .. }),
+            ) => {
                 eprintln!("skipped: {e}")
             }
             Err(e) => panic!("{e}"),
