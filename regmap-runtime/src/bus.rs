@@ -10,16 +10,29 @@ use std::sync::Arc;
 /// in-memory [`MemBus`](crate::MemBus), a tracing wrapper, behavioural models.
 ///
 /// The `*_unchecked` methods are the primitive: each is exactly one access of the
-/// named width. They are `unsafe` to *call* (a mapped window performs a raw
-/// volatile access, so the caller must keep it inside the window) but safe to
-/// *implement*. Generated register blocks check the window once, in their
-/// `new`, and then call the unchecked methods with compile-time offsets, which
-/// is what makes them cost the same as hand-written volatile code. The checked
-/// `read_*` / `write_*` methods are for ad-hoc accesses at run-time offsets.
+/// named width. They are `unsafe` to *call*: a mapped window performs a raw
+/// volatile access, so the caller must keep it inside the window. Generated
+/// register blocks check the window once, in their `new`, and then call the
+/// unchecked methods with compile-time offsets, which is what makes them cost
+/// the same as hand-written volatile code. The checked `read_*` / `write_*`
+/// methods are for ad-hoc accesses at run-time offsets.
 ///
 /// All methods take `&self`: device registers are shared, mutable state, so an
 /// implementation uses volatile accesses or interior mutability.
-pub trait Bus {
+///
+/// # Safety
+/// The trait is `unsafe` to implement because callers rely on what
+/// [`size`](Bus::size) and [`base_alignment`](Bus::base_alignment) report once
+/// they have checked it: a block that bound successfully calls the unchecked
+/// methods with no further check. An implementation must guarantee:
+/// - `size()` and `base_alignment()` return the same values for the whole life
+///   of the value (a window never shrinks or moves under a bound block);
+/// - every `*_unchecked` access at an `offset` with `offset + width <= size()`
+///   and `offset` a multiple of the width is sound, for an address whose
+///   alignment is `base_alignment()` (a power of two, at most 4096) plus
+///   `offset`;
+/// - the checked methods keep their default behaviour or check at least as much.
+pub unsafe trait Bus {
     /// Size of the window in bytes.
     fn size(&self) -> usize;
 
@@ -167,7 +180,9 @@ pub trait Bus {
 
 macro_rules! forward_bus {
     ($($ptr:ty),*) => {$(
-        impl<B: Bus + ?Sized> Bus for $ptr {
+        // SAFETY: every method forwards to the pointee, whose contract holds;
+        // the pointee cannot change while the pointer is alive.
+        unsafe impl<B: Bus + ?Sized> Bus for $ptr {
             #[inline(always)]
             fn size(&self) -> usize { (**self).size() }
             #[inline(always)]
@@ -251,7 +266,11 @@ impl<B: Bus> SubBus<B> {
     }
 }
 
-impl<B: Bus> Bus for SubBus<B> {
+// SAFETY: size and base are fixed at construction, and `new` checked that
+// base + size fits the parent's (fixed) size; the alignment reported is at most
+// the parent's and at most the base's own, so every access the contract allows
+// lands inside the parent with the alignment the parent's contract needs.
+unsafe impl<B: Bus> Bus for SubBus<B> {
     #[inline(always)]
     fn size(&self) -> usize {
         self.size

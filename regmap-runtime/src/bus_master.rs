@@ -75,6 +75,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake PCI config-space file on disk
     fn bus_master_off_is_a_typed_error_naming_the_function() {
         let (_dir, pci) = fake_function(0x0002);
         match pci.check_dma_allowed() {
@@ -84,6 +85,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake PCI config-space file on disk
     fn bus_master_on_allows_dma_and_enabling_it_fixes_the_error() {
         let (_dir, pci) = fake_function(0x0006);
         pci.check_dma_allowed().unwrap();

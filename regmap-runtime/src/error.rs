@@ -170,6 +170,20 @@ pub enum DeviceError {
         /// How many other windows are alive.
         windows: usize,
     },
+    /// A file window was asked for over something that is not a plain file:
+    /// a device node or DMA memory that a safe mapping would alias.
+    #[error(
+        "{} is {kind}, not a plain file: a FileWindow over it could change memory that a DMA buffer hands out as a slice. {hint}",
+        path.display()
+    )]
+    NotAPlainFile {
+        /// The file asked for.
+        path: std::path::PathBuf,
+        /// What it is (`"a character device"`, `"a hugetlbfs file"`, ...).
+        kind: &'static str,
+        /// What to use instead.
+        hint: &'static str,
+    },
     /// No interrupt arrived in time.
     #[error("no interrupt from {device} within {timeout:?}")]
     IrqTimeout {

@@ -55,7 +55,8 @@ impl<B: Bus> Exclusive<B> {
 // is not Clone and never lends out the inner bus.
 unsafe impl<B: Bus> ExclusiveBus for Exclusive<B> {}
 
-impl<B: Bus> Bus for Exclusive<B> {
+// SAFETY: every method forwards to the inner bus, whose own contract holds.
+unsafe impl<B: Bus> Bus for Exclusive<B> {
     #[inline(always)]
     fn size(&self) -> usize {
         self.0.size()

@@ -320,7 +320,9 @@ macro_rules! modelled {
     )*};
 }
 
-impl Bus for ModelBus {
+// SAFETY: the size is the static description's; accesses go to the register
+// values under a lock, never to raw memory.
+unsafe impl Bus for ModelBus {
     fn size(&self) -> usize {
         self.desc.size
     }

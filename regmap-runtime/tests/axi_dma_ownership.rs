@@ -173,7 +173,8 @@ fn one_driver_per_model_a_second_port_is_an_error_until_the_first_is_dropped() {
 /// corrupted register or a second writer would.
 struct InflatedLength(ModelPort);
 
-impl Bus for InflatedLength {
+// SAFETY: size and alignment are the inner port's; reads forward to it.
+unsafe impl Bus for InflatedLength {
     fn size(&self) -> usize {
         self.0.size()
     }

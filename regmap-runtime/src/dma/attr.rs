@@ -38,6 +38,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore)] // sysfs attribute files on disk
     fn numbers_in_both_notations_and_a_clear_error_otherwise() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a");

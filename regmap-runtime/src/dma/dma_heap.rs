@@ -4,11 +4,18 @@
 //! mapped shared, its pages touched, and its physical address read from
 //! pagemap (root only), checking that every page follows the previous one. The
 //! `system` heap hands out scattered pages and is refused by [`DmaHeap::cma`].
-//! Cache maintenance is `DMA_BUF_IOCTL_SYNC`, which covers the whole dma-buf
-//! (the interface has no range): `START` before the CPU reads, `END` before the
-//! device does.
+//!
+//! Cache maintenance: `DMA_BUF_IOCTL_SYNC` (`START` before the CPU reads, `END`
+//! before the device does) syncs only the buffer's device attachments and
+//! kernel mappings, and a buffer mapped here has neither, so on its own it
+//! leaves a non-coherent device with stale data. The syncs therefore also
+//! maintain the CPU caches over the exact range themselves (see the `cache`
+//! module): by virtual address on arm64, nothing on x86 (coherent). On 32-bit
+//! arm userspace cannot, and [`DmaHeap`] refuses to allocate there
+//! ([`DmaError::NoCacheMaintenance`]): use u-dma-buf.
 
 use super::buffer::{DmaBacking, DmaBuffer};
+use super::cache::{self, Maintenance};
 use super::error::DmaError;
 use super::pagemap::{Pagemap, touch_pages};
 use super::{DmaAllocator, check_request, list_dir};
@@ -159,6 +166,7 @@ const HEAP_HINT: &str = "the kernel needs CONFIG_DMABUF_HEAPS_CMA and a CMA area
 impl DmaAllocator for DmaHeap {
     fn allocate_aligned(&self, len: usize, align: usize) -> Result<DmaBuffer, DmaError> {
         check_request(len, align)?;
+        Maintenance::current().require(&format!("dma-heap {}", self.name))?;
         let page = crate::window::page_size();
         let map_len = len
             .checked_next_multiple_of(page)
@@ -198,6 +206,7 @@ pub(crate) fn wrap_dmabuf(
     unsafe { touch_pages(ptr.as_ptr(), map_len, pagemap.page_size()) };
     let phys = pagemap.phys_addr_contiguous(ptr.as_ptr() as usize, map_len)?;
     let backing = DmaBufBacking {
+        cpu: ptr.as_ptr() as usize,
         _map: map,
         file,
         provider,
@@ -228,6 +237,8 @@ fn cma_meminfo(proc_root: &Path) -> (Option<u64>, Option<u64>) {
 
 #[derive(Debug)]
 struct DmaBufBacking {
+    /// Address of the mapping's first byte (page-aligned), for cache maintenance.
+    cpu: usize,
     _map: MmapRaw,
     file: File,
     provider: String,
@@ -260,11 +271,18 @@ impl DmaBacking for DmaBufBacking {
     fn provider(&self) -> &str {
         &self.provider
     }
-    fn sync_for_device(&self, _offset: usize, _len: usize) -> Result<(), DmaError> {
+    fn sync_for_device(&self, offset: usize, len: usize) -> Result<(), DmaError> {
+        // SAFETY: offset..offset + len is inside the buffer (checked by the
+        // caller), so inside the mapping, which starts and ends on pages and
+        // lives as long as self.
+        unsafe { cache::clean_for_device(self.cpu + offset, len) };
         self.sync(DMA_BUF_SYNC_END)
     }
-    fn sync_for_cpu(&self, _offset: usize, _len: usize) -> Result<(), DmaError> {
-        self.sync(DMA_BUF_SYNC_START)
+    fn sync_for_cpu(&self, offset: usize, len: usize) -> Result<(), DmaError> {
+        self.sync(DMA_BUF_SYNC_START)?;
+        // SAFETY: as in sync_for_device.
+        unsafe { cache::clean_invalidate_for_cpu(self.cpu + offset, len) };
+        Ok(())
     }
 }
 
@@ -293,6 +311,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn cma_heap_is_preferred_and_system_is_refused() {
         let (_d, root) = fake_heaps(&["system", "reserved", "linux,cma"]);
         assert_eq!(
@@ -316,6 +335,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn a_missing_heap_lists_what_exists_or_what_to_enable() {
         let (_d, root) = fake_heaps(&["system"]);
         let msg = DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma")
@@ -333,6 +353,8 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
+    #[cfg_attr(target_arch = "arm", ignore)] // refused before the ioctl there (dma::cache tests)
     fn alloc_on_a_file_that_is_not_a_heap_says_so() {
         let (_d, root) = fake_heaps(&["linux,cma"]);
         let heap = DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma").unwrap();
@@ -346,6 +368,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn cma_meminfo_is_read_in_bytes() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
@@ -363,6 +386,7 @@ mod tests {
     /// The path after the ioctl: a plain file stands in for the dma-buf, and a
     /// sparse crafted pagemap holds entries at the mapping's virtual pages.
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn mapped_dmabuf_gets_its_address_from_pagemap_and_contiguity_is_checked() {
         let dir = tempfile::tempdir().unwrap();
         let page = crate::window::page_size();
@@ -414,6 +438,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn sync_on_a_file_that_is_not_a_dmabuf_reports_the_ioctl() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("not-a-dmabuf");
@@ -427,6 +452,7 @@ mod tests {
         file.set_len(4096).unwrap();
         let map = MmapOptions::new().len(4096).map_raw(&file).unwrap();
         let backing = DmaBufBacking {
+            cpu: map.as_ptr() as usize,
             _map: map,
             file,
             provider: "dma-heap test".into(),

@@ -32,6 +32,17 @@ pub enum DmaError {
         /// Alignment asked for.
         align: u64,
     },
+    /// A sub-allocation granule smaller than a cache line: two buffers could
+    /// share a line, and invalidating one would destroy CPU writes to the other.
+    #[error(
+        "sub-allocation granule {granule} is smaller than the {min}-byte DMA cache-line granule: two buffers would share a cache line, and a cache invalidate for one would destroy CPU writes to the other"
+    )]
+    GranuleTooSmall {
+        /// Granule asked for.
+        granule: usize,
+        /// The smallest allowed ([`DMA_MIN_ALIGN`](super::DMA_MIN_ALIGN)).
+        min: usize,
+    },
     /// A byte range does not lie inside the buffer.
     #[error("byte range {start:#x}..{end:#x} is not inside the {len:#x}-byte buffer")]
     RangeOutOfBounds {
@@ -157,6 +168,28 @@ pub enum DmaError {
         len: u64,
         /// Page size.
         page_size: usize,
+    },
+    /// Another open of the device (in this process or another) holds its lock:
+    /// two owners of one region would hand out the same bus addresses.
+    #[error(
+        "{} is in use: another mapping or allocator of it is open (in this process or another) and holds its lock; drop that one first, or carve every buffer from one allocator",
+        path.display()
+    )]
+    Busy {
+        /// The device node.
+        path: PathBuf,
+    },
+    /// Userspace cannot keep this kind of buffer coherent on this platform.
+    #[error(
+        "{provider}: cached DMA buffers cannot be kept coherent from userspace on {arch}: {reason}. Use u-dma-buf instead, mapped cached (its sync_for_device / sync_for_cpu attributes make the kernel do the cache maintenance) or uncached (map_uncached)"
+    )]
+    NoCacheMaintenance {
+        /// The provider refused (`"dma-heap linux,cma"`, `"hugetlb"`, ...).
+        provider: String,
+        /// The target architecture.
+        arch: &'static str,
+        /// Why userspace cannot do the maintenance there.
+        reason: &'static str,
     },
     /// A system call or file access failed.
     #[error("{op} {}: {source}{}", path.display(), io_hint(source))]

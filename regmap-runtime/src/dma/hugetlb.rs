@@ -10,12 +10,19 @@
 //! A buffer larger than one huge page is contiguous only if the kernel happened
 //! to hand out adjacent pages; that is checked, never assumed.
 //!
-//! Userspace cannot clean or invalidate caches for this memory, so syncs are
-//! ordering barriers only: use it on cache-coherent platforms (x86, PCIe,
-//! coherent ports such as Zynq's ACP). Put many small buffers in one huge page
-//! with a [`SubAllocator`](super::SubAllocator).
+//! The mapping is shared (`MAP_SHARED`, anonymous or a hugetlbfs file) and
+//! marked `MADV_DONTFORK`: after a `fork()` the child has no copy of it, so no
+//! copy-on-write fault can ever move a page the device was programmed with.
+//!
+//! The memory is mapped cached and no kernel interface syncs it, so the syncs
+//! maintain the CPU caches themselves: nothing on x86 (DMA is coherent), clean
+//! and invalidate by address on arm64. On 32-bit arm userspace cannot reach the
+//! point of coherency, and allocation fails with
+//! [`DmaError::NoCacheMaintenance`]: use u-dma-buf there. Put many small
+//! buffers in one huge page with a [`SubAllocator`](super::SubAllocator).
 
 use super::buffer::{DmaBacking, DmaBuffer};
+use super::cache::{self, Maintenance};
 use super::error::DmaError;
 use super::pagemap::{Pagemap, touch_pages};
 use super::{DmaAllocator, check_request};
@@ -139,6 +146,7 @@ impl Hugetlb {
     /// are physically contiguous. The buffer is `len` bytes long.
     pub fn allocate_region(&self, len: usize) -> Result<DmaBuffer, DmaError> {
         check_request(len, 1)?;
+        Maintenance::current().require(HugeBacking::provider_name(self.page_size))?;
         let map_len = len
             .checked_next_multiple_of(self.page_size)
             .ok_or(DmaError::ZeroLength)?;
@@ -165,6 +173,16 @@ impl Hugetlb {
                 )
             }
         };
+        // A private anonymous mapping shared with a fork()ed child is
+        // copy-on-write: the parent's next write would move the page under the
+        // device. With MADV_DONTFORK the child gets no copy at all.
+        map.dont_fork().map_err(|e| {
+            DmaError::io(
+                "madvise(MADV_DONTFORK) huge pages for",
+                Path::new("hugetlb"),
+                e,
+            )
+        })?;
         let ptr = NonNull::new(map.ptr()).expect("mmap never returns null");
         // One read per huge page faults the whole huge page in; stepping by
         // base pages would read 512 times per 2 MiB page for nothing.
@@ -172,6 +190,7 @@ impl Hugetlb {
         unsafe { touch_pages(ptr.as_ptr(), map_len, self.page_size) };
         let phys = pagemap.phys_addr_contiguous(ptr.as_ptr() as usize, map_len)?;
         let backing = HugeBacking {
+            cpu: ptr.as_ptr() as usize,
             _map: map,
             page_size: self.page_size,
         };
@@ -223,6 +242,13 @@ impl Mapping {
             Mapping::File(m) => m.as_mut_ptr(),
         }
     }
+
+    fn dont_fork(&self) -> std::io::Result<()> {
+        match self {
+            Mapping::Anon(m) => m.advise(memmap2::Advice::DontFork),
+            Mapping::File(m) => m.advise(memmap2::Advice::DontFork),
+        }
+    }
 }
 
 /// Creates a new file in a hugetlbfs mount and unlinks it, so it vanishes with
@@ -270,22 +296,35 @@ fn unescape_mount(s: &str) -> String {
 
 #[derive(Debug)]
 struct HugeBacking {
+    /// Address of the mapping's first byte (huge-page aligned), for cache maintenance.
+    cpu: usize,
     _map: Mapping,
     page_size: usize,
 }
 
-impl DmaBacking for HugeBacking {
-    fn provider(&self) -> &str {
-        if self.page_size >= 1 << 30 {
+impl HugeBacking {
+    fn provider_name(page_size: usize) -> &'static str {
+        if page_size >= 1 << 30 {
             "hugetlb (1 GiB pages)"
         } else {
             "hugetlb"
         }
     }
-    fn sync_for_device(&self, _offset: usize, _len: usize) -> Result<(), DmaError> {
+}
+
+impl DmaBacking for HugeBacking {
+    fn provider(&self) -> &str {
+        Self::provider_name(self.page_size)
+    }
+    fn sync_for_device(&self, offset: usize, len: usize) -> Result<(), DmaError> {
+        // SAFETY: offset..offset + len is inside the buffer (checked by the
+        // caller), so inside the page-aligned mapping, which lives as long as self.
+        unsafe { cache::clean_for_device(self.cpu + offset, len) };
         Ok(())
     }
-    fn sync_for_cpu(&self, _offset: usize, _len: usize) -> Result<(), DmaError> {
+    fn sync_for_cpu(&self, offset: usize, len: usize) -> Result<(), DmaError> {
+        // SAFETY: as in sync_for_device.
+        unsafe { cache::clean_invalidate_for_cpu(self.cpu + offset, len) };
         Ok(())
     }
 }
@@ -308,6 +347,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn pool_is_read_from_sysfs() {
         let (_dir, h) = fake_pool(8, 3);
         assert_eq!(
@@ -321,6 +361,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn unknown_page_size_lists_the_sizes_there_are() {
         let (_dir, h) = fake_pool(0, 0);
         let h = h.with_page_size(16 << 20).unwrap();
@@ -334,6 +375,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn an_empty_pool_says_how_to_reserve_pages() {
         let (_dir, h) = fake_pool(2, 1);
         let err = h.map_error(
@@ -356,6 +398,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn hugetlbfs_mounts_are_found_and_unescaped() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
@@ -376,6 +419,7 @@ mod tests {
     /// Runs on the real kernel when huge pages are reserved and frame numbers
     /// are visible; otherwise says why it could not.
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn real_huge_page_is_contiguous_and_sub_allocatable() {
         let h = Hugetlb::new();
         match h.pool() {
@@ -395,7 +439,11 @@ mod tests {
         let region = match h.allocate_region(4096) {
             Ok(r) => r,
             // NoHugePages: another test took the free pages meanwhile.
-            Err(e @ (DmaError::PagemapUnprivileged { .. } | DmaError::NoHugePages { .. })) => {
+            Err(
+                e @ (DmaError::PagemapUnprivileged { .. }
+                | DmaError::NoHugePages { .. }
+                | DmaError::NoCacheMaintenance { .. }),
+            ) => {
                 eprintln!("skipped: {e}");
                 return;
             }
@@ -422,8 +470,86 @@ mod tests {
         assert_eq!(phys, a.phys_addr());
     }
 
+    /// The `VmFlags` line of `/proc/self/smaps` for the mapping holding `addr`.
+    fn vm_flags(addr: usize) -> Vec<String> {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut inside = false;
+        for line in smaps.lines() {
+            let head = line.split_whitespace().next().unwrap_or("");
+            if let Some((lo, hi)) = head.split_once('-')
+                && let (Ok(lo), Ok(hi)) =
+                    (usize::from_str_radix(lo, 16), usize::from_str_radix(hi, 16))
+            {
+                inside = (lo..hi).contains(&addr);
+            } else if inside && let Some(flags) = line.strip_prefix("VmFlags:") {
+                return flags.split_whitespace().map(str::to_string).collect();
+            }
+        }
+        panic!("no mapping holds {addr:#x}");
+    }
+
+    /// After fork() a copy-on-write write would move the page under the
+    /// device: the mapping must not be inherited (`dc`, VM_DONTCOPY) and must
+    /// stay a huge-page mapping (`ht`).
+    #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
+    fn real_huge_pages_are_not_inherited_by_a_forked_child() {
+        let h = Hugetlb::new();
+        if !matches!(h.pool(), Ok(pool) if pool.free >= 1) {
+            eprintln!("skipped: no free 2 MiB huge pages ({:?})", h.pool());
+            return;
+        }
+        let mut buf = match h.allocate_region(4096) {
+            Ok(b) => b,
+            Err(
+                e @ (DmaError::PagemapUnprivileged { .. }
+                | DmaError::NoHugePages { .. }
+                | DmaError::NoCacheMaintenance { .. }),
+            ) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+            Err(e) => panic!("{e}"),
+        };
+        let addr = buf.as_bytes().as_ptr() as usize;
+        let flags = vm_flags(addr);
+        assert!(flags.iter().any(|f| f == "dc"), "{flags:?}");
+        assert!(flags.iter().any(|f| f == "ht"), "{flags:?}");
+        // And the physical address survives a parent write while a forked
+        // child is alive (the child waits on a pipe until the write is done).
+        let before = buf.phys_addr();
+        let mut fds = [0; 2];
+        // SAFETY: pipe writes two descriptors into the live array.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: the child only calls read, close and _exit, all async-signal-safe.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            let mut byte = 0u8;
+            // SAFETY: reads into a live byte; returns 0 once the parent closes.
+            unsafe {
+                libc::close(fds[1]);
+                libc::read(fds[0], (&raw mut byte).cast(), 1);
+                libc::_exit(0)
+            };
+        }
+        assert!(pid > 0, "fork failed");
+        // SAFETY: closes our own read end.
+        unsafe { libc::close(fds[0]) };
+        buf.as_bytes_mut()[0] = 1;
+        let pm = Pagemap::open().unwrap();
+        let after = pm.phys_addr_contiguous(addr, 4096).unwrap();
+        let mut status = 0;
+        // SAFETY: closing our write end releases the child; we then reap it.
+        unsafe {
+            libc::close(fds[1]);
+            assert_eq!(libc::waitpid(pid, &mut status, 0), pid);
+        }
+        assert_eq!(after, before, "the parent's write moved the page");
+    }
+
     /// As above through a hugetlbfs file, when a mount exists.
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn real_hugetlbfs_file_is_contiguous() {
         let Some(mount) = Hugetlb::hugetlbfs_mounts_in(Path::new("/proc"))
             .into_iter()
@@ -447,7 +573,11 @@ mod tests {
             }
             // Two huge pages need not be adjacent; the check must say so, precisely.
             Err(DmaError::NotContiguous { page_index, .. }) => assert_eq!(page_index, 512),
-            Err(e @ (DmaError::PagemapUnprivileged { .. } | DmaError::NoHugePages { .. })) => {
+            Err(
+                e @ (DmaError::PagemapUnprivileged { .. }
+                | DmaError::NoHugePages { .. }
+                | DmaError::NoCacheMaintenance { .. }),
+            ) => {
                 eprintln!("skipped: {e}")
             }
             Err(e) => panic!("{e}"),

@@ -47,6 +47,7 @@
 
 mod attr;
 mod buffer;
+mod cache;
 mod devmem;
 mod dma_heap;
 mod error;

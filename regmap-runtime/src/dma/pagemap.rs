@@ -210,6 +210,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // reads a pagemap file
     fn crafted_pagemap_file_is_read_at_the_virtual_page_offset() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("self")).unwrap();
@@ -235,6 +236,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // reads a pagemap file
     fn real_pagemap_of_a_touched_page() {
         let Ok(pm) = Pagemap::open() else {
             eprintln!("skipped: /proc/self/pagemap cannot be opened here");

@@ -192,12 +192,19 @@ impl SubAllocator {
         Self::with_granule(region, DMA_MIN_ALIGN).expect("DMA_MIN_ALIGN is a power of two")
     }
 
-    /// Manages `region`, rounding every block to `granule` bytes (a power of
-    /// two; at least the cache-line size of a non-coherent platform).
+    /// Manages `region`, rounding every block to `granule` bytes: a power of
+    /// two, at least [`DMA_MIN_ALIGN`] (else [`DmaError::GranuleTooSmall`]), so
+    /// two buffers never share a cache line.
     pub fn with_granule(region: DmaBuffer, granule: usize) -> Result<Self, DmaError> {
         if !granule.is_power_of_two() {
             return Err(DmaError::BadAlignment {
                 align: granule as u64,
+            });
+        }
+        if granule < DMA_MIN_ALIGN {
+            return Err(DmaError::GranuleTooSmall {
+                granule,
+                min: DMA_MIN_ALIGN,
             });
         }
         let list = FreeList::new(region.phys_addr(), region.len() as u64, granule as u64);
@@ -397,6 +404,27 @@ mod tests {
             SubAllocator::with_granule(mem.allocate(0x100).unwrap(), 48),
             Err(DmaError::BadAlignment { align: 48 })
         ));
+    }
+
+    #[test]
+    fn granules_below_a_cache_line_are_refused() {
+        let mem = crate::dma::SimMemory::new(0x2000, 0x1000);
+        let err = SubAllocator::with_granule(mem.allocate(0x400).unwrap(), 64).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DmaError::GranuleTooSmall {
+                    granule: 64,
+                    min: 128
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("share a cache line"), "{err}");
+        let sub = SubAllocator::with_granule(mem.allocate(0x400).unwrap(), 256).unwrap();
+        let a = sub.allocate(1).unwrap();
+        let b = sub.allocate(1).unwrap();
+        assert_eq!(b.phys_addr() - a.phys_addr(), 256);
     }
 
     #[test]

@@ -13,7 +13,11 @@
 //! driver (`<sys>/class/udmabuf/`) takes only the attribute form.
 //!
 //! A device gives one region; carve buffers from it with
-//! [`UdmaBuf::allocator`].
+//! [`UdmaBuf::allocator`]. Mapping takes an exclusive `flock` on the device
+//! node, held as long as the region (or any buffer carved from it) lives: a
+//! second [`UdmaBuf::map`] or [`UdmaBuf::allocator`] of the same device, in this
+//! process or another, fails with [`DmaError::Busy`] instead of handing out the
+//! same bus addresses twice.
 
 use super::buffer::{DmaBacking, DmaBuffer};
 use super::error::DmaError;
@@ -22,6 +26,7 @@ use super::{list_dir, read_attr, read_number};
 use crate::sysroot::SysRoot;
 use memmap2::{MmapOptions, MmapRaw};
 use std::fs::{File, OpenOptions};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
@@ -140,6 +145,10 @@ impl UdmaBuf {
 
     /// Maps the whole region cached; syncs write the sysfs cache controls
     /// (unless the device is `dma_coherent`).
+    ///
+    /// The region has one owner at a time: while the returned buffer (or
+    /// anything carved from it) lives, another `map`, `map_uncached` or
+    /// `allocator` of this device fails with [`DmaError::Busy`].
     pub fn map(&self) -> Result<DmaBuffer, DmaError> {
         self.map_with(false)
     }
@@ -151,7 +160,9 @@ impl UdmaBuf {
         self.map_with(true)
     }
 
-    /// A sub-allocator over the whole (cached) region.
+    /// A sub-allocator over the whole (cached) region: the one way to have
+    /// several buffers in it, all disjoint. Holds the device's lock as
+    /// [`UdmaBuf::map`] does.
     pub fn allocator(&self) -> Result<SubAllocator, DmaError> {
         Ok(SubAllocator::new(self.map()?))
     }
@@ -165,6 +176,7 @@ impl UdmaBuf {
         let file = opts
             .open(&self.dev_path)
             .map_err(|e| DmaError::io("open", &self.dev_path, e))?;
+        lock_exclusive(&file, &self.dev_path)?;
         let map = MmapOptions::new()
             .len(self.size)
             .map_raw(&file)
@@ -177,15 +189,34 @@ impl UdmaBuf {
         let ptr = NonNull::new(map.as_mut_ptr()).expect("mmap never returns null");
         let backing = UdmaBacking {
             _map: map,
+            _lock: file,
             provider: format!("u-dma-buf {}", self.name),
             size: self.size,
             sync,
         };
         // SAFETY: the shared mapping covers the whole region (size bytes) and
-        // lives as long as the backing; this process reaches it only through the
-        // buffer; the driver reserved the region physically contiguous at `phys`.
+        // lives as long as the backing; the backing holds the node's exclusive
+        // lock, so no other mapping made by this crate (in any process) reaches
+        // the region while the buffer lives; the driver reserved the region
+        // physically contiguous at `phys`.
         Ok(unsafe { DmaBuffer::from_raw_parts(ptr, self.size, self.phys, Box::new(backing)) })
     }
+}
+
+/// Takes the exclusive lock on an open device node, without waiting.
+fn lock_exclusive(file: &File, path: &Path) -> Result<(), DmaError> {
+    // SAFETY: flock on a descriptor we own; no memory is passed.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::last_os_error();
+    Err(if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        DmaError::Busy {
+            path: path.to_path_buf(),
+        }
+    } else {
+        DmaError::io("lock", path, err)
+    })
 }
 
 /// The sysfs cache controls of one device, opened once.
@@ -300,6 +331,8 @@ fn packed_value(offset: u64, len: u64) -> Option<String> {
 #[derive(Debug)]
 struct UdmaBacking {
     _map: MmapRaw,
+    /// The locked device node: the lock lasts as long as the mapping.
+    _lock: File,
     provider: String,
     size: usize,
     sync: Option<SysfsSync>,
@@ -376,6 +409,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn attributes_are_read_and_the_region_mapped() {
         let fake = Fake::new();
         fake.device("u-dma-buf", "udmabuf0", 0x3c00_0000, 0x10_0000, false);
@@ -395,6 +429,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn syncs_write_the_exact_widened_range_in_packed_form() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x3c00_0000, 0x10_0000, false);
@@ -415,6 +450,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn sub_allocated_buffers_sync_at_their_offset_in_the_region() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf1", 0x7000_0000, 0x4000, false);
@@ -430,6 +466,40 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
+    fn a_second_map_or_allocator_of_one_device_is_busy_until_the_first_drops() {
+        let fake = Fake::new();
+        fake.device("u-dma-buf", "udmabuf0", 0x3c00_0000, 0x4000, false);
+        let dev = UdmaBuf::open_in(&fake.root, "udmabuf0").unwrap();
+        let node = fake.root.dev.join("udmabuf0");
+        let first = dev.allocator().unwrap();
+        let a = first.allocate(0x100).unwrap();
+        // A second allocator would hand out 0x3c00_0000 again.
+        let busy =
+            |r: Result<_, DmaError>| matches!(r, Err(DmaError::Busy { ref path }) if *path == node);
+        assert!(busy(dev.allocator().map(|_| ())));
+        assert!(busy(dev.map().map(|_| ())));
+        assert!(busy(dev.map_uncached().map(|_| ())));
+        // Another open of the device, as another process would make, also fails.
+        let again = UdmaBuf::open_in(&fake.root, "udmabuf0").unwrap();
+        let msg = again.map().unwrap_err().to_string();
+        assert!(msg.contains("is in use"), "{msg}");
+        // The lock lives as long as any buffer carved from the region.
+        drop(first);
+        assert!(busy(dev.map().map(|_| ())));
+        drop(a);
+        let whole = dev.map().unwrap();
+        assert_eq!(whole.phys_addr(), 0x3c00_0000);
+        // Other devices are not affected.
+        fake.device("u-dma-buf", "udmabuf1", 0x3d00_0000, 0x1000, false);
+        UdmaBuf::open_in(&fake.root, "udmabuf1")
+            .unwrap()
+            .map()
+            .unwrap();
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn legacy_driver_uses_the_attribute_form() {
         let fake = Fake::new();
         let d = fake.device("udmabuf", "udmabuf0", 0x1e90_0000, 0x10_0000, false);
@@ -445,6 +515,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn coherent_or_uncached_regions_skip_sysfs() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, true);
@@ -459,6 +530,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn a_missing_device_lists_the_ones_there_are() {
         let fake = Fake::new();
         fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, false);
@@ -478,6 +550,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
     fn a_garbled_attribute_names_the_file() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, false);

@@ -11,9 +11,12 @@ pub struct UioMapInfo {
     pub index: usize,
     /// Map name, if the driver gave one (uio_pci_generic: the PCI address).
     pub name: Option<String>,
-    /// Physical address of the region.
+    /// Physical address as the driver reports it: the page base for drivers
+    /// such as uio_pdrv_genirq (the region then starts `offset` bytes in), or
+    /// the region's own address. The kernel maps from the page holding it.
     pub addr: u64,
-    /// Size of the region in bytes.
+    /// Size in bytes as the driver reports it: the kernel maps at most
+    /// `PAGE_ALIGN((addr % page) + size)` bytes.
     pub size: usize,
     /// Offset of the region's first byte inside its first page.
     pub offset: u64,

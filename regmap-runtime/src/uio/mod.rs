@@ -143,8 +143,11 @@ impl Uio {
     }
 
     /// Maps map `index` whole. The window starts at the region's first byte
-    /// even when the region does not start a page, and records its physical
-    /// address.
+    /// even when the region does not start a page (`maps/mapN/offset`), and
+    /// records that byte's physical address. No more is mapped than the
+    /// kernel allows for the map (`PAGE_ALIGN((addr % page) + size)`: a longer
+    /// mapping fails with `EINVAL`), so the window may be shorter than `size`
+    /// when `size` counts from the page base, as uio_pdrv_genirq's does.
     pub fn map(&self, index: usize) -> Result<MappedWindow, DeviceError> {
         let m = self
             .info
@@ -156,12 +159,16 @@ impl Uio {
                 index,
                 count: self.info.maps.len(),
             })?;
-        let span = PageSpan::uio(index, m.offset, m.size, page_size())?;
+        let page = page_size();
+        let span = PageSpan::uio(index, m.addr, m.offset, m.size, page)?;
+        // The kernel maps from the page holding `addr`; the registers start
+        // `offset` bytes into it.
+        let phys = (m.addr & !(page as u64 - 1)) + span.start as u64;
         let window = MappedWindow::map(
             &self.file,
             &self.info.dev_path,
             span,
-            Some(m.addr),
+            Some(phys),
             format!("{} map {index}", self.label()),
         )?;
         Ok(window.keeping(Arc::clone(&self.file)))

@@ -118,6 +118,7 @@ fn platform_tree() -> (tempfile::TempDir, SysRoot) {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn list_reports_every_device_with_names_and_maps() {
     let (_d, root) = platform_tree();
     let all = list(&root).unwrap();
@@ -139,6 +140,7 @@ fn list_reports_every_device_with_names_and_maps() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn no_uio_class_means_no_devices() {
     let (_d, root) = tree();
     assert!(list(&root).unwrap().is_empty());
@@ -150,6 +152,7 @@ fn no_uio_class_means_no_devices() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn open_by_name_finds_the_device_and_not_found_lists_the_others() {
     let (_d, root) = platform_tree();
     let dev = Uio::open_by_name_in(&root, "axi_dma").unwrap();
@@ -166,6 +169,7 @@ fn open_by_name_finds_the_device_and_not_found_lists_the_others() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn maps_are_mmapped_at_index_times_page_size_plus_their_offset() {
     let (_d, root) = platform_tree();
     let dev = Uio::open_in(&root, 3).unwrap();
@@ -188,7 +192,41 @@ fn maps_are_mmapped_at_index_times_page_size_plus_their_offset() {
     assert_eq!(file[at..at + 4], 0xabcdu32.to_ne_bytes());
 }
 
+/// uio_pdrv_genirq for registers at a sub-page address: `addr` is the page
+/// base, `offset` the start inside the page, `size` counted from the page base.
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
+fn a_sub_page_map_stays_inside_what_the_kernel_allows_and_reports_its_own_address() {
+    let (_d, root) = tree();
+    let page = page_size() as u64;
+    let offset = page / 2;
+    add_uio(
+        &root,
+        5,
+        "axi_gpio",
+        &[FakeMap {
+            name: "regs",
+            addr: 0x4120_0000,
+            size: page,
+            offset,
+        }],
+    );
+    let dev = Uio::open_in(&root, 5).unwrap();
+    let w = dev.map(0).unwrap();
+    // The kernel refuses a mapping longer than PAGE_ALIGN(size) here (EINVAL).
+    assert_eq!(w.mapping_len() as u64, page);
+    assert_eq!(w.size() as u64, page - offset);
+    assert_eq!(w.phys_addr(), Some(0x4120_0000 + offset));
+    assert_eq!(
+        w.read_u32(0).unwrap(),
+        0x1000_0000,
+        "window starts at offset"
+    );
+    assert!(w.read_u32((page - offset) as usize).is_err());
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn map_index_out_of_range_says_how_many_exist() {
     let (_d, root) = platform_tree();
     let dev = Uio::open_in(&root, 3).unwrap();
@@ -209,6 +247,7 @@ fn map_index_out_of_range_says_how_many_exist() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn a_second_open_is_refused_while_the_device_or_a_window_lives() {
     let (_d, root) = platform_tree();
     let dev = Uio::open_in(&root, 0).unwrap();
@@ -230,6 +269,7 @@ fn a_second_open_is_refused_while_the_device_or_a_window_lives() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn pci_device_is_found_by_vendor_and_device_and_its_uio_opened() {
     let (_d, root) = tree();
     add_pci(&root);
@@ -250,6 +290,7 @@ fn pci_device_is_found_by_vendor_and_device_and_its_uio_opened() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn a_bar_without_a_uio_map_falls_back_to_its_resource_file() {
     let (_d, root) = tree();
     add_pci(&root);
@@ -270,6 +311,7 @@ fn a_bar_without_a_uio_map_falls_back_to_its_resource_file() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn bus_master_enable_sets_only_command_bit_2() {
     let (_d, root) = tree();
     add_pci(&root);
@@ -285,6 +327,7 @@ fn bus_master_enable_sets_only_command_bit_2() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn pci_uio_irq_is_re_armed_through_the_config_space() {
     // The fake /dev/uio0 is a regular file, so write(1) succeeds there; force
     // the PCI path as Auto would settle on it after ENOSYS (tested in irq.rs).
@@ -303,6 +346,7 @@ fn pci_uio_irq_is_re_armed_through_the_config_space() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
 fn irq_wait_through_the_device_file_counts_and_times_out() {
     use std::io::Write;
     let (_d, root) = tree();

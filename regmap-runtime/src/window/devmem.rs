@@ -16,12 +16,29 @@ pub struct DevMem;
 
 impl DevMem {
     /// Maps `len` bytes at physical address `phys` through `/dev/mem`.
-    pub fn map(phys: u64, len: usize) -> Result<MappedWindow, DeviceError> {
-        Self::map_in(&SysRoot::default(), phys, len)
+    ///
+    /// # Safety
+    /// `phys..phys + len` must be device registers, or memory that nothing
+    /// hands out as Rust references while the window lives: not the memory of
+    /// a live [`DmaBuffer`](crate::DmaBuffer) (a u-dma-buf region, a
+    /// [`DevMemRegion`](crate::dma::DevMemRegion), a CMA or huge-page buffer),
+    /// not RAM the kernel manages. A write through the window would otherwise
+    /// change bytes behind a `&[u8]`. `/dev/mem` cannot tell: with
+    /// `STRICT_DEVMEM` it refuses only ordinary RAM, and without it nothing.
+    pub unsafe fn map(phys: u64, len: usize) -> Result<MappedWindow, DeviceError> {
+        // SAFETY: forwarded contract.
+        unsafe { Self::map_in(&SysRoot::default(), phys, len) }
     }
 
     /// As [`DevMem::map`], with `<root.dev>/mem` as the memory device.
-    pub fn map_in(root: &SysRoot, phys: u64, len: usize) -> Result<MappedWindow, DeviceError> {
+    ///
+    /// # Safety
+    /// As for [`DevMem::map`], for the memory `<root.dev>/mem` exposes.
+    pub unsafe fn map_in(
+        root: &SysRoot,
+        phys: u64,
+        len: usize,
+    ) -> Result<MappedWindow, DeviceError> {
         let path = root.dev.join("mem");
         let file = open_rw(&path, true)?;
         let span = PageSpan::enclosing(phys, len, page_size())?;
@@ -41,6 +58,7 @@ mod tests {
     use crate::Bus;
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file standing in for /dev/mem
     fn unaligned_physical_base_lands_on_the_exact_byte() {
         let dir = tempfile::tempdir().unwrap();
         let root = SysRoot::under(dir.path());
@@ -49,7 +67,8 @@ mod tests {
         mem[0x2010..0x2014].copy_from_slice(&0xcafe_f00d_u32.to_ne_bytes());
         std::fs::write(root.dev.join("mem"), &mem).unwrap();
 
-        let w = DevMem::map_in(&root, 0x2010, 0x20).unwrap();
+        // SAFETY: the "memory device" is this test's own file.
+        let w = unsafe { DevMem::map_in(&root, 0x2010, 0x20) }.unwrap();
         assert_eq!(w.phys_addr(), Some(0x2010));
         assert_eq!(w.size(), 0x20);
         assert_eq!(w.base_alignment(), 16);
@@ -61,9 +80,11 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file standing in for /dev/mem
     fn missing_dev_mem_names_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        let err = DevMem::map_in(&SysRoot::under(dir.path()), 0, 4).unwrap_err();
+        // SAFETY: nothing is mapped: the memory device does not exist.
+        let err = unsafe { DevMem::map_in(&SysRoot::under(dir.path()), 0, 4) }.unwrap_err();
         assert!(err.to_string().contains("mem"), "{err}");
     }
 }

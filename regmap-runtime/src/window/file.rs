@@ -2,11 +2,24 @@
 
 use super::{MappedWindow, PageSpan, open_rw, page_size};
 use crate::error::DeviceError;
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 
 /// Opens windows over plain files (a register dump, a simulation's shared
 /// memory, a test fixture). The file is mapped shared, so another process
 /// mapping it sees every write.
+///
+/// Only regular files on ordinary file systems are accepted
+/// ([`DeviceError::NotAPlainFile`] otherwise): a device node (`/dev/mem`,
+/// `/dev/udmabuf0`, `/dev/uio0`), a hugetlbfs file or a dma-buf (reachable
+/// through `/proc/self/fd`) may be memory that a [`DmaBuffer`] hands out as a
+/// slice, and a safe window over it would change that memory behind the
+/// slice. Registers in physical memory go through [`DevMem`](super::DevMem)
+/// (`unsafe`: the caller vouches for the range) or [`Uio`](crate::Uio).
+///
+/// [`DmaBuffer`]: crate::DmaBuffer
 #[derive(Debug, Clone, Copy)]
 pub struct FileWindow;
 
@@ -25,10 +38,7 @@ impl FileWindow {
     ) -> Result<MappedWindow, DeviceError> {
         let path = path.as_ref();
         let file = open_rw(path, false)?;
-        let size = file
-            .metadata()
-            .map_err(|e| DeviceError::io("stat", path, e))?
-            .len();
+        let size = check_plain(&file, path)?;
         let end = offset.saturating_add(len as u64);
         if end > size {
             return Err(DeviceError::TooLarge {
@@ -52,10 +62,7 @@ impl FileWindow {
             .truncate(false)
             .open(path)
             .map_err(|e| DeviceError::io("create", path, e))?;
-        let size = file
-            .metadata()
-            .map_err(|e| DeviceError::io("stat", path, e))?
-            .len();
+        let size = check_plain(&file, path)?;
         if size < len as u64 {
             file.set_len(len as u64)
                 .map_err(|e| DeviceError::io("resize", path, e))?;
@@ -65,12 +72,62 @@ impl FileWindow {
     }
 }
 
+/// `HUGETLBFS_MAGIC` of `<linux/magic.h>`.
+const HUGETLBFS_MAGIC: i64 = 0x9584_58f6;
+/// `DMA_BUF_MAGIC` of `<linux/magic.h>`.
+const DMA_BUF_MAGIC: i64 = 0x444d_4142;
+
+/// Refuses anything but a regular file on an ordinary file system; returns its size.
+fn check_plain(file: &File, path: &Path) -> Result<u64, DeviceError> {
+    let meta = file
+        .metadata()
+        .map_err(|e| DeviceError::io("stat", path, e))?;
+    let ty = meta.file_type();
+    let refuse = |kind, hint| DeviceError::NotAPlainFile {
+        path: path.to_path_buf(),
+        kind,
+        hint,
+    };
+    if ty.is_char_device() || ty.is_block_device() {
+        return Err(refuse(
+            "a device node",
+            "Map registers with Uio or (unsafe) DevMem, DMA memory with UdmaBuf",
+        ));
+    }
+    if !ty.is_file() {
+        return Err(refuse(
+            "not a regular file",
+            "Map registers with Uio or (unsafe) DevMem",
+        ));
+    }
+    // SAFETY: an all-zero statfs is a valid value of this plain C struct.
+    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: fstatfs writes one statfs into the live, writable `fs`.
+    if unsafe { libc::fstatfs(file.as_raw_fd(), &mut fs) } != 0 {
+        return Err(DeviceError::io(
+            "statfs",
+            path,
+            std::io::Error::last_os_error(),
+        ));
+    }
+    #[allow(clippy::unnecessary_cast)] // f_type is i32 on 32-bit targets
+    match fs.f_type as i64 {
+        HUGETLBFS_MAGIC => Err(refuse(
+            "a hugetlbfs file",
+            "Hugetlb DMA buffers live there; use the buffer itself",
+        )),
+        DMA_BUF_MAGIC => Err(refuse("a dma-buf", "Use the DmaBuffer the heap gave")),
+        _ => Ok(meta.len()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Bus;
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn writes_reach_the_file_with_exact_widths_little_endian() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("regs");
@@ -91,6 +148,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn open_refuses_a_file_smaller_than_the_window() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("small");
@@ -111,6 +169,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn open_at_an_unaligned_offset_reports_its_alignment() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
@@ -128,6 +187,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn a_borrowed_handle_reaches_the_same_bytes() {
         let dir = tempfile::tempdir().unwrap();
         let w = FileWindow::create(dir.path().join("f"), 0x20).unwrap();
@@ -139,6 +199,35 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
+    fn device_nodes_and_other_non_files_are_refused() {
+        // /dev/zero stands in for /dev/mem or /dev/udmabuf0: a character device.
+        let err = FileWindow::open("/dev/zero", 0x1000).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DeviceError::NotAPlainFile {
+                    kind: "a device node",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("UdmaBuf"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let err = FileWindow::open(dir.path(), 0x10).unwrap_err();
+        // A directory fails at open (EISDIR) or at the type check; either way no window.
+        assert!(
+            matches!(
+                err,
+                DeviceError::NotAPlainFile { .. } | DeviceError::Io { .. }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
     fn missing_file_is_an_io_error_naming_it() {
         let err = FileWindow::open("/nonexistent/regmap-test", 4).unwrap_err();
         assert!(

@@ -167,7 +167,10 @@ macro_rules! volatile_access {
     )*};
 }
 
-impl Bus for MappedWindow {
+// SAFETY: `len` and `base` are fixed when the window is made and the window
+// owns its mapping, which covers `base..base + len`; the alignment reported is
+// computed from `base` itself.
+unsafe impl Bus for MappedWindow {
     #[inline(always)]
     fn size(&self) -> usize {
         self.len
@@ -213,7 +216,9 @@ impl WindowRef<'_> {
     }
 }
 
-impl Bus for WindowRef<'_> {
+// SAFETY: a copy of a live window's fixed `base` and `len`; the borrow keeps
+// the mapping alive.
+unsafe impl Bus for WindowRef<'_> {
     #[inline(always)]
     fn size(&self) -> usize {
         self.len

@@ -72,26 +72,53 @@ impl PageSpan {
         })
     }
 
-    /// A UIO map: the kernel selects map `index` by the mmap offset
-    /// `index * page` and maps the pages enclosing the region, whose first byte
-    /// lies `offset` bytes into its first page (`maps/mapN/offset`).
-    pub fn uio(index: usize, offset: u64, size: usize, page: usize) -> Result<Self, DeviceError> {
-        if offset >= page as u64 {
-            return Err(DeviceError::Misaligned {
-                what: "UIO map offset (must lie inside the first page)",
+    /// A UIO map (`maps/mapN`: `addr`, `size`, `offset`). The kernel selects
+    /// map `index` by the mmap offset `index * page` and maps from the page
+    /// holding `addr`; it refuses (`EINVAL`) a mapping longer than
+    /// `PAGE_ALIGN((addr % page) + size)`, so that is exactly what is mapped.
+    /// The registers start `offset` bytes into the mapping and run to the end
+    /// of `size` or of the mapping, whichever comes first: drivers such as
+    /// uio_pdrv_genirq report the page base as `addr`, the sub-page start as
+    /// `offset` and a `size` counted from the page base; others report an
+    /// unaligned `addr` and the register `size`.
+    pub fn uio(
+        index: usize,
+        addr: u64,
+        offset: u64,
+        size: usize,
+        page: usize,
+    ) -> Result<Self, DeviceError> {
+        debug_assert!(page.is_power_of_two());
+        let in_page = (addr % page as u64) as usize;
+        let map_len = in_page
+            .checked_add(size)
+            .and_then(|end| end.checked_next_multiple_of(page))
+            .ok_or_else(|| DeviceError::TooLarge {
+                what: "the address space".into(),
+                requested: size as u64,
+                available: usize::MAX as u64,
+            })?;
+        let start = usize::try_from(offset)
+            .ok()
+            .filter(|&o| o < page && o < map_len)
+            .ok_or(DeviceError::Misaligned {
+                what: "UIO map offset (must lie inside the first page of the map)",
                 value: offset,
                 alignment: page as u64,
-            });
-        }
-        let mut span = Self::enclosing(offset, size, page)?;
-        span.map_offset = (index as u64)
+            })?;
+        let map_offset = (index as u64)
             .checked_mul(page as u64)
             .ok_or(DeviceError::TooLarge {
                 what: "the UIO map index space".into(),
                 requested: index as u64,
                 available: u64::MAX / page as u64,
             })?;
-        Ok(span)
+        Ok(Self {
+            map_offset,
+            map_len,
+            start,
+            len: size.min(map_len - start),
+        })
     }
 }
 
@@ -146,14 +173,31 @@ mod tests {
 
     #[test]
     fn uio_maps_are_selected_by_index_times_page() {
-        let s = PageSpan::uio(2, 0x100, 0x100, 4096).unwrap();
+        // An unaligned addr with its in-page offset: the register size follows.
+        let s = PageSpan::uio(2, 0x4041_1100, 0x100, 0x100, 4096).unwrap();
         assert_eq!(
             (s.map_offset, s.start, s.map_len, s.len),
             (0x2000, 0x100, 0x1000, 0x100)
         );
-        let big = PageSpan::uio(0, 0x800, 0x1000, 4096).unwrap();
-        assert_eq!(big.map_len, 0x2000);
-        assert!(PageSpan::uio(0, 0x1000, 4, 4096).is_err());
+        assert!(PageSpan::uio(0, 0x4000_0000, 0x1000, 4, 4096).is_err());
+    }
+
+    #[test]
+    fn uio_maps_never_exceed_what_the_kernel_allows() {
+        // uio_pdrv_genirq for registers at 0x4042_0800: addr is the page base,
+        // offset the sub-page start, size PAGE_ALIGN(offset + 0x100). The
+        // kernel allows one page; the registers are the page's last 0x800 bytes.
+        let s = PageSpan::uio(1, 0x4042_0000, 0x800, 0x1000, 4096).unwrap();
+        assert_eq!(
+            (s.map_offset, s.start, s.map_len, s.len),
+            (0x1000, 0x800, 0x1000, 0x800)
+        );
+        // A size that crosses a page from an unaligned addr takes both pages.
+        let s = PageSpan::uio(0, 0x4043_0f00, 0xf00, 0x200, 4096).unwrap();
+        assert_eq!((s.start, s.map_len, s.len), (0xf00, 0x2000, 0x200));
+        // 64 KiB pages: the limit is the kernel's page, not 4 KiB.
+        let s = PageSpan::uio(0, 0x4044_0000, 0x100, 0x1_0000, 0x1_0000).unwrap();
+        assert_eq!((s.map_len, s.len), (0x1_0000, 0xff00));
     }
 
     #[test]

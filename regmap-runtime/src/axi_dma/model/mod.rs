@@ -926,7 +926,8 @@ impl Drop for ModelPort {
 // handles have no register access: only the port programs the engine.
 unsafe impl ExclusiveBus for ModelPort {}
 
-impl Bus for ModelPort {
+// SAFETY: a fixed-size window; accesses are decoded into model state, never raw memory.
+unsafe impl Bus for ModelPort {
     fn size(&self) -> usize {
         AxiDmaModel::WINDOW
     }
