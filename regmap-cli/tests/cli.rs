@@ -218,3 +218,31 @@ fn a_map_that_is_not_utf8_text_says_so() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("not UTF-8 text"), "{stderr}");
 }
+
+/// Found by fuzzing: 65536 x 65536 empty cluster elements once hung `gen`
+/// while `check` passed the map with a warning. Both now answer at once with
+/// the located error, and a valid map of the same shape generates.
+#[test]
+fn huge_empty_cluster_arrays_are_answered_by_check_and_gen() {
+    const FUZZ: &str = "regmap-codegen/tests/bad/empty_cluster_array_past_end.yaml";
+    for cmd in ["check", "gen"] {
+        let out = run(&[cmd, FUZZ]);
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        let err = text(&out.stderr);
+        assert!(err.contains("error[cluster-past-end]"), "{cmd}: {err}");
+        assert!(
+            err.contains("empty_cluster_array_past_end.yaml:4:67"),
+            "{cmd}: {err}"
+        );
+    }
+    let dir = scratch("huge_empty_clusters");
+    let map = dir.join("fits.yaml");
+    std::fs::write(
+        &map,
+        "regmap: 1\nblock: {name: b, size: 0x100000000, registers: [{name: o, offset: 0, count: 65535, stride: 65536, registers: [{name: i, offset: 0, count: 65536, stride: 1, registers: []}]}]}\n",
+    )
+    .unwrap();
+    let out = run(&["gen", map.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("registers: &[]"));
+}

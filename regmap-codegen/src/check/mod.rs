@@ -7,7 +7,7 @@
 //!
 //! | code | pass |
 //! |------|------|
-//! | `register-past-end`, `misaligned-register`, `overlapping-registers` | `layout` |
+//! | `register-past-end`, `cluster-past-end`, `misaligned-register`, `overlapping-registers` | `layout` |
 //! | `zero-count`, `stride-too-small` | `arrays` |
 //! | `field-past-width`, `overlapping-fields`, `access-conflict` | `fields` |
 //! | `reset-too-wide` | `reset` |

@@ -404,3 +404,46 @@ fn designs_format_the_same_on_any_number_of_threads() {
     let text = format_design_on(&design, &custom, 2);
     assert!(text == format(&emit_design(&design, &custom)) && text.contains("crate::rt::"));
 }
+
+fn cluster_array(name: &str, count: u64, stride: u64, items: Vec<Item>) -> Item {
+    Item::Cluster(Cluster {
+        name: s(name.into()),
+        description: None,
+        offset: s(0),
+        array: Some(Array {
+            count: s(count),
+            stride: s(stride),
+        }),
+        items,
+        loc: Loc::NONE,
+    })
+}
+
+/// The emitter's work follows its output, never the product of array counts,
+/// even on IR no check has seen (found by fuzzing: this once did not finish).
+#[test]
+fn nested_cluster_arrays_cost_their_output_not_their_element_count() {
+    let empty = cluster_array(
+        "o",
+        65536,
+        65536,
+        vec![cluster_array("i", 65536, 1, Vec::new())],
+    );
+    let out = text(&block(vec![empty]), &EmitOptions::default());
+    assert!(out.contains("registers: &[]"), "{out}");
+
+    // 2^32 instances with a register inside: refused from the shape alone.
+    let full = cluster_array(
+        "o",
+        65536,
+        65536,
+        vec![cluster_array(
+            "i",
+            65536,
+            4,
+            vec![Item::Register(register("r", 0, Access::ReadWrite, vec![]))],
+        )],
+    );
+    let out = text(&block(vec![full]), &EmitOptions::default());
+    assert!(out.contains("more than 65536 register instances"), "{out}");
+}
