@@ -11,6 +11,7 @@
 //! [`Bus`] method that performs one volatile load or store of the exact width.
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+#[cfg(feature = "axi-dma")]
 pub mod axi_dma;
 pub mod barrier;
 pub mod bus;
@@ -34,7 +35,7 @@ pub use bus::{Bus, SubBus};
 pub use bus_master::DmaPermission;
 pub use bytemuck;
 pub use copy::{copy_from_device, copy_to_device};
-pub use dma::{DmaAllocator, DmaBuffer, DmaError, DmaRange};
+pub use dma::{DmaAllocator, DmaBuffer, DmaError, DmaRange, DmaTarget};
 pub use error::{AccessError, BindError, DeviceError, IndexError};
 pub use mem::MemBus;
 pub use model::ModelBus;

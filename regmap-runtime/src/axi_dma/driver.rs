@@ -5,9 +5,10 @@ use super::error::{AxiDmaError, TimeoutReport};
 use super::irq::InterruptLine;
 use super::registers::{self, channel};
 use super::status::DmaStatus;
-use super::transfer::{Completed, DmaTarget, Failed, Refused, Transfer};
+use super::transfer::{Completed, Failed, Refused, Transfer};
 use crate::arbitrary_int::u26;
 use crate::bus::Bus;
+use crate::dma::DmaTarget;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 

@@ -8,9 +8,11 @@
 //!   ([`send`](AxiDma::send), [`receive`](AxiDma::receive)) own their buffer
 //!   until [`Transfer::wait`] gives it back; waits poll DMASR or sleep on a
 //!   UIO interrupt ([`InterruptLine`]), always with a deadline.
-//! - [`sg`]: scatter gather. A [`DescriptorRing`] in a DMA buffer,
-//!   [`sg_send`](AxiDma::sg_send) / [`sg_receive`](AxiDma::sg_receive) of one
-//!   packet over many descriptors, [`start_cyclic`](AxiDma::start_cyclic).
+//! - [`ring`]: SG descriptors and a [`DescriptorRing`] of them in a DMA buffer.
+//! - [`sg`]: scatter gather, [`sg_send`](AxiDma::sg_send) /
+//!   [`sg_receive`](AxiDma::sg_receive) of one packet over many descriptors.
+//! - [`cyclic`]: [`start_cyclic`](AxiDma::start_cyclic), the engine looping
+//!   over the ring until stopped.
 //! - [`DmaStatus`] / [`ErrorBit`]: DMASR values decoded into PG021 names and
 //!   what to check, for errors and for raw values seen elsewhere.
 //! - [`model`]: the IP as a [`Bus`](crate::Bus), over simulated physical
@@ -27,20 +29,24 @@ pub mod model;
 // Generated: formatted by the generator, compared byte for byte by a test.
 #[rustfmt::skip]
 mod regs;
+pub mod cyclic;
+pub mod ring;
 pub mod sg;
 pub mod status;
 mod transfer;
 
+/// Moved to [`crate::dma`]; re-exported here because every transfer takes one.
+pub use crate::dma::DmaTarget;
 pub use config::{AxiDmaConfig, Channel, ConfigError};
+pub use cyclic::CyclicTransfer;
 pub use driver::AxiDma;
 pub use error::{AxiDmaError, TimeoutReport};
 pub use irq::InterruptLine;
 pub use regs::axi_dma as registers;
-pub use sg::{
-    CyclicTransfer, Descriptor, DescriptorRing, DescriptorStatus, SgCompleted, SgTransfer,
-};
+pub use ring::{Descriptor, DescriptorRing, DescriptorStatus};
+pub use sg::{SgCompleted, SgTransfer};
 pub use status::{DmaStatus, ErrorBit};
-pub use transfer::{Completed, DmaTarget, Failed, Refused, Transfer};
+pub use transfer::{Completed, Failed, Refused, Transfer};
 
 #[cfg(test)]
 mod tests {

@@ -55,6 +55,7 @@ pub mod pagemap;
 pub mod selftest;
 mod sim;
 mod suballoc;
+mod target;
 mod udmabuf;
 
 pub(crate) use attr::{list_dir, read_attr, read_number};
@@ -67,6 +68,7 @@ pub use pagemap::Pagemap;
 pub use selftest::{CopyCheck, CopyCheckError, CopyReport, check_copy};
 pub use sim::SimMemory;
 pub use suballoc::{AllocStats, SubAllocator};
+pub use target::DmaTarget;
 pub use udmabuf::UdmaBuf;
 
 /// The smallest alignment and size granule allocators in this module use: the
