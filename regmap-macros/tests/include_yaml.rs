@@ -7,7 +7,7 @@ regmap_runtime::include_yaml!("tests/maps/uart.yaml");
 
 #[test]
 fn the_included_map_drives_a_bus() {
-    let u = uart::Uart::new(MemBus::new(0x10)).unwrap();
+    let mut u = uart::Uart::new(MemBus::new(0x10)).unwrap();
     assert_eq!(
         u.ctrl().read().bits(),
         0,

@@ -14,12 +14,14 @@
 #[cfg(feature = "axi-dma")]
 pub mod axi_dma;
 pub mod barrier;
+pub mod block;
 pub mod bus;
 pub mod bus_master;
 pub mod copy;
 pub mod desc;
 pub mod dma;
 pub mod error;
+pub mod field;
 pub mod mem;
 pub mod model;
 pub mod pci;
@@ -31,16 +33,18 @@ pub mod window;
 pub mod word;
 
 pub use arbitrary_int;
+pub use block::{Bound, Sub};
 pub use bus::{Bus, SubBus};
 pub use bus_master::DmaPermission;
 pub use bytemuck;
 pub use copy::{copy_from_device, copy_to_device};
 pub use dma::{DmaAllocator, DmaBuffer, DmaError, DmaRange, DmaTarget};
 pub use error::{AccessError, BindError, DeviceError, IndexError};
+pub use field::{Field, FieldEnum, Raw, Value};
 pub use mem::MemBus;
 pub use model::ModelBus;
 pub use pci::PciDevice;
-pub use reg::{Modifiable, Readable, Reg, Register, Writable};
+pub use reg::{Modifiable, Readable, Reg, RegMut, Register, Writable};
 pub use sysroot::SysRoot;
 pub use trace::TraceBus;
 pub use uio::Uio;

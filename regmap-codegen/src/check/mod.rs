@@ -19,7 +19,7 @@ mod arrays;
 mod enums;
 mod fields;
 mod id;
-mod layout;
+pub(crate) mod layout;
 pub mod names;
 mod reset;
 mod walk;

@@ -103,7 +103,7 @@ pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
             "regmap: block `{}` has more than {MAX_INSTANCES} register instances, too many for a static description",
             block.name.value
         );
-        return quote!(compile_error!(#msg););
+        return quote!(::core::compile_error!(#msg););
     }
     // Stable: instances at one offset (an overlap the checks reject) keep source order.
     instances.sort_by_key(|i| i.offset);
@@ -120,7 +120,7 @@ pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
                 offset: #offset,
                 width: #width,
                 reset: #reset,
-                fields: #ty::FIELDS,
+                fields: <#ty as #rt::Register>::FIELDS,
                 description: #d,
             }
         }

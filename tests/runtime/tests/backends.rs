@@ -182,7 +182,7 @@ fn behavioural_model_with_a_device_written_in_a_few_lines() {
             }
         })
         .unwrap();
-    let t = BenchTimer::new(Arc::clone(&model)).unwrap();
+    let mut t = BenchTimer::new(Arc::clone(&model)).unwrap();
     assert_eq!(t.version().read().bits(), VERSION, "reset value");
 
     t.load().write(|w| w.set_bits(10));
