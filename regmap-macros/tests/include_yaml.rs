@@ -25,3 +25,17 @@ fn the_included_map_drives_a_bus() {
     let status = u.status().read();
     assert!(status.tx_empty() && !status.rx_full() && status.overrun());
 }
+
+mod corpus {
+    // The collision corpus through the macro: it compiles here as it does
+    // from a build script (tests/runtime), with the same names.
+    regmap_runtime::include_yaml!("../tests/runtime/maps/collisions.yaml");
+}
+
+#[test]
+fn the_collision_corpus_expands_and_compiles() {
+    let mut blk = corpus::collisions::Collisions::new(MemBus::new(0x100)).unwrap();
+    assert!(!blk.b().read().ne());
+    assert!(!blk.some().read().err());
+    assert_eq!(corpus::collisions::DESC.registers.len(), 36);
+}

@@ -30,10 +30,6 @@ use crate::names::{fn_name, is_keyword, type_name};
 /// moving registers into or out of a cluster never turns a name invalid.
 pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner", "base_offset"];
 
-/// Standard-library types the generated modules name without a path: a
-/// register or enum of the same name would shadow them.
-pub const RESERVED_TYPES: &[&str] = &["Option", "Result"];
-
 /// Methods every register value type has besides its fields' methods.
 pub const RESERVED_FIELD_METHODS: &[&str] = &["bits", "from_bits"];
 
@@ -337,9 +333,9 @@ impl Names {
                 continue;
             }
             let rust = type_name(owner.name);
-            if RESERVED_TYPES.contains(&rust.as_str()) {
-                self.reserved(&rust, "type", &owner, scope);
-            } else if let Some(first) = seen.get(&rust).cloned() {
+            // No type is reserved: generated code names everything from
+            // `core` and the runtime by its full path.
+            if let Some(first) = seen.get(&rust).cloned() {
                 self.collide(&rust, "type", &first, &owner, scope);
             } else {
                 seen.insert(rust, owner);

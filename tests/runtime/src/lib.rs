@@ -3,3 +3,14 @@
 //! (`src/bin/modify_cost.rs`, run under callgrind by `tests/callgrind.rs`).
 
 include!(concat!(env!("OUT_DIR"), "/bench_timer.rs"));
+
+/// The collision corpus (`maps/collisions.yaml`): names that meet prelude
+/// items, trait methods, the generic parameter and runtime items. That this
+/// crate compiles is the test; `tests/collisions.rs` drives a few of them.
+#[allow(
+    clippy::should_implement_trait,
+    reason = "the corpus names registers and fields after trait methods on purpose"
+)]
+pub mod corpus {
+    include!(concat!(env!("OUT_DIR"), "/collisions.rs"));
+}
