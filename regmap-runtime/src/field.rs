@@ -89,6 +89,31 @@ pub mod access {
     }
 }
 
+/// The verbs of action fields without a setter, as types, so a compile error
+/// can name the method to call instead (see [`NoSetter`]).
+#[allow(
+    non_camel_case_types,
+    reason = "printed in messages as the method prefix"
+)]
+pub mod verb {
+    /// The action of `w1c` and `w0c` fields: `clear_*`.
+    #[derive(Debug)]
+    pub enum clear {}
+    /// The action of `w1t` fields: `toggle_*`.
+    #[derive(Debug)]
+    pub enum toggle {}
+}
+
+/// Never implemented: generated code gives an action field a hidden `set_*`
+/// method bounded by it, so calling `set_irq(true)` on a write-one-to-clear
+/// field says which method to call instead of that no method exists.
+#[diagnostic::on_unimplemented(
+    message = "this field is an action field: it has no setter",
+    label = "request its action with the field's `{V}_*` method instead",
+    note = "writing back a value read would otherwise act on every bit that reads as 1; actions are requested explicitly"
+)]
+pub trait NoSetter<V> {}
+
 /// A field type built from a field's bits (already shifted down and masked
 /// to the field's width).
 pub trait FromRaw: Copy {

@@ -11,8 +11,8 @@
 //!   and never meet `PascalCase` types);
 //! - accessors, one per block and per cluster, beside the reserved `new`,
 //!   `bus`, `into_inner` and (on clusters) `base_offset`;
-//! - field methods, one per register: each field's getter, setter, `with_*`
-//!   and action methods (`clear_*`...), beside `bits` and `from_bits`;
+//! - field methods, one per register: each field's getter, setter and
+//!   action methods (`clear_*`...), beside `bits` and `from_bits`;
 //! - variants, one per enum.
 
 use std::collections::HashMap;
@@ -32,6 +32,11 @@ pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner", "base_offs
 
 /// Methods every register value type has besides its fields' methods.
 pub const RESERVED_FIELD_METHODS: &[&str] = &["bits", "from_bits"];
+
+/// Constants every register value type has beside its fields' constants
+/// (`STRIDE` and `COUNT` on arrays; reserved everywhere, so making a register
+/// an array never turns a name invalid).
+pub const RESERVED_FIELD_CONSTS: &[&str] = &["OFFSET", "STRIDE", "COUNT"];
 
 /// The closest of `candidates` to `name`, ignoring case, if any is close
 /// enough to suggest.
@@ -244,6 +249,11 @@ impl Names {
                 name: &f.name.value,
                 loc: f.name.loc,
             };
+            let constant = crate::names::const_name(&f.name.value);
+            if RESERVED_FIELD_CONSTS.contains(&constant.as_str()) {
+                self.reserved(&constant, "constant", &owner, &scope);
+                continue;
+            }
             for method in methods_of(&fn_name(&f.name.value), f.access.value) {
                 if RESERVED_FIELD_METHODS.contains(&method.as_str()) {
                     self.reserved(&method, "method", &owner, &scope);
@@ -351,11 +361,14 @@ fn methods_of(snake: &str, access: Access) -> Vec<String> {
     match access.action_verb() {
         Some(verb) => {
             names.push(format!("{verb}_{snake}"));
-            names.push(format!("with_{verb}_{snake}"));
+            // A clear or toggle field also has a hidden `set_*` whose only
+            // use is a compile error pointing at the action method.
+            if verb != "set" {
+                names.push(format!("set_{snake}"));
+            }
         }
         None if access.is_writable() => {
             names.push(format!("set_{snake}"));
-            names.push(format!("with_{snake}"));
         }
         None => {}
     }

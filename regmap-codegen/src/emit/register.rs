@@ -396,6 +396,18 @@ fn field_members(
             }
             Some(verb) => {
                 let act = format_ident!("{}_{}", verb, stem);
+                // `set_*` on a clear or toggle field: a compile error that
+                // names the method to call.
+                if verb != "set" {
+                    let set = format_ident!("set_{}", stem);
+                    let v = format_ident!("{}", verb);
+                    out.extend(quote! {
+                        #[doc(hidden)]
+                        pub fn #set<V_: #rt::field::NoSetter<#rt::field::verb::#v>>(&mut self, _: V_) -> &mut Self {
+                            self
+                        }
+                    });
+                }
                 let idle = u8::from(f.access.idle_write_bit() == Some(true));
                 let active = 1 - idle;
                 let sentence = format!(

@@ -478,6 +478,12 @@ pub mod axi_gpio {
         pub fn ch1(self) -> bool {
             Self::CH1.get(self)
         }
+        #[doc(hidden)]
+        pub fn set_ch1<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
         /// Requests `CH1`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
         ///
         /// Bit 0, access `w1t`.
@@ -497,6 +503,12 @@ pub mod axi_gpio {
         #[inline(always)]
         pub fn ch2(self) -> bool {
             Self::CH2.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_ch2<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
         }
         /// Requests `CH2`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
         ///

@@ -365,6 +365,12 @@ pub mod axi_timer {
         pub fn t0int(self) -> bool {
             Self::T0INT.get(self)
         }
+        #[doc(hidden)]
+        pub fn set_t0int<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
         /// Requests `T0INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
         ///
         /// Bit 8, access `w1c`.
@@ -831,6 +837,12 @@ pub mod axi_timer {
         #[inline(always)]
         pub fn t1int(self) -> bool {
             Self::T1INT.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_t1int<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
         }
         /// Requests `T1INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
         ///

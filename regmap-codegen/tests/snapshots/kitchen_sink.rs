@@ -648,6 +648,12 @@ pub mod kitchen_sink {
         pub fn done(self) -> bool {
             Self::DONE.get(self)
         }
+        #[doc(hidden)]
+        pub fn set_done<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
         /// Requests `DONE`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
         ///
         /// Bit 0, access `w1c`.
@@ -668,6 +674,12 @@ pub mod kitchen_sink {
         pub fn err(self) -> bool {
             Self::ERR.get(self)
         }
+        #[doc(hidden)]
+        pub fn set_err<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
         /// Requests `ERR`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
         ///
         /// Bit 1, access `w1c`.
@@ -687,6 +699,12 @@ pub mod kitchen_sink {
         #[inline(always)]
         pub fn pending(self) -> u8 {
             Self::PENDING.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_pending<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
         }
         /// Requests `PENDING`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
         ///
@@ -741,6 +759,12 @@ pub mod kitchen_sink {
         pub fn flip(self) -> bool {
             Self::FLIP.get(self)
         }
+        #[doc(hidden)]
+        pub fn set_flip<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
         /// Requests `FLIP`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
         ///
         /// Bit 18, access `w1t`.
@@ -760,6 +784,12 @@ pub mod kitchen_sink {
         #[inline(always)]
         pub fn n_drop(self) -> bool {
             Self::N_DROP.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_n_drop<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
         }
         /// Requests `nDROP`'s clear action: the next write of this value writes 0 to the bits asked for (other writes leave them at 1, which does nothing).
         ///
@@ -972,6 +1002,12 @@ pub mod kitchen_sink {
         #[inline(always)]
         pub const fn bits(self) -> u32 {
             self.0.bits()
+        }
+        #[doc(hidden)]
+        pub fn set_bits<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
         }
         /// Requests `ACK`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
         ///
