@@ -10,7 +10,7 @@
 //! so a field access compiles to the same shift and mask a hand-written one
 //! would (the callgrind check in the test suite pins that).
 
-use crate::desc::{Access, FieldDesc};
+use crate::desc::{EnumValueDesc, FieldDesc};
 use crate::reg::{Modifiable, Readable, Register, Writable};
 use crate::word::Word;
 use core::fmt;
@@ -51,41 +51,60 @@ impl<W: Word> Value<W> {
     }
 }
 
-/// Access markers: what a [`Field`] lets its users do, in its type.
+/// Access markers: a field's access kind, in its [`Field`]'s type.
 pub mod access {
+    use crate::desc::Access;
+
     mod sealed {
         pub trait Sealed {}
     }
 
     /// The marker of a field access kind.
-    pub trait Kind: sealed::Sealed {}
+    pub trait Kind: sealed::Sealed + 'static {
+        /// The access kind, for the static description.
+        const ACCESS: Access;
+    }
     /// A field whose value can be read.
     pub trait Read: Kind {}
     /// A field whose value a write sets.
     pub trait Write: Kind {}
+    /// A field written only as a requested action (`w1c`, `w1s`, `w1t`, `w0c`, `w0s`).
+    pub trait Action: Kind {}
 
     macro_rules! kinds {
-        ($($(#[$doc:meta])* $name:ident: $($tr:ident),*;)*) => {$(
+        ($($(#[$doc:meta])* $name:ident = $access:ident: $($tr:ident),*;)*) => {$(
             $(#[$doc])*
             #[derive(Debug, Clone, Copy, PartialEq, Eq)]
             pub enum $name {}
             impl sealed::Sealed for $name {}
-            impl Kind for $name {}
+            impl Kind for $name {
+                const ACCESS: Access = Access::$access;
+            }
             $(impl $tr for $name {})*
         )*};
     }
 
     kinds! {
         /// Read and write (`rw`).
-        RW: Read, Write;
-        /// Read only (`ro`, and `rc`/`rs`, whose read side effect the register's
-        /// type carries).
-        RO: Read;
+        RW = ReadWrite: Read, Write;
+        /// Read only (`ro`).
+        RO = ReadOnly: Read;
         /// Write only (`wo`).
-        WO: Write;
-        /// Readable, and written only as a requested action (`w1c`, `w1s`,
-        /// `w1t`, `w0c`, `w0s`).
-        Act: Read;
+        WO = WriteOnly: Write;
+        /// Read only, reading clears it (`rc`).
+        RC = ReadToClear: Read;
+        /// Read only, reading sets it (`rs`).
+        RS = ReadToSet: Read;
+        /// Readable; writing 1 clears (`w1c`).
+        W1C = OneToClear: Read, Action;
+        /// Readable; writing 1 sets (`w1s`).
+        W1S = OneToSet: Read, Action;
+        /// Readable; writing 1 toggles (`w1t`).
+        W1T = OneToToggle: Read, Action;
+        /// Readable; writing 0 clears (`w0c`).
+        W0C = ZeroToClear: Read, Action;
+        /// Readable; writing 0 sets (`w0s`).
+        W0S = ZeroToSet: Read, Action;
     }
 }
 
@@ -227,14 +246,18 @@ const fn mask(lsb: u32, width: u32) -> u64 {
     ones << lsb
 }
 
-/// A constant field descriptor: where field `V` sits in register `R`, and how
-/// it may be accessed (`A`, one of the [`access`] markers).
+/// A constant field descriptor: where field `V` sits in register `R`, how it
+/// may be accessed (`A`, one of the [`access`] markers), and its description.
 ///
-/// Generated register types hold one per field (`Ctrl::ENABLE`) and their
-/// accessors call it; a field past its register's width does not compile.
+/// Generated register types hold one per field (`Ctrl::ENABLE`), their
+/// accessors call it, and their field table is made of them
+/// ([`Field::desc`]); a field past its register's width does not compile.
 pub struct Field<R, V, A> {
+    name: &'static str,
     lsb: u32,
     width: u32,
+    values: &'static [EnumValueDesc],
+    description: &'static str,
     _types: PhantomData<Types<R, V, A>>,
 }
 
@@ -251,25 +274,53 @@ impl<R, V, A> Copy for Field<R, V, A> {}
 
 impl<R, V, A> fmt::Debug for Field<R, V, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Field(bits {}..{})", self.lsb, self.lsb + self.width)
+        write!(
+            f,
+            "Field({} bits {}..{})",
+            self.name,
+            self.lsb,
+            self.lsb + self.width
+        )
     }
 }
 
 impl<R: Register, V, A: access::Kind> Field<R, V, A> {
-    /// The field of `width` bits whose lowest bit is `lsb`.
+    /// The field `name` of `width` bits whose lowest bit is `lsb`, with the
+    /// named `values` of its enum (if any) and a one-line `description`.
     ///
     /// In a `const` (as generated), a field that does not fit the register is
     /// a compile error.
     #[inline(always)]
-    pub const fn new(lsb: u32, width: u32) -> Self {
+    pub const fn new(
+        name: &'static str,
+        lsb: u32,
+        width: u32,
+        values: &'static [EnumValueDesc],
+        description: &'static str,
+    ) -> Self {
         assert!(
             width >= 1 && lsb + width <= 8 * R::Word::BYTES as u32,
             "regmap: a field does not fit its register"
         );
         Self {
+            name,
             lsb,
             width,
+            values,
+            description,
             _types: PhantomData,
+        }
+    }
+
+    /// The field's static description.
+    pub const fn desc(self) -> FieldDesc {
+        FieldDesc {
+            name: self.name,
+            lsb: self.lsb,
+            width: self.width,
+            access: A::ACCESS,
+            values: self.values,
+            description: self.description,
         }
     }
 
@@ -346,7 +397,7 @@ impl<R: Register, V, A: access::Kind> Field<R, V, A> {
     }
 }
 
-impl<R: Register, V: IntoRaw> Field<R, V, access::Act> {
+impl<R: Register, V: IntoRaw, A: access::Action> Field<R, V, A> {
     /// Requests the field's action on the bits set in `mask` (lowest bit of
     /// the field first): the next write of `reg` writes the active value
     /// there, and the no-op value everywhere else.
@@ -418,20 +469,12 @@ impl<W: Word, A> fmt::Debug for Raw<W, A> {
     }
 }
 
-/// The description access of an [`access`] marker usable on a [`Raw`] register.
-pub trait RawAccess: access::Kind + 'static {
-    /// The access of the register's pseudo-field.
-    const ACCESS: Access;
-}
-impl RawAccess for access::RW {
-    const ACCESS: Access = Access::ReadWrite;
-}
-impl RawAccess for access::RO {
-    const ACCESS: Access = Access::ReadOnly;
-}
-impl RawAccess for access::WO {
-    const ACCESS: Access = Access::WriteOnly;
-}
+/// The [`access`] markers a [`Raw`] register can have (no actions, no read
+/// side effects: those registers get a generated type).
+pub trait RawAccess: access::Kind {}
+impl RawAccess for access::RW {}
+impl RawAccess for access::RO {}
+impl RawAccess for access::WO {}
 
 impl<W: Word, A> Raw<W, A> {
     /// A value holding `bits`.
@@ -496,9 +539,9 @@ impl<W: Word> Modifiable for Raw<W, access::RW> {}
 
 #[cfg(test)]
 mod tests {
-    use super::access::{Act, RO, RW};
+    use super::access::{RO, RW, W1C};
     use super::*;
-    use crate::desc::EnumValueDesc;
+    use crate::desc::{Access, EnumValueDesc};
 
     #[derive(Clone, Copy, PartialEq, Eq, Debug)]
     enum Mode {
@@ -570,10 +613,10 @@ mod tests {
             self.0
         }
     }
-    const EN: Field<Ctrl, bool, RW> = Field::new(0, 1);
-    const MODE: Field<Ctrl, Mode, RO> = Field::new(4, 2);
-    const MODE_W: Field<Ctrl, Mode, RW> = Field::new(4, 2);
-    const IRQ: Field<Ctrl, bool, Act> = Field::new(8, 1);
+    const EN: Field<Ctrl, bool, RW> = Field::new("EN", 0, 1, &[], "");
+    const MODE: Field<Ctrl, Mode, RO> = Field::new("MODE", 4, 2, &[], "");
+    const MODE_W: Field<Ctrl, Mode, RW> = Field::new("MODE", 4, 2, &[], "");
+    const IRQ: Field<Ctrl, bool, W1C> = Field::new("IRQ", 8, 1, &[], "");
 
     impl fmt::Debug for Ctrl {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -594,6 +637,12 @@ mod tests {
             Err(arbitrary_int::u2::new(3))
         );
         assert_eq!(MODE.get(Ctrl::from_bits(0x10)), Mode::Run);
+    }
+
+    #[test]
+    fn field_constants_describe_their_fields() {
+        assert_eq!(IRQ.desc(), Ctrl::FIELDS[2]);
+        assert_eq!(EN.desc().access, Access::ReadWrite);
     }
 
     #[test]

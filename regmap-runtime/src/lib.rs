@@ -40,7 +40,7 @@ pub use bytemuck;
 pub use copy::{copy_from_device, copy_to_device};
 pub use dma::{DmaAllocator, DmaBuffer, DmaError, DmaRange, DmaTarget};
 pub use error::{AccessError, BindError, DeviceError, IndexError};
-pub use field::{Field, FieldEnum, Raw, Value};
+pub use field::{Field, FieldEnum, Raw, Value, access};
 pub use mem::MemBus;
 pub use model::ModelBus;
 pub use pci::PciDevice;

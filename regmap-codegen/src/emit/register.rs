@@ -167,7 +167,7 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
     let readable_impl = readable.then(|| quote!(impl #rt::Readable for #ty {}));
     let writable_impl = writable.then(|| quote!(impl #rt::Writable for #ty {}));
     let modifiable_impl = modifiable.then(|| quote!(impl #rt::Modifiable for #ty {}));
-    let descs = field_descs(cx, &fields);
+    let descs = field_descs(&fields);
     let name_lit = reg_name.as_str();
     let what = reg
         .description
@@ -252,18 +252,21 @@ fn field_const(name: &str) -> Ident {
     ident(&names::const_name(name))
 }
 
-/// The access marker type of a field.
+/// The access marker type of a field: its access kind, exactly.
 fn access_marker(rt: &TokenStream, access: Access) -> TokenStream {
-    let m = if access.idle_write_bit().is_some() {
-        quote!(Act)
-    } else if access == Access::WriteOnly {
-        quote!(WO)
-    } else if access.is_writable() {
-        quote!(RW)
-    } else {
-        quote!(RO)
+    let m = match access {
+        Access::ReadWrite => quote!(RW),
+        Access::ReadOnly => quote!(RO),
+        Access::WriteOnly => quote!(WO),
+        Access::ReadToClear => quote!(RC),
+        Access::ReadToSet => quote!(RS),
+        Access::OneToClear => quote!(W1C),
+        Access::OneToSet => quote!(W1S),
+        Access::OneToToggle => quote!(W1T),
+        Access::ZeroToClear => quote!(W0C),
+        Access::ZeroToSet => quote!(W0S),
     };
-    quote!(#rt::field::access::#m)
+    quote!(#rt::access::#m)
 }
 
 use quote::ToTokens;
@@ -324,23 +327,41 @@ fn field_members(
         None => plain(),
     };
     let mut out = TokenStream::new();
-    // The implicit field of a register without fields has no constant: its
-    // methods are `bits` (always there) and `set_bits` / `clear_bits`...
-    let field = if f.is_implicit() {
-        quote!(#rt::Field::<Self, #value_ty, #marker>::new(#lsb, #width))
+    // The implicit field of a register without fields is the constant
+    // `BITS` (no field can be named so: `bits` is reserved); its methods are
+    // `bits` (always there) and `set_bits` / `clear_bits`...
+    let c = if f.is_implicit() {
+        ident("BITS")
     } else {
-        let c = f.field_const();
-        let cdoc = format!(
+        f.field_const().clone()
+    };
+    let name = f.name;
+    let values = match &f.enumeration {
+        Some(eu) => {
+            let path = &eu.path;
+            quote!(#path::VALUES)
+        }
+        None => quote!(&[]),
+    };
+    let description = super::util::first_line(f.description);
+    let cdoc = if f.is_implicit() {
+        format!(
+            " The whole register, as a field ({}).",
+            bits_text.to_lowercase()
+        )
+    } else {
+        format!(
             " `{}`: {}, access `{access}`.",
             f.name,
             bits_text.to_lowercase()
-        );
-        out.extend(quote! {
-            #[doc = #cdoc]
-            pub const #c: #rt::Field<Self, #value_ty, #marker> = #rt::Field::new(#lsb, #width);
-        });
-        quote!(Self::#c)
+        )
     };
+    out.extend(quote! {
+        #[doc = #cdoc]
+        pub const #c: #rt::Field<Self, #value_ty, #marker> =
+            #rt::Field::new(#name, #lsb, #width, #values, #description);
+    });
+    let field = quote!(Self::#c);
     let _ = reg_bits;
 
     if f.access.is_readable() && !f.is_implicit() {
@@ -457,46 +478,20 @@ fn exhaustive(f: &FieldModel<'_>, e: &ir::Enum) -> bool {
     f.width < 64 && named.len() as u128 == 1u128 << f.width
 }
 
-/// The `FieldDesc`s of a register, lowest bit first.
-fn field_descs(cx: &Cx<'_>, fields: &[FieldModel<'_>]) -> Vec<TokenStream> {
-    let rt = &cx.rt;
+/// The field table of a register, lowest bit first: each field constant's
+/// description.
+fn field_descs(fields: &[FieldModel<'_>]) -> Vec<TokenStream> {
     let mut order: Vec<&FieldModel<'_>> = fields.iter().collect();
     order.sort_by_key(|f| f.lsb);
     order
         .into_iter()
         .map(|f| {
-            let name = f.name;
-            let lsb = dec(f.lsb.into());
-            let width = dec(f.width.into());
-            let access = access_path(rt, f.access);
-            let values = match &f.enumeration {
-                Some(eu) => {
-                    let path = &eu.path;
-                    quote!(#path::VALUES)
-                }
-                None => quote!(&[]),
+            let c = if f.is_implicit() {
+                ident("BITS")
+            } else {
+                f.field_const().clone()
             };
-            let description = super::util::first_line(f.description);
-            quote! {
-                #rt::desc::FieldDesc::new(#name, #lsb, #width, #access, #values, #description)
-            }
+            quote!(Self::#c.desc())
         })
         .collect()
-}
-
-/// The runtime's `desc::Access` variant for an access kind.
-pub(super) fn access_path(rt: &TokenStream, access: Access) -> TokenStream {
-    let v = match access {
-        Access::ReadWrite => quote!(ReadWrite),
-        Access::ReadOnly => quote!(ReadOnly),
-        Access::WriteOnly => quote!(WriteOnly),
-        Access::OneToClear => quote!(OneToClear),
-        Access::OneToSet => quote!(OneToSet),
-        Access::OneToToggle => quote!(OneToToggle),
-        Access::ZeroToClear => quote!(ZeroToClear),
-        Access::ZeroToSet => quote!(ZeroToSet),
-        Access::ReadToClear => quote!(ReadToClear),
-        Access::ReadToSet => quote!(ReadToSet),
-    };
-    quote!(#rt::desc::Access::#v)
 }

@@ -86,16 +86,7 @@ pub mod axi_gpio {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "GPIO_DATA",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -126,17 +117,20 @@ pub mod axi_gpio {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO_DATA",
+            0,
+            32,
+            &[],
+            "Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins",
+        );
         /// Sets `GPIO_DATA` (bits 31:0).
         ///
         /// Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
@@ -151,16 +145,7 @@ pub mod axi_gpio {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "GPIO_TRI",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -191,17 +176,20 @@ pub mod axi_gpio {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO_TRI",
+            0,
+            32,
+            &[],
+            "Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)",
+        );
         /// Sets `GPIO_TRI` (bits 31:0).
         ///
         /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Channel 2 data (dual-channel configurations only)
@@ -216,16 +204,7 @@ pub mod axi_gpio {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "GPIO2_DATA",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Channel 2 data (dual-channel configurations only)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -256,17 +235,20 @@ pub mod axi_gpio {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO2_DATA",
+            0,
+            32,
+            &[],
+            "Channel 2 data (dual-channel configurations only)",
+        );
         /// Sets `GPIO2_DATA` (bits 31:0).
         ///
         /// Channel 2 data (dual-channel configurations only)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
@@ -281,16 +263,7 @@ pub mod axi_gpio {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "GPIO2_TRI",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Channel 2 three-state control (reset value C_TRI_DEFAULT_2)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -321,17 +294,20 @@ pub mod axi_gpio {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO2_TRI",
+            0,
+            32,
+            &[],
+            "Channel 2 three-state control (reset value C_TRI_DEFAULT_2)",
+        );
         /// Sets `GPIO2_TRI` (bits 31:0).
         ///
         /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Global interrupt enable register
@@ -346,16 +322,7 @@ pub mod axi_gpio {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "GIE",
-                31,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::GIE.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -387,11 +354,13 @@ pub mod axi_gpio {
             self.0.bits()
         }
         /// `GIE`: bit 31, access `rw`.
-        pub const GIE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(31, 1);
+        pub const GIE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GIE",
+            31,
+            1,
+            &[],
+            "Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output",
+        );
         /// Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output
         ///
         /// Bit 31, access `rw`.
@@ -418,22 +387,8 @@ pub mod axi_gpio {
         const ACTION_MASK: u32 = 0x0000_0003;
         const ACTION_IDLE: u32 = 0x0000_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "CH1",
-                0,
-                1,
-                ::regmap_runtime::desc::Access::OneToToggle,
-                &[],
-                "Channel 1 interrupt status",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "CH2",
-                1,
-                1,
-                ::regmap_runtime::desc::Access::OneToToggle,
-                &[],
-                "Channel 2 interrupt status",
-            ),
+            Self::CH1.desc(),
+            Self::CH2.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -466,11 +421,13 @@ pub mod axi_gpio {
             self.0.bits()
         }
         /// `CH1`: bit 0, access `w1t`.
-        pub const CH1: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(0, 1);
+        pub const CH1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1T> = ::regmap_runtime::Field::new(
+            "CH1",
+            0,
+            1,
+            &[],
+            "Channel 1 interrupt status",
+        );
         /// Channel 1 interrupt status
         ///
         /// Bit 0, access `w1t`.
@@ -492,11 +449,13 @@ pub mod axi_gpio {
             Self::CH1.request(self, true)
         }
         /// `CH2`: bit 1, access `w1t`.
-        pub const CH2: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(1, 1);
+        pub const CH2: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1T> = ::regmap_runtime::Field::new(
+            "CH2",
+            1,
+            1,
+            &[],
+            "Channel 2 interrupt status",
+        );
         /// Channel 2 interrupt status
         ///
         /// Bit 1, access `w1t`.
@@ -531,22 +490,8 @@ pub mod axi_gpio {
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "CH1",
-                0,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Channel 1 interrupt enable",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "CH2",
-                1,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Channel 2 interrupt enable",
-            ),
+            Self::CH1.desc(),
+            Self::CH2.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -579,11 +524,13 @@ pub mod axi_gpio {
             self.0.bits()
         }
         /// `CH1`: bit 0, access `rw`.
-        pub const CH1: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(0, 1);
+        pub const CH1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CH1",
+            0,
+            1,
+            &[],
+            "Channel 1 interrupt enable",
+        );
         /// Channel 1 interrupt enable
         ///
         /// Bit 0, access `rw`.
@@ -597,11 +544,13 @@ pub mod axi_gpio {
             Self::CH1.set(self, v)
         }
         /// `CH2`: bit 1, access `rw`.
-        pub const CH2: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(1, 1);
+        pub const CH2: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CH2",
+            1,
+            1,
+            &[],
+            "Channel 2 interrupt enable",
+        );
         /// Channel 2 interrupt enable
         ///
         /// Bit 1, access `rw`.

@@ -116,16 +116,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ISR",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -156,17 +147,20 @@ pub mod axi_intc {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ISR",
+            0,
+            32,
+            &[],
+            "Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)",
+        );
         /// Sets `ISR` (bits 31:0).
         ///
         /// Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)
@@ -181,16 +175,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "IPR",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadOnly,
-                &[],
-                "Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -219,6 +204,14 @@ pub mod axi_intc {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "IPR",
+            0,
+            32,
+            &[],
+            "Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)",
+        );
     }
     /// Interrupt enable register: bit n enables interrupt input n
     ///
@@ -232,16 +225,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "IER",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Interrupt enable register: bit n enables interrupt input n",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -272,17 +256,20 @@ pub mod axi_intc {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "IER",
+            0,
+            32,
+            &[],
+            "Interrupt enable register: bit n enables interrupt input n",
+        );
         /// Sets `IER` (bits 31:0).
         ///
         /// Interrupt enable register: bit n enables interrupt input n
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
@@ -297,16 +284,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "IAR",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::WriteOnly,
-                &[],
-                "Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -335,17 +313,20 @@ pub mod axi_intc {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "IAR",
+            0,
+            32,
+            &[],
+            "Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)",
+        );
         /// Sets `IAR` (bits 31:0).
         ///
         /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::WO,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
@@ -360,16 +341,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "SIE",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::WriteOnly,
-                &[],
-                "Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -398,17 +370,20 @@ pub mod axi_intc {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "SIE",
+            0,
+            32,
+            &[],
+            "Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)",
+        );
         /// Sets `SIE` (bits 31:0).
         ///
         /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::WO,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
@@ -423,16 +398,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "CIE",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::WriteOnly,
-                &[],
-                "Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -461,17 +427,20 @@ pub mod axi_intc {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "CIE",
+            0,
+            32,
+            &[],
+            "Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)",
+        );
         /// Sets `CIE` (bits 31:0).
         ///
         /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::WO,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt vector register: ordinal of the highest-priority enabled active interrupt (optional, C_HAS_IVR)
@@ -486,16 +455,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "VECTOR",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadOnly,
-                Vector::VALUES,
-                "Interrupt ordinal or no_interrupt",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::VECTOR.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -528,8 +488,14 @@ pub mod axi_intc {
         pub const VECTOR: ::regmap_runtime::Field<
             Self,
             Vector,
-            ::regmap_runtime::field::access::RO,
-        > = ::regmap_runtime::Field::new(0, 32);
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "VECTOR",
+            0,
+            32,
+            Vector::VALUES,
+            "Interrupt ordinal or no_interrupt",
+        );
         /// Interrupt ordinal or no_interrupt
         ///
         /// Bits 31:0, access `ro`.
@@ -553,22 +519,8 @@ pub mod axi_intc {
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ME",
-                0,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Master IRQ enable: 1 lets the irq output follow the enabled active interrupts",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "HIE",
-                1,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset",
-            ),
+            Self::ME.desc(),
+            Self::HIE.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -601,11 +553,13 @@ pub mod axi_intc {
             self.0.bits()
         }
         /// `ME`: bit 0, access `rw`.
-        pub const ME: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(0, 1);
+        pub const ME: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ME",
+            0,
+            1,
+            &[],
+            "Master IRQ enable: 1 lets the irq output follow the enabled active interrupts",
+        );
         /// Master IRQ enable: 1 lets the irq output follow the enabled active interrupts
         ///
         /// Bit 0, access `rw`.
@@ -619,11 +573,13 @@ pub mod axi_intc {
             Self::ME.set(self, v)
         }
         /// `HIE`: bit 1, access `rw`.
-        pub const HIE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(1, 1);
+        pub const HIE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "HIE",
+            1,
+            1,
+            &[],
+            "Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset",
+        );
         /// Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset
         ///
         /// Bit 1, access `rw`.
@@ -649,16 +605,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "IMR",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -689,17 +636,20 @@ pub mod axi_intc {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "IMR",
+            0,
+            32,
+            &[],
+            "Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)",
+        );
         /// Sets `IMR` (bits 31:0).
         ///
         /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
@@ -714,16 +664,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ILR",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -754,17 +695,20 @@ pub mod axi_intc {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ILR",
+            0,
+            32,
+            &[],
+            "Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)",
+        );
         /// Sets `ILR` (bits 31:0).
         ///
         /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)
@@ -779,16 +723,7 @@ pub mod axi_intc {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "IVAR",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -823,17 +758,20 @@ pub mod axi_intc {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "IVAR",
+            0,
+            32,
+            &[],
+            "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
+        );
         /// Sets `IVAR` (bits 31:0).
         ///
         /// Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// What IVR holds

@@ -81,102 +81,18 @@ pub mod axi_timer {
         const ACTION_MASK: u32 = 0x0000_0100;
         const ACTION_IDLE: u32 = 0x0000_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "MDT0",
-                0,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Mode::VALUES,
-                "Timer 0 mode",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "UDT0",
-                1,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Direction::VALUES,
-                "Up/down count timer 0",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "GENT0",
-                2,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable external generate signal timer 0",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "CAPT0",
-                3,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable external capture trigger timer 0",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ARHT0",
-                4,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Reload::VALUES,
-                "Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "LOAD0",
-                5,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ENIT0",
-                6,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable interrupt for timer 0",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ENT0",
-                7,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable timer 0",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "T0INT",
-                8,
-                1,
-                ::regmap_runtime::desc::Access::OneToClear,
-                &[],
-                "Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "PWMA0",
-                9,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ENALL",
-                10,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "CASC",
-                11,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)",
-            ),
+            Self::MDT0.desc(),
+            Self::UDT0.desc(),
+            Self::GENT0.desc(),
+            Self::CAPT0.desc(),
+            Self::ARHT0.desc(),
+            Self::LOAD0.desc(),
+            Self::ENIT0.desc(),
+            Self::ENT0.desc(),
+            Self::T0INT.desc(),
+            Self::PWMA0.desc(),
+            Self::ENALL.desc(),
+            Self::CASC.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -209,11 +125,13 @@ pub mod axi_timer {
             self.0.bits()
         }
         /// `MDT0`: bit 0, access `rw`.
-        pub const MDT0: ::regmap_runtime::Field<
-            Self,
-            Mode,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(0, 1);
+        pub const MDT0: ::regmap_runtime::Field<Self, Mode, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MDT0",
+            0,
+            1,
+            Mode::VALUES,
+            "Timer 0 mode",
+        );
         /// Timer 0 mode
         ///
         /// Bit 0, access `rw`.
@@ -230,8 +148,14 @@ pub mod axi_timer {
         pub const UDT0: ::regmap_runtime::Field<
             Self,
             Direction,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(1, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "UDT0",
+            1,
+            1,
+            Direction::VALUES,
+            "Up/down count timer 0",
+        );
         /// Up/down count timer 0
         ///
         /// Bit 1, access `rw`.
@@ -245,11 +169,13 @@ pub mod axi_timer {
             Self::UDT0.set(self, v)
         }
         /// `GENT0`: bit 2, access `rw`.
-        pub const GENT0: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(2, 1);
+        pub const GENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GENT0",
+            2,
+            1,
+            &[],
+            "Enable external generate signal timer 0",
+        );
         /// Enable external generate signal timer 0
         ///
         /// Bit 2, access `rw`.
@@ -263,11 +189,13 @@ pub mod axi_timer {
             Self::GENT0.set(self, v)
         }
         /// `CAPT0`: bit 3, access `rw`.
-        pub const CAPT0: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(3, 1);
+        pub const CAPT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CAPT0",
+            3,
+            1,
+            &[],
+            "Enable external capture trigger timer 0",
+        );
         /// Enable external capture trigger timer 0
         ///
         /// Bit 3, access `rw`.
@@ -284,8 +212,14 @@ pub mod axi_timer {
         pub const ARHT0: ::regmap_runtime::Field<
             Self,
             Reload,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(4, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "ARHT0",
+            4,
+            1,
+            Reload::VALUES,
+            "Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
+        );
         /// Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
         ///
         /// Bit 4, access `rw`.
@@ -299,11 +233,13 @@ pub mod axi_timer {
             Self::ARHT0.set(self, v)
         }
         /// `LOAD0`: bit 5, access `rw`.
-        pub const LOAD0: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(5, 1);
+        pub const LOAD0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LOAD0",
+            5,
+            1,
+            &[],
+            "Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer",
+        );
         /// Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer
         ///
         /// Bit 5, access `rw`.
@@ -317,11 +253,13 @@ pub mod axi_timer {
             Self::LOAD0.set(self, v)
         }
         /// `ENIT0`: bit 6, access `rw`.
-        pub const ENIT0: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(6, 1);
+        pub const ENIT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENIT0",
+            6,
+            1,
+            &[],
+            "Enable interrupt for timer 0",
+        );
         /// Enable interrupt for timer 0
         ///
         /// Bit 6, access `rw`.
@@ -335,11 +273,13 @@ pub mod axi_timer {
             Self::ENIT0.set(self, v)
         }
         /// `ENT0`: bit 7, access `rw`.
-        pub const ENT0: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(7, 1);
+        pub const ENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENT0",
+            7,
+            1,
+            &[],
+            "Enable timer 0",
+        );
         /// Enable timer 0
         ///
         /// Bit 7, access `rw`.
@@ -356,8 +296,14 @@ pub mod axi_timer {
         pub const T0INT: ::regmap_runtime::Field<
             Self,
             bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(8, 1);
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "T0INT",
+            8,
+            1,
+            &[],
+            "Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
+        );
         /// Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it
         ///
         /// Bit 8, access `w1c`.
@@ -379,11 +325,13 @@ pub mod axi_timer {
             Self::T0INT.request(self, true)
         }
         /// `PWMA0`: bit 9, access `rw`.
-        pub const PWMA0: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(9, 1);
+        pub const PWMA0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "PWMA0",
+            9,
+            1,
+            &[],
+            "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
+        );
         /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
         ///
         /// Bit 9, access `rw`.
@@ -397,11 +345,13 @@ pub mod axi_timer {
             Self::PWMA0.set(self, v)
         }
         /// `ENALL`: bit 10, access `rw`.
-        pub const ENALL: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(10, 1);
+        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENALL",
+            10,
+            1,
+            &[],
+            "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
+        );
         /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
         ///
         /// Bit 10, access `rw`.
@@ -415,11 +365,13 @@ pub mod axi_timer {
             Self::ENALL.set(self, v)
         }
         /// `CASC`: bit 11, access `rw`.
-        pub const CASC: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(11, 1);
+        pub const CASC: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CASC",
+            11,
+            1,
+            &[],
+            "Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)",
+        );
         /// Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)
         ///
         /// Bit 11, access `rw`.
@@ -445,16 +397,7 @@ pub mod axi_timer {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "TLR0",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -485,17 +428,20 @@ pub mod axi_timer {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TLR0",
+            0,
+            32,
+            &[],
+            "Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)",
+        );
         /// Sets `TLR0` (bits 31:0).
         ///
         /// Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Timer/counter register 0, the current count of timer 0
@@ -510,16 +456,7 @@ pub mod axi_timer {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "TCR0",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadOnly,
-                &[],
-                "Timer/counter register 0, the current count of timer 0",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -548,6 +485,14 @@ pub mod axi_timer {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "TCR0",
+            0,
+            32,
+            &[],
+            "Timer/counter register 0, the current count of timer 0",
+        );
     }
     /// Control/status register 1
     ///
@@ -562,94 +507,17 @@ pub mod axi_timer {
         const ACTION_MASK: u32 = 0x0000_0100;
         const ACTION_IDLE: u32 = 0x0000_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "MDT1",
-                0,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Mode::VALUES,
-                "Timer 1 mode",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "UDT1",
-                1,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Direction::VALUES,
-                "Up/down count timer 1",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "GENT1",
-                2,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable external generate signal timer 1",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "CAPT1",
-                3,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable external capture trigger timer 1",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ARHT1",
-                4,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Reload::VALUES,
-                "Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "LOAD1",
-                5,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ENIT1",
-                6,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable interrupt for timer 1",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ENT1",
-                7,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable timer 1",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "T1INT",
-                8,
-                1,
-                ::regmap_runtime::desc::Access::OneToClear,
-                &[],
-                "Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "PWMB0",
-                9,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ENALL",
-                10,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
-            ),
+            Self::MDT1.desc(),
+            Self::UDT1.desc(),
+            Self::GENT1.desc(),
+            Self::CAPT1.desc(),
+            Self::ARHT1.desc(),
+            Self::LOAD1.desc(),
+            Self::ENIT1.desc(),
+            Self::ENT1.desc(),
+            Self::T1INT.desc(),
+            Self::PWMB0.desc(),
+            Self::ENALL.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -682,11 +550,13 @@ pub mod axi_timer {
             self.0.bits()
         }
         /// `MDT1`: bit 0, access `rw`.
-        pub const MDT1: ::regmap_runtime::Field<
-            Self,
-            Mode,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(0, 1);
+        pub const MDT1: ::regmap_runtime::Field<Self, Mode, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MDT1",
+            0,
+            1,
+            Mode::VALUES,
+            "Timer 1 mode",
+        );
         /// Timer 1 mode
         ///
         /// Bit 0, access `rw`.
@@ -703,8 +573,14 @@ pub mod axi_timer {
         pub const UDT1: ::regmap_runtime::Field<
             Self,
             Direction,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(1, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "UDT1",
+            1,
+            1,
+            Direction::VALUES,
+            "Up/down count timer 1",
+        );
         /// Up/down count timer 1
         ///
         /// Bit 1, access `rw`.
@@ -718,11 +594,13 @@ pub mod axi_timer {
             Self::UDT1.set(self, v)
         }
         /// `GENT1`: bit 2, access `rw`.
-        pub const GENT1: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(2, 1);
+        pub const GENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GENT1",
+            2,
+            1,
+            &[],
+            "Enable external generate signal timer 1",
+        );
         /// Enable external generate signal timer 1
         ///
         /// Bit 2, access `rw`.
@@ -736,11 +614,13 @@ pub mod axi_timer {
             Self::GENT1.set(self, v)
         }
         /// `CAPT1`: bit 3, access `rw`.
-        pub const CAPT1: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(3, 1);
+        pub const CAPT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CAPT1",
+            3,
+            1,
+            &[],
+            "Enable external capture trigger timer 1",
+        );
         /// Enable external capture trigger timer 1
         ///
         /// Bit 3, access `rw`.
@@ -757,8 +637,14 @@ pub mod axi_timer {
         pub const ARHT1: ::regmap_runtime::Field<
             Self,
             Reload,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(4, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "ARHT1",
+            4,
+            1,
+            Reload::VALUES,
+            "Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
+        );
         /// Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
         ///
         /// Bit 4, access `rw`.
@@ -772,11 +658,13 @@ pub mod axi_timer {
             Self::ARHT1.set(self, v)
         }
         /// `LOAD1`: bit 5, access `rw`.
-        pub const LOAD1: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(5, 1);
+        pub const LOAD1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LOAD1",
+            5,
+            1,
+            &[],
+            "Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer",
+        );
         /// Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer
         ///
         /// Bit 5, access `rw`.
@@ -790,11 +678,13 @@ pub mod axi_timer {
             Self::LOAD1.set(self, v)
         }
         /// `ENIT1`: bit 6, access `rw`.
-        pub const ENIT1: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(6, 1);
+        pub const ENIT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENIT1",
+            6,
+            1,
+            &[],
+            "Enable interrupt for timer 1",
+        );
         /// Enable interrupt for timer 1
         ///
         /// Bit 6, access `rw`.
@@ -808,11 +698,13 @@ pub mod axi_timer {
             Self::ENIT1.set(self, v)
         }
         /// `ENT1`: bit 7, access `rw`.
-        pub const ENT1: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(7, 1);
+        pub const ENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENT1",
+            7,
+            1,
+            &[],
+            "Enable timer 1",
+        );
         /// Enable timer 1
         ///
         /// Bit 7, access `rw`.
@@ -829,8 +721,14 @@ pub mod axi_timer {
         pub const T1INT: ::regmap_runtime::Field<
             Self,
             bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(8, 1);
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "T1INT",
+            8,
+            1,
+            &[],
+            "Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
+        );
         /// Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it
         ///
         /// Bit 8, access `w1c`.
@@ -852,11 +750,13 @@ pub mod axi_timer {
             Self::T1INT.request(self, true)
         }
         /// `PWMB0`: bit 9, access `rw`.
-        pub const PWMB0: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(9, 1);
+        pub const PWMB0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "PWMB0",
+            9,
+            1,
+            &[],
+            "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
+        );
         /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
         ///
         /// Bit 9, access `rw`.
@@ -870,11 +770,13 @@ pub mod axi_timer {
             Self::PWMB0.set(self, v)
         }
         /// `ENALL`: bit 10, access `rw`.
-        pub const ENALL: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(10, 1);
+        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENALL",
+            10,
+            1,
+            &[],
+            "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
+        );
         /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
         ///
         /// Bit 10, access `rw`.
@@ -900,16 +802,7 @@ pub mod axi_timer {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "TLR1",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -940,17 +833,20 @@ pub mod axi_timer {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TLR1",
+            0,
+            32,
+            &[],
+            "Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)",
+        );
         /// Sets `TLR1` (bits 31:0).
         ///
         /// Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Timer/counter register 1, the current count of timer 1
@@ -965,16 +861,7 @@ pub mod axi_timer {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "TCR1",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadOnly,
-                &[],
-                "Timer/counter register 1, the current count of timer 1",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -1003,6 +890,14 @@ pub mod axi_timer {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "TCR1",
+            0,
+            32,
+            &[],
+            "Timer/counter register 1, the current count of timer 1",
+        );
     }
     /// Timer mode (MDT)
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -153,30 +153,9 @@ pub mod kitchen_sink {
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "MINOR",
-                0,
-                8,
-                ::regmap_runtime::desc::Access::ReadOnly,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "MAJOR",
-                8,
-                8,
-                ::regmap_runtime::desc::Access::ReadOnly,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "MAGIC",
-                16,
-                16,
-                ::regmap_runtime::desc::Access::ReadOnly,
-                &[],
-                "",
-            ),
+            Self::MINOR.desc(),
+            Self::MAJOR.desc(),
+            Self::MAGIC.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -207,11 +186,13 @@ pub mod kitchen_sink {
             self.0.bits()
         }
         /// `MAGIC`: bits 31:16, access `ro`.
-        pub const MAGIC: ::regmap_runtime::Field<
-            Self,
-            u16,
-            ::regmap_runtime::field::access::RO,
-        > = ::regmap_runtime::Field::new(16, 16);
+        pub const MAGIC: ::regmap_runtime::Field<Self, u16, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "MAGIC",
+            16,
+            16,
+            &[],
+            "",
+        );
         /// Field `MAGIC`.
         ///
         /// Bits 31:16, access `ro`.
@@ -220,11 +201,13 @@ pub mod kitchen_sink {
             Self::MAGIC.get(self)
         }
         /// `MAJOR`: bits 15:8, access `ro`.
-        pub const MAJOR: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::field::access::RO,
-        > = ::regmap_runtime::Field::new(8, 8);
+        pub const MAJOR: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "MAJOR",
+            8,
+            8,
+            &[],
+            "",
+        );
         /// Field `MAJOR`.
         ///
         /// Bits 15:8, access `ro`.
@@ -233,11 +216,13 @@ pub mod kitchen_sink {
             Self::MAJOR.get(self)
         }
         /// `MINOR`: bits 7:0, access `ro`.
-        pub const MINOR: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::field::access::RO,
-        > = ::regmap_runtime::Field::new(0, 8);
+        pub const MINOR: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "MINOR",
+            0,
+            8,
+            &[],
+            "",
+        );
         /// Field `MINOR`.
         ///
         /// Bits 7:0, access `ro`.
@@ -259,62 +244,13 @@ pub mod kitchen_sink {
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ENABLE",
-                0,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Enable the engine",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "SPEED",
-                1,
-                2,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Speed::VALUES,
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "LEVEL",
-                4,
-                2,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Level::VALUES,
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "DIVIDER",
-                8,
-                12,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "Clock divider",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "START",
-                24,
-                1,
-                ::regmap_runtime::desc::Access::WriteOnly,
-                &[],
-                "Start (reads as 0)",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "KICK",
-                25,
-                3,
-                ::regmap_runtime::desc::Access::WriteOnly,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "POLARITY",
-                28,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Polarity::VALUES,
-                "",
-            ),
+            Self::ENABLE.desc(),
+            Self::SPEED.desc(),
+            Self::LEVEL.desc(),
+            Self::DIVIDER.desc(),
+            Self::START.desc(),
+            Self::KICK.desc(),
+            Self::POLARITY.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -350,8 +286,8 @@ pub mod kitchen_sink {
         pub const ENABLE: ::regmap_runtime::Field<
             Self,
             bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(0, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("ENABLE", 0, 1, &[], "Enable the engine");
         /// Enable the engine
         ///
         /// Bit 0, access `rw`.
@@ -368,8 +304,8 @@ pub mod kitchen_sink {
         pub const SPEED: ::regmap_runtime::Field<
             Self,
             Speed,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(1, 2);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("SPEED", 1, 2, Speed::VALUES, "");
         /// Field `SPEED`.
         ///
         /// Bits 2:1, access `rw`.
@@ -388,8 +324,8 @@ pub mod kitchen_sink {
         pub const LEVEL: ::regmap_runtime::Field<
             Self,
             Level,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(4, 2);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("LEVEL", 4, 2, Level::VALUES, "");
         /// Field `LEVEL`.
         ///
         /// Bits 5:4, access `rw`.
@@ -406,8 +342,8 @@ pub mod kitchen_sink {
         pub const DIVIDER: ::regmap_runtime::Field<
             Self,
             u12,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(8, 12);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("DIVIDER", 8, 12, &[], "Clock divider");
         /// Clock divider
         ///
         /// Bits 19:8, access `rw`.
@@ -421,11 +357,13 @@ pub mod kitchen_sink {
             Self::DIVIDER.set(self, v)
         }
         /// `START`: bit 24, access `wo`.
-        pub const START: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::WO,
-        > = ::regmap_runtime::Field::new(24, 1);
+        pub const START: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "START",
+            24,
+            1,
+            &[],
+            "Start (reads as 0)",
+        );
         /// Sets `START` (bit 24).
         ///
         /// Start (reads as 0)
@@ -434,11 +372,13 @@ pub mod kitchen_sink {
             Self::START.set(self, v)
         }
         /// `KICK`: bits 27:25, access `wo`.
-        pub const KICK: ::regmap_runtime::Field<
-            Self,
-            u3,
-            ::regmap_runtime::field::access::WO,
-        > = ::regmap_runtime::Field::new(25, 3);
+        pub const KICK: ::regmap_runtime::Field<Self, u3, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "KICK",
+            25,
+            3,
+            &[],
+            "",
+        );
         /// Sets `KICK` (bits 27:25).
         ///
         /// Field `KICK`.
@@ -450,8 +390,8 @@ pub mod kitchen_sink {
         pub const POLARITY: ::regmap_runtime::Field<
             Self,
             Polarity,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(28, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("POLARITY", 28, 1, Polarity::VALUES, "");
         /// Field `POLARITY`.
         ///
         /// Bit 28, access `rw`.
@@ -532,78 +472,15 @@ pub mod kitchen_sink {
         const ACTION_MASK: u32 = 0x001e_0ff3;
         const ACTION_IDLE: u32 = 0x0018_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "DONE",
-                0,
-                1,
-                ::regmap_runtime::desc::Access::OneToClear,
-                &[],
-                "Transfer done",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ERR",
-                1,
-                1,
-                ::regmap_runtime::desc::Access::OneToClear,
-                &[],
-                "Error",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "PENDING",
-                4,
-                8,
-                ::regmap_runtime::desc::Access::OneToClear,
-                &[],
-                "Per-channel pending",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "BUSY",
-                16,
-                1,
-                ::regmap_runtime::desc::Access::ReadOnly,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ARM",
-                17,
-                1,
-                ::regmap_runtime::desc::Access::OneToSet,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "FLIP",
-                18,
-                1,
-                ::regmap_runtime::desc::Access::OneToToggle,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "nDROP",
-                19,
-                1,
-                ::regmap_runtime::desc::Access::ZeroToClear,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "nHOLD",
-                20,
-                1,
-                ::regmap_runtime::desc::Access::ZeroToSet,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "MODE",
-                24,
-                8,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
+            Self::DONE.desc(),
+            Self::ERR.desc(),
+            Self::PENDING.desc(),
+            Self::BUSY.desc(),
+            Self::ARM.desc(),
+            Self::FLIP.desc(),
+            Self::N_DROP.desc(),
+            Self::N_HOLD.desc(),
+            Self::MODE.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -636,11 +513,13 @@ pub mod kitchen_sink {
             self.0.bits()
         }
         /// `DONE`: bit 0, access `w1c`.
-        pub const DONE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(0, 1);
+        pub const DONE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
+            "DONE",
+            0,
+            1,
+            &[],
+            "Transfer done",
+        );
         /// Transfer done
         ///
         /// Bit 0, access `w1c`.
@@ -662,11 +541,13 @@ pub mod kitchen_sink {
             Self::DONE.request(self, true)
         }
         /// `ERR`: bit 1, access `w1c`.
-        pub const ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(1, 1);
+        pub const ERR: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
+            "ERR",
+            1,
+            1,
+            &[],
+            "Error",
+        );
         /// Error
         ///
         /// Bit 1, access `w1c`.
@@ -691,8 +572,8 @@ pub mod kitchen_sink {
         pub const PENDING: ::regmap_runtime::Field<
             Self,
             u8,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(4, 8);
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new("PENDING", 4, 8, &[], "Per-channel pending");
         /// Per-channel pending
         ///
         /// Bits 11:4, access `w1c`.
@@ -714,11 +595,13 @@ pub mod kitchen_sink {
             Self::PENDING.request(self, mask)
         }
         /// `BUSY`: bit 16, access `ro`.
-        pub const BUSY: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RO,
-        > = ::regmap_runtime::Field::new(16, 1);
+        pub const BUSY: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "BUSY",
+            16,
+            1,
+            &[],
+            "",
+        );
         /// Field `BUSY`.
         ///
         /// Bit 16, access `ro`.
@@ -727,11 +610,13 @@ pub mod kitchen_sink {
             Self::BUSY.get(self)
         }
         /// `ARM`: bit 17, access `w1s`.
-        pub const ARM: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(17, 1);
+        pub const ARM: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1S> = ::regmap_runtime::Field::new(
+            "ARM",
+            17,
+            1,
+            &[],
+            "",
+        );
         /// Field `ARM`.
         ///
         /// Bit 17, access `w1s`.
@@ -747,11 +632,13 @@ pub mod kitchen_sink {
             Self::ARM.request(self, true)
         }
         /// `FLIP`: bit 18, access `w1t`.
-        pub const FLIP: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(18, 1);
+        pub const FLIP: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1T> = ::regmap_runtime::Field::new(
+            "FLIP",
+            18,
+            1,
+            &[],
+            "",
+        );
         /// Field `FLIP`.
         ///
         /// Bit 18, access `w1t`.
@@ -776,8 +663,8 @@ pub mod kitchen_sink {
         pub const N_DROP: ::regmap_runtime::Field<
             Self,
             bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(19, 1);
+            ::regmap_runtime::access::W0C,
+        > = ::regmap_runtime::Field::new("nDROP", 19, 1, &[], "");
         /// Field `nDROP`.
         ///
         /// Bit 19, access `w0c`.
@@ -802,8 +689,8 @@ pub mod kitchen_sink {
         pub const N_HOLD: ::regmap_runtime::Field<
             Self,
             bool,
-            ::regmap_runtime::field::access::Act,
-        > = ::regmap_runtime::Field::new(20, 1);
+            ::regmap_runtime::access::W0S,
+        > = ::regmap_runtime::Field::new("nHOLD", 20, 1, &[], "");
         /// Field `nHOLD`.
         ///
         /// Bit 20, access `w0s`.
@@ -819,11 +706,13 @@ pub mod kitchen_sink {
             Self::N_HOLD.request(self, true)
         }
         /// `MODE`: bits 31:24, access `rw`.
-        pub const MODE: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(24, 8);
+        pub const MODE: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MODE",
+            24,
+            8,
+            &[],
+            "",
+        );
         /// Field `MODE`.
         ///
         /// Bits 31:24, access `rw`.
@@ -849,16 +738,7 @@ pub mod kitchen_sink {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "EVENTS",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadToClear,
-                &[],
-                "Event counter, cleared by reading",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -887,6 +767,14 @@ pub mod kitchen_sink {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RC> = ::regmap_runtime::Field::new(
+            "EVENTS",
+            0,
+            32,
+            &[],
+            "Event counter, cleared by reading",
+        );
     }
     /// Write-only doorbell
     ///
@@ -900,16 +788,7 @@ pub mod kitchen_sink {
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "DOORBELL",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::WriteOnly,
-                &[],
-                "Write-only doorbell",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -938,17 +817,20 @@ pub mod kitchen_sink {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "DOORBELL",
+            0,
+            32,
+            &[],
+            "Write-only doorbell",
+        );
         /// Sets `DOORBELL` (bits 31:0).
         ///
         /// Write-only doorbell
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::WO,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Acknowledge, a whole register of w1c bits
@@ -963,16 +845,7 @@ pub mod kitchen_sink {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0xffff_ffff;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "ACK",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::OneToClear,
-                &[],
-                "Acknowledge, a whole register of w1c bits",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -1003,6 +876,14 @@ pub mod kitchen_sink {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
+            "ACK",
+            0,
+            32,
+            &[],
+            "Acknowledge, a whole register of w1c bits",
+        );
         #[doc(hidden)]
         pub fn set_bits<
             V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
@@ -1014,12 +895,7 @@ pub mod kitchen_sink {
         /// Bits 31:0, access `w1c`.
         #[inline(always)]
         pub fn clear_bits(&mut self, mask: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::Act,
-            >::new(0, 32)
-                .request(self, mask)
+            Self::BITS.request(self, mask)
         }
     }
     /// Register `BYTE`.
@@ -1034,16 +910,7 @@ pub mod kitchen_sink {
         const WRITE_ONLY_MASK: u8 = 0x00;
         const ACTION_MASK: u8 = 0x00;
         const ACTION_IDLE: u8 = 0x00;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "BYTE",
-                0,
-                8,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u8>) -> Self {
             Self(value)
@@ -1074,17 +941,20 @@ pub mod kitchen_sink {
         pub const fn bits(self) -> u8 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 7:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "BYTE",
+            0,
+            8,
+            &[],
+            "",
+        );
         /// Sets `BYTE` (bits 7:0).
         ///
         /// Field `BYTE`.
         #[inline(always)]
         pub fn set_bits(&mut self, v: u8) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u8,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 8)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Register `HALF`.
@@ -1100,22 +970,8 @@ pub mod kitchen_sink {
         const ACTION_MASK: u16 = 0x0000;
         const ACTION_IDLE: u16 = 0x0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "LO",
-                0,
-                8,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "HI",
-                8,
-                8,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
+            Self::LO.desc(),
+            Self::HI.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u16>) -> Self {
@@ -1148,11 +1004,13 @@ pub mod kitchen_sink {
             self.0.bits()
         }
         /// `LO`: bits 7:0, access `rw`.
-        pub const LO: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(0, 8);
+        pub const LO: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LO",
+            0,
+            8,
+            &[],
+            "",
+        );
         /// Field `LO`.
         ///
         /// Bits 7:0, access `rw`.
@@ -1166,11 +1024,13 @@ pub mod kitchen_sink {
             Self::LO.set(self, v)
         }
         /// `HI`: bits 15:8, access `rw`.
-        pub const HI: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(8, 8);
+        pub const HI: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "HI",
+            8,
+            8,
+            &[],
+            "",
+        );
         /// Field `HI`.
         ///
         /// Bits 15:8, access `rw`.
@@ -1197,30 +1057,9 @@ pub mod kitchen_sink {
         const ACTION_MASK: u64 = 0x0000_0000_0000_0000;
         const ACTION_IDLE: u64 = 0x0000_0000_0000_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "LOW",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "TAG",
-                40,
-                23,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "TOP",
-                63,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
+            Self::LOW.desc(),
+            Self::TAG.desc(),
+            Self::TOP.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u64>) -> Self {
@@ -1253,11 +1092,13 @@ pub mod kitchen_sink {
             self.0.bits()
         }
         /// `LOW`: bits 31:0, access `rw`.
-        pub const LOW: ::regmap_runtime::Field<
-            Self,
-            u32,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(0, 32);
+        pub const LOW: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LOW",
+            0,
+            32,
+            &[],
+            "",
+        );
         /// Field `LOW`.
         ///
         /// Bits 31:0, access `rw`.
@@ -1271,11 +1112,13 @@ pub mod kitchen_sink {
             Self::LOW.set(self, v)
         }
         /// `TOP`: bit 63, access `rw`.
-        pub const TOP: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(63, 1);
+        pub const TOP: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TOP",
+            63,
+            1,
+            &[],
+            "",
+        );
         /// Field `TOP`.
         ///
         /// Bit 63, access `rw`.
@@ -1289,11 +1132,13 @@ pub mod kitchen_sink {
             Self::TOP.set(self, v)
         }
         /// `TAG`: bits 62:40, access `rw`.
-        pub const TAG: ::regmap_runtime::Field<
-            Self,
-            u23,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(40, 23);
+        pub const TAG: ::regmap_runtime::Field<Self, u23, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TAG",
+            40,
+            23,
+            &[],
+            "",
+        );
         /// Field `TAG`.
         ///
         /// Bits 62:40, access `rw`.
@@ -1319,16 +1164,7 @@ pub mod kitchen_sink {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "WHOLE",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                Level::VALUES,
-                "",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::WHOLE.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -1363,8 +1199,8 @@ pub mod kitchen_sink {
         pub const WHOLE: ::regmap_runtime::Field<
             Self,
             Level,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(0, 32);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("WHOLE", 0, 32, Level::VALUES, "");
         /// Field `WHOLE`.
         ///
         /// Bits 31:0, access `rw`.
@@ -1393,46 +1229,11 @@ pub mod kitchen_sink {
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
         const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "is_ready",
-                0,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "as_raw",
-                1,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "to_host",
-                2,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "into_fifo",
-                3,
-                1,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
-            ::regmap_runtime::desc::FieldDesc::new(
-                "len",
-                4,
-                4,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
+            Self::IS_READY.desc(),
+            Self::AS_RAW.desc(),
+            Self::TO_HOST.desc(),
+            Self::INTO_FIFO.desc(),
+            Self::LEN.desc(),
         ];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -1468,8 +1269,8 @@ pub mod kitchen_sink {
         pub const IS_READY: ::regmap_runtime::Field<
             Self,
             bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(0, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("is_ready", 0, 1, &[], "");
         /// Field `is_ready`.
         ///
         /// Bit 0, access `rw`.
@@ -1486,8 +1287,8 @@ pub mod kitchen_sink {
         pub const AS_RAW: ::regmap_runtime::Field<
             Self,
             bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(1, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("as_raw", 1, 1, &[], "");
         /// Field `as_raw`.
         ///
         /// Bit 1, access `rw`.
@@ -1504,8 +1305,8 @@ pub mod kitchen_sink {
         pub const TO_HOST: ::regmap_runtime::Field<
             Self,
             bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(2, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("to_host", 2, 1, &[], "");
         /// Field `to_host`.
         ///
         /// Bit 2, access `rw`.
@@ -1522,8 +1323,8 @@ pub mod kitchen_sink {
         pub const INTO_FIFO: ::regmap_runtime::Field<
             Self,
             bool,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(3, 1);
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("into_fifo", 3, 1, &[], "");
         /// Field `into_fifo`.
         ///
         /// Bit 3, access `rw`.
@@ -1537,11 +1338,13 @@ pub mod kitchen_sink {
             Self::INTO_FIFO.set(self, v)
         }
         /// `len`: bits 7:4, access `rw`.
-        pub const LEN: ::regmap_runtime::Field<
-            Self,
-            u4,
-            ::regmap_runtime::field::access::RW,
-        > = ::regmap_runtime::Field::new(4, 4);
+        pub const LEN: ::regmap_runtime::Field<Self, u4, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "len",
+            4,
+            4,
+            &[],
+            "",
+        );
         /// Field `len`.
         ///
         /// Bits 7:4, access `rw`.
@@ -1567,16 +1370,7 @@ pub mod kitchen_sink {
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc::new(
-                "SCRATCH",
-                0,
-                32,
-                ::regmap_runtime::desc::Access::ReadWrite,
-                &[],
-                "",
-            ),
-        ];
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
         fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
             Self(value)
@@ -1611,17 +1405,20 @@ pub mod kitchen_sink {
         pub const fn bits(self) -> u32 {
             self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "SCRATCH",
+            0,
+            32,
+            &[],
+            "",
+        );
         /// Sets `SCRATCH` (bits 31:0).
         ///
         /// Field `SCRATCH`.
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            ::regmap_runtime::Field::<
-                Self,
-                u32,
-                ::regmap_runtime::field::access::RW,
-            >::new(0, 32)
-                .set(self, v)
+            Self::BITS.set(self, v)
         }
     }
     /// Cluster `channel`: its handle type and the types of its registers.
@@ -1693,22 +1490,8 @@ pub mod kitchen_sink {
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
             const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                ::regmap_runtime::desc::FieldDesc::new(
-                    "RUN",
-                    0,
-                    1,
-                    ::regmap_runtime::desc::Access::ReadWrite,
-                    &[],
-                    "",
-                ),
-                ::regmap_runtime::desc::FieldDesc::new(
-                    "LEVEL",
-                    1,
-                    2,
-                    ::regmap_runtime::desc::Access::ReadWrite,
-                    super::Level::VALUES,
-                    "",
-                ),
+                Self::RUN.desc(),
+                Self::LEVEL.desc(),
             ];
             #[inline(always)]
             fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
@@ -1741,11 +1524,13 @@ pub mod kitchen_sink {
                 self.0.bits()
             }
             /// `RUN`: bit 0, access `rw`.
-            pub const RUN: ::regmap_runtime::Field<
-                Self,
-                bool,
-                ::regmap_runtime::field::access::RW,
-            > = ::regmap_runtime::Field::new(0, 1);
+            pub const RUN: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+                "RUN",
+                0,
+                1,
+                &[],
+                "",
+            );
             /// Field `RUN`.
             ///
             /// Bit 0, access `rw`.
@@ -1762,8 +1547,8 @@ pub mod kitchen_sink {
             pub const LEVEL: ::regmap_runtime::Field<
                 Self,
                 super::Level,
-                ::regmap_runtime::field::access::RW,
-            > = ::regmap_runtime::Field::new(1, 2);
+                ::regmap_runtime::access::RW,
+            > = ::regmap_runtime::Field::new("LEVEL", 1, 2, super::Level::VALUES, "");
             /// Field `LEVEL`.
             ///
             /// Bits 2:1, access `rw`.
@@ -1789,16 +1574,7 @@ pub mod kitchen_sink {
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                ::regmap_runtime::desc::FieldDesc::new(
-                    "CH_STATUS",
-                    0,
-                    32,
-                    ::regmap_runtime::desc::Access::ReadOnly,
-                    &[],
-                    "",
-                ),
-            ];
+            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
             fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
                 Self(value)
@@ -1827,6 +1603,14 @@ pub mod kitchen_sink {
             pub const fn bits(self) -> u32 {
                 self.0.bits()
             }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+                "CH_STATUS",
+                0,
+                32,
+                &[],
+                "",
+            );
         }
         /// Cluster `queue`: its handle type and the types of its registers.
         pub mod queue {
@@ -1883,16 +1667,7 @@ pub mod kitchen_sink {
                 const WRITE_ONLY_MASK: u32 = 0x0000_0000;
                 const ACTION_MASK: u32 = 0x0000_0000;
                 const ACTION_IDLE: u32 = 0x0000_0000;
-                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                    ::regmap_runtime::desc::FieldDesc::new(
-                        "HEAD",
-                        0,
-                        32,
-                        ::regmap_runtime::desc::Access::ReadWrite,
-                        &[],
-                        "",
-                    ),
-                ];
+                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
                 #[inline(always)]
                 fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
                     Self(value)
@@ -1923,17 +1698,20 @@ pub mod kitchen_sink {
                 pub const fn bits(self) -> u32 {
                     self.0.bits()
                 }
+                /// The whole register, as a field (bits 31:0).
+                pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+                    "HEAD",
+                    0,
+                    32,
+                    &[],
+                    "",
+                );
                 /// Sets `HEAD` (bits 31:0).
                 ///
                 /// Field `HEAD`.
                 #[inline(always)]
                 pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                    ::regmap_runtime::Field::<
-                        Self,
-                        u32,
-                        ::regmap_runtime::field::access::RW,
-                    >::new(0, 32)
-                        .set(self, v)
+                    Self::BITS.set(self, v)
                 }
             }
             /// Register `TAIL`.
@@ -1948,16 +1726,7 @@ pub mod kitchen_sink {
                 const WRITE_ONLY_MASK: u32 = 0x0000_0000;
                 const ACTION_MASK: u32 = 0x0000_0000;
                 const ACTION_IDLE: u32 = 0x0000_0000;
-                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                    ::regmap_runtime::desc::FieldDesc::new(
-                        "TAIL",
-                        0,
-                        32,
-                        ::regmap_runtime::desc::Access::ReadOnly,
-                        &[],
-                        "",
-                    ),
-                ];
+                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
                 #[inline(always)]
                 fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
                     Self(value)
@@ -1986,6 +1755,14 @@ pub mod kitchen_sink {
                 pub const fn bits(self) -> u32 {
                     self.0.bits()
                 }
+                /// The whole register, as a field (bits 31:0).
+                pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+                    "TAIL",
+                    0,
+                    32,
+                    &[],
+                    "",
+                );
             }
         }
     }
@@ -2042,16 +1819,7 @@ pub mod kitchen_sink {
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                ::regmap_runtime::desc::FieldDesc::new(
-                    "MISC_CTRL",
-                    0,
-                    32,
-                    ::regmap_runtime::desc::Access::ReadWrite,
-                    &[],
-                    "",
-                ),
-            ];
+            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
             fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
                 Self(value)
@@ -2082,17 +1850,20 @@ pub mod kitchen_sink {
             pub const fn bits(self) -> u32 {
                 self.0.bits()
             }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+                "MISC_CTRL",
+                0,
+                32,
+                &[],
+                "",
+            );
             /// Sets `MISC_CTRL` (bits 31:0).
             ///
             /// Field `MISC_CTRL`.
             #[inline(always)]
             pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                ::regmap_runtime::Field::<
-                    Self,
-                    u32,
-                    ::regmap_runtime::field::access::RW,
-                >::new(0, 32)
-                    .set(self, v)
+                Self::BITS.set(self, v)
             }
         }
         /// Cluster `deep`: its handle type and the types of its registers.
@@ -2141,16 +1912,7 @@ pub mod kitchen_sink {
                 const WRITE_ONLY_MASK: u64 = 0x0000_0000_0000_0000;
                 const ACTION_MASK: u64 = 0x0000_0000_0000_0000;
                 const ACTION_IDLE: u64 = 0x0000_0000_0000_0000;
-                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                    ::regmap_runtime::desc::FieldDesc::new(
-                        "LEAF",
-                        0,
-                        64,
-                        ::regmap_runtime::desc::Access::ReadWrite,
-                        &[],
-                        "",
-                    ),
-                ];
+                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
                 #[inline(always)]
                 fn from_value(value: ::regmap_runtime::Value<u64>) -> Self {
                     Self(value)
@@ -2181,17 +1943,20 @@ pub mod kitchen_sink {
                 pub const fn bits(self) -> u64 {
                     self.0.bits()
                 }
+                /// The whole register, as a field (bits 63:0).
+                pub const BITS: ::regmap_runtime::Field<Self, u64, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+                    "LEAF",
+                    0,
+                    64,
+                    &[],
+                    "",
+                );
                 /// Sets `LEAF` (bits 63:0).
                 ///
                 /// Field `LEAF`.
                 #[inline(always)]
                 pub fn set_bits(&mut self, v: u64) -> &mut Self {
-                    ::regmap_runtime::Field::<
-                        Self,
-                        u64,
-                        ::regmap_runtime::field::access::RW,
-                    >::new(0, 64)
-                        .set(self, v)
+                    Self::BITS.set(self, v)
                 }
             }
         }

@@ -148,78 +148,15 @@ pub mod axi_dma {
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
             const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc::new(
-                    "RS",
-                    0,
-                    1,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted",
-                ),
-                crate::desc::FieldDesc::new(
-                    "Reset",
-                    2,
-                    1,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Soft reset; resets both channels, reads 1 until the reset completes, then clears itself",
-                ),
-                crate::desc::FieldDesc::new(
-                    "Keyhole",
-                    3,
-                    1,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Keyhole mode, non-incrementing addresses; change only while halted",
-                ),
-                crate::desc::FieldDesc::new(
-                    "Cyclic_BD_Enable",
-                    4,
-                    1,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever",
-                ),
-                crate::desc::FieldDesc::new(
-                    "IOC_IrqEn",
-                    12,
-                    1,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)",
-                ),
-                crate::desc::FieldDesc::new(
-                    "Dly_IrqEn",
-                    13,
-                    1,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Interrupt on Delay Timer enable (SG mode only)",
-                ),
-                crate::desc::FieldDesc::new(
-                    "Err_IrqEn",
-                    14,
-                    1,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)",
-                ),
-                crate::desc::FieldDesc::new(
-                    "IRQThreshold",
-                    16,
-                    8,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)",
-                ),
-                crate::desc::FieldDesc::new(
-                    "IRQDelay",
-                    24,
-                    8,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)",
-                ),
+                Self::RS.desc(),
+                Self::RESET.desc(),
+                Self::KEYHOLE.desc(),
+                Self::CYCLIC_BD_ENABLE.desc(),
+                Self::IOC_IRQ_EN.desc(),
+                Self::DLY_IRQ_EN.desc(),
+                Self::ERR_IRQ_EN.desc(),
+                Self::IRQ_THRESHOLD.desc(),
+                Self::IRQ_DELAY.desc(),
             ];
             #[inline(always)]
             fn from_value(value: crate::Value<u32>) -> Self {
@@ -252,9 +189,12 @@ pub mod axi_dma {
                 self.0.bits()
             }
             /// `RS`: bit 0, access `rw`.
-            pub const RS: crate::Field<Self, bool, crate::field::access::RW> = crate::Field::new(
+            pub const RS: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "RS",
                 0,
                 1,
+                &[],
+                "Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted",
             );
             /// Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted
             ///
@@ -269,9 +209,12 @@ pub mod axi_dma {
                 Self::RS.set(self, v)
             }
             /// `Reset`: bit 2, access `rw`.
-            pub const RESET: crate::Field<Self, bool, crate::field::access::RW> = crate::Field::new(
+            pub const RESET: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Reset",
                 2,
                 1,
+                &[],
+                "Soft reset; resets both channels, reads 1 until the reset completes, then clears itself",
             );
             /// Soft reset; resets both channels, reads 1 until the reset completes, then clears itself
             ///
@@ -286,9 +229,12 @@ pub mod axi_dma {
                 Self::RESET.set(self, v)
             }
             /// `Keyhole`: bit 3, access `rw`.
-            pub const KEYHOLE: crate::Field<Self, bool, crate::field::access::RW> = crate::Field::new(
+            pub const KEYHOLE: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Keyhole",
                 3,
                 1,
+                &[],
+                "Keyhole mode, non-incrementing addresses; change only while halted",
             );
             /// Keyhole mode, non-incrementing addresses; change only while halted
             ///
@@ -303,9 +249,12 @@ pub mod axi_dma {
                 Self::KEYHOLE.set(self, v)
             }
             /// `Cyclic_BD_Enable`: bit 4, access `rw`.
-            pub const CYCLIC_BD_ENABLE: crate::Field<Self, bool, crate::field::access::RW> = crate::Field::new(
+            pub const CYCLIC_BD_ENABLE: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Cyclic_BD_Enable",
                 4,
                 1,
+                &[],
+                "Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever",
             );
             /// Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever
             ///
@@ -320,9 +269,12 @@ pub mod axi_dma {
                 Self::CYCLIC_BD_ENABLE.set(self, v)
             }
             /// `IOC_IrqEn`: bit 12, access `rw`.
-            pub const IOC_IRQ_EN: crate::Field<Self, bool, crate::field::access::RW> = crate::Field::new(
+            pub const IOC_IRQ_EN: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "IOC_IrqEn",
                 12,
                 1,
+                &[],
+                "Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)",
             );
             /// Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)
             ///
@@ -337,9 +289,12 @@ pub mod axi_dma {
                 Self::IOC_IRQ_EN.set(self, v)
             }
             /// `Dly_IrqEn`: bit 13, access `rw`.
-            pub const DLY_IRQ_EN: crate::Field<Self, bool, crate::field::access::RW> = crate::Field::new(
+            pub const DLY_IRQ_EN: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Dly_IrqEn",
                 13,
                 1,
+                &[],
+                "Interrupt on Delay Timer enable (SG mode only)",
             );
             /// Interrupt on Delay Timer enable (SG mode only)
             ///
@@ -354,9 +309,12 @@ pub mod axi_dma {
                 Self::DLY_IRQ_EN.set(self, v)
             }
             /// `Err_IrqEn`: bit 14, access `rw`.
-            pub const ERR_IRQ_EN: crate::Field<Self, bool, crate::field::access::RW> = crate::Field::new(
+            pub const ERR_IRQ_EN: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Err_IrqEn",
                 14,
                 1,
+                &[],
+                "Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)",
             );
             /// Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)
             ///
@@ -371,9 +329,12 @@ pub mod axi_dma {
                 Self::ERR_IRQ_EN.set(self, v)
             }
             /// `IRQThreshold`: bits 23:16, access `rw`.
-            pub const IRQ_THRESHOLD: crate::Field<Self, u8, crate::field::access::RW> = crate::Field::new(
+            pub const IRQ_THRESHOLD: crate::Field<Self, u8, crate::access::RW> = crate::Field::new(
+                "IRQThreshold",
                 16,
                 8,
+                &[],
+                "Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)",
             );
             /// Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)
             ///
@@ -388,9 +349,12 @@ pub mod axi_dma {
                 Self::IRQ_THRESHOLD.set(self, v)
             }
             /// `IRQDelay`: bits 31:24, access `rw`.
-            pub const IRQ_DELAY: crate::Field<Self, u8, crate::field::access::RW> = crate::Field::new(
+            pub const IRQ_DELAY: crate::Field<Self, u8, crate::access::RW> = crate::Field::new(
+                "IRQDelay",
                 24,
                 8,
+                &[],
+                "Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)",
             );
             /// Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)
             ///
@@ -418,118 +382,20 @@ pub mod axi_dma {
             const ACTION_MASK: u32 = 0x0000_7000;
             const ACTION_IDLE: u32 = 0x0000_0000;
             const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc::new(
-                    "Halted",
-                    0,
-                    1,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "Channel halted (RS is 0 and the engine has shut down, or an error stopped it)",
-                ),
-                crate::desc::FieldDesc::new(
-                    "Idle",
-                    1,
-                    1,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted",
-                ),
-                crate::desc::FieldDesc::new(
-                    "SGIncld",
-                    3,
-                    1,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "Scatter Gather engine included (C_INCLUDE_SG)",
-                ),
-                crate::desc::FieldDesc::new(
-                    "DMAIntErr",
-                    4,
-                    1,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel",
-                ),
-                crate::desc::FieldDesc::new(
-                    "DMASlvErr",
-                    5,
-                    1,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel",
-                ),
-                crate::desc::FieldDesc::new(
-                    "DMADecErr",
-                    6,
-                    1,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "DMA decode error; the address decoded to no slave (DECERR). Halts the channel",
-                ),
-                crate::desc::FieldDesc::new(
-                    "SGIntErr",
-                    8,
-                    1,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "SG internal error; a fetched descriptor already had Cmplt set. Halts the channel",
-                ),
-                crate::desc::FieldDesc::new(
-                    "SGSlvErr",
-                    9,
-                    1,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel",
-                ),
-                crate::desc::FieldDesc::new(
-                    "SGDecErr",
-                    10,
-                    1,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel",
-                ),
-                crate::desc::FieldDesc::new(
-                    "IOC_Irq",
-                    12,
-                    1,
-                    crate::desc::Access::OneToClear,
-                    &[],
-                    "Interrupt on Complete; write 1 to acknowledge",
-                ),
-                crate::desc::FieldDesc::new(
-                    "Dly_Irq",
-                    13,
-                    1,
-                    crate::desc::Access::OneToClear,
-                    &[],
-                    "Interrupt on Delay; write 1 to acknowledge",
-                ),
-                crate::desc::FieldDesc::new(
-                    "Err_Irq",
-                    14,
-                    1,
-                    crate::desc::Access::OneToClear,
-                    &[],
-                    "Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)",
-                ),
-                crate::desc::FieldDesc::new(
-                    "IRQThresholdSts",
-                    16,
-                    8,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "Current value of the interrupt threshold counter",
-                ),
-                crate::desc::FieldDesc::new(
-                    "IRQDelaySts",
-                    24,
-                    8,
-                    crate::desc::Access::ReadOnly,
-                    &[],
-                    "Current value of the interrupt delay counter",
-                ),
+                Self::HALTED.desc(),
+                Self::IDLE.desc(),
+                Self::SG_INCLD.desc(),
+                Self::DMA_INT_ERR.desc(),
+                Self::DMA_SLV_ERR.desc(),
+                Self::DMA_DEC_ERR.desc(),
+                Self::SG_INT_ERR.desc(),
+                Self::SG_SLV_ERR.desc(),
+                Self::SG_DEC_ERR.desc(),
+                Self::IOC_IRQ.desc(),
+                Self::DLY_IRQ.desc(),
+                Self::ERR_IRQ.desc(),
+                Self::IRQ_THRESHOLD_STS.desc(),
+                Self::IRQ_DELAY_STS.desc(),
             ];
             #[inline(always)]
             fn from_value(value: crate::Value<u32>) -> Self {
@@ -562,9 +428,12 @@ pub mod axi_dma {
                 self.0.bits()
             }
             /// `Halted`: bit 0, access `ro`.
-            pub const HALTED: crate::Field<Self, bool, crate::field::access::RO> = crate::Field::new(
+            pub const HALTED: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "Halted",
                 0,
                 1,
+                &[],
+                "Channel halted (RS is 0 and the engine has shut down, or an error stopped it)",
             );
             /// Channel halted (RS is 0 and the engine has shut down, or an error stopped it)
             ///
@@ -574,9 +443,12 @@ pub mod axi_dma {
                 Self::HALTED.get(self)
             }
             /// `Idle`: bit 1, access `ro`.
-            pub const IDLE: crate::Field<Self, bool, crate::field::access::RO> = crate::Field::new(
+            pub const IDLE: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "Idle",
                 1,
                 1,
+                &[],
+                "Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted",
             );
             /// Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted
             ///
@@ -586,9 +458,12 @@ pub mod axi_dma {
                 Self::IDLE.get(self)
             }
             /// `SGIncld`: bit 3, access `ro`.
-            pub const SG_INCLD: crate::Field<Self, bool, crate::field::access::RO> = crate::Field::new(
+            pub const SG_INCLD: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "SGIncld",
                 3,
                 1,
+                &[],
+                "Scatter Gather engine included (C_INCLUDE_SG)",
             );
             /// Scatter Gather engine included (C_INCLUDE_SG)
             ///
@@ -598,9 +473,12 @@ pub mod axi_dma {
                 Self::SG_INCLD.get(self)
             }
             /// `DMAIntErr`: bit 4, access `ro`.
-            pub const DMA_INT_ERR: crate::Field<Self, bool, crate::field::access::RO> = crate::Field::new(
+            pub const DMA_INT_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "DMAIntErr",
                 4,
                 1,
+                &[],
+                "DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel",
             );
             /// DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel
             ///
@@ -610,9 +488,12 @@ pub mod axi_dma {
                 Self::DMA_INT_ERR.get(self)
             }
             /// `DMASlvErr`: bit 5, access `ro`.
-            pub const DMA_SLV_ERR: crate::Field<Self, bool, crate::field::access::RO> = crate::Field::new(
+            pub const DMA_SLV_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "DMASlvErr",
                 5,
                 1,
+                &[],
+                "DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel",
             );
             /// DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel
             ///
@@ -622,9 +503,12 @@ pub mod axi_dma {
                 Self::DMA_SLV_ERR.get(self)
             }
             /// `DMADecErr`: bit 6, access `ro`.
-            pub const DMA_DEC_ERR: crate::Field<Self, bool, crate::field::access::RO> = crate::Field::new(
+            pub const DMA_DEC_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "DMADecErr",
                 6,
                 1,
+                &[],
+                "DMA decode error; the address decoded to no slave (DECERR). Halts the channel",
             );
             /// DMA decode error; the address decoded to no slave (DECERR). Halts the channel
             ///
@@ -634,9 +518,12 @@ pub mod axi_dma {
                 Self::DMA_DEC_ERR.get(self)
             }
             /// `SGIntErr`: bit 8, access `ro`.
-            pub const SG_INT_ERR: crate::Field<Self, bool, crate::field::access::RO> = crate::Field::new(
+            pub const SG_INT_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "SGIntErr",
                 8,
                 1,
+                &[],
+                "SG internal error; a fetched descriptor already had Cmplt set. Halts the channel",
             );
             /// SG internal error; a fetched descriptor already had Cmplt set. Halts the channel
             ///
@@ -646,9 +533,12 @@ pub mod axi_dma {
                 Self::SG_INT_ERR.get(self)
             }
             /// `SGSlvErr`: bit 9, access `ro`.
-            pub const SG_SLV_ERR: crate::Field<Self, bool, crate::field::access::RO> = crate::Field::new(
+            pub const SG_SLV_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "SGSlvErr",
                 9,
                 1,
+                &[],
+                "SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel",
             );
             /// SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel
             ///
@@ -658,9 +548,12 @@ pub mod axi_dma {
                 Self::SG_SLV_ERR.get(self)
             }
             /// `SGDecErr`: bit 10, access `ro`.
-            pub const SG_DEC_ERR: crate::Field<Self, bool, crate::field::access::RO> = crate::Field::new(
+            pub const SG_DEC_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "SGDecErr",
                 10,
                 1,
+                &[],
+                "SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel",
             );
             /// SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel
             ///
@@ -670,9 +563,12 @@ pub mod axi_dma {
                 Self::SG_DEC_ERR.get(self)
             }
             /// `IOC_Irq`: bit 12, access `w1c`.
-            pub const IOC_IRQ: crate::Field<Self, bool, crate::field::access::Act> = crate::Field::new(
+            pub const IOC_IRQ: crate::Field<Self, bool, crate::access::W1C> = crate::Field::new(
+                "IOC_Irq",
                 12,
                 1,
+                &[],
+                "Interrupt on Complete; write 1 to acknowledge",
             );
             /// Interrupt on Complete; write 1 to acknowledge
             ///
@@ -680,6 +576,13 @@ pub mod axi_dma {
             #[inline(always)]
             pub fn ioc_irq(self) -> bool {
                 Self::IOC_IRQ.get(self)
+            }
+            #[doc(hidden)]
+            pub fn set_ioc_irq<V_: crate::field::NoSetter<crate::field::verb::clear>>(
+                &mut self,
+                _: V_,
+            ) -> &mut Self {
+                self
             }
             /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
             ///
@@ -689,9 +592,12 @@ pub mod axi_dma {
                 Self::IOC_IRQ.request(self, true)
             }
             /// `Dly_Irq`: bit 13, access `w1c`.
-            pub const DLY_IRQ: crate::Field<Self, bool, crate::field::access::Act> = crate::Field::new(
+            pub const DLY_IRQ: crate::Field<Self, bool, crate::access::W1C> = crate::Field::new(
+                "Dly_Irq",
                 13,
                 1,
+                &[],
+                "Interrupt on Delay; write 1 to acknowledge",
             );
             /// Interrupt on Delay; write 1 to acknowledge
             ///
@@ -699,6 +605,13 @@ pub mod axi_dma {
             #[inline(always)]
             pub fn dly_irq(self) -> bool {
                 Self::DLY_IRQ.get(self)
+            }
+            #[doc(hidden)]
+            pub fn set_dly_irq<V_: crate::field::NoSetter<crate::field::verb::clear>>(
+                &mut self,
+                _: V_,
+            ) -> &mut Self {
+                self
             }
             /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
             ///
@@ -708,9 +621,12 @@ pub mod axi_dma {
                 Self::DLY_IRQ.request(self, true)
             }
             /// `Err_Irq`: bit 14, access `w1c`.
-            pub const ERR_IRQ: crate::Field<Self, bool, crate::field::access::Act> = crate::Field::new(
+            pub const ERR_IRQ: crate::Field<Self, bool, crate::access::W1C> = crate::Field::new(
+                "Err_Irq",
                 14,
                 1,
+                &[],
+                "Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)",
             );
             /// Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)
             ///
@@ -718,6 +634,13 @@ pub mod axi_dma {
             #[inline(always)]
             pub fn err_irq(self) -> bool {
                 Self::ERR_IRQ.get(self)
+            }
+            #[doc(hidden)]
+            pub fn set_err_irq<V_: crate::field::NoSetter<crate::field::verb::clear>>(
+                &mut self,
+                _: V_,
+            ) -> &mut Self {
+                self
             }
             /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
             ///
@@ -727,9 +650,12 @@ pub mod axi_dma {
                 Self::ERR_IRQ.request(self, true)
             }
             /// `IRQThresholdSts`: bits 23:16, access `ro`.
-            pub const IRQ_THRESHOLD_STS: crate::Field<Self, u8, crate::field::access::RO> = crate::Field::new(
+            pub const IRQ_THRESHOLD_STS: crate::Field<Self, u8, crate::access::RO> = crate::Field::new(
+                "IRQThresholdSts",
                 16,
                 8,
+                &[],
+                "Current value of the interrupt threshold counter",
             );
             /// Current value of the interrupt threshold counter
             ///
@@ -739,9 +665,12 @@ pub mod axi_dma {
                 Self::IRQ_THRESHOLD_STS.get(self)
             }
             /// `IRQDelaySts`: bits 31:24, access `ro`.
-            pub const IRQ_DELAY_STS: crate::Field<Self, u8, crate::field::access::RO> = crate::Field::new(
+            pub const IRQ_DELAY_STS: crate::Field<Self, u8, crate::access::RO> = crate::Field::new(
+                "IRQDelaySts",
                 24,
                 8,
+                &[],
+                "Current value of the interrupt delay counter",
             );
             /// Current value of the interrupt delay counter
             ///
@@ -764,14 +693,7 @@ pub mod axi_dma {
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
             const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc::new(
-                    "Current_Descriptor_Pointer",
-                    6,
-                    26,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Bits 31:6 of the descriptor address; descriptors are 64-byte aligned",
-                ),
+                Self::CURRENT_DESCRIPTOR_POINTER.desc(),
             ];
             #[inline(always)]
             fn from_value(value: crate::Value<u32>) -> Self {
@@ -804,11 +726,13 @@ pub mod axi_dma {
                 self.0.bits()
             }
             /// `Current_Descriptor_Pointer`: bits 31:6, access `rw`.
-            pub const CURRENT_DESCRIPTOR_POINTER: crate::Field<
-                Self,
-                u26,
-                crate::field::access::RW,
-            > = crate::Field::new(6, 26);
+            pub const CURRENT_DESCRIPTOR_POINTER: crate::Field<Self, u26, crate::access::RW> = crate::Field::new(
+                "Current_Descriptor_Pointer",
+                6,
+                26,
+                &[],
+                "Bits 31:6 of the descriptor address; descriptors are 64-byte aligned",
+            );
             /// Bits 31:6 of the descriptor address; descriptors are 64-byte aligned
             ///
             /// Bits 31:6, access `rw`.
@@ -834,16 +758,7 @@ pub mod axi_dma {
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc::new(
-                    "CURDESC_MSB",
-                    0,
-                    32,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
-                ),
-            ];
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
             fn from_value(value: crate::Value<u32>) -> Self {
                 Self(value)
@@ -874,12 +789,20 @@ pub mod axi_dma {
             pub const fn bits(self) -> u32 {
                 self.0.bits()
             }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
+                "CURDESC_MSB",
+                0,
+                32,
+                &[],
+                "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
+            );
             /// Sets `CURDESC_MSB` (bits 31:0).
             ///
             /// Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32
             #[inline(always)]
             pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                crate::Field::<Self, u32, crate::field::access::RW>::new(0, 32).set(self, v)
+                Self::BITS.set(self, v)
             }
         }
         /// Tail Descriptor Pointer, low word (PG021 MM2S_TAILDESC at 0x10, S2MM_TAILDESC at 0x40); writing it while running starts SG fetches
@@ -895,14 +818,7 @@ pub mod axi_dma {
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
             const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc::new(
-                    "Tail_Descriptor_Pointer",
-                    6,
-                    26,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned",
-                ),
+                Self::TAIL_DESCRIPTOR_POINTER.desc(),
             ];
             #[inline(always)]
             fn from_value(value: crate::Value<u32>) -> Self {
@@ -935,11 +851,13 @@ pub mod axi_dma {
                 self.0.bits()
             }
             /// `Tail_Descriptor_Pointer`: bits 31:6, access `rw`.
-            pub const TAIL_DESCRIPTOR_POINTER: crate::Field<
-                Self,
-                u26,
-                crate::field::access::RW,
-            > = crate::Field::new(6, 26);
+            pub const TAIL_DESCRIPTOR_POINTER: crate::Field<Self, u26, crate::access::RW> = crate::Field::new(
+                "Tail_Descriptor_Pointer",
+                6,
+                26,
+                &[],
+                "Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned",
+            );
             /// Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned
             ///
             /// Bits 31:6, access `rw`.
@@ -965,16 +883,7 @@ pub mod axi_dma {
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc::new(
-                    "TAILDESC_MSB",
-                    0,
-                    32,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
-                ),
-            ];
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
             fn from_value(value: crate::Value<u32>) -> Self {
                 Self(value)
@@ -1005,12 +914,20 @@ pub mod axi_dma {
             pub const fn bits(self) -> u32 {
                 self.0.bits()
             }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
+                "TAILDESC_MSB",
+                0,
+                32,
+                &[],
+                "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
+            );
             /// Sets `TAILDESC_MSB` (bits 31:0).
             ///
             /// Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC
             #[inline(always)]
             pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                crate::Field::<Self, u32, crate::field::access::RW>::new(0, 32).set(self, v)
+                Self::BITS.set(self, v)
             }
         }
         /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
@@ -1025,16 +942,7 @@ pub mod axi_dma {
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc::new(
-                    "ADDRESS",
-                    0,
-                    32,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
-                ),
-            ];
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
             fn from_value(value: crate::Value<u32>) -> Self {
                 Self(value)
@@ -1065,12 +973,20 @@ pub mod axi_dma {
             pub const fn bits(self) -> u32 {
                 self.0.bits()
             }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
+                "ADDRESS",
+                0,
+                32,
+                &[],
+                "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
+            );
             /// Sets `ADDRESS` (bits 31:0).
             ///
             /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
             #[inline(always)]
             pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                crate::Field::<Self, u32, crate::field::access::RW>::new(0, 32).set(self, v)
+                Self::BITS.set(self, v)
             }
         }
         /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
@@ -1085,16 +1001,7 @@ pub mod axi_dma {
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc::new(
-                    "ADDRESS_MSB",
-                    0,
-                    32,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
-                ),
-            ];
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
             fn from_value(value: crate::Value<u32>) -> Self {
                 Self(value)
@@ -1125,12 +1032,20 @@ pub mod axi_dma {
             pub const fn bits(self) -> u32 {
                 self.0.bits()
             }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
+                "ADDRESS_MSB",
+                0,
+                32,
+                &[],
+                "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
+            );
             /// Sets `ADDRESS_MSB` (bits 31:0).
             ///
             /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
             #[inline(always)]
             pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                crate::Field::<Self, u32, crate::field::access::RW>::new(0, 32).set(self, v)
+                Self::BITS.set(self, v)
             }
         }
         /// Transfer length in bytes (PG021 MM2S_LENGTH at 0x28, S2MM_LENGTH at 0x58); writing it starts a direct-mode transfer, write it last. S2MM reads back the bytes received
@@ -1145,16 +1060,7 @@ pub mod axi_dma {
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             const ACTION_MASK: u32 = 0x0000_0000;
             const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc::new(
-                    "Length",
-                    0,
-                    26,
-                    crate::desc::Access::ReadWrite,
-                    &[],
-                    "Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist",
-                ),
-            ];
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::LENGTH.desc()];
             #[inline(always)]
             fn from_value(value: crate::Value<u32>) -> Self {
                 Self(value)
@@ -1186,9 +1092,12 @@ pub mod axi_dma {
                 self.0.bits()
             }
             /// `Length`: bits 25:0, access `rw`.
-            pub const LENGTH: crate::Field<Self, u26, crate::field::access::RW> = crate::Field::new(
+            pub const LENGTH: crate::Field<Self, u26, crate::access::RW> = crate::Field::new(
+                "Length",
                 0,
                 26,
+                &[],
+                "Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist",
             );
             /// Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist
             ///
@@ -1217,22 +1126,8 @@ pub mod axi_dma {
         const ACTION_MASK: u32 = 0x0000_0000;
         const ACTION_IDLE: u32 = 0x0000_0000;
         const FIELDS: &'static [crate::desc::FieldDesc] = &[
-            crate::desc::FieldDesc::new(
-                "SG_CACHE",
-                0,
-                4,
-                crate::desc::Access::ReadWrite,
-                &[],
-                "ARCACHE/AWCACHE of SG descriptor transactions",
-            ),
-            crate::desc::FieldDesc::new(
-                "SG_USER",
-                8,
-                4,
-                crate::desc::Access::ReadWrite,
-                &[],
-                "ARUSER/AWUSER of SG descriptor transactions",
-            ),
+            Self::SG_CACHE.desc(),
+            Self::SG_USER.desc(),
         ];
         #[inline(always)]
         fn from_value(value: crate::Value<u32>) -> Self {
@@ -1265,9 +1160,12 @@ pub mod axi_dma {
             self.0.bits()
         }
         /// `SG_CACHE`: bits 3:0, access `rw`.
-        pub const SG_CACHE: crate::Field<Self, u4, crate::field::access::RW> = crate::Field::new(
+        pub const SG_CACHE: crate::Field<Self, u4, crate::access::RW> = crate::Field::new(
+            "SG_CACHE",
             0,
             4,
+            &[],
+            "ARCACHE/AWCACHE of SG descriptor transactions",
         );
         /// ARCACHE/AWCACHE of SG descriptor transactions
         ///
@@ -1282,9 +1180,12 @@ pub mod axi_dma {
             Self::SG_CACHE.set(self, v)
         }
         /// `SG_USER`: bits 11:8, access `rw`.
-        pub const SG_USER: crate::Field<Self, u4, crate::field::access::RW> = crate::Field::new(
+        pub const SG_USER: crate::Field<Self, u4, crate::access::RW> = crate::Field::new(
+            "SG_USER",
             8,
             4,
+            &[],
+            "ARUSER/AWUSER of SG descriptor transactions",
         );
         /// ARUSER/AWUSER of SG descriptor transactions
         ///

@@ -53,16 +53,7 @@ impl ::regmap_runtime::Register for Ctrl {
     const WRITE_ONLY_MASK: u32 = 0x0000_0000;
     const ACTION_MASK: u32 = 0x0000_0000;
     const ACTION_IDLE: u32 = 0x0000_0000;
-    const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-        ::regmap_runtime::desc::FieldDesc::new(
-            "EN",
-            0,
-            1,
-            ::regmap_runtime::desc::Access::ReadWrite,
-            &[],
-            "",
-        ),
-    ];
+    const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::EN.desc()];
     #[inline(always)]
     fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
         Self(value)
@@ -94,11 +85,13 @@ impl Ctrl {
         self.0.bits()
     }
     /// `EN`: bit 0, access `rw`.
-    pub const EN: ::regmap_runtime::Field<
-        Self,
-        bool,
-        ::regmap_runtime::field::access::RW,
-    > = ::regmap_runtime::Field::new(0, 1);
+    pub const EN: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+        "EN",
+        0,
+        1,
+        &[],
+        "",
+    );
     /// Field `EN`.
     ///
     /// Bit 0, access `rw`.
