@@ -286,4 +286,31 @@ fn import_of_a_malformed_file_fails_with_its_place() {
     assert!(stderr.contains("bad.svd:4:"), "{stderr}");
     assert!(stderr.contains("could not import"), "{stderr}");
     assert!(!dir.join("out").exists(), "nothing written on failure");
+
+/// Found by fuzzing: 65536 x 65536 empty cluster elements once hung `gen`
+/// while `check` passed the map with a warning. Both now answer at once with
+/// the located error, and a valid map of the same shape generates.
+#[test]
+fn huge_empty_cluster_arrays_are_answered_by_check_and_gen() {
+    const FUZZ: &str = "regmap-codegen/tests/bad/empty_cluster_array_past_end.yaml";
+    for cmd in ["check", "gen"] {
+        let out = run(&[cmd, FUZZ]);
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        let err = text(&out.stderr);
+        assert!(err.contains("error[cluster-past-end]"), "{cmd}: {err}");
+        assert!(
+            err.contains("empty_cluster_array_past_end.yaml:4:67"),
+            "{cmd}: {err}"
+        );
+    }
+    let dir = scratch("huge_empty_clusters");
+    let map = dir.join("fits.yaml");
+    std::fs::write(
+        &map,
+        "regmap: 1\nblock: {name: b, size: 0x100000000, registers: [{name: o, offset: 0, count: 65535, stride: 65536, registers: [{name: i, offset: 0, count: 65536, stride: 1, registers: []}]}]}\n",
+    )
+    .unwrap();
+    let out = run(&["gen", map.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("registers: &[]"));
 }

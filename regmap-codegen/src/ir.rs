@@ -379,6 +379,24 @@ pub fn widest_register(items: &[Item]) -> u64 {
         .unwrap_or(0)
 }
 
+/// How many register instances `items` hold, arrays and clusters multiplied
+/// out (saturating). Computed from the shapes alone, so it costs one visit per
+/// declaration however large the arrays are.
+pub fn register_instances(items: &[Item]) -> u64 {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Register(r) => r.array.as_ref().map_or(1, |a| a.count.value),
+            Item::Cluster(c) => {
+                let per = register_instances(&c.items);
+                c.array
+                    .as_ref()
+                    .map_or(per, |a| per.saturating_mul(a.count.value))
+            }
+        })
+        .fold(0, u64::saturating_add)
+}
+
 /// A field's enumeration: a block-level enum by name, or one written inline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnumRef {

@@ -27,6 +27,7 @@ const CODES: &[&str] = &[
     "bad-access",
     "bad-width",
     "register-past-end",
+    "cluster-past-end",
     "misaligned-register",
     "overlapping-registers",
     "overlapping-fields",

@@ -136,3 +136,40 @@ fn register_block_reports_check_errors_and_emits_nothing() {
     assert_eq!(out.matches("compile_error").count(), 4, "all at once");
     assert!(!out.contains("struct"), "nothing else is emitted");
 }
+
+/// Found by fuzzing: cluster arrays of 65536 x 65536 elements holding no
+/// register once hung the expansion. The checks place such arrays from their
+/// shapes, so the macro answers at once, with the located error.
+#[test]
+fn huge_empty_cluster_arrays_are_answered_without_walking_their_elements() {
+    let attr: TokenStream = "size = 0x4".parse().unwrap();
+    let item: TokenStream = "mod m {
+        #[cluster(offset = 0, count = 65536, stride = 65536)]
+        mod o { #[cluster(offset = 0, count = 65536, stride = 1)] mod i {} }
+    }"
+    .parse()
+    .unwrap();
+    let err = expand::try_register_block(attr, item, &EmitOptions::default())
+        .expect_err("the cluster array runs past the block");
+    let heads: Vec<String> = err
+        .into_iter()
+        .map(|e| e.to_string().lines().next().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "the last element of cluster `o` starts at 0xffff0000 and runs past the end of the 0x4-byte block"
+        ]
+    );
+    // Inside the block, the same shape is valid and emits no description entry.
+    let attr: TokenStream = "size = 0x100000000".parse().unwrap();
+    let item: TokenStream = "mod m {
+        #[cluster(offset = 0, count = 65535, stride = 65536)]
+        mod o { #[cluster(offset = 0, count = 65536, stride = 1)] mod i {} }
+    }"
+    .parse()
+    .unwrap();
+    let out = expand::try_register_block(attr, item, &EmitOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.to_string().contains("registers : & []"));
+}

@@ -100,6 +100,25 @@ pub struct FieldDesc {
 }
 
 impl FieldDesc {
+    /// A field description (what generated field tables are made of).
+    pub const fn new(
+        name: &'static str,
+        lsb: u32,
+        width: u32,
+        access: Access,
+        values: &'static [EnumValueDesc],
+        description: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            lsb,
+            width,
+            access,
+            values,
+            description,
+        }
+    }
+
     /// Mask of the field's bits within the register.
     pub const fn mask(&self) -> u64 {
         let ones = if self.width >= 64 {

@@ -14,6 +14,7 @@
 #[cfg(feature = "axi-dma")]
 pub mod axi_dma;
 pub mod barrier;
+pub mod block;
 pub mod bus;
 pub mod bus_master;
 pub mod copy;
@@ -21,6 +22,7 @@ pub mod desc;
 pub mod dma;
 pub mod error;
 pub mod exclusive;
+pub mod field;
 pub mod mem;
 pub mod model;
 pub mod pci;
@@ -32,6 +34,7 @@ pub mod window;
 pub mod word;
 
 pub use arbitrary_int;
+pub use block::{Bound, Sub};
 pub use bus::{Bus, SubBus};
 pub use bus_master::DmaPermission;
 pub use bytemuck;
@@ -39,10 +42,11 @@ pub use copy::{copy_from_device, copy_to_device};
 pub use dma::{DmaAllocator, DmaBuffer, DmaError, DmaRange, DmaTarget};
 pub use error::{AccessError, BindError, DeviceError, IndexError};
 pub use exclusive::{Exclusive, ExclusiveBus};
+pub use field::{Field, FieldEnum, Raw, Value, access};
 pub use mem::MemBus;
 pub use model::ModelBus;
 pub use pci::PciDevice;
-pub use reg::{Modifiable, Readable, Reg, Register, Writable};
+pub use reg::{Modifiable, Readable, Reg, RegMut, Register, Writable};
 pub use sysroot::SysRoot;
 pub use trace::{TraceBus, TraceView};
 pub use uio::Uio;

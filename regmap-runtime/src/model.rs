@@ -40,6 +40,8 @@
 use crate::bus::Bus;
 use crate::desc::{Access, BlockDesc, RegisterDesc};
 use crate::error::DeviceError;
+use crate::reg::Register;
+use crate::word::Word;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 type WriteHook = Arc<dyn Fn(&ModelBus, u64, u64) + Send + Sync>;
@@ -187,6 +189,81 @@ impl ModelBus {
             .unwrap_or_else(PoisonError::into_inner)
             .push((i, Arc::new(hook)));
         Ok(())
+    }
+
+    /// The instances of register type `R` in the description: registers
+    /// named `R::NAME` (whatever their cluster path and array index) with
+    /// `R`'s width and field table.
+    fn instances_of<R: Register>(&self) -> Result<Vec<usize>, DeviceError> {
+        let found: Vec<usize> = self
+            .desc
+            .registers
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                let leaf = r.name.rsplit('.').next().unwrap_or(r.name);
+                let leaf = leaf.split('[').next().unwrap_or(leaf);
+                leaf.eq_ignore_ascii_case(R::NAME)
+                    && r.width == R::Word::BYTES
+                    && r.fields == R::FIELDS
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if found.is_empty() {
+            return Err(DeviceError::UnknownRegister {
+                block: self.desc.name,
+                register: format!("of type `{}`", R::NAME),
+            });
+        }
+        Ok(found)
+    }
+
+    /// Typed [`ModelBus::on_write`]: calls `hook(model, old, new)` with
+    /// register values after every bus write to any instance of the
+    /// generated register type `R` (every element of an array or cluster):
+    /// `model.on_register_write::<Ctrl>(|m, _, new| if new.start() { .. })`.
+    pub fn on_register_write<R: Register>(
+        &self,
+        hook: impl Fn(&ModelBus, R, R) + Send + Sync + 'static,
+    ) -> Result<(), DeviceError> {
+        let hook: WriteHook = Arc::new(move |m, old, new| {
+            hook(
+                m,
+                R::from_bits(R::Word::truncate(old)),
+                R::from_bits(R::Word::truncate(new)),
+            );
+        });
+        let found = self.instances_of::<R>()?;
+        let mut hooks = self
+            .write_hooks
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        hooks.extend(found.into_iter().map(|i| (i, Arc::clone(&hook))));
+        Ok(())
+    }
+
+    /// Typed [`ModelBus::hw_update`] for a register type with one instance:
+    /// changes its stored value from the hardware side with `f` on register
+    /// values, and returns the new value.
+    ///
+    /// # Errors
+    /// [`DeviceError::UnknownRegister`] when the block has no instance of `R`,
+    /// or more than one (use the name-based `hw_update` to pick one).
+    pub fn hw_update_register<R: Register>(
+        &self,
+        f: impl FnOnce(R) -> R,
+    ) -> Result<R, DeviceError> {
+        let found = self.instances_of::<R>()?;
+        let [i] = found[..] else {
+            return Err(DeviceError::UnknownRegister {
+                block: self.desc.name,
+                register: format!("of type `{}` (it has {} instances)", R::NAME, found.len()),
+            });
+        };
+        let mut values = self.lock();
+        let new = f(R::from_bits(R::Word::truncate(values[i])));
+        values[i] = new.bits().into();
+        Ok(new)
     }
 
     /// Calls `hook(model)` before every bus read of `reg` is served, so it can

@@ -1,18 +1,23 @@
 //! Typed register handles: [`Reg`] and the traits generated register types implement.
 
 use crate::bus::Bus;
+use crate::desc::FieldDesc;
+use crate::field::Value;
 use crate::word::Word;
 use core::fmt;
 use core::marker::PhantomData;
 
-/// A register value type: a `Copy` wrapper around the register's bits, with
-/// field getters, setters and actions generated for it.
+/// A register value type: a `Copy` newtype over [`Value`] (the register's bits
+/// plus requested actions), with field accessors generated for it.
 ///
-/// A value may carry more than the bits: fields with write side effects
-/// (write-one-to-clear and friends) record *requested actions* separately, so
-/// writing back a value that was read never acknowledges an interrupt by
-/// accident. [`Register::write_bits`] yields what a write puts on the bus.
-pub trait Register: Copy {
+/// Fields with write side effects (write-one-to-clear and friends) record
+/// *requested actions* apart from the bits, so writing back a value that was
+/// read never acknowledges an interrupt by accident. [`Register::write_bits`]
+/// yields what a write puts on the bus.
+///
+/// Generated types implement it with constants and two one-line conversions;
+/// the mechanics (`from_bits`, `bits`, `write_bits`) are provided here once.
+pub trait Register: Copy + 'static {
     /// The register's width.
     type Word: Word;
     /// Register name as written in the description.
@@ -22,14 +27,37 @@ pub trait Register: Copy {
     /// Bits of write-only fields. `modify` takes these from [`Self::RESET`]
     /// rather than from the read value, which says nothing about them.
     const WRITE_ONLY_MASK: Self::Word;
+    /// Bits of action fields (`w1c`, `w1s`, `w1t`, `w0c`, `w0s`).
+    const ACTION_MASK: Self::Word;
+    /// The no-op value of the action fields' bits (1 for `w0c`/`w0s`).
+    const ACTION_IDLE: Self::Word;
+    /// Static description of the fields, lowest bit first.
+    const FIELDS: &'static [FieldDesc];
+
+    /// The register value holding `value`.
+    fn from_value(value: Value<Self::Word>) -> Self;
+    /// The bits and requested actions.
+    fn value(self) -> Value<Self::Word>;
 
     /// A value holding `bits` as read from the hardware, with no actions requested.
-    fn from_bits(bits: Self::Word) -> Self;
+    #[inline(always)]
+    fn from_bits(bits: Self::Word) -> Self {
+        Self::from_value(Value::new(bits))
+    }
+
     /// The raw bits (as read, plus any setters applied).
-    fn bits(self) -> Self::Word;
+    #[inline(always)]
+    fn bits(self) -> Self::Word {
+        self.value().bits()
+    }
+
     /// What a write of this value puts on the bus: ordinary fields as set, action
     /// fields (w1c, w1s, ...) at their no-op value unless an action was requested.
-    fn write_bits(self) -> Self::Word;
+    #[inline(always)]
+    fn write_bits(self) -> Self::Word {
+        let v = self.value();
+        ((v.bits() & !Self::ACTION_MASK) | Self::ACTION_IDLE) ^ v.actions()
+    }
 }
 
 /// A register that can be read.
@@ -180,5 +208,79 @@ impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
         let mut value = R::from_bits(bits);
         f(&mut value);
         self.store(value.write_bits());
+    }
+}
+
+/// A handle on a register whose reads have side effects (a read-to-clear or
+/// read-to-set field): generated accessors hand one out only for `&mut` access
+/// to their block, and reading takes `&mut self`, so no two readers sharing a
+/// block can split the events one read returns.
+///
+/// Not `Clone`: a copy would be a second reader.
+pub struct RegMut<'a, B: ?Sized, R> {
+    reg: Reg<'a, B, R>,
+}
+
+impl<'a, B: ?Sized, R> From<Reg<'a, B, R>> for RegMut<'a, B, R> {
+    #[inline(always)]
+    fn from(reg: Reg<'a, B, R>) -> Self {
+        Self { reg }
+    }
+}
+
+impl<B: ?Sized, R: Register> fmt::Debug for RegMut<'_, B, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.reg, f)
+    }
+}
+
+impl<B: Bus + ?Sized, R: Register> RegMut<'_, B, R> {
+    /// Byte offset of the register in its window.
+    #[inline(always)]
+    pub fn offset(&self) -> usize {
+        self.reg.offset
+    }
+
+    /// The register's name.
+    pub fn name(&self) -> &'static str {
+        R::NAME
+    }
+
+    /// Reads the register, with its side effects (see [`Reg::read`]).
+    #[inline(always)]
+    pub fn read(&mut self) -> R
+    where
+        R: Readable,
+    {
+        self.reg.read()
+    }
+
+    /// Writes a value built by `f` from the reset value (see [`Reg::write`]).
+    #[inline(always)]
+    pub fn write(&self, f: impl FnOnce(&mut R) -> &mut R)
+    where
+        R: Writable,
+    {
+        self.reg.write(f);
+    }
+
+    /// Writes `value` (see [`Reg::write_value`]).
+    #[inline(always)]
+    pub fn write_value(&self, value: R)
+    where
+        R: Writable,
+    {
+        self.reg.write_value(value);
+    }
+
+    /// Never callable: a register whose reads have side effects is not
+    /// [`Modifiable`]. Present so that calling it says why, rather than that
+    /// no such method exists.
+    #[inline(always)]
+    pub fn modify(&self, f: impl FnOnce(&mut R) -> &mut R)
+    where
+        R: Modifiable,
+    {
+        self.reg.modify(f);
     }
 }

@@ -3,16 +3,17 @@
 //! importer's build-script entry point.
 
 fn main() {
-    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    if let Err(e) =
-        regmap_codegen::generate("maps/bench_timer.yaml", out_dir.join("bench_timer.rs"))
-    {
-        eprintln!("{e}");
-        std::process::exit(1);
+    let dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    for name in ["bench_timer", "collisions"] {
+        let map = format!("maps/{name}.yaml");
+        if let Err(e) = regmap_codegen::generate(&map, dir.join(format!("{name}.rs"))) {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
     }
     if let Err(e) = regmap_codegen::import::generate(
         "../../regmap-codegen/tests/import/svd/STMicro_STM32H7x3.svd",
-        out_dir.join("stm32h7x3.rs"),
+        dir.join("stm32h7x3.rs"),
     ) {
         eprintln!("{e}");
         std::process::exit(1);

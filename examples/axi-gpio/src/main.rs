@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     println!("== a button is pressed: the hardware latches channel 2's interrupt");
     let raised = bus
         .inner()
-        .hw_update("IP_ISR", |v| v | u64::from(IpIsr::CH2_MASK))
+        .hw_update("IP_ISR", |v| v | IpIsr::CH2.mask())
         .and_then(|_| bus.inner().hw_set("GPIO2_DATA", 0b0001));
     if let Err(e) = raised {
         eprintln!("error: {e}");

@@ -26,10 +26,13 @@ fn register_offsets_and_resets_follow_pg144() {
         [0x11c, 0x120, 0x128]
     );
     assert_eq!(
-        (GpioTri::RESET, Gpio2Tri::RESET),
+        (
+            <GpioTri as regmap_runtime::Register>::RESET,
+            <Gpio2Tri as regmap_runtime::Register>::RESET,
+        ),
         (0xffff_ffff, 0xffff_ffff)
     );
-    assert_eq!(Gier::GIE_MASK, 1 << 31);
+    assert_eq!(Gier::GIE.mask(), 1 << 31);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use example_axi_intc::axi_intc::*;
 use example_axi_intc::{set_fast_vector, start, take_next};
-use regmap_runtime::{BindError, Bus, IndexError, MemBus};
+use regmap_runtime::{BindError, Bus, IndexError, MemBus, Register};
 
 fn intc() -> AxiIntc<MemBus> {
     AxiIntc::new(MemBus::new(0x200)).expect("a 0x200-byte window fits")

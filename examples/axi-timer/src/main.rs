@@ -24,9 +24,7 @@ fn main() -> ExitCode {
     println!("TCSR0 = {:?}", timer.tcsr0().read());
 
     println!("== the timer expires: the hardware sets T0INT");
-    let raised = bus
-        .inner()
-        .hw_update("TCSR0", |v| v | u64::from(Tcsr0::T0INT_MASK));
+    let raised = bus.inner().hw_update("TCSR0", |v| v | Tcsr0::T0INT.mask());
     if let Err(e) = raised {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;

@@ -175,13 +175,12 @@ impl<B: Bus> Driver<B> {
     /// Starts computing `n!`; with `interrupt`, the device raises
     /// [`IRQ_FACTORIAL`] when done.
     pub fn start_factorial(&self, n: u32, interrupt: bool) -> Result<(), Error> {
-        let status = self.regs.status().read();
+        let mut status = self.regs.status().read();
         if status.computing() {
             return Err(Error::FactorialBusy);
         }
-        self.regs
-            .status()
-            .write_value(status.with_irq_on_factorial(interrupt));
+        status.set_irq_on_factorial(interrupt);
+        self.regs.status().write_value(status);
         self.regs.factorial().write(|w| w.set_bits(n));
         Ok(())
     }

@@ -149,6 +149,11 @@ impl<'a> Expander<'a> {
     }
 
     fn cluster(&mut self, c: &'a Cluster, base: u128, parent: Option<usize>, blame: Option<Loc>) {
+        // Nothing in it can overlap or stick out: `cluster_past_end` places
+        // such a cluster without walking its elements.
+        if crate::ir::register_instances(&c.items) == 0 {
+            return;
+        }
         let start = base.saturating_add(u128::from(c.offset.value));
         let name = c.name.value.as_str();
         let Some(array) = &c.array else {
@@ -239,6 +244,7 @@ pub(super) fn check(block: &Block) -> Vec<Diagnostic> {
     past_end(block, &ex, &pieces, &mut diags);
     overlaps(&ex, &mut pieces, &mut diags);
     alignment(&block.items, &mut diags);
+    cluster_past_end(block, &block.items, 0, ex.truncated.is_some(), &mut diags);
     if let Some(loc) = ex.truncated {
         let mut d = Diagnostic::error(
             "overlap-check-limited",
@@ -290,6 +296,69 @@ fn past_end(block: &Block, ex: &Expander<'_>, pieces: &[Piece<'_>], diags: &mut 
                 }),
             );
         }
+    }
+}
+
+/// Cluster arrays placed from their shapes alone (first and last element),
+/// so a cluster array's size never costs a walk of its elements. Clusters
+/// without registers have no register to report past the end, and once the
+/// expansion ran out of budget registers past the end may have been skipped:
+/// those are reported here. `last_base` is the base of the parent's last element.
+fn cluster_past_end(
+    block: &Block,
+    items: &[Item],
+    last_base: u128,
+    truncated: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let size = u128::from(block.size.value);
+    for item in items {
+        let Item::Cluster(c) = item else { continue };
+        let (last, loc) = match &c.array {
+            Some(a) if a.count.value == 0 => continue,
+            Some(a) => (
+                u128::from(a.count.value - 1).saturating_mul(u128::from(a.stride.value)),
+                if a.count.value > 1 {
+                    a.count.loc
+                } else {
+                    c.offset.loc
+                },
+            ),
+            None => (0, c.offset.loc),
+        };
+        let start = last_base
+            .saturating_add(u128::from(c.offset.value))
+            .saturating_add(last);
+        let span = extent(&c.items);
+        let empty = crate::ir::register_instances(&c.items) == 0;
+        // An element without registers must still start inside the block.
+        let outside = if span == 0 {
+            start >= size
+        } else {
+            start.saturating_add(span) > size
+        };
+        if outside && (empty || truncated) {
+            diags.push(
+                Diagnostic::error(
+                    "cluster-past-end",
+                    loc,
+                    format!(
+                        "the last element of cluster `{}` starts at {} {} the end of the {}-byte block",
+                        c.name.value,
+                        hex(start),
+                        if span == 0 { "at or past" } else { "and runs past" },
+                        hex(size)
+                    ),
+                )
+                .with_label(format!("last element at {}", hex(start)))
+                .with_related(block.size.loc, format!("the block is {} bytes", hex(size)))
+                .with_hint(
+                    "check the cluster's `offset`, `count` and `stride`, or make the block's `size` larger",
+                ),
+            );
+            continue;
+        }
+        cluster_past_end(block, &c.items, start, truncated, diags);
     }
 }
 

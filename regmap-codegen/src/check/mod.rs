@@ -7,7 +7,7 @@
 //!
 //! | code | pass |
 //! |------|------|
-//! | `register-past-end`, `misaligned-register`, `overlapping-registers` | `layout` |
+//! | `register-past-end`, `cluster-past-end`, `misaligned-register`, `overlapping-registers` | `layout` |
 //! | `zero-count`, `stride-too-small` | `arrays` |
 //! | `field-past-width`, `overlapping-fields`, `access-conflict` | `fields` |
 //! | `reset-too-wide` | `reset` |
@@ -19,7 +19,7 @@ mod arrays;
 mod enums;
 mod fields;
 mod id;
-mod layout;
+pub(crate) mod layout;
 pub mod names;
 mod reset;
 mod walk;

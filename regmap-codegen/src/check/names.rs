@@ -11,8 +11,8 @@
 //!   and never meet `PascalCase` types);
 //! - accessors, one per block and per cluster, beside the reserved `new`,
 //!   `bus`, `into_inner` and (on clusters) `base_offset`;
-//! - field methods, one per register: each field's getter, setter, `with_*`
-//!   and action methods (`clear_*`...), beside `bits` and `from_bits`;
+//! - field methods, one per register: each field's getter, setter and
+//!   action methods (`clear_*`...), beside `bits` and `from_bits`;
 //! - variants, one per enum.
 
 use std::collections::HashMap;
@@ -30,12 +30,13 @@ use crate::names::{fn_name, is_keyword, type_name};
 /// moving registers into or out of a cluster never turns a name invalid.
 pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner", "base_offset"];
 
-/// Standard-library types the generated modules name without a path: a
-/// register or enum of the same name would shadow them.
-pub const RESERVED_TYPES: &[&str] = &["Option", "Result"];
-
 /// Methods every register value type has besides its fields' methods.
 pub const RESERVED_FIELD_METHODS: &[&str] = &["bits", "from_bits"];
+
+/// Constants every register value type has beside its fields' constants
+/// (`STRIDE` and `COUNT` on arrays; reserved everywhere, so making a register
+/// an array never turns a name invalid).
+pub const RESERVED_FIELD_CONSTS: &[&str] = &["OFFSET", "STRIDE", "COUNT"];
 
 /// The closest of `candidates` to `name`, ignoring case, if any is close
 /// enough to suggest.
@@ -248,6 +249,11 @@ impl Names {
                 name: &f.name.value,
                 loc: f.name.loc,
             };
+            let constant = crate::names::const_name(&f.name.value);
+            if RESERVED_FIELD_CONSTS.contains(&constant.as_str()) {
+                self.reserved(&constant, "constant", &owner, &scope);
+                continue;
+            }
             for method in methods_of(&fn_name(&f.name.value), f.access.value) {
                 if RESERVED_FIELD_METHODS.contains(&method.as_str()) {
                     self.reserved(&method, "method", &owner, &scope);
@@ -337,9 +343,9 @@ impl Names {
                 continue;
             }
             let rust = type_name(owner.name);
-            if RESERVED_TYPES.contains(&rust.as_str()) {
-                self.reserved(&rust, "type", &owner, scope);
-            } else if let Some(first) = seen.get(&rust).cloned() {
+            // No type is reserved: generated code names everything from
+            // `core` and the runtime by its full path.
+            if let Some(first) = seen.get(&rust).cloned() {
                 self.collide(&rust, "type", &first, &owner, scope);
             } else {
                 seen.insert(rust, owner);
@@ -355,11 +361,14 @@ fn methods_of(snake: &str, access: Access) -> Vec<String> {
     match access.action_verb() {
         Some(verb) => {
             names.push(format!("{verb}_{snake}"));
-            names.push(format!("with_{verb}_{snake}"));
+            // A clear or toggle field also has a hidden `set_*` whose only
+            // use is a compile error pointing at the action method.
+            if verb != "set" {
+                names.push(format!("set_{snake}"));
+            }
         }
         None if access.is_writable() => {
             names.push(format!("set_{snake}"));
-            names.push(format!("with_{snake}"));
         }
         None => {}
     }

@@ -80,11 +80,11 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
     let mut body = quote! {
         #type_doc
         #[derive(Debug)]
-        pub struct #ty<B> {
-            bus: B,
+        pub struct #ty<B_> {
+            bus: #rt::Bound<B_, #size, #max_width_lit>,
         }
 
-        impl<B: #rt::Bus> #ty<B> {
+        impl<B_: #rt::Bus> #ty<B_> {
             /// Size of the block's address window in bytes.
             pub const SIZE: usize = #size;
             /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -96,23 +96,22 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
             ///
             /// # Errors
             /// A `BindError` saying which check failed and by how much.
-            pub fn new(bus: B) -> ::core::result::Result<Self, #rt::BindError> {
-                #rt::Bus::check_block(&bus, #name, Self::SIZE, #max_width_lit)?;
-                let block = Self { bus };
+            pub fn new(bus: B_) -> ::core::result::Result<Self, #rt::BindError> {
+                let block = Self { bus: #rt::Bound::new(bus, #name)? };
                 #id_check
-                Ok(block)
+                ::core::result::Result::Ok(block)
             }
 
             /// The bus the block is bound to.
             #[inline(always)]
-            pub fn bus(&self) -> &B {
-                &self.bus
+            pub fn bus(&self) -> &B_ {
+                self.bus.bus()
             }
 
             /// Unbinds the block, giving the bus back.
             #[inline(always)]
-            pub fn into_inner(self) -> B {
-                self.bus
+            pub fn into_inner(self) -> B_ {
+                self.bus.into_inner()
             }
 
             #accessors
@@ -171,39 +170,41 @@ pub(super) fn items(
     with_use
 }
 
-/// `base + offset` for generated offset arithmetic, leaving out zero terms so
-/// clippy's `identity_op` has nothing to say in the user's crate.
-fn sum(terms: Vec<TokenStream>) -> TokenStream {
-    if terms.is_empty() {
-        quote!(0)
+/// Whether reading `r` changes it (a read-to-clear or read-to-set field): its
+/// accessor then needs exclusive access, so two readers sharing a block can
+/// never split one event between them.
+pub(super) fn read_has_effect(r: &ir::Register) -> bool {
+    if r.fields.is_empty() {
+        r.access.value.has_read_side_effect()
     } else {
-        quote!(#(#terms)+*)
+        r.fields
+            .iter()
+            .any(|f| f.access.value.has_read_side_effect())
     }
 }
 
-/// Offset arithmetic terms for an element of `p` under `owner`.
-fn offset_terms(owner: Owner, offset: u64, stride: Option<u64>) -> Vec<TokenStream> {
-    let mut terms = Vec::new();
-    if owner == Owner::Cluster {
-        terms.push(quote!(self.base));
-    }
-    if offset != 0 {
-        let o = hex(offset, 0);
-        terms.push(quote!(#o));
-    }
-    match stride {
-        Some(1) => terms.push(quote!(index)),
-        Some(0) | None => {}
-        Some(s) => {
-            let s = hex(s, 0);
-            terms.push(quote!(index * #s));
-        }
-    }
-    terms
+/// Whether any register under `items` has a read side effect.
+pub(super) fn any_read_effect(items: &[ir::Item]) -> bool {
+    items.iter().any(|item| match item {
+        ir::Item::Register(r) => read_has_effect(r),
+        ir::Item::Cluster(c) => any_read_effect(&c.items),
+    })
+}
+
+/// A cluster's span (bytes from its base to the end of its last register)
+/// and the alignment its base needs (its widest register, at least 1).
+pub(super) fn span_and_align(items: &[ir::Item]) -> (u64, u64) {
+    let span = crate::check::layout::extent(items);
+    (
+        u64::try_from(span).unwrap_or(u64::MAX),
+        max_width(items).max(1),
+    )
 }
 
 /// One accessor per item of `items`. `prefix` is the module path (from the
 /// owner's module) of the items' types; `path` the placements above them.
+/// Every offset goes to the runtime as a `const` parameter, where a `const`
+/// assertion proves it aligned and inside the block: no `unsafe` here.
 pub(super) fn accessors(
     cx: &Cx<'_>,
     items: &[ir::Item],
@@ -212,9 +213,9 @@ pub(super) fn accessors(
     prefix: &TokenStream,
 ) -> TokenStream {
     let rt = &cx.rt;
-    let (bus, lt) = match owner {
-        Owner::Block => (quote!(&self.bus), quote!('_)),
-        Owner::Cluster => (quote!(self.bus), quote!('a)),
+    let at = match owner {
+        Owner::Block => quote!(self.bus),
+        Owner::Cluster => quote!(self.at),
     };
     let mut out = TokenStream::new();
     for item in items {
@@ -227,40 +228,52 @@ pub(super) fn accessors(
                 full.push(Placement::of(r.offset.value, r.array.as_ref()));
                 if let Err(why) = layout::check(&full, r.width.value.bytes(), cx.block.size.value) {
                     let msg = format!("regmap: register `{name}` cannot be accessed safely: {why}");
-                    out.extend(quote!(compile_error!(#msg);));
+                    out.extend(quote!(::core::compile_error!(#msg);));
                     continue;
                 }
                 let doc = doc_lines(r.description.as_deref(), &format!("Register `{name}`."));
+                let offset = hex(r.offset.value, 0);
+                let exclusive = read_has_effect(r);
+                let (receiver, handle) = if exclusive {
+                    (quote!(&mut self), quote!(#rt::RegMut))
+                } else {
+                    (quote!(&self), quote!(#rt::Reg))
+                };
+                let into = exclusive.then(|| quote!(.into()));
+                let doc_exclusive = exclusive.then(|| {
+                    docs(&["Reading it changes it (a read side effect): the accessor needs exclusive access, so no other reader can take an event this one should see."])
+                });
                 match &r.array {
                     None => {
-                        let offset = sum(offset_terms(owner, r.offset.value, None));
                         out.extend(quote! {
                             #doc
+                            #doc_exclusive
                             #[inline(always)]
-                            pub fn #fname(&self) -> #rt::Reg<#lt, B, #prefix #ty> {
-                                unsafe { #rt::Reg::new(#bus, #offset) }
+                            pub fn #fname(#receiver) -> #handle<'_, B_, #prefix #ty> {
+                                #at.reg::<#prefix #ty, #offset>() #into
                             }
                         });
                     }
                     Some(a) => {
                         let count = dec(a.count.value);
-                        let offset = sum(offset_terms(owner, r.offset.value, Some(a.stride.value)));
+                        let stride = hex(a.stride.value, 0);
+                        let mapped = if exclusive {
+                            quote!(.map(#rt::RegMut::from))
+                        } else {
+                            quote!()
+                        };
                         out.extend(quote! {
                             #doc
+                            #doc_exclusive
                             ///
                             /// # Errors
                             /// An `IndexError` when `index` is not below the array's length.
                             #[inline(always)]
                             pub fn #fname(
-                                &self,
+                                #receiver,
                                 index: usize,
-                            ) -> ::core::result::Result<#rt::Reg<#lt, B, #prefix #ty>, #rt::IndexError> {
-                                if index < #count {
-                                    let reg = unsafe { #rt::Reg::new(#bus, #offset) };
-                                    Ok(reg)
-                                } else {
-                                    Err(#rt::IndexError { array: #name, index, count: #count })
-                                }
+                            ) -> ::core::result::Result<#handle<'_, B_, #prefix #ty>, #rt::IndexError> {
+                                #at.reg_at::<#prefix #ty, #offset, #stride, #count>(index, #name) #mapped
                             }
                         });
                     }
@@ -270,20 +283,28 @@ pub(super) fn accessors(
                 let module = ident(&names::fn_name(name));
                 let ty = ident(&names::type_name(name));
                 let doc = doc_lines(c.description.as_deref(), &format!("Cluster `{name}`."));
+                let (span, align) = span_and_align(&c.items);
+                let span = hex(span, 0);
+                let align = dec(align);
+                let offset = hex(c.offset.value, 0);
+                let receiver = if any_read_effect(&c.items) {
+                    quote!(&mut self)
+                } else {
+                    quote!(&self)
+                };
                 match &c.array {
                     None => {
-                        let base = sum(offset_terms(owner, c.offset.value, None));
                         out.extend(quote! {
                             #doc
                             #[inline(always)]
-                            pub fn #fname(&self) -> #prefix #module::#ty<#lt, B> {
-                                unsafe { #prefix #module::#ty::new(#bus, #base) }
+                            pub fn #fname(#receiver) -> #prefix #module::#ty<'_, B_> {
+                                #prefix #module::#ty { at: #at.cluster::<#offset, #span, #align>() }
                             }
                         });
                     }
                     Some(a) => {
                         let count = dec(a.count.value);
-                        let base = sum(offset_terms(owner, c.offset.value, Some(a.stride.value)));
+                        let stride = hex(a.stride.value, 0);
                         out.extend(quote! {
                             #doc
                             ///
@@ -291,15 +312,11 @@ pub(super) fn accessors(
                             /// An `IndexError` when `index` is not below the array's length.
                             #[inline(always)]
                             pub fn #fname(
-                                &self,
+                                #receiver,
                                 index: usize,
-                            ) -> ::core::result::Result<#prefix #module::#ty<#lt, B>, #rt::IndexError> {
-                                if index < #count {
-                                    let cluster = unsafe { #prefix #module::#ty::new(#bus, #base) };
-                                    Ok(cluster)
-                                } else {
-                                    Err(#rt::IndexError { array: #name, index, count: #count })
-                                }
+                            ) -> ::core::result::Result<#prefix #module::#ty<'_, B_>, #rt::IndexError> {
+                                #at.cluster_at::<#offset, #stride, #count, #span, #align>(index, #name)
+                                    .map(|at| #prefix #module::#ty { at })
                             }
                         });
                     }
@@ -326,7 +343,7 @@ fn id_check(cx: &Cx<'_>) -> TokenStream {
         let msg = format!(
             "regmap: the id register `{wanted}` of block `{block_name}` is not a top-level, non-array register of the block"
         );
-        return quote!(compile_error!(#msg););
+        return quote!(::core::compile_error!(#msg););
     };
     let bits = reg.width.value.bits();
     let all = super::register::ones(bits);
@@ -334,7 +351,7 @@ fn id_check(cx: &Cx<'_>) -> TokenStream {
     let read = if bits == 64 {
         quote!(block.#fname().read().bits())
     } else {
-        quote!(u64::from(block.#fname().read().bits()))
+        quote!(<u64 as ::core::convert::From<_>>::from(block.#fname().read().bits()))
     };
     let (mask_value, found) = match &id.mask {
         Some(m) if m.value & all != all => {
@@ -349,7 +366,7 @@ fn id_check(cx: &Cx<'_>) -> TokenStream {
     quote! {
         let found = #found;
         if found != #expected {
-            return Err(#rt::BindError::IdMismatch {
+            return ::core::result::Result::Err(#rt::BindError::IdMismatch {
                 block: #block_name,
                 register: #reg_name,
                 expected: #expected,

@@ -48,46 +48,47 @@ pub(super) fn emit(cx: &Cx<'_>, c: &ir::Cluster, depth: usize, path: &[Placement
     ]);
     let name_lit = name;
 
-    let mut body = quote! {
-            #type_doc
-            pub struct #ty<'a, B> {
-                bus: &'a B,
-                base: usize,
-            }
-
-            impl<B> Clone for #ty<'_, B> {
+    let (span, align) = block::span_and_align(&c.items);
+    let span = hex(span, 0);
+    let align = dec(align);
+    // A handle over registers with read side effects is not `Copy`: its
+    // accessors of those registers take `&mut self`, which a copy would defeat.
+    let copy = (!block::any_read_effect(&c.items)).then(|| {
+        quote! {
+            impl<B_> ::core::clone::Clone for #ty<'_, B_> {
                 fn clone(&self) -> Self {
                     *self
                 }
             }
 
-            impl<B> Copy for #ty<'_, B> {}
+            impl<B_> ::core::marker::Copy for #ty<'_, B_> {}
+        }
+    });
 
-            impl<B> ::core::fmt::Debug for #ty<'_, B> {
+    let mut body = quote! {
+            #type_doc
+            pub struct #ty<'a, B_> {
+                pub(super) at: #rt::Sub<'a, B_, #span, #align>,
+            }
+
+            #copy
+
+            impl<B_> ::core::fmt::Debug for #ty<'_, B_> {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct(#name_lit).field("base", &format_args!("{:#x}", self.base)).finish()
+                    f.write_str(#name_lit)?;
+                    ::core::fmt::Debug::fmt(&self.at, f)
                 }
             }
 
-            impl<'a, B: #rt::Bus> #ty<'a, B> {
+            impl<'a, B_: #rt::Bus> #ty<'a, B_> {
                 /// Offset from the parent's base (the first element, for an array).
                 pub const OFFSET: usize = #offset;
                 #array_consts
 
-                /// A handle on the cluster at absolute offset `base` of `bus`.
-                ///
-                /// # Safety
-                /// `base` is one of the offsets the cluster has in a block whose window
-                /// `bus` is and whose `new` checks succeeded.
-                #[inline(always)]
-                pub(super) const unsafe fn new(bus: &'a B, base: usize) -> Self {
-                    Self { bus, base }
-                }
-
                 /// Offset of the cluster in the block's window.
                 #[inline(always)]
                 pub fn base_offset(&self) -> usize {
-                    self.base
+                    self.at.base()
                 }
 
                 #accessors

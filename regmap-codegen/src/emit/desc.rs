@@ -35,6 +35,13 @@ fn expand(
             ir::Item::Cluster(c) => (c.offset.value, c.array.as_ref()),
         };
         let name = &item.name().value;
+        // A cluster without registers adds nothing: its elements are never
+        // walked, however many there are (the work follows the output).
+        if let ir::Item::Cluster(c) = item
+            && ir::register_instances(&c.items) == 0
+        {
+            continue;
+        }
         let elements: Vec<(String, u128)> = match array {
             None => vec![(format!("{prefix}{name}"), base + u128::from(offset))],
             Some(a) => {
@@ -88,12 +95,15 @@ pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
     let rt = &cx.rt;
     let block = cx.block;
     let mut instances = Vec::new();
-    if expand(&block.items, "", 0, &quote!(), &mut instances).is_err() {
+    // Counted from the shapes first, so a map with too many instances is
+    // refused before any of them is built.
+    let too_many = ir::register_instances(&block.items) > MAX_INSTANCES as u64;
+    if too_many || expand(&block.items, "", 0, &quote!(), &mut instances).is_err() {
         let msg = format!(
             "regmap: block `{}` has more than {MAX_INSTANCES} register instances, too many for a static description",
             block.name.value
         );
-        return quote!(compile_error!(#msg););
+        return quote!(::core::compile_error!(#msg););
     }
     // Stable: instances at one offset (an overlap the checks reject) keep source order.
     instances.sort_by_key(|i| i.offset);
@@ -110,7 +120,7 @@ pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
                 offset: #offset,
                 width: #width,
                 reset: #reset,
-                fields: #ty::FIELDS,
+                fields: <#ty as #rt::Register>::FIELDS,
                 description: #d,
             }
         }

@@ -45,7 +45,7 @@ pub(super) fn emit(e: &ir::Enum, rt: &TokenStream) -> TokenStream {
             "regmap: enum `{}` has two variants with the value {:#x}; give each value one name",
             e.name.value, v.value.value
         );
-        return quote! { compile_error!(#msg); };
+        return quote! { ::core::compile_error!(#msg); };
     }
 
     let variants = e.variants.iter().map(|v| {
@@ -65,14 +65,30 @@ pub(super) fn emit(e: &ir::Enum, rt: &TokenStream) -> TokenStream {
     let arms = e.variants.iter().map(|v| {
         let vname = ident(&names::type_name(&v.name.value));
         let value = hex(v.value.value, 0);
-        quote! { #value => Some(Self::#vname) }
+        quote! { #value => ::core::option::Option::Some(Self::#vname) }
     });
     // A `_` arm after every value of the representation would be unreachable.
     let covers_all = bits < 64 && seen.len() as u128 == 1u128 << bits;
     let fallback = if covers_all {
         quote!()
     } else {
-        quote!(_ => None,)
+        quote!(_ => ::core::option::Option::None,)
+    };
+    let last = e
+        .variants
+        .last()
+        .map(|v| ident(&names::type_name(&v.name.value)))
+        .unwrap_or_else(|| ident("Unreachable"));
+    // Raw values wider than the representation name no variant.
+    let try_from = if bits == 64 {
+        quote!(Self::from_bits(raw))
+    } else {
+        quote! {
+            match <#repr as ::core::convert::TryFrom<u64>>::try_from(raw) {
+                ::core::result::Result::Ok(bits) => Self::from_bits(bits),
+                ::core::result::Result::Err(_) => ::core::option::Option::None,
+            }
+        }
     };
     quote! {
         #doc
@@ -92,7 +108,7 @@ pub(super) fn emit(e: &ir::Enum, rt: &TokenStream) -> TokenStream {
 
             /// The variant whose value is `bits`, if one is named.
             #[inline(always)]
-            pub const fn from_bits(bits: #repr) -> Option<Self> {
+            pub const fn from_bits(bits: #repr) -> ::core::option::Option<Self> {
                 match bits {
                     #(#arms,)*
                     #fallback
@@ -103,6 +119,20 @@ pub(super) fn emit(e: &ir::Enum, rt: &TokenStream) -> TokenStream {
             #[inline(always)]
             pub const fn bits(self) -> #repr {
                 self as #repr
+            }
+        }
+
+        impl #rt::FieldEnum for #name {
+            const FALLBACK: Self = Self::#last;
+
+            #[inline(always)]
+            fn try_from_raw(raw: u64) -> ::core::option::Option<Self> {
+                #try_from
+            }
+
+            #[inline(always)]
+            fn to_raw(self) -> u64 {
+                self as u64
             }
         }
     }

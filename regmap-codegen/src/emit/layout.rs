@@ -1,10 +1,10 @@
 //! Where registers land in the block, re-derived from the IR alone.
 //!
-//! The generated accessors build [`Reg`](../../regmap_runtime/reg/struct.Reg.html)
-//! handles with `unsafe`: sound only if every offset they can produce is a
-//! multiple of the register width and inside the block (whose size `new`
-//! checks against the window). The emitter checks exactly that here instead
-//! of trusting that the front end ran the layout checks.
+//! The runtime's accessors prove with `const` assertions that every offset a
+//! generated accessor can produce is a multiple of the register width and
+//! inside the block; a failed assertion there is a hard-to-read error deep in
+//! the runtime. The emitter checks the same here, from the IR alone, and
+//! writes a `compile_error!` naming the register instead.
 
 use crate::ir;
 

@@ -3,10 +3,11 @@
 //!
 //! One (private) file per IR kind: `block` (the block type, its `new` and
 //! its accessors, shared with clusters), `cluster`, `register` (register value
-//! types), `enums` and `desc` (the static description). `layout`
-//! re-derives, from the IR alone, that every accessor's offset is aligned and
-//! inside the block: the generated `unsafe` relies on that, so the emitter does
-//! not trust that checks ran.
+//! types), `enums` and `desc` (the static description). The generated code
+//! holds no `unsafe`: accessors pass offsets to the runtime as `const`
+//! parameters, where `const` assertions prove them aligned and inside the
+//! block. `layout` re-derives the same from the IR alone, so a bad offset in
+//! an unchecked model becomes a readable `compile_error!` instead.
 //!
 //! The emitter never panics on any IR. What it cannot express (a field past its
 //! register, a register outside the block) becomes a `compile_error!` naming the
@@ -110,16 +111,15 @@ pub fn emit_design(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
 
 /// Formats emitted tokens as Rust source.
 ///
-/// Deterministic: the same tokens always give the same text. Each `unsafe`
-/// block gets the `// SAFETY:` comment a token stream cannot carry. Tokens that
+/// Deterministic: the same tokens always give the same text. Tokens that
 /// do not parse as a file (which only a bug in the emitter could produce)
 /// become a `compile_error!` saying so, never a panic.
 pub fn format(tokens: &TokenStream) -> String {
     if let Some(text) = pretty::format(tokens) {
-        return util::add_safety_comments(&text);
+        return text;
     }
     match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => util::add_safety_comments(&prettyplease::unparse(&file)),
+        Ok(file) => prettyplease::unparse(&file),
         Err(err) => format!(
             "compile_error!({:?});\n",
             format!("regmap: generated code does not parse ({err}); please report this bug")
@@ -164,7 +164,7 @@ fn format_design_on(design: &ir::Design, opts: &EmitOptions, threads: usize) -> 
             Some(emit_design(design, &opts))
         };
         if let Some(text) = pretty::format_parallel(&make, threads) {
-            return util::add_safety_comments(&text);
+            return text;
         }
     }
     format(&emit_design(design, opts))

@@ -4,7 +4,7 @@
 
 use super::block::Cx;
 use super::enums;
-use super::util::{dec, docs, hex, ident, native_bits, native_type, word_type};
+use super::util::{dec, docs, hex, ident, native_type, word_type};
 use crate::ir::{self, Access};
 use crate::names;
 use proc_macro2::{Ident, TokenStream};
@@ -31,21 +31,17 @@ struct FieldModel<'a> {
     mask: u64,
     access: Access,
     enumeration: Option<EnumUse<'a>>,
-    /// `<NAME>_MASK` and `<NAME>_SHIFT`, converted once: every method of the
-    /// field names them.
+    /// The field's constant (`<NAME>`), converted once: every method of the
+    /// field names it.
     mask_const: Ident,
-    shift_const: Ident,
 }
 
 impl FieldModel<'_> {
     fn is_implicit(&self) -> bool {
         self.snake.is_none()
     }
-    fn mask_const(&self) -> &Ident {
+    fn field_const(&self) -> &Ident {
         &self.mask_const
-    }
-    fn shift_const(&self) -> &Ident {
-        &self.shift_const
     }
     fn bits_text(&self) -> String {
         if self.width == 1 {
@@ -54,14 +50,6 @@ impl FieldModel<'_> {
             format!("Bits {}:{}", self.lsb + self.width - 1, self.lsb)
         }
     }
-}
-
-fn mask_ident(name: &str) -> Ident {
-    format_ident!("{}_MASK", names::const_name(name))
-}
-
-fn shift_ident(name: &str) -> Ident {
-    format_ident!("{}_SHIFT", names::const_name(name))
 }
 
 /// The emitted register type and what it needs beside it.
@@ -85,8 +73,7 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
             mask: ones(reg_bits),
             access: reg.access.value,
             enumeration: None,
-            mask_const: mask_ident(reg_name),
-            shift_const: shift_ident(reg_name),
+            mask_const: field_const(reg_name),
         });
     }
     for f in &reg.fields {
@@ -133,8 +120,7 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
             mask: f.mask(),
             access: f.access.value,
             enumeration,
-            mask_const: mask_ident(&f.name.value),
-            shift_const: shift_ident(&f.name.value),
+            mask_const: field_const(&f.name.value),
         });
     }
     if reg.reset.value & !ones(reg_bits) != 0 {
@@ -143,30 +129,24 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
             reg.reset.value
         ));
     }
-    let errors = errors.iter().map(|m| quote!(compile_error!(#m);));
+    let errors = errors.iter().map(|m| quote!(::core::compile_error!(#m);));
 
-    let has_actions = fields.iter().any(|f| f.access.idle_write_bit().is_some());
     let readable = fields.iter().any(|f| f.access.is_readable());
     let writable = fields.iter().any(|f| f.access.is_writable());
     let modifiable =
         readable && writable && !fields.iter().any(|f| f.access.has_read_side_effect());
-    let wo_mask: u64 = fields
-        .iter()
-        .filter(|f| f.access == Access::WriteOnly)
-        .map(|f| f.mask)
-        .fold(0, |a, m| a | m);
-    let action_mask: u64 = fields
-        .iter()
-        .filter(|f| f.access.idle_write_bit().is_some())
-        .map(|f| f.mask)
-        .fold(0, |a, m| a | m);
-    let action_idle: u64 = fields
-        .iter()
-        .filter(|f| f.access.idle_write_bit() == Some(true))
-        .map(|f| f.mask)
-        .fold(0, |a, m| a | m);
+    let mask_of = |keep: &dyn Fn(&FieldModel<'_>) -> bool| -> syn::LitInt {
+        let m = fields
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| f.mask)
+            .fold(0, |a, m| a | m);
+        hex(m, reg_bits)
+    };
+    let wo_mask = mask_of(&|f| f.access == Access::WriteOnly);
+    let action_mask = mask_of(&|f| f.access.idle_write_bit().is_some());
+    let action_idle = mask_of(&|f| f.access.idle_write_bit() == Some(true));
 
-    // --- constants ---
     let offset = hex(reg.offset.value, 0);
     let reset = hex(reg.reset.value & ones(reg_bits), reg_bits);
     let array_consts = reg.array.as_ref().map(|a| {
@@ -179,149 +159,57 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
             pub const COUNT: usize = #count;
         }
     });
-    let field_consts = fields.iter().filter(|f| !f.is_implicit()).map(|f| {
-        let mask_c = f.mask_const();
-        let shift_c = f.shift_const();
-        let mask = hex(f.mask, reg_bits);
-        let shift = dec(f.lsb.into());
-        let mdoc = format!(" Mask of `{}` ({}).", f.name, f.bits_text().to_lowercase());
-        let sdoc = format!(" Position of `{}`'s lowest bit.", f.name);
-        quote! {
-            #[doc = #mdoc]
-            pub const #mask_c: #word = #mask;
-            #[doc = #sdoc]
-            pub const #shift_c: u32 = #shift;
-        }
-    });
-
-    // --- methods ---
-    let methods: Vec<TokenStream> = fields
+    let members: Vec<TokenStream> = fields
         .iter()
-        .map(|f| field_methods(cx, f, reg_bits, &word, has_actions))
+        .map(|f| field_members(cx, f, reg_bits, &word))
         .collect();
 
-    // --- struct ---
-    let actions_field = has_actions.then(|| quote!(actions: #word,));
-    let actions_zero = has_actions.then(|| quote!(actions: 0,));
-    let write_bits = if !has_actions {
-        quote!(self.bits)
-    } else {
-        let keep = (!action_mask) & ones(reg_bits);
-        let base = if keep == 0 {
-            None
-        } else {
-            let keep = hex(keep, reg_bits);
-            Some(quote!(self.bits & #keep))
-        };
-        let idle = (action_idle != 0).then(|| hex(action_idle, reg_bits));
-        match (base, idle) {
-            (Some(b), Some(i)) => quote!(((#b) | #i) ^ self.actions),
-            (Some(b), None) => quote!((#b) ^ self.actions),
-            (None, Some(i)) => quote!(#i ^ self.actions),
-            (None, None) => quote!(self.actions),
-        }
-    };
-
-    let wo_mask = hex(wo_mask, reg_bits);
     let readable_impl = readable.then(|| quote!(impl #rt::Readable for #ty {}));
     let writable_impl = writable.then(|| quote!(impl #rt::Writable for #ty {}));
     let modifiable_impl = modifiable.then(|| quote!(impl #rt::Modifiable for #ty {}));
-
-    let debug_fields: Vec<TokenStream> = fields
-        .iter()
-        .filter(|f| f.access.is_readable() && !f.is_implicit())
-        .map(|f| {
-            let getter = ident(f.snake.as_deref().unwrap_or("bits"));
-            let label = getter.to_string();
-            quote!(.field(#label, &self.#getter()))
-        })
-        .collect();
-    let debug_body = if debug_fields.is_empty() {
-        quote!(f.debug_struct(#reg_name).field("bits", &format_args!("{:#x}", self.bits)).finish())
-    } else {
-        quote!(f.debug_struct(#reg_name) #(#debug_fields)* .finish())
-    };
-
-    let field_descs = field_descs(cx, &fields);
-
-    let struct_doc = {
-        let what = reg
-            .description
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("Register `{reg_name}`."));
-        let mut facts = format!(
+    let descs = field_descs(&fields);
+    let name_lit = reg_name.as_str();
+    let what = reg
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("Register `{reg_name}`."));
+    let doc = docs(&[
+        &what,
+        &format!(
             "Offset {:#x}, {reg_bits} bits, reset {:#x}, access `{}`.",
             reg.offset.value,
-            reg.reset.value,
+            reg.reset.value & ones(reg_bits),
             reg.access.value.short_name()
-        );
-        if let Some(a) = &reg.array {
-            facts.push_str(&format!(
-                " An array of {} registers, {:#x} bytes apart.",
-                a.count.value, a.stride.value
-            ));
-        }
-        docs(&[&what, &facts])
-    };
-    let name_lit = reg_name.as_str();
+        ),
+    ]);
 
     quote! {
         #(#errors)*
 
-        #struct_doc
+        #doc
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct #ty {
-            bits: #word,
-            #actions_field
-        }
-
-        impl #ty {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = #offset;
-            #array_consts
-            /// Value after reset.
-            pub const RESET: #word = #reset;
-            #(#field_consts)*
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [#rt::desc::FieldDesc] = &[#(#field_descs),*];
-
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: #word) -> Self {
-                Self { bits, #actions_zero }
-            }
-
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> #word {
-                self.bits
-            }
-
-            #(#methods)*
-        }
+        pub struct #ty(#rt::Value<#word>);
 
         impl #rt::Register for #ty {
             type Word = #word;
             const NAME: &'static str = #name_lit;
             const RESET: #word = #reset;
             const WRITE_ONLY_MASK: #word = #wo_mask;
+            const ACTION_MASK: #word = #action_mask;
+            const ACTION_IDLE: #word = #action_idle;
+            const FIELDS: &'static [#rt::desc::FieldDesc] = &[#(#descs),*];
 
             #[inline(always)]
-            fn from_bits(bits: #word) -> Self {
-                Self { bits, #actions_zero }
+            fn from_value(value: #rt::Value<#word>) -> Self {
+                Self(value)
             }
 
             #[inline(always)]
-            fn bits(self) -> #word {
-                self.bits
-            }
-
-            #[inline(always)]
-            fn write_bits(self) -> #word {
-                #write_bits
+            fn value(self) -> #rt::Value<#word> {
+                self.0
             }
         }
 
@@ -331,12 +219,54 @@ pub(super) fn emit(cx: &Cx<'_>, reg: &ir::Register, depth: usize) -> TokenStream
 
         impl ::core::fmt::Debug for #ty {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                #debug_body
+                #rt::field::debug(self, f)
             }
+        }
+
+        impl #ty {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = #offset;
+            #array_consts
+
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: #word) -> Self {
+                Self(#rt::Value::new(bits))
+            }
+
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> #word {
+                self.0.bits()
+            }
+
+            #(#members)*
         }
 
         #(#inline_enums)*
     }
+}
+
+/// The field's constant: its name in SCREAMING_SNAKE_CASE.
+fn field_const(name: &str) -> Ident {
+    ident(&names::const_name(name))
+}
+
+/// The access marker type of a field: its access kind, exactly.
+fn access_marker(rt: &TokenStream, access: Access) -> TokenStream {
+    let m = match access {
+        Access::ReadWrite => quote!(RW),
+        Access::ReadOnly => quote!(RO),
+        Access::WriteOnly => quote!(WO),
+        Access::ReadToClear => quote!(RC),
+        Access::ReadToSet => quote!(RS),
+        Access::OneToClear => quote!(W1C),
+        Access::OneToSet => quote!(W1S),
+        Access::OneToToggle => quote!(W1T),
+        Access::ZeroToClear => quote!(W0C),
+        Access::ZeroToSet => quote!(W0S),
+    };
+    quote!(#rt::access::#m)
 }
 
 use quote::ToTokens;
@@ -364,84 +294,14 @@ fn value_type(cx: &Cx<'_>, width: u32) -> TokenStream {
     }
 }
 
-/// The getter's plain value (not the enum) from `self.bits`.
-fn read_value(cx: &Cx<'_>, f: &FieldModel<'_>, reg_bits: u32) -> TokenStream {
-    let mask_c = f.mask_const();
-    let shift_c = f.shift_const();
-    if f.lsb == 0 && f.width == reg_bits {
-        return quote!(self.bits);
-    }
-    match f.width {
-        1 => quote!((self.bits & Self::#mask_c) != 0),
-        8 | 16 | 32 | 64 => {
-            let t = native_type(f.width);
-            if f.lsb == 0 {
-                quote!(self.bits as #t)
-            } else {
-                quote!((self.bits >> Self::#shift_c) as #t)
-            }
-        }
-        _ => {
-            let t = value_type(cx, f.width);
-            let extract = format_ident!("extract_u{}", reg_bits);
-            let lsb = dec(f.lsb.into());
-            quote!(#t::#extract(self.bits, #lsb))
-        }
-    }
-}
-
-/// `v` (of the field's plain type, or the enum when `enumerated`) as a
-/// register word, unshifted.
-fn to_word(v: &TokenStream, f: &FieldModel<'_>, reg_bits: u32, enumerated: bool) -> TokenStream {
-    let word = native_type(reg_bits);
-    let (raw, raw_bits) = if enumerated {
-        let e = f.enumeration.as_ref().map(|e| e.e);
-        (quote!(#v.bits()), e.map(enums::repr_bits).unwrap_or(8))
-    } else if matches!(f.width, 8 | 16 | 32 | 64) {
-        (quote!(#v), f.width)
-    } else {
-        (quote!(#v.value()), native_bits(f.width))
-    };
-    if raw_bits == reg_bits {
-        raw
-    } else {
-        quote!((#raw as #word))
-    }
-}
-
-/// New register bits with the field set to `v` (a non-bool field).
-fn placed_bits(
-    f: &FieldModel<'_>,
-    reg_bits: u32,
-    word_value: TokenStream,
-    mask_it: bool,
-) -> TokenStream {
-    let mask_c = f.mask_const();
-    let shift_c = f.shift_const();
-    if f.lsb == 0 && f.width == reg_bits {
-        return word_value;
-    }
-    let shifted = if f.lsb == 0 {
-        word_value
-    } else {
-        quote!((#word_value << Self::#shift_c))
-    };
-    let shifted = if mask_it {
-        quote!((#shifted & Self::#mask_c))
-    } else {
-        shifted
-    };
-    quote!((self.bits & !Self::#mask_c) | #shifted)
-}
-
-fn field_methods(
+/// A field's constant and its accessors: getter, setter or action methods.
+fn field_members(
     cx: &Cx<'_>,
     f: &FieldModel<'_>,
     reg_bits: u32,
     word: &TokenStream,
-    has_actions: bool,
 ) -> TokenStream {
-    let mut out = TokenStream::new();
+    let rt = &cx.rt;
     let bits_text = f.bits_text();
     let access = f.access.short_name();
     let what = f
@@ -451,152 +311,151 @@ fn field_methods(
         .map(str::to_owned)
         .unwrap_or_else(|| format!("Field `{}`.", f.name));
     let facts = format!("{bits_text}, access `{access}`.");
-    let keep_actions = has_actions.then(|| quote!(actions: self.actions,));
+    let marker = access_marker(rt, f.access);
+    let lsb = dec(f.lsb.into());
+    let width = dec(f.width.into());
+    // Only named where used: naming an `arbitrary_int` type imports it.
+    let plain = || {
+        if f.is_implicit() {
+            word.clone()
+        } else {
+            value_type(cx, f.width)
+        }
+    };
+    let value_ty = match &f.enumeration {
+        Some(eu) => eu.path.clone(),
+        None => plain(),
+    };
+    let mut out = TokenStream::new();
+    // The implicit field of a register without fields is the constant
+    // `BITS` (no field can be named so: `bits` is reserved); its methods are
+    // `bits` (always there) and `set_bits` / `clear_bits`...
+    let c = if f.is_implicit() {
+        ident("BITS")
+    } else {
+        f.field_const().clone()
+    };
+    let name = f.name;
+    let values = match &f.enumeration {
+        Some(eu) => {
+            let path = &eu.path;
+            quote!(#path::VALUES)
+        }
+        None => quote!(&[]),
+    };
+    let description = super::util::first_line(f.description);
+    let cdoc = if f.is_implicit() {
+        format!(
+            " The whole register, as a field ({}).",
+            bits_text.to_lowercase()
+        )
+    } else {
+        format!(
+            " `{}`: {}, access `{access}`.",
+            f.name,
+            bits_text.to_lowercase()
+        )
+    };
+    out.extend(quote! {
+        #[doc = #cdoc]
+        pub const #c: #rt::Field<Self, #value_ty, #marker> =
+            #rt::Field::new(#name, #lsb, #width, #values, #description);
+    });
+    let field = quote!(Self::#c);
+    let _ = reg_bits;
 
-    // Getter (the implicit field's getter is `bits`, which always exists).
     if f.access.is_readable() && !f.is_implicit() {
         let getter = ident(f.snake.as_deref().unwrap_or_default());
-        let plain = read_value(cx, f, reg_bits);
         let doc = docs(&[&what, &facts]);
         match &f.enumeration {
-            None => {
-                let t = value_type(cx, f.width);
+            Some(eu) if !exhaustive(f, eu.e) => {
+                let path = &eu.path;
+                let plain = plain();
+                let doc2 = docs(&[
+                    "Returns the raw value as the error when the hardware holds a value the enum does not name.",
+                ]);
                 out.extend(quote! {
                     #doc
+                    ///
+                    #doc2
                     #[inline(always)]
-                    pub const fn #getter(self) -> #t {
-                        #plain
+                    pub fn #getter(self) -> ::core::result::Result<#path, #plain> {
+                        #field.try_get(self)
                     }
                 });
             }
-            Some(eu) => out.extend(enum_getter(cx, f, eu, &getter, plain, doc)),
+            _ => out.extend(quote! {
+                #doc
+                #[inline(always)]
+                pub fn #getter(self) -> #value_ty {
+                    #field.get(self)
+                }
+            }),
         }
     }
 
     let field_name = f.name;
     if f.access.is_writable() {
+        let stem = f.snake.as_deref().unwrap_or("bits");
         match f.access.action_verb() {
             None => {
-                // An ordinary setter.
-                let (set, with) = match &f.snake {
-                    Some(s) => (format_ident!("set_{}", s), format_ident!("with_{}", s)),
-                    None => (format_ident!("set_bits"), format_ident!("with_bits")),
-                };
-                let enumerated = f.enumeration.is_some();
-                let t = match &f.enumeration {
-                    Some(eu) => eu.path.clone(),
-                    None if f.is_implicit() => word.clone(),
-                    None => value_type(cx, f.width),
-                };
-                let new_bits = if f.width == 1 && !enumerated {
-                    let mask_c = f.mask_const();
-                    quote!(if v { self.bits | Self::#mask_c } else { self.bits & !Self::#mask_c })
-                } else {
-                    let wv = to_word(&quote!(v), f, reg_bits, enumerated);
-                    placed_bits(f, reg_bits, wv, enumerated)
-                };
-                // The getter carries the description; a write-only field has none.
+                let set = format_ident!("set_{}", stem);
                 let sets = format!("Sets `{field_name}` ({}).", bits_text.to_lowercase());
+                // The getter carries the description; a write-only field has none.
                 let set_doc = if f.access.is_readable() && !f.is_implicit() {
                     docs(&[&sets])
                 } else {
                     docs(&[&sets, &what])
                 };
-                let with_doc = docs(&[&format!(
-                    "This value with `{field_name}` set to `v` ({}).",
-                    bits_text.to_lowercase()
-                )]);
                 out.extend(quote! {
                     #set_doc
                     #[inline(always)]
-                    pub fn #set(&mut self, v: #t) -> &mut Self {
-                        *self = self.#with(v);
-                        self
-                    }
-
-                    #with_doc
-                    #[inline(always)]
-                    #[must_use]
-                    pub const fn #with(self, v: #t) -> Self {
-                        Self { bits: #new_bits, #keep_actions }
+                    pub fn #set(&mut self, v: #value_ty) -> &mut Self {
+                        #field.set(self, v)
                     }
                 });
             }
             Some(verb) => {
-                // An action: recorded apart from the bits, written only when requested.
-                let stem = f.snake.as_deref().unwrap_or("bits");
                 let act = format_ident!("{}_{}", verb, stem);
-                let with = format_ident!("with_{}_{}", verb, stem);
-                let idle = if f.access.idle_write_bit() == Some(true) {
-                    1
-                } else {
-                    0
-                };
+                // `set_*` on a clear or toggle field: a compile error that
+                // names the method to call.
+                if verb != "set" {
+                    let set = format_ident!("set_{}", stem);
+                    let v = format_ident!("{}", verb);
+                    out.extend(quote! {
+                        #[doc(hidden)]
+                        pub fn #set<V_: #rt::field::NoSetter<#rt::field::verb::#v>>(&mut self, _: V_) -> &mut Self {
+                            self
+                        }
+                    });
+                }
+                let idle = u8::from(f.access.idle_write_bit() == Some(true));
                 let active = 1 - idle;
                 let sentence = format!(
                     "Requests `{field_name}`'s {verb} action: the next write of this value writes {active} to the bits asked for (other writes leave them at {idle}, which does nothing)."
                 );
                 if f.width == 1 {
-                    let mask_c = if f.is_implicit() {
-                        hex(ones(reg_bits), reg_bits).into_token_stream()
-                    } else {
-                        let m = f.mask_const();
-                        quote!(Self::#m)
-                    };
                     let adoc = docs(&[&sentence, &facts]);
-                    let wdoc = docs(&[&format!(
-                        "This value with `{field_name}`'s {verb} action requested."
-                    )]);
                     out.extend(quote! {
                         #adoc
                         #[inline(always)]
                         pub fn #act(&mut self) -> &mut Self {
-                            *self = self.#with();
-                            self
-                        }
-
-                        #wdoc
-                        #[inline(always)]
-                        #[must_use]
-                        pub const fn #with(self) -> Self {
-                            Self { bits: self.bits, actions: self.actions | #mask_c }
+                            #field.request(self, true)
                         }
                     });
                 } else {
-                    let t = if f.is_implicit() {
-                        word.clone()
-                    } else {
-                        value_type(cx, f.width)
-                    };
-                    let wv = to_word(&quote!(mask), f, reg_bits, false);
-                    let placed = if f.lsb == 0 {
-                        wv
-                    } else {
-                        let shift_c = f.shift_const();
-                        quote!((#wv << Self::#shift_c))
-                    };
+                    let plain = plain();
                     let adoc = docs(&[
                         &format!(
                             "{sentence} `mask` selects the bits, lowest bit of the field first."
                         ),
                         &facts,
                     ]);
-                    let wdoc = docs(&[&format!(
-                        "This value with `{field_name}`'s {verb} action requested for the bits in `mask`."
-                    )]);
                     out.extend(quote! {
                         #adoc
                         #[inline(always)]
-                        pub fn #act(&mut self, mask: #t) -> &mut Self {
-                            *self = self.#with(mask);
-                            self
-                        }
-
-                        #wdoc
-                        #[inline(always)]
-                        #[must_use]
-                        pub const fn #with(self, mask: #t) -> Self {
-                            Self { bits: self.bits, actions: self.actions | #placed }
+                        pub fn #act(&mut self, mask: #plain) -> &mut Self {
+                            #field.request(self, mask)
                         }
                     });
                 }
@@ -606,131 +465,33 @@ fn field_methods(
     out
 }
 
-/// A getter returning the enum (every value named) or `Result<Enum, raw>`.
-fn enum_getter(
-    cx: &Cx<'_>,
-    f: &FieldModel<'_>,
-    eu: &EnumUse<'_>,
-    getter: &Ident,
-    plain: TokenStream,
-    doc: TokenStream,
-) -> TokenStream {
-    let path = &eu.path;
+/// Whether every value the field can hold is named by its enum (then the
+/// getter returns the enum itself, else a `Result`).
+fn exhaustive(f: &FieldModel<'_>, e: &ir::Enum) -> bool {
     let limit = ones(f.width);
-    let mut seen = BTreeSet::new();
-    let mut named: Vec<(u64, Ident)> = Vec::new();
-    for v in &eu.e.variants {
-        if v.value.value <= limit && seen.insert(v.value.value) {
-            named.push((v.value.value, ident(&names::type_name(&v.name.value))));
-        }
-    }
-    named.sort_by_key(|(value, _)| *value);
-    let exhaustive = f.width < 64 && named.len() as u128 == 1u128 << f.width;
-    let pattern = |value: u64| -> TokenStream {
-        if f.width == 1 {
-            if value == 0 {
-                quote!(false)
-            } else {
-                quote!(true)
-            }
-        } else {
-            dec(value).into_token_stream()
-        }
-    };
-    let scrutinee = if f.width == 1 || matches!(f.width, 8 | 16 | 32 | 64) {
-        quote!(raw)
-    } else {
-        quote!(raw.value())
-    };
-    if exhaustive {
-        let (_, last) = named.pop().unwrap_or((0, ident("Unreachable")));
-        let arms = named.iter().map(|(value, v)| {
-            let p = pattern(*value);
-            quote!(#p => #path::#v,)
-        });
-        quote! {
-            #doc
-            #[inline(always)]
-            pub const fn #getter(self) -> #path {
-                let raw = #plain;
-                match #scrutinee {
-                    #(#arms)*
-                    _ => #path::#last,
-                }
-            }
-        }
-    } else {
-        let t = value_type(cx, f.width);
-        let arms = named.iter().map(|(value, v)| {
-            let p = pattern(*value);
-            quote!(#p => Ok(#path::#v),)
-        });
-        let doc2 = docs(&[
-            "Returns the raw value as the error when the hardware holds a value the enum does not name.",
-        ]);
-        quote! {
-            #doc
-            ///
-            #doc2
-            #[inline(always)]
-            pub const fn #getter(self) -> Result<#path, #t> {
-                let raw = #plain;
-                match #scrutinee {
-                    #(#arms)*
-                    _ => Err(raw),
-                }
-            }
-        }
-    }
+    let named: BTreeSet<u64> = e
+        .variants
+        .iter()
+        .map(|v| v.value.value)
+        .filter(|v| *v <= limit)
+        .collect();
+    f.width < 64 && named.len() as u128 == 1u128 << f.width
 }
 
-/// The `FieldDesc`s of a register, lowest bit first.
-fn field_descs(cx: &Cx<'_>, fields: &[FieldModel<'_>]) -> Vec<TokenStream> {
-    let rt = &cx.rt;
+/// The field table of a register, lowest bit first: each field constant's
+/// description.
+fn field_descs(fields: &[FieldModel<'_>]) -> Vec<TokenStream> {
     let mut order: Vec<&FieldModel<'_>> = fields.iter().collect();
     order.sort_by_key(|f| f.lsb);
     order
         .into_iter()
         .map(|f| {
-            let name = f.name;
-            let lsb = dec(f.lsb.into());
-            let width = dec(f.width.into());
-            let access = access_path(rt, f.access);
-            let values = match &f.enumeration {
-                Some(eu) => {
-                    let path = &eu.path;
-                    quote!(#path::VALUES)
-                }
-                None => quote!(&[]),
+            let c = if f.is_implicit() {
+                ident("BITS")
+            } else {
+                f.field_const().clone()
             };
-            let description = super::util::first_line(f.description);
-            quote! {
-                #rt::desc::FieldDesc {
-                    name: #name,
-                    lsb: #lsb,
-                    width: #width,
-                    access: #access,
-                    values: #values,
-                    description: #description,
-                }
-            }
+            quote!(Self::#c.desc())
         })
         .collect()
-}
-
-/// The runtime's `desc::Access` variant for an access kind.
-pub(super) fn access_path(rt: &TokenStream, access: Access) -> TokenStream {
-    let v = match access {
-        Access::ReadWrite => quote!(ReadWrite),
-        Access::ReadOnly => quote!(ReadOnly),
-        Access::WriteOnly => quote!(WriteOnly),
-        Access::OneToClear => quote!(OneToClear),
-        Access::OneToSet => quote!(OneToSet),
-        Access::OneToToggle => quote!(OneToToggle),
-        Access::ZeroToClear => quote!(ZeroToClear),
-        Access::ZeroToSet => quote!(ZeroToSet),
-        Access::ReadToClear => quote!(ReadToClear),
-        Access::ReadToSet => quote!(ReadToSet),
-    };
-    quote!(#rt::desc::Access::#v)
 }

@@ -90,11 +90,15 @@ fn access_decides_which_traits_are_implemented() {
     assert_eq!(impls(&out, "Mixed"), ["Readable", "Writable", "Modifiable"]);
     assert_eq!(impls(&out, "RsInside"), ["Readable", "Writable"]);
     // A w1c field has a getter and a clear action, never a setter.
-    assert!(out.contains("pub const fn a(self) -> bool"));
+    assert!(out.contains("pub fn a(self) -> bool"));
     assert!(out.contains("pub fn clear_a(&mut self)"));
     assert!(!out.contains("fn set_a(") && !out.contains("fn with_a("));
     // Read-only fields have getters only.
-    assert!(out.contains("pub const fn b(self) -> bool") && !out.contains("fn set_b("));
+    assert!(out.contains("pub fn b(self) -> bool") && !out.contains("fn set_b("));
+    // Reading a register with a read side effect needs exclusive access.
+    assert!(out.contains("pub fn rc(&mut self) -> ::regmap_runtime::RegMut<'_, B_, Rc>"));
+    assert!(out.contains("pub fn rs_inside(&mut self)"));
+    assert!(out.contains("pub fn mixed(&self)"));
     assert!(out.contains("pub fn set_c(&mut self, v: bool)"));
 }
 
@@ -212,15 +216,17 @@ fn runtime_path_and_module_wrapping_are_options() {
         .with_module(false);
     let out = text(&b, &opts);
     assert!(!out.contains("regmap_runtime"));
-    assert!(out.contains("crate::rt::Reg<'_, B, R>"));
+    assert!(out.contains("crate::rt::Reg<'_, B_, R>"));
     assert!(!out.contains("pub mod dev"));
     assert!(out.contains("pub const DEV_DESC"));
     let wrapped = text(&b, &EmitOptions::default());
     assert!(wrapped.starts_with("/// The `dev` register block.\npub mod dev {"));
 }
 
+/// Offsets and bounds are proven by `const` assertions inside the runtime's
+/// accessors: generated code holds no `unsafe` at all.
 #[test]
-fn every_unsafe_block_gets_a_safety_comment() {
+fn generated_code_has_no_unsafe() {
     let mut arr = register("arr", 0x10, Access::ReadWrite, vec![]);
     arr.array = Some(Array {
         count: s(4),
@@ -231,18 +237,11 @@ fn every_unsafe_block_gets_a_safety_comment() {
         Item::Register(arr),
     ]);
     let out = text(&b, &EmitOptions::default());
-    let lines: Vec<&str> = out.lines().collect();
-    let mut unsafe_count = 0;
-    for (i, line) in lines.iter().enumerate() {
-        if line.contains("unsafe {") {
-            unsafe_count += 1;
-            assert!(
-                lines[i - 1].trim_start().starts_with("// SAFETY:"),
-                "{line}"
-            );
-        }
-    }
-    assert_eq!(unsafe_count, 2);
+    assert!(
+        out.contains(".reg_at::<Arr, 0x10, 0x4, 4>(index, \"arr\")"),
+        "{out}"
+    );
+    assert!(!out.contains("unsafe"), "{out}");
 }
 
 #[test]
@@ -403,4 +402,47 @@ fn designs_format_the_same_on_any_number_of_threads() {
     let custom = opts.with_runtime_path(syn::parse_quote!(crate::rt));
     let text = format_design_on(&design, &custom, 2);
     assert!(text == format(&emit_design(&design, &custom)) && text.contains("crate::rt::"));
+}
+
+fn cluster_array(name: &str, count: u64, stride: u64, items: Vec<Item>) -> Item {
+    Item::Cluster(Cluster {
+        name: s(name.into()),
+        description: None,
+        offset: s(0),
+        array: Some(Array {
+            count: s(count),
+            stride: s(stride),
+        }),
+        items,
+        loc: Loc::NONE,
+    })
+}
+
+/// The emitter's work follows its output, never the product of array counts,
+/// even on IR no check has seen (found by fuzzing: this once did not finish).
+#[test]
+fn nested_cluster_arrays_cost_their_output_not_their_element_count() {
+    let empty = cluster_array(
+        "o",
+        65536,
+        65536,
+        vec![cluster_array("i", 65536, 1, Vec::new())],
+    );
+    let out = text(&block(vec![empty]), &EmitOptions::default());
+    assert!(out.contains("registers: &[]"), "{out}");
+
+    // 2^32 instances with a register inside: refused from the shape alone.
+    let full = cluster_array(
+        "o",
+        65536,
+        65536,
+        vec![cluster_array(
+            "i",
+            65536,
+            4,
+            vec![Item::Register(register("r", 0, Access::ReadWrite, vec![]))],
+        )],
+    );
+    let out = text(&block(vec![full]), &EmitOptions::default());
+    assert!(out.contains("more than 65536 register instances"), "{out}");
 }

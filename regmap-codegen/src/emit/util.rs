@@ -103,29 +103,6 @@ pub(super) fn docs(paragraphs: &[&str]) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-const SAFETY: &str = "// SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.";
-
-/// Puts a `// SAFETY:` comment above each `unsafe` block of formatted
-/// generated code (the emitter writes `unsafe` only in register accessors, as a
-/// tail expression or a `let` initialiser).
-pub(super) fn add_safety_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("unsafe {")
-            || (trimmed.starts_with("let ") && trimmed.contains("= unsafe {"))
-        {
-            let indent = &line[..line.len() - trimmed.len()];
-            out.push_str(indent);
-            out.push_str(SAFETY);
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
 /// Appends `tail` to `head` by moving it: no token is copied.
 pub(super) fn append(head: &mut TokenStream, tail: TokenStream) {
     head.extend(std::iter::once(tail));

@@ -8,10 +8,10 @@ pub mod axi_gpio {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AxiGpio<B> {
-        bus: B,
+    pub struct AxiGpio<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x200, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> AxiGpio<B> {
+    impl<B_: ::regmap_runtime::Bus> AxiGpio<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x200;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -22,128 +22,78 @@ pub mod axi_gpio {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "axi_gpio", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "axi_gpio")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins
         #[inline(always)]
-        pub fn gpio_data(&self) -> ::regmap_runtime::Reg<'_, B, GpioData> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn gpio_data(&self) -> ::regmap_runtime::Reg<'_, B_, GpioData> {
+            self.bus.reg::<GpioData, 0x0>()
         }
         /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
         #[inline(always)]
-        pub fn gpio_tri(&self) -> ::regmap_runtime::Reg<'_, B, GpioTri> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn gpio_tri(&self) -> ::regmap_runtime::Reg<'_, B_, GpioTri> {
+            self.bus.reg::<GpioTri, 0x4>()
         }
         /// Channel 2 data (dual-channel configurations only)
         #[inline(always)]
-        pub fn gpio2_data(&self) -> ::regmap_runtime::Reg<'_, B, Gpio2Data> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn gpio2_data(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Data> {
+            self.bus.reg::<Gpio2Data, 0x8>()
         }
         /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
         #[inline(always)]
-        pub fn gpio2_tri(&self) -> ::regmap_runtime::Reg<'_, B, Gpio2Tri> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0xc) }
+        pub fn gpio2_tri(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Tri> {
+            self.bus.reg::<Gpio2Tri, 0xc>()
         }
         /// Global interrupt enable register
         #[inline(always)]
-        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B, Gier> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x11c) }
+        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B_, Gier> {
+            self.bus.reg::<Gier, 0x11c>()
         }
         /// IP interrupt status register: a bit is set when an input of its channel changes; the IP toggles a bit on every write of 1 (PG144: toggle-on-write), so write 1 only to bits read as 1 to acknowledge them
         #[inline(always)]
-        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B, IpIsr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x120) }
+        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B_, IpIsr> {
+            self.bus.reg::<IpIsr, 0x120>()
         }
         /// IP interrupt enable register
         #[inline(always)]
-        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B, IpIer> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x128) }
+        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B_, IpIer> {
+            self.bus.reg::<IpIer, 0x128>()
         }
     }
     /// Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct GpioData {
-        bits: u32,
-    }
-    impl GpioData {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GPIO_DATA",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `GPIO_DATA` (bits 31:0).
-        ///
-        /// Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `GPIO_DATA` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct GpioData(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioData {
         type Word = u32;
         const NAME: &'static str = "GPIO_DATA";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for GpioData {}
@@ -151,75 +101,58 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for GpioData {}
     impl ::core::fmt::Debug for GpioData {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO_DATA")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl GpioData {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x0;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO_DATA",
+            0,
+            32,
+            &[],
+            "Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins",
+        );
+        /// Sets `GPIO_DATA` (bits 31:0).
+        ///
+        /// Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
     ///
     /// Offset 0x4, 32 bits, reset 0xffffffff, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct GpioTri {
-        bits: u32,
-    }
-    impl GpioTri {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0xffff_ffff;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GPIO_TRI",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `GPIO_TRI` (bits 31:0).
-        ///
-        /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `GPIO_TRI` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct GpioTri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioTri {
         type Word = u32;
         const NAME: &'static str = "GPIO_TRI";
         const RESET: u32 = 0xffff_ffff;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for GpioTri {}
@@ -227,75 +160,58 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for GpioTri {}
     impl ::core::fmt::Debug for GpioTri {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO_TRI")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl GpioTri {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO_TRI",
+            0,
+            32,
+            &[],
+            "Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)",
+        );
+        /// Sets `GPIO_TRI` (bits 31:0).
+        ///
+        /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Channel 2 data (dual-channel configurations only)
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gpio2Data {
-        bits: u32,
-    }
-    impl Gpio2Data {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GPIO2_DATA",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel 2 data (dual-channel configurations only)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `GPIO2_DATA` (bits 31:0).
-        ///
-        /// Channel 2 data (dual-channel configurations only)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `GPIO2_DATA` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Gpio2Data(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Data {
         type Word = u32;
         const NAME: &'static str = "GPIO2_DATA";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gpio2Data {}
@@ -303,75 +219,58 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for Gpio2Data {}
     impl ::core::fmt::Debug for Gpio2Data {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO2_DATA")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gpio2Data {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO2_DATA",
+            0,
+            32,
+            &[],
+            "Channel 2 data (dual-channel configurations only)",
+        );
+        /// Sets `GPIO2_DATA` (bits 31:0).
+        ///
+        /// Channel 2 data (dual-channel configurations only)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
     ///
     /// Offset 0xc, 32 bits, reset 0xffffffff, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gpio2Tri {
-        bits: u32,
-    }
-    impl Gpio2Tri {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// Value after reset.
-        pub const RESET: u32 = 0xffff_ffff;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GPIO2_TRI",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel 2 three-state control (reset value C_TRI_DEFAULT_2)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `GPIO2_TRI` (bits 31:0).
-        ///
-        /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `GPIO2_TRI` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Gpio2Tri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Tri {
         type Word = u32;
         const NAME: &'static str = "GPIO2_TRI";
         const RESET: u32 = 0xffff_ffff;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gpio2Tri {}
@@ -379,90 +278,58 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for Gpio2Tri {}
     impl ::core::fmt::Debug for Gpio2Tri {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO2_TRI")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gpio2Tri {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0xc;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO2_TRI",
+            0,
+            32,
+            &[],
+            "Channel 2 three-state control (reset value C_TRI_DEFAULT_2)",
+        );
+        /// Sets `GPIO2_TRI` (bits 31:0).
+        ///
+        /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Global interrupt enable register
     ///
     /// Offset 0x11c, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gier {
-        bits: u32,
-    }
-    impl Gier {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x11c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `GIE` (bit 31).
-        pub const GIE_MASK: u32 = 0x8000_0000;
-        /// Position of `GIE`'s lowest bit.
-        pub const GIE_SHIFT: u32 = 31;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GIE",
-                lsb: 31,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output
-        ///
-        /// Bit 31, access `rw`.
-        #[inline(always)]
-        pub const fn gie(self) -> bool {
-            (self.bits & Self::GIE_MASK) != 0
-        }
-        /// Sets `GIE` (bit 31).
-        #[inline(always)]
-        pub fn set_gie(&mut self, v: bool) -> &mut Self {
-            *self = self.with_gie(v);
-            self
-        }
-        /// This value with `GIE` set to `v` (bit 31).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_gie(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::GIE_MASK
-                } else {
-                    self.bits & !Self::GIE_MASK
-                },
-            }
-        }
-    }
+    pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::GIE.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gier {}
@@ -470,124 +337,66 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for Gier {}
     impl ::core::fmt::Debug for Gier {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GIER").field("gie", &self.gie()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gier {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x11c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `GIE`: bit 31, access `rw`.
+        pub const GIE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GIE",
+            31,
+            1,
+            &[],
+            "Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output",
+        );
+        /// Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output
+        ///
+        /// Bit 31, access `rw`.
+        #[inline(always)]
+        pub fn gie(self) -> bool {
+            Self::GIE.get(self)
+        }
+        /// Sets `GIE` (bit 31).
+        #[inline(always)]
+        pub fn set_gie(&mut self, v: bool) -> &mut Self {
+            Self::GIE.set(self, v)
         }
     }
     /// IP interrupt status register: a bit is set when an input of its channel changes; the IP toggles a bit on every write of 1 (PG144: toggle-on-write), so write 1 only to bits read as 1 to acknowledge them
     ///
     /// Offset 0x120, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIsr {
-        bits: u32,
-        actions: u32,
-    }
-    impl IpIsr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x120;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `CH1` (bit 0).
-        pub const CH1_MASK: u32 = 0x0000_0001;
-        /// Position of `CH1`'s lowest bit.
-        pub const CH1_SHIFT: u32 = 0;
-        /// Mask of `CH2` (bit 1).
-        pub const CH2_MASK: u32 = 0x0000_0002;
-        /// Position of `CH2`'s lowest bit.
-        pub const CH2_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CH1",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 1 interrupt status",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CH2",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 2 interrupt status",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Channel 1 interrupt status
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub const fn ch1(self) -> bool {
-            (self.bits & Self::CH1_MASK) != 0
-        }
-        /// Requests `CH1`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_ch1(&mut self) -> &mut Self {
-            *self = self.with_toggle_ch1();
-            self
-        }
-        /// This value with `CH1`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_ch1(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CH1_MASK,
-            }
-        }
-        /// Channel 2 interrupt status
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub const fn ch2(self) -> bool {
-            (self.bits & Self::CH2_MASK) != 0
-        }
-        /// Requests `CH2`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_ch2(&mut self) -> &mut Self {
-            *self = self.with_toggle_ch2();
-            self
-        }
-        /// This value with `CH2`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_ch2(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CH2_MASK,
-            }
-        }
-    }
+    pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0003;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CH1.desc(),
+            Self::CH2.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_fffc) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIsr {}
@@ -595,128 +404,102 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl ::core::fmt::Debug for IpIsr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_ISR")
-                .field("ch1", &self.ch1())
-                .field("ch2", &self.ch2())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIsr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x120;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `CH1`: bit 0, access `w1t`.
+        pub const CH1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1T> = ::regmap_runtime::Field::new(
+            "CH1",
+            0,
+            1,
+            &[],
+            "Channel 1 interrupt status",
+        );
+        /// Channel 1 interrupt status
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn ch1(self) -> bool {
+            Self::CH1.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_ch1<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `CH1`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_ch1(&mut self) -> &mut Self {
+            Self::CH1.request(self, true)
+        }
+        /// `CH2`: bit 1, access `w1t`.
+        pub const CH2: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1T> = ::regmap_runtime::Field::new(
+            "CH2",
+            1,
+            1,
+            &[],
+            "Channel 2 interrupt status",
+        );
+        /// Channel 2 interrupt status
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn ch2(self) -> bool {
+            Self::CH2.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_ch2<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `CH2`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_ch2(&mut self) -> &mut Self {
+            Self::CH2.request(self, true)
         }
     }
     /// IP interrupt enable register
     ///
     /// Offset 0x128, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIer {
-        bits: u32,
-    }
-    impl IpIer {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x128;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `CH1` (bit 0).
-        pub const CH1_MASK: u32 = 0x0000_0001;
-        /// Position of `CH1`'s lowest bit.
-        pub const CH1_SHIFT: u32 = 0;
-        /// Mask of `CH2` (bit 1).
-        pub const CH2_MASK: u32 = 0x0000_0002;
-        /// Position of `CH2`'s lowest bit.
-        pub const CH2_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CH1",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel 1 interrupt enable",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CH2",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel 2 interrupt enable",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Channel 1 interrupt enable
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn ch1(self) -> bool {
-            (self.bits & Self::CH1_MASK) != 0
-        }
-        /// Sets `CH1` (bit 0).
-        #[inline(always)]
-        pub fn set_ch1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ch1(v);
-            self
-        }
-        /// This value with `CH1` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ch1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CH1_MASK
-                } else {
-                    self.bits & !Self::CH1_MASK
-                },
-            }
-        }
-        /// Channel 2 interrupt enable
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn ch2(self) -> bool {
-            (self.bits & Self::CH2_MASK) != 0
-        }
-        /// Sets `CH2` (bit 1).
-        #[inline(always)]
-        pub fn set_ch2(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ch2(v);
-            self
-        }
-        /// This value with `CH2` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ch2(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CH2_MASK
-                } else {
-                    self.bits & !Self::CH2_MASK
-                },
-            }
-        }
-    }
+    pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CH1.desc(),
+            Self::CH2.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIer {}
@@ -724,10 +507,61 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl ::core::fmt::Debug for IpIer {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_IER")
-                .field("ch1", &self.ch1())
-                .field("ch2", &self.ch2())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIer {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x128;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `CH1`: bit 0, access `rw`.
+        pub const CH1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CH1",
+            0,
+            1,
+            &[],
+            "Channel 1 interrupt enable",
+        );
+        /// Channel 1 interrupt enable
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn ch1(self) -> bool {
+            Self::CH1.get(self)
+        }
+        /// Sets `CH1` (bit 0).
+        #[inline(always)]
+        pub fn set_ch1(&mut self, v: bool) -> &mut Self {
+            Self::CH1.set(self, v)
+        }
+        /// `CH2`: bit 1, access `rw`.
+        pub const CH2: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CH2",
+            1,
+            1,
+            &[],
+            "Channel 2 interrupt enable",
+        );
+        /// Channel 2 interrupt enable
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn ch2(self) -> bool {
+            Self::CH2.get(self)
+        }
+        /// Sets `CH2` (bit 1).
+        #[inline(always)]
+        pub fn set_ch2(&mut self, v: bool) -> &mut Self {
+            Self::CH2.set(self, v)
         }
     }
     /// Static description of `axi_gpio`: every register instance, arrays and clusters expanded, in offset order.
@@ -740,7 +574,7 @@ pub mod axi_gpio {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: GpioData::FIELDS,
+                fields: <GpioData as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -748,7 +582,7 @@ pub mod axi_gpio {
                 offset: 0x4,
                 width: 4,
                 reset: 0xffffffff,
-                fields: GpioTri::FIELDS,
+                fields: <GpioTri as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -756,7 +590,7 @@ pub mod axi_gpio {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: Gpio2Data::FIELDS,
+                fields: <Gpio2Data as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel 2 data (dual-channel configurations only)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -764,7 +598,7 @@ pub mod axi_gpio {
                 offset: 0xc,
                 width: 4,
                 reset: 0xffffffff,
-                fields: Gpio2Tri::FIELDS,
+                fields: <Gpio2Tri as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel 2 three-state control (reset value C_TRI_DEFAULT_2)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -772,7 +606,7 @@ pub mod axi_gpio {
                 offset: 0x11c,
                 width: 4,
                 reset: 0x0,
-                fields: Gier::FIELDS,
+                fields: <Gier as ::regmap_runtime::Register>::FIELDS,
                 description: "Global interrupt enable register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -780,7 +614,7 @@ pub mod axi_gpio {
                 offset: 0x120,
                 width: 4,
                 reset: 0x0,
-                fields: IpIsr::FIELDS,
+                fields: <IpIsr as ::regmap_runtime::Register>::FIELDS,
                 description: "IP interrupt status register: a bit is set when an input of its channel changes; the IP toggles a bit on every write of 1 (PG144: toggle-on-write), so write 1 only to bits read as 1 to acknowledge them",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -788,7 +622,7 @@ pub mod axi_gpio {
                 offset: 0x128,
                 width: 4,
                 reset: 0x0,
-                fields: IpIer::FIELDS,
+                fields: <IpIer as ::regmap_runtime::Register>::FIELDS,
                 description: "IP interrupt enable register",
             },
         ],

@@ -9,10 +9,10 @@ pub mod axi_intc {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AxiIntc<B> {
-        bus: B,
+    pub struct AxiIntc<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x200, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> AxiIntc<B> {
+    impl<B_: ::regmap_runtime::Bus> AxiIntc<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x200;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -23,80 +23,71 @@ pub mod axi_intc {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "axi_intc", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "axi_intc")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)
         #[inline(always)]
-        pub fn isr(&self) -> ::regmap_runtime::Reg<'_, B, Isr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn isr(&self) -> ::regmap_runtime::Reg<'_, B_, Isr> {
+            self.bus.reg::<Isr, 0x0>()
         }
         /// Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)
         #[inline(always)]
-        pub fn ipr(&self) -> ::regmap_runtime::Reg<'_, B, Ipr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn ipr(&self) -> ::regmap_runtime::Reg<'_, B_, Ipr> {
+            self.bus.reg::<Ipr, 0x4>()
         }
         /// Interrupt enable register: bit n enables interrupt input n
         #[inline(always)]
-        pub fn ier(&self) -> ::regmap_runtime::Reg<'_, B, Ier> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn ier(&self) -> ::regmap_runtime::Reg<'_, B_, Ier> {
+            self.bus.reg::<Ier, 0x8>()
         }
         /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
         #[inline(always)]
-        pub fn iar(&self) -> ::regmap_runtime::Reg<'_, B, Iar> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0xc) }
+        pub fn iar(&self) -> ::regmap_runtime::Reg<'_, B_, Iar> {
+            self.bus.reg::<Iar, 0xc>()
         }
         /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
         #[inline(always)]
-        pub fn sie(&self) -> ::regmap_runtime::Reg<'_, B, Sie> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x10) }
+        pub fn sie(&self) -> ::regmap_runtime::Reg<'_, B_, Sie> {
+            self.bus.reg::<Sie, 0x10>()
         }
         /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
         #[inline(always)]
-        pub fn cie(&self) -> ::regmap_runtime::Reg<'_, B, Cie> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x14) }
+        pub fn cie(&self) -> ::regmap_runtime::Reg<'_, B_, Cie> {
+            self.bus.reg::<Cie, 0x14>()
         }
         /// Interrupt vector register: ordinal of the highest-priority enabled active interrupt (optional, C_HAS_IVR)
         #[inline(always)]
-        pub fn ivr(&self) -> ::regmap_runtime::Reg<'_, B, Ivr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x18) }
+        pub fn ivr(&self) -> ::regmap_runtime::Reg<'_, B_, Ivr> {
+            self.bus.reg::<Ivr, 0x18>()
         }
         /// Master enable register
         #[inline(always)]
-        pub fn mer(&self) -> ::regmap_runtime::Reg<'_, B, Mer> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x1c) }
+        pub fn mer(&self) -> ::regmap_runtime::Reg<'_, B_, Mer> {
+            self.bus.reg::<Mer, 0x1c>()
         }
         /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
         #[inline(always)]
-        pub fn imr(&self) -> ::regmap_runtime::Reg<'_, B, Imr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x20) }
+        pub fn imr(&self) -> ::regmap_runtime::Reg<'_, B_, Imr> {
+            self.bus.reg::<Imr, 0x20>()
         }
         /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
         #[inline(always)]
-        pub fn ilr(&self) -> ::regmap_runtime::Reg<'_, B, Ilr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x24) }
+        pub fn ilr(&self) -> ::regmap_runtime::Reg<'_, B_, Ilr> {
+            self.bus.reg::<Ilr, 0x24>()
         }
         /// Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)
         ///
@@ -107,88 +98,32 @@ pub mod axi_intc {
             &self,
             index: usize,
         ) -> ::core::result::Result<
-            ::regmap_runtime::Reg<'_, B, Ivar>,
+            ::regmap_runtime::Reg<'_, B_, Ivar>,
             ::regmap_runtime::IndexError,
         > {
-            if index < 32 {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                let reg = unsafe {
-                    ::regmap_runtime::Reg::new(&self.bus, 0x100 + index * 0x4)
-                };
-                Ok(reg)
-            } else {
-                Err(::regmap_runtime::IndexError {
-                    array: "IVAR",
-                    index,
-                    count: 32,
-                })
-            }
+            self.bus.reg_at::<Ivar, 0x100, 0x4, 32>(index, "IVAR")
         }
     }
     /// Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Isr {
-        bits: u32,
-    }
-    impl Isr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ISR",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `ISR` (bits 31:0).
-        ///
-        /// Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `ISR` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Isr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Isr {
         type Word = u32;
         const NAME: &'static str = "ISR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Isr {}
@@ -196,131 +131,108 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Isr {}
     impl ::core::fmt::Debug for Isr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("ISR").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Isr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x0;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ISR",
+            0,
+            32,
+            &[],
+            "Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)",
+        );
+        /// Sets `ISR` (bits 31:0).
+        ///
+        /// Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ipr {
-        bits: u32,
-    }
-    impl Ipr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IPR",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-    }
+    pub struct Ipr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ipr {
         type Word = u32;
         const NAME: &'static str = "IPR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Ipr {}
     impl ::core::fmt::Debug for Ipr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IPR").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
         }
+    }
+    impl Ipr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "IPR",
+            0,
+            32,
+            &[],
+            "Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)",
+        );
     }
     /// Interrupt enable register: bit n enables interrupt input n
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ier {
-        bits: u32,
-    }
-    impl Ier {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IER",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt enable register: bit n enables interrupt input n",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `IER` (bits 31:0).
-        ///
-        /// Interrupt enable register: bit n enables interrupt input n
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `IER` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Ier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ier {
         type Word = u32;
         const NAME: &'static str = "IER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Ier {}
@@ -328,412 +240,295 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Ier {}
     impl ::core::fmt::Debug for Ier {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IER").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Ier {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "IER",
+            0,
+            32,
+            &[],
+            "Interrupt enable register: bit n enables interrupt input n",
+        );
+        /// Sets `IER` (bits 31:0).
+        ///
+        /// Interrupt enable register: bit n enables interrupt input n
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Iar {
-        bits: u32,
-    }
-    impl Iar {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IAR",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `IAR` (bits 31:0).
-        ///
-        /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `IAR` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Iar(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Iar {
         type Word = u32;
         const NAME: &'static str = "IAR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for Iar {}
     impl ::core::fmt::Debug for Iar {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IAR").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Iar {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0xc;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "IAR",
+            0,
+            32,
+            &[],
+            "Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)",
+        );
+        /// Sets `IAR` (bits 31:0).
+        ///
+        /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Sie {
-        bits: u32,
-    }
-    impl Sie {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SIE",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `SIE` (bits 31:0).
-        ///
-        /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `SIE` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Sie(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Sie {
         type Word = u32;
         const NAME: &'static str = "SIE";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for Sie {}
     impl ::core::fmt::Debug for Sie {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("SIE").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Sie {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x10;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "SIE",
+            0,
+            32,
+            &[],
+            "Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)",
+        );
+        /// Sets `SIE` (bits 31:0).
+        ///
+        /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Cie {
-        bits: u32,
-    }
-    impl Cie {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CIE",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `CIE` (bits 31:0).
-        ///
-        /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `CIE` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Cie(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Cie {
         type Word = u32;
         const NAME: &'static str = "CIE";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for Cie {}
     impl ::core::fmt::Debug for Cie {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("CIE").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Cie {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x14;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "CIE",
+            0,
+            32,
+            &[],
+            "Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)",
+        );
+        /// Sets `CIE` (bits 31:0).
+        ///
+        /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt vector register: ordinal of the highest-priority enabled active interrupt (optional, C_HAS_IVR)
     ///
     /// Offset 0x18, 32 bits, reset 0xffffffff, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ivr {
-        bits: u32,
+    pub struct Ivr(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for Ivr {
+        type Word = u32;
+        const NAME: &'static str = "IVR";
+        const RESET: u32 = 0xffff_ffff;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::VECTOR.desc()];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for Ivr {}
+    impl ::core::fmt::Debug for Ivr {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl Ivr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x18;
-        /// Value after reset.
-        pub const RESET: u32 = 0xffff_ffff;
-        /// Mask of `VECTOR` (bits 31:0).
-        pub const VECTOR_MASK: u32 = 0xffff_ffff;
-        /// Position of `VECTOR`'s lowest bit.
-        pub const VECTOR_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "VECTOR",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: Vector::VALUES,
-                description: "Interrupt ordinal or no_interrupt",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `VECTOR`: bits 31:0, access `ro`.
+        pub const VECTOR: ::regmap_runtime::Field<
+            Self,
+            Vector,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "VECTOR",
+            0,
+            32,
+            Vector::VALUES,
+            "Interrupt ordinal or no_interrupt",
+        );
         /// Interrupt ordinal or no_interrupt
         ///
         /// Bits 31:0, access `ro`.
         ///
         /// Returns the raw value as the error when the hardware holds a value the enum does not name.
         #[inline(always)]
-        pub const fn vector(self) -> Result<Vector, u32> {
-            let raw = self.bits;
-            match raw {
-                4294967295 => Ok(Vector::NoInterrupt),
-                _ => Err(raw),
-            }
-        }
-    }
-    impl ::regmap_runtime::Register for Ivr {
-        type Word = u32;
-        const NAME: &'static str = "IVR";
-        const RESET: u32 = 0xffff_ffff;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for Ivr {}
-    impl ::core::fmt::Debug for Ivr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IVR").field("vector", &self.vector()).finish()
+        pub fn vector(self) -> ::core::result::Result<Vector, u32> {
+            Self::VECTOR.try_get(self)
         }
     }
     /// Master enable register
     ///
     /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Mer {
-        bits: u32,
-    }
-    impl Mer {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x1c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `ME` (bit 0).
-        pub const ME_MASK: u32 = 0x0000_0001;
-        /// Position of `ME`'s lowest bit.
-        pub const ME_SHIFT: u32 = 0;
-        /// Mask of `HIE` (bit 1).
-        pub const HIE_MASK: u32 = 0x0000_0002;
-        /// Position of `HIE`'s lowest bit.
-        pub const HIE_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ME",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Master IRQ enable: 1 lets the irq output follow the enabled active interrupts",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "HIE",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Master IRQ enable: 1 lets the irq output follow the enabled active interrupts
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn me(self) -> bool {
-            (self.bits & Self::ME_MASK) != 0
-        }
-        /// Sets `ME` (bit 0).
-        #[inline(always)]
-        pub fn set_me(&mut self, v: bool) -> &mut Self {
-            *self = self.with_me(v);
-            self
-        }
-        /// This value with `ME` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_me(self, v: bool) -> Self {
-            Self {
-                bits: if v { self.bits | Self::ME_MASK } else { self.bits & !Self::ME_MASK },
-            }
-        }
-        /// Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn hie(self) -> bool {
-            (self.bits & Self::HIE_MASK) != 0
-        }
-        /// Sets `HIE` (bit 1).
-        #[inline(always)]
-        pub fn set_hie(&mut self, v: bool) -> &mut Self {
-            *self = self.with_hie(v);
-            self
-        }
-        /// This value with `HIE` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_hie(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::HIE_MASK
-                } else {
-                    self.bits & !Self::HIE_MASK
-                },
-            }
-        }
-    }
+    pub struct Mer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mer {
         type Word = u32;
         const NAME: &'static str = "MER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::ME.desc(),
+            Self::HIE.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Mer {}
@@ -741,73 +536,83 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Mer {}
     impl ::core::fmt::Debug for Mer {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("MER").field("me", &self.me()).field("hie", &self.hie()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Mer {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x1c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `ME`: bit 0, access `rw`.
+        pub const ME: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ME",
+            0,
+            1,
+            &[],
+            "Master IRQ enable: 1 lets the irq output follow the enabled active interrupts",
+        );
+        /// Master IRQ enable: 1 lets the irq output follow the enabled active interrupts
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn me(self) -> bool {
+            Self::ME.get(self)
+        }
+        /// Sets `ME` (bit 0).
+        #[inline(always)]
+        pub fn set_me(&mut self, v: bool) -> &mut Self {
+            Self::ME.set(self, v)
+        }
+        /// `HIE`: bit 1, access `rw`.
+        pub const HIE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "HIE",
+            1,
+            1,
+            &[],
+            "Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset",
+        );
+        /// Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn hie(self) -> bool {
+            Self::HIE.get(self)
+        }
+        /// Sets `HIE` (bit 1).
+        #[inline(always)]
+        pub fn set_hie(&mut self, v: bool) -> &mut Self {
+            Self::HIE.set(self, v)
         }
     }
     /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
     ///
     /// Offset 0x20, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Imr {
-        bits: u32,
-    }
-    impl Imr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x20;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IMR",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `IMR` (bits 31:0).
-        ///
-        /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `IMR` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Imr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Imr {
         type Word = u32;
         const NAME: &'static str = "IMR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Imr {}
@@ -815,73 +620,58 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Imr {}
     impl ::core::fmt::Debug for Imr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IMR").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Imr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x20;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "IMR",
+            0,
+            32,
+            &[],
+            "Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)",
+        );
+        /// Sets `IMR` (bits 31:0).
+        ///
+        /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
     ///
     /// Offset 0x24, 32 bits, reset 0xffffffff, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ilr {
-        bits: u32,
-    }
-    impl Ilr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x24;
-        /// Value after reset.
-        pub const RESET: u32 = 0xffff_ffff;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ILR",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `ILR` (bits 31:0).
-        ///
-        /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `ILR` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Ilr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ilr {
         type Word = u32;
         const NAME: &'static str = "ILR";
         const RESET: u32 = 0xffff_ffff;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Ilr {}
@@ -889,15 +679,67 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Ilr {}
     impl ::core::fmt::Debug for Ilr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("ILR").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Ilr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x24;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ILR",
+            0,
+            32,
+            &[],
+            "Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)",
+        );
+        /// Sets `ILR` (bits 31:0).
+        ///
+        /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)
     ///
-    /// Offset 0x100, 32 bits, reset 0x10, access `rw`. An array of 32 registers, 0x4 bytes apart.
+    /// Offset 0x100, 32 bits, reset 0x10, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ivar {
-        bits: u32,
+    pub struct Ivar(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for Ivar {
+        type Word = u32;
+        const NAME: &'static str = "IVAR";
+        const RESET: u32 = 0x0000_0010;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for Ivar {}
+    impl ::regmap_runtime::Writable for Ivar {}
+    impl ::regmap_runtime::Modifiable for Ivar {}
+    impl ::core::fmt::Debug for Ivar {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl Ivar {
         /// Offset from the parent's base (the first element, for an array).
@@ -906,68 +748,30 @@ pub mod axi_intc {
         pub const STRIDE: usize = 0x4;
         /// Number of array elements.
         pub const COUNT: usize = 32;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0010;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IVAR",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "IVAR",
+            0,
+            32,
+            &[],
+            "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
+        );
         /// Sets `IVAR` (bits 31:0).
         ///
         /// Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `IVAR` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
-    impl ::regmap_runtime::Register for Ivar {
-        type Word = u32;
-        const NAME: &'static str = "IVAR";
-        const RESET: u32 = 0x0000_0010;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for Ivar {}
-    impl ::regmap_runtime::Writable for Ivar {}
-    impl ::regmap_runtime::Modifiable for Ivar {}
-    impl ::core::fmt::Debug for Ivar {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IVAR").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            Self::BITS.set(self, v)
         }
     }
     /// What IVR holds
@@ -991,16 +795,30 @@ pub mod axi_intc {
         ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Option<Self> {
+        pub const fn from_bits(bits: u32) -> ::core::option::Option<Self> {
             match bits {
-                0xffffffff => Some(Self::NoInterrupt),
-                _ => None,
+                0xffffffff => ::core::option::Option::Some(Self::NoInterrupt),
+                _ => ::core::option::Option::None,
             }
         }
         /// The variant's value.
         #[inline(always)]
         pub const fn bits(self) -> u32 {
             self as u32
+        }
+    }
+    impl ::regmap_runtime::FieldEnum for Vector {
+        const FALLBACK: Self = Self::NoInterrupt;
+        #[inline(always)]
+        fn try_from_raw(raw: u64) -> ::core::option::Option<Self> {
+            match <u32 as ::core::convert::TryFrom<u64>>::try_from(raw) {
+                ::core::result::Result::Ok(bits) => Self::from_bits(bits),
+                ::core::result::Result::Err(_) => ::core::option::Option::None,
+            }
+        }
+        #[inline(always)]
+        fn to_raw(self) -> u64 {
+            self as u64
         }
     }
     /// Static description of `axi_intc`: every register instance, arrays and clusters expanded, in offset order.
@@ -1013,7 +831,7 @@ pub mod axi_intc {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: Isr::FIELDS,
+                fields: <Isr as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1021,7 +839,7 @@ pub mod axi_intc {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: Ipr::FIELDS,
+                fields: <Ipr as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1029,7 +847,7 @@ pub mod axi_intc {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: Ier::FIELDS,
+                fields: <Ier as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt enable register: bit n enables interrupt input n",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1037,7 +855,7 @@ pub mod axi_intc {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: Iar::FIELDS,
+                fields: <Iar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1045,7 +863,7 @@ pub mod axi_intc {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: Sie::FIELDS,
+                fields: <Sie as ::regmap_runtime::Register>::FIELDS,
                 description: "Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1053,7 +871,7 @@ pub mod axi_intc {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: Cie::FIELDS,
+                fields: <Cie as ::regmap_runtime::Register>::FIELDS,
                 description: "Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1061,7 +879,7 @@ pub mod axi_intc {
                 offset: 0x18,
                 width: 4,
                 reset: 0xffffffff,
-                fields: Ivr::FIELDS,
+                fields: <Ivr as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector register: ordinal of the highest-priority enabled active interrupt (optional, C_HAS_IVR)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1069,7 +887,7 @@ pub mod axi_intc {
                 offset: 0x1c,
                 width: 4,
                 reset: 0x0,
-                fields: Mer::FIELDS,
+                fields: <Mer as ::regmap_runtime::Register>::FIELDS,
                 description: "Master enable register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1077,7 +895,7 @@ pub mod axi_intc {
                 offset: 0x20,
                 width: 4,
                 reset: 0x0,
-                fields: Imr::FIELDS,
+                fields: <Imr as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1085,7 +903,7 @@ pub mod axi_intc {
                 offset: 0x24,
                 width: 4,
                 reset: 0xffffffff,
-                fields: Ilr::FIELDS,
+                fields: <Ilr as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1093,7 +911,7 @@ pub mod axi_intc {
                 offset: 0x100,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1101,7 +919,7 @@ pub mod axi_intc {
                 offset: 0x104,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1109,7 +927,7 @@ pub mod axi_intc {
                 offset: 0x108,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1117,7 +935,7 @@ pub mod axi_intc {
                 offset: 0x10c,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1125,7 +943,7 @@ pub mod axi_intc {
                 offset: 0x110,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1133,7 +951,7 @@ pub mod axi_intc {
                 offset: 0x114,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1141,7 +959,7 @@ pub mod axi_intc {
                 offset: 0x118,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1149,7 +967,7 @@ pub mod axi_intc {
                 offset: 0x11c,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1157,7 +975,7 @@ pub mod axi_intc {
                 offset: 0x120,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1165,7 +983,7 @@ pub mod axi_intc {
                 offset: 0x124,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1173,7 +991,7 @@ pub mod axi_intc {
                 offset: 0x128,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1181,7 +999,7 @@ pub mod axi_intc {
                 offset: 0x12c,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1189,7 +1007,7 @@ pub mod axi_intc {
                 offset: 0x130,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1197,7 +1015,7 @@ pub mod axi_intc {
                 offset: 0x134,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1205,7 +1023,7 @@ pub mod axi_intc {
                 offset: 0x138,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1213,7 +1031,7 @@ pub mod axi_intc {
                 offset: 0x13c,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1221,7 +1039,7 @@ pub mod axi_intc {
                 offset: 0x140,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1229,7 +1047,7 @@ pub mod axi_intc {
                 offset: 0x144,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1237,7 +1055,7 @@ pub mod axi_intc {
                 offset: 0x148,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1245,7 +1063,7 @@ pub mod axi_intc {
                 offset: 0x14c,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1253,7 +1071,7 @@ pub mod axi_intc {
                 offset: 0x150,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1261,7 +1079,7 @@ pub mod axi_intc {
                 offset: 0x154,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1269,7 +1087,7 @@ pub mod axi_intc {
                 offset: 0x158,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1277,7 +1095,7 @@ pub mod axi_intc {
                 offset: 0x15c,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1285,7 +1103,7 @@ pub mod axi_intc {
                 offset: 0x160,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1293,7 +1111,7 @@ pub mod axi_intc {
                 offset: 0x164,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1301,7 +1119,7 @@ pub mod axi_intc {
                 offset: 0x168,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1309,7 +1127,7 @@ pub mod axi_intc {
                 offset: 0x16c,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1317,7 +1135,7 @@ pub mod axi_intc {
                 offset: 0x170,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1325,7 +1143,7 @@ pub mod axi_intc {
                 offset: 0x174,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1333,7 +1151,7 @@ pub mod axi_intc {
                 offset: 0x178,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1341,7 +1159,7 @@ pub mod axi_intc {
                 offset: 0x17c,
                 width: 4,
                 reset: 0x10,
-                fields: Ivar::FIELDS,
+                fields: <Ivar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
             },
         ],

@@ -7,10 +7,10 @@ pub mod axi_timer {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AxiTimer<B> {
-        bus: B,
+    pub struct AxiTimer<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x20, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> AxiTimer<B> {
+    impl<B_: ::regmap_runtime::Bus> AxiTimer<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x20;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -21,557 +21,86 @@ pub mod axi_timer {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "axi_timer", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "axi_timer")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Control/status register 0
         #[inline(always)]
-        pub fn tcsr0(&self) -> ::regmap_runtime::Reg<'_, B, Tcsr0> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn tcsr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tcsr0> {
+            self.bus.reg::<Tcsr0, 0x0>()
         }
         /// Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)
         #[inline(always)]
-        pub fn tlr0(&self) -> ::regmap_runtime::Reg<'_, B, Tlr0> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn tlr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tlr0> {
+            self.bus.reg::<Tlr0, 0x4>()
         }
         /// Timer/counter register 0, the current count of timer 0
         #[inline(always)]
-        pub fn tcr0(&self) -> ::regmap_runtime::Reg<'_, B, Tcr0> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn tcr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tcr0> {
+            self.bus.reg::<Tcr0, 0x8>()
         }
         /// Control/status register 1
         #[inline(always)]
-        pub fn tcsr1(&self) -> ::regmap_runtime::Reg<'_, B, Tcsr1> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x10) }
+        pub fn tcsr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tcsr1> {
+            self.bus.reg::<Tcsr1, 0x10>()
         }
         /// Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)
         #[inline(always)]
-        pub fn tlr1(&self) -> ::regmap_runtime::Reg<'_, B, Tlr1> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x14) }
+        pub fn tlr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tlr1> {
+            self.bus.reg::<Tlr1, 0x14>()
         }
         /// Timer/counter register 1, the current count of timer 1
         #[inline(always)]
-        pub fn tcr1(&self) -> ::regmap_runtime::Reg<'_, B, Tcr1> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x18) }
+        pub fn tcr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tcr1> {
+            self.bus.reg::<Tcr1, 0x18>()
         }
     }
     /// Control/status register 0
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tcsr0 {
-        bits: u32,
-        actions: u32,
-    }
-    impl Tcsr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `MDT0` (bit 0).
-        pub const MDT0_MASK: u32 = 0x0000_0001;
-        /// Position of `MDT0`'s lowest bit.
-        pub const MDT0_SHIFT: u32 = 0;
-        /// Mask of `UDT0` (bit 1).
-        pub const UDT0_MASK: u32 = 0x0000_0002;
-        /// Position of `UDT0`'s lowest bit.
-        pub const UDT0_SHIFT: u32 = 1;
-        /// Mask of `GENT0` (bit 2).
-        pub const GENT0_MASK: u32 = 0x0000_0004;
-        /// Position of `GENT0`'s lowest bit.
-        pub const GENT0_SHIFT: u32 = 2;
-        /// Mask of `CAPT0` (bit 3).
-        pub const CAPT0_MASK: u32 = 0x0000_0008;
-        /// Position of `CAPT0`'s lowest bit.
-        pub const CAPT0_SHIFT: u32 = 3;
-        /// Mask of `ARHT0` (bit 4).
-        pub const ARHT0_MASK: u32 = 0x0000_0010;
-        /// Position of `ARHT0`'s lowest bit.
-        pub const ARHT0_SHIFT: u32 = 4;
-        /// Mask of `LOAD0` (bit 5).
-        pub const LOAD0_MASK: u32 = 0x0000_0020;
-        /// Position of `LOAD0`'s lowest bit.
-        pub const LOAD0_SHIFT: u32 = 5;
-        /// Mask of `ENIT0` (bit 6).
-        pub const ENIT0_MASK: u32 = 0x0000_0040;
-        /// Position of `ENIT0`'s lowest bit.
-        pub const ENIT0_SHIFT: u32 = 6;
-        /// Mask of `ENT0` (bit 7).
-        pub const ENT0_MASK: u32 = 0x0000_0080;
-        /// Position of `ENT0`'s lowest bit.
-        pub const ENT0_SHIFT: u32 = 7;
-        /// Mask of `T0INT` (bit 8).
-        pub const T0INT_MASK: u32 = 0x0000_0100;
-        /// Position of `T0INT`'s lowest bit.
-        pub const T0INT_SHIFT: u32 = 8;
-        /// Mask of `PWMA0` (bit 9).
-        pub const PWMA0_MASK: u32 = 0x0000_0200;
-        /// Position of `PWMA0`'s lowest bit.
-        pub const PWMA0_SHIFT: u32 = 9;
-        /// Mask of `ENALL` (bit 10).
-        pub const ENALL_MASK: u32 = 0x0000_0400;
-        /// Position of `ENALL`'s lowest bit.
-        pub const ENALL_SHIFT: u32 = 10;
-        /// Mask of `CASC` (bit 11).
-        pub const CASC_MASK: u32 = 0x0000_0800;
-        /// Position of `CASC`'s lowest bit.
-        pub const CASC_SHIFT: u32 = 11;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MDT0",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Mode::VALUES,
-                description: "Timer 0 mode",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "UDT0",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Direction::VALUES,
-                description: "Up/down count timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GENT0",
-                lsb: 2,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable external generate signal timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CAPT0",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable external capture trigger timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ARHT0",
-                lsb: 4,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Reload::VALUES,
-                description: "Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "LOAD0",
-                lsb: 5,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENIT0",
-                lsb: 6,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable interrupt for timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENT0",
-                lsb: 7,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "T0INT",
-                lsb: 8,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "PWMA0",
-                lsb: 9,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENALL",
-                lsb: 10,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CASC",
-                lsb: 11,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Timer 0 mode
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn mdt0(self) -> Mode {
-            let raw = (self.bits & Self::MDT0_MASK) != 0;
-            match raw {
-                false => Mode::Generate,
-                _ => Mode::Capture,
-            }
-        }
-        /// Sets `MDT0` (bit 0).
-        #[inline(always)]
-        pub fn set_mdt0(&mut self, v: Mode) -> &mut Self {
-            *self = self.with_mdt0(v);
-            self
-        }
-        /// This value with `MDT0` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_mdt0(self, v: Mode) -> Self {
-            Self {
-                bits: (self.bits & !Self::MDT0_MASK) | ((v.bits() as u32) & Self::MDT0_MASK),
-                actions: self.actions,
-            }
-        }
-        /// Up/down count timer 0
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn udt0(self) -> Direction {
-            let raw = (self.bits & Self::UDT0_MASK) != 0;
-            match raw {
-                false => Direction::Up,
-                _ => Direction::Down,
-            }
-        }
-        /// Sets `UDT0` (bit 1).
-        #[inline(always)]
-        pub fn set_udt0(&mut self, v: Direction) -> &mut Self {
-            *self = self.with_udt0(v);
-            self
-        }
-        /// This value with `UDT0` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_udt0(self, v: Direction) -> Self {
-            Self {
-                bits: (self.bits & !Self::UDT0_MASK)
-                    | (((v.bits() as u32) << Self::UDT0_SHIFT) & Self::UDT0_MASK),
-                actions: self.actions,
-            }
-        }
-        /// Enable external generate signal timer 0
-        ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub const fn gent0(self) -> bool {
-            (self.bits & Self::GENT0_MASK) != 0
-        }
-        /// Sets `GENT0` (bit 2).
-        #[inline(always)]
-        pub fn set_gent0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_gent0(v);
-            self
-        }
-        /// This value with `GENT0` set to `v` (bit 2).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_gent0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::GENT0_MASK
-                } else {
-                    self.bits & !Self::GENT0_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Enable external capture trigger timer 0
-        ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub const fn capt0(self) -> bool {
-            (self.bits & Self::CAPT0_MASK) != 0
-        }
-        /// Sets `CAPT0` (bit 3).
-        #[inline(always)]
-        pub fn set_capt0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_capt0(v);
-            self
-        }
-        /// This value with `CAPT0` set to `v` (bit 3).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_capt0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CAPT0_MASK
-                } else {
-                    self.bits & !Self::CAPT0_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
-        ///
-        /// Bit 4, access `rw`.
-        #[inline(always)]
-        pub const fn arht0(self) -> Reload {
-            let raw = (self.bits & Self::ARHT0_MASK) != 0;
-            match raw {
-                false => Reload::Hold,
-                _ => Reload::Reload,
-            }
-        }
-        /// Sets `ARHT0` (bit 4).
-        #[inline(always)]
-        pub fn set_arht0(&mut self, v: Reload) -> &mut Self {
-            *self = self.with_arht0(v);
-            self
-        }
-        /// This value with `ARHT0` set to `v` (bit 4).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_arht0(self, v: Reload) -> Self {
-            Self {
-                bits: (self.bits & !Self::ARHT0_MASK)
-                    | (((v.bits() as u32) << Self::ARHT0_SHIFT) & Self::ARHT0_MASK),
-                actions: self.actions,
-            }
-        }
-        /// Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer
-        ///
-        /// Bit 5, access `rw`.
-        #[inline(always)]
-        pub const fn load0(self) -> bool {
-            (self.bits & Self::LOAD0_MASK) != 0
-        }
-        /// Sets `LOAD0` (bit 5).
-        #[inline(always)]
-        pub fn set_load0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_load0(v);
-            self
-        }
-        /// This value with `LOAD0` set to `v` (bit 5).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_load0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::LOAD0_MASK
-                } else {
-                    self.bits & !Self::LOAD0_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Enable interrupt for timer 0
-        ///
-        /// Bit 6, access `rw`.
-        #[inline(always)]
-        pub const fn enit0(self) -> bool {
-            (self.bits & Self::ENIT0_MASK) != 0
-        }
-        /// Sets `ENIT0` (bit 6).
-        #[inline(always)]
-        pub fn set_enit0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enit0(v);
-            self
-        }
-        /// This value with `ENIT0` set to `v` (bit 6).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enit0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENIT0_MASK
-                } else {
-                    self.bits & !Self::ENIT0_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Enable timer 0
-        ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub const fn ent0(self) -> bool {
-            (self.bits & Self::ENT0_MASK) != 0
-        }
-        /// Sets `ENT0` (bit 7).
-        #[inline(always)]
-        pub fn set_ent0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ent0(v);
-            self
-        }
-        /// This value with `ENT0` set to `v` (bit 7).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ent0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENT0_MASK
-                } else {
-                    self.bits & !Self::ENT0_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it
-        ///
-        /// Bit 8, access `w1c`.
-        #[inline(always)]
-        pub const fn t0int(self) -> bool {
-            (self.bits & Self::T0INT_MASK) != 0
-        }
-        /// Requests `T0INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 8, access `w1c`.
-        #[inline(always)]
-        pub fn clear_t0int(&mut self) -> &mut Self {
-            *self = self.with_clear_t0int();
-            self
-        }
-        /// This value with `T0INT`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_t0int(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::T0INT_MASK,
-            }
-        }
-        /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
-        ///
-        /// Bit 9, access `rw`.
-        #[inline(always)]
-        pub const fn pwma0(self) -> bool {
-            (self.bits & Self::PWMA0_MASK) != 0
-        }
-        /// Sets `PWMA0` (bit 9).
-        #[inline(always)]
-        pub fn set_pwma0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_pwma0(v);
-            self
-        }
-        /// This value with `PWMA0` set to `v` (bit 9).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_pwma0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::PWMA0_MASK
-                } else {
-                    self.bits & !Self::PWMA0_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
-        ///
-        /// Bit 10, access `rw`.
-        #[inline(always)]
-        pub const fn enall(self) -> bool {
-            (self.bits & Self::ENALL_MASK) != 0
-        }
-        /// Sets `ENALL` (bit 10).
-        #[inline(always)]
-        pub fn set_enall(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enall(v);
-            self
-        }
-        /// This value with `ENALL` set to `v` (bit 10).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enall(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENALL_MASK
-                } else {
-                    self.bits & !Self::ENALL_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)
-        ///
-        /// Bit 11, access `rw`.
-        #[inline(always)]
-        pub const fn casc(self) -> bool {
-            (self.bits & Self::CASC_MASK) != 0
-        }
-        /// Sets `CASC` (bit 11).
-        #[inline(always)]
-        pub fn set_casc(&mut self, v: bool) -> &mut Self {
-            *self = self.with_casc(v);
-            self
-        }
-        /// This value with `CASC` set to `v` (bit 11).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_casc(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CASC_MASK
-                } else {
-                    self.bits & !Self::CASC_MASK
-                },
-                actions: self.actions,
-            }
-        }
-    }
+    pub struct Tcsr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcsr0 {
         type Word = u32;
         const NAME: &'static str = "TCSR0";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0100;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::MDT0.desc(),
+            Self::UDT0.desc(),
+            Self::GENT0.desc(),
+            Self::CAPT0.desc(),
+            Self::ARHT0.desc(),
+            Self::LOAD0.desc(),
+            Self::ENIT0.desc(),
+            Self::ENT0.desc(),
+            Self::T0INT.desc(),
+            Self::PWMA0.desc(),
+            Self::ENALL.desc(),
+            Self::CASC.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_feff) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tcsr0 {}
@@ -579,86 +108,303 @@ pub mod axi_timer {
     impl ::regmap_runtime::Modifiable for Tcsr0 {}
     impl ::core::fmt::Debug for Tcsr0 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCSR0")
-                .field("mdt0", &self.mdt0())
-                .field("udt0", &self.udt0())
-                .field("gent0", &self.gent0())
-                .field("capt0", &self.capt0())
-                .field("arht0", &self.arht0())
-                .field("load0", &self.load0())
-                .field("enit0", &self.enit0())
-                .field("ent0", &self.ent0())
-                .field("t0int", &self.t0int())
-                .field("pwma0", &self.pwma0())
-                .field("enall", &self.enall())
-                .field("casc", &self.casc())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Tcsr0 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x0;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `MDT0`: bit 0, access `rw`.
+        pub const MDT0: ::regmap_runtime::Field<Self, Mode, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MDT0",
+            0,
+            1,
+            Mode::VALUES,
+            "Timer 0 mode",
+        );
+        /// Timer 0 mode
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn mdt0(self) -> Mode {
+            Self::MDT0.get(self)
+        }
+        /// Sets `MDT0` (bit 0).
+        #[inline(always)]
+        pub fn set_mdt0(&mut self, v: Mode) -> &mut Self {
+            Self::MDT0.set(self, v)
+        }
+        /// `UDT0`: bit 1, access `rw`.
+        pub const UDT0: ::regmap_runtime::Field<
+            Self,
+            Direction,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "UDT0",
+            1,
+            1,
+            Direction::VALUES,
+            "Up/down count timer 0",
+        );
+        /// Up/down count timer 0
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn udt0(self) -> Direction {
+            Self::UDT0.get(self)
+        }
+        /// Sets `UDT0` (bit 1).
+        #[inline(always)]
+        pub fn set_udt0(&mut self, v: Direction) -> &mut Self {
+            Self::UDT0.set(self, v)
+        }
+        /// `GENT0`: bit 2, access `rw`.
+        pub const GENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GENT0",
+            2,
+            1,
+            &[],
+            "Enable external generate signal timer 0",
+        );
+        /// Enable external generate signal timer 0
+        ///
+        /// Bit 2, access `rw`.
+        #[inline(always)]
+        pub fn gent0(self) -> bool {
+            Self::GENT0.get(self)
+        }
+        /// Sets `GENT0` (bit 2).
+        #[inline(always)]
+        pub fn set_gent0(&mut self, v: bool) -> &mut Self {
+            Self::GENT0.set(self, v)
+        }
+        /// `CAPT0`: bit 3, access `rw`.
+        pub const CAPT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CAPT0",
+            3,
+            1,
+            &[],
+            "Enable external capture trigger timer 0",
+        );
+        /// Enable external capture trigger timer 0
+        ///
+        /// Bit 3, access `rw`.
+        #[inline(always)]
+        pub fn capt0(self) -> bool {
+            Self::CAPT0.get(self)
+        }
+        /// Sets `CAPT0` (bit 3).
+        #[inline(always)]
+        pub fn set_capt0(&mut self, v: bool) -> &mut Self {
+            Self::CAPT0.set(self, v)
+        }
+        /// `ARHT0`: bit 4, access `rw`.
+        pub const ARHT0: ::regmap_runtime::Field<
+            Self,
+            Reload,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "ARHT0",
+            4,
+            1,
+            Reload::VALUES,
+            "Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
+        );
+        /// Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
+        ///
+        /// Bit 4, access `rw`.
+        #[inline(always)]
+        pub fn arht0(self) -> Reload {
+            Self::ARHT0.get(self)
+        }
+        /// Sets `ARHT0` (bit 4).
+        #[inline(always)]
+        pub fn set_arht0(&mut self, v: Reload) -> &mut Self {
+            Self::ARHT0.set(self, v)
+        }
+        /// `LOAD0`: bit 5, access `rw`.
+        pub const LOAD0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LOAD0",
+            5,
+            1,
+            &[],
+            "Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer",
+        );
+        /// Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer
+        ///
+        /// Bit 5, access `rw`.
+        #[inline(always)]
+        pub fn load0(self) -> bool {
+            Self::LOAD0.get(self)
+        }
+        /// Sets `LOAD0` (bit 5).
+        #[inline(always)]
+        pub fn set_load0(&mut self, v: bool) -> &mut Self {
+            Self::LOAD0.set(self, v)
+        }
+        /// `ENIT0`: bit 6, access `rw`.
+        pub const ENIT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENIT0",
+            6,
+            1,
+            &[],
+            "Enable interrupt for timer 0",
+        );
+        /// Enable interrupt for timer 0
+        ///
+        /// Bit 6, access `rw`.
+        #[inline(always)]
+        pub fn enit0(self) -> bool {
+            Self::ENIT0.get(self)
+        }
+        /// Sets `ENIT0` (bit 6).
+        #[inline(always)]
+        pub fn set_enit0(&mut self, v: bool) -> &mut Self {
+            Self::ENIT0.set(self, v)
+        }
+        /// `ENT0`: bit 7, access `rw`.
+        pub const ENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENT0",
+            7,
+            1,
+            &[],
+            "Enable timer 0",
+        );
+        /// Enable timer 0
+        ///
+        /// Bit 7, access `rw`.
+        #[inline(always)]
+        pub fn ent0(self) -> bool {
+            Self::ENT0.get(self)
+        }
+        /// Sets `ENT0` (bit 7).
+        #[inline(always)]
+        pub fn set_ent0(&mut self, v: bool) -> &mut Self {
+            Self::ENT0.set(self, v)
+        }
+        /// `T0INT`: bit 8, access `w1c`.
+        pub const T0INT: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "T0INT",
+            8,
+            1,
+            &[],
+            "Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
+        );
+        /// Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it
+        ///
+        /// Bit 8, access `w1c`.
+        #[inline(always)]
+        pub fn t0int(self) -> bool {
+            Self::T0INT.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_t0int<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `T0INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 8, access `w1c`.
+        #[inline(always)]
+        pub fn clear_t0int(&mut self) -> &mut Self {
+            Self::T0INT.request(self, true)
+        }
+        /// `PWMA0`: bit 9, access `rw`.
+        pub const PWMA0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "PWMA0",
+            9,
+            1,
+            &[],
+            "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
+        );
+        /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
+        ///
+        /// Bit 9, access `rw`.
+        #[inline(always)]
+        pub fn pwma0(self) -> bool {
+            Self::PWMA0.get(self)
+        }
+        /// Sets `PWMA0` (bit 9).
+        #[inline(always)]
+        pub fn set_pwma0(&mut self, v: bool) -> &mut Self {
+            Self::PWMA0.set(self, v)
+        }
+        /// `ENALL`: bit 10, access `rw`.
+        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENALL",
+            10,
+            1,
+            &[],
+            "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
+        );
+        /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
+        ///
+        /// Bit 10, access `rw`.
+        #[inline(always)]
+        pub fn enall(self) -> bool {
+            Self::ENALL.get(self)
+        }
+        /// Sets `ENALL` (bit 10).
+        #[inline(always)]
+        pub fn set_enall(&mut self, v: bool) -> &mut Self {
+            Self::ENALL.set(self, v)
+        }
+        /// `CASC`: bit 11, access `rw`.
+        pub const CASC: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CASC",
+            11,
+            1,
+            &[],
+            "Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)",
+        );
+        /// Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)
+        ///
+        /// Bit 11, access `rw`.
+        #[inline(always)]
+        pub fn casc(self) -> bool {
+            Self::CASC.get(self)
+        }
+        /// Sets `CASC` (bit 11).
+        #[inline(always)]
+        pub fn set_casc(&mut self, v: bool) -> &mut Self {
+            Self::CASC.set(self, v)
         }
     }
     /// Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tlr0 {
-        bits: u32,
-    }
-    impl Tlr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TLR0",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `TLR0` (bits 31:0).
-        ///
-        /// Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `TLR0` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Tlr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tlr0 {
         type Word = u32;
         const NAME: &'static str = "TLR0";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tlr0 {}
@@ -666,528 +412,120 @@ pub mod axi_timer {
     impl ::regmap_runtime::Modifiable for Tlr0 {}
     impl ::core::fmt::Debug for Tlr0 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TLR0").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Tlr0 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TLR0",
+            0,
+            32,
+            &[],
+            "Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)",
+        );
+        /// Sets `TLR0` (bits 31:0).
+        ///
+        /// Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Timer/counter register 0, the current count of timer 0
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tcr0 {
-        bits: u32,
-    }
-    impl Tcr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TCR0",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Timer/counter register 0, the current count of timer 0",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-    }
+    pub struct Tcr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcr0 {
         type Word = u32;
         const NAME: &'static str = "TCR0";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tcr0 {}
     impl ::core::fmt::Debug for Tcr0 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCR0").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
         }
+    }
+    impl Tcr0 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "TCR0",
+            0,
+            32,
+            &[],
+            "Timer/counter register 0, the current count of timer 0",
+        );
     }
     /// Control/status register 1
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tcsr1 {
-        bits: u32,
-        actions: u32,
-    }
-    impl Tcsr1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `MDT1` (bit 0).
-        pub const MDT1_MASK: u32 = 0x0000_0001;
-        /// Position of `MDT1`'s lowest bit.
-        pub const MDT1_SHIFT: u32 = 0;
-        /// Mask of `UDT1` (bit 1).
-        pub const UDT1_MASK: u32 = 0x0000_0002;
-        /// Position of `UDT1`'s lowest bit.
-        pub const UDT1_SHIFT: u32 = 1;
-        /// Mask of `GENT1` (bit 2).
-        pub const GENT1_MASK: u32 = 0x0000_0004;
-        /// Position of `GENT1`'s lowest bit.
-        pub const GENT1_SHIFT: u32 = 2;
-        /// Mask of `CAPT1` (bit 3).
-        pub const CAPT1_MASK: u32 = 0x0000_0008;
-        /// Position of `CAPT1`'s lowest bit.
-        pub const CAPT1_SHIFT: u32 = 3;
-        /// Mask of `ARHT1` (bit 4).
-        pub const ARHT1_MASK: u32 = 0x0000_0010;
-        /// Position of `ARHT1`'s lowest bit.
-        pub const ARHT1_SHIFT: u32 = 4;
-        /// Mask of `LOAD1` (bit 5).
-        pub const LOAD1_MASK: u32 = 0x0000_0020;
-        /// Position of `LOAD1`'s lowest bit.
-        pub const LOAD1_SHIFT: u32 = 5;
-        /// Mask of `ENIT1` (bit 6).
-        pub const ENIT1_MASK: u32 = 0x0000_0040;
-        /// Position of `ENIT1`'s lowest bit.
-        pub const ENIT1_SHIFT: u32 = 6;
-        /// Mask of `ENT1` (bit 7).
-        pub const ENT1_MASK: u32 = 0x0000_0080;
-        /// Position of `ENT1`'s lowest bit.
-        pub const ENT1_SHIFT: u32 = 7;
-        /// Mask of `T1INT` (bit 8).
-        pub const T1INT_MASK: u32 = 0x0000_0100;
-        /// Position of `T1INT`'s lowest bit.
-        pub const T1INT_SHIFT: u32 = 8;
-        /// Mask of `PWMB0` (bit 9).
-        pub const PWMB0_MASK: u32 = 0x0000_0200;
-        /// Position of `PWMB0`'s lowest bit.
-        pub const PWMB0_SHIFT: u32 = 9;
-        /// Mask of `ENALL` (bit 10).
-        pub const ENALL_MASK: u32 = 0x0000_0400;
-        /// Position of `ENALL`'s lowest bit.
-        pub const ENALL_SHIFT: u32 = 10;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MDT1",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Mode::VALUES,
-                description: "Timer 1 mode",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "UDT1",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Direction::VALUES,
-                description: "Up/down count timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GENT1",
-                lsb: 2,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable external generate signal timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CAPT1",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable external capture trigger timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ARHT1",
-                lsb: 4,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Reload::VALUES,
-                description: "Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "LOAD1",
-                lsb: 5,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENIT1",
-                lsb: 6,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable interrupt for timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENT1",
-                lsb: 7,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "T1INT",
-                lsb: 8,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "PWMB0",
-                lsb: 9,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENALL",
-                lsb: 10,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Timer 1 mode
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn mdt1(self) -> Mode {
-            let raw = (self.bits & Self::MDT1_MASK) != 0;
-            match raw {
-                false => Mode::Generate,
-                _ => Mode::Capture,
-            }
-        }
-        /// Sets `MDT1` (bit 0).
-        #[inline(always)]
-        pub fn set_mdt1(&mut self, v: Mode) -> &mut Self {
-            *self = self.with_mdt1(v);
-            self
-        }
-        /// This value with `MDT1` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_mdt1(self, v: Mode) -> Self {
-            Self {
-                bits: (self.bits & !Self::MDT1_MASK) | ((v.bits() as u32) & Self::MDT1_MASK),
-                actions: self.actions,
-            }
-        }
-        /// Up/down count timer 1
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn udt1(self) -> Direction {
-            let raw = (self.bits & Self::UDT1_MASK) != 0;
-            match raw {
-                false => Direction::Up,
-                _ => Direction::Down,
-            }
-        }
-        /// Sets `UDT1` (bit 1).
-        #[inline(always)]
-        pub fn set_udt1(&mut self, v: Direction) -> &mut Self {
-            *self = self.with_udt1(v);
-            self
-        }
-        /// This value with `UDT1` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_udt1(self, v: Direction) -> Self {
-            Self {
-                bits: (self.bits & !Self::UDT1_MASK)
-                    | (((v.bits() as u32) << Self::UDT1_SHIFT) & Self::UDT1_MASK),
-                actions: self.actions,
-            }
-        }
-        /// Enable external generate signal timer 1
-        ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub const fn gent1(self) -> bool {
-            (self.bits & Self::GENT1_MASK) != 0
-        }
-        /// Sets `GENT1` (bit 2).
-        #[inline(always)]
-        pub fn set_gent1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_gent1(v);
-            self
-        }
-        /// This value with `GENT1` set to `v` (bit 2).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_gent1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::GENT1_MASK
-                } else {
-                    self.bits & !Self::GENT1_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Enable external capture trigger timer 1
-        ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub const fn capt1(self) -> bool {
-            (self.bits & Self::CAPT1_MASK) != 0
-        }
-        /// Sets `CAPT1` (bit 3).
-        #[inline(always)]
-        pub fn set_capt1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_capt1(v);
-            self
-        }
-        /// This value with `CAPT1` set to `v` (bit 3).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_capt1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CAPT1_MASK
-                } else {
-                    self.bits & !Self::CAPT1_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
-        ///
-        /// Bit 4, access `rw`.
-        #[inline(always)]
-        pub const fn arht1(self) -> Reload {
-            let raw = (self.bits & Self::ARHT1_MASK) != 0;
-            match raw {
-                false => Reload::Hold,
-                _ => Reload::Reload,
-            }
-        }
-        /// Sets `ARHT1` (bit 4).
-        #[inline(always)]
-        pub fn set_arht1(&mut self, v: Reload) -> &mut Self {
-            *self = self.with_arht1(v);
-            self
-        }
-        /// This value with `ARHT1` set to `v` (bit 4).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_arht1(self, v: Reload) -> Self {
-            Self {
-                bits: (self.bits & !Self::ARHT1_MASK)
-                    | (((v.bits() as u32) << Self::ARHT1_SHIFT) & Self::ARHT1_MASK),
-                actions: self.actions,
-            }
-        }
-        /// Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer
-        ///
-        /// Bit 5, access `rw`.
-        #[inline(always)]
-        pub const fn load1(self) -> bool {
-            (self.bits & Self::LOAD1_MASK) != 0
-        }
-        /// Sets `LOAD1` (bit 5).
-        #[inline(always)]
-        pub fn set_load1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_load1(v);
-            self
-        }
-        /// This value with `LOAD1` set to `v` (bit 5).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_load1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::LOAD1_MASK
-                } else {
-                    self.bits & !Self::LOAD1_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Enable interrupt for timer 1
-        ///
-        /// Bit 6, access `rw`.
-        #[inline(always)]
-        pub const fn enit1(self) -> bool {
-            (self.bits & Self::ENIT1_MASK) != 0
-        }
-        /// Sets `ENIT1` (bit 6).
-        #[inline(always)]
-        pub fn set_enit1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enit1(v);
-            self
-        }
-        /// This value with `ENIT1` set to `v` (bit 6).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enit1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENIT1_MASK
-                } else {
-                    self.bits & !Self::ENIT1_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Enable timer 1
-        ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub const fn ent1(self) -> bool {
-            (self.bits & Self::ENT1_MASK) != 0
-        }
-        /// Sets `ENT1` (bit 7).
-        #[inline(always)]
-        pub fn set_ent1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ent1(v);
-            self
-        }
-        /// This value with `ENT1` set to `v` (bit 7).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ent1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENT1_MASK
-                } else {
-                    self.bits & !Self::ENT1_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it
-        ///
-        /// Bit 8, access `w1c`.
-        #[inline(always)]
-        pub const fn t1int(self) -> bool {
-            (self.bits & Self::T1INT_MASK) != 0
-        }
-        /// Requests `T1INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 8, access `w1c`.
-        #[inline(always)]
-        pub fn clear_t1int(&mut self) -> &mut Self {
-            *self = self.with_clear_t1int();
-            self
-        }
-        /// This value with `T1INT`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_t1int(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::T1INT_MASK,
-            }
-        }
-        /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
-        ///
-        /// Bit 9, access `rw`.
-        #[inline(always)]
-        pub const fn pwmb0(self) -> bool {
-            (self.bits & Self::PWMB0_MASK) != 0
-        }
-        /// Sets `PWMB0` (bit 9).
-        #[inline(always)]
-        pub fn set_pwmb0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_pwmb0(v);
-            self
-        }
-        /// This value with `PWMB0` set to `v` (bit 9).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_pwmb0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::PWMB0_MASK
-                } else {
-                    self.bits & !Self::PWMB0_MASK
-                },
-                actions: self.actions,
-            }
-        }
-        /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
-        ///
-        /// Bit 10, access `rw`.
-        #[inline(always)]
-        pub const fn enall(self) -> bool {
-            (self.bits & Self::ENALL_MASK) != 0
-        }
-        /// Sets `ENALL` (bit 10).
-        #[inline(always)]
-        pub fn set_enall(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enall(v);
-            self
-        }
-        /// This value with `ENALL` set to `v` (bit 10).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enall(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENALL_MASK
-                } else {
-                    self.bits & !Self::ENALL_MASK
-                },
-                actions: self.actions,
-            }
-        }
-    }
+    pub struct Tcsr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcsr1 {
         type Word = u32;
         const NAME: &'static str = "TCSR1";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0100;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::MDT1.desc(),
+            Self::UDT1.desc(),
+            Self::GENT1.desc(),
+            Self::CAPT1.desc(),
+            Self::ARHT1.desc(),
+            Self::LOAD1.desc(),
+            Self::ENIT1.desc(),
+            Self::ENT1.desc(),
+            Self::T1INT.desc(),
+            Self::PWMB0.desc(),
+            Self::ENALL.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_feff) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tcsr1 {}
@@ -1195,85 +533,283 @@ pub mod axi_timer {
     impl ::regmap_runtime::Modifiable for Tcsr1 {}
     impl ::core::fmt::Debug for Tcsr1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCSR1")
-                .field("mdt1", &self.mdt1())
-                .field("udt1", &self.udt1())
-                .field("gent1", &self.gent1())
-                .field("capt1", &self.capt1())
-                .field("arht1", &self.arht1())
-                .field("load1", &self.load1())
-                .field("enit1", &self.enit1())
-                .field("ent1", &self.ent1())
-                .field("t1int", &self.t1int())
-                .field("pwmb0", &self.pwmb0())
-                .field("enall", &self.enall())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Tcsr1 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x10;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `MDT1`: bit 0, access `rw`.
+        pub const MDT1: ::regmap_runtime::Field<Self, Mode, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MDT1",
+            0,
+            1,
+            Mode::VALUES,
+            "Timer 1 mode",
+        );
+        /// Timer 1 mode
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn mdt1(self) -> Mode {
+            Self::MDT1.get(self)
+        }
+        /// Sets `MDT1` (bit 0).
+        #[inline(always)]
+        pub fn set_mdt1(&mut self, v: Mode) -> &mut Self {
+            Self::MDT1.set(self, v)
+        }
+        /// `UDT1`: bit 1, access `rw`.
+        pub const UDT1: ::regmap_runtime::Field<
+            Self,
+            Direction,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "UDT1",
+            1,
+            1,
+            Direction::VALUES,
+            "Up/down count timer 1",
+        );
+        /// Up/down count timer 1
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn udt1(self) -> Direction {
+            Self::UDT1.get(self)
+        }
+        /// Sets `UDT1` (bit 1).
+        #[inline(always)]
+        pub fn set_udt1(&mut self, v: Direction) -> &mut Self {
+            Self::UDT1.set(self, v)
+        }
+        /// `GENT1`: bit 2, access `rw`.
+        pub const GENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GENT1",
+            2,
+            1,
+            &[],
+            "Enable external generate signal timer 1",
+        );
+        /// Enable external generate signal timer 1
+        ///
+        /// Bit 2, access `rw`.
+        #[inline(always)]
+        pub fn gent1(self) -> bool {
+            Self::GENT1.get(self)
+        }
+        /// Sets `GENT1` (bit 2).
+        #[inline(always)]
+        pub fn set_gent1(&mut self, v: bool) -> &mut Self {
+            Self::GENT1.set(self, v)
+        }
+        /// `CAPT1`: bit 3, access `rw`.
+        pub const CAPT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CAPT1",
+            3,
+            1,
+            &[],
+            "Enable external capture trigger timer 1",
+        );
+        /// Enable external capture trigger timer 1
+        ///
+        /// Bit 3, access `rw`.
+        #[inline(always)]
+        pub fn capt1(self) -> bool {
+            Self::CAPT1.get(self)
+        }
+        /// Sets `CAPT1` (bit 3).
+        #[inline(always)]
+        pub fn set_capt1(&mut self, v: bool) -> &mut Self {
+            Self::CAPT1.set(self, v)
+        }
+        /// `ARHT1`: bit 4, access `rw`.
+        pub const ARHT1: ::regmap_runtime::Field<
+            Self,
+            Reload,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "ARHT1",
+            4,
+            1,
+            Reload::VALUES,
+            "Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
+        );
+        /// Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
+        ///
+        /// Bit 4, access `rw`.
+        #[inline(always)]
+        pub fn arht1(self) -> Reload {
+            Self::ARHT1.get(self)
+        }
+        /// Sets `ARHT1` (bit 4).
+        #[inline(always)]
+        pub fn set_arht1(&mut self, v: Reload) -> &mut Self {
+            Self::ARHT1.set(self, v)
+        }
+        /// `LOAD1`: bit 5, access `rw`.
+        pub const LOAD1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LOAD1",
+            5,
+            1,
+            &[],
+            "Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer",
+        );
+        /// Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer
+        ///
+        /// Bit 5, access `rw`.
+        #[inline(always)]
+        pub fn load1(self) -> bool {
+            Self::LOAD1.get(self)
+        }
+        /// Sets `LOAD1` (bit 5).
+        #[inline(always)]
+        pub fn set_load1(&mut self, v: bool) -> &mut Self {
+            Self::LOAD1.set(self, v)
+        }
+        /// `ENIT1`: bit 6, access `rw`.
+        pub const ENIT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENIT1",
+            6,
+            1,
+            &[],
+            "Enable interrupt for timer 1",
+        );
+        /// Enable interrupt for timer 1
+        ///
+        /// Bit 6, access `rw`.
+        #[inline(always)]
+        pub fn enit1(self) -> bool {
+            Self::ENIT1.get(self)
+        }
+        /// Sets `ENIT1` (bit 6).
+        #[inline(always)]
+        pub fn set_enit1(&mut self, v: bool) -> &mut Self {
+            Self::ENIT1.set(self, v)
+        }
+        /// `ENT1`: bit 7, access `rw`.
+        pub const ENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENT1",
+            7,
+            1,
+            &[],
+            "Enable timer 1",
+        );
+        /// Enable timer 1
+        ///
+        /// Bit 7, access `rw`.
+        #[inline(always)]
+        pub fn ent1(self) -> bool {
+            Self::ENT1.get(self)
+        }
+        /// Sets `ENT1` (bit 7).
+        #[inline(always)]
+        pub fn set_ent1(&mut self, v: bool) -> &mut Self {
+            Self::ENT1.set(self, v)
+        }
+        /// `T1INT`: bit 8, access `w1c`.
+        pub const T1INT: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "T1INT",
+            8,
+            1,
+            &[],
+            "Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
+        );
+        /// Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it
+        ///
+        /// Bit 8, access `w1c`.
+        #[inline(always)]
+        pub fn t1int(self) -> bool {
+            Self::T1INT.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_t1int<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `T1INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 8, access `w1c`.
+        #[inline(always)]
+        pub fn clear_t1int(&mut self) -> &mut Self {
+            Self::T1INT.request(self, true)
+        }
+        /// `PWMB0`: bit 9, access `rw`.
+        pub const PWMB0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "PWMB0",
+            9,
+            1,
+            &[],
+            "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
+        );
+        /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
+        ///
+        /// Bit 9, access `rw`.
+        #[inline(always)]
+        pub fn pwmb0(self) -> bool {
+            Self::PWMB0.get(self)
+        }
+        /// Sets `PWMB0` (bit 9).
+        #[inline(always)]
+        pub fn set_pwmb0(&mut self, v: bool) -> &mut Self {
+            Self::PWMB0.set(self, v)
+        }
+        /// `ENALL`: bit 10, access `rw`.
+        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENALL",
+            10,
+            1,
+            &[],
+            "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
+        );
+        /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
+        ///
+        /// Bit 10, access `rw`.
+        #[inline(always)]
+        pub fn enall(self) -> bool {
+            Self::ENALL.get(self)
+        }
+        /// Sets `ENALL` (bit 10).
+        #[inline(always)]
+        pub fn set_enall(&mut self, v: bool) -> &mut Self {
+            Self::ENALL.set(self, v)
         }
     }
     /// Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tlr1 {
-        bits: u32,
-    }
-    impl Tlr1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TLR1",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `TLR1` (bits 31:0).
-        ///
-        /// Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `TLR1` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Tlr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tlr1 {
         type Word = u32;
         const NAME: &'static str = "TLR1";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tlr1 {}
@@ -1281,66 +817,87 @@ pub mod axi_timer {
     impl ::regmap_runtime::Modifiable for Tlr1 {}
     impl ::core::fmt::Debug for Tlr1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TLR1").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Tlr1 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x14;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TLR1",
+            0,
+            32,
+            &[],
+            "Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)",
+        );
+        /// Sets `TLR1` (bits 31:0).
+        ///
+        /// Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Timer/counter register 1, the current count of timer 1
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tcr1 {
-        bits: u32,
-    }
-    impl Tcr1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TCR1",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Timer/counter register 1, the current count of timer 1",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-    }
+    pub struct Tcr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcr1 {
         type Word = u32;
         const NAME: &'static str = "TCR1";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tcr1 {}
     impl ::core::fmt::Debug for Tcr1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCR1").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
         }
+    }
+    impl Tcr1 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x18;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "TCR1",
+            0,
+            32,
+            &[],
+            "Timer/counter register 1, the current count of timer 1",
+        );
     }
     /// Timer mode (MDT)
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1369,17 +926,31 @@ pub mod axi_timer {
         ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
-        pub const fn from_bits(bits: u8) -> Option<Self> {
+        pub const fn from_bits(bits: u8) -> ::core::option::Option<Self> {
             match bits {
-                0x0 => Some(Self::Generate),
-                0x1 => Some(Self::Capture),
-                _ => None,
+                0x0 => ::core::option::Option::Some(Self::Generate),
+                0x1 => ::core::option::Option::Some(Self::Capture),
+                _ => ::core::option::Option::None,
             }
         }
         /// The variant's value.
         #[inline(always)]
         pub const fn bits(self) -> u8 {
             self as u8
+        }
+    }
+    impl ::regmap_runtime::FieldEnum for Mode {
+        const FALLBACK: Self = Self::Capture;
+        #[inline(always)]
+        fn try_from_raw(raw: u64) -> ::core::option::Option<Self> {
+            match <u8 as ::core::convert::TryFrom<u64>>::try_from(raw) {
+                ::core::result::Result::Ok(bits) => Self::from_bits(bits),
+                ::core::result::Result::Err(_) => ::core::option::Option::None,
+            }
+        }
+        #[inline(always)]
+        fn to_raw(self) -> u64 {
+            self as u64
         }
     }
     /// Count direction (UDT)
@@ -1409,17 +980,31 @@ pub mod axi_timer {
         ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
-        pub const fn from_bits(bits: u8) -> Option<Self> {
+        pub const fn from_bits(bits: u8) -> ::core::option::Option<Self> {
             match bits {
-                0x0 => Some(Self::Up),
-                0x1 => Some(Self::Down),
-                _ => None,
+                0x0 => ::core::option::Option::Some(Self::Up),
+                0x1 => ::core::option::Option::Some(Self::Down),
+                _ => ::core::option::Option::None,
             }
         }
         /// The variant's value.
         #[inline(always)]
         pub const fn bits(self) -> u8 {
             self as u8
+        }
+    }
+    impl ::regmap_runtime::FieldEnum for Direction {
+        const FALLBACK: Self = Self::Down;
+        #[inline(always)]
+        fn try_from_raw(raw: u64) -> ::core::option::Option<Self> {
+            match <u8 as ::core::convert::TryFrom<u64>>::try_from(raw) {
+                ::core::result::Result::Ok(bits) => Self::from_bits(bits),
+                ::core::result::Result::Err(_) => ::core::option::Option::None,
+            }
+        }
+        #[inline(always)]
+        fn to_raw(self) -> u64 {
+            self as u64
         }
     }
     /// Auto reload/hold (ARHT)
@@ -1449,17 +1034,31 @@ pub mod axi_timer {
         ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
-        pub const fn from_bits(bits: u8) -> Option<Self> {
+        pub const fn from_bits(bits: u8) -> ::core::option::Option<Self> {
             match bits {
-                0x0 => Some(Self::Hold),
-                0x1 => Some(Self::Reload),
-                _ => None,
+                0x0 => ::core::option::Option::Some(Self::Hold),
+                0x1 => ::core::option::Option::Some(Self::Reload),
+                _ => ::core::option::Option::None,
             }
         }
         /// The variant's value.
         #[inline(always)]
         pub const fn bits(self) -> u8 {
             self as u8
+        }
+    }
+    impl ::regmap_runtime::FieldEnum for Reload {
+        const FALLBACK: Self = Self::Reload;
+        #[inline(always)]
+        fn try_from_raw(raw: u64) -> ::core::option::Option<Self> {
+            match <u8 as ::core::convert::TryFrom<u64>>::try_from(raw) {
+                ::core::result::Result::Ok(bits) => Self::from_bits(bits),
+                ::core::result::Result::Err(_) => ::core::option::Option::None,
+            }
+        }
+        #[inline(always)]
+        fn to_raw(self) -> u64 {
+            self as u64
         }
     }
     /// Static description of `axi_timer`: every register instance, arrays and clusters expanded, in offset order.
@@ -1472,7 +1071,7 @@ pub mod axi_timer {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: Tcsr0::FIELDS,
+                fields: <Tcsr0 as ::regmap_runtime::Register>::FIELDS,
                 description: "Control/status register 0",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1480,7 +1079,7 @@ pub mod axi_timer {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: Tlr0::FIELDS,
+                fields: <Tlr0 as ::regmap_runtime::Register>::FIELDS,
                 description: "Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1488,7 +1087,7 @@ pub mod axi_timer {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: Tcr0::FIELDS,
+                fields: <Tcr0 as ::regmap_runtime::Register>::FIELDS,
                 description: "Timer/counter register 0, the current count of timer 0",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1496,7 +1095,7 @@ pub mod axi_timer {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: Tcsr1::FIELDS,
+                fields: <Tcsr1 as ::regmap_runtime::Register>::FIELDS,
                 description: "Control/status register 1",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1504,7 +1103,7 @@ pub mod axi_timer {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: Tlr1::FIELDS,
+                fields: <Tlr1 as ::regmap_runtime::Register>::FIELDS,
                 description: "Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1512,7 +1111,7 @@ pub mod axi_timer {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: Tcr1::FIELDS,
+                fields: <Tcr1 as ::regmap_runtime::Register>::FIELDS,
                 description: "Timer/counter register 1, the current count of timer 1",
             },
         ],

@@ -6,10 +6,10 @@ pub mod kitchen_sink {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct KitchenSink<B> {
-        bus: B,
+    pub struct KitchenSink<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x400, 8>,
     }
-    impl<B: ::regmap_runtime::Bus> KitchenSink<B> {
+    impl<B_: ::regmap_runtime::Bus> KitchenSink<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x400;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -20,12 +20,15 @@ pub mod kitchen_sink {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "kitchen_sink", Self::SIZE, 8)?;
-            let block = Self { bus };
-            let found = u64::from(block.version().read().bits()) & 0xffff_0000;
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "kitchen_sink")?,
+            };
+            let found = <u64 as ::core::convert::From<
+                _,
+            >>::from(block.version().read().bits()) & 0xffff_0000;
             if found != 0x5eed_0000 {
-                return Err(::regmap_runtime::BindError::IdMismatch {
+                return ::core::result::Result::Err(::regmap_runtime::BindError::IdMismatch {
                     block: "kitchen_sink",
                     register: "VERSION",
                     expected: 0x5eed_0000,
@@ -33,83 +36,73 @@ pub mod kitchen_sink {
                     mask: 0xffff_0000,
                 });
             }
-            Ok(block)
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Identification and revision
         #[inline(always)]
-        pub fn version(&self) -> ::regmap_runtime::Reg<'_, B, Version> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn version(&self) -> ::regmap_runtime::Reg<'_, B_, Version> {
+            self.bus.reg::<Version, 0x0>()
         }
         /// Control
         #[inline(always)]
-        pub fn ctrl(&self) -> ::regmap_runtime::Reg<'_, B, Ctrl> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn ctrl(&self) -> ::regmap_runtime::Reg<'_, B_, Ctrl> {
+            self.bus.reg::<Ctrl, 0x4>()
         }
         /// Interrupt status and flags
         #[inline(always)]
-        pub fn status(&self) -> ::regmap_runtime::Reg<'_, B, Status> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn status(&self) -> ::regmap_runtime::Reg<'_, B_, Status> {
+            self.bus.reg::<Status, 0x8>()
         }
         /// Event counter, cleared by reading
+        /// Reading it changes it (a read side effect): the accessor needs exclusive access, so no other reader can take an event this one should see.
         #[inline(always)]
-        pub fn events(&self) -> ::regmap_runtime::Reg<'_, B, Events> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0xc) }
+        pub fn events(&mut self) -> ::regmap_runtime::RegMut<'_, B_, Events> {
+            self.bus.reg::<Events, 0xc>().into()
         }
         /// Write-only doorbell
         #[inline(always)]
-        pub fn doorbell(&self) -> ::regmap_runtime::Reg<'_, B, Doorbell> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x10) }
+        pub fn doorbell(&self) -> ::regmap_runtime::Reg<'_, B_, Doorbell> {
+            self.bus.reg::<Doorbell, 0x10>()
         }
         /// Acknowledge, a whole register of w1c bits
         #[inline(always)]
-        pub fn ack(&self) -> ::regmap_runtime::Reg<'_, B, Ack> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x14) }
+        pub fn ack(&self) -> ::regmap_runtime::Reg<'_, B_, Ack> {
+            self.bus.reg::<Ack, 0x14>()
         }
         /// Register `BYTE`.
         #[inline(always)]
-        pub fn byte(&self) -> ::regmap_runtime::Reg<'_, B, Byte> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x18) }
+        pub fn byte(&self) -> ::regmap_runtime::Reg<'_, B_, Byte> {
+            self.bus.reg::<Byte, 0x18>()
         }
         /// Register `HALF`.
         #[inline(always)]
-        pub fn half(&self) -> ::regmap_runtime::Reg<'_, B, Half> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x1a) }
+        pub fn half(&self) -> ::regmap_runtime::Reg<'_, B_, Half> {
+            self.bus.reg::<Half, 0x1a>()
         }
         /// Register `WIDE`.
         #[inline(always)]
-        pub fn wide(&self) -> ::regmap_runtime::Reg<'_, B, Wide> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x20) }
+        pub fn wide(&self) -> ::regmap_runtime::Reg<'_, B_, Wide> {
+            self.bus.reg::<Wide, 0x20>()
         }
         /// Register `FULL`.
         #[inline(always)]
-        pub fn full(&self) -> ::regmap_runtime::Reg<'_, B, Full> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x28) }
+        pub fn full(&self) -> ::regmap_runtime::Reg<'_, B_, Full> {
+            self.bus.reg::<Full, 0x28>()
         }
         /// Field names that tempt clippy's naming lints
         #[inline(always)]
-        pub fn names(&self) -> ::regmap_runtime::Reg<'_, B, Names> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x2c) }
+        pub fn names(&self) -> ::regmap_runtime::Reg<'_, B_, Names> {
+            self.bus.reg::<Names, 0x2c>()
         }
         /// Register `SCRATCH`.
         ///
@@ -120,22 +113,10 @@ pub mod kitchen_sink {
             &self,
             index: usize,
         ) -> ::core::result::Result<
-            ::regmap_runtime::Reg<'_, B, Scratch>,
+            ::regmap_runtime::Reg<'_, B_, Scratch>,
             ::regmap_runtime::IndexError,
         > {
-            if index < 4 {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                let reg = unsafe {
-                    ::regmap_runtime::Reg::new(&self.bus, 0x40 + index * 0x4)
-                };
-                Ok(reg)
-            } else {
-                Err(::regmap_runtime::IndexError {
-                    array: "SCRATCH",
-                    index,
-                    count: 4,
-                })
-            }
+            self.bus.reg_at::<Scratch, 0x40, 0x4, 4>(index, "SCRATCH")
         }
         /// One channel
         ///
@@ -145,26 +126,17 @@ pub mod kitchen_sink {
         pub fn channel(
             &self,
             index: usize,
-        ) -> ::core::result::Result<channel::Channel<'_, B>, ::regmap_runtime::IndexError> {
-            if index < 4 {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                let cluster = unsafe {
-                    channel::Channel::new(&self.bus, 0x100 + index * 0x40)
-                };
-                Ok(cluster)
-            } else {
-                Err(::regmap_runtime::IndexError {
-                    array: "channel",
-                    index,
-                    count: 4,
-                })
-            }
+        ) -> ::core::result::Result<channel::Channel<'_, B_>, ::regmap_runtime::IndexError> {
+            self.bus
+                .cluster_at::<0x100, 0x40, 4, 0x28, 4>(index, "channel")
+                .map(|at| channel::Channel { at })
         }
         /// Cluster `misc`.
         #[inline(always)]
-        pub fn misc(&self) -> misc::Misc<'_, B> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { misc::Misc::new(&self.bus, 0x300) }
+        pub fn misc(&self) -> misc::Misc<'_, B_> {
+            misc::Misc {
+                at: self.bus.cluster::<0x300, 0x30, 8>(),
+            }
         }
     }
     use ::regmap_runtime::arbitrary_int::{u2, u3, u4, u12, u23};
@@ -172,406 +144,121 @@ pub mod kitchen_sink {
     ///
     /// Offset 0x0, 32 bits, reset 0x5eed0102, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Version {
-        bits: u32,
-    }
-    impl Version {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x5eed_0102;
-        /// Mask of `MAGIC` (bits 31:16).
-        pub const MAGIC_MASK: u32 = 0xffff_0000;
-        /// Position of `MAGIC`'s lowest bit.
-        pub const MAGIC_SHIFT: u32 = 16;
-        /// Mask of `MAJOR` (bits 15:8).
-        pub const MAJOR_MASK: u32 = 0x0000_ff00;
-        /// Position of `MAJOR`'s lowest bit.
-        pub const MAJOR_SHIFT: u32 = 8;
-        /// Mask of `MINOR` (bits 7:0).
-        pub const MINOR_MASK: u32 = 0x0000_00ff;
-        /// Position of `MINOR`'s lowest bit.
-        pub const MINOR_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MINOR",
-                lsb: 0,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MAJOR",
-                lsb: 8,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MAGIC",
-                lsb: 16,
-                width: 16,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Field `MAGIC`.
-        ///
-        /// Bits 31:16, access `ro`.
-        #[inline(always)]
-        pub const fn magic(self) -> u16 {
-            (self.bits >> Self::MAGIC_SHIFT) as u16
-        }
-        /// Field `MAJOR`.
-        ///
-        /// Bits 15:8, access `ro`.
-        #[inline(always)]
-        pub const fn major(self) -> u8 {
-            (self.bits >> Self::MAJOR_SHIFT) as u8
-        }
-        /// Field `MINOR`.
-        ///
-        /// Bits 7:0, access `ro`.
-        #[inline(always)]
-        pub const fn minor(self) -> u8 {
-            self.bits as u8
-        }
-    }
+    pub struct Version(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Version {
         type Word = u32;
         const NAME: &'static str = "VERSION";
         const RESET: u32 = 0x5eed_0102;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::MINOR.desc(),
+            Self::MAJOR.desc(),
+            Self::MAGIC.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Version {}
     impl ::core::fmt::Debug for Version {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("VERSION")
-                .field("magic", &self.magic())
-                .field("major", &self.major())
-                .field("minor", &self.minor())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Version {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x0;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `MAGIC`: bits 31:16, access `ro`.
+        pub const MAGIC: ::regmap_runtime::Field<Self, u16, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "MAGIC",
+            16,
+            16,
+            &[],
+            "",
+        );
+        /// Field `MAGIC`.
+        ///
+        /// Bits 31:16, access `ro`.
+        #[inline(always)]
+        pub fn magic(self) -> u16 {
+            Self::MAGIC.get(self)
+        }
+        /// `MAJOR`: bits 15:8, access `ro`.
+        pub const MAJOR: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "MAJOR",
+            8,
+            8,
+            &[],
+            "",
+        );
+        /// Field `MAJOR`.
+        ///
+        /// Bits 15:8, access `ro`.
+        #[inline(always)]
+        pub fn major(self) -> u8 {
+            Self::MAJOR.get(self)
+        }
+        /// `MINOR`: bits 7:0, access `ro`.
+        pub const MINOR: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "MINOR",
+            0,
+            8,
+            &[],
+            "",
+        );
+        /// Field `MINOR`.
+        ///
+        /// Bits 7:0, access `ro`.
+        #[inline(always)]
+        pub fn minor(self) -> u8 {
+            Self::MINOR.get(self)
         }
     }
     /// Control
     ///
     /// Offset 0x4, 32 bits, reset 0x10, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ctrl {
-        bits: u32,
-    }
-    impl Ctrl {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0010;
-        /// Mask of `ENABLE` (bit 0).
-        pub const ENABLE_MASK: u32 = 0x0000_0001;
-        /// Position of `ENABLE`'s lowest bit.
-        pub const ENABLE_SHIFT: u32 = 0;
-        /// Mask of `SPEED` (bits 2:1).
-        pub const SPEED_MASK: u32 = 0x0000_0006;
-        /// Position of `SPEED`'s lowest bit.
-        pub const SPEED_SHIFT: u32 = 1;
-        /// Mask of `LEVEL` (bits 5:4).
-        pub const LEVEL_MASK: u32 = 0x0000_0030;
-        /// Position of `LEVEL`'s lowest bit.
-        pub const LEVEL_SHIFT: u32 = 4;
-        /// Mask of `DIVIDER` (bits 19:8).
-        pub const DIVIDER_MASK: u32 = 0x000f_ff00;
-        /// Position of `DIVIDER`'s lowest bit.
-        pub const DIVIDER_SHIFT: u32 = 8;
-        /// Mask of `START` (bit 24).
-        pub const START_MASK: u32 = 0x0100_0000;
-        /// Position of `START`'s lowest bit.
-        pub const START_SHIFT: u32 = 24;
-        /// Mask of `KICK` (bits 27:25).
-        pub const KICK_MASK: u32 = 0x0e00_0000;
-        /// Position of `KICK`'s lowest bit.
-        pub const KICK_SHIFT: u32 = 25;
-        /// Mask of `POLARITY` (bit 28).
-        pub const POLARITY_MASK: u32 = 0x1000_0000;
-        /// Position of `POLARITY`'s lowest bit.
-        pub const POLARITY_SHIFT: u32 = 28;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENABLE",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable the engine",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SPEED",
-                lsb: 1,
-                width: 2,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Speed::VALUES,
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "LEVEL",
-                lsb: 4,
-                width: 2,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Level::VALUES,
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "DIVIDER",
-                lsb: 8,
-                width: 12,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Clock divider",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "START",
-                lsb: 24,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Start (reads as 0)",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "KICK",
-                lsb: 25,
-                width: 3,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "POLARITY",
-                lsb: 28,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Polarity::VALUES,
-                description: "",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Enable the engine
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn enable(self) -> bool {
-            (self.bits & Self::ENABLE_MASK) != 0
-        }
-        /// Sets `ENABLE` (bit 0).
-        #[inline(always)]
-        pub fn set_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enable(v);
-            self
-        }
-        /// This value with `ENABLE` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENABLE_MASK
-                } else {
-                    self.bits & !Self::ENABLE_MASK
-                },
-            }
-        }
-        /// Field `SPEED`.
-        ///
-        /// Bits 2:1, access `rw`.
-        ///
-        /// Returns the raw value as the error when the hardware holds a value the enum does not name.
-        #[inline(always)]
-        pub const fn speed(self) -> Result<Speed, u2> {
-            let raw = u2::extract_u32(self.bits, 1);
-            match raw.value() {
-                0 => Ok(Speed::Slow),
-                2 => Ok(Speed::Fast),
-                _ => Err(raw),
-            }
-        }
-        /// Sets `SPEED` (bits 2:1).
-        #[inline(always)]
-        pub fn set_speed(&mut self, v: Speed) -> &mut Self {
-            *self = self.with_speed(v);
-            self
-        }
-        /// This value with `SPEED` set to `v` (bits 2:1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_speed(self, v: Speed) -> Self {
-            Self {
-                bits: (self.bits & !Self::SPEED_MASK)
-                    | (((v.bits() as u32) << Self::SPEED_SHIFT) & Self::SPEED_MASK),
-            }
-        }
-        /// Field `LEVEL`.
-        ///
-        /// Bits 5:4, access `rw`.
-        #[inline(always)]
-        pub const fn level(self) -> Level {
-            let raw = u2::extract_u32(self.bits, 4);
-            match raw.value() {
-                0 => Level::Off,
-                1 => Level::Low,
-                2 => Level::Mid,
-                _ => Level::High,
-            }
-        }
-        /// Sets `LEVEL` (bits 5:4).
-        #[inline(always)]
-        pub fn set_level(&mut self, v: Level) -> &mut Self {
-            *self = self.with_level(v);
-            self
-        }
-        /// This value with `LEVEL` set to `v` (bits 5:4).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_level(self, v: Level) -> Self {
-            Self {
-                bits: (self.bits & !Self::LEVEL_MASK)
-                    | (((v.bits() as u32) << Self::LEVEL_SHIFT) & Self::LEVEL_MASK),
-            }
-        }
-        /// Clock divider
-        ///
-        /// Bits 19:8, access `rw`.
-        #[inline(always)]
-        pub const fn divider(self) -> u12 {
-            u12::extract_u32(self.bits, 8)
-        }
-        /// Sets `DIVIDER` (bits 19:8).
-        #[inline(always)]
-        pub fn set_divider(&mut self, v: u12) -> &mut Self {
-            *self = self.with_divider(v);
-            self
-        }
-        /// This value with `DIVIDER` set to `v` (bits 19:8).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_divider(self, v: u12) -> Self {
-            Self {
-                bits: (self.bits & !Self::DIVIDER_MASK)
-                    | ((v.value() as u32) << Self::DIVIDER_SHIFT),
-            }
-        }
-        /// Sets `START` (bit 24).
-        ///
-        /// Start (reads as 0)
-        #[inline(always)]
-        pub fn set_start(&mut self, v: bool) -> &mut Self {
-            *self = self.with_start(v);
-            self
-        }
-        /// This value with `START` set to `v` (bit 24).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_start(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::START_MASK
-                } else {
-                    self.bits & !Self::START_MASK
-                },
-            }
-        }
-        /// Sets `KICK` (bits 27:25).
-        ///
-        /// Field `KICK`.
-        #[inline(always)]
-        pub fn set_kick(&mut self, v: u3) -> &mut Self {
-            *self = self.with_kick(v);
-            self
-        }
-        /// This value with `KICK` set to `v` (bits 27:25).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_kick(self, v: u3) -> Self {
-            Self {
-                bits: (self.bits & !Self::KICK_MASK)
-                    | ((v.value() as u32) << Self::KICK_SHIFT),
-            }
-        }
-        /// Field `POLARITY`.
-        ///
-        /// Bit 28, access `rw`.
-        #[inline(always)]
-        pub const fn polarity(self) -> Polarity {
-            let raw = (self.bits & Self::POLARITY_MASK) != 0;
-            match raw {
-                false => Polarity::ActiveHigh,
-                _ => Polarity::ActiveLow,
-            }
-        }
-        /// Sets `POLARITY` (bit 28).
-        #[inline(always)]
-        pub fn set_polarity(&mut self, v: Polarity) -> &mut Self {
-            *self = self.with_polarity(v);
-            self
-        }
-        /// This value with `POLARITY` set to `v` (bit 28).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_polarity(self, v: Polarity) -> Self {
-            Self {
-                bits: (self.bits & !Self::POLARITY_MASK)
-                    | (((v.bits() as u32) << Self::POLARITY_SHIFT) & Self::POLARITY_MASK),
-            }
-        }
-    }
+    pub struct Ctrl(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
         const NAME: &'static str = "CTRL";
         const RESET: u32 = 0x0000_0010;
         const WRITE_ONLY_MASK: u32 = 0x0f00_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::ENABLE.desc(),
+            Self::SPEED.desc(),
+            Self::LEVEL.desc(),
+            Self::DIVIDER.desc(),
+            Self::START.desc(),
+            Self::KICK.desc(),
+            Self::POLARITY.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Ctrl {}
@@ -579,13 +266,143 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Ctrl {}
     impl ::core::fmt::Debug for Ctrl {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("CTRL")
-                .field("enable", &self.enable())
-                .field("speed", &self.speed())
-                .field("level", &self.level())
-                .field("divider", &self.divider())
-                .field("polarity", &self.polarity())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Ctrl {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `ENABLE`: bit 0, access `rw`.
+        pub const ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("ENABLE", 0, 1, &[], "Enable the engine");
+        /// Enable the engine
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn enable(self) -> bool {
+            Self::ENABLE.get(self)
+        }
+        /// Sets `ENABLE` (bit 0).
+        #[inline(always)]
+        pub fn set_enable(&mut self, v: bool) -> &mut Self {
+            Self::ENABLE.set(self, v)
+        }
+        /// `SPEED`: bits 2:1, access `rw`.
+        pub const SPEED: ::regmap_runtime::Field<
+            Self,
+            Speed,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("SPEED", 1, 2, Speed::VALUES, "");
+        /// Field `SPEED`.
+        ///
+        /// Bits 2:1, access `rw`.
+        ///
+        /// Returns the raw value as the error when the hardware holds a value the enum does not name.
+        #[inline(always)]
+        pub fn speed(self) -> ::core::result::Result<Speed, u2> {
+            Self::SPEED.try_get(self)
+        }
+        /// Sets `SPEED` (bits 2:1).
+        #[inline(always)]
+        pub fn set_speed(&mut self, v: Speed) -> &mut Self {
+            Self::SPEED.set(self, v)
+        }
+        /// `LEVEL`: bits 5:4, access `rw`.
+        pub const LEVEL: ::regmap_runtime::Field<
+            Self,
+            Level,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("LEVEL", 4, 2, Level::VALUES, "");
+        /// Field `LEVEL`.
+        ///
+        /// Bits 5:4, access `rw`.
+        #[inline(always)]
+        pub fn level(self) -> Level {
+            Self::LEVEL.get(self)
+        }
+        /// Sets `LEVEL` (bits 5:4).
+        #[inline(always)]
+        pub fn set_level(&mut self, v: Level) -> &mut Self {
+            Self::LEVEL.set(self, v)
+        }
+        /// `DIVIDER`: bits 19:8, access `rw`.
+        pub const DIVIDER: ::regmap_runtime::Field<
+            Self,
+            u12,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("DIVIDER", 8, 12, &[], "Clock divider");
+        /// Clock divider
+        ///
+        /// Bits 19:8, access `rw`.
+        #[inline(always)]
+        pub fn divider(self) -> u12 {
+            Self::DIVIDER.get(self)
+        }
+        /// Sets `DIVIDER` (bits 19:8).
+        #[inline(always)]
+        pub fn set_divider(&mut self, v: u12) -> &mut Self {
+            Self::DIVIDER.set(self, v)
+        }
+        /// `START`: bit 24, access `wo`.
+        pub const START: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "START",
+            24,
+            1,
+            &[],
+            "Start (reads as 0)",
+        );
+        /// Sets `START` (bit 24).
+        ///
+        /// Start (reads as 0)
+        #[inline(always)]
+        pub fn set_start(&mut self, v: bool) -> &mut Self {
+            Self::START.set(self, v)
+        }
+        /// `KICK`: bits 27:25, access `wo`.
+        pub const KICK: ::regmap_runtime::Field<Self, u3, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "KICK",
+            25,
+            3,
+            &[],
+            "",
+        );
+        /// Sets `KICK` (bits 27:25).
+        ///
+        /// Field `KICK`.
+        #[inline(always)]
+        pub fn set_kick(&mut self, v: u3) -> &mut Self {
+            Self::KICK.set(self, v)
+        }
+        /// `POLARITY`: bit 28, access `rw`.
+        pub const POLARITY: ::regmap_runtime::Field<
+            Self,
+            Polarity,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("POLARITY", 28, 1, Polarity::VALUES, "");
+        /// Field `POLARITY`.
+        ///
+        /// Bit 28, access `rw`.
+        #[inline(always)]
+        pub fn polarity(self) -> Polarity {
+            Self::POLARITY.get(self)
+        }
+        /// Sets `POLARITY` (bit 28).
+        #[inline(always)]
+        pub fn set_polarity(&mut self, v: Polarity) -> &mut Self {
+            Self::POLARITY.set(self, v)
         }
     }
     /// Values of `Polarity`.
@@ -615,11 +432,11 @@ pub mod kitchen_sink {
         ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
-        pub const fn from_bits(bits: u8) -> Option<Self> {
+        pub const fn from_bits(bits: u8) -> ::core::option::Option<Self> {
             match bits {
-                0x0 => Some(Self::ActiveHigh),
-                0x1 => Some(Self::ActiveLow),
-                _ => None,
+                0x0 => ::core::option::Option::Some(Self::ActiveHigh),
+                0x1 => ::core::option::Option::Some(Self::ActiveLow),
+                _ => ::core::option::Option::None,
             }
         }
         /// The variant's value.
@@ -628,354 +445,50 @@ pub mod kitchen_sink {
             self as u8
         }
     }
+    impl ::regmap_runtime::FieldEnum for Polarity {
+        const FALLBACK: Self = Self::ActiveLow;
+        #[inline(always)]
+        fn try_from_raw(raw: u64) -> ::core::option::Option<Self> {
+            match <u8 as ::core::convert::TryFrom<u64>>::try_from(raw) {
+                ::core::result::Result::Ok(bits) => Self::from_bits(bits),
+                ::core::result::Result::Err(_) => ::core::option::Option::None,
+            }
+        }
+        #[inline(always)]
+        fn to_raw(self) -> u64 {
+            self as u64
+        }
+    }
     /// Interrupt status and flags
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Status {
-        bits: u32,
-        actions: u32,
-    }
-    impl Status {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `DONE` (bit 0).
-        pub const DONE_MASK: u32 = 0x0000_0001;
-        /// Position of `DONE`'s lowest bit.
-        pub const DONE_SHIFT: u32 = 0;
-        /// Mask of `ERR` (bit 1).
-        pub const ERR_MASK: u32 = 0x0000_0002;
-        /// Position of `ERR`'s lowest bit.
-        pub const ERR_SHIFT: u32 = 1;
-        /// Mask of `PENDING` (bits 11:4).
-        pub const PENDING_MASK: u32 = 0x0000_0ff0;
-        /// Position of `PENDING`'s lowest bit.
-        pub const PENDING_SHIFT: u32 = 4;
-        /// Mask of `BUSY` (bit 16).
-        pub const BUSY_MASK: u32 = 0x0001_0000;
-        /// Position of `BUSY`'s lowest bit.
-        pub const BUSY_SHIFT: u32 = 16;
-        /// Mask of `ARM` (bit 17).
-        pub const ARM_MASK: u32 = 0x0002_0000;
-        /// Position of `ARM`'s lowest bit.
-        pub const ARM_SHIFT: u32 = 17;
-        /// Mask of `FLIP` (bit 18).
-        pub const FLIP_MASK: u32 = 0x0004_0000;
-        /// Position of `FLIP`'s lowest bit.
-        pub const FLIP_SHIFT: u32 = 18;
-        /// Mask of `nDROP` (bit 19).
-        pub const N_DROP_MASK: u32 = 0x0008_0000;
-        /// Position of `nDROP`'s lowest bit.
-        pub const N_DROP_SHIFT: u32 = 19;
-        /// Mask of `nHOLD` (bit 20).
-        pub const N_HOLD_MASK: u32 = 0x0010_0000;
-        /// Position of `nHOLD`'s lowest bit.
-        pub const N_HOLD_SHIFT: u32 = 20;
-        /// Mask of `MODE` (bits 31:24).
-        pub const MODE_MASK: u32 = 0xff00_0000;
-        /// Position of `MODE`'s lowest bit.
-        pub const MODE_SHIFT: u32 = 24;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "DONE",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Transfer done",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ERR",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Error",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "PENDING",
-                lsb: 4,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Per-channel pending",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "BUSY",
-                lsb: 16,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ARM",
-                lsb: 17,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToSet,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "FLIP",
-                lsb: 18,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "nDROP",
-                lsb: 19,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ZeroToClear,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "nHOLD",
-                lsb: 20,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ZeroToSet,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MODE",
-                lsb: 24,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Transfer done
-        ///
-        /// Bit 0, access `w1c`.
-        #[inline(always)]
-        pub const fn done(self) -> bool {
-            (self.bits & Self::DONE_MASK) != 0
-        }
-        /// Requests `DONE`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1c`.
-        #[inline(always)]
-        pub fn clear_done(&mut self) -> &mut Self {
-            *self = self.with_clear_done();
-            self
-        }
-        /// This value with `DONE`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_done(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::DONE_MASK,
-            }
-        }
-        /// Error
-        ///
-        /// Bit 1, access `w1c`.
-        #[inline(always)]
-        pub const fn err(self) -> bool {
-            (self.bits & Self::ERR_MASK) != 0
-        }
-        /// Requests `ERR`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1c`.
-        #[inline(always)]
-        pub fn clear_err(&mut self) -> &mut Self {
-            *self = self.with_clear_err();
-            self
-        }
-        /// This value with `ERR`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_err(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::ERR_MASK,
-            }
-        }
-        /// Per-channel pending
-        ///
-        /// Bits 11:4, access `w1c`.
-        #[inline(always)]
-        pub const fn pending(self) -> u8 {
-            (self.bits >> Self::PENDING_SHIFT) as u8
-        }
-        /// Requests `PENDING`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
-        ///
-        /// Bits 11:4, access `w1c`.
-        #[inline(always)]
-        pub fn clear_pending(&mut self, mask: u8) -> &mut Self {
-            *self = self.with_clear_pending(mask);
-            self
-        }
-        /// This value with `PENDING`'s clear action requested for the bits in `mask`.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_pending(self, mask: u8) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | ((mask as u32) << Self::PENDING_SHIFT),
-            }
-        }
-        /// Field `BUSY`.
-        ///
-        /// Bit 16, access `ro`.
-        #[inline(always)]
-        pub const fn busy(self) -> bool {
-            (self.bits & Self::BUSY_MASK) != 0
-        }
-        /// Field `ARM`.
-        ///
-        /// Bit 17, access `w1s`.
-        #[inline(always)]
-        pub const fn arm(self) -> bool {
-            (self.bits & Self::ARM_MASK) != 0
-        }
-        /// Requests `ARM`'s set action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 17, access `w1s`.
-        #[inline(always)]
-        pub fn set_arm(&mut self) -> &mut Self {
-            *self = self.with_set_arm();
-            self
-        }
-        /// This value with `ARM`'s set action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_set_arm(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::ARM_MASK,
-            }
-        }
-        /// Field `FLIP`.
-        ///
-        /// Bit 18, access `w1t`.
-        #[inline(always)]
-        pub const fn flip(self) -> bool {
-            (self.bits & Self::FLIP_MASK) != 0
-        }
-        /// Requests `FLIP`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 18, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_flip(&mut self) -> &mut Self {
-            *self = self.with_toggle_flip();
-            self
-        }
-        /// This value with `FLIP`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_flip(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::FLIP_MASK,
-            }
-        }
-        /// Field `nDROP`.
-        ///
-        /// Bit 19, access `w0c`.
-        #[inline(always)]
-        pub const fn n_drop(self) -> bool {
-            (self.bits & Self::N_DROP_MASK) != 0
-        }
-        /// Requests `nDROP`'s clear action: the next write of this value writes 0 to the bits asked for (other writes leave them at 1, which does nothing).
-        ///
-        /// Bit 19, access `w0c`.
-        #[inline(always)]
-        pub fn clear_n_drop(&mut self) -> &mut Self {
-            *self = self.with_clear_n_drop();
-            self
-        }
-        /// This value with `nDROP`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_n_drop(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::N_DROP_MASK,
-            }
-        }
-        /// Field `nHOLD`.
-        ///
-        /// Bit 20, access `w0s`.
-        #[inline(always)]
-        pub const fn n_hold(self) -> bool {
-            (self.bits & Self::N_HOLD_MASK) != 0
-        }
-        /// Requests `nHOLD`'s set action: the next write of this value writes 0 to the bits asked for (other writes leave them at 1, which does nothing).
-        ///
-        /// Bit 20, access `w0s`.
-        #[inline(always)]
-        pub fn set_n_hold(&mut self) -> &mut Self {
-            *self = self.with_set_n_hold();
-            self
-        }
-        /// This value with `nHOLD`'s set action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_set_n_hold(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::N_HOLD_MASK,
-            }
-        }
-        /// Field `MODE`.
-        ///
-        /// Bits 31:24, access `rw`.
-        #[inline(always)]
-        pub const fn mode(self) -> u8 {
-            (self.bits >> Self::MODE_SHIFT) as u8
-        }
-        /// Sets `MODE` (bits 31:24).
-        #[inline(always)]
-        pub fn set_mode(&mut self, v: u8) -> &mut Self {
-            *self = self.with_mode(v);
-            self
-        }
-        /// This value with `MODE` set to `v` (bits 31:24).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_mode(self, v: u8) -> Self {
-            Self {
-                bits: (self.bits & !Self::MODE_MASK) | ((v as u32) << Self::MODE_SHIFT),
-                actions: self.actions,
-            }
-        }
-    }
+    pub struct Status(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Status {
         type Word = u32;
         const NAME: &'static str = "STATUS";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x001e_0ff3;
+        const ACTION_IDLE: u32 = 0x0018_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::DONE.desc(),
+            Self::ERR.desc(),
+            Self::PENDING.desc(),
+            Self::BUSY.desc(),
+            Self::ARM.desc(),
+            Self::FLIP.desc(),
+            Self::N_DROP.desc(),
+            Self::N_HOLD.desc(),
+            Self::MODE.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            ((self.bits & 0xffe1_f00c) | 0x0018_0000) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Status {}
@@ -983,221 +496,363 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Status {}
     impl ::core::fmt::Debug for Status {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("STATUS")
-                .field("done", &self.done())
-                .field("err", &self.err())
-                .field("pending", &self.pending())
-                .field("busy", &self.busy())
-                .field("arm", &self.arm())
-                .field("flip", &self.flip())
-                .field("n_drop", &self.n_drop())
-                .field("n_hold", &self.n_hold())
-                .field("mode", &self.mode())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Status {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `DONE`: bit 0, access `w1c`.
+        pub const DONE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
+            "DONE",
+            0,
+            1,
+            &[],
+            "Transfer done",
+        );
+        /// Transfer done
+        ///
+        /// Bit 0, access `w1c`.
+        #[inline(always)]
+        pub fn done(self) -> bool {
+            Self::DONE.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_done<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `DONE`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 0, access `w1c`.
+        #[inline(always)]
+        pub fn clear_done(&mut self) -> &mut Self {
+            Self::DONE.request(self, true)
+        }
+        /// `ERR`: bit 1, access `w1c`.
+        pub const ERR: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
+            "ERR",
+            1,
+            1,
+            &[],
+            "Error",
+        );
+        /// Error
+        ///
+        /// Bit 1, access `w1c`.
+        #[inline(always)]
+        pub fn err(self) -> bool {
+            Self::ERR.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_err<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `ERR`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 1, access `w1c`.
+        #[inline(always)]
+        pub fn clear_err(&mut self) -> &mut Self {
+            Self::ERR.request(self, true)
+        }
+        /// `PENDING`: bits 11:4, access `w1c`.
+        pub const PENDING: ::regmap_runtime::Field<
+            Self,
+            u8,
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new("PENDING", 4, 8, &[], "Per-channel pending");
+        /// Per-channel pending
+        ///
+        /// Bits 11:4, access `w1c`.
+        #[inline(always)]
+        pub fn pending(self) -> u8 {
+            Self::PENDING.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_pending<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `PENDING`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
+        ///
+        /// Bits 11:4, access `w1c`.
+        #[inline(always)]
+        pub fn clear_pending(&mut self, mask: u8) -> &mut Self {
+            Self::PENDING.request(self, mask)
+        }
+        /// `BUSY`: bit 16, access `ro`.
+        pub const BUSY: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "BUSY",
+            16,
+            1,
+            &[],
+            "",
+        );
+        /// Field `BUSY`.
+        ///
+        /// Bit 16, access `ro`.
+        #[inline(always)]
+        pub fn busy(self) -> bool {
+            Self::BUSY.get(self)
+        }
+        /// `ARM`: bit 17, access `w1s`.
+        pub const ARM: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1S> = ::regmap_runtime::Field::new(
+            "ARM",
+            17,
+            1,
+            &[],
+            "",
+        );
+        /// Field `ARM`.
+        ///
+        /// Bit 17, access `w1s`.
+        #[inline(always)]
+        pub fn arm(self) -> bool {
+            Self::ARM.get(self)
+        }
+        /// Requests `ARM`'s set action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 17, access `w1s`.
+        #[inline(always)]
+        pub fn set_arm(&mut self) -> &mut Self {
+            Self::ARM.request(self, true)
+        }
+        /// `FLIP`: bit 18, access `w1t`.
+        pub const FLIP: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1T> = ::regmap_runtime::Field::new(
+            "FLIP",
+            18,
+            1,
+            &[],
+            "",
+        );
+        /// Field `FLIP`.
+        ///
+        /// Bit 18, access `w1t`.
+        #[inline(always)]
+        pub fn flip(self) -> bool {
+            Self::FLIP.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_flip<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `FLIP`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 18, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_flip(&mut self) -> &mut Self {
+            Self::FLIP.request(self, true)
+        }
+        /// `nDROP`: bit 19, access `w0c`.
+        pub const N_DROP: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W0C,
+        > = ::regmap_runtime::Field::new("nDROP", 19, 1, &[], "");
+        /// Field `nDROP`.
+        ///
+        /// Bit 19, access `w0c`.
+        #[inline(always)]
+        pub fn n_drop(self) -> bool {
+            Self::N_DROP.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_n_drop<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `nDROP`'s clear action: the next write of this value writes 0 to the bits asked for (other writes leave them at 1, which does nothing).
+        ///
+        /// Bit 19, access `w0c`.
+        #[inline(always)]
+        pub fn clear_n_drop(&mut self) -> &mut Self {
+            Self::N_DROP.request(self, true)
+        }
+        /// `nHOLD`: bit 20, access `w0s`.
+        pub const N_HOLD: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W0S,
+        > = ::regmap_runtime::Field::new("nHOLD", 20, 1, &[], "");
+        /// Field `nHOLD`.
+        ///
+        /// Bit 20, access `w0s`.
+        #[inline(always)]
+        pub fn n_hold(self) -> bool {
+            Self::N_HOLD.get(self)
+        }
+        /// Requests `nHOLD`'s set action: the next write of this value writes 0 to the bits asked for (other writes leave them at 1, which does nothing).
+        ///
+        /// Bit 20, access `w0s`.
+        #[inline(always)]
+        pub fn set_n_hold(&mut self) -> &mut Self {
+            Self::N_HOLD.request(self, true)
+        }
+        /// `MODE`: bits 31:24, access `rw`.
+        pub const MODE: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MODE",
+            24,
+            8,
+            &[],
+            "",
+        );
+        /// Field `MODE`.
+        ///
+        /// Bits 31:24, access `rw`.
+        #[inline(always)]
+        pub fn mode(self) -> u8 {
+            Self::MODE.get(self)
+        }
+        /// Sets `MODE` (bits 31:24).
+        #[inline(always)]
+        pub fn set_mode(&mut self, v: u8) -> &mut Self {
+            Self::MODE.set(self, v)
         }
     }
     /// Event counter, cleared by reading
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rc`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Events {
-        bits: u32,
-    }
-    impl Events {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "EVENTS",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadToClear,
-                values: &[],
-                description: "Event counter, cleared by reading",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-    }
+    pub struct Events(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Events {
         type Word = u32;
         const NAME: &'static str = "EVENTS";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Events {}
     impl ::core::fmt::Debug for Events {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("EVENTS")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
         }
+    }
+    impl Events {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0xc;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RC> = ::regmap_runtime::Field::new(
+            "EVENTS",
+            0,
+            32,
+            &[],
+            "Event counter, cleared by reading",
+        );
     }
     /// Write-only doorbell
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Doorbell {
-        bits: u32,
-    }
-    impl Doorbell {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "DOORBELL",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Write-only doorbell",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `DOORBELL` (bits 31:0).
-        ///
-        /// Write-only doorbell
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `DOORBELL` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Doorbell(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Doorbell {
         type Word = u32;
         const NAME: &'static str = "DOORBELL";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for Doorbell {}
     impl ::core::fmt::Debug for Doorbell {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("DOORBELL")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Doorbell {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x10;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "DOORBELL",
+            0,
+            32,
+            &[],
+            "Write-only doorbell",
+        );
+        /// Sets `DOORBELL` (bits 31:0).
+        ///
+        /// Write-only doorbell
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Acknowledge, a whole register of w1c bits
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `w1c`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ack {
-        bits: u32,
-        actions: u32,
-    }
-    impl Ack {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ACK",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Acknowledge, a whole register of w1c bits",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Requests `ACK`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
-        ///
-        /// Bits 31:0, access `w1c`.
-        #[inline(always)]
-        pub fn clear_bits(&mut self, mask: u32) -> &mut Self {
-            *self = self.with_clear_bits(mask);
-            self
-        }
-        /// This value with `ACK`'s clear action requested for the bits in `mask`.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_bits(self, mask: u32) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | mask,
-            }
-        }
-    }
+    pub struct Ack(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ack {
         type Word = u32;
         const NAME: &'static str = "ACK";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0xffff_ffff;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Ack {}
@@ -1205,73 +860,64 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Ack {}
     impl ::core::fmt::Debug for Ack {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("ACK").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Ack {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x14;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
+            "ACK",
+            0,
+            32,
+            &[],
+            "Acknowledge, a whole register of w1c bits",
+        );
+        #[doc(hidden)]
+        pub fn set_bits<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `ACK`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
+        ///
+        /// Bits 31:0, access `w1c`.
+        #[inline(always)]
+        pub fn clear_bits(&mut self, mask: u32) -> &mut Self {
+            Self::BITS.request(self, mask)
         }
     }
     /// Register `BYTE`.
     ///
     /// Offset 0x18, 8 bits, reset 0xa5, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Byte {
-        bits: u8,
-    }
-    impl Byte {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// Value after reset.
-        pub const RESET: u8 = 0xa5;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "BYTE",
-                lsb: 0,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u8) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u8 {
-            self.bits
-        }
-        /// Sets `BYTE` (bits 7:0).
-        ///
-        /// Field `BYTE`.
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u8) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `BYTE` set to `v` (bits 7:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u8) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Byte(::regmap_runtime::Value<u8>);
     impl ::regmap_runtime::Register for Byte {
         type Word = u8;
         const NAME: &'static str = "BYTE";
         const RESET: u8 = 0xa5;
         const WRITE_ONLY_MASK: u8 = 0x00;
+        const ACTION_MASK: u8 = 0x00;
+        const ACTION_IDLE: u8 = 0x00;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u8) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u8>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u8 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u8 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u8> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Byte {}
@@ -1279,117 +925,61 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Byte {}
     impl ::core::fmt::Debug for Byte {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("BYTE").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Byte {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x18;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u8) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u8 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 7:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "BYTE",
+            0,
+            8,
+            &[],
+            "",
+        );
+        /// Sets `BYTE` (bits 7:0).
+        ///
+        /// Field `BYTE`.
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u8) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Register `HALF`.
     ///
     /// Offset 0x1a, 16 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Half {
-        bits: u16,
-    }
-    impl Half {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x1a;
-        /// Value after reset.
-        pub const RESET: u16 = 0x0000;
-        /// Mask of `LO` (bits 7:0).
-        pub const LO_MASK: u16 = 0x00ff;
-        /// Position of `LO`'s lowest bit.
-        pub const LO_SHIFT: u32 = 0;
-        /// Mask of `HI` (bits 15:8).
-        pub const HI_MASK: u16 = 0xff00;
-        /// Position of `HI`'s lowest bit.
-        pub const HI_SHIFT: u32 = 8;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "LO",
-                lsb: 0,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "HI",
-                lsb: 8,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u16) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u16 {
-            self.bits
-        }
-        /// Field `LO`.
-        ///
-        /// Bits 7:0, access `rw`.
-        #[inline(always)]
-        pub const fn lo(self) -> u8 {
-            self.bits as u8
-        }
-        /// Sets `LO` (bits 7:0).
-        #[inline(always)]
-        pub fn set_lo(&mut self, v: u8) -> &mut Self {
-            *self = self.with_lo(v);
-            self
-        }
-        /// This value with `LO` set to `v` (bits 7:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_lo(self, v: u8) -> Self {
-            Self {
-                bits: (self.bits & !Self::LO_MASK) | (v as u16),
-            }
-        }
-        /// Field `HI`.
-        ///
-        /// Bits 15:8, access `rw`.
-        #[inline(always)]
-        pub const fn hi(self) -> u8 {
-            (self.bits >> Self::HI_SHIFT) as u8
-        }
-        /// Sets `HI` (bits 15:8).
-        #[inline(always)]
-        pub fn set_hi(&mut self, v: u8) -> &mut Self {
-            *self = self.with_hi(v);
-            self
-        }
-        /// This value with `HI` set to `v` (bits 15:8).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_hi(self, v: u8) -> Self {
-            Self {
-                bits: (self.bits & !Self::HI_MASK) | ((v as u16) << Self::HI_SHIFT),
-            }
-        }
-    }
+    pub struct Half(::regmap_runtime::Value<u16>);
     impl ::regmap_runtime::Register for Half {
         type Word = u16;
         const NAME: &'static str = "HALF";
         const RESET: u16 = 0x0000;
         const WRITE_ONLY_MASK: u16 = 0x0000;
+        const ACTION_MASK: u16 = 0x0000;
+        const ACTION_IDLE: u16 = 0x0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::LO.desc(),
+            Self::HI.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u16) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u16>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u16 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u16 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u16> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Half {}
@@ -1397,154 +987,87 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Half {}
     impl ::core::fmt::Debug for Half {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("HALF").field("lo", &self.lo()).field("hi", &self.hi()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Half {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x1a;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u16) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u16 {
+            self.0.bits()
+        }
+        /// `LO`: bits 7:0, access `rw`.
+        pub const LO: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LO",
+            0,
+            8,
+            &[],
+            "",
+        );
+        /// Field `LO`.
+        ///
+        /// Bits 7:0, access `rw`.
+        #[inline(always)]
+        pub fn lo(self) -> u8 {
+            Self::LO.get(self)
+        }
+        /// Sets `LO` (bits 7:0).
+        #[inline(always)]
+        pub fn set_lo(&mut self, v: u8) -> &mut Self {
+            Self::LO.set(self, v)
+        }
+        /// `HI`: bits 15:8, access `rw`.
+        pub const HI: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "HI",
+            8,
+            8,
+            &[],
+            "",
+        );
+        /// Field `HI`.
+        ///
+        /// Bits 15:8, access `rw`.
+        #[inline(always)]
+        pub fn hi(self) -> u8 {
+            Self::HI.get(self)
+        }
+        /// Sets `HI` (bits 15:8).
+        #[inline(always)]
+        pub fn set_hi(&mut self, v: u8) -> &mut Self {
+            Self::HI.set(self, v)
         }
     }
     /// Register `WIDE`.
     ///
     /// Offset 0x20, 64 bits, reset 0x123456789abcdef0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Wide {
-        bits: u64,
-    }
-    impl Wide {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x20;
-        /// Value after reset.
-        pub const RESET: u64 = 0x1234_5678_9abc_def0;
-        /// Mask of `LOW` (bits 31:0).
-        pub const LOW_MASK: u64 = 0x0000_0000_ffff_ffff;
-        /// Position of `LOW`'s lowest bit.
-        pub const LOW_SHIFT: u32 = 0;
-        /// Mask of `TOP` (bit 63).
-        pub const TOP_MASK: u64 = 0x8000_0000_0000_0000;
-        /// Position of `TOP`'s lowest bit.
-        pub const TOP_SHIFT: u32 = 63;
-        /// Mask of `TAG` (bits 62:40).
-        pub const TAG_MASK: u64 = 0x7fff_ff00_0000_0000;
-        /// Position of `TAG`'s lowest bit.
-        pub const TAG_SHIFT: u32 = 40;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "LOW",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TAG",
-                lsb: 40,
-                width: 23,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TOP",
-                lsb: 63,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u64) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u64 {
-            self.bits
-        }
-        /// Field `LOW`.
-        ///
-        /// Bits 31:0, access `rw`.
-        #[inline(always)]
-        pub const fn low(self) -> u32 {
-            self.bits as u32
-        }
-        /// Sets `LOW` (bits 31:0).
-        #[inline(always)]
-        pub fn set_low(&mut self, v: u32) -> &mut Self {
-            *self = self.with_low(v);
-            self
-        }
-        /// This value with `LOW` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_low(self, v: u32) -> Self {
-            Self {
-                bits: (self.bits & !Self::LOW_MASK) | (v as u64),
-            }
-        }
-        /// Field `TOP`.
-        ///
-        /// Bit 63, access `rw`.
-        #[inline(always)]
-        pub const fn top(self) -> bool {
-            (self.bits & Self::TOP_MASK) != 0
-        }
-        /// Sets `TOP` (bit 63).
-        #[inline(always)]
-        pub fn set_top(&mut self, v: bool) -> &mut Self {
-            *self = self.with_top(v);
-            self
-        }
-        /// This value with `TOP` set to `v` (bit 63).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_top(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::TOP_MASK
-                } else {
-                    self.bits & !Self::TOP_MASK
-                },
-            }
-        }
-        /// Field `TAG`.
-        ///
-        /// Bits 62:40, access `rw`.
-        #[inline(always)]
-        pub const fn tag(self) -> u23 {
-            u23::extract_u64(self.bits, 40)
-        }
-        /// Sets `TAG` (bits 62:40).
-        #[inline(always)]
-        pub fn set_tag(&mut self, v: u23) -> &mut Self {
-            *self = self.with_tag(v);
-            self
-        }
-        /// This value with `TAG` set to `v` (bits 62:40).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_tag(self, v: u23) -> Self {
-            Self {
-                bits: (self.bits & !Self::TAG_MASK) | ((v.value() as u64) << Self::TAG_SHIFT),
-            }
-        }
-    }
+    pub struct Wide(::regmap_runtime::Value<u64>);
     impl ::regmap_runtime::Register for Wide {
         type Word = u64;
         const NAME: &'static str = "WIDE";
         const RESET: u64 = 0x1234_5678_9abc_def0;
         const WRITE_ONLY_MASK: u64 = 0x0000_0000_0000_0000;
+        const ACTION_MASK: u64 = 0x0000_0000_0000_0000;
+        const ACTION_IDLE: u64 = 0x0000_0000_0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::LOW.desc(),
+            Self::TAG.desc(),
+            Self::TOP.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u64) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u64>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u64 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u64 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u64> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Wide {}
@@ -1552,95 +1075,103 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Wide {}
     impl ::core::fmt::Debug for Wide {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("WIDE")
-                .field("low", &self.low())
-                .field("top", &self.top())
-                .field("tag", &self.tag())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Wide {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x20;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u64) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u64 {
+            self.0.bits()
+        }
+        /// `LOW`: bits 31:0, access `rw`.
+        pub const LOW: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LOW",
+            0,
+            32,
+            &[],
+            "",
+        );
+        /// Field `LOW`.
+        ///
+        /// Bits 31:0, access `rw`.
+        #[inline(always)]
+        pub fn low(self) -> u32 {
+            Self::LOW.get(self)
+        }
+        /// Sets `LOW` (bits 31:0).
+        #[inline(always)]
+        pub fn set_low(&mut self, v: u32) -> &mut Self {
+            Self::LOW.set(self, v)
+        }
+        /// `TOP`: bit 63, access `rw`.
+        pub const TOP: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TOP",
+            63,
+            1,
+            &[],
+            "",
+        );
+        /// Field `TOP`.
+        ///
+        /// Bit 63, access `rw`.
+        #[inline(always)]
+        pub fn top(self) -> bool {
+            Self::TOP.get(self)
+        }
+        /// Sets `TOP` (bit 63).
+        #[inline(always)]
+        pub fn set_top(&mut self, v: bool) -> &mut Self {
+            Self::TOP.set(self, v)
+        }
+        /// `TAG`: bits 62:40, access `rw`.
+        pub const TAG: ::regmap_runtime::Field<Self, u23, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TAG",
+            40,
+            23,
+            &[],
+            "",
+        );
+        /// Field `TAG`.
+        ///
+        /// Bits 62:40, access `rw`.
+        #[inline(always)]
+        pub fn tag(self) -> u23 {
+            Self::TAG.get(self)
+        }
+        /// Sets `TAG` (bits 62:40).
+        #[inline(always)]
+        pub fn set_tag(&mut self, v: u23) -> &mut Self {
+            Self::TAG.set(self, v)
         }
     }
     /// Register `FULL`.
     ///
     /// Offset 0x28, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Full {
-        bits: u32,
-    }
-    impl Full {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x28;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `WHOLE` (bits 31:0).
-        pub const WHOLE_MASK: u32 = 0xffff_ffff;
-        /// Position of `WHOLE`'s lowest bit.
-        pub const WHOLE_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "WHOLE",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: Level::VALUES,
-                description: "",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Field `WHOLE`.
-        ///
-        /// Bits 31:0, access `rw`.
-        ///
-        /// Returns the raw value as the error when the hardware holds a value the enum does not name.
-        #[inline(always)]
-        pub const fn whole(self) -> Result<Level, u32> {
-            let raw = self.bits;
-            match raw {
-                0 => Ok(Level::Off),
-                1 => Ok(Level::Low),
-                2 => Ok(Level::Mid),
-                3 => Ok(Level::High),
-                _ => Err(raw),
-            }
-        }
-        /// Sets `WHOLE` (bits 31:0).
-        #[inline(always)]
-        pub fn set_whole(&mut self, v: Level) -> &mut Self {
-            *self = self.with_whole(v);
-            self
-        }
-        /// This value with `WHOLE` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_whole(self, v: Level) -> Self {
-            Self { bits: (v.bits() as u32) }
-        }
-    }
+    pub struct Full(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Full {
         type Word = u32;
         const NAME: &'static str = "FULL";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::WHOLE.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Full {}
@@ -1648,232 +1179,69 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Full {}
     impl ::core::fmt::Debug for Full {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("FULL").field("whole", &self.whole()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Full {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x28;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `WHOLE`: bits 31:0, access `rw`.
+        pub const WHOLE: ::regmap_runtime::Field<
+            Self,
+            Level,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("WHOLE", 0, 32, Level::VALUES, "");
+        /// Field `WHOLE`.
+        ///
+        /// Bits 31:0, access `rw`.
+        ///
+        /// Returns the raw value as the error when the hardware holds a value the enum does not name.
+        #[inline(always)]
+        pub fn whole(self) -> ::core::result::Result<Level, u32> {
+            Self::WHOLE.try_get(self)
+        }
+        /// Sets `WHOLE` (bits 31:0).
+        #[inline(always)]
+        pub fn set_whole(&mut self, v: Level) -> &mut Self {
+            Self::WHOLE.set(self, v)
         }
     }
     /// Field names that tempt clippy's naming lints
     ///
     /// Offset 0x2c, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Names {
-        bits: u32,
-    }
-    impl Names {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x2c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `is_ready` (bit 0).
-        pub const IS_READY_MASK: u32 = 0x0000_0001;
-        /// Position of `is_ready`'s lowest bit.
-        pub const IS_READY_SHIFT: u32 = 0;
-        /// Mask of `as_raw` (bit 1).
-        pub const AS_RAW_MASK: u32 = 0x0000_0002;
-        /// Position of `as_raw`'s lowest bit.
-        pub const AS_RAW_SHIFT: u32 = 1;
-        /// Mask of `to_host` (bit 2).
-        pub const TO_HOST_MASK: u32 = 0x0000_0004;
-        /// Position of `to_host`'s lowest bit.
-        pub const TO_HOST_SHIFT: u32 = 2;
-        /// Mask of `into_fifo` (bit 3).
-        pub const INTO_FIFO_MASK: u32 = 0x0000_0008;
-        /// Position of `into_fifo`'s lowest bit.
-        pub const INTO_FIFO_SHIFT: u32 = 3;
-        /// Mask of `len` (bits 7:4).
-        pub const LEN_MASK: u32 = 0x0000_00f0;
-        /// Position of `len`'s lowest bit.
-        pub const LEN_SHIFT: u32 = 4;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "is_ready",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "as_raw",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "to_host",
-                lsb: 2,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "into_fifo",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "len",
-                lsb: 4,
-                width: 4,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Field `is_ready`.
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn is_ready(self) -> bool {
-            (self.bits & Self::IS_READY_MASK) != 0
-        }
-        /// Sets `is_ready` (bit 0).
-        #[inline(always)]
-        pub fn set_is_ready(&mut self, v: bool) -> &mut Self {
-            *self = self.with_is_ready(v);
-            self
-        }
-        /// This value with `is_ready` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_is_ready(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::IS_READY_MASK
-                } else {
-                    self.bits & !Self::IS_READY_MASK
-                },
-            }
-        }
-        /// Field `as_raw`.
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn as_raw(self) -> bool {
-            (self.bits & Self::AS_RAW_MASK) != 0
-        }
-        /// Sets `as_raw` (bit 1).
-        #[inline(always)]
-        pub fn set_as_raw(&mut self, v: bool) -> &mut Self {
-            *self = self.with_as_raw(v);
-            self
-        }
-        /// This value with `as_raw` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_as_raw(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::AS_RAW_MASK
-                } else {
-                    self.bits & !Self::AS_RAW_MASK
-                },
-            }
-        }
-        /// Field `to_host`.
-        ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub const fn to_host(self) -> bool {
-            (self.bits & Self::TO_HOST_MASK) != 0
-        }
-        /// Sets `to_host` (bit 2).
-        #[inline(always)]
-        pub fn set_to_host(&mut self, v: bool) -> &mut Self {
-            *self = self.with_to_host(v);
-            self
-        }
-        /// This value with `to_host` set to `v` (bit 2).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_to_host(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::TO_HOST_MASK
-                } else {
-                    self.bits & !Self::TO_HOST_MASK
-                },
-            }
-        }
-        /// Field `into_fifo`.
-        ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub const fn into_fifo(self) -> bool {
-            (self.bits & Self::INTO_FIFO_MASK) != 0
-        }
-        /// Sets `into_fifo` (bit 3).
-        #[inline(always)]
-        pub fn set_into_fifo(&mut self, v: bool) -> &mut Self {
-            *self = self.with_into_fifo(v);
-            self
-        }
-        /// This value with `into_fifo` set to `v` (bit 3).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_into_fifo(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::INTO_FIFO_MASK
-                } else {
-                    self.bits & !Self::INTO_FIFO_MASK
-                },
-            }
-        }
-        /// Field `len`.
-        ///
-        /// Bits 7:4, access `rw`.
-        #[inline(always)]
-        pub const fn len(self) -> u4 {
-            u4::extract_u32(self.bits, 4)
-        }
-        /// Sets `len` (bits 7:4).
-        #[inline(always)]
-        pub fn set_len(&mut self, v: u4) -> &mut Self {
-            *self = self.with_len(v);
-            self
-        }
-        /// This value with `len` set to `v` (bits 7:4).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_len(self, v: u4) -> Self {
-            Self {
-                bits: (self.bits & !Self::LEN_MASK) | ((v.value() as u32) << Self::LEN_SHIFT),
-            }
-        }
-    }
+    pub struct Names(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Names {
         type Word = u32;
         const NAME: &'static str = "names";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::IS_READY.desc(),
+            Self::AS_RAW.desc(),
+            Self::TO_HOST.desc(),
+            Self::INTO_FIFO.desc(),
+            Self::LEN.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Names {}
@@ -1881,21 +1249,144 @@ pub mod kitchen_sink {
     impl ::regmap_runtime::Modifiable for Names {}
     impl ::core::fmt::Debug for Names {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("names")
-                .field("is_ready", &self.is_ready())
-                .field("as_raw", &self.as_raw())
-                .field("to_host", &self.to_host())
-                .field("into_fifo", &self.into_fifo())
-                .field("len", &self.len())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Names {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x2c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `is_ready`: bit 0, access `rw`.
+        pub const IS_READY: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("is_ready", 0, 1, &[], "");
+        /// Field `is_ready`.
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn is_ready(self) -> bool {
+            Self::IS_READY.get(self)
+        }
+        /// Sets `is_ready` (bit 0).
+        #[inline(always)]
+        pub fn set_is_ready(&mut self, v: bool) -> &mut Self {
+            Self::IS_READY.set(self, v)
+        }
+        /// `as_raw`: bit 1, access `rw`.
+        pub const AS_RAW: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("as_raw", 1, 1, &[], "");
+        /// Field `as_raw`.
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn as_raw(self) -> bool {
+            Self::AS_RAW.get(self)
+        }
+        /// Sets `as_raw` (bit 1).
+        #[inline(always)]
+        pub fn set_as_raw(&mut self, v: bool) -> &mut Self {
+            Self::AS_RAW.set(self, v)
+        }
+        /// `to_host`: bit 2, access `rw`.
+        pub const TO_HOST: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("to_host", 2, 1, &[], "");
+        /// Field `to_host`.
+        ///
+        /// Bit 2, access `rw`.
+        #[inline(always)]
+        pub fn to_host(self) -> bool {
+            Self::TO_HOST.get(self)
+        }
+        /// Sets `to_host` (bit 2).
+        #[inline(always)]
+        pub fn set_to_host(&mut self, v: bool) -> &mut Self {
+            Self::TO_HOST.set(self, v)
+        }
+        /// `into_fifo`: bit 3, access `rw`.
+        pub const INTO_FIFO: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new("into_fifo", 3, 1, &[], "");
+        /// Field `into_fifo`.
+        ///
+        /// Bit 3, access `rw`.
+        #[inline(always)]
+        pub fn into_fifo(self) -> bool {
+            Self::INTO_FIFO.get(self)
+        }
+        /// Sets `into_fifo` (bit 3).
+        #[inline(always)]
+        pub fn set_into_fifo(&mut self, v: bool) -> &mut Self {
+            Self::INTO_FIFO.set(self, v)
+        }
+        /// `len`: bits 7:4, access `rw`.
+        pub const LEN: ::regmap_runtime::Field<Self, u4, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "len",
+            4,
+            4,
+            &[],
+            "",
+        );
+        /// Field `len`.
+        ///
+        /// Bits 7:4, access `rw`.
+        #[inline(always)]
+        pub fn len(self) -> u4 {
+            Self::LEN.get(self)
+        }
+        /// Sets `len` (bits 7:4).
+        #[inline(always)]
+        pub fn set_len(&mut self, v: u4) -> &mut Self {
+            Self::LEN.set(self, v)
         }
     }
     /// Register `SCRATCH`.
     ///
-    /// Offset 0x40, 32 bits, reset 0xdeadbeef, access `rw`. An array of 4 registers, 0x4 bytes apart.
+    /// Offset 0x40, 32 bits, reset 0xdeadbeef, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Scratch {
-        bits: u32,
+    pub struct Scratch(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for Scratch {
+        type Word = u32;
+        const NAME: &'static str = "SCRATCH";
+        const RESET: u32 = 0xdead_beef;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for Scratch {}
+    impl ::regmap_runtime::Writable for Scratch {}
+    impl ::regmap_runtime::Modifiable for Scratch {}
+    impl ::core::fmt::Debug for Scratch {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl Scratch {
         /// Offset from the parent's base (the first element, for an array).
@@ -1904,70 +1395,30 @@ pub mod kitchen_sink {
         pub const STRIDE: usize = 0x4;
         /// Number of array elements.
         pub const COUNT: usize = 4;
-        /// Value after reset.
-        pub const RESET: u32 = 0xdead_beef;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SCRATCH",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "SCRATCH",
+            0,
+            32,
+            &[],
+            "",
+        );
         /// Sets `SCRATCH` (bits 31:0).
         ///
         /// Field `SCRATCH`.
         #[inline(always)]
         pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `SCRATCH` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
-    impl ::regmap_runtime::Register for Scratch {
-        type Word = u32;
-        const NAME: &'static str = "SCRATCH";
-        const RESET: u32 = 0xdead_beef;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for Scratch {}
-    impl ::regmap_runtime::Writable for Scratch {}
-    impl ::regmap_runtime::Modifiable for Scratch {}
-    impl ::core::fmt::Debug for Scratch {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("SCRATCH")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            Self::BITS.set(self, v)
         }
     }
     /// Cluster `channel`: its handle type and the types of its registers.
@@ -1975,55 +1426,42 @@ pub mod kitchen_sink {
         /// One channel
         ///
         /// A handle: a reference to the block's bus and the cluster's base offset. Obtained from the enclosing block's accessor.
-        pub struct Channel<'a, B> {
-            bus: &'a B,
-            base: usize,
+        pub struct Channel<'a, B_> {
+            pub(super) at: ::regmap_runtime::Sub<'a, B_, 0x28, 4>,
         }
-        impl<B> Clone for Channel<'_, B> {
+        impl<B_> ::core::clone::Clone for Channel<'_, B_> {
             fn clone(&self) -> Self {
                 *self
             }
         }
-        impl<B> Copy for Channel<'_, B> {}
-        impl<B> ::core::fmt::Debug for Channel<'_, B> {
+        impl<B_> ::core::marker::Copy for Channel<'_, B_> {}
+        impl<B_> ::core::fmt::Debug for Channel<'_, B_> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("channel")
-                    .field("base", &format_args!("{:#x}", self.base))
-                    .finish()
+                f.write_str("channel")?;
+                ::core::fmt::Debug::fmt(&self.at, f)
             }
         }
-        impl<'a, B: ::regmap_runtime::Bus> Channel<'a, B> {
+        impl<'a, B_: ::regmap_runtime::Bus> Channel<'a, B_> {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x100;
             /// Distance between array elements in bytes.
             pub const STRIDE: usize = 0x40;
             /// Number of array elements.
             pub const COUNT: usize = 4;
-            /// A handle on the cluster at absolute offset `base` of `bus`.
-            ///
-            /// # Safety
-            /// `base` is one of the offsets the cluster has in a block whose window
-            /// `bus` is and whose `new` checks succeeded.
-            #[inline(always)]
-            pub(super) const unsafe fn new(bus: &'a B, base: usize) -> Self {
-                Self { bus, base }
-            }
             /// Offset of the cluster in the block's window.
             #[inline(always)]
             pub fn base_offset(&self) -> usize {
-                self.base
+                self.at.base()
             }
             /// Register `CH_CTRL`.
             #[inline(always)]
-            pub fn ch_ctrl(&self) -> ::regmap_runtime::Reg<'a, B, ChCtrl> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { ::regmap_runtime::Reg::new(self.bus, self.base) }
+            pub fn ch_ctrl(&self) -> ::regmap_runtime::Reg<'_, B_, ChCtrl> {
+                self.at.reg::<ChCtrl, 0x0>()
             }
             /// Register `CH_STATUS`.
             #[inline(always)]
-            pub fn ch_status(&self) -> ::regmap_runtime::Reg<'a, B, ChStatus> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { ::regmap_runtime::Reg::new(self.bus, self.base + 0x4) }
+            pub fn ch_status(&self) -> ::regmap_runtime::Reg<'_, B_, ChStatus> {
+                self.at.reg::<ChStatus, 0x4>()
             }
             /// Cluster `queue`.
             ///
@@ -2033,142 +1471,35 @@ pub mod kitchen_sink {
             pub fn queue(
                 &self,
                 index: usize,
-            ) -> ::core::result::Result<queue::Queue<'a, B>, ::regmap_runtime::IndexError> {
-                if index < 2 {
-                    // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                    let cluster = unsafe {
-                        queue::Queue::new(self.bus, self.base + 0x10 + index * 0x10)
-                    };
-                    Ok(cluster)
-                } else {
-                    Err(::regmap_runtime::IndexError {
-                        array: "queue",
-                        index,
-                        count: 2,
-                    })
-                }
+            ) -> ::core::result::Result<queue::Queue<'_, B_>, ::regmap_runtime::IndexError> {
+                self.at
+                    .cluster_at::<0x10, 0x10, 2, 0x8, 4>(index, "queue")
+                    .map(|at| queue::Queue { at })
             }
         }
-        use ::regmap_runtime::arbitrary_int::u2;
         /// Register `CH_CTRL`.
         ///
         /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct ChCtrl {
-            bits: u32,
-        }
-        impl ChCtrl {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x0;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0000;
-            /// Mask of `RUN` (bit 0).
-            pub const RUN_MASK: u32 = 0x0000_0001;
-            /// Position of `RUN`'s lowest bit.
-            pub const RUN_SHIFT: u32 = 0;
-            /// Mask of `LEVEL` (bits 2:1).
-            pub const LEVEL_MASK: u32 = 0x0000_0006;
-            /// Position of `LEVEL`'s lowest bit.
-            pub const LEVEL_SHIFT: u32 = 1;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                ::regmap_runtime::desc::FieldDesc {
-                    name: "RUN",
-                    lsb: 0,
-                    width: 1,
-                    access: ::regmap_runtime::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "",
-                },
-                ::regmap_runtime::desc::FieldDesc {
-                    name: "LEVEL",
-                    lsb: 1,
-                    width: 2,
-                    access: ::regmap_runtime::desc::Access::ReadWrite,
-                    values: super::Level::VALUES,
-                    description: "",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Field `RUN`.
-            ///
-            /// Bit 0, access `rw`.
-            #[inline(always)]
-            pub const fn run(self) -> bool {
-                (self.bits & Self::RUN_MASK) != 0
-            }
-            /// Sets `RUN` (bit 0).
-            #[inline(always)]
-            pub fn set_run(&mut self, v: bool) -> &mut Self {
-                *self = self.with_run(v);
-                self
-            }
-            /// This value with `RUN` set to `v` (bit 0).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_run(self, v: bool) -> Self {
-                Self {
-                    bits: if v {
-                        self.bits | Self::RUN_MASK
-                    } else {
-                        self.bits & !Self::RUN_MASK
-                    },
-                }
-            }
-            /// Field `LEVEL`.
-            ///
-            /// Bits 2:1, access `rw`.
-            #[inline(always)]
-            pub const fn level(self) -> super::Level {
-                let raw = u2::extract_u32(self.bits, 1);
-                match raw.value() {
-                    0 => super::Level::Off,
-                    1 => super::Level::Low,
-                    2 => super::Level::Mid,
-                    _ => super::Level::High,
-                }
-            }
-            /// Sets `LEVEL` (bits 2:1).
-            #[inline(always)]
-            pub fn set_level(&mut self, v: super::Level) -> &mut Self {
-                *self = self.with_level(v);
-                self
-            }
-            /// This value with `LEVEL` set to `v` (bits 2:1).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_level(self, v: super::Level) -> Self {
-                Self {
-                    bits: (self.bits & !Self::LEVEL_MASK)
-                        | (((v.bits() as u32) << Self::LEVEL_SHIFT) & Self::LEVEL_MASK),
-                }
-            }
-        }
+        pub struct ChCtrl(::regmap_runtime::Value<u32>);
         impl ::regmap_runtime::Register for ChCtrl {
             type Word = u32;
             const NAME: &'static str = "CH_CTRL";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+                Self::RUN.desc(),
+                Self::LEVEL.desc(),
+            ];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> ::regmap_runtime::Value<u32> {
+                self.0
             }
         }
         impl ::regmap_runtime::Readable for ChCtrl {}
@@ -2176,190 +1507,174 @@ pub mod kitchen_sink {
         impl ::regmap_runtime::Modifiable for ChCtrl {}
         impl ::core::fmt::Debug for ChCtrl {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("CH_CTRL")
-                    .field("run", &self.run())
-                    .field("level", &self.level())
-                    .finish()
+                ::regmap_runtime::field::debug(self, f)
+            }
+        }
+        impl ChCtrl {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x0;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(::regmap_runtime::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// `RUN`: bit 0, access `rw`.
+            pub const RUN: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+                "RUN",
+                0,
+                1,
+                &[],
+                "",
+            );
+            /// Field `RUN`.
+            ///
+            /// Bit 0, access `rw`.
+            #[inline(always)]
+            pub fn run(self) -> bool {
+                Self::RUN.get(self)
+            }
+            /// Sets `RUN` (bit 0).
+            #[inline(always)]
+            pub fn set_run(&mut self, v: bool) -> &mut Self {
+                Self::RUN.set(self, v)
+            }
+            /// `LEVEL`: bits 2:1, access `rw`.
+            pub const LEVEL: ::regmap_runtime::Field<
+                Self,
+                super::Level,
+                ::regmap_runtime::access::RW,
+            > = ::regmap_runtime::Field::new("LEVEL", 1, 2, super::Level::VALUES, "");
+            /// Field `LEVEL`.
+            ///
+            /// Bits 2:1, access `rw`.
+            #[inline(always)]
+            pub fn level(self) -> super::Level {
+                Self::LEVEL.get(self)
+            }
+            /// Sets `LEVEL` (bits 2:1).
+            #[inline(always)]
+            pub fn set_level(&mut self, v: super::Level) -> &mut Self {
+                Self::LEVEL.set(self, v)
             }
         }
         /// Register `CH_STATUS`.
         ///
         /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct ChStatus {
-            bits: u32,
-        }
-        impl ChStatus {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x4;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0000;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                ::regmap_runtime::desc::FieldDesc {
-                    name: "CH_STATUS",
-                    lsb: 0,
-                    width: 32,
-                    access: ::regmap_runtime::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-        }
+        pub struct ChStatus(::regmap_runtime::Value<u32>);
         impl ::regmap_runtime::Register for ChStatus {
             type Word = u32;
             const NAME: &'static str = "CH_STATUS";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> ::regmap_runtime::Value<u32> {
+                self.0
             }
         }
         impl ::regmap_runtime::Readable for ChStatus {}
         impl ::core::fmt::Debug for ChStatus {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("CH_STATUS")
-                    .field("bits", &format_args!("{:#x}", self.bits))
-                    .finish()
+                ::regmap_runtime::field::debug(self, f)
             }
+        }
+        impl ChStatus {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x4;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(::regmap_runtime::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+                "CH_STATUS",
+                0,
+                32,
+                &[],
+                "",
+            );
         }
         /// Cluster `queue`: its handle type and the types of its registers.
         pub mod queue {
             /// Cluster `queue`.
             ///
             /// A handle: a reference to the block's bus and the cluster's base offset. Obtained from the enclosing block's accessor.
-            pub struct Queue<'a, B> {
-                bus: &'a B,
-                base: usize,
+            pub struct Queue<'a, B_> {
+                pub(super) at: ::regmap_runtime::Sub<'a, B_, 0x8, 4>,
             }
-            impl<B> Clone for Queue<'_, B> {
+            impl<B_> ::core::clone::Clone for Queue<'_, B_> {
                 fn clone(&self) -> Self {
                     *self
                 }
             }
-            impl<B> Copy for Queue<'_, B> {}
-            impl<B> ::core::fmt::Debug for Queue<'_, B> {
+            impl<B_> ::core::marker::Copy for Queue<'_, B_> {}
+            impl<B_> ::core::fmt::Debug for Queue<'_, B_> {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct("queue").field("base", &format_args!("{:#x}", self.base)).finish()
+                    f.write_str("queue")?;
+                    ::core::fmt::Debug::fmt(&self.at, f)
                 }
             }
-            impl<'a, B: ::regmap_runtime::Bus> Queue<'a, B> {
+            impl<'a, B_: ::regmap_runtime::Bus> Queue<'a, B_> {
                 /// Offset from the parent's base (the first element, for an array).
                 pub const OFFSET: usize = 0x10;
                 /// Distance between array elements in bytes.
                 pub const STRIDE: usize = 0x10;
                 /// Number of array elements.
                 pub const COUNT: usize = 2;
-                /// A handle on the cluster at absolute offset `base` of `bus`.
-                ///
-                /// # Safety
-                /// `base` is one of the offsets the cluster has in a block whose window
-                /// `bus` is and whose `new` checks succeeded.
-                #[inline(always)]
-                pub(super) const unsafe fn new(bus: &'a B, base: usize) -> Self {
-                    Self { bus, base }
-                }
                 /// Offset of the cluster in the block's window.
                 #[inline(always)]
                 pub fn base_offset(&self) -> usize {
-                    self.base
+                    self.at.base()
                 }
                 /// Register `HEAD`.
                 #[inline(always)]
-                pub fn head(&self) -> ::regmap_runtime::Reg<'a, B, Head> {
-                    // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                    unsafe { ::regmap_runtime::Reg::new(self.bus, self.base) }
+                pub fn head(&self) -> ::regmap_runtime::Reg<'_, B_, Head> {
+                    self.at.reg::<Head, 0x0>()
                 }
                 /// Register `TAIL`.
                 #[inline(always)]
-                pub fn tail(&self) -> ::regmap_runtime::Reg<'a, B, Tail> {
-                    // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                    unsafe { ::regmap_runtime::Reg::new(self.bus, self.base + 0x4) }
+                pub fn tail(&self) -> ::regmap_runtime::Reg<'_, B_, Tail> {
+                    self.at.reg::<Tail, 0x4>()
                 }
             }
             /// Register `HEAD`.
             ///
             /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
             #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-            pub struct Head {
-                bits: u32,
-            }
-            impl Head {
-                /// Offset from the parent's base (the first element, for an array).
-                pub const OFFSET: usize = 0x0;
-                /// Value after reset.
-                pub const RESET: u32 = 0x0000_0000;
-                /// Static description of the fields, lowest bit first.
-                pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                    ::regmap_runtime::desc::FieldDesc {
-                        name: "HEAD",
-                        lsb: 0,
-                        width: 32,
-                        access: ::regmap_runtime::desc::Access::ReadWrite,
-                        values: &[],
-                        description: "",
-                    },
-                ];
-                /// A value holding `bits` as read from the hardware, no actions requested.
-                #[inline(always)]
-                pub const fn from_bits(bits: u32) -> Self {
-                    Self { bits }
-                }
-                /// The raw bits (as read, with any setters applied).
-                #[inline(always)]
-                pub const fn bits(self) -> u32 {
-                    self.bits
-                }
-                /// Sets `HEAD` (bits 31:0).
-                ///
-                /// Field `HEAD`.
-                #[inline(always)]
-                pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                    *self = self.with_bits(v);
-                    self
-                }
-                /// This value with `HEAD` set to `v` (bits 31:0).
-                #[inline(always)]
-                #[must_use]
-                pub const fn with_bits(self, v: u32) -> Self {
-                    Self { bits: v }
-                }
-            }
+            pub struct Head(::regmap_runtime::Value<u32>);
             impl ::regmap_runtime::Register for Head {
                 type Word = u32;
                 const NAME: &'static str = "HEAD";
                 const RESET: u32 = 0x0000_0000;
                 const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+                const ACTION_MASK: u32 = 0x0000_0000;
+                const ACTION_IDLE: u32 = 0x0000_0000;
+                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
                 #[inline(always)]
-                fn from_bits(bits: u32) -> Self {
-                    Self { bits }
+                fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+                    Self(value)
                 }
                 #[inline(always)]
-                fn bits(self) -> u32 {
-                    self.bits
-                }
-                #[inline(always)]
-                fn write_bits(self) -> u32 {
-                    self.bits
+                fn value(self) -> ::regmap_runtime::Value<u32> {
+                    self.0
                 }
             }
             impl ::regmap_runtime::Readable for Head {}
@@ -2367,66 +1682,87 @@ pub mod kitchen_sink {
             impl ::regmap_runtime::Modifiable for Head {}
             impl ::core::fmt::Debug for Head {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct("HEAD").field("bits", &format_args!("{:#x}", self.bits)).finish()
+                    ::regmap_runtime::field::debug(self, f)
+                }
+            }
+            impl Head {
+                /// Offset from the parent's base (the first element, for an array).
+                pub const OFFSET: usize = 0x0;
+                /// A value holding `bits` as read from the hardware, no actions requested.
+                #[inline(always)]
+                pub const fn from_bits(bits: u32) -> Self {
+                    Self(::regmap_runtime::Value::new(bits))
+                }
+                /// The raw bits (as read, with any setters applied).
+                #[inline(always)]
+                pub const fn bits(self) -> u32 {
+                    self.0.bits()
+                }
+                /// The whole register, as a field (bits 31:0).
+                pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+                    "HEAD",
+                    0,
+                    32,
+                    &[],
+                    "",
+                );
+                /// Sets `HEAD` (bits 31:0).
+                ///
+                /// Field `HEAD`.
+                #[inline(always)]
+                pub fn set_bits(&mut self, v: u32) -> &mut Self {
+                    Self::BITS.set(self, v)
                 }
             }
             /// Register `TAIL`.
             ///
             /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
             #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-            pub struct Tail {
-                bits: u32,
-            }
-            impl Tail {
-                /// Offset from the parent's base (the first element, for an array).
-                pub const OFFSET: usize = 0x4;
-                /// Value after reset.
-                pub const RESET: u32 = 0x0000_0000;
-                /// Static description of the fields, lowest bit first.
-                pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                    ::regmap_runtime::desc::FieldDesc {
-                        name: "TAIL",
-                        lsb: 0,
-                        width: 32,
-                        access: ::regmap_runtime::desc::Access::ReadOnly,
-                        values: &[],
-                        description: "",
-                    },
-                ];
-                /// A value holding `bits` as read from the hardware, no actions requested.
-                #[inline(always)]
-                pub const fn from_bits(bits: u32) -> Self {
-                    Self { bits }
-                }
-                /// The raw bits (as read, with any setters applied).
-                #[inline(always)]
-                pub const fn bits(self) -> u32 {
-                    self.bits
-                }
-            }
+            pub struct Tail(::regmap_runtime::Value<u32>);
             impl ::regmap_runtime::Register for Tail {
                 type Word = u32;
                 const NAME: &'static str = "TAIL";
                 const RESET: u32 = 0x0000_0000;
                 const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+                const ACTION_MASK: u32 = 0x0000_0000;
+                const ACTION_IDLE: u32 = 0x0000_0000;
+                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
                 #[inline(always)]
-                fn from_bits(bits: u32) -> Self {
-                    Self { bits }
+                fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+                    Self(value)
                 }
                 #[inline(always)]
-                fn bits(self) -> u32 {
-                    self.bits
-                }
-                #[inline(always)]
-                fn write_bits(self) -> u32 {
-                    self.bits
+                fn value(self) -> ::regmap_runtime::Value<u32> {
+                    self.0
                 }
             }
             impl ::regmap_runtime::Readable for Tail {}
             impl ::core::fmt::Debug for Tail {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct("TAIL").field("bits", &format_args!("{:#x}", self.bits)).finish()
+                    ::regmap_runtime::field::debug(self, f)
                 }
+            }
+            impl Tail {
+                /// Offset from the parent's base (the first element, for an array).
+                pub const OFFSET: usize = 0x4;
+                /// A value holding `bits` as read from the hardware, no actions requested.
+                #[inline(always)]
+                pub const fn from_bits(bits: u32) -> Self {
+                    Self(::regmap_runtime::Value::new(bits))
+                }
+                /// The raw bits (as read, with any setters applied).
+                #[inline(always)]
+                pub const fn bits(self) -> u32 {
+                    self.0.bits()
+                }
+                /// The whole register, as a field (bits 31:0).
+                pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+                    "TAIL",
+                    0,
+                    32,
+                    &[],
+                    "",
+                );
             }
         }
     }
@@ -2435,115 +1771,62 @@ pub mod kitchen_sink {
         /// Cluster `misc`.
         ///
         /// A handle: a reference to the block's bus and the cluster's base offset. Obtained from the enclosing block's accessor.
-        pub struct Misc<'a, B> {
-            bus: &'a B,
-            base: usize,
+        pub struct Misc<'a, B_> {
+            pub(super) at: ::regmap_runtime::Sub<'a, B_, 0x30, 8>,
         }
-        impl<B> Clone for Misc<'_, B> {
+        impl<B_> ::core::clone::Clone for Misc<'_, B_> {
             fn clone(&self) -> Self {
                 *self
             }
         }
-        impl<B> Copy for Misc<'_, B> {}
-        impl<B> ::core::fmt::Debug for Misc<'_, B> {
+        impl<B_> ::core::marker::Copy for Misc<'_, B_> {}
+        impl<B_> ::core::fmt::Debug for Misc<'_, B_> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("misc").field("base", &format_args!("{:#x}", self.base)).finish()
+                f.write_str("misc")?;
+                ::core::fmt::Debug::fmt(&self.at, f)
             }
         }
-        impl<'a, B: ::regmap_runtime::Bus> Misc<'a, B> {
+        impl<'a, B_: ::regmap_runtime::Bus> Misc<'a, B_> {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x300;
-            /// A handle on the cluster at absolute offset `base` of `bus`.
-            ///
-            /// # Safety
-            /// `base` is one of the offsets the cluster has in a block whose window
-            /// `bus` is and whose `new` checks succeeded.
-            #[inline(always)]
-            pub(super) const unsafe fn new(bus: &'a B, base: usize) -> Self {
-                Self { bus, base }
-            }
             /// Offset of the cluster in the block's window.
             #[inline(always)]
             pub fn base_offset(&self) -> usize {
-                self.base
+                self.at.base()
             }
             /// Register `MISC_CTRL`.
             #[inline(always)]
-            pub fn misc_ctrl(&self) -> ::regmap_runtime::Reg<'a, B, MiscCtrl> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { ::regmap_runtime::Reg::new(self.bus, self.base) }
+            pub fn misc_ctrl(&self) -> ::regmap_runtime::Reg<'_, B_, MiscCtrl> {
+                self.at.reg::<MiscCtrl, 0x0>()
             }
             /// Cluster `deep`.
             #[inline(always)]
-            pub fn deep(&self) -> deep::Deep<'a, B> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { deep::Deep::new(self.bus, self.base + 0x20) }
+            pub fn deep(&self) -> deep::Deep<'_, B_> {
+                deep::Deep {
+                    at: self.at.cluster::<0x20, 0x10, 8>(),
+                }
             }
         }
         /// Register `MISC_CTRL`.
         ///
         /// Offset 0x0, 32 bits, reset 0x1, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct MiscCtrl {
-            bits: u32,
-        }
-        impl MiscCtrl {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x0;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0001;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                ::regmap_runtime::desc::FieldDesc {
-                    name: "MISC_CTRL",
-                    lsb: 0,
-                    width: 32,
-                    access: ::regmap_runtime::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Sets `MISC_CTRL` (bits 31:0).
-            ///
-            /// Field `MISC_CTRL`.
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                *self = self.with_bits(v);
-                self
-            }
-            /// This value with `MISC_CTRL` set to `v` (bits 31:0).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_bits(self, v: u32) -> Self {
-                Self { bits: v }
-            }
-        }
+        pub struct MiscCtrl(::regmap_runtime::Value<u32>);
         impl ::regmap_runtime::Register for MiscCtrl {
             type Word = u32;
             const NAME: &'static str = "MISC_CTRL";
             const RESET: u32 = 0x0000_0001;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> ::regmap_runtime::Value<u32> {
+                self.0
             }
         }
         impl ::regmap_runtime::Readable for MiscCtrl {}
@@ -2551,9 +1834,36 @@ pub mod kitchen_sink {
         impl ::regmap_runtime::Modifiable for MiscCtrl {}
         impl ::core::fmt::Debug for MiscCtrl {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("MISC_CTRL")
-                    .field("bits", &format_args!("{:#x}", self.bits))
-                    .finish()
+                ::regmap_runtime::field::debug(self, f)
+            }
+        }
+        impl MiscCtrl {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x0;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(::regmap_runtime::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+                "MISC_CTRL",
+                0,
+                32,
+                &[],
+                "",
+            );
+            /// Sets `MISC_CTRL` (bits 31:0).
+            ///
+            /// Field `MISC_CTRL`.
+            #[inline(always)]
+            pub fn set_bits(&mut self, v: u32) -> &mut Self {
+                Self::BITS.set(self, v)
             }
         }
         /// Cluster `deep`: its handle type and the types of its registers.
@@ -2561,109 +1871,55 @@ pub mod kitchen_sink {
             /// Cluster `deep`.
             ///
             /// A handle: a reference to the block's bus and the cluster's base offset. Obtained from the enclosing block's accessor.
-            pub struct Deep<'a, B> {
-                bus: &'a B,
-                base: usize,
+            pub struct Deep<'a, B_> {
+                pub(super) at: ::regmap_runtime::Sub<'a, B_, 0x10, 8>,
             }
-            impl<B> Clone for Deep<'_, B> {
+            impl<B_> ::core::clone::Clone for Deep<'_, B_> {
                 fn clone(&self) -> Self {
                     *self
                 }
             }
-            impl<B> Copy for Deep<'_, B> {}
-            impl<B> ::core::fmt::Debug for Deep<'_, B> {
+            impl<B_> ::core::marker::Copy for Deep<'_, B_> {}
+            impl<B_> ::core::fmt::Debug for Deep<'_, B_> {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct("deep").field("base", &format_args!("{:#x}", self.base)).finish()
+                    f.write_str("deep")?;
+                    ::core::fmt::Debug::fmt(&self.at, f)
                 }
             }
-            impl<'a, B: ::regmap_runtime::Bus> Deep<'a, B> {
+            impl<'a, B_: ::regmap_runtime::Bus> Deep<'a, B_> {
                 /// Offset from the parent's base (the first element, for an array).
                 pub const OFFSET: usize = 0x20;
-                /// A handle on the cluster at absolute offset `base` of `bus`.
-                ///
-                /// # Safety
-                /// `base` is one of the offsets the cluster has in a block whose window
-                /// `bus` is and whose `new` checks succeeded.
-                #[inline(always)]
-                pub(super) const unsafe fn new(bus: &'a B, base: usize) -> Self {
-                    Self { bus, base }
-                }
                 /// Offset of the cluster in the block's window.
                 #[inline(always)]
                 pub fn base_offset(&self) -> usize {
-                    self.base
+                    self.at.base()
                 }
                 /// Register `LEAF`.
                 #[inline(always)]
-                pub fn leaf(&self) -> ::regmap_runtime::Reg<'a, B, Leaf> {
-                    // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                    unsafe { ::regmap_runtime::Reg::new(self.bus, self.base + 0x8) }
+                pub fn leaf(&self) -> ::regmap_runtime::Reg<'_, B_, Leaf> {
+                    self.at.reg::<Leaf, 0x8>()
                 }
             }
             /// Register `LEAF`.
             ///
             /// Offset 0x8, 64 bits, reset 0x0, access `rw`.
             #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-            pub struct Leaf {
-                bits: u64,
-            }
-            impl Leaf {
-                /// Offset from the parent's base (the first element, for an array).
-                pub const OFFSET: usize = 0x8;
-                /// Value after reset.
-                pub const RESET: u64 = 0x0000_0000_0000_0000;
-                /// Static description of the fields, lowest bit first.
-                pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                    ::regmap_runtime::desc::FieldDesc {
-                        name: "LEAF",
-                        lsb: 0,
-                        width: 64,
-                        access: ::regmap_runtime::desc::Access::ReadWrite,
-                        values: &[],
-                        description: "",
-                    },
-                ];
-                /// A value holding `bits` as read from the hardware, no actions requested.
-                #[inline(always)]
-                pub const fn from_bits(bits: u64) -> Self {
-                    Self { bits }
-                }
-                /// The raw bits (as read, with any setters applied).
-                #[inline(always)]
-                pub const fn bits(self) -> u64 {
-                    self.bits
-                }
-                /// Sets `LEAF` (bits 63:0).
-                ///
-                /// Field `LEAF`.
-                #[inline(always)]
-                pub fn set_bits(&mut self, v: u64) -> &mut Self {
-                    *self = self.with_bits(v);
-                    self
-                }
-                /// This value with `LEAF` set to `v` (bits 63:0).
-                #[inline(always)]
-                #[must_use]
-                pub const fn with_bits(self, v: u64) -> Self {
-                    Self { bits: v }
-                }
-            }
+            pub struct Leaf(::regmap_runtime::Value<u64>);
             impl ::regmap_runtime::Register for Leaf {
                 type Word = u64;
                 const NAME: &'static str = "LEAF";
                 const RESET: u64 = 0x0000_0000_0000_0000;
                 const WRITE_ONLY_MASK: u64 = 0x0000_0000_0000_0000;
+                const ACTION_MASK: u64 = 0x0000_0000_0000_0000;
+                const ACTION_IDLE: u64 = 0x0000_0000_0000_0000;
+                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
                 #[inline(always)]
-                fn from_bits(bits: u64) -> Self {
-                    Self { bits }
+                fn from_value(value: ::regmap_runtime::Value<u64>) -> Self {
+                    Self(value)
                 }
                 #[inline(always)]
-                fn bits(self) -> u64 {
-                    self.bits
-                }
-                #[inline(always)]
-                fn write_bits(self) -> u64 {
-                    self.bits
+                fn value(self) -> ::regmap_runtime::Value<u64> {
+                    self.0
                 }
             }
             impl ::regmap_runtime::Readable for Leaf {}
@@ -2671,7 +1927,36 @@ pub mod kitchen_sink {
             impl ::regmap_runtime::Modifiable for Leaf {}
             impl ::core::fmt::Debug for Leaf {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct("LEAF").field("bits", &format_args!("{:#x}", self.bits)).finish()
+                    ::regmap_runtime::field::debug(self, f)
+                }
+            }
+            impl Leaf {
+                /// Offset from the parent's base (the first element, for an array).
+                pub const OFFSET: usize = 0x8;
+                /// A value holding `bits` as read from the hardware, no actions requested.
+                #[inline(always)]
+                pub const fn from_bits(bits: u64) -> Self {
+                    Self(::regmap_runtime::Value::new(bits))
+                }
+                /// The raw bits (as read, with any setters applied).
+                #[inline(always)]
+                pub const fn bits(self) -> u64 {
+                    self.0.bits()
+                }
+                /// The whole register, as a field (bits 63:0).
+                pub const BITS: ::regmap_runtime::Field<Self, u64, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+                    "LEAF",
+                    0,
+                    64,
+                    &[],
+                    "",
+                );
+                /// Sets `LEAF` (bits 63:0).
+                ///
+                /// Field `LEAF`.
+                #[inline(always)]
+                pub fn set_bits(&mut self, v: u64) -> &mut Self {
+                    Self::BITS.set(self, v)
                 }
             }
         }
@@ -2703,17 +1988,31 @@ pub mod kitchen_sink {
         ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
-        pub const fn from_bits(bits: u8) -> Option<Self> {
+        pub const fn from_bits(bits: u8) -> ::core::option::Option<Self> {
             match bits {
-                0x0 => Some(Self::Slow),
-                0x2 => Some(Self::Fast),
-                _ => None,
+                0x0 => ::core::option::Option::Some(Self::Slow),
+                0x2 => ::core::option::Option::Some(Self::Fast),
+                _ => ::core::option::Option::None,
             }
         }
         /// The variant's value.
         #[inline(always)]
         pub const fn bits(self) -> u8 {
             self as u8
+        }
+    }
+    impl ::regmap_runtime::FieldEnum for Speed {
+        const FALLBACK: Self = Self::Fast;
+        #[inline(always)]
+        fn try_from_raw(raw: u64) -> ::core::option::Option<Self> {
+            match <u8 as ::core::convert::TryFrom<u64>>::try_from(raw) {
+                ::core::result::Result::Ok(bits) => Self::from_bits(bits),
+                ::core::result::Result::Err(_) => ::core::option::Option::None,
+            }
+        }
+        #[inline(always)]
+        fn to_raw(self) -> u64 {
+            self as u64
         }
     }
     /// Values of `Level`.
@@ -2755,19 +2054,33 @@ pub mod kitchen_sink {
         ];
         /// The variant whose value is `bits`, if one is named.
         #[inline(always)]
-        pub const fn from_bits(bits: u8) -> Option<Self> {
+        pub const fn from_bits(bits: u8) -> ::core::option::Option<Self> {
             match bits {
-                0x0 => Some(Self::Off),
-                0x1 => Some(Self::Low),
-                0x2 => Some(Self::Mid),
-                0x3 => Some(Self::High),
-                _ => None,
+                0x0 => ::core::option::Option::Some(Self::Off),
+                0x1 => ::core::option::Option::Some(Self::Low),
+                0x2 => ::core::option::Option::Some(Self::Mid),
+                0x3 => ::core::option::Option::Some(Self::High),
+                _ => ::core::option::Option::None,
             }
         }
         /// The variant's value.
         #[inline(always)]
         pub const fn bits(self) -> u8 {
             self as u8
+        }
+    }
+    impl ::regmap_runtime::FieldEnum for Level {
+        const FALLBACK: Self = Self::High;
+        #[inline(always)]
+        fn try_from_raw(raw: u64) -> ::core::option::Option<Self> {
+            match <u8 as ::core::convert::TryFrom<u64>>::try_from(raw) {
+                ::core::result::Result::Ok(bits) => Self::from_bits(bits),
+                ::core::result::Result::Err(_) => ::core::option::Option::None,
+            }
+        }
+        #[inline(always)]
+        fn to_raw(self) -> u64 {
+            self as u64
         }
     }
     /// Static description of `kitchen_sink`: every register instance, arrays and clusters expanded, in offset order.
@@ -2780,7 +2093,7 @@ pub mod kitchen_sink {
                 offset: 0x0,
                 width: 4,
                 reset: 0x5eed0102,
-                fields: Version::FIELDS,
+                fields: <Version as ::regmap_runtime::Register>::FIELDS,
                 description: "Identification and revision",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2788,7 +2101,7 @@ pub mod kitchen_sink {
                 offset: 0x4,
                 width: 4,
                 reset: 0x10,
-                fields: Ctrl::FIELDS,
+                fields: <Ctrl as ::regmap_runtime::Register>::FIELDS,
                 description: "Control",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2796,7 +2109,7 @@ pub mod kitchen_sink {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: Status::FIELDS,
+                fields: <Status as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt status and flags",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2804,7 +2117,7 @@ pub mod kitchen_sink {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: Events::FIELDS,
+                fields: <Events as ::regmap_runtime::Register>::FIELDS,
                 description: "Event counter, cleared by reading",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2812,7 +2125,7 @@ pub mod kitchen_sink {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: Doorbell::FIELDS,
+                fields: <Doorbell as ::regmap_runtime::Register>::FIELDS,
                 description: "Write-only doorbell",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2820,7 +2133,7 @@ pub mod kitchen_sink {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: Ack::FIELDS,
+                fields: <Ack as ::regmap_runtime::Register>::FIELDS,
                 description: "Acknowledge, a whole register of w1c bits",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2828,7 +2141,7 @@ pub mod kitchen_sink {
                 offset: 0x18,
                 width: 1,
                 reset: 0xa5,
-                fields: Byte::FIELDS,
+                fields: <Byte as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2836,7 +2149,7 @@ pub mod kitchen_sink {
                 offset: 0x1a,
                 width: 2,
                 reset: 0x0,
-                fields: Half::FIELDS,
+                fields: <Half as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2844,7 +2157,7 @@ pub mod kitchen_sink {
                 offset: 0x20,
                 width: 8,
                 reset: 0x123456789abcdef0,
-                fields: Wide::FIELDS,
+                fields: <Wide as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2852,7 +2165,7 @@ pub mod kitchen_sink {
                 offset: 0x28,
                 width: 4,
                 reset: 0x0,
-                fields: Full::FIELDS,
+                fields: <Full as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2860,7 +2173,7 @@ pub mod kitchen_sink {
                 offset: 0x2c,
                 width: 4,
                 reset: 0x0,
-                fields: Names::FIELDS,
+                fields: <Names as ::regmap_runtime::Register>::FIELDS,
                 description: "Field names that tempt clippy's naming lints",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2868,7 +2181,7 @@ pub mod kitchen_sink {
                 offset: 0x40,
                 width: 4,
                 reset: 0xdeadbeef,
-                fields: Scratch::FIELDS,
+                fields: <Scratch as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2876,7 +2189,7 @@ pub mod kitchen_sink {
                 offset: 0x44,
                 width: 4,
                 reset: 0xdeadbeef,
-                fields: Scratch::FIELDS,
+                fields: <Scratch as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2884,7 +2197,7 @@ pub mod kitchen_sink {
                 offset: 0x48,
                 width: 4,
                 reset: 0xdeadbeef,
-                fields: Scratch::FIELDS,
+                fields: <Scratch as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2892,7 +2205,7 @@ pub mod kitchen_sink {
                 offset: 0x4c,
                 width: 4,
                 reset: 0xdeadbeef,
-                fields: Scratch::FIELDS,
+                fields: <Scratch as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2900,7 +2213,7 @@ pub mod kitchen_sink {
                 offset: 0x100,
                 width: 4,
                 reset: 0x0,
-                fields: channel::ChCtrl::FIELDS,
+                fields: <channel::ChCtrl as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2908,7 +2221,7 @@ pub mod kitchen_sink {
                 offset: 0x104,
                 width: 4,
                 reset: 0x0,
-                fields: channel::ChStatus::FIELDS,
+                fields: <channel::ChStatus as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2916,7 +2229,7 @@ pub mod kitchen_sink {
                 offset: 0x110,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Head::FIELDS,
+                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2924,7 +2237,7 @@ pub mod kitchen_sink {
                 offset: 0x114,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Tail::FIELDS,
+                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2932,7 +2245,7 @@ pub mod kitchen_sink {
                 offset: 0x120,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Head::FIELDS,
+                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2940,7 +2253,7 @@ pub mod kitchen_sink {
                 offset: 0x124,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Tail::FIELDS,
+                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2948,7 +2261,7 @@ pub mod kitchen_sink {
                 offset: 0x140,
                 width: 4,
                 reset: 0x0,
-                fields: channel::ChCtrl::FIELDS,
+                fields: <channel::ChCtrl as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2956,7 +2269,7 @@ pub mod kitchen_sink {
                 offset: 0x144,
                 width: 4,
                 reset: 0x0,
-                fields: channel::ChStatus::FIELDS,
+                fields: <channel::ChStatus as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2964,7 +2277,7 @@ pub mod kitchen_sink {
                 offset: 0x150,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Head::FIELDS,
+                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2972,7 +2285,7 @@ pub mod kitchen_sink {
                 offset: 0x154,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Tail::FIELDS,
+                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2980,7 +2293,7 @@ pub mod kitchen_sink {
                 offset: 0x160,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Head::FIELDS,
+                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2988,7 +2301,7 @@ pub mod kitchen_sink {
                 offset: 0x164,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Tail::FIELDS,
+                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2996,7 +2309,7 @@ pub mod kitchen_sink {
                 offset: 0x180,
                 width: 4,
                 reset: 0x0,
-                fields: channel::ChCtrl::FIELDS,
+                fields: <channel::ChCtrl as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3004,7 +2317,7 @@ pub mod kitchen_sink {
                 offset: 0x184,
                 width: 4,
                 reset: 0x0,
-                fields: channel::ChStatus::FIELDS,
+                fields: <channel::ChStatus as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3012,7 +2325,7 @@ pub mod kitchen_sink {
                 offset: 0x190,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Head::FIELDS,
+                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3020,7 +2333,7 @@ pub mod kitchen_sink {
                 offset: 0x194,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Tail::FIELDS,
+                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3028,7 +2341,7 @@ pub mod kitchen_sink {
                 offset: 0x1a0,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Head::FIELDS,
+                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3036,7 +2349,7 @@ pub mod kitchen_sink {
                 offset: 0x1a4,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Tail::FIELDS,
+                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3044,7 +2357,7 @@ pub mod kitchen_sink {
                 offset: 0x1c0,
                 width: 4,
                 reset: 0x0,
-                fields: channel::ChCtrl::FIELDS,
+                fields: <channel::ChCtrl as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3052,7 +2365,7 @@ pub mod kitchen_sink {
                 offset: 0x1c4,
                 width: 4,
                 reset: 0x0,
-                fields: channel::ChStatus::FIELDS,
+                fields: <channel::ChStatus as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3060,7 +2373,7 @@ pub mod kitchen_sink {
                 offset: 0x1d0,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Head::FIELDS,
+                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3068,7 +2381,7 @@ pub mod kitchen_sink {
                 offset: 0x1d4,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Tail::FIELDS,
+                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3076,7 +2389,7 @@ pub mod kitchen_sink {
                 offset: 0x1e0,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Head::FIELDS,
+                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3084,7 +2397,7 @@ pub mod kitchen_sink {
                 offset: 0x1e4,
                 width: 4,
                 reset: 0x0,
-                fields: channel::queue::Tail::FIELDS,
+                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3092,7 +2405,7 @@ pub mod kitchen_sink {
                 offset: 0x300,
                 width: 4,
                 reset: 0x1,
-                fields: misc::MiscCtrl::FIELDS,
+                fields: <misc::MiscCtrl as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3100,7 +2413,7 @@ pub mod kitchen_sink {
                 offset: 0x328,
                 width: 8,
                 reset: 0x0,
-                fields: misc::deep::Leaf::FIELDS,
+                fields: <misc::deep::Leaf as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
         ],

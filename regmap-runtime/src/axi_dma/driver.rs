@@ -577,11 +577,9 @@ impl<B: Bus> AxiDma<B> {
 
     /// Acknowledges IOC_Irq and Err_Irq (w1c), writing nothing else.
     pub(super) fn ack(&self, channel: Channel) {
-        self.chan(channel).dmasr().write_value(
-            channel::Dmasr::from_bits(0)
-                .with_clear_ioc_irq()
-                .with_clear_err_irq(),
-        );
+        let mut ack = channel::Dmasr::from_bits(0);
+        ack.clear_ioc_irq().clear_err_irq();
+        self.chan(channel).dmasr().write_value(ack);
     }
 
     /// Reads DMASR once: `Some` when the transfer is over (done or failed).

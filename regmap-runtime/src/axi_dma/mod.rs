@@ -78,34 +78,34 @@ mod tests {
 
     #[test]
     fn generated_bits_match_pg021() {
-        assert_eq!(c::Dmacr::RS_MASK, p::CR_RS);
-        assert_eq!(c::Dmacr::RESET_MASK, p::CR_RESET);
-        assert_eq!(c::Dmacr::KEYHOLE_MASK, p::CR_KEYHOLE);
-        assert_eq!(c::Dmacr::CYCLIC_BD_ENABLE_MASK, p::CR_CYCLIC);
-        assert_eq!(c::Dmacr::IOC_IRQ_EN_MASK, p::CR_IOC_EN);
-        assert_eq!(c::Dmacr::DLY_IRQ_EN_MASK, p::CR_DLY_EN);
-        assert_eq!(c::Dmacr::ERR_IRQ_EN_MASK, p::CR_ERR_EN);
-        assert_eq!(c::Dmacr::IRQ_THRESHOLD_MASK, 0x00ff_0000);
-        assert_eq!(c::Dmacr::IRQ_DELAY_MASK, 0xff00_0000);
-        assert_eq!(c::Dmasr::HALTED_MASK, p::SR_HALTED);
-        assert_eq!(c::Dmasr::IDLE_MASK, p::SR_IDLE);
-        assert_eq!(c::Dmasr::SG_INCLD_MASK, p::SR_SGINCLD);
-        assert_eq!(c::Dmasr::DMA_INT_ERR_MASK, p::SR_DMA_INT);
-        assert_eq!(c::Dmasr::DMA_SLV_ERR_MASK, p::SR_DMA_SLV);
-        assert_eq!(c::Dmasr::DMA_DEC_ERR_MASK, p::SR_DMA_DEC);
-        assert_eq!(c::Dmasr::SG_INT_ERR_MASK, p::SR_SG_INT);
-        assert_eq!(c::Dmasr::SG_SLV_ERR_MASK, p::SR_SG_SLV);
-        assert_eq!(c::Dmasr::SG_DEC_ERR_MASK, p::SR_SG_DEC);
-        assert_eq!(c::Dmasr::IOC_IRQ_MASK, p::SR_IOC);
-        assert_eq!(c::Dmasr::DLY_IRQ_MASK, p::SR_DLY);
-        assert_eq!(c::Dmasr::ERR_IRQ_MASK, p::SR_ERR);
-        assert_eq!(c::Dmasr::IRQ_THRESHOLD_STS_MASK, 0x00ff_0000);
-        assert_eq!(c::Dmasr::IRQ_DELAY_STS_MASK, 0xff00_0000);
-        assert_eq!(c::Curdesc::CURRENT_DESCRIPTOR_POINTER_MASK, !0x3f);
-        assert_eq!(c::Length::LENGTH_MASK, 0x03ff_ffff);
-        assert_eq!(SgCtl::SG_CACHE_MASK | SgCtl::SG_USER_MASK, 0xf0f);
-        assert_eq!(c::Dmacr::RESET, 0x0001_0002);
-        assert_eq!(c::Dmasr::RESET, 0x0001_0001);
+        assert_eq!(c::Dmacr::RS.mask() as u32, p::CR_RS);
+        assert_eq!(c::Dmacr::RESET.mask() as u32, p::CR_RESET);
+        assert_eq!(c::Dmacr::KEYHOLE.mask() as u32, p::CR_KEYHOLE);
+        assert_eq!(c::Dmacr::CYCLIC_BD_ENABLE.mask() as u32, p::CR_CYCLIC);
+        assert_eq!(c::Dmacr::IOC_IRQ_EN.mask() as u32, p::CR_IOC_EN);
+        assert_eq!(c::Dmacr::DLY_IRQ_EN.mask() as u32, p::CR_DLY_EN);
+        assert_eq!(c::Dmacr::ERR_IRQ_EN.mask() as u32, p::CR_ERR_EN);
+        assert_eq!(c::Dmacr::IRQ_THRESHOLD.mask() as u32, 0x00ff_0000);
+        assert_eq!(c::Dmacr::IRQ_DELAY.mask() as u32, 0xff00_0000);
+        assert_eq!(c::Dmasr::HALTED.mask() as u32, p::SR_HALTED);
+        assert_eq!(c::Dmasr::IDLE.mask() as u32, p::SR_IDLE);
+        assert_eq!(c::Dmasr::SG_INCLD.mask() as u32, p::SR_SGINCLD);
+        assert_eq!(c::Dmasr::DMA_INT_ERR.mask() as u32, p::SR_DMA_INT);
+        assert_eq!(c::Dmasr::DMA_SLV_ERR.mask() as u32, p::SR_DMA_SLV);
+        assert_eq!(c::Dmasr::DMA_DEC_ERR.mask() as u32, p::SR_DMA_DEC);
+        assert_eq!(c::Dmasr::SG_INT_ERR.mask() as u32, p::SR_SG_INT);
+        assert_eq!(c::Dmasr::SG_SLV_ERR.mask() as u32, p::SR_SG_SLV);
+        assert_eq!(c::Dmasr::SG_DEC_ERR.mask() as u32, p::SR_SG_DEC);
+        assert_eq!(c::Dmasr::IOC_IRQ.mask() as u32, p::SR_IOC);
+        assert_eq!(c::Dmasr::DLY_IRQ.mask() as u32, p::SR_DLY);
+        assert_eq!(c::Dmasr::ERR_IRQ.mask() as u32, p::SR_ERR);
+        assert_eq!(c::Dmasr::IRQ_THRESHOLD_STS.mask() as u32, 0x00ff_0000);
+        assert_eq!(c::Dmasr::IRQ_DELAY_STS.mask() as u32, 0xff00_0000);
+        assert_eq!(c::Curdesc::CURRENT_DESCRIPTOR_POINTER.mask() as u32, !0x3f);
+        assert_eq!(c::Length::LENGTH.mask() as u32, 0x03ff_ffff);
+        assert_eq!(SgCtl::SG_CACHE.mask() | SgCtl::SG_USER.mask(), 0xf0f);
+        assert_eq!(<c::Dmacr as crate::Register>::RESET, 0x0001_0002);
+        assert_eq!(<c::Dmasr as crate::Register>::RESET, 0x0001_0001);
     }
 
     #[test]

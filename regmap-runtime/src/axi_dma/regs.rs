@@ -6,10 +6,10 @@ pub mod axi_dma {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AxiDma<B> {
-        bus: B,
+    pub struct AxiDma<B_> {
+        bus: crate::Bound<B_, 0x5c, 4>,
     }
-    impl<B: crate::Bus> AxiDma<B> {
+    impl<B_: crate::Bus> AxiDma<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x5c;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -20,20 +20,21 @@ pub mod axi_dma {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, crate::BindError> {
-            crate::Bus::check_block(&bus, "axi_dma", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, crate::BindError> {
+            let block = Self {
+                bus: crate::Bound::new(bus, "axi_dma")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// One DMA channel; index 0 is MM2S (memory to stream), index 1 is S2MM (stream to memory)
         ///
@@ -43,24 +44,15 @@ pub mod axi_dma {
         pub fn channel(
             &self,
             index: usize,
-        ) -> ::core::result::Result<channel::Channel<'_, B>, crate::IndexError> {
-            if index < 2 {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                let cluster = unsafe { channel::Channel::new(&self.bus, index * 0x30) };
-                Ok(cluster)
-            } else {
-                Err(crate::IndexError {
-                    array: "channel",
-                    index,
-                    count: 2,
-                })
-            }
+        ) -> ::core::result::Result<channel::Channel<'_, B_>, crate::IndexError> {
+            self.bus
+                .cluster_at::<0x0, 0x30, 2, 0x2c, 4>(index, "channel")
+                .map(|at| channel::Channel { at })
         }
         /// Scatter/Gather User and Cache Control (PG021 SG_CTL at 0x2C); AXI cache and user signals of descriptor fetches
         #[inline(always)]
-        pub fn sg_ctl(&self) -> crate::Reg<'_, B, SgCtl> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { crate::Reg::new(&self.bus, 0x2c) }
+        pub fn sg_ctl(&self) -> crate::Reg<'_, B_, SgCtl> {
+            self.bus.reg::<SgCtl, 0x2c>()
         }
     }
     use crate::arbitrary_int::u4;
@@ -69,97 +61,77 @@ pub mod axi_dma {
         /// One DMA channel; index 0 is MM2S (memory to stream), index 1 is S2MM (stream to memory)
         ///
         /// A handle: a reference to the block's bus and the cluster's base offset. Obtained from the enclosing block's accessor.
-        pub struct Channel<'a, B> {
-            bus: &'a B,
-            base: usize,
+        pub struct Channel<'a, B_> {
+            pub(super) at: crate::Sub<'a, B_, 0x2c, 4>,
         }
-        impl<B> Clone for Channel<'_, B> {
+        impl<B_> ::core::clone::Clone for Channel<'_, B_> {
             fn clone(&self) -> Self {
                 *self
             }
         }
-        impl<B> Copy for Channel<'_, B> {}
-        impl<B> ::core::fmt::Debug for Channel<'_, B> {
+        impl<B_> ::core::marker::Copy for Channel<'_, B_> {}
+        impl<B_> ::core::fmt::Debug for Channel<'_, B_> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("channel")
-                    .field("base", &format_args!("{:#x}", self.base))
-                    .finish()
+                f.write_str("channel")?;
+                ::core::fmt::Debug::fmt(&self.at, f)
             }
         }
-        impl<'a, B: crate::Bus> Channel<'a, B> {
+        impl<'a, B_: crate::Bus> Channel<'a, B_> {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x0;
             /// Distance between array elements in bytes.
             pub const STRIDE: usize = 0x30;
             /// Number of array elements.
             pub const COUNT: usize = 2;
-            /// A handle on the cluster at absolute offset `base` of `bus`.
-            ///
-            /// # Safety
-            /// `base` is one of the offsets the cluster has in a block whose window
-            /// `bus` is and whose `new` checks succeeded.
-            #[inline(always)]
-            pub(super) const unsafe fn new(bus: &'a B, base: usize) -> Self {
-                Self { bus, base }
-            }
             /// Offset of the cluster in the block's window.
             #[inline(always)]
             pub fn base_offset(&self) -> usize {
-                self.base
+                self.at.base()
             }
             /// DMA Control Register (PG021 MM2S_DMACR at 0x00, S2MM_DMACR at 0x30)
             #[inline(always)]
-            pub fn dmacr(&self) -> crate::Reg<'a, B, Dmacr> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { crate::Reg::new(self.bus, self.base) }
+            pub fn dmacr(&self) -> crate::Reg<'_, B_, Dmacr> {
+                self.at.reg::<Dmacr, 0x0>()
             }
             /// DMA Status Register (PG021 MM2S_DMASR at 0x04, S2MM_DMASR at 0x34)
             #[inline(always)]
-            pub fn dmasr(&self) -> crate::Reg<'a, B, Dmasr> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { crate::Reg::new(self.bus, self.base + 0x4) }
+            pub fn dmasr(&self) -> crate::Reg<'_, B_, Dmasr> {
+                self.at.reg::<Dmasr, 0x4>()
             }
             /// Current Descriptor Pointer, low word (PG021 MM2S_CURDESC at 0x08, S2MM_CURDESC at 0x38); write only while halted
             #[inline(always)]
-            pub fn curdesc(&self) -> crate::Reg<'a, B, Curdesc> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { crate::Reg::new(self.bus, self.base + 0x8) }
+            pub fn curdesc(&self) -> crate::Reg<'_, B_, Curdesc> {
+                self.at.reg::<Curdesc, 0x8>()
             }
             /// Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32
             #[inline(always)]
-            pub fn curdesc_msb(&self) -> crate::Reg<'a, B, CurdescMsb> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { crate::Reg::new(self.bus, self.base + 0xc) }
+            pub fn curdesc_msb(&self) -> crate::Reg<'_, B_, CurdescMsb> {
+                self.at.reg::<CurdescMsb, 0xc>()
             }
             /// Tail Descriptor Pointer, low word (PG021 MM2S_TAILDESC at 0x10, S2MM_TAILDESC at 0x40); writing it while running starts SG fetches
             #[inline(always)]
-            pub fn taildesc(&self) -> crate::Reg<'a, B, Taildesc> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { crate::Reg::new(self.bus, self.base + 0x10) }
+            pub fn taildesc(&self) -> crate::Reg<'_, B_, Taildesc> {
+                self.at.reg::<Taildesc, 0x10>()
             }
             /// Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC
             #[inline(always)]
-            pub fn taildesc_msb(&self) -> crate::Reg<'a, B, TaildescMsb> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { crate::Reg::new(self.bus, self.base + 0x14) }
+            pub fn taildesc_msb(&self) -> crate::Reg<'_, B_, TaildescMsb> {
+                self.at.reg::<TaildescMsb, 0x14>()
             }
             /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
             #[inline(always)]
-            pub fn address(&self) -> crate::Reg<'a, B, Address> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { crate::Reg::new(self.bus, self.base + 0x18) }
+            pub fn address(&self) -> crate::Reg<'_, B_, Address> {
+                self.at.reg::<Address, 0x18>()
             }
             /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
             #[inline(always)]
-            pub fn address_msb(&self) -> crate::Reg<'a, B, AddressMsb> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { crate::Reg::new(self.bus, self.base + 0x1c) }
+            pub fn address_msb(&self) -> crate::Reg<'_, B_, AddressMsb> {
+                self.at.reg::<AddressMsb, 0x1c>()
             }
             /// Transfer length in bytes (PG021 MM2S_LENGTH at 0x28, S2MM_LENGTH at 0x58); writing it starts a direct-mode transfer, write it last. S2MM reads back the bytes received
             #[inline(always)]
-            pub fn length(&self) -> crate::Reg<'a, B, Length> {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                unsafe { crate::Reg::new(self.bus, self.base + 0x28) }
+            pub fn length(&self) -> crate::Reg<'_, B_, Length> {
+                self.at.reg::<Length, 0x28>()
             }
         }
         use crate::arbitrary_int::u26;
@@ -167,367 +139,32 @@ pub mod axi_dma {
         ///
         /// Offset 0x0, 32 bits, reset 0x10002, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Dmacr {
-            bits: u32,
-        }
-        impl Dmacr {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x0;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0001_0002;
-            /// Mask of `RS` (bit 0).
-            pub const RS_MASK: u32 = 0x0000_0001;
-            /// Position of `RS`'s lowest bit.
-            pub const RS_SHIFT: u32 = 0;
-            /// Mask of `Reset` (bit 2).
-            pub const RESET_MASK: u32 = 0x0000_0004;
-            /// Position of `Reset`'s lowest bit.
-            pub const RESET_SHIFT: u32 = 2;
-            /// Mask of `Keyhole` (bit 3).
-            pub const KEYHOLE_MASK: u32 = 0x0000_0008;
-            /// Position of `Keyhole`'s lowest bit.
-            pub const KEYHOLE_SHIFT: u32 = 3;
-            /// Mask of `Cyclic_BD_Enable` (bit 4).
-            pub const CYCLIC_BD_ENABLE_MASK: u32 = 0x0000_0010;
-            /// Position of `Cyclic_BD_Enable`'s lowest bit.
-            pub const CYCLIC_BD_ENABLE_SHIFT: u32 = 4;
-            /// Mask of `IOC_IrqEn` (bit 12).
-            pub const IOC_IRQ_EN_MASK: u32 = 0x0000_1000;
-            /// Position of `IOC_IrqEn`'s lowest bit.
-            pub const IOC_IRQ_EN_SHIFT: u32 = 12;
-            /// Mask of `Dly_IrqEn` (bit 13).
-            pub const DLY_IRQ_EN_MASK: u32 = 0x0000_2000;
-            /// Position of `Dly_IrqEn`'s lowest bit.
-            pub const DLY_IRQ_EN_SHIFT: u32 = 13;
-            /// Mask of `Err_IrqEn` (bit 14).
-            pub const ERR_IRQ_EN_MASK: u32 = 0x0000_4000;
-            /// Position of `Err_IrqEn`'s lowest bit.
-            pub const ERR_IRQ_EN_SHIFT: u32 = 14;
-            /// Mask of `IRQThreshold` (bits 23:16).
-            pub const IRQ_THRESHOLD_MASK: u32 = 0x00ff_0000;
-            /// Position of `IRQThreshold`'s lowest bit.
-            pub const IRQ_THRESHOLD_SHIFT: u32 = 16;
-            /// Mask of `IRQDelay` (bits 31:24).
-            pub const IRQ_DELAY_MASK: u32 = 0xff00_0000;
-            /// Position of `IRQDelay`'s lowest bit.
-            pub const IRQ_DELAY_SHIFT: u32 = 24;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc {
-                    name: "RS",
-                    lsb: 0,
-                    width: 1,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted",
-                },
-                crate::desc::FieldDesc {
-                    name: "Reset",
-                    lsb: 2,
-                    width: 1,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Soft reset; resets both channels, reads 1 until the reset completes, then clears itself",
-                },
-                crate::desc::FieldDesc {
-                    name: "Keyhole",
-                    lsb: 3,
-                    width: 1,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Keyhole mode, non-incrementing addresses; change only while halted",
-                },
-                crate::desc::FieldDesc {
-                    name: "Cyclic_BD_Enable",
-                    lsb: 4,
-                    width: 1,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever",
-                },
-                crate::desc::FieldDesc {
-                    name: "IOC_IrqEn",
-                    lsb: 12,
-                    width: 1,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)",
-                },
-                crate::desc::FieldDesc {
-                    name: "Dly_IrqEn",
-                    lsb: 13,
-                    width: 1,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Interrupt on Delay Timer enable (SG mode only)",
-                },
-                crate::desc::FieldDesc {
-                    name: "Err_IrqEn",
-                    lsb: 14,
-                    width: 1,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)",
-                },
-                crate::desc::FieldDesc {
-                    name: "IRQThreshold",
-                    lsb: 16,
-                    width: 8,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)",
-                },
-                crate::desc::FieldDesc {
-                    name: "IRQDelay",
-                    lsb: 24,
-                    width: 8,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted
-            ///
-            /// Bit 0, access `rw`.
-            #[inline(always)]
-            pub const fn rs(self) -> bool {
-                (self.bits & Self::RS_MASK) != 0
-            }
-            /// Sets `RS` (bit 0).
-            #[inline(always)]
-            pub fn set_rs(&mut self, v: bool) -> &mut Self {
-                *self = self.with_rs(v);
-                self
-            }
-            /// This value with `RS` set to `v` (bit 0).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_rs(self, v: bool) -> Self {
-                Self {
-                    bits: if v { self.bits | Self::RS_MASK } else { self.bits & !Self::RS_MASK },
-                }
-            }
-            /// Soft reset; resets both channels, reads 1 until the reset completes, then clears itself
-            ///
-            /// Bit 2, access `rw`.
-            #[inline(always)]
-            pub const fn reset(self) -> bool {
-                (self.bits & Self::RESET_MASK) != 0
-            }
-            /// Sets `Reset` (bit 2).
-            #[inline(always)]
-            pub fn set_reset(&mut self, v: bool) -> &mut Self {
-                *self = self.with_reset(v);
-                self
-            }
-            /// This value with `Reset` set to `v` (bit 2).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_reset(self, v: bool) -> Self {
-                Self {
-                    bits: if v {
-                        self.bits | Self::RESET_MASK
-                    } else {
-                        self.bits & !Self::RESET_MASK
-                    },
-                }
-            }
-            /// Keyhole mode, non-incrementing addresses; change only while halted
-            ///
-            /// Bit 3, access `rw`.
-            #[inline(always)]
-            pub const fn keyhole(self) -> bool {
-                (self.bits & Self::KEYHOLE_MASK) != 0
-            }
-            /// Sets `Keyhole` (bit 3).
-            #[inline(always)]
-            pub fn set_keyhole(&mut self, v: bool) -> &mut Self {
-                *self = self.with_keyhole(v);
-                self
-            }
-            /// This value with `Keyhole` set to `v` (bit 3).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_keyhole(self, v: bool) -> Self {
-                Self {
-                    bits: if v {
-                        self.bits | Self::KEYHOLE_MASK
-                    } else {
-                        self.bits & !Self::KEYHOLE_MASK
-                    },
-                }
-            }
-            /// Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever
-            ///
-            /// Bit 4, access `rw`.
-            #[inline(always)]
-            pub const fn cyclic_bd_enable(self) -> bool {
-                (self.bits & Self::CYCLIC_BD_ENABLE_MASK) != 0
-            }
-            /// Sets `Cyclic_BD_Enable` (bit 4).
-            #[inline(always)]
-            pub fn set_cyclic_bd_enable(&mut self, v: bool) -> &mut Self {
-                *self = self.with_cyclic_bd_enable(v);
-                self
-            }
-            /// This value with `Cyclic_BD_Enable` set to `v` (bit 4).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_cyclic_bd_enable(self, v: bool) -> Self {
-                Self {
-                    bits: if v {
-                        self.bits | Self::CYCLIC_BD_ENABLE_MASK
-                    } else {
-                        self.bits & !Self::CYCLIC_BD_ENABLE_MASK
-                    },
-                }
-            }
-            /// Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)
-            ///
-            /// Bit 12, access `rw`.
-            #[inline(always)]
-            pub const fn ioc_irq_en(self) -> bool {
-                (self.bits & Self::IOC_IRQ_EN_MASK) != 0
-            }
-            /// Sets `IOC_IrqEn` (bit 12).
-            #[inline(always)]
-            pub fn set_ioc_irq_en(&mut self, v: bool) -> &mut Self {
-                *self = self.with_ioc_irq_en(v);
-                self
-            }
-            /// This value with `IOC_IrqEn` set to `v` (bit 12).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_ioc_irq_en(self, v: bool) -> Self {
-                Self {
-                    bits: if v {
-                        self.bits | Self::IOC_IRQ_EN_MASK
-                    } else {
-                        self.bits & !Self::IOC_IRQ_EN_MASK
-                    },
-                }
-            }
-            /// Interrupt on Delay Timer enable (SG mode only)
-            ///
-            /// Bit 13, access `rw`.
-            #[inline(always)]
-            pub const fn dly_irq_en(self) -> bool {
-                (self.bits & Self::DLY_IRQ_EN_MASK) != 0
-            }
-            /// Sets `Dly_IrqEn` (bit 13).
-            #[inline(always)]
-            pub fn set_dly_irq_en(&mut self, v: bool) -> &mut Self {
-                *self = self.with_dly_irq_en(v);
-                self
-            }
-            /// This value with `Dly_IrqEn` set to `v` (bit 13).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_dly_irq_en(self, v: bool) -> Self {
-                Self {
-                    bits: if v {
-                        self.bits | Self::DLY_IRQ_EN_MASK
-                    } else {
-                        self.bits & !Self::DLY_IRQ_EN_MASK
-                    },
-                }
-            }
-            /// Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)
-            ///
-            /// Bit 14, access `rw`.
-            #[inline(always)]
-            pub const fn err_irq_en(self) -> bool {
-                (self.bits & Self::ERR_IRQ_EN_MASK) != 0
-            }
-            /// Sets `Err_IrqEn` (bit 14).
-            #[inline(always)]
-            pub fn set_err_irq_en(&mut self, v: bool) -> &mut Self {
-                *self = self.with_err_irq_en(v);
-                self
-            }
-            /// This value with `Err_IrqEn` set to `v` (bit 14).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_err_irq_en(self, v: bool) -> Self {
-                Self {
-                    bits: if v {
-                        self.bits | Self::ERR_IRQ_EN_MASK
-                    } else {
-                        self.bits & !Self::ERR_IRQ_EN_MASK
-                    },
-                }
-            }
-            /// Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)
-            ///
-            /// Bits 23:16, access `rw`.
-            #[inline(always)]
-            pub const fn irq_threshold(self) -> u8 {
-                (self.bits >> Self::IRQ_THRESHOLD_SHIFT) as u8
-            }
-            /// Sets `IRQThreshold` (bits 23:16).
-            #[inline(always)]
-            pub fn set_irq_threshold(&mut self, v: u8) -> &mut Self {
-                *self = self.with_irq_threshold(v);
-                self
-            }
-            /// This value with `IRQThreshold` set to `v` (bits 23:16).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_irq_threshold(self, v: u8) -> Self {
-                Self {
-                    bits: (self.bits & !Self::IRQ_THRESHOLD_MASK)
-                        | ((v as u32) << Self::IRQ_THRESHOLD_SHIFT),
-                }
-            }
-            /// Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)
-            ///
-            /// Bits 31:24, access `rw`.
-            #[inline(always)]
-            pub const fn irq_delay(self) -> u8 {
-                (self.bits >> Self::IRQ_DELAY_SHIFT) as u8
-            }
-            /// Sets `IRQDelay` (bits 31:24).
-            #[inline(always)]
-            pub fn set_irq_delay(&mut self, v: u8) -> &mut Self {
-                *self = self.with_irq_delay(v);
-                self
-            }
-            /// This value with `IRQDelay` set to `v` (bits 31:24).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_irq_delay(self, v: u8) -> Self {
-                Self {
-                    bits: (self.bits & !Self::IRQ_DELAY_MASK)
-                        | ((v as u32) << Self::IRQ_DELAY_SHIFT),
-                }
-            }
-        }
+        pub struct Dmacr(crate::Value<u32>);
         impl crate::Register for Dmacr {
             type Word = u32;
             const NAME: &'static str = "DMACR";
             const RESET: u32 = 0x0001_0002;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                Self::RS.desc(),
+                Self::RESET.desc(),
+                Self::KEYHOLE.desc(),
+                Self::CYCLIC_BD_ENABLE.desc(),
+                Self::IOC_IRQ_EN.desc(),
+                Self::DLY_IRQ_EN.desc(),
+                Self::ERR_IRQ_EN.desc(),
+                Self::IRQ_THRESHOLD.desc(),
+                Self::IRQ_DELAY.desc(),
+            ];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: crate::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> crate::Value<u32> {
+                self.0
             }
         }
         impl crate::Readable for Dmacr {}
@@ -535,379 +172,238 @@ pub mod axi_dma {
         impl crate::Modifiable for Dmacr {}
         impl ::core::fmt::Debug for Dmacr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("DMACR")
-                    .field("rs", &self.rs())
-                    .field("reset", &self.reset())
-                    .field("keyhole", &self.keyhole())
-                    .field("cyclic_bd_enable", &self.cyclic_bd_enable())
-                    .field("ioc_irq_en", &self.ioc_irq_en())
-                    .field("dly_irq_en", &self.dly_irq_en())
-                    .field("err_irq_en", &self.err_irq_en())
-                    .field("irq_threshold", &self.irq_threshold())
-                    .field("irq_delay", &self.irq_delay())
-                    .finish()
+                crate::field::debug(self, f)
+            }
+        }
+        impl Dmacr {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x0;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(crate::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// `RS`: bit 0, access `rw`.
+            pub const RS: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "RS",
+                0,
+                1,
+                &[],
+                "Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted",
+            );
+            /// Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted
+            ///
+            /// Bit 0, access `rw`.
+            #[inline(always)]
+            pub fn rs(self) -> bool {
+                Self::RS.get(self)
+            }
+            /// Sets `RS` (bit 0).
+            #[inline(always)]
+            pub fn set_rs(&mut self, v: bool) -> &mut Self {
+                Self::RS.set(self, v)
+            }
+            /// `Reset`: bit 2, access `rw`.
+            pub const RESET: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Reset",
+                2,
+                1,
+                &[],
+                "Soft reset; resets both channels, reads 1 until the reset completes, then clears itself",
+            );
+            /// Soft reset; resets both channels, reads 1 until the reset completes, then clears itself
+            ///
+            /// Bit 2, access `rw`.
+            #[inline(always)]
+            pub fn reset(self) -> bool {
+                Self::RESET.get(self)
+            }
+            /// Sets `Reset` (bit 2).
+            #[inline(always)]
+            pub fn set_reset(&mut self, v: bool) -> &mut Self {
+                Self::RESET.set(self, v)
+            }
+            /// `Keyhole`: bit 3, access `rw`.
+            pub const KEYHOLE: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Keyhole",
+                3,
+                1,
+                &[],
+                "Keyhole mode, non-incrementing addresses; change only while halted",
+            );
+            /// Keyhole mode, non-incrementing addresses; change only while halted
+            ///
+            /// Bit 3, access `rw`.
+            #[inline(always)]
+            pub fn keyhole(self) -> bool {
+                Self::KEYHOLE.get(self)
+            }
+            /// Sets `Keyhole` (bit 3).
+            #[inline(always)]
+            pub fn set_keyhole(&mut self, v: bool) -> &mut Self {
+                Self::KEYHOLE.set(self, v)
+            }
+            /// `Cyclic_BD_Enable`: bit 4, access `rw`.
+            pub const CYCLIC_BD_ENABLE: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Cyclic_BD_Enable",
+                4,
+                1,
+                &[],
+                "Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever",
+            );
+            /// Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever
+            ///
+            /// Bit 4, access `rw`.
+            #[inline(always)]
+            pub fn cyclic_bd_enable(self) -> bool {
+                Self::CYCLIC_BD_ENABLE.get(self)
+            }
+            /// Sets `Cyclic_BD_Enable` (bit 4).
+            #[inline(always)]
+            pub fn set_cyclic_bd_enable(&mut self, v: bool) -> &mut Self {
+                Self::CYCLIC_BD_ENABLE.set(self, v)
+            }
+            /// `IOC_IrqEn`: bit 12, access `rw`.
+            pub const IOC_IRQ_EN: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "IOC_IrqEn",
+                12,
+                1,
+                &[],
+                "Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)",
+            );
+            /// Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)
+            ///
+            /// Bit 12, access `rw`.
+            #[inline(always)]
+            pub fn ioc_irq_en(self) -> bool {
+                Self::IOC_IRQ_EN.get(self)
+            }
+            /// Sets `IOC_IrqEn` (bit 12).
+            #[inline(always)]
+            pub fn set_ioc_irq_en(&mut self, v: bool) -> &mut Self {
+                Self::IOC_IRQ_EN.set(self, v)
+            }
+            /// `Dly_IrqEn`: bit 13, access `rw`.
+            pub const DLY_IRQ_EN: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Dly_IrqEn",
+                13,
+                1,
+                &[],
+                "Interrupt on Delay Timer enable (SG mode only)",
+            );
+            /// Interrupt on Delay Timer enable (SG mode only)
+            ///
+            /// Bit 13, access `rw`.
+            #[inline(always)]
+            pub fn dly_irq_en(self) -> bool {
+                Self::DLY_IRQ_EN.get(self)
+            }
+            /// Sets `Dly_IrqEn` (bit 13).
+            #[inline(always)]
+            pub fn set_dly_irq_en(&mut self, v: bool) -> &mut Self {
+                Self::DLY_IRQ_EN.set(self, v)
+            }
+            /// `Err_IrqEn`: bit 14, access `rw`.
+            pub const ERR_IRQ_EN: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
+                "Err_IrqEn",
+                14,
+                1,
+                &[],
+                "Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)",
+            );
+            /// Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)
+            ///
+            /// Bit 14, access `rw`.
+            #[inline(always)]
+            pub fn err_irq_en(self) -> bool {
+                Self::ERR_IRQ_EN.get(self)
+            }
+            /// Sets `Err_IrqEn` (bit 14).
+            #[inline(always)]
+            pub fn set_err_irq_en(&mut self, v: bool) -> &mut Self {
+                Self::ERR_IRQ_EN.set(self, v)
+            }
+            /// `IRQThreshold`: bits 23:16, access `rw`.
+            pub const IRQ_THRESHOLD: crate::Field<Self, u8, crate::access::RW> = crate::Field::new(
+                "IRQThreshold",
+                16,
+                8,
+                &[],
+                "Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)",
+            );
+            /// Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)
+            ///
+            /// Bits 23:16, access `rw`.
+            #[inline(always)]
+            pub fn irq_threshold(self) -> u8 {
+                Self::IRQ_THRESHOLD.get(self)
+            }
+            /// Sets `IRQThreshold` (bits 23:16).
+            #[inline(always)]
+            pub fn set_irq_threshold(&mut self, v: u8) -> &mut Self {
+                Self::IRQ_THRESHOLD.set(self, v)
+            }
+            /// `IRQDelay`: bits 31:24, access `rw`.
+            pub const IRQ_DELAY: crate::Field<Self, u8, crate::access::RW> = crate::Field::new(
+                "IRQDelay",
+                24,
+                8,
+                &[],
+                "Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)",
+            );
+            /// Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)
+            ///
+            /// Bits 31:24, access `rw`.
+            #[inline(always)]
+            pub fn irq_delay(self) -> u8 {
+                Self::IRQ_DELAY.get(self)
+            }
+            /// Sets `IRQDelay` (bits 31:24).
+            #[inline(always)]
+            pub fn set_irq_delay(&mut self, v: u8) -> &mut Self {
+                Self::IRQ_DELAY.set(self, v)
             }
         }
         /// DMA Status Register (PG021 MM2S_DMASR at 0x04, S2MM_DMASR at 0x34)
         ///
         /// Offset 0x4, 32 bits, reset 0x10001, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Dmasr {
-            bits: u32,
-            actions: u32,
-        }
-        impl Dmasr {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x4;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0001_0001;
-            /// Mask of `Halted` (bit 0).
-            pub const HALTED_MASK: u32 = 0x0000_0001;
-            /// Position of `Halted`'s lowest bit.
-            pub const HALTED_SHIFT: u32 = 0;
-            /// Mask of `Idle` (bit 1).
-            pub const IDLE_MASK: u32 = 0x0000_0002;
-            /// Position of `Idle`'s lowest bit.
-            pub const IDLE_SHIFT: u32 = 1;
-            /// Mask of `SGIncld` (bit 3).
-            pub const SG_INCLD_MASK: u32 = 0x0000_0008;
-            /// Position of `SGIncld`'s lowest bit.
-            pub const SG_INCLD_SHIFT: u32 = 3;
-            /// Mask of `DMAIntErr` (bit 4).
-            pub const DMA_INT_ERR_MASK: u32 = 0x0000_0010;
-            /// Position of `DMAIntErr`'s lowest bit.
-            pub const DMA_INT_ERR_SHIFT: u32 = 4;
-            /// Mask of `DMASlvErr` (bit 5).
-            pub const DMA_SLV_ERR_MASK: u32 = 0x0000_0020;
-            /// Position of `DMASlvErr`'s lowest bit.
-            pub const DMA_SLV_ERR_SHIFT: u32 = 5;
-            /// Mask of `DMADecErr` (bit 6).
-            pub const DMA_DEC_ERR_MASK: u32 = 0x0000_0040;
-            /// Position of `DMADecErr`'s lowest bit.
-            pub const DMA_DEC_ERR_SHIFT: u32 = 6;
-            /// Mask of `SGIntErr` (bit 8).
-            pub const SG_INT_ERR_MASK: u32 = 0x0000_0100;
-            /// Position of `SGIntErr`'s lowest bit.
-            pub const SG_INT_ERR_SHIFT: u32 = 8;
-            /// Mask of `SGSlvErr` (bit 9).
-            pub const SG_SLV_ERR_MASK: u32 = 0x0000_0200;
-            /// Position of `SGSlvErr`'s lowest bit.
-            pub const SG_SLV_ERR_SHIFT: u32 = 9;
-            /// Mask of `SGDecErr` (bit 10).
-            pub const SG_DEC_ERR_MASK: u32 = 0x0000_0400;
-            /// Position of `SGDecErr`'s lowest bit.
-            pub const SG_DEC_ERR_SHIFT: u32 = 10;
-            /// Mask of `IOC_Irq` (bit 12).
-            pub const IOC_IRQ_MASK: u32 = 0x0000_1000;
-            /// Position of `IOC_Irq`'s lowest bit.
-            pub const IOC_IRQ_SHIFT: u32 = 12;
-            /// Mask of `Dly_Irq` (bit 13).
-            pub const DLY_IRQ_MASK: u32 = 0x0000_2000;
-            /// Position of `Dly_Irq`'s lowest bit.
-            pub const DLY_IRQ_SHIFT: u32 = 13;
-            /// Mask of `Err_Irq` (bit 14).
-            pub const ERR_IRQ_MASK: u32 = 0x0000_4000;
-            /// Position of `Err_Irq`'s lowest bit.
-            pub const ERR_IRQ_SHIFT: u32 = 14;
-            /// Mask of `IRQThresholdSts` (bits 23:16).
-            pub const IRQ_THRESHOLD_STS_MASK: u32 = 0x00ff_0000;
-            /// Position of `IRQThresholdSts`'s lowest bit.
-            pub const IRQ_THRESHOLD_STS_SHIFT: u32 = 16;
-            /// Mask of `IRQDelaySts` (bits 31:24).
-            pub const IRQ_DELAY_STS_MASK: u32 = 0xff00_0000;
-            /// Position of `IRQDelaySts`'s lowest bit.
-            pub const IRQ_DELAY_STS_SHIFT: u32 = 24;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc {
-                    name: "Halted",
-                    lsb: 0,
-                    width: 1,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "Channel halted (RS is 0 and the engine has shut down, or an error stopped it)",
-                },
-                crate::desc::FieldDesc {
-                    name: "Idle",
-                    lsb: 1,
-                    width: 1,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted",
-                },
-                crate::desc::FieldDesc {
-                    name: "SGIncld",
-                    lsb: 3,
-                    width: 1,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "Scatter Gather engine included (C_INCLUDE_SG)",
-                },
-                crate::desc::FieldDesc {
-                    name: "DMAIntErr",
-                    lsb: 4,
-                    width: 1,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel",
-                },
-                crate::desc::FieldDesc {
-                    name: "DMASlvErr",
-                    lsb: 5,
-                    width: 1,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel",
-                },
-                crate::desc::FieldDesc {
-                    name: "DMADecErr",
-                    lsb: 6,
-                    width: 1,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "DMA decode error; the address decoded to no slave (DECERR). Halts the channel",
-                },
-                crate::desc::FieldDesc {
-                    name: "SGIntErr",
-                    lsb: 8,
-                    width: 1,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "SG internal error; a fetched descriptor already had Cmplt set. Halts the channel",
-                },
-                crate::desc::FieldDesc {
-                    name: "SGSlvErr",
-                    lsb: 9,
-                    width: 1,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel",
-                },
-                crate::desc::FieldDesc {
-                    name: "SGDecErr",
-                    lsb: 10,
-                    width: 1,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel",
-                },
-                crate::desc::FieldDesc {
-                    name: "IOC_Irq",
-                    lsb: 12,
-                    width: 1,
-                    access: crate::desc::Access::OneToClear,
-                    values: &[],
-                    description: "Interrupt on Complete; write 1 to acknowledge",
-                },
-                crate::desc::FieldDesc {
-                    name: "Dly_Irq",
-                    lsb: 13,
-                    width: 1,
-                    access: crate::desc::Access::OneToClear,
-                    values: &[],
-                    description: "Interrupt on Delay; write 1 to acknowledge",
-                },
-                crate::desc::FieldDesc {
-                    name: "Err_Irq",
-                    lsb: 14,
-                    width: 1,
-                    access: crate::desc::Access::OneToClear,
-                    values: &[],
-                    description: "Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)",
-                },
-                crate::desc::FieldDesc {
-                    name: "IRQThresholdSts",
-                    lsb: 16,
-                    width: 8,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "Current value of the interrupt threshold counter",
-                },
-                crate::desc::FieldDesc {
-                    name: "IRQDelaySts",
-                    lsb: 24,
-                    width: 8,
-                    access: crate::desc::Access::ReadOnly,
-                    values: &[],
-                    description: "Current value of the interrupt delay counter",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits, actions: 0 }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Channel halted (RS is 0 and the engine has shut down, or an error stopped it)
-            ///
-            /// Bit 0, access `ro`.
-            #[inline(always)]
-            pub const fn halted(self) -> bool {
-                (self.bits & Self::HALTED_MASK) != 0
-            }
-            /// Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted
-            ///
-            /// Bit 1, access `ro`.
-            #[inline(always)]
-            pub const fn idle(self) -> bool {
-                (self.bits & Self::IDLE_MASK) != 0
-            }
-            /// Scatter Gather engine included (C_INCLUDE_SG)
-            ///
-            /// Bit 3, access `ro`.
-            #[inline(always)]
-            pub const fn sg_incld(self) -> bool {
-                (self.bits & Self::SG_INCLD_MASK) != 0
-            }
-            /// DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel
-            ///
-            /// Bit 4, access `ro`.
-            #[inline(always)]
-            pub const fn dma_int_err(self) -> bool {
-                (self.bits & Self::DMA_INT_ERR_MASK) != 0
-            }
-            /// DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel
-            ///
-            /// Bit 5, access `ro`.
-            #[inline(always)]
-            pub const fn dma_slv_err(self) -> bool {
-                (self.bits & Self::DMA_SLV_ERR_MASK) != 0
-            }
-            /// DMA decode error; the address decoded to no slave (DECERR). Halts the channel
-            ///
-            /// Bit 6, access `ro`.
-            #[inline(always)]
-            pub const fn dma_dec_err(self) -> bool {
-                (self.bits & Self::DMA_DEC_ERR_MASK) != 0
-            }
-            /// SG internal error; a fetched descriptor already had Cmplt set. Halts the channel
-            ///
-            /// Bit 8, access `ro`.
-            #[inline(always)]
-            pub const fn sg_int_err(self) -> bool {
-                (self.bits & Self::SG_INT_ERR_MASK) != 0
-            }
-            /// SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel
-            ///
-            /// Bit 9, access `ro`.
-            #[inline(always)]
-            pub const fn sg_slv_err(self) -> bool {
-                (self.bits & Self::SG_SLV_ERR_MASK) != 0
-            }
-            /// SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel
-            ///
-            /// Bit 10, access `ro`.
-            #[inline(always)]
-            pub const fn sg_dec_err(self) -> bool {
-                (self.bits & Self::SG_DEC_ERR_MASK) != 0
-            }
-            /// Interrupt on Complete; write 1 to acknowledge
-            ///
-            /// Bit 12, access `w1c`.
-            #[inline(always)]
-            pub const fn ioc_irq(self) -> bool {
-                (self.bits & Self::IOC_IRQ_MASK) != 0
-            }
-            /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-            ///
-            /// Bit 12, access `w1c`.
-            #[inline(always)]
-            pub fn clear_ioc_irq(&mut self) -> &mut Self {
-                *self = self.with_clear_ioc_irq();
-                self
-            }
-            /// This value with `IOC_Irq`'s clear action requested.
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_clear_ioc_irq(self) -> Self {
-                Self {
-                    bits: self.bits,
-                    actions: self.actions | Self::IOC_IRQ_MASK,
-                }
-            }
-            /// Interrupt on Delay; write 1 to acknowledge
-            ///
-            /// Bit 13, access `w1c`.
-            #[inline(always)]
-            pub const fn dly_irq(self) -> bool {
-                (self.bits & Self::DLY_IRQ_MASK) != 0
-            }
-            /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-            ///
-            /// Bit 13, access `w1c`.
-            #[inline(always)]
-            pub fn clear_dly_irq(&mut self) -> &mut Self {
-                *self = self.with_clear_dly_irq();
-                self
-            }
-            /// This value with `Dly_Irq`'s clear action requested.
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_clear_dly_irq(self) -> Self {
-                Self {
-                    bits: self.bits,
-                    actions: self.actions | Self::DLY_IRQ_MASK,
-                }
-            }
-            /// Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)
-            ///
-            /// Bit 14, access `w1c`.
-            #[inline(always)]
-            pub const fn err_irq(self) -> bool {
-                (self.bits & Self::ERR_IRQ_MASK) != 0
-            }
-            /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-            ///
-            /// Bit 14, access `w1c`.
-            #[inline(always)]
-            pub fn clear_err_irq(&mut self) -> &mut Self {
-                *self = self.with_clear_err_irq();
-                self
-            }
-            /// This value with `Err_Irq`'s clear action requested.
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_clear_err_irq(self) -> Self {
-                Self {
-                    bits: self.bits,
-                    actions: self.actions | Self::ERR_IRQ_MASK,
-                }
-            }
-            /// Current value of the interrupt threshold counter
-            ///
-            /// Bits 23:16, access `ro`.
-            #[inline(always)]
-            pub const fn irq_threshold_sts(self) -> u8 {
-                (self.bits >> Self::IRQ_THRESHOLD_STS_SHIFT) as u8
-            }
-            /// Current value of the interrupt delay counter
-            ///
-            /// Bits 31:24, access `ro`.
-            #[inline(always)]
-            pub const fn irq_delay_sts(self) -> u8 {
-                (self.bits >> Self::IRQ_DELAY_STS_SHIFT) as u8
-            }
-        }
+        pub struct Dmasr(crate::Value<u32>);
         impl crate::Register for Dmasr {
             type Word = u32;
             const NAME: &'static str = "DMASR";
             const RESET: u32 = 0x0001_0001;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_7000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                Self::HALTED.desc(),
+                Self::IDLE.desc(),
+                Self::SG_INCLD.desc(),
+                Self::DMA_INT_ERR.desc(),
+                Self::DMA_SLV_ERR.desc(),
+                Self::DMA_DEC_ERR.desc(),
+                Self::SG_INT_ERR.desc(),
+                Self::SG_SLV_ERR.desc(),
+                Self::SG_DEC_ERR.desc(),
+                Self::IOC_IRQ.desc(),
+                Self::DLY_IRQ.desc(),
+                Self::ERR_IRQ.desc(),
+                Self::IRQ_THRESHOLD_STS.desc(),
+                Self::IRQ_DELAY_STS.desc(),
+            ];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits, actions: 0 }
+            fn from_value(value: crate::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                (self.bits & 0xffff_8fff) ^ self.actions
+            fn value(self) -> crate::Value<u32> {
+                self.0
             }
         }
         impl crate::Readable for Dmasr {}
@@ -915,100 +411,297 @@ pub mod axi_dma {
         impl crate::Modifiable for Dmasr {}
         impl ::core::fmt::Debug for Dmasr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("DMASR")
-                    .field("halted", &self.halted())
-                    .field("idle", &self.idle())
-                    .field("sg_incld", &self.sg_incld())
-                    .field("dma_int_err", &self.dma_int_err())
-                    .field("dma_slv_err", &self.dma_slv_err())
-                    .field("dma_dec_err", &self.dma_dec_err())
-                    .field("sg_int_err", &self.sg_int_err())
-                    .field("sg_slv_err", &self.sg_slv_err())
-                    .field("sg_dec_err", &self.sg_dec_err())
-                    .field("ioc_irq", &self.ioc_irq())
-                    .field("dly_irq", &self.dly_irq())
-                    .field("err_irq", &self.err_irq())
-                    .field("irq_threshold_sts", &self.irq_threshold_sts())
-                    .field("irq_delay_sts", &self.irq_delay_sts())
-                    .finish()
+                crate::field::debug(self, f)
+            }
+        }
+        impl Dmasr {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x4;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(crate::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// `Halted`: bit 0, access `ro`.
+            pub const HALTED: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "Halted",
+                0,
+                1,
+                &[],
+                "Channel halted (RS is 0 and the engine has shut down, or an error stopped it)",
+            );
+            /// Channel halted (RS is 0 and the engine has shut down, or an error stopped it)
+            ///
+            /// Bit 0, access `ro`.
+            #[inline(always)]
+            pub fn halted(self) -> bool {
+                Self::HALTED.get(self)
+            }
+            /// `Idle`: bit 1, access `ro`.
+            pub const IDLE: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "Idle",
+                1,
+                1,
+                &[],
+                "Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted",
+            );
+            /// Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted
+            ///
+            /// Bit 1, access `ro`.
+            #[inline(always)]
+            pub fn idle(self) -> bool {
+                Self::IDLE.get(self)
+            }
+            /// `SGIncld`: bit 3, access `ro`.
+            pub const SG_INCLD: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "SGIncld",
+                3,
+                1,
+                &[],
+                "Scatter Gather engine included (C_INCLUDE_SG)",
+            );
+            /// Scatter Gather engine included (C_INCLUDE_SG)
+            ///
+            /// Bit 3, access `ro`.
+            #[inline(always)]
+            pub fn sg_incld(self) -> bool {
+                Self::SG_INCLD.get(self)
+            }
+            /// `DMAIntErr`: bit 4, access `ro`.
+            pub const DMA_INT_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "DMAIntErr",
+                4,
+                1,
+                &[],
+                "DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel",
+            );
+            /// DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel
+            ///
+            /// Bit 4, access `ro`.
+            #[inline(always)]
+            pub fn dma_int_err(self) -> bool {
+                Self::DMA_INT_ERR.get(self)
+            }
+            /// `DMASlvErr`: bit 5, access `ro`.
+            pub const DMA_SLV_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "DMASlvErr",
+                5,
+                1,
+                &[],
+                "DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel",
+            );
+            /// DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel
+            ///
+            /// Bit 5, access `ro`.
+            #[inline(always)]
+            pub fn dma_slv_err(self) -> bool {
+                Self::DMA_SLV_ERR.get(self)
+            }
+            /// `DMADecErr`: bit 6, access `ro`.
+            pub const DMA_DEC_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "DMADecErr",
+                6,
+                1,
+                &[],
+                "DMA decode error; the address decoded to no slave (DECERR). Halts the channel",
+            );
+            /// DMA decode error; the address decoded to no slave (DECERR). Halts the channel
+            ///
+            /// Bit 6, access `ro`.
+            #[inline(always)]
+            pub fn dma_dec_err(self) -> bool {
+                Self::DMA_DEC_ERR.get(self)
+            }
+            /// `SGIntErr`: bit 8, access `ro`.
+            pub const SG_INT_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "SGIntErr",
+                8,
+                1,
+                &[],
+                "SG internal error; a fetched descriptor already had Cmplt set. Halts the channel",
+            );
+            /// SG internal error; a fetched descriptor already had Cmplt set. Halts the channel
+            ///
+            /// Bit 8, access `ro`.
+            #[inline(always)]
+            pub fn sg_int_err(self) -> bool {
+                Self::SG_INT_ERR.get(self)
+            }
+            /// `SGSlvErr`: bit 9, access `ro`.
+            pub const SG_SLV_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "SGSlvErr",
+                9,
+                1,
+                &[],
+                "SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel",
+            );
+            /// SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel
+            ///
+            /// Bit 9, access `ro`.
+            #[inline(always)]
+            pub fn sg_slv_err(self) -> bool {
+                Self::SG_SLV_ERR.get(self)
+            }
+            /// `SGDecErr`: bit 10, access `ro`.
+            pub const SG_DEC_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
+                "SGDecErr",
+                10,
+                1,
+                &[],
+                "SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel",
+            );
+            /// SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel
+            ///
+            /// Bit 10, access `ro`.
+            #[inline(always)]
+            pub fn sg_dec_err(self) -> bool {
+                Self::SG_DEC_ERR.get(self)
+            }
+            /// `IOC_Irq`: bit 12, access `w1c`.
+            pub const IOC_IRQ: crate::Field<Self, bool, crate::access::W1C> = crate::Field::new(
+                "IOC_Irq",
+                12,
+                1,
+                &[],
+                "Interrupt on Complete; write 1 to acknowledge",
+            );
+            /// Interrupt on Complete; write 1 to acknowledge
+            ///
+            /// Bit 12, access `w1c`.
+            #[inline(always)]
+            pub fn ioc_irq(self) -> bool {
+                Self::IOC_IRQ.get(self)
+            }
+            #[doc(hidden)]
+            pub fn set_ioc_irq<V_: crate::field::NoSetter<crate::field::verb::clear>>(
+                &mut self,
+                _: V_,
+            ) -> &mut Self {
+                self
+            }
+            /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+            ///
+            /// Bit 12, access `w1c`.
+            #[inline(always)]
+            pub fn clear_ioc_irq(&mut self) -> &mut Self {
+                Self::IOC_IRQ.request(self, true)
+            }
+            /// `Dly_Irq`: bit 13, access `w1c`.
+            pub const DLY_IRQ: crate::Field<Self, bool, crate::access::W1C> = crate::Field::new(
+                "Dly_Irq",
+                13,
+                1,
+                &[],
+                "Interrupt on Delay; write 1 to acknowledge",
+            );
+            /// Interrupt on Delay; write 1 to acknowledge
+            ///
+            /// Bit 13, access `w1c`.
+            #[inline(always)]
+            pub fn dly_irq(self) -> bool {
+                Self::DLY_IRQ.get(self)
+            }
+            #[doc(hidden)]
+            pub fn set_dly_irq<V_: crate::field::NoSetter<crate::field::verb::clear>>(
+                &mut self,
+                _: V_,
+            ) -> &mut Self {
+                self
+            }
+            /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+            ///
+            /// Bit 13, access `w1c`.
+            #[inline(always)]
+            pub fn clear_dly_irq(&mut self) -> &mut Self {
+                Self::DLY_IRQ.request(self, true)
+            }
+            /// `Err_Irq`: bit 14, access `w1c`.
+            pub const ERR_IRQ: crate::Field<Self, bool, crate::access::W1C> = crate::Field::new(
+                "Err_Irq",
+                14,
+                1,
+                &[],
+                "Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)",
+            );
+            /// Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)
+            ///
+            /// Bit 14, access `w1c`.
+            #[inline(always)]
+            pub fn err_irq(self) -> bool {
+                Self::ERR_IRQ.get(self)
+            }
+            #[doc(hidden)]
+            pub fn set_err_irq<V_: crate::field::NoSetter<crate::field::verb::clear>>(
+                &mut self,
+                _: V_,
+            ) -> &mut Self {
+                self
+            }
+            /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+            ///
+            /// Bit 14, access `w1c`.
+            #[inline(always)]
+            pub fn clear_err_irq(&mut self) -> &mut Self {
+                Self::ERR_IRQ.request(self, true)
+            }
+            /// `IRQThresholdSts`: bits 23:16, access `ro`.
+            pub const IRQ_THRESHOLD_STS: crate::Field<Self, u8, crate::access::RO> = crate::Field::new(
+                "IRQThresholdSts",
+                16,
+                8,
+                &[],
+                "Current value of the interrupt threshold counter",
+            );
+            /// Current value of the interrupt threshold counter
+            ///
+            /// Bits 23:16, access `ro`.
+            #[inline(always)]
+            pub fn irq_threshold_sts(self) -> u8 {
+                Self::IRQ_THRESHOLD_STS.get(self)
+            }
+            /// `IRQDelaySts`: bits 31:24, access `ro`.
+            pub const IRQ_DELAY_STS: crate::Field<Self, u8, crate::access::RO> = crate::Field::new(
+                "IRQDelaySts",
+                24,
+                8,
+                &[],
+                "Current value of the interrupt delay counter",
+            );
+            /// Current value of the interrupt delay counter
+            ///
+            /// Bits 31:24, access `ro`.
+            #[inline(always)]
+            pub fn irq_delay_sts(self) -> u8 {
+                Self::IRQ_DELAY_STS.get(self)
             }
         }
         /// Current Descriptor Pointer, low word (PG021 MM2S_CURDESC at 0x08, S2MM_CURDESC at 0x38); write only while halted
         ///
         /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Curdesc {
-            bits: u32,
-        }
-        impl Curdesc {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x8;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0000;
-            /// Mask of `Current_Descriptor_Pointer` (bits 31:6).
-            pub const CURRENT_DESCRIPTOR_POINTER_MASK: u32 = 0xffff_ffc0;
-            /// Position of `Current_Descriptor_Pointer`'s lowest bit.
-            pub const CURRENT_DESCRIPTOR_POINTER_SHIFT: u32 = 6;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc {
-                    name: "Current_Descriptor_Pointer",
-                    lsb: 6,
-                    width: 26,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Bits 31:6 of the descriptor address; descriptors are 64-byte aligned",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Bits 31:6 of the descriptor address; descriptors are 64-byte aligned
-            ///
-            /// Bits 31:6, access `rw`.
-            #[inline(always)]
-            pub const fn current_descriptor_pointer(self) -> u26 {
-                u26::extract_u32(self.bits, 6)
-            }
-            /// Sets `Current_Descriptor_Pointer` (bits 31:6).
-            #[inline(always)]
-            pub fn set_current_descriptor_pointer(&mut self, v: u26) -> &mut Self {
-                *self = self.with_current_descriptor_pointer(v);
-                self
-            }
-            /// This value with `Current_Descriptor_Pointer` set to `v` (bits 31:6).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_current_descriptor_pointer(self, v: u26) -> Self {
-                Self {
-                    bits: (self.bits & !Self::CURRENT_DESCRIPTOR_POINTER_MASK)
-                        | (v.value() << Self::CURRENT_DESCRIPTOR_POINTER_SHIFT),
-                }
-            }
-        }
+        pub struct Curdesc(crate::Value<u32>);
         impl crate::Register for Curdesc {
             type Word = u32;
             const NAME: &'static str = "CURDESC";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                Self::CURRENT_DESCRIPTOR_POINTER.desc(),
+            ];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: crate::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> crate::Value<u32> {
+                self.0
             }
         }
         impl crate::Readable for Curdesc {}
@@ -1016,75 +709,63 @@ pub mod axi_dma {
         impl crate::Modifiable for Curdesc {}
         impl ::core::fmt::Debug for Curdesc {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("CURDESC")
-                    .field("current_descriptor_pointer", &self.current_descriptor_pointer())
-                    .finish()
+                crate::field::debug(self, f)
+            }
+        }
+        impl Curdesc {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x8;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(crate::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// `Current_Descriptor_Pointer`: bits 31:6, access `rw`.
+            pub const CURRENT_DESCRIPTOR_POINTER: crate::Field<Self, u26, crate::access::RW> = crate::Field::new(
+                "Current_Descriptor_Pointer",
+                6,
+                26,
+                &[],
+                "Bits 31:6 of the descriptor address; descriptors are 64-byte aligned",
+            );
+            /// Bits 31:6 of the descriptor address; descriptors are 64-byte aligned
+            ///
+            /// Bits 31:6, access `rw`.
+            #[inline(always)]
+            pub fn current_descriptor_pointer(self) -> u26 {
+                Self::CURRENT_DESCRIPTOR_POINTER.get(self)
+            }
+            /// Sets `Current_Descriptor_Pointer` (bits 31:6).
+            #[inline(always)]
+            pub fn set_current_descriptor_pointer(&mut self, v: u26) -> &mut Self {
+                Self::CURRENT_DESCRIPTOR_POINTER.set(self, v)
             }
         }
         /// Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32
         ///
         /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct CurdescMsb {
-            bits: u32,
-        }
-        impl CurdescMsb {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0xc;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0000;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc {
-                    name: "CURDESC_MSB",
-                    lsb: 0,
-                    width: 32,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Sets `CURDESC_MSB` (bits 31:0).
-            ///
-            /// Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                *self = self.with_bits(v);
-                self
-            }
-            /// This value with `CURDESC_MSB` set to `v` (bits 31:0).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_bits(self, v: u32) -> Self {
-                Self { bits: v }
-            }
-        }
+        pub struct CurdescMsb(crate::Value<u32>);
         impl crate::Register for CurdescMsb {
             type Word = u32;
             const NAME: &'static str = "CURDESC_MSB";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: crate::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> crate::Value<u32> {
+                self.0
             }
         }
         impl crate::Readable for CurdescMsb {}
@@ -1092,87 +773,60 @@ pub mod axi_dma {
         impl crate::Modifiable for CurdescMsb {}
         impl ::core::fmt::Debug for CurdescMsb {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("CURDESC_MSB")
-                    .field("bits", &format_args!("{:#x}", self.bits))
-                    .finish()
+                crate::field::debug(self, f)
+            }
+        }
+        impl CurdescMsb {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0xc;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(crate::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
+                "CURDESC_MSB",
+                0,
+                32,
+                &[],
+                "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
+            );
+            /// Sets `CURDESC_MSB` (bits 31:0).
+            ///
+            /// Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32
+            #[inline(always)]
+            pub fn set_bits(&mut self, v: u32) -> &mut Self {
+                Self::BITS.set(self, v)
             }
         }
         /// Tail Descriptor Pointer, low word (PG021 MM2S_TAILDESC at 0x10, S2MM_TAILDESC at 0x40); writing it while running starts SG fetches
         ///
         /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Taildesc {
-            bits: u32,
-        }
-        impl Taildesc {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x10;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0000;
-            /// Mask of `Tail_Descriptor_Pointer` (bits 31:6).
-            pub const TAIL_DESCRIPTOR_POINTER_MASK: u32 = 0xffff_ffc0;
-            /// Position of `Tail_Descriptor_Pointer`'s lowest bit.
-            pub const TAIL_DESCRIPTOR_POINTER_SHIFT: u32 = 6;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc {
-                    name: "Tail_Descriptor_Pointer",
-                    lsb: 6,
-                    width: 26,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned
-            ///
-            /// Bits 31:6, access `rw`.
-            #[inline(always)]
-            pub const fn tail_descriptor_pointer(self) -> u26 {
-                u26::extract_u32(self.bits, 6)
-            }
-            /// Sets `Tail_Descriptor_Pointer` (bits 31:6).
-            #[inline(always)]
-            pub fn set_tail_descriptor_pointer(&mut self, v: u26) -> &mut Self {
-                *self = self.with_tail_descriptor_pointer(v);
-                self
-            }
-            /// This value with `Tail_Descriptor_Pointer` set to `v` (bits 31:6).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_tail_descriptor_pointer(self, v: u26) -> Self {
-                Self {
-                    bits: (self.bits & !Self::TAIL_DESCRIPTOR_POINTER_MASK)
-                        | (v.value() << Self::TAIL_DESCRIPTOR_POINTER_SHIFT),
-                }
-            }
-        }
+        pub struct Taildesc(crate::Value<u32>);
         impl crate::Register for Taildesc {
             type Word = u32;
             const NAME: &'static str = "TAILDESC";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[
+                Self::TAIL_DESCRIPTOR_POINTER.desc(),
+            ];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: crate::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> crate::Value<u32> {
+                self.0
             }
         }
         impl crate::Readable for Taildesc {}
@@ -1180,75 +834,63 @@ pub mod axi_dma {
         impl crate::Modifiable for Taildesc {}
         impl ::core::fmt::Debug for Taildesc {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("TAILDESC")
-                    .field("tail_descriptor_pointer", &self.tail_descriptor_pointer())
-                    .finish()
+                crate::field::debug(self, f)
+            }
+        }
+        impl Taildesc {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x10;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(crate::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// `Tail_Descriptor_Pointer`: bits 31:6, access `rw`.
+            pub const TAIL_DESCRIPTOR_POINTER: crate::Field<Self, u26, crate::access::RW> = crate::Field::new(
+                "Tail_Descriptor_Pointer",
+                6,
+                26,
+                &[],
+                "Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned",
+            );
+            /// Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned
+            ///
+            /// Bits 31:6, access `rw`.
+            #[inline(always)]
+            pub fn tail_descriptor_pointer(self) -> u26 {
+                Self::TAIL_DESCRIPTOR_POINTER.get(self)
+            }
+            /// Sets `Tail_Descriptor_Pointer` (bits 31:6).
+            #[inline(always)]
+            pub fn set_tail_descriptor_pointer(&mut self, v: u26) -> &mut Self {
+                Self::TAIL_DESCRIPTOR_POINTER.set(self, v)
             }
         }
         /// Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC
         ///
         /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct TaildescMsb {
-            bits: u32,
-        }
-        impl TaildescMsb {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x14;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0000;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc {
-                    name: "TAILDESC_MSB",
-                    lsb: 0,
-                    width: 32,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Sets `TAILDESC_MSB` (bits 31:0).
-            ///
-            /// Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                *self = self.with_bits(v);
-                self
-            }
-            /// This value with `TAILDESC_MSB` set to `v` (bits 31:0).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_bits(self, v: u32) -> Self {
-                Self { bits: v }
-            }
-        }
+        pub struct TaildescMsb(crate::Value<u32>);
         impl crate::Register for TaildescMsb {
             type Word = u32;
             const NAME: &'static str = "TAILDESC_MSB";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: crate::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> crate::Value<u32> {
+                self.0
             }
         }
         impl crate::Readable for TaildescMsb {}
@@ -1256,75 +898,58 @@ pub mod axi_dma {
         impl crate::Modifiable for TaildescMsb {}
         impl ::core::fmt::Debug for TaildescMsb {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("TAILDESC_MSB")
-                    .field("bits", &format_args!("{:#x}", self.bits))
-                    .finish()
+                crate::field::debug(self, f)
+            }
+        }
+        impl TaildescMsb {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x14;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(crate::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
+                "TAILDESC_MSB",
+                0,
+                32,
+                &[],
+                "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
+            );
+            /// Sets `TAILDESC_MSB` (bits 31:0).
+            ///
+            /// Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC
+            #[inline(always)]
+            pub fn set_bits(&mut self, v: u32) -> &mut Self {
+                Self::BITS.set(self, v)
             }
         }
         /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
         ///
         /// Offset 0x18, 32 bits, reset 0x0, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Address {
-            bits: u32,
-        }
-        impl Address {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x18;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0000;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc {
-                    name: "ADDRESS",
-                    lsb: 0,
-                    width: 32,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Sets `ADDRESS` (bits 31:0).
-            ///
-            /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                *self = self.with_bits(v);
-                self
-            }
-            /// This value with `ADDRESS` set to `v` (bits 31:0).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_bits(self, v: u32) -> Self {
-                Self { bits: v }
-            }
-        }
+        pub struct Address(crate::Value<u32>);
         impl crate::Register for Address {
             type Word = u32;
             const NAME: &'static str = "ADDRESS";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: crate::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> crate::Value<u32> {
+                self.0
             }
         }
         impl crate::Readable for Address {}
@@ -1332,75 +957,58 @@ pub mod axi_dma {
         impl crate::Modifiable for Address {}
         impl ::core::fmt::Debug for Address {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("ADDRESS")
-                    .field("bits", &format_args!("{:#x}", self.bits))
-                    .finish()
+                crate::field::debug(self, f)
+            }
+        }
+        impl Address {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x18;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(crate::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
+                "ADDRESS",
+                0,
+                32,
+                &[],
+                "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
+            );
+            /// Sets `ADDRESS` (bits 31:0).
+            ///
+            /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
+            #[inline(always)]
+            pub fn set_bits(&mut self, v: u32) -> &mut Self {
+                Self::BITS.set(self, v)
             }
         }
         /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
         ///
         /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct AddressMsb {
-            bits: u32,
-        }
-        impl AddressMsb {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x1c;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0000;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc {
-                    name: "ADDRESS_MSB",
-                    lsb: 0,
-                    width: 32,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Sets `ADDRESS_MSB` (bits 31:0).
-            ///
-            /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                *self = self.with_bits(v);
-                self
-            }
-            /// This value with `ADDRESS_MSB` set to `v` (bits 31:0).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_bits(self, v: u32) -> Self {
-                Self { bits: v }
-            }
-        }
+        pub struct AddressMsb(crate::Value<u32>);
         impl crate::Register for AddressMsb {
             type Word = u32;
             const NAME: &'static str = "ADDRESS_MSB";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: crate::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> crate::Value<u32> {
+                self.0
             }
         }
         impl crate::Readable for AddressMsb {}
@@ -1408,86 +1016,58 @@ pub mod axi_dma {
         impl crate::Modifiable for AddressMsb {}
         impl ::core::fmt::Debug for AddressMsb {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("ADDRESS_MSB")
-                    .field("bits", &format_args!("{:#x}", self.bits))
-                    .finish()
+                crate::field::debug(self, f)
+            }
+        }
+        impl AddressMsb {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x1c;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(crate::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// The whole register, as a field (bits 31:0).
+            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
+                "ADDRESS_MSB",
+                0,
+                32,
+                &[],
+                "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
+            );
+            /// Sets `ADDRESS_MSB` (bits 31:0).
+            ///
+            /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
+            #[inline(always)]
+            pub fn set_bits(&mut self, v: u32) -> &mut Self {
+                Self::BITS.set(self, v)
             }
         }
         /// Transfer length in bytes (PG021 MM2S_LENGTH at 0x28, S2MM_LENGTH at 0x58); writing it starts a direct-mode transfer, write it last. S2MM reads back the bytes received
         ///
         /// Offset 0x28, 32 bits, reset 0x0, access `rw`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Length {
-            bits: u32,
-        }
-        impl Length {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x28;
-            /// Value after reset.
-            pub const RESET: u32 = 0x0000_0000;
-            /// Mask of `Length` (bits 25:0).
-            pub const LENGTH_MASK: u32 = 0x03ff_ffff;
-            /// Position of `Length`'s lowest bit.
-            pub const LENGTH_SHIFT: u32 = 0;
-            /// Static description of the fields, lowest bit first.
-            pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                crate::desc::FieldDesc {
-                    name: "Length",
-                    lsb: 0,
-                    width: 26,
-                    access: crate::desc::Access::ReadWrite,
-                    values: &[],
-                    description: "Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist",
-                },
-            ];
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self { bits }
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.bits
-            }
-            /// Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist
-            ///
-            /// Bits 25:0, access `rw`.
-            #[inline(always)]
-            pub const fn length(self) -> u26 {
-                u26::extract_u32(self.bits, 0)
-            }
-            /// Sets `Length` (bits 25:0).
-            #[inline(always)]
-            pub fn set_length(&mut self, v: u26) -> &mut Self {
-                *self = self.with_length(v);
-                self
-            }
-            /// This value with `Length` set to `v` (bits 25:0).
-            #[inline(always)]
-            #[must_use]
-            pub const fn with_length(self, v: u26) -> Self {
-                Self {
-                    bits: (self.bits & !Self::LENGTH_MASK) | v.value(),
-                }
-            }
-        }
+        pub struct Length(crate::Value<u32>);
         impl crate::Register for Length {
             type Word = u32;
             const NAME: &'static str = "LENGTH";
             const RESET: u32 = 0x0000_0000;
             const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+            const ACTION_MASK: u32 = 0x0000_0000;
+            const ACTION_IDLE: u32 = 0x0000_0000;
+            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::LENGTH.desc()];
             #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self { bits }
+            fn from_value(value: crate::Value<u32>) -> Self {
+                Self(value)
             }
             #[inline(always)]
-            fn bits(self) -> u32 {
-                self.bits
-            }
-            #[inline(always)]
-            fn write_bits(self) -> u32 {
-                self.bits
+            fn value(self) -> crate::Value<u32> {
+                self.0
             }
         }
         impl crate::Readable for Length {}
@@ -1495,7 +1075,41 @@ pub mod axi_dma {
         impl crate::Modifiable for Length {}
         impl ::core::fmt::Debug for Length {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("LENGTH").field("length", &self.length()).finish()
+                crate::field::debug(self, f)
+            }
+        }
+        impl Length {
+            /// Offset from the parent's base (the first element, for an array).
+            pub const OFFSET: usize = 0x28;
+            /// A value holding `bits` as read from the hardware, no actions requested.
+            #[inline(always)]
+            pub const fn from_bits(bits: u32) -> Self {
+                Self(crate::Value::new(bits))
+            }
+            /// The raw bits (as read, with any setters applied).
+            #[inline(always)]
+            pub const fn bits(self) -> u32 {
+                self.0.bits()
+            }
+            /// `Length`: bits 25:0, access `rw`.
+            pub const LENGTH: crate::Field<Self, u26, crate::access::RW> = crate::Field::new(
+                "Length",
+                0,
+                26,
+                &[],
+                "Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist",
+            );
+            /// Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist
+            ///
+            /// Bits 25:0, access `rw`.
+            #[inline(always)]
+            pub fn length(self) -> u26 {
+                Self::LENGTH.get(self)
+            }
+            /// Sets `Length` (bits 25:0).
+            #[inline(always)]
+            pub fn set_length(&mut self, v: u26) -> &mut Self {
+                Self::LENGTH.set(self, v)
             }
         }
     }
@@ -1503,111 +1117,25 @@ pub mod axi_dma {
     ///
     /// Offset 0x2c, 32 bits, reset 0x3, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct SgCtl {
-        bits: u32,
-    }
-    impl SgCtl {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x2c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0003;
-        /// Mask of `SG_CACHE` (bits 3:0).
-        pub const SG_CACHE_MASK: u32 = 0x0000_000f;
-        /// Position of `SG_CACHE`'s lowest bit.
-        pub const SG_CACHE_SHIFT: u32 = 0;
-        /// Mask of `SG_USER` (bits 11:8).
-        pub const SG_USER_MASK: u32 = 0x0000_0f00;
-        /// Position of `SG_USER`'s lowest bit.
-        pub const SG_USER_SHIFT: u32 = 8;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [crate::desc::FieldDesc] = &[
-            crate::desc::FieldDesc {
-                name: "SG_CACHE",
-                lsb: 0,
-                width: 4,
-                access: crate::desc::Access::ReadWrite,
-                values: &[],
-                description: "ARCACHE/AWCACHE of SG descriptor transactions",
-            },
-            crate::desc::FieldDesc {
-                name: "SG_USER",
-                lsb: 8,
-                width: 4,
-                access: crate::desc::Access::ReadWrite,
-                values: &[],
-                description: "ARUSER/AWUSER of SG descriptor transactions",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// ARCACHE/AWCACHE of SG descriptor transactions
-        ///
-        /// Bits 3:0, access `rw`.
-        #[inline(always)]
-        pub const fn sg_cache(self) -> u4 {
-            u4::extract_u32(self.bits, 0)
-        }
-        /// Sets `SG_CACHE` (bits 3:0).
-        #[inline(always)]
-        pub fn set_sg_cache(&mut self, v: u4) -> &mut Self {
-            *self = self.with_sg_cache(v);
-            self
-        }
-        /// This value with `SG_CACHE` set to `v` (bits 3:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_sg_cache(self, v: u4) -> Self {
-            Self {
-                bits: (self.bits & !Self::SG_CACHE_MASK) | (v.value() as u32),
-            }
-        }
-        /// ARUSER/AWUSER of SG descriptor transactions
-        ///
-        /// Bits 11:8, access `rw`.
-        #[inline(always)]
-        pub const fn sg_user(self) -> u4 {
-            u4::extract_u32(self.bits, 8)
-        }
-        /// Sets `SG_USER` (bits 11:8).
-        #[inline(always)]
-        pub fn set_sg_user(&mut self, v: u4) -> &mut Self {
-            *self = self.with_sg_user(v);
-            self
-        }
-        /// This value with `SG_USER` set to `v` (bits 11:8).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_sg_user(self, v: u4) -> Self {
-            Self {
-                bits: (self.bits & !Self::SG_USER_MASK)
-                    | ((v.value() as u32) << Self::SG_USER_SHIFT),
-            }
-        }
-    }
+    pub struct SgCtl(crate::Value<u32>);
     impl crate::Register for SgCtl {
         type Word = u32;
         const NAME: &'static str = "SG_CTL";
         const RESET: u32 = 0x0000_0003;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [crate::desc::FieldDesc] = &[
+            Self::SG_CACHE.desc(),
+            Self::SG_USER.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: crate::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> crate::Value<u32> {
+            self.0
         }
     }
     impl crate::Readable for SgCtl {}
@@ -1615,10 +1143,61 @@ pub mod axi_dma {
     impl crate::Modifiable for SgCtl {}
     impl ::core::fmt::Debug for SgCtl {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("SG_CTL")
-                .field("sg_cache", &self.sg_cache())
-                .field("sg_user", &self.sg_user())
-                .finish()
+            crate::field::debug(self, f)
+        }
+    }
+    impl SgCtl {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x2c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(crate::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `SG_CACHE`: bits 3:0, access `rw`.
+        pub const SG_CACHE: crate::Field<Self, u4, crate::access::RW> = crate::Field::new(
+            "SG_CACHE",
+            0,
+            4,
+            &[],
+            "ARCACHE/AWCACHE of SG descriptor transactions",
+        );
+        /// ARCACHE/AWCACHE of SG descriptor transactions
+        ///
+        /// Bits 3:0, access `rw`.
+        #[inline(always)]
+        pub fn sg_cache(self) -> u4 {
+            Self::SG_CACHE.get(self)
+        }
+        /// Sets `SG_CACHE` (bits 3:0).
+        #[inline(always)]
+        pub fn set_sg_cache(&mut self, v: u4) -> &mut Self {
+            Self::SG_CACHE.set(self, v)
+        }
+        /// `SG_USER`: bits 11:8, access `rw`.
+        pub const SG_USER: crate::Field<Self, u4, crate::access::RW> = crate::Field::new(
+            "SG_USER",
+            8,
+            4,
+            &[],
+            "ARUSER/AWUSER of SG descriptor transactions",
+        );
+        /// ARUSER/AWUSER of SG descriptor transactions
+        ///
+        /// Bits 11:8, access `rw`.
+        #[inline(always)]
+        pub fn sg_user(self) -> u4 {
+            Self::SG_USER.get(self)
+        }
+        /// Sets `SG_USER` (bits 11:8).
+        #[inline(always)]
+        pub fn set_sg_user(&mut self, v: u4) -> &mut Self {
+            Self::SG_USER.set(self, v)
         }
     }
     /// Static description of `axi_dma`: every register instance, arrays and clusters expanded, in offset order.
@@ -1631,7 +1210,7 @@ pub mod axi_dma {
                 offset: 0x0,
                 width: 4,
                 reset: 0x10002,
-                fields: channel::Dmacr::FIELDS,
+                fields: <channel::Dmacr as crate::Register>::FIELDS,
                 description: "DMA Control Register (PG021 MM2S_DMACR at 0x00, S2MM_DMACR at 0x30)",
             },
             crate::desc::RegisterDesc {
@@ -1639,7 +1218,7 @@ pub mod axi_dma {
                 offset: 0x4,
                 width: 4,
                 reset: 0x10001,
-                fields: channel::Dmasr::FIELDS,
+                fields: <channel::Dmasr as crate::Register>::FIELDS,
                 description: "DMA Status Register (PG021 MM2S_DMASR at 0x04, S2MM_DMASR at 0x34)",
             },
             crate::desc::RegisterDesc {
@@ -1647,7 +1226,7 @@ pub mod axi_dma {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Curdesc::FIELDS,
+                fields: <channel::Curdesc as crate::Register>::FIELDS,
                 description: "Current Descriptor Pointer, low word (PG021 MM2S_CURDESC at 0x08, S2MM_CURDESC at 0x38); write only while halted",
             },
             crate::desc::RegisterDesc {
@@ -1655,7 +1234,7 @@ pub mod axi_dma {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: channel::CurdescMsb::FIELDS,
+                fields: <channel::CurdescMsb as crate::Register>::FIELDS,
                 description: "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
             },
             crate::desc::RegisterDesc {
@@ -1663,7 +1242,7 @@ pub mod axi_dma {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Taildesc::FIELDS,
+                fields: <channel::Taildesc as crate::Register>::FIELDS,
                 description: "Tail Descriptor Pointer, low word (PG021 MM2S_TAILDESC at 0x10, S2MM_TAILDESC at 0x40); writing it while running starts SG fetches",
             },
             crate::desc::RegisterDesc {
@@ -1671,7 +1250,7 @@ pub mod axi_dma {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: channel::TaildescMsb::FIELDS,
+                fields: <channel::TaildescMsb as crate::Register>::FIELDS,
                 description: "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
             },
             crate::desc::RegisterDesc {
@@ -1679,7 +1258,7 @@ pub mod axi_dma {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Address::FIELDS,
+                fields: <channel::Address as crate::Register>::FIELDS,
                 description: "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
             },
             crate::desc::RegisterDesc {
@@ -1687,7 +1266,7 @@ pub mod axi_dma {
                 offset: 0x1c,
                 width: 4,
                 reset: 0x0,
-                fields: channel::AddressMsb::FIELDS,
+                fields: <channel::AddressMsb as crate::Register>::FIELDS,
                 description: "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
             },
             crate::desc::RegisterDesc {
@@ -1695,7 +1274,7 @@ pub mod axi_dma {
                 offset: 0x28,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Length::FIELDS,
+                fields: <channel::Length as crate::Register>::FIELDS,
                 description: "Transfer length in bytes (PG021 MM2S_LENGTH at 0x28, S2MM_LENGTH at 0x58); writing it starts a direct-mode transfer, write it last. S2MM reads back the bytes received",
             },
             crate::desc::RegisterDesc {
@@ -1703,7 +1282,7 @@ pub mod axi_dma {
                 offset: 0x2c,
                 width: 4,
                 reset: 0x3,
-                fields: SgCtl::FIELDS,
+                fields: <SgCtl as crate::Register>::FIELDS,
                 description: "Scatter/Gather User and Cache Control (PG021 SG_CTL at 0x2C); AXI cache and user signals of descriptor fetches",
             },
             crate::desc::RegisterDesc {
@@ -1711,7 +1290,7 @@ pub mod axi_dma {
                 offset: 0x30,
                 width: 4,
                 reset: 0x10002,
-                fields: channel::Dmacr::FIELDS,
+                fields: <channel::Dmacr as crate::Register>::FIELDS,
                 description: "DMA Control Register (PG021 MM2S_DMACR at 0x00, S2MM_DMACR at 0x30)",
             },
             crate::desc::RegisterDesc {
@@ -1719,7 +1298,7 @@ pub mod axi_dma {
                 offset: 0x34,
                 width: 4,
                 reset: 0x10001,
-                fields: channel::Dmasr::FIELDS,
+                fields: <channel::Dmasr as crate::Register>::FIELDS,
                 description: "DMA Status Register (PG021 MM2S_DMASR at 0x04, S2MM_DMASR at 0x34)",
             },
             crate::desc::RegisterDesc {
@@ -1727,7 +1306,7 @@ pub mod axi_dma {
                 offset: 0x38,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Curdesc::FIELDS,
+                fields: <channel::Curdesc as crate::Register>::FIELDS,
                 description: "Current Descriptor Pointer, low word (PG021 MM2S_CURDESC at 0x08, S2MM_CURDESC at 0x38); write only while halted",
             },
             crate::desc::RegisterDesc {
@@ -1735,7 +1314,7 @@ pub mod axi_dma {
                 offset: 0x3c,
                 width: 4,
                 reset: 0x0,
-                fields: channel::CurdescMsb::FIELDS,
+                fields: <channel::CurdescMsb as crate::Register>::FIELDS,
                 description: "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
             },
             crate::desc::RegisterDesc {
@@ -1743,7 +1322,7 @@ pub mod axi_dma {
                 offset: 0x40,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Taildesc::FIELDS,
+                fields: <channel::Taildesc as crate::Register>::FIELDS,
                 description: "Tail Descriptor Pointer, low word (PG021 MM2S_TAILDESC at 0x10, S2MM_TAILDESC at 0x40); writing it while running starts SG fetches",
             },
             crate::desc::RegisterDesc {
@@ -1751,7 +1330,7 @@ pub mod axi_dma {
                 offset: 0x44,
                 width: 4,
                 reset: 0x0,
-                fields: channel::TaildescMsb::FIELDS,
+                fields: <channel::TaildescMsb as crate::Register>::FIELDS,
                 description: "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
             },
             crate::desc::RegisterDesc {
@@ -1759,7 +1338,7 @@ pub mod axi_dma {
                 offset: 0x48,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Address::FIELDS,
+                fields: <channel::Address as crate::Register>::FIELDS,
                 description: "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
             },
             crate::desc::RegisterDesc {
@@ -1767,7 +1346,7 @@ pub mod axi_dma {
                 offset: 0x4c,
                 width: 4,
                 reset: 0x0,
-                fields: channel::AddressMsb::FIELDS,
+                fields: <channel::AddressMsb as crate::Register>::FIELDS,
                 description: "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
             },
             crate::desc::RegisterDesc {
@@ -1775,7 +1354,7 @@ pub mod axi_dma {
                 offset: 0x58,
                 width: 4,
                 reset: 0x0,
-                fields: channel::Length::FIELDS,
+                fields: <channel::Length as crate::Register>::FIELDS,
                 description: "Transfer length in bytes (PG021 MM2S_LENGTH at 0x28, S2MM_LENGTH at 0x58); writing it starts a direct-mode transfer, write it last. S2MM reads back the bytes received",
             },
         ],

@@ -11,3 +11,14 @@ include!(concat!(env!("OUT_DIR"), "/bench_timer.rs"));
 pub mod stm32h7x3 {
     include!(concat!(env!("OUT_DIR"), "/stm32h7x3.rs"));
 }
+
+/// The collision corpus (`maps/collisions.yaml`): names that meet prelude
+/// items, trait methods, the generic parameter and runtime items. That this
+/// crate compiles is the test; `tests/collisions.rs` drives a few of them.
+#[allow(
+    clippy::should_implement_trait,
+    reason = "the corpus names registers and fields after trait methods on purpose"
+)]
+pub mod corpus {
+    include!(concat!(env!("OUT_DIR"), "/collisions.rs"));
+}

@@ -184,7 +184,7 @@ fn behavioural_model_with_a_device_written_in_a_few_lines() {
             }
         })
         .unwrap();
-    let t = BenchTimer::new(Arc::clone(&model)).unwrap();
+    let mut t = BenchTimer::new(Arc::clone(&model)).unwrap();
     assert_eq!(t.version().read().bits(), VERSION, "reset value");
 
     t.load().write(|w| w.set_bits(10));
@@ -217,4 +217,31 @@ fn behavioural_model_with_a_device_written_in_a_few_lines() {
     // Read-only registers ignore writes even through the raw bus.
     t.bus().write_u32(0x18, 0).unwrap();
     assert_eq!(t.version().read().bits(), VERSION);
+}
+
+/// Typed model hooks: the hook gets register values, not names and `u64`s,
+/// and the hardware side updates registers by type.
+#[test]
+fn model_hooks_take_register_values() {
+    use regmap_runtime_tests::bench_timer::{Ctrl, Status};
+    let model = Arc::new(ModelBus::new(BenchTimer::<MemBus>::DESC));
+    model
+        .on_register_write::<Ctrl>(|m, old, new| {
+            // START is write-only: the model sees what was written.
+            let start = Ctrl::START.mask() as u32;
+            if new.bits() & start != 0 && !old.enable() {
+                // The hardware side sets DONE in the stored bits.
+                m.hw_update_register::<Status>(|s| {
+                    Status::from_bits(s.bits() | Status::DONE.mask() as u32)
+                })
+                .unwrap();
+            }
+        })
+        .unwrap();
+    let mut t = BenchTimer::new(Arc::clone(&model)).unwrap();
+    t.ctrl().write(|w| w.set_start(true));
+    assert!(t.status().read().done());
+    // A type the block does not have is an error, not a silent no-op.
+    let other = ModelBus::new(regmap_runtime_tests::corpus::collisions::DESC);
+    assert!(other.on_register_write::<Ctrl>(|_, _, _| {}).is_err());
 }

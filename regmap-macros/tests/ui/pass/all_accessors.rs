@@ -79,9 +79,9 @@ pub mod kinds {
 fn main() {
     let bus = MemBus::new(0x40);
     bus.write_u32(0x3c, 0x0000_0142).unwrap();
-    let k = kinds::Kinds::new(bus).unwrap();
+    let mut k = kinds::Kinds::new(bus).unwrap();
 
-    // Plain fields: getters, setters, `with_*`; enums; arbitrary-width integers.
+    // Plain fields: getters, setters, field constants; enums; arbitrary-width integers.
     let ctrl = k.ctrl();
     assert_eq!(ctrl.read().bits(), 0, "the bus starts zeroed");
     ctrl.write(|w| w.set_enable(true) .set_mode(kinds::Mode::Run) .set_prescale(u4::new(9)) .set_div(0xa5));
@@ -90,7 +90,7 @@ fn main() {
     assert_eq!(v.mode(), Ok(kinds::Mode::Run));
     assert_eq!(v.prescale(), u4::new(9));
     assert_eq!(v.div(), 0xa5);
-    ctrl.write_value(v.with_enable(false).with_mode(kinds::Mode::Sleep));
+    ctrl.write_value(kinds::Ctrl::MODE.with(kinds::Ctrl::ENABLE.with(v, false), kinds::Mode::Sleep));
     assert!(!ctrl.read().enable());
     assert_eq!(ctrl.read().mode(), Ok(kinds::Mode::Sleep));
 
@@ -110,17 +110,18 @@ fn main() {
     assert_eq!(written & (1 << 21), 1 << 21, "w1t toggle");
     assert_eq!(written & (1 << 22), 0, "w0c clear writes 0");
     assert_eq!(written & (1 << 23), 0, "w0s set writes 0");
-    let v = ctrl.read().with_clear_irq().with_set_start().with_toggle_led();
-    let _ = v.with_clear_err(u3::new(1)).with_clear_flag().with_set_arm();
+    let mut v = ctrl.read();
+    v.clear_irq().set_start().toggle_led();
+    v.clear_err(u3::new(1)).clear_flag().set_arm();
     let _: bool = ctrl.read().busy();
     let _: bool = ctrl.read().led() | ctrl.read().flag() | ctrl.read().arm() | ctrl.read().start();
     ctrl.write(|w| w.set_kick(true));
-    let _ = ctrl.read().with_kick(false);
+    let _ = kinds::Ctrl::KICK.with(ctrl.read(), false);
 
     // Registers without fields, of every width and access.
     let _: u32 = k.status().read().bits();
     k.cmd().write(|w| w.set_bits(0xbeef));
-    k.cmd().write_value(kinds::Cmd::from_bits(1).with_bits(2));
+    k.cmd().write_value(*kinds::Cmd::from_bits(1).set_bits(2));
     let _: u8 = k.events().read().bits();
     let _: u8 = k.lock().read().bits();
     k.timestamp().write(|w| w.set_bits(u64::MAX));
@@ -140,6 +141,6 @@ fn main() {
     // Static descriptions and Debug.
     assert_eq!(kinds::Kinds::<MemBus>::SIZE, 0x40);
     assert_eq!(kinds::Kinds::<MemBus>::DESC.register_at(0x28).unwrap().name, "chan[1].CFG");
-    let _ = format!("{:?}", ctrl.read());
+    let _ = format!("{:?}", k.ctrl().read());
     let _: MemBus = k.into_inner();
 }
