@@ -286,6 +286,7 @@ fn import_of_a_malformed_file_fails_with_its_place() {
     assert!(stderr.contains("bad.svd:4:"), "{stderr}");
     assert!(stderr.contains("could not import"), "{stderr}");
     assert!(!dir.join("out").exists(), "nothing written on failure");
+}
 
 /// Found by fuzzing: 65536 x 65536 empty cluster elements once hung `gen`
 /// while `check` passed the map with a warning. Both now answer at once with

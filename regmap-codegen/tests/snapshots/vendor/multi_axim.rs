@@ -6,10 +6,10 @@ pub mod multi_axim {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct MultiAxim<B> {
-        bus: B,
+    pub struct MultiAxim<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x10000, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> MultiAxim<B> {
+    impl<B_: ::regmap_runtime::Bus> MultiAxim<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x10000;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -20,237 +20,84 @@ pub mod multi_axim {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "multi_axim", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "multi_axim")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Control signals
         #[inline(always)]
-        pub fn ctrl(&self) -> ::regmap_runtime::Reg<'_, B, Ctrl> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn ctrl(&self) -> ::regmap_runtime::Reg<'_, B_, Ctrl> {
+            self.bus.reg::<Ctrl, 0x0>()
         }
         /// Global Interrupt Enable Register
         #[inline(always)]
-        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B, Gier> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B_, Gier> {
+            self.bus.reg::<Gier, 0x4>()
         }
         /// IP Interrupt Enable Register
         #[inline(always)]
-        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B, IpIer> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B_, IpIer> {
+            self.bus.reg::<IpIer, 0x8>()
         }
         /// IP Interrupt Status Register
         #[inline(always)]
-        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B, IpIsr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0xc) }
+        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B_, IpIsr> {
+            self.bus.reg::<IpIsr, 0xc>()
         }
         /// Data signal of ap_return
         #[inline(always)]
-        pub fn ap_return(&self) -> ::regmap_runtime::Reg<'_, B, ApReturn> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x10) }
+        pub fn ap_return(&self) -> ::regmap_runtime::Reg<'_, B_, ApReturn> {
+            self.bus.reg::<ApReturn, 0x10>()
         }
         /// Data signal of x
         #[inline(always)]
-        pub fn x(&self) -> ::regmap_runtime::Reg<'_, B, X> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x18) }
+        pub fn x(&self) -> ::regmap_runtime::Reg<'_, B_, X> {
+            self.bus.reg::<X, 0x18>()
         }
         /// Data signal of y
         #[inline(always)]
-        pub fn y(&self) -> ::regmap_runtime::Reg<'_, B, Y> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x20) }
+        pub fn y(&self) -> ::regmap_runtime::Reg<'_, B_, Y> {
+            self.bus.reg::<Y, 0x20>()
         }
     }
     /// Control signals
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ctrl {
-        bits: u32,
-    }
-    impl Ctrl {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `AP_START` (bit 0).
-        pub const AP_START_MASK: u32 = 0x0000_0001;
-        /// Position of `AP_START`'s lowest bit.
-        pub const AP_START_SHIFT: u32 = 0;
-        /// Mask of `AP_DONE` (bit 1).
-        pub const AP_DONE_MASK: u32 = 0x0000_0002;
-        /// Position of `AP_DONE`'s lowest bit.
-        pub const AP_DONE_SHIFT: u32 = 1;
-        /// Mask of `AP_IDLE` (bit 2).
-        pub const AP_IDLE_MASK: u32 = 0x0000_0004;
-        /// Position of `AP_IDLE`'s lowest bit.
-        pub const AP_IDLE_SHIFT: u32 = 2;
-        /// Mask of `AP_READY` (bit 3).
-        pub const AP_READY_MASK: u32 = 0x0000_0008;
-        /// Position of `AP_READY`'s lowest bit.
-        pub const AP_READY_SHIFT: u32 = 3;
-        /// Mask of `AUTO_RESTART` (bit 7).
-        pub const AUTO_RESTART_MASK: u32 = 0x0000_0080;
-        /// Position of `AUTO_RESTART`'s lowest bit.
-        pub const AUTO_RESTART_SHIFT: u32 = 7;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AP_START",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Control signal Register for 'ap_start'.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AP_DONE",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Control signal Register for 'ap_done'.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AP_IDLE",
-                lsb: 2,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Control signal Register for 'ap_idle'.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AP_READY",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Control signal Register for 'ap_ready'.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AUTO_RESTART",
-                lsb: 7,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Control signal Register for 'auto_restart'.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Control signal Register for 'ap_start'.
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn ap_start(self) -> bool {
-            (self.bits & Self::AP_START_MASK) != 0
-        }
-        /// Sets `AP_START` (bit 0).
-        #[inline(always)]
-        pub fn set_ap_start(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ap_start(v);
-            self
-        }
-        /// This value with `AP_START` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ap_start(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::AP_START_MASK
-                } else {
-                    self.bits & !Self::AP_START_MASK
-                },
-            }
-        }
-        /// Control signal Register for 'ap_done'.
-        ///
-        /// Bit 1, access `ro`.
-        #[inline(always)]
-        pub const fn ap_done(self) -> bool {
-            (self.bits & Self::AP_DONE_MASK) != 0
-        }
-        /// Control signal Register for 'ap_idle'.
-        ///
-        /// Bit 2, access `ro`.
-        #[inline(always)]
-        pub const fn ap_idle(self) -> bool {
-            (self.bits & Self::AP_IDLE_MASK) != 0
-        }
-        /// Control signal Register for 'ap_ready'.
-        ///
-        /// Bit 3, access `ro`.
-        #[inline(always)]
-        pub const fn ap_ready(self) -> bool {
-            (self.bits & Self::AP_READY_MASK) != 0
-        }
-        /// Control signal Register for 'auto_restart'.
-        ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub const fn auto_restart(self) -> bool {
-            (self.bits & Self::AUTO_RESTART_MASK) != 0
-        }
-        /// Sets `AUTO_RESTART` (bit 7).
-        #[inline(always)]
-        pub fn set_auto_restart(&mut self, v: bool) -> &mut Self {
-            *self = self.with_auto_restart(v);
-            self
-        }
-        /// This value with `AUTO_RESTART` set to `v` (bit 7).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_auto_restart(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::AUTO_RESTART_MASK
-                } else {
-                    self.bits & !Self::AUTO_RESTART_MASK
-                },
-            }
-        }
-    }
+    pub struct Ctrl(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
         const NAME: &'static str = "CTRL";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::AP_START.desc(),
+            Self::AP_DONE.desc(),
+            Self::AP_IDLE.desc(),
+            Self::AP_READY.desc(),
+            Self::AUTO_RESTART.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Ctrl {}
@@ -258,94 +105,148 @@ pub mod multi_axim {
     impl ::regmap_runtime::Modifiable for Ctrl {}
     impl ::core::fmt::Debug for Ctrl {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("CTRL")
-                .field("ap_start", &self.ap_start())
-                .field("ap_done", &self.ap_done())
-                .field("ap_idle", &self.ap_idle())
-                .field("ap_ready", &self.ap_ready())
-                .field("auto_restart", &self.auto_restart())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Ctrl {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x0;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `AP_START`: bit 0, access `rw`.
+        pub const AP_START: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "AP_START",
+            0,
+            1,
+            &[],
+            "Control signal Register for 'ap_start'.",
+        );
+        /// Control signal Register for 'ap_start'.
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn ap_start(self) -> bool {
+            Self::AP_START.get(self)
+        }
+        /// Sets `AP_START` (bit 0).
+        #[inline(always)]
+        pub fn set_ap_start(&mut self, v: bool) -> &mut Self {
+            Self::AP_START.set(self, v)
+        }
+        /// `AP_DONE`: bit 1, access `ro`.
+        pub const AP_DONE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "AP_DONE",
+            1,
+            1,
+            &[],
+            "Control signal Register for 'ap_done'.",
+        );
+        /// Control signal Register for 'ap_done'.
+        ///
+        /// Bit 1, access `ro`.
+        #[inline(always)]
+        pub fn ap_done(self) -> bool {
+            Self::AP_DONE.get(self)
+        }
+        /// `AP_IDLE`: bit 2, access `ro`.
+        pub const AP_IDLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "AP_IDLE",
+            2,
+            1,
+            &[],
+            "Control signal Register for 'ap_idle'.",
+        );
+        /// Control signal Register for 'ap_idle'.
+        ///
+        /// Bit 2, access `ro`.
+        #[inline(always)]
+        pub fn ap_idle(self) -> bool {
+            Self::AP_IDLE.get(self)
+        }
+        /// `AP_READY`: bit 3, access `ro`.
+        pub const AP_READY: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "AP_READY",
+            3,
+            1,
+            &[],
+            "Control signal Register for 'ap_ready'.",
+        );
+        /// Control signal Register for 'ap_ready'.
+        ///
+        /// Bit 3, access `ro`.
+        #[inline(always)]
+        pub fn ap_ready(self) -> bool {
+            Self::AP_READY.get(self)
+        }
+        /// `AUTO_RESTART`: bit 7, access `rw`.
+        pub const AUTO_RESTART: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "AUTO_RESTART",
+            7,
+            1,
+            &[],
+            "Control signal Register for 'auto_restart'.",
+        );
+        /// Control signal Register for 'auto_restart'.
+        ///
+        /// Bit 7, access `rw`.
+        #[inline(always)]
+        pub fn auto_restart(self) -> bool {
+            Self::AUTO_RESTART.get(self)
+        }
+        /// Sets `AUTO_RESTART` (bit 7).
+        #[inline(always)]
+        pub fn set_auto_restart(&mut self, v: bool) -> &mut Self {
+            Self::AUTO_RESTART.set(self, v)
         }
     }
     /// Global Interrupt Enable Register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gier {
-        bits: u32,
-    }
-    impl Gier {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Enable` (bit 0).
-        pub const ENABLE_MASK: u32 = 0x0000_0001;
-        /// Position of `Enable`'s lowest bit.
-        pub const ENABLE_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Enable",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn enable(self) -> bool {
-            (self.bits & Self::ENABLE_MASK) != 0
-        }
-        /// Sets `Enable` (bit 0).
-        #[inline(always)]
-        pub fn set_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enable(v);
-            self
-        }
-        /// This value with `Enable` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENABLE_MASK
-                } else {
-                    self.bits & !Self::ENABLE_MASK
-                },
-            }
-        }
-    }
+    pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::ENABLE.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gier {}
@@ -353,125 +254,70 @@ pub mod multi_axim {
     impl ::regmap_runtime::Modifiable for Gier {}
     impl ::core::fmt::Debug for Gier {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GIER").field("enable", &self.enable()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gier {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Enable`: bit 0, access `rw`.
+        pub const ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Enable",
+            0,
+            1,
+            &[],
+            "Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled",
+        );
+        /// Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn enable(self) -> bool {
+            Self::ENABLE.get(self)
+        }
+        /// Sets `Enable` (bit 0).
+        #[inline(always)]
+        pub fn set_enable(&mut self, v: bool) -> &mut Self {
+            Self::ENABLE.set(self, v)
         }
     }
     /// IP Interrupt Enable Register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIer {
-        bits: u32,
-    }
-    impl IpIer {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `CHAN0_INT_EN` (bit 0).
-        pub const CHAN0_INT_EN_MASK: u32 = 0x0000_0001;
-        /// Position of `CHAN0_INT_EN`'s lowest bit.
-        pub const CHAN0_INT_EN_SHIFT: u32 = 0;
-        /// Mask of `CHAN1_INT_EN` (bit 1).
-        pub const CHAN1_INT_EN_MASK: u32 = 0x0000_0002;
-        /// Position of `CHAN1_INT_EN`'s lowest bit.
-        pub const CHAN1_INT_EN_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CHAN0_INT_EN",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CHAN1_INT_EN",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn chan0_int_en(self) -> bool {
-            (self.bits & Self::CHAN0_INT_EN_MASK) != 0
-        }
-        /// Sets `CHAN0_INT_EN` (bit 0).
-        #[inline(always)]
-        pub fn set_chan0_int_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_chan0_int_en(v);
-            self
-        }
-        /// This value with `CHAN0_INT_EN` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_chan0_int_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CHAN0_INT_EN_MASK
-                } else {
-                    self.bits & !Self::CHAN0_INT_EN_MASK
-                },
-            }
-        }
-        /// Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn chan1_int_en(self) -> bool {
-            (self.bits & Self::CHAN1_INT_EN_MASK) != 0
-        }
-        /// Sets `CHAN1_INT_EN` (bit 1).
-        #[inline(always)]
-        pub fn set_chan1_int_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_chan1_int_en(v);
-            self
-        }
-        /// This value with `CHAN1_INT_EN` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_chan1_int_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CHAN1_INT_EN_MASK
-                } else {
-                    self.bits & !Self::CHAN1_INT_EN_MASK
-                },
-            }
-        }
-    }
+    pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHAN0_INT_EN.desc(),
+            Self::CHAN1_INT_EN.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIer {}
@@ -479,127 +325,94 @@ pub mod multi_axim {
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl ::core::fmt::Debug for IpIer {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_IER")
-                .field("chan0_int_en", &self.chan0_int_en())
-                .field("chan1_int_en", &self.chan1_int_en())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIer {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `CHAN0_INT_EN`: bit 0, access `rw`.
+        pub const CHAN0_INT_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "CHAN0_INT_EN",
+            0,
+            1,
+            &[],
+            "Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.",
+        );
+        /// Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn chan0_int_en(self) -> bool {
+            Self::CHAN0_INT_EN.get(self)
+        }
+        /// Sets `CHAN0_INT_EN` (bit 0).
+        #[inline(always)]
+        pub fn set_chan0_int_en(&mut self, v: bool) -> &mut Self {
+            Self::CHAN0_INT_EN.set(self, v)
+        }
+        /// `CHAN1_INT_EN`: bit 1, access `rw`.
+        pub const CHAN1_INT_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "CHAN1_INT_EN",
+            1,
+            1,
+            &[],
+            "Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.",
+        );
+        /// Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn chan1_int_en(self) -> bool {
+            Self::CHAN1_INT_EN.get(self)
+        }
+        /// Sets `CHAN1_INT_EN` (bit 1).
+        #[inline(always)]
+        pub fn set_chan1_int_en(&mut self, v: bool) -> &mut Self {
+            Self::CHAN1_INT_EN.set(self, v)
         }
     }
     /// IP Interrupt Status Register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIsr {
-        bits: u32,
-        actions: u32,
-    }
-    impl IpIsr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `CHAN0_INT_ST` (bit 0).
-        pub const CHAN0_INT_ST_MASK: u32 = 0x0000_0001;
-        /// Position of `CHAN0_INT_ST`'s lowest bit.
-        pub const CHAN0_INT_ST_SHIFT: u32 = 0;
-        /// Mask of `CHAN1_INT_ST` (bit 1).
-        pub const CHAN1_INT_ST_MASK: u32 = 0x0000_0002;
-        /// Position of `CHAN1_INT_ST`'s lowest bit.
-        pub const CHAN1_INT_ST_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CHAN0_INT_ST",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CHAN1_INT_ST",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub const fn chan0_int_st(self) -> bool {
-            (self.bits & Self::CHAN0_INT_ST_MASK) != 0
-        }
-        /// Requests `CHAN0_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_chan0_int_st(&mut self) -> &mut Self {
-            *self = self.with_toggle_chan0_int_st();
-            self
-        }
-        /// This value with `CHAN0_INT_ST`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_chan0_int_st(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CHAN0_INT_ST_MASK,
-            }
-        }
-        /// Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub const fn chan1_int_st(self) -> bool {
-            (self.bits & Self::CHAN1_INT_ST_MASK) != 0
-        }
-        /// Requests `CHAN1_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_chan1_int_st(&mut self) -> &mut Self {
-            *self = self.with_toggle_chan1_int_st();
-            self
-        }
-        /// This value with `CHAN1_INT_ST`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_chan1_int_st(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CHAN1_INT_ST_MASK,
-            }
-        }
-    }
+    pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0003;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHAN0_INT_ST.desc(),
+            Self::CHAN1_INT_ST.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_fffc) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIsr {}
@@ -607,214 +420,249 @@ pub mod multi_axim {
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl ::core::fmt::Debug for IpIsr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_ISR")
-                .field("chan0_int_st", &self.chan0_int_st())
-                .field("chan1_int_st", &self.chan1_int_st())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIsr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0xc;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `CHAN0_INT_ST`: bit 0, access `w1t`.
+        pub const CHAN0_INT_ST: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1T,
+        > = ::regmap_runtime::Field::new(
+            "CHAN0_INT_ST",
+            0,
+            1,
+            &[],
+            "Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup",
+        );
+        /// Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn chan0_int_st(self) -> bool {
+            Self::CHAN0_INT_ST.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_chan0_int_st<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `CHAN0_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_chan0_int_st(&mut self) -> &mut Self {
+            Self::CHAN0_INT_ST.request(self, true)
+        }
+        /// `CHAN1_INT_ST`: bit 1, access `w1t`.
+        pub const CHAN1_INT_ST: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1T,
+        > = ::regmap_runtime::Field::new(
+            "CHAN1_INT_ST",
+            1,
+            1,
+            &[],
+            "Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup",
+        );
+        /// Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn chan1_int_st(self) -> bool {
+            Self::CHAN1_INT_ST.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_chan1_int_st<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `CHAN1_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_chan1_int_st(&mut self) -> &mut Self {
+            Self::CHAN1_INT_ST.request(self, true)
         }
     }
     /// Data signal of ap_return
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct ApReturn {
-        bits: u32,
-    }
-    impl ApReturn {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ap_return",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Data signal of ap_return",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-    }
+    pub struct ApReturn(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for ApReturn {
         type Word = u32;
         const NAME: &'static str = "ap_return";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for ApReturn {}
     impl ::core::fmt::Debug for ApReturn {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("ap_return")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
         }
+    }
+    impl ApReturn {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x10;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "ap_return",
+            0,
+            32,
+            &[],
+            "Data signal of ap_return",
+        );
     }
     /// Data signal of x
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct X {
-        bits: u32,
-    }
-    impl X {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "x",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Data signal of x",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `x` (bits 31:0).
-        ///
-        /// Data signal of x
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `x` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct X(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for X {
         type Word = u32;
         const NAME: &'static str = "x";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for X {}
     impl ::core::fmt::Debug for X {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("x").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl X {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x18;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "x",
+            0,
+            32,
+            &[],
+            "Data signal of x",
+        );
+        /// Sets `x` (bits 31:0).
+        ///
+        /// Data signal of x
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Data signal of y
     ///
     /// Offset 0x20, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Y {
-        bits: u32,
-    }
-    impl Y {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x20;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "y",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Data signal of y",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `y` (bits 31:0).
-        ///
-        /// Data signal of y
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `y` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Y(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Y {
         type Word = u32;
         const NAME: &'static str = "y";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for Y {}
     impl ::core::fmt::Debug for Y {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("y").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Y {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x20;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "y",
+            0,
+            32,
+            &[],
+            "Data signal of y",
+        );
+        /// Sets `y` (bits 31:0).
+        ///
+        /// Data signal of y
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Static description of `multi_axim`: every register instance, arrays and clusters expanded, in offset order.
@@ -827,7 +675,7 @@ pub mod multi_axim {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: Ctrl::FIELDS,
+                fields: <Ctrl as ::regmap_runtime::Register>::FIELDS,
                 description: "Control signals",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -835,7 +683,7 @@ pub mod multi_axim {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: Gier::FIELDS,
+                fields: <Gier as ::regmap_runtime::Register>::FIELDS,
                 description: "Global Interrupt Enable Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -843,7 +691,7 @@ pub mod multi_axim {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: IpIer::FIELDS,
+                fields: <IpIer as ::regmap_runtime::Register>::FIELDS,
                 description: "IP Interrupt Enable Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -851,7 +699,7 @@ pub mod multi_axim {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: IpIsr::FIELDS,
+                fields: <IpIsr as ::regmap_runtime::Register>::FIELDS,
                 description: "IP Interrupt Status Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -859,7 +707,7 @@ pub mod multi_axim {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: ApReturn::FIELDS,
+                fields: <ApReturn as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of ap_return",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -867,7 +715,7 @@ pub mod multi_axim {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: X::FIELDS,
+                fields: <X as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of x",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -875,7 +723,7 @@ pub mod multi_axim {
                 offset: 0x20,
                 width: 4,
                 reset: 0x0,
-                fields: Y::FIELDS,
+                fields: <Y as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of y",
             },
         ],

@@ -6,10 +6,10 @@ pub mod my_subblock {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct MySubblock<B> {
-        bus: B,
+    pub struct MySubblock<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x110, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> MySubblock<B> {
+    impl<B_: ::regmap_runtime::Bus> MySubblock<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x110;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -20,26 +20,26 @@ pub mod my_subblock {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "my_subblock", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "my_subblock")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Register `reg1`.
         #[inline(always)]
-        pub fn reg1(&self) -> ::regmap_runtime::Reg<'_, B, Reg1> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn reg1(&self) -> ::regmap_runtime::Reg<'_, B_, Reg1> {
+            self.bus.reg::<Reg1, 0x0>()
         }
         /// Register `reg_array`.
         ///
@@ -50,132 +50,35 @@ pub mod my_subblock {
             &self,
             index: usize,
         ) -> ::core::result::Result<
-            ::regmap_runtime::Reg<'_, B, RegArray>,
+            ::regmap_runtime::Reg<'_, B_, RegArray>,
             ::regmap_runtime::IndexError,
         > {
-            if index < 4 {
-                // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-                let reg = unsafe {
-                    ::regmap_runtime::Reg::new(&self.bus, 0x100 + index * 0x4)
-                };
-                Ok(reg)
-            } else {
-                Err(::regmap_runtime::IndexError {
-                    array: "reg_array",
-                    index,
-                    count: 4,
-                })
-            }
+            self.bus.reg_at::<RegArray, 0x100, 0x4, 4>(index, "reg_array")
         }
     }
     /// Register `reg1`.
     ///
     /// Offset 0x0, 32 bits, reset 0x7b00, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Reg1 {
-        bits: u32,
-    }
-    impl Reg1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_7b00;
-        /// Mask of `f1` (bit 0).
-        pub const F1_MASK: u32 = 0x0000_0001;
-        /// Position of `f1`'s lowest bit.
-        pub const F1_SHIFT: u32 = 0;
-        /// Mask of `f2` (bits 15:8).
-        pub const F2_MASK: u32 = 0x0000_ff00;
-        /// Position of `f2`'s lowest bit.
-        pub const F2_SHIFT: u32 = 8;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "f1",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "f2",
-                lsb: 8,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Field `f1`.
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn f1(self) -> bool {
-            (self.bits & Self::F1_MASK) != 0
-        }
-        /// Sets `f1` (bit 0).
-        #[inline(always)]
-        pub fn set_f1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_f1(v);
-            self
-        }
-        /// This value with `f1` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_f1(self, v: bool) -> Self {
-            Self {
-                bits: if v { self.bits | Self::F1_MASK } else { self.bits & !Self::F1_MASK },
-            }
-        }
-        /// Field `f2`.
-        ///
-        /// Bits 15:8, access `rw`.
-        #[inline(always)]
-        pub const fn f2(self) -> u8 {
-            (self.bits >> Self::F2_SHIFT) as u8
-        }
-        /// Sets `f2` (bits 15:8).
-        #[inline(always)]
-        pub fn set_f2(&mut self, v: u8) -> &mut Self {
-            *self = self.with_f2(v);
-            self
-        }
-        /// This value with `f2` set to `v` (bits 15:8).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_f2(self, v: u8) -> Self {
-            Self {
-                bits: (self.bits & !Self::F2_MASK) | ((v as u32) << Self::F2_SHIFT),
-            }
-        }
-    }
+    pub struct Reg1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Reg1 {
         type Word = u32;
         const NAME: &'static str = "reg1";
         const RESET: u32 = 0x0000_7b00;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::F1.desc(),
+            Self::F2.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Reg1 {}
@@ -183,15 +86,92 @@ pub mod my_subblock {
     impl ::regmap_runtime::Modifiable for Reg1 {}
     impl ::core::fmt::Debug for Reg1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("reg1").field("f1", &self.f1()).field("f2", &self.f2()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Reg1 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x0;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `f1`: bit 0, access `rw`.
+        pub const F1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "f1",
+            0,
+            1,
+            &[],
+            "",
+        );
+        /// Field `f1`.
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn f1(self) -> bool {
+            Self::F1.get(self)
+        }
+        /// Sets `f1` (bit 0).
+        #[inline(always)]
+        pub fn set_f1(&mut self, v: bool) -> &mut Self {
+            Self::F1.set(self, v)
+        }
+        /// `f2`: bits 15:8, access `rw`.
+        pub const F2: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "f2",
+            8,
+            8,
+            &[],
+            "",
+        );
+        /// Field `f2`.
+        ///
+        /// Bits 15:8, access `rw`.
+        #[inline(always)]
+        pub fn f2(self) -> u8 {
+            Self::F2.get(self)
+        }
+        /// Sets `f2` (bits 15:8).
+        #[inline(always)]
+        pub fn set_f2(&mut self, v: u8) -> &mut Self {
+            Self::F2.set(self, v)
         }
     }
     /// Register `reg_array`.
     ///
-    /// Offset 0x100, 32 bits, reset 0x0, access `rw`. An array of 4 registers, 0x4 bytes apart.
+    /// Offset 0x100, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct RegArray {
-        bits: u32,
+    pub struct RegArray(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for RegArray {
+        type Word = u32;
+        const NAME: &'static str = "reg_array";
+        const RESET: u32 = 0x0000_0000;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::X.desc()];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for RegArray {}
+    impl ::regmap_runtime::Writable for RegArray {}
+    impl ::regmap_runtime::Modifiable for RegArray {}
+    impl ::core::fmt::Debug for RegArray {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl RegArray {
         /// Offset from the parent's base (the first element, for an array).
@@ -200,79 +180,35 @@ pub mod my_subblock {
         pub const STRIDE: usize = 0x4;
         /// Number of array elements.
         pub const COUNT: usize = 4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `x` (bit 0).
-        pub const X_MASK: u32 = 0x0000_0001;
-        /// Position of `x`'s lowest bit.
-        pub const X_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "x",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `x`: bit 0, access `rw`.
+        pub const X: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "x",
+            0,
+            1,
+            &[],
+            "",
+        );
         /// Field `x`.
         ///
         /// Bit 0, access `rw`.
         #[inline(always)]
-        pub const fn x(self) -> bool {
-            (self.bits & Self::X_MASK) != 0
+        pub fn x(self) -> bool {
+            Self::X.get(self)
         }
         /// Sets `x` (bit 0).
         #[inline(always)]
         pub fn set_x(&mut self, v: bool) -> &mut Self {
-            *self = self.with_x(v);
-            self
-        }
-        /// This value with `x` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_x(self, v: bool) -> Self {
-            Self {
-                bits: if v { self.bits | Self::X_MASK } else { self.bits & !Self::X_MASK },
-            }
-        }
-    }
-    impl ::regmap_runtime::Register for RegArray {
-        type Word = u32;
-        const NAME: &'static str = "reg_array";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for RegArray {}
-    impl ::regmap_runtime::Writable for RegArray {}
-    impl ::regmap_runtime::Modifiable for RegArray {}
-    impl ::core::fmt::Debug for RegArray {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("reg_array").field("x", &self.x()).finish()
+            Self::X.set(self, v)
         }
     }
     /// Static description of `my_subblock`: every register instance, arrays and clusters expanded, in offset order.
@@ -285,7 +221,7 @@ pub mod my_subblock {
                 offset: 0x0,
                 width: 4,
                 reset: 0x7b00,
-                fields: Reg1::FIELDS,
+                fields: <Reg1 as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -293,7 +229,7 @@ pub mod my_subblock {
                 offset: 0x100,
                 width: 4,
                 reset: 0x0,
-                fields: RegArray::FIELDS,
+                fields: <RegArray as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -301,7 +237,7 @@ pub mod my_subblock {
                 offset: 0x104,
                 width: 4,
                 reset: 0x0,
-                fields: RegArray::FIELDS,
+                fields: <RegArray as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -309,7 +245,7 @@ pub mod my_subblock {
                 offset: 0x108,
                 width: 4,
                 reset: 0x0,
-                fields: RegArray::FIELDS,
+                fields: <RegArray as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -317,7 +253,7 @@ pub mod my_subblock {
                 offset: 0x10c,
                 width: 4,
                 reset: 0x0,
-                fields: RegArray::FIELDS,
+                fields: <RegArray as ::regmap_runtime::Register>::FIELDS,
                 description: "",
             },
         ],

@@ -6,10 +6,10 @@ pub mod axi_gpio {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AxiGpio<B> {
-        bus: B,
+    pub struct AxiGpio<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x1000, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> AxiGpio<B> {
+    impl<B_: ::regmap_runtime::Bus> AxiGpio<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x1000;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -20,62 +20,56 @@ pub mod axi_gpio {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "axi_gpio", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "axi_gpio")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Channel-1 AXI GPIO Data register
         #[inline(always)]
-        pub fn gpio_data(&self) -> ::regmap_runtime::Reg<'_, B, GpioData> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn gpio_data(&self) -> ::regmap_runtime::Reg<'_, B_, GpioData> {
+            self.bus.reg::<GpioData, 0x0>()
         }
         /// Channel-1 AXI GPIO 3-State Control register
         #[inline(always)]
-        pub fn gpio_tri(&self) -> ::regmap_runtime::Reg<'_, B, GpioTri> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn gpio_tri(&self) -> ::regmap_runtime::Reg<'_, B_, GpioTri> {
+            self.bus.reg::<GpioTri, 0x4>()
         }
         /// Channel-2 AXI GPIO Data register
         #[inline(always)]
-        pub fn gpio2_data(&self) -> ::regmap_runtime::Reg<'_, B, Gpio2Data> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn gpio2_data(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Data> {
+            self.bus.reg::<Gpio2Data, 0x8>()
         }
         /// Channel-2 AXI GPIO 3-State Control register
         #[inline(always)]
-        pub fn gpio2_tri(&self) -> ::regmap_runtime::Reg<'_, B, Gpio2Tri> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0xc) }
+        pub fn gpio2_tri(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Tri> {
+            self.bus.reg::<Gpio2Tri, 0xc>()
         }
         /// Global Interrupt Enable register
         #[inline(always)]
-        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B, Gier> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x11c) }
+        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B_, Gier> {
+            self.bus.reg::<Gier, 0x11c>()
         }
         /// IP Interrupt Enable register
         #[inline(always)]
-        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B, IpIer> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x128) }
+        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B_, IpIer> {
+            self.bus.reg::<IpIer, 0x128>()
         }
         /// IP Interrupt Status register
         #[inline(always)]
-        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B, IpIsr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x120) }
+        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B_, IpIsr> {
+            self.bus.reg::<IpIsr, 0x120>()
         }
     }
     use ::regmap_runtime::arbitrary_int::u4;
@@ -83,39 +77,59 @@ pub mod axi_gpio {
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct GpioData {
-        bits: u32,
+    pub struct GpioData(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for GpioData {
+        type Word = u32;
+        const NAME: &'static str = "GPIO_DATA";
+        const RESET: u32 = 0x0000_0000;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHANNEL_1_GPIO_DATA.desc(),
+        ];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for GpioData {}
+    impl ::regmap_runtime::Writable for GpioData {}
+    impl ::regmap_runtime::Modifiable for GpioData {}
+    impl ::core::fmt::Debug for GpioData {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl GpioData {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Channel_1_GPIO_DATA` (bits 3:0).
-        pub const CHANNEL_1_GPIO_DATA_MASK: u32 = 0x0000_000f;
-        /// Position of `Channel_1_GPIO_DATA`'s lowest bit.
-        pub const CHANNEL_1_GPIO_DATA_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_1_GPIO_DATA",
-                lsb: 0,
-                width: 4,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "AXI GPIO Data Register.",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `Channel_1_GPIO_DATA`: bits 3:0, access `rw`.
+        pub const CHANNEL_1_GPIO_DATA: ::regmap_runtime::Field<
+            Self,
+            u4,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Channel_1_GPIO_DATA",
+            0,
+            4,
+            &[],
+            "AXI GPIO Data Register.",
+        );
         /// AXI GPIO Data Register.
         /// For each I/O bit programmed as input
         ///   R - Reads value on the input pin.
@@ -127,128 +141,37 @@ pub mod axi_gpio {
         ///
         /// Bits 3:0, access `rw`.
         #[inline(always)]
-        pub const fn channel_1_gpio_data(self) -> u4 {
-            u4::extract_u32(self.bits, 0)
+        pub fn channel_1_gpio_data(self) -> u4 {
+            Self::CHANNEL_1_GPIO_DATA.get(self)
         }
         /// Sets `Channel_1_GPIO_DATA` (bits 3:0).
         #[inline(always)]
         pub fn set_channel_1_gpio_data(&mut self, v: u4) -> &mut Self {
-            *self = self.with_channel_1_gpio_data(v);
-            self
-        }
-        /// This value with `Channel_1_GPIO_DATA` set to `v` (bits 3:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_channel_1_gpio_data(self, v: u4) -> Self {
-            Self {
-                bits: (self.bits & !Self::CHANNEL_1_GPIO_DATA_MASK) | (v.value() as u32),
-            }
-        }
-    }
-    impl ::regmap_runtime::Register for GpioData {
-        type Word = u32;
-        const NAME: &'static str = "GPIO_DATA";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for GpioData {}
-    impl ::regmap_runtime::Writable for GpioData {}
-    impl ::regmap_runtime::Modifiable for GpioData {}
-    impl ::core::fmt::Debug for GpioData {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO_DATA")
-                .field("channel_1_gpio_data", &self.channel_1_gpio_data())
-                .finish()
+            Self::CHANNEL_1_GPIO_DATA.set(self, v)
         }
     }
     /// Channel-1 AXI GPIO 3-State Control register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct GpioTri {
-        bits: u32,
-    }
-    impl GpioTri {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Channel_1_GPIO_TRI` (bits 3:0).
-        pub const CHANNEL_1_GPIO_TRI_MASK: u32 = 0x0000_000f;
-        /// Position of `Channel_1_GPIO_TRI`'s lowest bit.
-        pub const CHANNEL_1_GPIO_TRI_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_1_GPIO_TRI",
-                lsb: 0,
-                width: 4,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "AXI GPIO 3-State Control Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// AXI GPIO 3-State Control Register
-        /// Each I/O pin of the AXI GPIO is individually programmable as an input or output   For each of the bits     0 - I/O pin configured as output     1 - I/O pin configured as input
-        ///
-        /// Bits 3:0, access `rw`.
-        #[inline(always)]
-        pub const fn channel_1_gpio_tri(self) -> u4 {
-            u4::extract_u32(self.bits, 0)
-        }
-        /// Sets `Channel_1_GPIO_TRI` (bits 3:0).
-        #[inline(always)]
-        pub fn set_channel_1_gpio_tri(&mut self, v: u4) -> &mut Self {
-            *self = self.with_channel_1_gpio_tri(v);
-            self
-        }
-        /// This value with `Channel_1_GPIO_TRI` set to `v` (bits 3:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_channel_1_gpio_tri(self, v: u4) -> Self {
-            Self {
-                bits: (self.bits & !Self::CHANNEL_1_GPIO_TRI_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct GpioTri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioTri {
         type Word = u32;
         const NAME: &'static str = "GPIO_TRI";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHANNEL_1_GPIO_TRI.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for GpioTri {}
@@ -256,75 +179,68 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for GpioTri {}
     impl ::core::fmt::Debug for GpioTri {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO_TRI")
-                .field("channel_1_gpio_tri", &self.channel_1_gpio_tri())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl GpioTri {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Channel_1_GPIO_TRI`: bits 3:0, access `rw`.
+        pub const CHANNEL_1_GPIO_TRI: ::regmap_runtime::Field<
+            Self,
+            u4,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Channel_1_GPIO_TRI",
+            0,
+            4,
+            &[],
+            "AXI GPIO 3-State Control Register",
+        );
+        /// AXI GPIO 3-State Control Register
+        /// Each I/O pin of the AXI GPIO is individually programmable as an input or output   For each of the bits     0 - I/O pin configured as output     1 - I/O pin configured as input
+        ///
+        /// Bits 3:0, access `rw`.
+        #[inline(always)]
+        pub fn channel_1_gpio_tri(self) -> u4 {
+            Self::CHANNEL_1_GPIO_TRI.get(self)
+        }
+        /// Sets `Channel_1_GPIO_TRI` (bits 3:0).
+        #[inline(always)]
+        pub fn set_channel_1_gpio_tri(&mut self, v: u4) -> &mut Self {
+            Self::CHANNEL_1_GPIO_TRI.set(self, v)
         }
     }
     /// Channel-2 AXI GPIO Data register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gpio2Data {
-        bits: u32,
-    }
-    impl Gpio2Data {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GPIO2_DATA",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel-2 AXI GPIO Data register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `GPIO2_DATA` (bits 31:0).
-        ///
-        /// Channel-2 AXI GPIO Data register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `GPIO2_DATA` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Gpio2Data(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Data {
         type Word = u32;
         const NAME: &'static str = "GPIO2_DATA";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gpio2Data {}
@@ -332,75 +248,58 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for Gpio2Data {}
     impl ::core::fmt::Debug for Gpio2Data {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO2_DATA")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gpio2Data {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO2_DATA",
+            0,
+            32,
+            &[],
+            "Channel-2 AXI GPIO Data register",
+        );
+        /// Sets `GPIO2_DATA` (bits 31:0).
+        ///
+        /// Channel-2 AXI GPIO Data register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Channel-2 AXI GPIO 3-State Control register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gpio2Tri {
-        bits: u32,
-    }
-    impl Gpio2Tri {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GPIO2_TRI",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel-2 AXI GPIO 3-State Control register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `GPIO2_TRI` (bits 31:0).
-        ///
-        /// Channel-2 AXI GPIO 3-State Control register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `GPIO2_TRI` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Gpio2Tri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Tri {
         type Word = u32;
         const NAME: &'static str = "GPIO2_TRI";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gpio2Tri {}
@@ -408,92 +307,60 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for Gpio2Tri {}
     impl ::core::fmt::Debug for Gpio2Tri {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO2_TRI")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gpio2Tri {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0xc;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO2_TRI",
+            0,
+            32,
+            &[],
+            "Channel-2 AXI GPIO 3-State Control register",
+        );
+        /// Sets `GPIO2_TRI` (bits 31:0).
+        ///
+        /// Channel-2 AXI GPIO 3-State Control register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Global Interrupt Enable register
     ///
     /// Offset 0x11c, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gier {
-        bits: u32,
-    }
-    impl Gier {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x11c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Global_Interrupt_Enable` (bit 31).
-        pub const GLOBAL_INTERRUPT_ENABLE_MASK: u32 = 0x8000_0000;
-        /// Position of `Global_Interrupt_Enable`'s lowest bit.
-        pub const GLOBAL_INTERRUPT_ENABLE_SHIFT: u32 = 31;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Global_Interrupt_Enable",
-                lsb: 31,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Master enable for the device interrupt output",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Master enable for the device interrupt output
-        ///   0 - Disabled
-        ///   1 - Enabled
-        ///
-        /// Bit 31, access `rw`.
-        #[inline(always)]
-        pub const fn global_interrupt_enable(self) -> bool {
-            (self.bits & Self::GLOBAL_INTERRUPT_ENABLE_MASK) != 0
-        }
-        /// Sets `Global_Interrupt_Enable` (bit 31).
-        #[inline(always)]
-        pub fn set_global_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_global_interrupt_enable(v);
-            self
-        }
-        /// This value with `Global_Interrupt_Enable` set to `v` (bit 31).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_global_interrupt_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::GLOBAL_INTERRUPT_ENABLE_MASK
-                } else {
-                    self.bits & !Self::GLOBAL_INTERRUPT_ENABLE_MASK
-                },
-            }
-        }
-    }
+    pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::GLOBAL_INTERRUPT_ENABLE.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gier {}
@@ -501,131 +368,72 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for Gier {}
     impl ::core::fmt::Debug for Gier {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GIER")
-                .field("global_interrupt_enable", &self.global_interrupt_enable())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gier {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x11c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Global_Interrupt_Enable`: bit 31, access `rw`.
+        pub const GLOBAL_INTERRUPT_ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Global_Interrupt_Enable",
+            31,
+            1,
+            &[],
+            "Master enable for the device interrupt output",
+        );
+        /// Master enable for the device interrupt output
+        ///   0 - Disabled
+        ///   1 - Enabled
+        ///
+        /// Bit 31, access `rw`.
+        #[inline(always)]
+        pub fn global_interrupt_enable(self) -> bool {
+            Self::GLOBAL_INTERRUPT_ENABLE.get(self)
+        }
+        /// Sets `Global_Interrupt_Enable` (bit 31).
+        #[inline(always)]
+        pub fn set_global_interrupt_enable(&mut self, v: bool) -> &mut Self {
+            Self::GLOBAL_INTERRUPT_ENABLE.set(self, v)
         }
     }
     /// IP Interrupt Enable register
     ///
     /// Offset 0x128, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIer {
-        bits: u32,
-    }
-    impl IpIer {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x128;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Channel_1_Interrupt_Enable` (bit 0).
-        pub const CHANNEL_1_INTERRUPT_ENABLE_MASK: u32 = 0x0000_0001;
-        /// Position of `Channel_1_Interrupt_Enable`'s lowest bit.
-        pub const CHANNEL_1_INTERRUPT_ENABLE_SHIFT: u32 = 0;
-        /// Mask of `Channel_2_Interrupt_Enable` (bit 1).
-        pub const CHANNEL_2_INTERRUPT_ENABLE_MASK: u32 = 0x0000_0002;
-        /// Position of `Channel_2_Interrupt_Enable`'s lowest bit.
-        pub const CHANNEL_2_INTERRUPT_ENABLE_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_1_Interrupt_Enable",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Channel 1 Interrupt",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_2_Interrupt_Enable",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Channel 2 Interrupt",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Enable Channel 1 Interrupt
-        ///   0 - Disabled (masked)
-        ///   1 - Enabled
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn channel_1_interrupt_enable(self) -> bool {
-            (self.bits & Self::CHANNEL_1_INTERRUPT_ENABLE_MASK) != 0
-        }
-        /// Sets `Channel_1_Interrupt_Enable` (bit 0).
-        #[inline(always)]
-        pub fn set_channel_1_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_channel_1_interrupt_enable(v);
-            self
-        }
-        /// This value with `Channel_1_Interrupt_Enable` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_channel_1_interrupt_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CHANNEL_1_INTERRUPT_ENABLE_MASK
-                } else {
-                    self.bits & !Self::CHANNEL_1_INTERRUPT_ENABLE_MASK
-                },
-            }
-        }
-        /// Enable Channel 2 Interrupt
-        ///   0 - Disabled (masked)
-        ///   1 - Enabled
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn channel_2_interrupt_enable(self) -> bool {
-            (self.bits & Self::CHANNEL_2_INTERRUPT_ENABLE_MASK) != 0
-        }
-        /// Sets `Channel_2_Interrupt_Enable` (bit 1).
-        #[inline(always)]
-        pub fn set_channel_2_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_channel_2_interrupt_enable(v);
-            self
-        }
-        /// This value with `Channel_2_Interrupt_Enable` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_channel_2_interrupt_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CHANNEL_2_INTERRUPT_ENABLE_MASK
-                } else {
-                    self.bits & !Self::CHANNEL_2_INTERRUPT_ENABLE_MASK
-                },
-            }
-        }
-    }
+    pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHANNEL_1_INTERRUPT_ENABLE.desc(),
+            Self::CHANNEL_2_INTERRUPT_ENABLE.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIer {}
@@ -633,131 +441,98 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl ::core::fmt::Debug for IpIer {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_IER")
-                .field("channel_1_interrupt_enable", &self.channel_1_interrupt_enable())
-                .field("channel_2_interrupt_enable", &self.channel_2_interrupt_enable())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIer {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x128;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Channel_1_Interrupt_Enable`: bit 0, access `rw`.
+        pub const CHANNEL_1_INTERRUPT_ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Channel_1_Interrupt_Enable",
+            0,
+            1,
+            &[],
+            "Enable Channel 1 Interrupt",
+        );
+        /// Enable Channel 1 Interrupt
+        ///   0 - Disabled (masked)
+        ///   1 - Enabled
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn channel_1_interrupt_enable(self) -> bool {
+            Self::CHANNEL_1_INTERRUPT_ENABLE.get(self)
+        }
+        /// Sets `Channel_1_Interrupt_Enable` (bit 0).
+        #[inline(always)]
+        pub fn set_channel_1_interrupt_enable(&mut self, v: bool) -> &mut Self {
+            Self::CHANNEL_1_INTERRUPT_ENABLE.set(self, v)
+        }
+        /// `Channel_2_Interrupt_Enable`: bit 1, access `rw`.
+        pub const CHANNEL_2_INTERRUPT_ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Channel_2_Interrupt_Enable",
+            1,
+            1,
+            &[],
+            "Enable Channel 2 Interrupt",
+        );
+        /// Enable Channel 2 Interrupt
+        ///   0 - Disabled (masked)
+        ///   1 - Enabled
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn channel_2_interrupt_enable(self) -> bool {
+            Self::CHANNEL_2_INTERRUPT_ENABLE.get(self)
+        }
+        /// Sets `Channel_2_Interrupt_Enable` (bit 1).
+        #[inline(always)]
+        pub fn set_channel_2_interrupt_enable(&mut self, v: bool) -> &mut Self {
+            Self::CHANNEL_2_INTERRUPT_ENABLE.set(self, v)
         }
     }
     /// IP Interrupt Status register
     ///
     /// Offset 0x120, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIsr {
-        bits: u32,
-        actions: u32,
-    }
-    impl IpIsr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x120;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Channel_1_Interrupt_Status` (bit 0).
-        pub const CHANNEL_1_INTERRUPT_STATUS_MASK: u32 = 0x0000_0001;
-        /// Position of `Channel_1_Interrupt_Status`'s lowest bit.
-        pub const CHANNEL_1_INTERRUPT_STATUS_SHIFT: u32 = 0;
-        /// Mask of `Channel_2_Interrupt_Status` (bit 1).
-        pub const CHANNEL_2_INTERRUPT_STATUS_MASK: u32 = 0x0000_0002;
-        /// Position of `Channel_2_Interrupt_Status`'s lowest bit.
-        pub const CHANNEL_2_INTERRUPT_STATUS_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_1_Interrupt_Status",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 1 Interrupt Status",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_2_Interrupt_Status",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 2 Interrupt Status",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Channel 1 Interrupt Status
-        ///   0 - No Channel 1 input interrupt
-        ///   1 - Channel 1 input interrupt
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub const fn channel_1_interrupt_status(self) -> bool {
-            (self.bits & Self::CHANNEL_1_INTERRUPT_STATUS_MASK) != 0
-        }
-        /// Requests `Channel_1_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_channel_1_interrupt_status(&mut self) -> &mut Self {
-            *self = self.with_toggle_channel_1_interrupt_status();
-            self
-        }
-        /// This value with `Channel_1_Interrupt_Status`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_channel_1_interrupt_status(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CHANNEL_1_INTERRUPT_STATUS_MASK,
-            }
-        }
-        /// Channel 2 Interrupt Status
-        ///   0 - No Channel 2 input interrupt
-        ///   1 - Channel 2 input interrupt
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub const fn channel_2_interrupt_status(self) -> bool {
-            (self.bits & Self::CHANNEL_2_INTERRUPT_STATUS_MASK) != 0
-        }
-        /// Requests `Channel_2_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_channel_2_interrupt_status(&mut self) -> &mut Self {
-            *self = self.with_toggle_channel_2_interrupt_status();
-            self
-        }
-        /// This value with `Channel_2_Interrupt_Status`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_channel_2_interrupt_status(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CHANNEL_2_INTERRUPT_STATUS_MASK,
-            }
-        }
-    }
+    pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0003;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHANNEL_1_INTERRUPT_STATUS.desc(),
+            Self::CHANNEL_2_INTERRUPT_STATUS.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_fffc) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIsr {}
@@ -765,10 +540,89 @@ pub mod axi_gpio {
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl ::core::fmt::Debug for IpIsr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_ISR")
-                .field("channel_1_interrupt_status", &self.channel_1_interrupt_status())
-                .field("channel_2_interrupt_status", &self.channel_2_interrupt_status())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIsr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x120;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Channel_1_Interrupt_Status`: bit 0, access `w1t`.
+        pub const CHANNEL_1_INTERRUPT_STATUS: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1T,
+        > = ::regmap_runtime::Field::new(
+            "Channel_1_Interrupt_Status",
+            0,
+            1,
+            &[],
+            "Channel 1 Interrupt Status",
+        );
+        /// Channel 1 Interrupt Status
+        ///   0 - No Channel 1 input interrupt
+        ///   1 - Channel 1 input interrupt
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn channel_1_interrupt_status(self) -> bool {
+            Self::CHANNEL_1_INTERRUPT_STATUS.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_channel_1_interrupt_status<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `Channel_1_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_channel_1_interrupt_status(&mut self) -> &mut Self {
+            Self::CHANNEL_1_INTERRUPT_STATUS.request(self, true)
+        }
+        /// `Channel_2_Interrupt_Status`: bit 1, access `w1t`.
+        pub const CHANNEL_2_INTERRUPT_STATUS: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1T,
+        > = ::regmap_runtime::Field::new(
+            "Channel_2_Interrupt_Status",
+            1,
+            1,
+            &[],
+            "Channel 2 Interrupt Status",
+        );
+        /// Channel 2 Interrupt Status
+        ///   0 - No Channel 2 input interrupt
+        ///   1 - Channel 2 input interrupt
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn channel_2_interrupt_status(self) -> bool {
+            Self::CHANNEL_2_INTERRUPT_STATUS.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_channel_2_interrupt_status<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `Channel_2_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_channel_2_interrupt_status(&mut self) -> &mut Self {
+            Self::CHANNEL_2_INTERRUPT_STATUS.request(self, true)
         }
     }
     /// Static description of `axi_gpio`: every register instance, arrays and clusters expanded, in offset order.
@@ -781,7 +635,7 @@ pub mod axi_gpio {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: GpioData::FIELDS,
+                fields: <GpioData as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel-1 AXI GPIO Data register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -789,7 +643,7 @@ pub mod axi_gpio {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: GpioTri::FIELDS,
+                fields: <GpioTri as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel-1 AXI GPIO 3-State Control register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -797,7 +651,7 @@ pub mod axi_gpio {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: Gpio2Data::FIELDS,
+                fields: <Gpio2Data as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel-2 AXI GPIO Data register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -805,7 +659,7 @@ pub mod axi_gpio {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: Gpio2Tri::FIELDS,
+                fields: <Gpio2Tri as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel-2 AXI GPIO 3-State Control register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -813,7 +667,7 @@ pub mod axi_gpio {
                 offset: 0x11c,
                 width: 4,
                 reset: 0x0,
-                fields: Gier::FIELDS,
+                fields: <Gier as ::regmap_runtime::Register>::FIELDS,
                 description: "Global Interrupt Enable register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -821,7 +675,7 @@ pub mod axi_gpio {
                 offset: 0x120,
                 width: 4,
                 reset: 0x0,
-                fields: IpIsr::FIELDS,
+                fields: <IpIsr as ::regmap_runtime::Register>::FIELDS,
                 description: "IP Interrupt Status register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -829,7 +683,7 @@ pub mod axi_gpio {
                 offset: 0x128,
                 width: 4,
                 reset: 0x0,
-                fields: IpIer::FIELDS,
+                fields: <IpIer as ::regmap_runtime::Register>::FIELDS,
                 description: "IP Interrupt Enable register",
             },
         ],
@@ -842,10 +696,10 @@ pub mod axi_timer {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AxiTimer<B> {
-        bus: B,
+    pub struct AxiTimer<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x200, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> AxiTimer<B> {
+    impl<B_: ::regmap_runtime::Bus> AxiTimer<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x200;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -856,563 +710,86 @@ pub mod axi_timer {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "axi_timer", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "axi_timer")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Timer 0 Control and Status Register
         #[inline(always)]
-        pub fn tcsr0(&self) -> ::regmap_runtime::Reg<'_, B, Tcsr0> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn tcsr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tcsr0> {
+            self.bus.reg::<Tcsr0, 0x0>()
         }
         /// Timer 0 Load Register
         #[inline(always)]
-        pub fn tlr0(&self) -> ::regmap_runtime::Reg<'_, B, Tlr0> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn tlr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tlr0> {
+            self.bus.reg::<Tlr0, 0x4>()
         }
         /// Timer 0 Counter Register
         #[inline(always)]
-        pub fn tcr0(&self) -> ::regmap_runtime::Reg<'_, B, Tcr0> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn tcr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tcr0> {
+            self.bus.reg::<Tcr0, 0x8>()
         }
         /// Timer 1 Control and Status Register
         #[inline(always)]
-        pub fn tcsr1(&self) -> ::regmap_runtime::Reg<'_, B, Tcsr1> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x10) }
+        pub fn tcsr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tcsr1> {
+            self.bus.reg::<Tcsr1, 0x10>()
         }
         /// Timer 1 Load Register
         #[inline(always)]
-        pub fn tlr1(&self) -> ::regmap_runtime::Reg<'_, B, Tlr1> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x14) }
+        pub fn tlr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tlr1> {
+            self.bus.reg::<Tlr1, 0x14>()
         }
         /// Timer 1 Counter Register
         #[inline(always)]
-        pub fn tcr1(&self) -> ::regmap_runtime::Reg<'_, B, Tcr1> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x18) }
+        pub fn tcr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tcr1> {
+            self.bus.reg::<Tcr1, 0x18>()
         }
     }
     /// Timer 0 Control and Status Register
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tcsr0 {
-        bits: u32,
-    }
-    impl Tcsr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `MDT0` (bit 0).
-        pub const MDT0_MASK: u32 = 0x0000_0001;
-        /// Position of `MDT0`'s lowest bit.
-        pub const MDT0_SHIFT: u32 = 0;
-        /// Mask of `UDT0` (bit 1).
-        pub const UDT0_MASK: u32 = 0x0000_0002;
-        /// Position of `UDT0`'s lowest bit.
-        pub const UDT0_SHIFT: u32 = 1;
-        /// Mask of `GENT0` (bit 2).
-        pub const GENT0_MASK: u32 = 0x0000_0004;
-        /// Position of `GENT0`'s lowest bit.
-        pub const GENT0_SHIFT: u32 = 2;
-        /// Mask of `CAPT0` (bit 3).
-        pub const CAPT0_MASK: u32 = 0x0000_0008;
-        /// Position of `CAPT0`'s lowest bit.
-        pub const CAPT0_SHIFT: u32 = 3;
-        /// Mask of `ARHT0` (bit 4).
-        pub const ARHT0_MASK: u32 = 0x0000_0010;
-        /// Position of `ARHT0`'s lowest bit.
-        pub const ARHT0_SHIFT: u32 = 4;
-        /// Mask of `LOAD0` (bit 5).
-        pub const LOAD0_MASK: u32 = 0x0000_0020;
-        /// Position of `LOAD0`'s lowest bit.
-        pub const LOAD0_SHIFT: u32 = 5;
-        /// Mask of `ENIT0` (bit 6).
-        pub const ENIT0_MASK: u32 = 0x0000_0040;
-        /// Position of `ENIT0`'s lowest bit.
-        pub const ENIT0_SHIFT: u32 = 6;
-        /// Mask of `ENT0` (bit 7).
-        pub const ENT0_MASK: u32 = 0x0000_0080;
-        /// Position of `ENT0`'s lowest bit.
-        pub const ENT0_SHIFT: u32 = 7;
-        /// Mask of `T0INT` (bit 8).
-        pub const T0INT_MASK: u32 = 0x0000_0100;
-        /// Position of `T0INT`'s lowest bit.
-        pub const T0INT_SHIFT: u32 = 8;
-        /// Mask of `PWMA0` (bit 9).
-        pub const PWMA0_MASK: u32 = 0x0000_0200;
-        /// Position of `PWMA0`'s lowest bit.
-        pub const PWMA0_SHIFT: u32 = 9;
-        /// Mask of `ENALL` (bit 10).
-        pub const ENALL_MASK: u32 = 0x0000_0400;
-        /// Position of `ENALL`'s lowest bit.
-        pub const ENALL_SHIFT: u32 = 10;
-        /// Mask of `CASC` (bit 11).
-        pub const CASC_MASK: u32 = 0x0000_0800;
-        /// Position of `CASC`'s lowest bit.
-        pub const CASC_SHIFT: u32 = 11;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MDT0",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Timer 0 Mode",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "UDT0",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Up/Down Count Timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GENT0",
-                lsb: 2,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable External Generate Signal Timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CAPT0",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable External Capture Trigger Timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ARHT0",
-                lsb: 4,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Auto Reload/Hold Timer 0.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "LOAD0",
-                lsb: 5,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Load Timer 0      0 = No load      1 = Loads timer with value in TLR0 Setting this bit loads timer/counter register (TCR0) with a specified value in the timer/counter load register (TLR0).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT0) bit in TCSR0.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENIT0",
-                lsb: 6,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Interrupt for Timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENT0",
-                lsb: 7,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Timer 0",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "T0INT",
-                lsb: 8,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Timer 0 Interrupt",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "PWMA0",
-                lsb: 9,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Pulse Width Modulation for Timer 0      0 - Disable pulse width modulation      1 - Enable pulse width modulation PWM requires using Timer 0 and Timer 1 together as a pair.  Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0 and C_GEN0_ASSERT and C_GEN1_ASSERT must be 1.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENALL",
-                lsb: 10,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run) This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CASC",
-                lsb: 11,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable cascade mode of timers      0 - Disable cascaded operation      1 - Enable cascaded operation Cascaded operation requires using Timer 0 and Timer 1 together as a pair.  The counting event for the Timer 1 is when the Timer 0 rolls over from all 1s to all 0s or vice-versa when counting down.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Timer 0 Mode
-        /// 0 - Timer mode is generate
-        /// 1 - Timer mode is capture
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn mdt0(self) -> bool {
-            (self.bits & Self::MDT0_MASK) != 0
-        }
-        /// Sets `MDT0` (bit 0).
-        #[inline(always)]
-        pub fn set_mdt0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_mdt0(v);
-            self
-        }
-        /// This value with `MDT0` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_mdt0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::MDT0_MASK
-                } else {
-                    self.bits & !Self::MDT0_MASK
-                },
-            }
-        }
-        /// Up/Down Count Timer 0
-        ///   0 - Timer functions as up counter
-        ///   1 - Timer functions as down counter
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn udt0(self) -> bool {
-            (self.bits & Self::UDT0_MASK) != 0
-        }
-        /// Sets `UDT0` (bit 1).
-        #[inline(always)]
-        pub fn set_udt0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_udt0(v);
-            self
-        }
-        /// This value with `UDT0` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_udt0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::UDT0_MASK
-                } else {
-                    self.bits & !Self::UDT0_MASK
-                },
-            }
-        }
-        /// Enable External Generate Signal Timer 0
-        ///   0 - Disables external generate signal
-        ///   1 - Enables external generate signal
-        ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub const fn gent0(self) -> bool {
-            (self.bits & Self::GENT0_MASK) != 0
-        }
-        /// Sets `GENT0` (bit 2).
-        #[inline(always)]
-        pub fn set_gent0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_gent0(v);
-            self
-        }
-        /// This value with `GENT0` set to `v` (bit 2).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_gent0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::GENT0_MASK
-                } else {
-                    self.bits & !Self::GENT0_MASK
-                },
-            }
-        }
-        /// Enable External Capture Trigger Timer 0
-        ///   0 - Disables external capture trigger
-        ///   1 - Enables external capture trigger
-        ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub const fn capt0(self) -> bool {
-            (self.bits & Self::CAPT0_MASK) != 0
-        }
-        /// Sets `CAPT0` (bit 3).
-        #[inline(always)]
-        pub fn set_capt0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_capt0(v);
-            self
-        }
-        /// This value with `CAPT0` set to `v` (bit 3).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_capt0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CAPT0_MASK
-                } else {
-                    self.bits & !Self::CAPT0_MASK
-                },
-            }
-        }
-        /// Auto Reload/Hold Timer 0.
-        /// When the timer is in Generate mode, this bit determines whether the counter reloads the generate value and continues running or holds at the termination value.
-        /// In Capture mode, this bit determines whether a new capture trigger overwrites the previous captured value or if the previous value is held.      0 = Hold counter or capture value. The TLR must be read before providing the external capture.      1 = Reload generate value or overwrite capture value
-        ///
-        /// Bit 4, access `rw`.
-        #[inline(always)]
-        pub const fn arht0(self) -> bool {
-            (self.bits & Self::ARHT0_MASK) != 0
-        }
-        /// Sets `ARHT0` (bit 4).
-        #[inline(always)]
-        pub fn set_arht0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_arht0(v);
-            self
-        }
-        /// This value with `ARHT0` set to `v` (bit 4).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_arht0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ARHT0_MASK
-                } else {
-                    self.bits & !Self::ARHT0_MASK
-                },
-            }
-        }
-        /// Load Timer 0      0 = No load      1 = Loads timer with value in TLR0 Setting this bit loads timer/counter register (TCR0) with a specified value in the timer/counter load register (TLR0).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT0) bit in TCSR0.
-        ///
-        /// Bit 5, access `rw`.
-        #[inline(always)]
-        pub const fn load0(self) -> bool {
-            (self.bits & Self::LOAD0_MASK) != 0
-        }
-        /// Sets `LOAD0` (bit 5).
-        #[inline(always)]
-        pub fn set_load0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_load0(v);
-            self
-        }
-        /// This value with `LOAD0` set to `v` (bit 5).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_load0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::LOAD0_MASK
-                } else {
-                    self.bits & !Self::LOAD0_MASK
-                },
-            }
-        }
-        /// Enable Interrupt for Timer 0
-        /// Enables the assertion of the interrupt signal for this timer. Has no effect on the interrupt flag (T0INT) in TCSR0.      0 - Disable interrupt signal   1 - Enable interrupt signal
-        ///
-        /// Bit 6, access `rw`.
-        #[inline(always)]
-        pub const fn enit0(self) -> bool {
-            (self.bits & Self::ENIT0_MASK) != 0
-        }
-        /// Sets `ENIT0` (bit 6).
-        #[inline(always)]
-        pub fn set_enit0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enit0(v);
-            self
-        }
-        /// This value with `ENIT0` set to `v` (bit 6).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enit0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENIT0_MASK
-                } else {
-                    self.bits & !Self::ENIT0_MASK
-                },
-            }
-        }
-        /// Enable Timer 0
-        ///   0 - Disable timer (counter halts)
-        ///   1 - Enable timer (counter runs)
-        ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub const fn ent0(self) -> bool {
-            (self.bits & Self::ENT0_MASK) != 0
-        }
-        /// Sets `ENT0` (bit 7).
-        #[inline(always)]
-        pub fn set_ent0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ent0(v);
-            self
-        }
-        /// This value with `ENT0` set to `v` (bit 7).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ent0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENT0_MASK
-                } else {
-                    self.bits & !Self::ENT0_MASK
-                },
-            }
-        }
-        /// Timer 0 Interrupt
-        /// Indicates that the condition for an interrupt on this timer has occurred. If the timer mode is capture and the timer is enabled, this bit indicates a capture has occurred. If the mode is generate, this bit indicates the counter has rolled over. Must be cleared by writing a 1.
-        /// Read:      0 - No interrupt has occurred      1 - Interrupt has occurred  Write:      0 - No change in state of T0INT   1 - Clear T0INT (clear to 0)
-        ///
-        /// Bit 8, access `rw`.
-        #[inline(always)]
-        pub const fn t0int(self) -> bool {
-            (self.bits & Self::T0INT_MASK) != 0
-        }
-        /// Sets `T0INT` (bit 8).
-        #[inline(always)]
-        pub fn set_t0int(&mut self, v: bool) -> &mut Self {
-            *self = self.with_t0int(v);
-            self
-        }
-        /// This value with `T0INT` set to `v` (bit 8).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_t0int(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::T0INT_MASK
-                } else {
-                    self.bits & !Self::T0INT_MASK
-                },
-            }
-        }
-        /// Enable Pulse Width Modulation for Timer 0      0 - Disable pulse width modulation      1 - Enable pulse width modulation PWM requires using Timer 0 and Timer 1 together as a pair.  Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0 and C_GEN0_ASSERT and C_GEN1_ASSERT must be 1.
-        ///
-        /// Bit 9, access `rw`.
-        #[inline(always)]
-        pub const fn pwma0(self) -> bool {
-            (self.bits & Self::PWMA0_MASK) != 0
-        }
-        /// Sets `PWMA0` (bit 9).
-        #[inline(always)]
-        pub fn set_pwma0(&mut self, v: bool) -> &mut Self {
-            *self = self.with_pwma0(v);
-            self
-        }
-        /// This value with `PWMA0` set to `v` (bit 9).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_pwma0(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::PWMA0_MASK
-                } else {
-                    self.bits & !Self::PWMA0_MASK
-                },
-            }
-        }
-        /// Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run) This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1.
-        /// Writing a 0 to this register clears ENALL but has no effect on ENT0 and ENT1.
-        ///
-        /// Bit 10, access `rw`.
-        #[inline(always)]
-        pub const fn enall(self) -> bool {
-            (self.bits & Self::ENALL_MASK) != 0
-        }
-        /// Sets `ENALL` (bit 10).
-        #[inline(always)]
-        pub fn set_enall(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enall(v);
-            self
-        }
-        /// This value with `ENALL` set to `v` (bit 10).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enall(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENALL_MASK
-                } else {
-                    self.bits & !Self::ENALL_MASK
-                },
-            }
-        }
-        /// Enable cascade mode of timers      0 - Disable cascaded operation      1 - Enable cascaded operation Cascaded operation requires using Timer 0 and Timer 1 together as a pair.  The counting event for the Timer 1 is when the Timer 0 rolls over from all 1s to all 0s or vice-versa when counting down.
-        /// TLR0 and TLR1 are used for lower 32-bit and higher 32-bit respectively. Similarly, TCR0 contains lower 32-bits for the 64-bit counter and TCR1 contains the higher 32-bits.
-        /// Only TCSR0 is valid for both the timer/counters in this mode.
-        /// This CASC bit must be set before enabling the timer/counter.
-        ///
-        /// Bit 11, access `rw`.
-        #[inline(always)]
-        pub const fn casc(self) -> bool {
-            (self.bits & Self::CASC_MASK) != 0
-        }
-        /// Sets `CASC` (bit 11).
-        #[inline(always)]
-        pub fn set_casc(&mut self, v: bool) -> &mut Self {
-            *self = self.with_casc(v);
-            self
-        }
-        /// This value with `CASC` set to `v` (bit 11).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_casc(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CASC_MASK
-                } else {
-                    self.bits & !Self::CASC_MASK
-                },
-            }
-        }
-    }
+    pub struct Tcsr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcsr0 {
         type Word = u32;
         const NAME: &'static str = "TCSR0";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::MDT0.desc(),
+            Self::UDT0.desc(),
+            Self::GENT0.desc(),
+            Self::CAPT0.desc(),
+            Self::ARHT0.desc(),
+            Self::LOAD0.desc(),
+            Self::ENIT0.desc(),
+            Self::ENT0.desc(),
+            Self::T0INT.desc(),
+            Self::PWMA0.desc(),
+            Self::ENALL.desc(),
+            Self::CASC.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tcsr0 {}
@@ -1420,86 +797,302 @@ pub mod axi_timer {
     impl ::regmap_runtime::Modifiable for Tcsr0 {}
     impl ::core::fmt::Debug for Tcsr0 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCSR0")
-                .field("mdt0", &self.mdt0())
-                .field("udt0", &self.udt0())
-                .field("gent0", &self.gent0())
-                .field("capt0", &self.capt0())
-                .field("arht0", &self.arht0())
-                .field("load0", &self.load0())
-                .field("enit0", &self.enit0())
-                .field("ent0", &self.ent0())
-                .field("t0int", &self.t0int())
-                .field("pwma0", &self.pwma0())
-                .field("enall", &self.enall())
-                .field("casc", &self.casc())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Tcsr0 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x0;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `MDT0`: bit 0, access `rw`.
+        pub const MDT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MDT0",
+            0,
+            1,
+            &[],
+            "Timer 0 Mode",
+        );
+        /// Timer 0 Mode
+        /// 0 - Timer mode is generate
+        /// 1 - Timer mode is capture
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn mdt0(self) -> bool {
+            Self::MDT0.get(self)
+        }
+        /// Sets `MDT0` (bit 0).
+        #[inline(always)]
+        pub fn set_mdt0(&mut self, v: bool) -> &mut Self {
+            Self::MDT0.set(self, v)
+        }
+        /// `UDT0`: bit 1, access `rw`.
+        pub const UDT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "UDT0",
+            1,
+            1,
+            &[],
+            "Up/Down Count Timer 0",
+        );
+        /// Up/Down Count Timer 0
+        ///   0 - Timer functions as up counter
+        ///   1 - Timer functions as down counter
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn udt0(self) -> bool {
+            Self::UDT0.get(self)
+        }
+        /// Sets `UDT0` (bit 1).
+        #[inline(always)]
+        pub fn set_udt0(&mut self, v: bool) -> &mut Self {
+            Self::UDT0.set(self, v)
+        }
+        /// `GENT0`: bit 2, access `rw`.
+        pub const GENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GENT0",
+            2,
+            1,
+            &[],
+            "Enable External Generate Signal Timer 0",
+        );
+        /// Enable External Generate Signal Timer 0
+        ///   0 - Disables external generate signal
+        ///   1 - Enables external generate signal
+        ///
+        /// Bit 2, access `rw`.
+        #[inline(always)]
+        pub fn gent0(self) -> bool {
+            Self::GENT0.get(self)
+        }
+        /// Sets `GENT0` (bit 2).
+        #[inline(always)]
+        pub fn set_gent0(&mut self, v: bool) -> &mut Self {
+            Self::GENT0.set(self, v)
+        }
+        /// `CAPT0`: bit 3, access `rw`.
+        pub const CAPT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CAPT0",
+            3,
+            1,
+            &[],
+            "Enable External Capture Trigger Timer 0",
+        );
+        /// Enable External Capture Trigger Timer 0
+        ///   0 - Disables external capture trigger
+        ///   1 - Enables external capture trigger
+        ///
+        /// Bit 3, access `rw`.
+        #[inline(always)]
+        pub fn capt0(self) -> bool {
+            Self::CAPT0.get(self)
+        }
+        /// Sets `CAPT0` (bit 3).
+        #[inline(always)]
+        pub fn set_capt0(&mut self, v: bool) -> &mut Self {
+            Self::CAPT0.set(self, v)
+        }
+        /// `ARHT0`: bit 4, access `rw`.
+        pub const ARHT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ARHT0",
+            4,
+            1,
+            &[],
+            "Auto Reload/Hold Timer 0.",
+        );
+        /// Auto Reload/Hold Timer 0.
+        /// When the timer is in Generate mode, this bit determines whether the counter reloads the generate value and continues running or holds at the termination value.
+        /// In Capture mode, this bit determines whether a new capture trigger overwrites the previous captured value or if the previous value is held.      0 = Hold counter or capture value. The TLR must be read before providing the external capture.      1 = Reload generate value or overwrite capture value
+        ///
+        /// Bit 4, access `rw`.
+        #[inline(always)]
+        pub fn arht0(self) -> bool {
+            Self::ARHT0.get(self)
+        }
+        /// Sets `ARHT0` (bit 4).
+        #[inline(always)]
+        pub fn set_arht0(&mut self, v: bool) -> &mut Self {
+            Self::ARHT0.set(self, v)
+        }
+        /// `LOAD0`: bit 5, access `rw`.
+        pub const LOAD0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LOAD0",
+            5,
+            1,
+            &[],
+            "Load Timer 0      0 = No load      1 = Loads timer with value in TLR0 Setting this bit loads timer/counter register (TCR0) with a specified value in the timer/counter load register (TLR0).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT0) bit in TCSR0.",
+        );
+        /// Load Timer 0      0 = No load      1 = Loads timer with value in TLR0 Setting this bit loads timer/counter register (TCR0) with a specified value in the timer/counter load register (TLR0).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT0) bit in TCSR0.
+        ///
+        /// Bit 5, access `rw`.
+        #[inline(always)]
+        pub fn load0(self) -> bool {
+            Self::LOAD0.get(self)
+        }
+        /// Sets `LOAD0` (bit 5).
+        #[inline(always)]
+        pub fn set_load0(&mut self, v: bool) -> &mut Self {
+            Self::LOAD0.set(self, v)
+        }
+        /// `ENIT0`: bit 6, access `rw`.
+        pub const ENIT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENIT0",
+            6,
+            1,
+            &[],
+            "Enable Interrupt for Timer 0",
+        );
+        /// Enable Interrupt for Timer 0
+        /// Enables the assertion of the interrupt signal for this timer. Has no effect on the interrupt flag (T0INT) in TCSR0.      0 - Disable interrupt signal   1 - Enable interrupt signal
+        ///
+        /// Bit 6, access `rw`.
+        #[inline(always)]
+        pub fn enit0(self) -> bool {
+            Self::ENIT0.get(self)
+        }
+        /// Sets `ENIT0` (bit 6).
+        #[inline(always)]
+        pub fn set_enit0(&mut self, v: bool) -> &mut Self {
+            Self::ENIT0.set(self, v)
+        }
+        /// `ENT0`: bit 7, access `rw`.
+        pub const ENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENT0",
+            7,
+            1,
+            &[],
+            "Enable Timer 0",
+        );
+        /// Enable Timer 0
+        ///   0 - Disable timer (counter halts)
+        ///   1 - Enable timer (counter runs)
+        ///
+        /// Bit 7, access `rw`.
+        #[inline(always)]
+        pub fn ent0(self) -> bool {
+            Self::ENT0.get(self)
+        }
+        /// Sets `ENT0` (bit 7).
+        #[inline(always)]
+        pub fn set_ent0(&mut self, v: bool) -> &mut Self {
+            Self::ENT0.set(self, v)
+        }
+        /// `T0INT`: bit 8, access `rw`.
+        pub const T0INT: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "T0INT",
+            8,
+            1,
+            &[],
+            "Timer 0 Interrupt",
+        );
+        /// Timer 0 Interrupt
+        /// Indicates that the condition for an interrupt on this timer has occurred. If the timer mode is capture and the timer is enabled, this bit indicates a capture has occurred. If the mode is generate, this bit indicates the counter has rolled over. Must be cleared by writing a 1.
+        /// Read:      0 - No interrupt has occurred      1 - Interrupt has occurred  Write:      0 - No change in state of T0INT   1 - Clear T0INT (clear to 0)
+        ///
+        /// Bit 8, access `rw`.
+        #[inline(always)]
+        pub fn t0int(self) -> bool {
+            Self::T0INT.get(self)
+        }
+        /// Sets `T0INT` (bit 8).
+        #[inline(always)]
+        pub fn set_t0int(&mut self, v: bool) -> &mut Self {
+            Self::T0INT.set(self, v)
+        }
+        /// `PWMA0`: bit 9, access `rw`.
+        pub const PWMA0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "PWMA0",
+            9,
+            1,
+            &[],
+            "Enable Pulse Width Modulation for Timer 0      0 - Disable pulse width modulation      1 - Enable pulse width modulation PWM requires using Timer 0 and Timer 1 together as a pair.  Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0 and C_GEN0_ASSERT and C_GEN1_ASSERT must be 1.",
+        );
+        /// Enable Pulse Width Modulation for Timer 0      0 - Disable pulse width modulation      1 - Enable pulse width modulation PWM requires using Timer 0 and Timer 1 together as a pair.  Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0 and C_GEN0_ASSERT and C_GEN1_ASSERT must be 1.
+        ///
+        /// Bit 9, access `rw`.
+        #[inline(always)]
+        pub fn pwma0(self) -> bool {
+            Self::PWMA0.get(self)
+        }
+        /// Sets `PWMA0` (bit 9).
+        #[inline(always)]
+        pub fn set_pwma0(&mut self, v: bool) -> &mut Self {
+            Self::PWMA0.set(self, v)
+        }
+        /// `ENALL`: bit 10, access `rw`.
+        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENALL",
+            10,
+            1,
+            &[],
+            "Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run) This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1.",
+        );
+        /// Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run) This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1.
+        /// Writing a 0 to this register clears ENALL but has no effect on ENT0 and ENT1.
+        ///
+        /// Bit 10, access `rw`.
+        #[inline(always)]
+        pub fn enall(self) -> bool {
+            Self::ENALL.get(self)
+        }
+        /// Sets `ENALL` (bit 10).
+        #[inline(always)]
+        pub fn set_enall(&mut self, v: bool) -> &mut Self {
+            Self::ENALL.set(self, v)
+        }
+        /// `CASC`: bit 11, access `rw`.
+        pub const CASC: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CASC",
+            11,
+            1,
+            &[],
+            "Enable cascade mode of timers      0 - Disable cascaded operation      1 - Enable cascaded operation Cascaded operation requires using Timer 0 and Timer 1 together as a pair.  The counting event for the Timer 1 is when the Timer 0 rolls over from all 1s to all 0s or vice-versa when counting down.",
+        );
+        /// Enable cascade mode of timers      0 - Disable cascaded operation      1 - Enable cascaded operation Cascaded operation requires using Timer 0 and Timer 1 together as a pair.  The counting event for the Timer 1 is when the Timer 0 rolls over from all 1s to all 0s or vice-versa when counting down.
+        /// TLR0 and TLR1 are used for lower 32-bit and higher 32-bit respectively. Similarly, TCR0 contains lower 32-bits for the 64-bit counter and TCR1 contains the higher 32-bits.
+        /// Only TCSR0 is valid for both the timer/counters in this mode.
+        /// This CASC bit must be set before enabling the timer/counter.
+        ///
+        /// Bit 11, access `rw`.
+        #[inline(always)]
+        pub fn casc(self) -> bool {
+            Self::CASC.get(self)
+        }
+        /// Sets `CASC` (bit 11).
+        #[inline(always)]
+        pub fn set_casc(&mut self, v: bool) -> &mut Self {
+            Self::CASC.set(self, v)
         }
     }
     /// Timer 0 Load Register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tlr0 {
-        bits: u32,
-    }
-    impl Tlr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TLR0",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Timer 0 Load Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `TLR0` (bits 31:0).
-        ///
-        /// Timer 0 Load Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `TLR0` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Tlr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tlr0 {
         type Word = u32;
         const NAME: &'static str = "TLR0";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tlr0 {}
@@ -1507,332 +1100,239 @@ pub mod axi_timer {
     impl ::regmap_runtime::Modifiable for Tlr0 {}
     impl ::core::fmt::Debug for Tlr0 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TLR0").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Tlr0 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TLR0",
+            0,
+            32,
+            &[],
+            "Timer 0 Load Register",
+        );
+        /// Sets `TLR0` (bits 31:0).
+        ///
+        /// Timer 0 Load Register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Timer 0 Counter Register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tcr0 {
-        bits: u32,
-    }
-    impl Tcr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TCR0",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Timer 0 Counter Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-    }
+    pub struct Tcr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcr0 {
         type Word = u32;
         const NAME: &'static str = "TCR0";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tcr0 {}
     impl ::core::fmt::Debug for Tcr0 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCR0").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
         }
+    }
+    impl Tcr0 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "TCR0",
+            0,
+            32,
+            &[],
+            "Timer 0 Counter Register",
+        );
     }
     /// Timer 1 Control and Status Register
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tcsr1 {
-        bits: u32,
+    pub struct Tcsr1(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for Tcsr1 {
+        type Word = u32;
+        const NAME: &'static str = "TCSR1";
+        const RESET: u32 = 0x0000_0000;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::MDT1.desc(),
+            Self::UDT1.desc(),
+            Self::GENT1.desc(),
+            Self::CAPT1.desc(),
+            Self::ARHT1.desc(),
+            Self::LOAD1.desc(),
+            Self::ENIT1.desc(),
+            Self::ENT1.desc(),
+            Self::T1INT.desc(),
+            Self::PWMA1.desc(),
+            Self::ENALL.desc(),
+        ];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for Tcsr1 {}
+    impl ::regmap_runtime::Writable for Tcsr1 {}
+    impl ::regmap_runtime::Modifiable for Tcsr1 {}
+    impl ::core::fmt::Debug for Tcsr1 {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl Tcsr1 {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x10;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `MDT1` (bit 0).
-        pub const MDT1_MASK: u32 = 0x0000_0001;
-        /// Position of `MDT1`'s lowest bit.
-        pub const MDT1_SHIFT: u32 = 0;
-        /// Mask of `UDT1` (bit 1).
-        pub const UDT1_MASK: u32 = 0x0000_0002;
-        /// Position of `UDT1`'s lowest bit.
-        pub const UDT1_SHIFT: u32 = 1;
-        /// Mask of `GENT1` (bit 2).
-        pub const GENT1_MASK: u32 = 0x0000_0004;
-        /// Position of `GENT1`'s lowest bit.
-        pub const GENT1_SHIFT: u32 = 2;
-        /// Mask of `CAPT1` (bit 3).
-        pub const CAPT1_MASK: u32 = 0x0000_0008;
-        /// Position of `CAPT1`'s lowest bit.
-        pub const CAPT1_SHIFT: u32 = 3;
-        /// Mask of `ARHT1` (bit 4).
-        pub const ARHT1_MASK: u32 = 0x0000_0010;
-        /// Position of `ARHT1`'s lowest bit.
-        pub const ARHT1_SHIFT: u32 = 4;
-        /// Mask of `LOAD1` (bit 5).
-        pub const LOAD1_MASK: u32 = 0x0000_0020;
-        /// Position of `LOAD1`'s lowest bit.
-        pub const LOAD1_SHIFT: u32 = 5;
-        /// Mask of `ENIT1` (bit 6).
-        pub const ENIT1_MASK: u32 = 0x0000_0040;
-        /// Position of `ENIT1`'s lowest bit.
-        pub const ENIT1_SHIFT: u32 = 6;
-        /// Mask of `ENT1` (bit 7).
-        pub const ENT1_MASK: u32 = 0x0000_0080;
-        /// Position of `ENT1`'s lowest bit.
-        pub const ENT1_SHIFT: u32 = 7;
-        /// Mask of `T1INT` (bit 8).
-        pub const T1INT_MASK: u32 = 0x0000_0100;
-        /// Position of `T1INT`'s lowest bit.
-        pub const T1INT_SHIFT: u32 = 8;
-        /// Mask of `PWMA1` (bit 9).
-        pub const PWMA1_MASK: u32 = 0x0000_0200;
-        /// Position of `PWMA1`'s lowest bit.
-        pub const PWMA1_SHIFT: u32 = 9;
-        /// Mask of `ENALL` (bit 10).
-        pub const ENALL_MASK: u32 = 0x0000_0400;
-        /// Position of `ENALL`'s lowest bit.
-        pub const ENALL_SHIFT: u32 = 10;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MDT1",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Timer 1 Mode",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "UDT1",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Up/Down Count Timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GENT1",
-                lsb: 2,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable External Generate Signal Timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CAPT1",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable External Capture Trigger Timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ARHT1",
-                lsb: 4,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Auto Reload/Hold Timer 1.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "LOAD1",
-                lsb: 5,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Load Timer 1      0 = No load      1 = Loads timer with value in TLR1 Setting this bit loads timer/counter register (TCR1) with a specified value in the timer/counter load register (TLR1).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT1) bit in TCSR1.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENIT1",
-                lsb: 6,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Interrupt for Timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENT1",
-                lsb: 7,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Timer 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "T1INT",
-                lsb: 8,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Timer 1 Interrupt",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "PWMA1",
-                lsb: 9,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Pulse Width Modulation for Timer 1      0 - Disable pulse width modulation      1 - Enable pulse width modulation  PWM requires using Timer 0 and Timer 1 together as a pair. Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ENALL",
-                lsb: 10,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run)  This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1. Writing a 0 to this register clears ENALL but has no effect on ENT0 and ENT1.",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `MDT1`: bit 0, access `rw`.
+        pub const MDT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MDT1",
+            0,
+            1,
+            &[],
+            "Timer 1 Mode",
+        );
         /// Timer 1 Mode
         ///   0 - Timer mode is generate
         ///   1 - Timer mode is capture
         ///
         /// Bit 0, access `rw`.
         #[inline(always)]
-        pub const fn mdt1(self) -> bool {
-            (self.bits & Self::MDT1_MASK) != 0
+        pub fn mdt1(self) -> bool {
+            Self::MDT1.get(self)
         }
         /// Sets `MDT1` (bit 0).
         #[inline(always)]
         pub fn set_mdt1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_mdt1(v);
-            self
+            Self::MDT1.set(self, v)
         }
-        /// This value with `MDT1` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_mdt1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::MDT1_MASK
-                } else {
-                    self.bits & !Self::MDT1_MASK
-                },
-            }
-        }
+        /// `UDT1`: bit 1, access `rw`.
+        pub const UDT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "UDT1",
+            1,
+            1,
+            &[],
+            "Up/Down Count Timer 1",
+        );
         /// Up/Down Count Timer 1
         ///   0 - Timer functions as up counter
         ///   1 - Timer functions as down counter
         ///
         /// Bit 1, access `rw`.
         #[inline(always)]
-        pub const fn udt1(self) -> bool {
-            (self.bits & Self::UDT1_MASK) != 0
+        pub fn udt1(self) -> bool {
+            Self::UDT1.get(self)
         }
         /// Sets `UDT1` (bit 1).
         #[inline(always)]
         pub fn set_udt1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_udt1(v);
-            self
+            Self::UDT1.set(self, v)
         }
-        /// This value with `UDT1` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_udt1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::UDT1_MASK
-                } else {
-                    self.bits & !Self::UDT1_MASK
-                },
-            }
-        }
+        /// `GENT1`: bit 2, access `rw`.
+        pub const GENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GENT1",
+            2,
+            1,
+            &[],
+            "Enable External Generate Signal Timer 1",
+        );
         /// Enable External Generate Signal Timer 1
         ///   0 - Disables external generate signal
         ///   1 - Enables external generate signal
         ///
         /// Bit 2, access `rw`.
         #[inline(always)]
-        pub const fn gent1(self) -> bool {
-            (self.bits & Self::GENT1_MASK) != 0
+        pub fn gent1(self) -> bool {
+            Self::GENT1.get(self)
         }
         /// Sets `GENT1` (bit 2).
         #[inline(always)]
         pub fn set_gent1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_gent1(v);
-            self
+            Self::GENT1.set(self, v)
         }
-        /// This value with `GENT1` set to `v` (bit 2).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_gent1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::GENT1_MASK
-                } else {
-                    self.bits & !Self::GENT1_MASK
-                },
-            }
-        }
+        /// `CAPT1`: bit 3, access `rw`.
+        pub const CAPT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "CAPT1",
+            3,
+            1,
+            &[],
+            "Enable External Capture Trigger Timer 1",
+        );
         /// Enable External Capture Trigger Timer 1
         ///   0 - Disables external capture trigger
         ///   1 - Enables external capture trigger
         ///
         /// Bit 3, access `rw`.
         #[inline(always)]
-        pub const fn capt1(self) -> bool {
-            (self.bits & Self::CAPT1_MASK) != 0
+        pub fn capt1(self) -> bool {
+            Self::CAPT1.get(self)
         }
         /// Sets `CAPT1` (bit 3).
         #[inline(always)]
         pub fn set_capt1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_capt1(v);
-            self
+            Self::CAPT1.set(self, v)
         }
-        /// This value with `CAPT1` set to `v` (bit 3).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_capt1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CAPT1_MASK
-                } else {
-                    self.bits & !Self::CAPT1_MASK
-                },
-            }
-        }
+        /// `ARHT1`: bit 4, access `rw`.
+        pub const ARHT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ARHT1",
+            4,
+            1,
+            &[],
+            "Auto Reload/Hold Timer 1.",
+        );
         /// Auto Reload/Hold Timer 1.
         /// When the timer is in Generate mode, this bit determines whether the counter reloads the generate value and continues running or holds at the termination value.
         /// In Capture mode, this bit determines whether a new capture trigger overwrites the previous captured value or if the previous value is held.
@@ -1841,285 +1341,160 @@ pub mod axi_timer {
         ///
         /// Bit 4, access `rw`.
         #[inline(always)]
-        pub const fn arht1(self) -> bool {
-            (self.bits & Self::ARHT1_MASK) != 0
+        pub fn arht1(self) -> bool {
+            Self::ARHT1.get(self)
         }
         /// Sets `ARHT1` (bit 4).
         #[inline(always)]
         pub fn set_arht1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_arht1(v);
-            self
+            Self::ARHT1.set(self, v)
         }
-        /// This value with `ARHT1` set to `v` (bit 4).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_arht1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ARHT1_MASK
-                } else {
-                    self.bits & !Self::ARHT1_MASK
-                },
-            }
-        }
+        /// `LOAD1`: bit 5, access `rw`.
+        pub const LOAD1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "LOAD1",
+            5,
+            1,
+            &[],
+            "Load Timer 1      0 = No load      1 = Loads timer with value in TLR1 Setting this bit loads timer/counter register (TCR1) with a specified value in the timer/counter load register (TLR1).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT1) bit in TCSR1.",
+        );
         /// Load Timer 1      0 = No load      1 = Loads timer with value in TLR1 Setting this bit loads timer/counter register (TCR1) with a specified value in the timer/counter load register (TLR1).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT1) bit in TCSR1.
         ///
         /// Bit 5, access `rw`.
         #[inline(always)]
-        pub const fn load1(self) -> bool {
-            (self.bits & Self::LOAD1_MASK) != 0
+        pub fn load1(self) -> bool {
+            Self::LOAD1.get(self)
         }
         /// Sets `LOAD1` (bit 5).
         #[inline(always)]
         pub fn set_load1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_load1(v);
-            self
+            Self::LOAD1.set(self, v)
         }
-        /// This value with `LOAD1` set to `v` (bit 5).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_load1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::LOAD1_MASK
-                } else {
-                    self.bits & !Self::LOAD1_MASK
-                },
-            }
-        }
+        /// `ENIT1`: bit 6, access `rw`.
+        pub const ENIT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENIT1",
+            6,
+            1,
+            &[],
+            "Enable Interrupt for Timer 1",
+        );
         /// Enable Interrupt for Timer 1
         /// Enables the assertion of the interrupt signal for this timer. Has no effect on the interrupt flag (T1INT) in TCSR1.      0 - Disable interrupt signal      1 - Enable interrupt signal
         ///
         /// Bit 6, access `rw`.
         #[inline(always)]
-        pub const fn enit1(self) -> bool {
-            (self.bits & Self::ENIT1_MASK) != 0
+        pub fn enit1(self) -> bool {
+            Self::ENIT1.get(self)
         }
         /// Sets `ENIT1` (bit 6).
         #[inline(always)]
         pub fn set_enit1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enit1(v);
-            self
+            Self::ENIT1.set(self, v)
         }
-        /// This value with `ENIT1` set to `v` (bit 6).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enit1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENIT1_MASK
-                } else {
-                    self.bits & !Self::ENIT1_MASK
-                },
-            }
-        }
+        /// `ENT1`: bit 7, access `rw`.
+        pub const ENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENT1",
+            7,
+            1,
+            &[],
+            "Enable Timer 1",
+        );
         /// Enable Timer 1
         ///   0 - Disable timer (counter halts)
         ///   1 - Enable timer (counter runs)
         ///
         /// Bit 7, access `rw`.
         #[inline(always)]
-        pub const fn ent1(self) -> bool {
-            (self.bits & Self::ENT1_MASK) != 0
+        pub fn ent1(self) -> bool {
+            Self::ENT1.get(self)
         }
         /// Sets `ENT1` (bit 7).
         #[inline(always)]
         pub fn set_ent1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ent1(v);
-            self
+            Self::ENT1.set(self, v)
         }
-        /// This value with `ENT1` set to `v` (bit 7).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ent1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENT1_MASK
-                } else {
-                    self.bits & !Self::ENT1_MASK
-                },
-            }
-        }
+        /// `T1INT`: bit 8, access `rw`.
+        pub const T1INT: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "T1INT",
+            8,
+            1,
+            &[],
+            "Timer 1 Interrupt",
+        );
         /// Timer 1 Interrupt
         /// Indicates that the condition for an interrupt on this timer has occurred. If the timer mode is capture and the timer is enabled, this bit indicates a capture has occurred. If the mode is generate, this bit indicates the counter has rolled over. Must be cleared by writing a 1.
         /// Read:      0 - No interrupt has occurred      1 - Interrupt has occurred  Write:      0 - No change in state of T0INT      1 - Clear T1INT (clear to 0)
         ///
         /// Bit 8, access `rw`.
         #[inline(always)]
-        pub const fn t1int(self) -> bool {
-            (self.bits & Self::T1INT_MASK) != 0
+        pub fn t1int(self) -> bool {
+            Self::T1INT.get(self)
         }
         /// Sets `T1INT` (bit 8).
         #[inline(always)]
         pub fn set_t1int(&mut self, v: bool) -> &mut Self {
-            *self = self.with_t1int(v);
-            self
+            Self::T1INT.set(self, v)
         }
-        /// This value with `T1INT` set to `v` (bit 8).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_t1int(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::T1INT_MASK
-                } else {
-                    self.bits & !Self::T1INT_MASK
-                },
-            }
-        }
+        /// `PWMA1`: bit 9, access `rw`.
+        pub const PWMA1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "PWMA1",
+            9,
+            1,
+            &[],
+            "Enable Pulse Width Modulation for Timer 1      0 - Disable pulse width modulation      1 - Enable pulse width modulation  PWM requires using Timer 0 and Timer 1 together as a pair. Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0.",
+        );
         /// Enable Pulse Width Modulation for Timer 1      0 - Disable pulse width modulation      1 - Enable pulse width modulation  PWM requires using Timer 0 and Timer 1 together as a pair. Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0.
         ///
         /// Bit 9, access `rw`.
         #[inline(always)]
-        pub const fn pwma1(self) -> bool {
-            (self.bits & Self::PWMA1_MASK) != 0
+        pub fn pwma1(self) -> bool {
+            Self::PWMA1.get(self)
         }
         /// Sets `PWMA1` (bit 9).
         #[inline(always)]
         pub fn set_pwma1(&mut self, v: bool) -> &mut Self {
-            *self = self.with_pwma1(v);
-            self
+            Self::PWMA1.set(self, v)
         }
-        /// This value with `PWMA1` set to `v` (bit 9).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_pwma1(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::PWMA1_MASK
-                } else {
-                    self.bits & !Self::PWMA1_MASK
-                },
-            }
-        }
+        /// `ENALL`: bit 10, access `rw`.
+        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ENALL",
+            10,
+            1,
+            &[],
+            "Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run)  This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1. Writing a 0 to this register clears ENALL but has no effect on ENT0 and ENT1.",
+        );
         /// Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run)  This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1. Writing a 0 to this register clears ENALL but has no effect on ENT0 and ENT1.
         ///
         /// Bit 10, access `rw`.
         #[inline(always)]
-        pub const fn enall(self) -> bool {
-            (self.bits & Self::ENALL_MASK) != 0
+        pub fn enall(self) -> bool {
+            Self::ENALL.get(self)
         }
         /// Sets `ENALL` (bit 10).
         #[inline(always)]
         pub fn set_enall(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enall(v);
-            self
-        }
-        /// This value with `ENALL` set to `v` (bit 10).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enall(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENALL_MASK
-                } else {
-                    self.bits & !Self::ENALL_MASK
-                },
-            }
-        }
-    }
-    impl ::regmap_runtime::Register for Tcsr1 {
-        type Word = u32;
-        const NAME: &'static str = "TCSR1";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for Tcsr1 {}
-    impl ::regmap_runtime::Writable for Tcsr1 {}
-    impl ::regmap_runtime::Modifiable for Tcsr1 {}
-    impl ::core::fmt::Debug for Tcsr1 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCSR1")
-                .field("mdt1", &self.mdt1())
-                .field("udt1", &self.udt1())
-                .field("gent1", &self.gent1())
-                .field("capt1", &self.capt1())
-                .field("arht1", &self.arht1())
-                .field("load1", &self.load1())
-                .field("enit1", &self.enit1())
-                .field("ent1", &self.ent1())
-                .field("t1int", &self.t1int())
-                .field("pwma1", &self.pwma1())
-                .field("enall", &self.enall())
-                .finish()
+            Self::ENALL.set(self, v)
         }
     }
     /// Timer 1 Load Register
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tlr1 {
-        bits: u32,
-    }
-    impl Tlr1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TLR1",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Timer 1 Load Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `TLR1` (bits 31:0).
-        ///
-        /// Timer 1 Load Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `TLR1` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Tlr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tlr1 {
         type Word = u32;
         const NAME: &'static str = "TLR1";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tlr1 {}
@@ -2127,66 +1502,87 @@ pub mod axi_timer {
     impl ::regmap_runtime::Modifiable for Tlr1 {}
     impl ::core::fmt::Debug for Tlr1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TLR1").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Tlr1 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x14;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "TLR1",
+            0,
+            32,
+            &[],
+            "Timer 1 Load Register",
+        );
+        /// Sets `TLR1` (bits 31:0).
+        ///
+        /// Timer 1 Load Register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Timer 1 Counter Register
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Tcr1 {
-        bits: u32,
-    }
-    impl Tcr1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "TCR1",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Timer 1 Counter Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-    }
+    pub struct Tcr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcr1 {
         type Word = u32;
         const NAME: &'static str = "TCR1";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Tcr1 {}
     impl ::core::fmt::Debug for Tcr1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("TCR1").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            ::regmap_runtime::field::debug(self, f)
         }
+    }
+    impl Tcr1 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x18;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "TCR1",
+            0,
+            32,
+            &[],
+            "Timer 1 Counter Register",
+        );
     }
     /// Static description of `axi_timer`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {
@@ -2198,7 +1594,7 @@ pub mod axi_timer {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: Tcsr0::FIELDS,
+                fields: <Tcsr0 as ::regmap_runtime::Register>::FIELDS,
                 description: "Timer 0 Control and Status Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2206,7 +1602,7 @@ pub mod axi_timer {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: Tlr0::FIELDS,
+                fields: <Tlr0 as ::regmap_runtime::Register>::FIELDS,
                 description: "Timer 0 Load Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2214,7 +1610,7 @@ pub mod axi_timer {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: Tcr0::FIELDS,
+                fields: <Tcr0 as ::regmap_runtime::Register>::FIELDS,
                 description: "Timer 0 Counter Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2222,7 +1618,7 @@ pub mod axi_timer {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: Tcsr1::FIELDS,
+                fields: <Tcsr1 as ::regmap_runtime::Register>::FIELDS,
                 description: "Timer 1 Control and Status Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2230,7 +1626,7 @@ pub mod axi_timer {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: Tlr1::FIELDS,
+                fields: <Tlr1 as ::regmap_runtime::Register>::FIELDS,
                 description: "Timer 1 Load Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2238,7 +1634,7 @@ pub mod axi_timer {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: Tcr1::FIELDS,
+                fields: <Tcr1 as ::regmap_runtime::Register>::FIELDS,
                 description: "Timer 1 Counter Register",
             },
         ],
@@ -2251,10 +1647,10 @@ pub mod axi_gpio_switches_gpio {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AxiGpioSwitchesGpio<B> {
-        bus: B,
+    pub struct AxiGpioSwitchesGpio<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x1000, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> AxiGpioSwitchesGpio<B> {
+    impl<B_: ::regmap_runtime::Bus> AxiGpioSwitchesGpio<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x1000;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -2265,67 +1661,56 @@ pub mod axi_gpio_switches_gpio {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(
-                &bus,
-                "axi_gpio_switches_gpio",
-                Self::SIZE,
-                4,
-            )?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "axi_gpio_switches_gpio")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Channel-1 AXI GPIO Data register
         #[inline(always)]
-        pub fn gpio_data(&self) -> ::regmap_runtime::Reg<'_, B, GpioData> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn gpio_data(&self) -> ::regmap_runtime::Reg<'_, B_, GpioData> {
+            self.bus.reg::<GpioData, 0x0>()
         }
         /// Channel-1 AXI GPIO 3-State Control register
         #[inline(always)]
-        pub fn gpio_tri(&self) -> ::regmap_runtime::Reg<'_, B, GpioTri> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn gpio_tri(&self) -> ::regmap_runtime::Reg<'_, B_, GpioTri> {
+            self.bus.reg::<GpioTri, 0x4>()
         }
         /// Channel-2 AXI GPIO Data register
         #[inline(always)]
-        pub fn gpio2_data(&self) -> ::regmap_runtime::Reg<'_, B, Gpio2Data> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn gpio2_data(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Data> {
+            self.bus.reg::<Gpio2Data, 0x8>()
         }
         /// Channel-2 AXI GPIO 3-State Control register
         #[inline(always)]
-        pub fn gpio2_tri(&self) -> ::regmap_runtime::Reg<'_, B, Gpio2Tri> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0xc) }
+        pub fn gpio2_tri(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Tri> {
+            self.bus.reg::<Gpio2Tri, 0xc>()
         }
         /// Global Interrupt Enable register
         #[inline(always)]
-        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B, Gier> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x11c) }
+        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B_, Gier> {
+            self.bus.reg::<Gier, 0x11c>()
         }
         /// IP Interrupt Enable register
         #[inline(always)]
-        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B, IpIer> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x128) }
+        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B_, IpIer> {
+            self.bus.reg::<IpIer, 0x128>()
         }
         /// IP Interrupt Status register
         #[inline(always)]
-        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B, IpIsr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x120) }
+        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B_, IpIsr> {
+            self.bus.reg::<IpIsr, 0x120>()
         }
     }
     use ::regmap_runtime::arbitrary_int::u2;
@@ -2333,39 +1718,59 @@ pub mod axi_gpio_switches_gpio {
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct GpioData {
-        bits: u32,
+    pub struct GpioData(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for GpioData {
+        type Word = u32;
+        const NAME: &'static str = "GPIO_DATA";
+        const RESET: u32 = 0x0000_0000;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHANNEL_1_GPIO_DATA.desc(),
+        ];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for GpioData {}
+    impl ::regmap_runtime::Writable for GpioData {}
+    impl ::regmap_runtime::Modifiable for GpioData {}
+    impl ::core::fmt::Debug for GpioData {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl GpioData {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Channel_1_GPIO_DATA` (bits 1:0).
-        pub const CHANNEL_1_GPIO_DATA_MASK: u32 = 0x0000_0003;
-        /// Position of `Channel_1_GPIO_DATA`'s lowest bit.
-        pub const CHANNEL_1_GPIO_DATA_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_1_GPIO_DATA",
-                lsb: 0,
-                width: 2,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "AXI GPIO Data Register.",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `Channel_1_GPIO_DATA`: bits 1:0, access `rw`.
+        pub const CHANNEL_1_GPIO_DATA: ::regmap_runtime::Field<
+            Self,
+            u2,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Channel_1_GPIO_DATA",
+            0,
+            2,
+            &[],
+            "AXI GPIO Data Register.",
+        );
         /// AXI GPIO Data Register.
         /// For each I/O bit programmed as input
         ///   R - Reads value on the input pin.
@@ -2377,128 +1782,37 @@ pub mod axi_gpio_switches_gpio {
         ///
         /// Bits 1:0, access `rw`.
         #[inline(always)]
-        pub const fn channel_1_gpio_data(self) -> u2 {
-            u2::extract_u32(self.bits, 0)
+        pub fn channel_1_gpio_data(self) -> u2 {
+            Self::CHANNEL_1_GPIO_DATA.get(self)
         }
         /// Sets `Channel_1_GPIO_DATA` (bits 1:0).
         #[inline(always)]
         pub fn set_channel_1_gpio_data(&mut self, v: u2) -> &mut Self {
-            *self = self.with_channel_1_gpio_data(v);
-            self
-        }
-        /// This value with `Channel_1_GPIO_DATA` set to `v` (bits 1:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_channel_1_gpio_data(self, v: u2) -> Self {
-            Self {
-                bits: (self.bits & !Self::CHANNEL_1_GPIO_DATA_MASK) | (v.value() as u32),
-            }
-        }
-    }
-    impl ::regmap_runtime::Register for GpioData {
-        type Word = u32;
-        const NAME: &'static str = "GPIO_DATA";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for GpioData {}
-    impl ::regmap_runtime::Writable for GpioData {}
-    impl ::regmap_runtime::Modifiable for GpioData {}
-    impl ::core::fmt::Debug for GpioData {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO_DATA")
-                .field("channel_1_gpio_data", &self.channel_1_gpio_data())
-                .finish()
+            Self::CHANNEL_1_GPIO_DATA.set(self, v)
         }
     }
     /// Channel-1 AXI GPIO 3-State Control register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct GpioTri {
-        bits: u32,
-    }
-    impl GpioTri {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Channel_1_GPIO_TRI` (bits 1:0).
-        pub const CHANNEL_1_GPIO_TRI_MASK: u32 = 0x0000_0003;
-        /// Position of `Channel_1_GPIO_TRI`'s lowest bit.
-        pub const CHANNEL_1_GPIO_TRI_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_1_GPIO_TRI",
-                lsb: 0,
-                width: 2,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "AXI GPIO 3-State Control Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// AXI GPIO 3-State Control Register
-        /// Each I/O pin of the AXI GPIO is individually programmable as an input or output   For each of the bits     0 - I/O pin configured as output     1 - I/O pin configured as input
-        ///
-        /// Bits 1:0, access `rw`.
-        #[inline(always)]
-        pub const fn channel_1_gpio_tri(self) -> u2 {
-            u2::extract_u32(self.bits, 0)
-        }
-        /// Sets `Channel_1_GPIO_TRI` (bits 1:0).
-        #[inline(always)]
-        pub fn set_channel_1_gpio_tri(&mut self, v: u2) -> &mut Self {
-            *self = self.with_channel_1_gpio_tri(v);
-            self
-        }
-        /// This value with `Channel_1_GPIO_TRI` set to `v` (bits 1:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_channel_1_gpio_tri(self, v: u2) -> Self {
-            Self {
-                bits: (self.bits & !Self::CHANNEL_1_GPIO_TRI_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct GpioTri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioTri {
         type Word = u32;
         const NAME: &'static str = "GPIO_TRI";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHANNEL_1_GPIO_TRI.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for GpioTri {}
@@ -2506,75 +1820,68 @@ pub mod axi_gpio_switches_gpio {
     impl ::regmap_runtime::Modifiable for GpioTri {}
     impl ::core::fmt::Debug for GpioTri {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO_TRI")
-                .field("channel_1_gpio_tri", &self.channel_1_gpio_tri())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl GpioTri {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Channel_1_GPIO_TRI`: bits 1:0, access `rw`.
+        pub const CHANNEL_1_GPIO_TRI: ::regmap_runtime::Field<
+            Self,
+            u2,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Channel_1_GPIO_TRI",
+            0,
+            2,
+            &[],
+            "AXI GPIO 3-State Control Register",
+        );
+        /// AXI GPIO 3-State Control Register
+        /// Each I/O pin of the AXI GPIO is individually programmable as an input or output   For each of the bits     0 - I/O pin configured as output     1 - I/O pin configured as input
+        ///
+        /// Bits 1:0, access `rw`.
+        #[inline(always)]
+        pub fn channel_1_gpio_tri(self) -> u2 {
+            Self::CHANNEL_1_GPIO_TRI.get(self)
+        }
+        /// Sets `Channel_1_GPIO_TRI` (bits 1:0).
+        #[inline(always)]
+        pub fn set_channel_1_gpio_tri(&mut self, v: u2) -> &mut Self {
+            Self::CHANNEL_1_GPIO_TRI.set(self, v)
         }
     }
     /// Channel-2 AXI GPIO Data register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gpio2Data {
-        bits: u32,
-    }
-    impl Gpio2Data {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GPIO2_DATA",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel-2 AXI GPIO Data register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `GPIO2_DATA` (bits 31:0).
-        ///
-        /// Channel-2 AXI GPIO Data register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `GPIO2_DATA` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Gpio2Data(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Data {
         type Word = u32;
         const NAME: &'static str = "GPIO2_DATA";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gpio2Data {}
@@ -2582,75 +1889,58 @@ pub mod axi_gpio_switches_gpio {
     impl ::regmap_runtime::Modifiable for Gpio2Data {}
     impl ::core::fmt::Debug for Gpio2Data {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO2_DATA")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gpio2Data {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO2_DATA",
+            0,
+            32,
+            &[],
+            "Channel-2 AXI GPIO Data register",
+        );
+        /// Sets `GPIO2_DATA` (bits 31:0).
+        ///
+        /// Channel-2 AXI GPIO Data register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Channel-2 AXI GPIO 3-State Control register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gpio2Tri {
-        bits: u32,
-    }
-    impl Gpio2Tri {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "GPIO2_TRI",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Channel-2 AXI GPIO 3-State Control register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `GPIO2_TRI` (bits 31:0).
-        ///
-        /// Channel-2 AXI GPIO 3-State Control register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `GPIO2_TRI` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Gpio2Tri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Tri {
         type Word = u32;
         const NAME: &'static str = "GPIO2_TRI";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gpio2Tri {}
@@ -2658,92 +1948,60 @@ pub mod axi_gpio_switches_gpio {
     impl ::regmap_runtime::Modifiable for Gpio2Tri {}
     impl ::core::fmt::Debug for Gpio2Tri {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GPIO2_TRI")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gpio2Tri {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0xc;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "GPIO2_TRI",
+            0,
+            32,
+            &[],
+            "Channel-2 AXI GPIO 3-State Control register",
+        );
+        /// Sets `GPIO2_TRI` (bits 31:0).
+        ///
+        /// Channel-2 AXI GPIO 3-State Control register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Global Interrupt Enable register
     ///
     /// Offset 0x11c, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gier {
-        bits: u32,
-    }
-    impl Gier {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x11c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Global_Interrupt_Enable` (bit 31).
-        pub const GLOBAL_INTERRUPT_ENABLE_MASK: u32 = 0x8000_0000;
-        /// Position of `Global_Interrupt_Enable`'s lowest bit.
-        pub const GLOBAL_INTERRUPT_ENABLE_SHIFT: u32 = 31;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Global_Interrupt_Enable",
-                lsb: 31,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Master enable for the device interrupt output",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Master enable for the device interrupt output
-        ///   0 - Disabled
-        ///   1 - Enabled
-        ///
-        /// Bit 31, access `rw`.
-        #[inline(always)]
-        pub const fn global_interrupt_enable(self) -> bool {
-            (self.bits & Self::GLOBAL_INTERRUPT_ENABLE_MASK) != 0
-        }
-        /// Sets `Global_Interrupt_Enable` (bit 31).
-        #[inline(always)]
-        pub fn set_global_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_global_interrupt_enable(v);
-            self
-        }
-        /// This value with `Global_Interrupt_Enable` set to `v` (bit 31).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_global_interrupt_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::GLOBAL_INTERRUPT_ENABLE_MASK
-                } else {
-                    self.bits & !Self::GLOBAL_INTERRUPT_ENABLE_MASK
-                },
-            }
-        }
-    }
+    pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::GLOBAL_INTERRUPT_ENABLE.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gier {}
@@ -2751,131 +2009,72 @@ pub mod axi_gpio_switches_gpio {
     impl ::regmap_runtime::Modifiable for Gier {}
     impl ::core::fmt::Debug for Gier {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GIER")
-                .field("global_interrupt_enable", &self.global_interrupt_enable())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gier {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x11c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Global_Interrupt_Enable`: bit 31, access `rw`.
+        pub const GLOBAL_INTERRUPT_ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Global_Interrupt_Enable",
+            31,
+            1,
+            &[],
+            "Master enable for the device interrupt output",
+        );
+        /// Master enable for the device interrupt output
+        ///   0 - Disabled
+        ///   1 - Enabled
+        ///
+        /// Bit 31, access `rw`.
+        #[inline(always)]
+        pub fn global_interrupt_enable(self) -> bool {
+            Self::GLOBAL_INTERRUPT_ENABLE.get(self)
+        }
+        /// Sets `Global_Interrupt_Enable` (bit 31).
+        #[inline(always)]
+        pub fn set_global_interrupt_enable(&mut self, v: bool) -> &mut Self {
+            Self::GLOBAL_INTERRUPT_ENABLE.set(self, v)
         }
     }
     /// IP Interrupt Enable register
     ///
     /// Offset 0x128, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIer {
-        bits: u32,
-    }
-    impl IpIer {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x128;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Channel_1_Interrupt_Enable` (bit 0).
-        pub const CHANNEL_1_INTERRUPT_ENABLE_MASK: u32 = 0x0000_0001;
-        /// Position of `Channel_1_Interrupt_Enable`'s lowest bit.
-        pub const CHANNEL_1_INTERRUPT_ENABLE_SHIFT: u32 = 0;
-        /// Mask of `Channel_2_Interrupt_Enable` (bit 1).
-        pub const CHANNEL_2_INTERRUPT_ENABLE_MASK: u32 = 0x0000_0002;
-        /// Position of `Channel_2_Interrupt_Enable`'s lowest bit.
-        pub const CHANNEL_2_INTERRUPT_ENABLE_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_1_Interrupt_Enable",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Channel 1 Interrupt",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_2_Interrupt_Enable",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Channel 2 Interrupt",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Enable Channel 1 Interrupt
-        ///   0 - Disabled (masked)
-        ///   1 - Enabled
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn channel_1_interrupt_enable(self) -> bool {
-            (self.bits & Self::CHANNEL_1_INTERRUPT_ENABLE_MASK) != 0
-        }
-        /// Sets `Channel_1_Interrupt_Enable` (bit 0).
-        #[inline(always)]
-        pub fn set_channel_1_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_channel_1_interrupt_enable(v);
-            self
-        }
-        /// This value with `Channel_1_Interrupt_Enable` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_channel_1_interrupt_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CHANNEL_1_INTERRUPT_ENABLE_MASK
-                } else {
-                    self.bits & !Self::CHANNEL_1_INTERRUPT_ENABLE_MASK
-                },
-            }
-        }
-        /// Enable Channel 2 Interrupt
-        ///   0 - Disabled (masked)
-        ///   1 - Enabled
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn channel_2_interrupt_enable(self) -> bool {
-            (self.bits & Self::CHANNEL_2_INTERRUPT_ENABLE_MASK) != 0
-        }
-        /// Sets `Channel_2_Interrupt_Enable` (bit 1).
-        #[inline(always)]
-        pub fn set_channel_2_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_channel_2_interrupt_enable(v);
-            self
-        }
-        /// This value with `Channel_2_Interrupt_Enable` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_channel_2_interrupt_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CHANNEL_2_INTERRUPT_ENABLE_MASK
-                } else {
-                    self.bits & !Self::CHANNEL_2_INTERRUPT_ENABLE_MASK
-                },
-            }
-        }
-    }
+    pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHANNEL_1_INTERRUPT_ENABLE.desc(),
+            Self::CHANNEL_2_INTERRUPT_ENABLE.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIer {}
@@ -2883,131 +2082,98 @@ pub mod axi_gpio_switches_gpio {
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl ::core::fmt::Debug for IpIer {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_IER")
-                .field("channel_1_interrupt_enable", &self.channel_1_interrupt_enable())
-                .field("channel_2_interrupt_enable", &self.channel_2_interrupt_enable())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIer {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x128;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Channel_1_Interrupt_Enable`: bit 0, access `rw`.
+        pub const CHANNEL_1_INTERRUPT_ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Channel_1_Interrupt_Enable",
+            0,
+            1,
+            &[],
+            "Enable Channel 1 Interrupt",
+        );
+        /// Enable Channel 1 Interrupt
+        ///   0 - Disabled (masked)
+        ///   1 - Enabled
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn channel_1_interrupt_enable(self) -> bool {
+            Self::CHANNEL_1_INTERRUPT_ENABLE.get(self)
+        }
+        /// Sets `Channel_1_Interrupt_Enable` (bit 0).
+        #[inline(always)]
+        pub fn set_channel_1_interrupt_enable(&mut self, v: bool) -> &mut Self {
+            Self::CHANNEL_1_INTERRUPT_ENABLE.set(self, v)
+        }
+        /// `Channel_2_Interrupt_Enable`: bit 1, access `rw`.
+        pub const CHANNEL_2_INTERRUPT_ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Channel_2_Interrupt_Enable",
+            1,
+            1,
+            &[],
+            "Enable Channel 2 Interrupt",
+        );
+        /// Enable Channel 2 Interrupt
+        ///   0 - Disabled (masked)
+        ///   1 - Enabled
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn channel_2_interrupt_enable(self) -> bool {
+            Self::CHANNEL_2_INTERRUPT_ENABLE.get(self)
+        }
+        /// Sets `Channel_2_Interrupt_Enable` (bit 1).
+        #[inline(always)]
+        pub fn set_channel_2_interrupt_enable(&mut self, v: bool) -> &mut Self {
+            Self::CHANNEL_2_INTERRUPT_ENABLE.set(self, v)
         }
     }
     /// IP Interrupt Status register
     ///
     /// Offset 0x120, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIsr {
-        bits: u32,
-        actions: u32,
-    }
-    impl IpIsr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x120;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Channel_1_Interrupt_Status` (bit 0).
-        pub const CHANNEL_1_INTERRUPT_STATUS_MASK: u32 = 0x0000_0001;
-        /// Position of `Channel_1_Interrupt_Status`'s lowest bit.
-        pub const CHANNEL_1_INTERRUPT_STATUS_SHIFT: u32 = 0;
-        /// Mask of `Channel_2_Interrupt_Status` (bit 1).
-        pub const CHANNEL_2_INTERRUPT_STATUS_MASK: u32 = 0x0000_0002;
-        /// Position of `Channel_2_Interrupt_Status`'s lowest bit.
-        pub const CHANNEL_2_INTERRUPT_STATUS_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_1_Interrupt_Status",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 1 Interrupt Status",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Channel_2_Interrupt_Status",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 2 Interrupt Status",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Channel 1 Interrupt Status
-        ///   0 - No Channel 1 input interrupt
-        ///   1 - Channel 1 input interrupt
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub const fn channel_1_interrupt_status(self) -> bool {
-            (self.bits & Self::CHANNEL_1_INTERRUPT_STATUS_MASK) != 0
-        }
-        /// Requests `Channel_1_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_channel_1_interrupt_status(&mut self) -> &mut Self {
-            *self = self.with_toggle_channel_1_interrupt_status();
-            self
-        }
-        /// This value with `Channel_1_Interrupt_Status`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_channel_1_interrupt_status(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CHANNEL_1_INTERRUPT_STATUS_MASK,
-            }
-        }
-        /// Channel 2 Interrupt Status
-        ///   0 - No Channel 2 input interrupt
-        ///   1 - Channel 2 input interrupt
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub const fn channel_2_interrupt_status(self) -> bool {
-            (self.bits & Self::CHANNEL_2_INTERRUPT_STATUS_MASK) != 0
-        }
-        /// Requests `Channel_2_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_channel_2_interrupt_status(&mut self) -> &mut Self {
-            *self = self.with_toggle_channel_2_interrupt_status();
-            self
-        }
-        /// This value with `Channel_2_Interrupt_Status`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_channel_2_interrupt_status(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CHANNEL_2_INTERRUPT_STATUS_MASK,
-            }
-        }
-    }
+    pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0003;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHANNEL_1_INTERRUPT_STATUS.desc(),
+            Self::CHANNEL_2_INTERRUPT_STATUS.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_fffc) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIsr {}
@@ -3015,10 +2181,89 @@ pub mod axi_gpio_switches_gpio {
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl ::core::fmt::Debug for IpIsr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_ISR")
-                .field("channel_1_interrupt_status", &self.channel_1_interrupt_status())
-                .field("channel_2_interrupt_status", &self.channel_2_interrupt_status())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIsr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x120;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Channel_1_Interrupt_Status`: bit 0, access `w1t`.
+        pub const CHANNEL_1_INTERRUPT_STATUS: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1T,
+        > = ::regmap_runtime::Field::new(
+            "Channel_1_Interrupt_Status",
+            0,
+            1,
+            &[],
+            "Channel 1 Interrupt Status",
+        );
+        /// Channel 1 Interrupt Status
+        ///   0 - No Channel 1 input interrupt
+        ///   1 - Channel 1 input interrupt
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn channel_1_interrupt_status(self) -> bool {
+            Self::CHANNEL_1_INTERRUPT_STATUS.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_channel_1_interrupt_status<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `Channel_1_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_channel_1_interrupt_status(&mut self) -> &mut Self {
+            Self::CHANNEL_1_INTERRUPT_STATUS.request(self, true)
+        }
+        /// `Channel_2_Interrupt_Status`: bit 1, access `w1t`.
+        pub const CHANNEL_2_INTERRUPT_STATUS: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1T,
+        > = ::regmap_runtime::Field::new(
+            "Channel_2_Interrupt_Status",
+            1,
+            1,
+            &[],
+            "Channel 2 Interrupt Status",
+        );
+        /// Channel 2 Interrupt Status
+        ///   0 - No Channel 2 input interrupt
+        ///   1 - Channel 2 input interrupt
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn channel_2_interrupt_status(self) -> bool {
+            Self::CHANNEL_2_INTERRUPT_STATUS.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_channel_2_interrupt_status<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `Channel_2_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_channel_2_interrupt_status(&mut self) -> &mut Self {
+            Self::CHANNEL_2_INTERRUPT_STATUS.request(self, true)
         }
     }
     /// Static description of `axi_gpio_switches_gpio`: every register instance, arrays and clusters expanded, in offset order.
@@ -3031,7 +2276,7 @@ pub mod axi_gpio_switches_gpio {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: GpioData::FIELDS,
+                fields: <GpioData as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel-1 AXI GPIO Data register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3039,7 +2284,7 @@ pub mod axi_gpio_switches_gpio {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: GpioTri::FIELDS,
+                fields: <GpioTri as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel-1 AXI GPIO 3-State Control register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3047,7 +2292,7 @@ pub mod axi_gpio_switches_gpio {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: Gpio2Data::FIELDS,
+                fields: <Gpio2Data as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel-2 AXI GPIO Data register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3055,7 +2300,7 @@ pub mod axi_gpio_switches_gpio {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: Gpio2Tri::FIELDS,
+                fields: <Gpio2Tri as ::regmap_runtime::Register>::FIELDS,
                 description: "Channel-2 AXI GPIO 3-State Control register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3063,7 +2308,7 @@ pub mod axi_gpio_switches_gpio {
                 offset: 0x11c,
                 width: 4,
                 reset: 0x0,
-                fields: Gier::FIELDS,
+                fields: <Gier as ::regmap_runtime::Register>::FIELDS,
                 description: "Global Interrupt Enable register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3071,7 +2316,7 @@ pub mod axi_gpio_switches_gpio {
                 offset: 0x120,
                 width: 4,
                 reset: 0x0,
-                fields: IpIsr::FIELDS,
+                fields: <IpIsr as ::regmap_runtime::Register>::FIELDS,
                 description: "IP Interrupt Status register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3079,7 +2324,7 @@ pub mod axi_gpio_switches_gpio {
                 offset: 0x128,
                 width: 4,
                 reset: 0x0,
-                fields: IpIer::FIELDS,
+                fields: <IpIer as ::regmap_runtime::Register>::FIELDS,
                 description: "IP Interrupt Enable register",
             },
         ],
@@ -3092,10 +2337,10 @@ pub mod axi_intc {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AxiIntc<B> {
-        bus: B,
+    pub struct AxiIntc<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x1000, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> AxiIntc<B> {
+    impl<B_: ::regmap_runtime::Bus> AxiIntc<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x1000;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -3106,68 +2351,61 @@ pub mod axi_intc {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "axi_intc", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "axi_intc")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Interrupt Status Register
         #[inline(always)]
-        pub fn isr(&self) -> ::regmap_runtime::Reg<'_, B, Isr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn isr(&self) -> ::regmap_runtime::Reg<'_, B_, Isr> {
+            self.bus.reg::<Isr, 0x0>()
         }
         /// Interrupt Pending Register
         #[inline(always)]
-        pub fn ipr(&self) -> ::regmap_runtime::Reg<'_, B, Ipr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn ipr(&self) -> ::regmap_runtime::Reg<'_, B_, Ipr> {
+            self.bus.reg::<Ipr, 0x4>()
         }
         /// Interrupt Enable Register
         #[inline(always)]
-        pub fn ier(&self) -> ::regmap_runtime::Reg<'_, B, Ier> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn ier(&self) -> ::regmap_runtime::Reg<'_, B_, Ier> {
+            self.bus.reg::<Ier, 0x8>()
         }
         /// Interrupt Acknowledge Register
         #[inline(always)]
-        pub fn iar(&self) -> ::regmap_runtime::Reg<'_, B, Iar> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0xc) }
+        pub fn iar(&self) -> ::regmap_runtime::Reg<'_, B_, Iar> {
+            self.bus.reg::<Iar, 0xc>()
         }
         /// Set Interrupt Enables
         #[inline(always)]
-        pub fn sie(&self) -> ::regmap_runtime::Reg<'_, B, Sie> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x10) }
+        pub fn sie(&self) -> ::regmap_runtime::Reg<'_, B_, Sie> {
+            self.bus.reg::<Sie, 0x10>()
         }
         /// Clear Interrupt Enables
         #[inline(always)]
-        pub fn cie(&self) -> ::regmap_runtime::Reg<'_, B, Cie> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x14) }
+        pub fn cie(&self) -> ::regmap_runtime::Reg<'_, B_, Cie> {
+            self.bus.reg::<Cie, 0x14>()
         }
         /// Interrupt Vector Register
         #[inline(always)]
-        pub fn ivr(&self) -> ::regmap_runtime::Reg<'_, B, Ivr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x18) }
+        pub fn ivr(&self) -> ::regmap_runtime::Reg<'_, B_, Ivr> {
+            self.bus.reg::<Ivr, 0x18>()
         }
         /// Master Enable Register
         #[inline(always)]
-        pub fn mer(&self) -> ::regmap_runtime::Reg<'_, B, Mer> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x1c) }
+        pub fn mer(&self) -> ::regmap_runtime::Reg<'_, B_, Mer> {
+            self.bus.reg::<Mer, 0x1c>()
         }
     }
     use ::regmap_runtime::arbitrary_int::{u5, u15};
@@ -3175,39 +2413,53 @@ pub mod axi_intc {
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Isr {
-        bits: u32,
+    pub struct Isr(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for Isr {
+        type Word = u32;
+        const NAME: &'static str = "ISR";
+        const RESET: u32 = 0x0000_0000;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for Isr {}
+    impl ::regmap_runtime::Writable for Isr {}
+    impl ::regmap_runtime::Modifiable for Isr {}
+    impl ::core::fmt::Debug for Isr {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl Isr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `INT` (bits 14:0).
-        pub const INT_MASK: u32 = 0x0000_7fff;
-        /// Position of `INT`'s lowest bit.
-        pub const INT_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "INT",
-                lsb: 0,
-                width: 15,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt Status Register.",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `INT`: bits 14:0, access `rw`.
+        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "INT",
+            0,
+            15,
+            &[],
+            "Interrupt Status Register.",
+        );
         /// Interrupt Status Register.
         /// For each bit up to number of periperhal interrupts:
         ///   R - Reads active interrupt signal.
@@ -3218,87 +2470,64 @@ pub mod axi_intc {
         ///
         /// Bits 14:0, access `rw`.
         #[inline(always)]
-        pub const fn int(self) -> u15 {
-            u15::extract_u32(self.bits, 0)
+        pub fn int(self) -> u15 {
+            Self::INT.get(self)
         }
         /// Sets `INT` (bits 14:0).
         #[inline(always)]
         pub fn set_int(&mut self, v: u15) -> &mut Self {
-            *self = self.with_int(v);
-            self
-        }
-        /// This value with `INT` set to `v` (bits 14:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_int(self, v: u15) -> Self {
-            Self {
-                bits: (self.bits & !Self::INT_MASK) | (v.value() as u32),
-            }
-        }
-    }
-    impl ::regmap_runtime::Register for Isr {
-        type Word = u32;
-        const NAME: &'static str = "ISR";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for Isr {}
-    impl ::regmap_runtime::Writable for Isr {}
-    impl ::regmap_runtime::Modifiable for Isr {}
-    impl ::core::fmt::Debug for Isr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("ISR").field("int", &self.int()).finish()
+            Self::INT.set(self, v)
         }
     }
     /// Interrupt Pending Register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ipr {
-        bits: u32,
+    pub struct Ipr(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for Ipr {
+        type Word = u32;
+        const NAME: &'static str = "IPR";
+        const RESET: u32 = 0x0000_0000;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for Ipr {}
+    impl ::core::fmt::Debug for Ipr {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl Ipr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `INT` (bits 14:0).
-        pub const INT_MASK: u32 = 0x0000_7fff;
-        /// Position of `INT`'s lowest bit.
-        pub const INT_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "INT",
-                lsb: 0,
-                width: 15,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Interrupt Pending Register.",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `INT`: bits 14:0, access `ro`.
+        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "INT",
+            0,
+            15,
+            &[],
+            "Interrupt Pending Register.",
+        );
         /// Interrupt Pending Register.
         /// For each bit:
         ///   R - Reads logical AND of bits in ISR and IER.
@@ -3306,112 +2535,30 @@ pub mod axi_intc {
         ///
         /// Bits 14:0, access `ro`.
         #[inline(always)]
-        pub const fn int(self) -> u15 {
-            u15::extract_u32(self.bits, 0)
-        }
-    }
-    impl ::regmap_runtime::Register for Ipr {
-        type Word = u32;
-        const NAME: &'static str = "IPR";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for Ipr {}
-    impl ::core::fmt::Debug for Ipr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IPR").field("int", &self.int()).finish()
+        pub fn int(self) -> u15 {
+            Self::INT.get(self)
         }
     }
     /// Interrupt Enable Register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ier {
-        bits: u32,
-    }
-    impl Ier {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `INT` (bits 14:0).
-        pub const INT_MASK: u32 = 0x0000_7fff;
-        /// Position of `INT`'s lowest bit.
-        pub const INT_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "INT",
-                lsb: 0,
-                width: 15,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt Enable Register.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Interrupt Enable Register.
-        /// For each bit:
-        ///   R - Reads interrupt enable value.
-        ///   W - Writes interrupt enable value.
-        ///
-        /// Bits 14:0, access `rw`.
-        #[inline(always)]
-        pub const fn int(self) -> u15 {
-            u15::extract_u32(self.bits, 0)
-        }
-        /// Sets `INT` (bits 14:0).
-        #[inline(always)]
-        pub fn set_int(&mut self, v: u15) -> &mut Self {
-            *self = self.with_int(v);
-            self
-        }
-        /// This value with `INT` set to `v` (bits 14:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_int(self, v: u15) -> Self {
-            Self {
-                bits: (self.bits & !Self::INT_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct Ier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ier {
         type Word = u32;
         const NAME: &'static str = "IER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Ier {}
@@ -3419,46 +2566,95 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Ier {}
     impl ::core::fmt::Debug for Ier {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IER").field("int", &self.int()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Ier {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `INT`: bits 14:0, access `rw`.
+        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "INT",
+            0,
+            15,
+            &[],
+            "Interrupt Enable Register.",
+        );
+        /// Interrupt Enable Register.
+        /// For each bit:
+        ///   R - Reads interrupt enable value.
+        ///   W - Writes interrupt enable value.
+        ///
+        /// Bits 14:0, access `rw`.
+        #[inline(always)]
+        pub fn int(self) -> u15 {
+            Self::INT.get(self)
+        }
+        /// Sets `INT` (bits 14:0).
+        #[inline(always)]
+        pub fn set_int(&mut self, v: u15) -> &mut Self {
+            Self::INT.set(self, v)
         }
     }
     /// Interrupt Acknowledge Register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Iar {
-        bits: u32,
+    pub struct Iar(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for Iar {
+        type Word = u32;
+        const NAME: &'static str = "IAR";
+        const RESET: u32 = 0x0000_0000;
+        const WRITE_ONLY_MASK: u32 = 0x0000_7fff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Writable for Iar {}
+    impl ::core::fmt::Debug for Iar {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl Iar {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0xc;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `INT` (bits 14:0).
-        pub const INT_MASK: u32 = 0x0000_7fff;
-        /// Position of `INT`'s lowest bit.
-        pub const INT_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "INT",
-                lsb: 0,
-                width: 15,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Interrupt Acknowledge Register.",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `INT`: bits 14:0, access `wo`.
+        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "INT",
+            0,
+            15,
+            &[],
+            "Interrupt Acknowledge Register.",
+        );
         /// Sets `INT` (bits 14:0).
         ///
         /// Interrupt Acknowledge Register.
@@ -3466,124 +2662,29 @@ pub mod axi_intc {
         ///   W - Acknowledge interrupt.
         #[inline(always)]
         pub fn set_int(&mut self, v: u15) -> &mut Self {
-            *self = self.with_int(v);
-            self
-        }
-        /// This value with `INT` set to `v` (bits 14:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_int(self, v: u15) -> Self {
-            Self {
-                bits: (self.bits & !Self::INT_MASK) | (v.value() as u32),
-            }
-        }
-    }
-    impl ::regmap_runtime::Register for Iar {
-        type Word = u32;
-        const NAME: &'static str = "IAR";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_7fff;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Writable for Iar {}
-    impl ::core::fmt::Debug for Iar {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IAR").field("bits", &format_args!("{:#x}", self.bits)).finish()
+            Self::INT.set(self, v)
         }
     }
     /// Set Interrupt Enables
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Sie {
-        bits: u32,
-        actions: u32,
-    }
-    impl Sie {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `INT` (bits 14:0).
-        pub const INT_MASK: u32 = 0x0000_7fff;
-        /// Position of `INT`'s lowest bit.
-        pub const INT_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "INT",
-                lsb: 0,
-                width: 15,
-                access: ::regmap_runtime::desc::Access::OneToSet,
-                values: &[],
-                description: "Set Interrupt Enables",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Set Interrupt Enables
-        /// For each bit:
-        ///   R - Reads active interrupt.
-        ///   W - Writing 1 enables the interrupt, writing 0 has no effect.
-        ///
-        /// Bits 14:0, access `w1s`.
-        #[inline(always)]
-        pub const fn int(self) -> u15 {
-            u15::extract_u32(self.bits, 0)
-        }
-        /// Requests `INT`'s set action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
-        ///
-        /// Bits 14:0, access `w1s`.
-        #[inline(always)]
-        pub fn set_int(&mut self, mask: u15) -> &mut Self {
-            *self = self.with_set_int(mask);
-            self
-        }
-        /// This value with `INT`'s set action requested for the bits in `mask`.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_set_int(self, mask: u15) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | (mask.value() as u32),
-            }
-        }
-    }
+    pub struct Sie(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Sie {
         type Word = u32;
         const NAME: &'static str = "SIE";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_7fff;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_8000) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Sie {}
@@ -3591,91 +2692,68 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Sie {}
     impl ::core::fmt::Debug for Sie {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("SIE").field("int", &self.int()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Sie {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x10;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `INT`: bits 14:0, access `w1s`.
+        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::W1S> = ::regmap_runtime::Field::new(
+            "INT",
+            0,
+            15,
+            &[],
+            "Set Interrupt Enables",
+        );
+        /// Set Interrupt Enables
+        /// For each bit:
+        ///   R - Reads active interrupt.
+        ///   W - Writing 1 enables the interrupt, writing 0 has no effect.
+        ///
+        /// Bits 14:0, access `w1s`.
+        #[inline(always)]
+        pub fn int(self) -> u15 {
+            Self::INT.get(self)
+        }
+        /// Requests `INT`'s set action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
+        ///
+        /// Bits 14:0, access `w1s`.
+        #[inline(always)]
+        pub fn set_int(&mut self, mask: u15) -> &mut Self {
+            Self::INT.request(self, mask)
         }
     }
     /// Clear Interrupt Enables
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Cie {
-        bits: u32,
-        actions: u32,
-    }
-    impl Cie {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `INT` (bits 14:0).
-        pub const INT_MASK: u32 = 0x0000_7fff;
-        /// Position of `INT`'s lowest bit.
-        pub const INT_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "INT",
-                lsb: 0,
-                width: 15,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Clear Interrupt Enables",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Clear Interrupt Enables
-        /// For each bit:
-        ///   R - Reads active interrupt.
-        ///   W - Writing 1 disables the interrupt, writing 0 has no effect.
-        ///
-        /// Bits 14:0, access `w1c`.
-        #[inline(always)]
-        pub const fn int(self) -> u15 {
-            u15::extract_u32(self.bits, 0)
-        }
-        /// Requests `INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
-        ///
-        /// Bits 14:0, access `w1c`.
-        #[inline(always)]
-        pub fn clear_int(&mut self, mask: u15) -> &mut Self {
-            *self = self.with_clear_int(mask);
-            self
-        }
-        /// This value with `INT`'s clear action requested for the bits in `mask`.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_int(self, mask: u15) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | (mask.value() as u32),
-            }
-        }
-    }
+    pub struct Cie(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Cie {
         type Word = u32;
         const NAME: &'static str = "CIE";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_7fff;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_8000) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Cie {}
@@ -3683,195 +2761,135 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Cie {}
     impl ::core::fmt::Debug for Cie {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("CIE").field("int", &self.int()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Cie {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x14;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `INT`: bits 14:0, access `w1c`.
+        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
+            "INT",
+            0,
+            15,
+            &[],
+            "Clear Interrupt Enables",
+        );
+        /// Clear Interrupt Enables
+        /// For each bit:
+        ///   R - Reads active interrupt.
+        ///   W - Writing 1 disables the interrupt, writing 0 has no effect.
+        ///
+        /// Bits 14:0, access `w1c`.
+        #[inline(always)]
+        pub fn int(self) -> u15 {
+            Self::INT.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_int<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
+        ///
+        /// Bits 14:0, access `w1c`.
+        #[inline(always)]
+        pub fn clear_int(&mut self, mask: u15) -> &mut Self {
+            Self::INT.request(self, mask)
         }
     }
     /// Interrupt Vector Register
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `ro`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ivr {
-        bits: u32,
-    }
-    impl Ivr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `IVN` (bits 4:0).
-        pub const IVN_MASK: u32 = 0x0000_001f;
-        /// Position of `IVN`'s lowest bit.
-        pub const IVN_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IVN",
-                lsb: 0,
-                width: 5,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Interrupt Vector Number.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Interrupt Vector Number.
-        ///   R - Reads ordinal of highest priority, enabled, active interrupt.
-        ///
-        /// Bits 4:0, access `ro`.
-        #[inline(always)]
-        pub const fn ivn(self) -> u5 {
-            u5::extract_u32(self.bits, 0)
-        }
-    }
+    pub struct Ivr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ivr {
         type Word = u32;
         const NAME: &'static str = "IVR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::IVN.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Ivr {}
     impl ::core::fmt::Debug for Ivr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IVR").field("ivn", &self.ivn()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Ivr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x18;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `IVN`: bits 4:0, access `ro`.
+        pub const IVN: ::regmap_runtime::Field<Self, u5, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "IVN",
+            0,
+            5,
+            &[],
+            "Interrupt Vector Number.",
+        );
+        /// Interrupt Vector Number.
+        ///   R - Reads ordinal of highest priority, enabled, active interrupt.
+        ///
+        /// Bits 4:0, access `ro`.
+        #[inline(always)]
+        pub fn ivn(self) -> u5 {
+            Self::IVN.get(self)
         }
     }
     /// Master Enable Register
     ///
     /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Mer {
-        bits: u32,
-    }
-    impl Mer {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x1c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `ME` (bit 0).
-        pub const ME_MASK: u32 = 0x0000_0001;
-        /// Position of `ME`'s lowest bit.
-        pub const ME_SHIFT: u32 = 0;
-        /// Mask of `HIE` (bit 1).
-        pub const HIE_MASK: u32 = 0x0000_0002;
-        /// Position of `HIE`'s lowest bit.
-        pub const HIE_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "ME",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Master IRQ Enable.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "HIE",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Hardware Interrupt Enable.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Master IRQ Enable.
-        ///   0 - All interrupts disabled.
-        ///   1 - All interrupts can be enabled.
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn me(self) -> bool {
-            (self.bits & Self::ME_MASK) != 0
-        }
-        /// Sets `ME` (bit 0).
-        #[inline(always)]
-        pub fn set_me(&mut self, v: bool) -> &mut Self {
-            *self = self.with_me(v);
-            self
-        }
-        /// This value with `ME` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_me(self, v: bool) -> Self {
-            Self {
-                bits: if v { self.bits | Self::ME_MASK } else { self.bits & !Self::ME_MASK },
-            }
-        }
-        /// Hardware Interrupt Enable.
-        ///   0 - HW interrupts disabled.
-        ///   1 - HW interrupts enabled.
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn hie(self) -> bool {
-            (self.bits & Self::HIE_MASK) != 0
-        }
-        /// Sets `HIE` (bit 1).
-        #[inline(always)]
-        pub fn set_hie(&mut self, v: bool) -> &mut Self {
-            *self = self.with_hie(v);
-            self
-        }
-        /// This value with `HIE` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_hie(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::HIE_MASK
-                } else {
-                    self.bits & !Self::HIE_MASK
-                },
-            }
-        }
-    }
+    pub struct Mer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mer {
         type Word = u32;
         const NAME: &'static str = "MER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::ME.desc(),
+            Self::HIE.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Mer {}
@@ -3879,7 +2897,65 @@ pub mod axi_intc {
     impl ::regmap_runtime::Modifiable for Mer {}
     impl ::core::fmt::Debug for Mer {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("MER").field("me", &self.me()).field("hie", &self.hie()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Mer {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x1c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `ME`: bit 0, access `rw`.
+        pub const ME: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "ME",
+            0,
+            1,
+            &[],
+            "Master IRQ Enable.",
+        );
+        /// Master IRQ Enable.
+        ///   0 - All interrupts disabled.
+        ///   1 - All interrupts can be enabled.
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn me(self) -> bool {
+            Self::ME.get(self)
+        }
+        /// Sets `ME` (bit 0).
+        #[inline(always)]
+        pub fn set_me(&mut self, v: bool) -> &mut Self {
+            Self::ME.set(self, v)
+        }
+        /// `HIE`: bit 1, access `rw`.
+        pub const HIE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "HIE",
+            1,
+            1,
+            &[],
+            "Hardware Interrupt Enable.",
+        );
+        /// Hardware Interrupt Enable.
+        ///   0 - HW interrupts disabled.
+        ///   1 - HW interrupts enabled.
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn hie(self) -> bool {
+            Self::HIE.get(self)
+        }
+        /// Sets `HIE` (bit 1).
+        #[inline(always)]
+        pub fn set_hie(&mut self, v: bool) -> &mut Self {
+            Self::HIE.set(self, v)
         }
     }
     /// Static description of `axi_intc`: every register instance, arrays and clusters expanded, in offset order.
@@ -3892,7 +2968,7 @@ pub mod axi_intc {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: Isr::FIELDS,
+                fields: <Isr as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt Status Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3900,7 +2976,7 @@ pub mod axi_intc {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: Ipr::FIELDS,
+                fields: <Ipr as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt Pending Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3908,7 +2984,7 @@ pub mod axi_intc {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: Ier::FIELDS,
+                fields: <Ier as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt Enable Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3916,7 +2992,7 @@ pub mod axi_intc {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: Iar::FIELDS,
+                fields: <Iar as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt Acknowledge Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3924,7 +3000,7 @@ pub mod axi_intc {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: Sie::FIELDS,
+                fields: <Sie as ::regmap_runtime::Register>::FIELDS,
                 description: "Set Interrupt Enables",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3932,7 +3008,7 @@ pub mod axi_intc {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: Cie::FIELDS,
+                fields: <Cie as ::regmap_runtime::Register>::FIELDS,
                 description: "Clear Interrupt Enables",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3940,7 +3016,7 @@ pub mod axi_intc {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: Ivr::FIELDS,
+                fields: <Ivr as ::regmap_runtime::Register>::FIELDS,
                 description: "Interrupt Vector Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -3948,7 +3024,7 @@ pub mod axi_intc {
                 offset: 0x1c,
                 width: 4,
                 reset: 0x0,
-                fields: Mer::FIELDS,
+                fields: <Mer as ::regmap_runtime::Register>::FIELDS,
                 description: "Master Enable Register",
             },
         ],
@@ -3961,10 +3037,10 @@ pub mod axi_dma {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AxiDma<B> {
-        bus: B,
+    pub struct AxiDma<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x1000, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> AxiDma<B> {
+    impl<B_: ::regmap_runtime::Bus> AxiDma<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x1000;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -3975,80 +3051,71 @@ pub mod axi_dma {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "axi_dma", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "axi_dma")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// MM2S DMA Control Register
         #[inline(always)]
-        pub fn mm2s_dmacr(&self) -> ::regmap_runtime::Reg<'_, B, Mm2sDmacr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn mm2s_dmacr(&self) -> ::regmap_runtime::Reg<'_, B_, Mm2sDmacr> {
+            self.bus.reg::<Mm2sDmacr, 0x0>()
         }
         /// MM2S DMA Status Register
         #[inline(always)]
-        pub fn mm2s_dmasr(&self) -> ::regmap_runtime::Reg<'_, B, Mm2sDmasr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn mm2s_dmasr(&self) -> ::regmap_runtime::Reg<'_, B_, Mm2sDmasr> {
+            self.bus.reg::<Mm2sDmasr, 0x4>()
         }
         /// MM2S Source Address Register
         #[inline(always)]
-        pub fn mm2s_sa(&self) -> ::regmap_runtime::Reg<'_, B, Mm2sSa> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x18) }
+        pub fn mm2s_sa(&self) -> ::regmap_runtime::Reg<'_, B_, Mm2sSa> {
+            self.bus.reg::<Mm2sSa, 0x18>()
         }
         /// MM2S Source Address Register
         #[inline(always)]
-        pub fn mm2s_sa_msb(&self) -> ::regmap_runtime::Reg<'_, B, Mm2sSaMsb> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x1c) }
+        pub fn mm2s_sa_msb(&self) -> ::regmap_runtime::Reg<'_, B_, Mm2sSaMsb> {
+            self.bus.reg::<Mm2sSaMsb, 0x1c>()
         }
         /// MM2S DMA Transfer Length Register
         #[inline(always)]
-        pub fn mm2s_length(&self) -> ::regmap_runtime::Reg<'_, B, Mm2sLength> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x28) }
+        pub fn mm2s_length(&self) -> ::regmap_runtime::Reg<'_, B_, Mm2sLength> {
+            self.bus.reg::<Mm2sLength, 0x28>()
         }
         /// S2MM DMA Control Register
         #[inline(always)]
-        pub fn s2mm_dmacr(&self) -> ::regmap_runtime::Reg<'_, B, S2mmDmacr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x30) }
+        pub fn s2mm_dmacr(&self) -> ::regmap_runtime::Reg<'_, B_, S2mmDmacr> {
+            self.bus.reg::<S2mmDmacr, 0x30>()
         }
         /// S2MM DMA Status Register
         #[inline(always)]
-        pub fn s2mm_dmasr(&self) -> ::regmap_runtime::Reg<'_, B, S2mmDmasr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x34) }
+        pub fn s2mm_dmasr(&self) -> ::regmap_runtime::Reg<'_, B_, S2mmDmasr> {
+            self.bus.reg::<S2mmDmasr, 0x34>()
         }
         /// S2MM DMA Destination Address Register
         #[inline(always)]
-        pub fn s2mm_da(&self) -> ::regmap_runtime::Reg<'_, B, S2mmDa> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x48) }
+        pub fn s2mm_da(&self) -> ::regmap_runtime::Reg<'_, B_, S2mmDa> {
+            self.bus.reg::<S2mmDa, 0x48>()
         }
         /// S2MM Destination Address Register
         #[inline(always)]
-        pub fn s2mm_da_msb(&self) -> ::regmap_runtime::Reg<'_, B, S2mmDaMsb> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4c) }
+        pub fn s2mm_da_msb(&self) -> ::regmap_runtime::Reg<'_, B_, S2mmDaMsb> {
+            self.bus.reg::<S2mmDaMsb, 0x4c>()
         }
         /// S2MM DMA Transfer Length Register
         #[inline(always)]
-        pub fn s2mm_length(&self) -> ::regmap_runtime::Reg<'_, B, S2mmLength> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x58) }
+        pub fn s2mm_length(&self) -> ::regmap_runtime::Reg<'_, B_, S2mmLength> {
+            self.bus.reg::<S2mmLength, 0x58>()
         }
     }
     use ::regmap_runtime::arbitrary_int::u26;
@@ -4056,135 +3123,63 @@ pub mod axi_dma {
     ///
     /// Offset 0x0, 32 bits, reset 0x10002, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Mm2sDmacr {
-        bits: u32,
+    pub struct Mm2sDmacr(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for Mm2sDmacr {
+        type Word = u32;
+        const NAME: &'static str = "MM2S_DMACR";
+        const RESET: u32 = 0x0001_0002;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::RS.desc(),
+            Self::RESET.desc(),
+            Self::KEYHOLE.desc(),
+            Self::CYCLIC_BD_ENABLE.desc(),
+            Self::IOC_IRQ_EN.desc(),
+            Self::DLY_IRQ_EN.desc(),
+            Self::ERR_IRQ_EN.desc(),
+            Self::IRQ_THRESHOLD.desc(),
+            Self::IRQ_DELAY.desc(),
+        ];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for Mm2sDmacr {}
+    impl ::regmap_runtime::Writable for Mm2sDmacr {}
+    impl ::regmap_runtime::Modifiable for Mm2sDmacr {}
+    impl ::core::fmt::Debug for Mm2sDmacr {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl Mm2sDmacr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0001_0002;
-        /// Mask of `RS` (bit 0).
-        pub const RS_MASK: u32 = 0x0000_0001;
-        /// Position of `RS`'s lowest bit.
-        pub const RS_SHIFT: u32 = 0;
-        /// Mask of `Reset` (bit 2).
-        pub const RESET_MASK: u32 = 0x0000_0004;
-        /// Position of `Reset`'s lowest bit.
-        pub const RESET_SHIFT: u32 = 2;
-        /// Mask of `Keyhole` (bit 3).
-        pub const KEYHOLE_MASK: u32 = 0x0000_0008;
-        /// Position of `Keyhole`'s lowest bit.
-        pub const KEYHOLE_SHIFT: u32 = 3;
-        /// Mask of `Cyclic_BD_Enable` (bit 4).
-        pub const CYCLIC_BD_ENABLE_MASK: u32 = 0x0000_0010;
-        /// Position of `Cyclic_BD_Enable`'s lowest bit.
-        pub const CYCLIC_BD_ENABLE_SHIFT: u32 = 4;
-        /// Mask of `IOC_IrqEn` (bit 12).
-        pub const IOC_IRQ_EN_MASK: u32 = 0x0000_1000;
-        /// Position of `IOC_IrqEn`'s lowest bit.
-        pub const IOC_IRQ_EN_SHIFT: u32 = 12;
-        /// Mask of `Dly_IrqEn` (bit 13).
-        pub const DLY_IRQ_EN_MASK: u32 = 0x0000_2000;
-        /// Position of `Dly_IrqEn`'s lowest bit.
-        pub const DLY_IRQ_EN_SHIFT: u32 = 13;
-        /// Mask of `Err_IrqEn` (bit 14).
-        pub const ERR_IRQ_EN_MASK: u32 = 0x0000_4000;
-        /// Position of `Err_IrqEn`'s lowest bit.
-        pub const ERR_IRQ_EN_SHIFT: u32 = 14;
-        /// Mask of `IRQThreshold` (bits 23:16).
-        pub const IRQ_THRESHOLD_MASK: u32 = 0x00ff_0000;
-        /// Position of `IRQThreshold`'s lowest bit.
-        pub const IRQ_THRESHOLD_SHIFT: u32 = 16;
-        /// Mask of `IRQDelay` (bits 31:24).
-        pub const IRQ_DELAY_MASK: u32 = 0xff00_0000;
-        /// Position of `IRQDelay`'s lowest bit.
-        pub const IRQ_DELAY_SHIFT: u32 = 24;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "RS",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Run / Stop control for controlling running and stopping of the DMA channel.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Reset",
-                lsb: 2,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Keyhole",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Keyhole Read. Setting this bit to 1 causes AXI DMA to initiate MM2S reads (AXI4read) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be updated when AXI DMA is in idle. When using keyhole operation the Max Burst Length should not exceed 16. This bit should not be set when DRE is enabled.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Cyclic_BD_Enable",
-                lsb: 4,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IOC_IrqEn",
-                lsb: 12,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows DMASR.IOC_Irq to generate an interrupt out for descriptors with the IOC bit set.   0 - IOC Interrupt disabled      1 - IOC Interrupt enabled",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Dly_IrqEn",
-                lsb: 13,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt on Delay Timer Interrupt Enable. When set to 1, allows DMASR.Dly_Irq to generate an interrupt out.      0 - Delay Interrupt disabled   1 - Delay Interrupt enabled Note: This field is ignored when AXI DMA is configured for Direct Register Mode.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Err_IrqEn",
-                lsb: 14,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt on Error Interrupt Enable.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IRQThreshold",
-                lsb: 16,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.   Note: The minimum setting for the threshold is 0x01. A write of 0x00 to this register has no effect.   Note: This field is ignored when AXI DMA is configured for Direct Register Mode.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IRQDelay",
-                lsb: 24,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `RS`: bit 0, access `rw`.
+        pub const RS: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "RS",
+            0,
+            1,
+            &[],
+            "Run / Stop control for controlling running and stopping of the DMA channel.",
+        );
         /// Run / Stop control for controlling running and stopping of the DMA channel.
         ///   0 - Stop – DMA stops when current (if any) DMA operations are complete. For Scatter / Gather Mode pending commands/transfers are flushed or completed.
         ///   AXI4-Stream outs are potentially terminated early. Descriptors in the update queue are allowed to finish updating to remote memory before engine halt.
@@ -4194,630 +3189,246 @@ pub mod axi_dma {
         ///
         /// Bit 0, access `rw`.
         #[inline(always)]
-        pub const fn rs(self) -> bool {
-            (self.bits & Self::RS_MASK) != 0
+        pub fn rs(self) -> bool {
+            Self::RS.get(self)
         }
         /// Sets `RS` (bit 0).
         #[inline(always)]
         pub fn set_rs(&mut self, v: bool) -> &mut Self {
-            *self = self.with_rs(v);
-            self
+            Self::RS.set(self, v)
         }
-        /// This value with `RS` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_rs(self, v: bool) -> Self {
-            Self {
-                bits: if v { self.bits | Self::RS_MASK } else { self.bits & !Self::RS_MASK },
-            }
-        }
+        /// `Reset`: bit 2, access `rw`.
+        pub const RESET: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "Reset",
+            2,
+            1,
+            &[],
+            "Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.",
+        );
         /// Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.
         /// AXI4-Stream outs are potentially terminated early. Setting either MM2S_DMACR. Reset = 1 or S2MM_DMACR.Reset = 1 resets the entire AXI DMA engine. After completion of a soft reset, all registers and bits are in the Reset State.      0 - Normal operation.   1 - Reset in progress.
         ///
         /// Bit 2, access `rw`.
         #[inline(always)]
-        pub const fn reset(self) -> bool {
-            (self.bits & Self::RESET_MASK) != 0
+        pub fn reset(self) -> bool {
+            Self::RESET.get(self)
         }
         /// Sets `Reset` (bit 2).
         #[inline(always)]
         pub fn set_reset(&mut self, v: bool) -> &mut Self {
-            *self = self.with_reset(v);
-            self
+            Self::RESET.set(self, v)
         }
-        /// This value with `Reset` set to `v` (bit 2).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_reset(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::RESET_MASK
-                } else {
-                    self.bits & !Self::RESET_MASK
-                },
-            }
-        }
+        /// `Keyhole`: bit 3, access `rw`.
+        pub const KEYHOLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Keyhole",
+            3,
+            1,
+            &[],
+            "Keyhole Read. Setting this bit to 1 causes AXI DMA to initiate MM2S reads (AXI4read) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be updated when AXI DMA is in idle. When using keyhole operation the Max Burst Length should not exceed 16. This bit should not be set when DRE is enabled.",
+        );
         /// Keyhole Read. Setting this bit to 1 causes AXI DMA to initiate MM2S reads (AXI4read) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be updated when AXI DMA is in idle. When using keyhole operation the Max Burst Length should not exceed 16. This bit should not be set when DRE is enabled.
         /// This bit is non functional when the multichannel feature is enabled or in Direct Register mode.
         ///
         /// Bit 3, access `rw`.
         #[inline(always)]
-        pub const fn keyhole(self) -> bool {
-            (self.bits & Self::KEYHOLE_MASK) != 0
+        pub fn keyhole(self) -> bool {
+            Self::KEYHOLE.get(self)
         }
         /// Sets `Keyhole` (bit 3).
         #[inline(always)]
         pub fn set_keyhole(&mut self, v: bool) -> &mut Self {
-            *self = self.with_keyhole(v);
-            self
+            Self::KEYHOLE.set(self, v)
         }
-        /// This value with `Keyhole` set to `v` (bit 3).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_keyhole(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::KEYHOLE_MASK
-                } else {
-                    self.bits & !Self::KEYHOLE_MASK
-                },
-            }
-        }
+        /// `Cyclic_BD_Enable`: bit 4, access `rw`.
+        pub const CYCLIC_BD_ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Cyclic_BD_Enable",
+            4,
+            1,
+            &[],
+            "When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.",
+        );
         /// When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.
         /// This bit should be set/unset only when the DMA is idle or when not running. Updating this bit while the DMA is running can result in unexpected behavior.
         /// This bit is non functional when DMA operates in multichannel mode.
         ///
         /// Bit 4, access `rw`.
         #[inline(always)]
-        pub const fn cyclic_bd_enable(self) -> bool {
-            (self.bits & Self::CYCLIC_BD_ENABLE_MASK) != 0
+        pub fn cyclic_bd_enable(self) -> bool {
+            Self::CYCLIC_BD_ENABLE.get(self)
         }
         /// Sets `Cyclic_BD_Enable` (bit 4).
         #[inline(always)]
         pub fn set_cyclic_bd_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_cyclic_bd_enable(v);
-            self
+            Self::CYCLIC_BD_ENABLE.set(self, v)
         }
-        /// This value with `Cyclic_BD_Enable` set to `v` (bit 4).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_cyclic_bd_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CYCLIC_BD_ENABLE_MASK
-                } else {
-                    self.bits & !Self::CYCLIC_BD_ENABLE_MASK
-                },
-            }
-        }
+        /// `IOC_IrqEn`: bit 12, access `rw`.
+        pub const IOC_IRQ_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "IOC_IrqEn",
+            12,
+            1,
+            &[],
+            "Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows DMASR.IOC_Irq to generate an interrupt out for descriptors with the IOC bit set.   0 - IOC Interrupt disabled      1 - IOC Interrupt enabled",
+        );
         /// Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows DMASR.IOC_Irq to generate an interrupt out for descriptors with the IOC bit set.   0 - IOC Interrupt disabled      1 - IOC Interrupt enabled
         ///
         /// Bit 12, access `rw`.
         #[inline(always)]
-        pub const fn ioc_irq_en(self) -> bool {
-            (self.bits & Self::IOC_IRQ_EN_MASK) != 0
+        pub fn ioc_irq_en(self) -> bool {
+            Self::IOC_IRQ_EN.get(self)
         }
         /// Sets `IOC_IrqEn` (bit 12).
         #[inline(always)]
         pub fn set_ioc_irq_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ioc_irq_en(v);
-            self
+            Self::IOC_IRQ_EN.set(self, v)
         }
-        /// This value with `IOC_IrqEn` set to `v` (bit 12).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ioc_irq_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::IOC_IRQ_EN_MASK
-                } else {
-                    self.bits & !Self::IOC_IRQ_EN_MASK
-                },
-            }
-        }
+        /// `Dly_IrqEn`: bit 13, access `rw`.
+        pub const DLY_IRQ_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Dly_IrqEn",
+            13,
+            1,
+            &[],
+            "Interrupt on Delay Timer Interrupt Enable. When set to 1, allows DMASR.Dly_Irq to generate an interrupt out.      0 - Delay Interrupt disabled   1 - Delay Interrupt enabled Note: This field is ignored when AXI DMA is configured for Direct Register Mode.",
+        );
         /// Interrupt on Delay Timer Interrupt Enable. When set to 1, allows DMASR.Dly_Irq to generate an interrupt out.      0 - Delay Interrupt disabled   1 - Delay Interrupt enabled Note: This field is ignored when AXI DMA is configured for Direct Register Mode.
         ///
         /// Bit 13, access `rw`.
         #[inline(always)]
-        pub const fn dly_irq_en(self) -> bool {
-            (self.bits & Self::DLY_IRQ_EN_MASK) != 0
+        pub fn dly_irq_en(self) -> bool {
+            Self::DLY_IRQ_EN.get(self)
         }
         /// Sets `Dly_IrqEn` (bit 13).
         #[inline(always)]
         pub fn set_dly_irq_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_dly_irq_en(v);
-            self
+            Self::DLY_IRQ_EN.set(self, v)
         }
-        /// This value with `Dly_IrqEn` set to `v` (bit 13).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_dly_irq_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::DLY_IRQ_EN_MASK
-                } else {
-                    self.bits & !Self::DLY_IRQ_EN_MASK
-                },
-            }
-        }
+        /// `Err_IrqEn`: bit 14, access `rw`.
+        pub const ERR_IRQ_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Err_IrqEn",
+            14,
+            1,
+            &[],
+            "Interrupt on Error Interrupt Enable.",
+        );
         /// Interrupt on Error Interrupt Enable.
         ///   0 - Error Interrupt disabled
         ///   1 - Error Interrupt enabled
         ///
         /// Bit 14, access `rw`.
         #[inline(always)]
-        pub const fn err_irq_en(self) -> bool {
-            (self.bits & Self::ERR_IRQ_EN_MASK) != 0
+        pub fn err_irq_en(self) -> bool {
+            Self::ERR_IRQ_EN.get(self)
         }
         /// Sets `Err_IrqEn` (bit 14).
         #[inline(always)]
         pub fn set_err_irq_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_err_irq_en(v);
-            self
+            Self::ERR_IRQ_EN.set(self, v)
         }
-        /// This value with `Err_IrqEn` set to `v` (bit 14).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_err_irq_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ERR_IRQ_EN_MASK
-                } else {
-                    self.bits & !Self::ERR_IRQ_EN_MASK
-                },
-            }
-        }
+        /// `IRQThreshold`: bits 23:16, access `rw`.
+        pub const IRQ_THRESHOLD: ::regmap_runtime::Field<
+            Self,
+            u8,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "IRQThreshold",
+            16,
+            8,
+            &[],
+            "Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.   Note: The minimum setting for the threshold is 0x01. A write of 0x00 to this register has no effect.   Note: This field is ignored when AXI DMA is configured for Direct Register Mode.",
+        );
         /// Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.   Note: The minimum setting for the threshold is 0x01. A write of 0x00 to this register has no effect.   Note: This field is ignored when AXI DMA is configured for Direct Register Mode.
         ///
         /// Bits 23:16, access `rw`.
         #[inline(always)]
-        pub const fn irq_threshold(self) -> u8 {
-            (self.bits >> Self::IRQ_THRESHOLD_SHIFT) as u8
+        pub fn irq_threshold(self) -> u8 {
+            Self::IRQ_THRESHOLD.get(self)
         }
         /// Sets `IRQThreshold` (bits 23:16).
         #[inline(always)]
         pub fn set_irq_threshold(&mut self, v: u8) -> &mut Self {
-            *self = self.with_irq_threshold(v);
-            self
+            Self::IRQ_THRESHOLD.set(self, v)
         }
-        /// This value with `IRQThreshold` set to `v` (bits 23:16).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_irq_threshold(self, v: u8) -> Self {
-            Self {
-                bits: (self.bits & !Self::IRQ_THRESHOLD_MASK)
-                    | ((v as u32) << Self::IRQ_THRESHOLD_SHIFT),
-            }
-        }
+        /// `IRQDelay`: bits 31:24, access `rw`.
+        pub const IRQ_DELAY: ::regmap_runtime::Field<
+            Self,
+            u8,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "IRQDelay",
+            24,
+            8,
+            &[],
+            "Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.",
+        );
         /// Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.
         /// Note: Setting this value to zero disables the delay timer interrupt.
         /// Note: This field is ignored when AXI DMA is configured for Direct Register Mode.
         ///
         /// Bits 31:24, access `rw`.
         #[inline(always)]
-        pub const fn irq_delay(self) -> u8 {
-            (self.bits >> Self::IRQ_DELAY_SHIFT) as u8
+        pub fn irq_delay(self) -> u8 {
+            Self::IRQ_DELAY.get(self)
         }
         /// Sets `IRQDelay` (bits 31:24).
         #[inline(always)]
         pub fn set_irq_delay(&mut self, v: u8) -> &mut Self {
-            *self = self.with_irq_delay(v);
-            self
-        }
-        /// This value with `IRQDelay` set to `v` (bits 31:24).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_irq_delay(self, v: u8) -> Self {
-            Self {
-                bits: (self.bits & !Self::IRQ_DELAY_MASK)
-                    | ((v as u32) << Self::IRQ_DELAY_SHIFT),
-            }
-        }
-    }
-    impl ::regmap_runtime::Register for Mm2sDmacr {
-        type Word = u32;
-        const NAME: &'static str = "MM2S_DMACR";
-        const RESET: u32 = 0x0001_0002;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for Mm2sDmacr {}
-    impl ::regmap_runtime::Writable for Mm2sDmacr {}
-    impl ::regmap_runtime::Modifiable for Mm2sDmacr {}
-    impl ::core::fmt::Debug for Mm2sDmacr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("MM2S_DMACR")
-                .field("rs", &self.rs())
-                .field("reset", &self.reset())
-                .field("keyhole", &self.keyhole())
-                .field("cyclic_bd_enable", &self.cyclic_bd_enable())
-                .field("ioc_irq_en", &self.ioc_irq_en())
-                .field("dly_irq_en", &self.dly_irq_en())
-                .field("err_irq_en", &self.err_irq_en())
-                .field("irq_threshold", &self.irq_threshold())
-                .field("irq_delay", &self.irq_delay())
-                .finish()
+            Self::IRQ_DELAY.set(self, v)
         }
     }
     /// MM2S DMA Status Register
     ///
     /// Offset 0x4, 32 bits, reset 0x10000, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Mm2sDmasr {
-        bits: u32,
-        actions: u32,
-    }
-    impl Mm2sDmasr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0001_0000;
-        /// Mask of `Halted` (bit 0).
-        pub const HALTED_MASK: u32 = 0x0000_0001;
-        /// Position of `Halted`'s lowest bit.
-        pub const HALTED_SHIFT: u32 = 0;
-        /// Mask of `Idle` (bit 1).
-        pub const IDLE_MASK: u32 = 0x0000_0002;
-        /// Position of `Idle`'s lowest bit.
-        pub const IDLE_SHIFT: u32 = 1;
-        /// Mask of `SGIncld` (bit 3).
-        pub const SG_INCLD_MASK: u32 = 0x0000_0008;
-        /// Position of `SGIncld`'s lowest bit.
-        pub const SG_INCLD_SHIFT: u32 = 3;
-        /// Mask of `DMAIntErr` (bit 4).
-        pub const DMA_INT_ERR_MASK: u32 = 0x0000_0010;
-        /// Position of `DMAIntErr`'s lowest bit.
-        pub const DMA_INT_ERR_SHIFT: u32 = 4;
-        /// Mask of `DMASlvErr` (bit 5).
-        pub const DMA_SLV_ERR_MASK: u32 = 0x0000_0020;
-        /// Position of `DMASlvErr`'s lowest bit.
-        pub const DMA_SLV_ERR_SHIFT: u32 = 5;
-        /// Mask of `DMADecErr` (bit 6).
-        pub const DMA_DEC_ERR_MASK: u32 = 0x0000_0040;
-        /// Position of `DMADecErr`'s lowest bit.
-        pub const DMA_DEC_ERR_SHIFT: u32 = 6;
-        /// Mask of `SGIntErr` (bit 8).
-        pub const SG_INT_ERR_MASK: u32 = 0x0000_0100;
-        /// Position of `SGIntErr`'s lowest bit.
-        pub const SG_INT_ERR_SHIFT: u32 = 8;
-        /// Mask of `SGSlvErr` (bit 9).
-        pub const SG_SLV_ERR_MASK: u32 = 0x0000_0200;
-        /// Position of `SGSlvErr`'s lowest bit.
-        pub const SG_SLV_ERR_SHIFT: u32 = 9;
-        /// Mask of `SGDecErr` (bit 10).
-        pub const SG_DEC_ERR_MASK: u32 = 0x0000_0400;
-        /// Position of `SGDecErr`'s lowest bit.
-        pub const SG_DEC_ERR_SHIFT: u32 = 10;
-        /// Mask of `IOC_Irq` (bit 12).
-        pub const IOC_IRQ_MASK: u32 = 0x0000_1000;
-        /// Position of `IOC_Irq`'s lowest bit.
-        pub const IOC_IRQ_SHIFT: u32 = 12;
-        /// Mask of `Dly_Irq` (bit 13).
-        pub const DLY_IRQ_MASK: u32 = 0x0000_2000;
-        /// Position of `Dly_Irq`'s lowest bit.
-        pub const DLY_IRQ_SHIFT: u32 = 13;
-        /// Mask of `Err_Irq` (bit 14).
-        pub const ERR_IRQ_MASK: u32 = 0x0000_4000;
-        /// Position of `Err_Irq`'s lowest bit.
-        pub const ERR_IRQ_SHIFT: u32 = 14;
-        /// Mask of `IRQThresholdSts` (bits 23:16).
-        pub const IRQ_THRESHOLD_STS_MASK: u32 = 0x00ff_0000;
-        /// Position of `IRQThresholdSts`'s lowest bit.
-        pub const IRQ_THRESHOLD_STS_SHIFT: u32 = 16;
-        /// Mask of `IRQDelaySts` (bits 31:24).
-        pub const IRQ_DELAY_STS_MASK: u32 = 0xff00_0000;
-        /// Position of `IRQDelaySts`'s lowest bit.
-        pub const IRQ_DELAY_STS_SHIFT: u32 = 24;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Halted",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter / Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register mode (C_INCLUDE_SG = 0) this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1 Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Idle",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Channel Idle. Indicates the state of AXI DMA operations.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SGIncld",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "1 - Scatter Gather Enabled",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "DMAIntErr",
-                lsb: 4,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Internal Error. Internal error occurs if the buffer length specified in the fetched descriptor is set to 0. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors        1 - DMA Internal Error detected. DMA Engine halts",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "DMASlvErr",
-                lsb: 5,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected. DMA Engine halts",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "DMADecErr",
-                lsb: 6,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Decode Errors.      1 - DMA Decode Error detected. DMA Engine halts.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SGIntErr",
-                lsb: 8,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. Refer to the Scatter Gather Descriptor section for more information.This indicates to the SG Engine that the descriptor is a stale descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SGSlvErr",
-                lsb: 9,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SGDecErr",
-                lsb: 10,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IOC_Irq",
-                lsb: 12,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit is enabled in the MM2S_DMACR (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected.  Writing a 1 to this bit will clear it.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Dly_Irq",
-                lsb: 13,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the MM2S_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected. Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Err_Irq",
-                lsb: 14,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the MM2S_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IRQThresholdSts",
-                lsb: 16,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Interrupt Threshold Status. Indicates current interrupt threshold value.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IRQDelaySts",
-                lsb: 24,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Interrupt Delay Time Status. Indicates current interrupt delay time value.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter / Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register mode (C_INCLUDE_SG = 0) this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1 Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.
-        ///
-        /// Bit 0, access `ro`.
-        #[inline(always)]
-        pub const fn halted(self) -> bool {
-            (self.bits & Self::HALTED_MASK) != 0
-        }
-        /// DMA Channel Idle. Indicates the state of AXI DMA operations.
-        /// For Scatter / Gather Mode when IDLE indicates the SG Engine has reached the tail pointer for the associated channel and all queued descriptors have been processed. Writing to the tail pointer register automatically restarts DMA operations.
-        /// For Direct Register Mode when IDLE indicates the current transfer has completed.      0 - Not Idle. For Scatter / Gather Mode, SG has not reached tail descriptor pointer and/or DMA operations in progress. For Direct Register Mode, transfer is not complete.      1 - Idle. For Scatter / Gather Mode, SG has reached tail descriptor pointer and DMA operation paused. for Direct Register Mode, DMA transfer has completed and controller is paused.  Note: This bit is 0 when channel is halted (DMASR.Halted=1). This bit is also 0 prior to initial transfer when AXI DMA configured for Direct Register Mode.
-        ///
-        /// Bit 1, access `ro`.
-        #[inline(always)]
-        pub const fn idle(self) -> bool {
-            (self.bits & Self::IDLE_MASK) != 0
-        }
-        /// 1 - Scatter Gather Enabled
-        /// 0 - Scatter Gather not enabled
-        ///
-        /// Bit 3, access `ro`.
-        #[inline(always)]
-        pub const fn sg_incld(self) -> bool {
-            (self.bits & Self::SG_INCLD_MASK) != 0
-        }
-        /// DMA Internal Error. Internal error occurs if the buffer length specified in the fetched descriptor is set to 0. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors        1 - DMA Internal Error detected. DMA Engine halts
-        ///
-        /// Bit 4, access `ro`.
-        #[inline(always)]
-        pub const fn dma_int_err(self) -> bool {
-            (self.bits & Self::DMA_INT_ERR_MASK) != 0
-        }
-        /// DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected. DMA Engine halts
-        ///
-        /// Bit 5, access `ro`.
-        #[inline(always)]
-        pub const fn dma_slv_err(self) -> bool {
-            (self.bits & Self::DMA_SLV_ERR_MASK) != 0
-        }
-        /// DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Decode Errors.      1 - DMA Decode Error detected. DMA Engine halts.
-        ///
-        /// Bit 6, access `ro`.
-        #[inline(always)]
-        pub const fn dma_dec_err(self) -> bool {
-            (self.bits & Self::DMA_DEC_ERR_MASK) != 0
-        }
-        /// Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. Refer to the Scatter Gather Descriptor section for more information.This indicates to the SG Engine that the descriptor is a stale descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
-        ///
-        /// Bit 8, access `ro`.
-        #[inline(always)]
-        pub const fn sg_int_err(self) -> bool {
-            (self.bits & Self::SG_INT_ERR_MASK) != 0
-        }
-        /// Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
-        ///
-        /// Bit 9, access `ro`.
-        #[inline(always)]
-        pub const fn sg_slv_err(self) -> bool {
-            (self.bits & Self::SG_SLV_ERR_MASK) != 0
-        }
-        /// Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
-        ///
-        /// Bit 10, access `ro`.
-        #[inline(always)]
-        pub const fn sg_dec_err(self) -> bool {
-            (self.bits & Self::SG_DEC_ERR_MASK) != 0
-        }
-        /// Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit is enabled in the MM2S_DMACR (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected.  Writing a 1 to this bit will clear it.
-        ///
-        /// Bit 12, access `w1c`.
-        #[inline(always)]
-        pub const fn ioc_irq(self) -> bool {
-            (self.bits & Self::IOC_IRQ_MASK) != 0
-        }
-        /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 12, access `w1c`.
-        #[inline(always)]
-        pub fn clear_ioc_irq(&mut self) -> &mut Self {
-            *self = self.with_clear_ioc_irq();
-            self
-        }
-        /// This value with `IOC_Irq`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_ioc_irq(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::IOC_IRQ_MASK,
-            }
-        }
-        /// Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the MM2S_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected. Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
-        ///
-        /// Bit 13, access `w1c`.
-        #[inline(always)]
-        pub const fn dly_irq(self) -> bool {
-            (self.bits & Self::DLY_IRQ_MASK) != 0
-        }
-        /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 13, access `w1c`.
-        #[inline(always)]
-        pub fn clear_dly_irq(&mut self) -> &mut Self {
-            *self = self.with_clear_dly_irq();
-            self
-        }
-        /// This value with `Dly_Irq`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_dly_irq(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::DLY_IRQ_MASK,
-            }
-        }
-        /// Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the MM2S_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.
-        /// Writing a 1 to this bit will clear it.
-        /// 0 - No error Interrupt.
-        /// 1 - Error interrupt detected.
-        ///
-        /// Bit 14, access `w1c`.
-        #[inline(always)]
-        pub const fn err_irq(self) -> bool {
-            (self.bits & Self::ERR_IRQ_MASK) != 0
-        }
-        /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 14, access `w1c`.
-        #[inline(always)]
-        pub fn clear_err_irq(&mut self) -> &mut Self {
-            *self = self.with_clear_err_irq();
-            self
-        }
-        /// This value with `Err_Irq`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_err_irq(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::ERR_IRQ_MASK,
-            }
-        }
-        /// Interrupt Threshold Status. Indicates current interrupt threshold value.
-        /// Note: Applicable only when Scatter Gather is enabled.
-        ///
-        /// Bits 23:16, access `ro`.
-        #[inline(always)]
-        pub const fn irq_threshold_sts(self) -> u8 {
-            (self.bits >> Self::IRQ_THRESHOLD_STS_SHIFT) as u8
-        }
-        /// Interrupt Delay Time Status. Indicates current interrupt delay time value.
-        /// Note: Applicable only when Scatter Gather is enabled.
-        ///
-        /// Bits 31:24, access `ro`.
-        #[inline(always)]
-        pub const fn irq_delay_sts(self) -> u8 {
-            (self.bits >> Self::IRQ_DELAY_STS_SHIFT) as u8
-        }
-    }
+    pub struct Mm2sDmasr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mm2sDmasr {
         type Word = u32;
         const NAME: &'static str = "MM2S_DMASR";
         const RESET: u32 = 0x0001_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_7000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::HALTED.desc(),
+            Self::IDLE.desc(),
+            Self::SG_INCLD.desc(),
+            Self::DMA_INT_ERR.desc(),
+            Self::DMA_SLV_ERR.desc(),
+            Self::DMA_DEC_ERR.desc(),
+            Self::SG_INT_ERR.desc(),
+            Self::SG_SLV_ERR.desc(),
+            Self::SG_DEC_ERR.desc(),
+            Self::IOC_IRQ.desc(),
+            Self::DLY_IRQ.desc(),
+            Self::ERR_IRQ.desc(),
+            Self::IRQ_THRESHOLD_STS.desc(),
+            Self::IRQ_DELAY_STS.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_8fff) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Mm2sDmasr {}
@@ -4825,88 +3436,346 @@ pub mod axi_dma {
     impl ::regmap_runtime::Modifiable for Mm2sDmasr {}
     impl ::core::fmt::Debug for Mm2sDmasr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("MM2S_DMASR")
-                .field("halted", &self.halted())
-                .field("idle", &self.idle())
-                .field("sg_incld", &self.sg_incld())
-                .field("dma_int_err", &self.dma_int_err())
-                .field("dma_slv_err", &self.dma_slv_err())
-                .field("dma_dec_err", &self.dma_dec_err())
-                .field("sg_int_err", &self.sg_int_err())
-                .field("sg_slv_err", &self.sg_slv_err())
-                .field("sg_dec_err", &self.sg_dec_err())
-                .field("ioc_irq", &self.ioc_irq())
-                .field("dly_irq", &self.dly_irq())
-                .field("err_irq", &self.err_irq())
-                .field("irq_threshold_sts", &self.irq_threshold_sts())
-                .field("irq_delay_sts", &self.irq_delay_sts())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Mm2sDmasr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Halted`: bit 0, access `ro`.
+        pub const HALTED: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "Halted",
+            0,
+            1,
+            &[],
+            "DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter / Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register mode (C_INCLUDE_SG = 0) this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1 Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.",
+        );
+        /// DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter / Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register mode (C_INCLUDE_SG = 0) this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1 Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.
+        ///
+        /// Bit 0, access `ro`.
+        #[inline(always)]
+        pub fn halted(self) -> bool {
+            Self::HALTED.get(self)
+        }
+        /// `Idle`: bit 1, access `ro`.
+        pub const IDLE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "Idle",
+            1,
+            1,
+            &[],
+            "DMA Channel Idle. Indicates the state of AXI DMA operations.",
+        );
+        /// DMA Channel Idle. Indicates the state of AXI DMA operations.
+        /// For Scatter / Gather Mode when IDLE indicates the SG Engine has reached the tail pointer for the associated channel and all queued descriptors have been processed. Writing to the tail pointer register automatically restarts DMA operations.
+        /// For Direct Register Mode when IDLE indicates the current transfer has completed.      0 - Not Idle. For Scatter / Gather Mode, SG has not reached tail descriptor pointer and/or DMA operations in progress. For Direct Register Mode, transfer is not complete.      1 - Idle. For Scatter / Gather Mode, SG has reached tail descriptor pointer and DMA operation paused. for Direct Register Mode, DMA transfer has completed and controller is paused.  Note: This bit is 0 when channel is halted (DMASR.Halted=1). This bit is also 0 prior to initial transfer when AXI DMA configured for Direct Register Mode.
+        ///
+        /// Bit 1, access `ro`.
+        #[inline(always)]
+        pub fn idle(self) -> bool {
+            Self::IDLE.get(self)
+        }
+        /// `SGIncld`: bit 3, access `ro`.
+        pub const SG_INCLD: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new("SGIncld", 3, 1, &[], "1 - Scatter Gather Enabled");
+        /// 1 - Scatter Gather Enabled
+        /// 0 - Scatter Gather not enabled
+        ///
+        /// Bit 3, access `ro`.
+        #[inline(always)]
+        pub fn sg_incld(self) -> bool {
+            Self::SG_INCLD.get(self)
+        }
+        /// `DMAIntErr`: bit 4, access `ro`.
+        pub const DMA_INT_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "DMAIntErr",
+            4,
+            1,
+            &[],
+            "DMA Internal Error. Internal error occurs if the buffer length specified in the fetched descriptor is set to 0. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors        1 - DMA Internal Error detected. DMA Engine halts",
+        );
+        /// DMA Internal Error. Internal error occurs if the buffer length specified in the fetched descriptor is set to 0. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors        1 - DMA Internal Error detected. DMA Engine halts
+        ///
+        /// Bit 4, access `ro`.
+        #[inline(always)]
+        pub fn dma_int_err(self) -> bool {
+            Self::DMA_INT_ERR.get(self)
+        }
+        /// `DMASlvErr`: bit 5, access `ro`.
+        pub const DMA_SLV_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "DMASlvErr",
+            5,
+            1,
+            &[],
+            "DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected. DMA Engine halts",
+        );
+        /// DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected. DMA Engine halts
+        ///
+        /// Bit 5, access `ro`.
+        #[inline(always)]
+        pub fn dma_slv_err(self) -> bool {
+            Self::DMA_SLV_ERR.get(self)
+        }
+        /// `DMADecErr`: bit 6, access `ro`.
+        pub const DMA_DEC_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "DMADecErr",
+            6,
+            1,
+            &[],
+            "DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Decode Errors.      1 - DMA Decode Error detected. DMA Engine halts.",
+        );
+        /// DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Decode Errors.      1 - DMA Decode Error detected. DMA Engine halts.
+        ///
+        /// Bit 6, access `ro`.
+        #[inline(always)]
+        pub fn dma_dec_err(self) -> bool {
+            Self::DMA_DEC_ERR.get(self)
+        }
+        /// `SGIntErr`: bit 8, access `ro`.
+        pub const SG_INT_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "SGIntErr",
+            8,
+            1,
+            &[],
+            "Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. Refer to the Scatter Gather Descriptor section for more information.This indicates to the SG Engine that the descriptor is a stale descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
+        );
+        /// Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. Refer to the Scatter Gather Descriptor section for more information.This indicates to the SG Engine that the descriptor is a stale descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
+        ///
+        /// Bit 8, access `ro`.
+        #[inline(always)]
+        pub fn sg_int_err(self) -> bool {
+            Self::SG_INT_ERR.get(self)
+        }
+        /// `SGSlvErr`: bit 9, access `ro`.
+        pub const SG_SLV_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "SGSlvErr",
+            9,
+            1,
+            &[],
+            "Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
+        );
+        /// Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
+        ///
+        /// Bit 9, access `ro`.
+        #[inline(always)]
+        pub fn sg_slv_err(self) -> bool {
+            Self::SG_SLV_ERR.get(self)
+        }
+        /// `SGDecErr`: bit 10, access `ro`.
+        pub const SG_DEC_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "SGDecErr",
+            10,
+            1,
+            &[],
+            "Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
+        );
+        /// Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
+        ///
+        /// Bit 10, access `ro`.
+        #[inline(always)]
+        pub fn sg_dec_err(self) -> bool {
+            Self::SG_DEC_ERR.get(self)
+        }
+        /// `IOC_Irq`: bit 12, access `w1c`.
+        pub const IOC_IRQ: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "IOC_Irq",
+            12,
+            1,
+            &[],
+            "Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit is enabled in the MM2S_DMACR (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected.  Writing a 1 to this bit will clear it.",
+        );
+        /// Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit is enabled in the MM2S_DMACR (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected.  Writing a 1 to this bit will clear it.
+        ///
+        /// Bit 12, access `w1c`.
+        #[inline(always)]
+        pub fn ioc_irq(self) -> bool {
+            Self::IOC_IRQ.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_ioc_irq<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 12, access `w1c`.
+        #[inline(always)]
+        pub fn clear_ioc_irq(&mut self) -> &mut Self {
+            Self::IOC_IRQ.request(self, true)
+        }
+        /// `Dly_Irq`: bit 13, access `w1c`.
+        pub const DLY_IRQ: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "Dly_Irq",
+            13,
+            1,
+            &[],
+            "Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the MM2S_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected. Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
+        );
+        /// Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the MM2S_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected. Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
+        ///
+        /// Bit 13, access `w1c`.
+        #[inline(always)]
+        pub fn dly_irq(self) -> bool {
+            Self::DLY_IRQ.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_dly_irq<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 13, access `w1c`.
+        #[inline(always)]
+        pub fn clear_dly_irq(&mut self) -> &mut Self {
+            Self::DLY_IRQ.request(self, true)
+        }
+        /// `Err_Irq`: bit 14, access `w1c`.
+        pub const ERR_IRQ: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "Err_Irq",
+            14,
+            1,
+            &[],
+            "Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the MM2S_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.",
+        );
+        /// Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the MM2S_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.
+        /// Writing a 1 to this bit will clear it.
+        /// 0 - No error Interrupt.
+        /// 1 - Error interrupt detected.
+        ///
+        /// Bit 14, access `w1c`.
+        #[inline(always)]
+        pub fn err_irq(self) -> bool {
+            Self::ERR_IRQ.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_err_irq<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 14, access `w1c`.
+        #[inline(always)]
+        pub fn clear_err_irq(&mut self) -> &mut Self {
+            Self::ERR_IRQ.request(self, true)
+        }
+        /// `IRQThresholdSts`: bits 23:16, access `ro`.
+        pub const IRQ_THRESHOLD_STS: ::regmap_runtime::Field<
+            Self,
+            u8,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "IRQThresholdSts",
+            16,
+            8,
+            &[],
+            "Interrupt Threshold Status. Indicates current interrupt threshold value.",
+        );
+        /// Interrupt Threshold Status. Indicates current interrupt threshold value.
+        /// Note: Applicable only when Scatter Gather is enabled.
+        ///
+        /// Bits 23:16, access `ro`.
+        #[inline(always)]
+        pub fn irq_threshold_sts(self) -> u8 {
+            Self::IRQ_THRESHOLD_STS.get(self)
+        }
+        /// `IRQDelaySts`: bits 31:24, access `ro`.
+        pub const IRQ_DELAY_STS: ::regmap_runtime::Field<
+            Self,
+            u8,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "IRQDelaySts",
+            24,
+            8,
+            &[],
+            "Interrupt Delay Time Status. Indicates current interrupt delay time value.",
+        );
+        /// Interrupt Delay Time Status. Indicates current interrupt delay time value.
+        /// Note: Applicable only when Scatter Gather is enabled.
+        ///
+        /// Bits 31:24, access `ro`.
+        #[inline(always)]
+        pub fn irq_delay_sts(self) -> u8 {
+            Self::IRQ_DELAY_STS.get(self)
         }
     }
     /// MM2S Source Address Register
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Mm2sSa {
-        bits: u32,
-    }
-    impl Mm2sSa {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MM2S_SA",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "MM2S Source Address Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `MM2S_SA` (bits 31:0).
-        ///
-        /// MM2S Source Address Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `MM2S_SA` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Mm2sSa(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mm2sSa {
         type Word = u32;
         const NAME: &'static str = "MM2S_SA";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Mm2sSa {}
@@ -4914,75 +3783,58 @@ pub mod axi_dma {
     impl ::regmap_runtime::Modifiable for Mm2sSa {}
     impl ::core::fmt::Debug for Mm2sSa {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("MM2S_SA")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Mm2sSa {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x18;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MM2S_SA",
+            0,
+            32,
+            &[],
+            "MM2S Source Address Register",
+        );
+        /// Sets `MM2S_SA` (bits 31:0).
+        ///
+        /// MM2S Source Address Register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// MM2S Source Address Register
     ///
     /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Mm2sSaMsb {
-        bits: u32,
-    }
-    impl Mm2sSaMsb {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x1c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "MM2S_SA_MSB",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "MM2S Source Address Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `MM2S_SA_MSB` (bits 31:0).
-        ///
-        /// MM2S Source Address Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `MM2S_SA_MSB` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct Mm2sSaMsb(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mm2sSaMsb {
         type Word = u32;
         const NAME: &'static str = "MM2S_SA_MSB";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Mm2sSaMsb {}
@@ -4990,86 +3842,58 @@ pub mod axi_dma {
     impl ::regmap_runtime::Modifiable for Mm2sSaMsb {}
     impl ::core::fmt::Debug for Mm2sSaMsb {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("MM2S_SA_MSB")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Mm2sSaMsb {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x1c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "MM2S_SA_MSB",
+            0,
+            32,
+            &[],
+            "MM2S Source Address Register",
+        );
+        /// Sets `MM2S_SA_MSB` (bits 31:0).
+        ///
+        /// MM2S Source Address Register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// MM2S DMA Transfer Length Register
     ///
     /// Offset 0x28, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Mm2sLength {
-        bits: u32,
-    }
-    impl Mm2sLength {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x28;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Length` (bits 25:0).
-        pub const LENGTH_MASK: u32 = 0x03ff_ffff;
-        /// Position of `Length`'s lowest bit.
-        pub const LENGTH_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Length",
-                lsb: 0,
-                width: 26,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Indicates the number of bytes to transfer for the MM2S channel. Writing a non-zero value to this register starts the MM2S transfer.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Indicates the number of bytes to transfer for the MM2S channel. Writing a non-zero value to this register starts the MM2S transfer.
-        ///
-        /// Bits 25:0, access `rw`.
-        #[inline(always)]
-        pub const fn length(self) -> u26 {
-            u26::extract_u32(self.bits, 0)
-        }
-        /// Sets `Length` (bits 25:0).
-        #[inline(always)]
-        pub fn set_length(&mut self, v: u26) -> &mut Self {
-            *self = self.with_length(v);
-            self
-        }
-        /// This value with `Length` set to `v` (bits 25:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_length(self, v: u26) -> Self {
-            Self {
-                bits: (self.bits & !Self::LENGTH_MASK) | v.value(),
-            }
-        }
-    }
+    pub struct Mm2sLength(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mm2sLength {
         type Word = u32;
         const NAME: &'static str = "MM2S_LENGTH";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::LENGTH.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Mm2sLength {}
@@ -5077,142 +3901,104 @@ pub mod axi_dma {
     impl ::regmap_runtime::Modifiable for Mm2sLength {}
     impl ::core::fmt::Debug for Mm2sLength {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("MM2S_LENGTH").field("length", &self.length()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Mm2sLength {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x28;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Length`: bits 25:0, access `rw`.
+        pub const LENGTH: ::regmap_runtime::Field<Self, u26, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "Length",
+            0,
+            26,
+            &[],
+            "Indicates the number of bytes to transfer for the MM2S channel. Writing a non-zero value to this register starts the MM2S transfer.",
+        );
+        /// Indicates the number of bytes to transfer for the MM2S channel. Writing a non-zero value to this register starts the MM2S transfer.
+        ///
+        /// Bits 25:0, access `rw`.
+        #[inline(always)]
+        pub fn length(self) -> u26 {
+            Self::LENGTH.get(self)
+        }
+        /// Sets `Length` (bits 25:0).
+        #[inline(always)]
+        pub fn set_length(&mut self, v: u26) -> &mut Self {
+            Self::LENGTH.set(self, v)
         }
     }
     /// S2MM DMA Control Register
     ///
     /// Offset 0x30, 32 bits, reset 0x10002, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct S2mmDmacr {
-        bits: u32,
+    pub struct S2mmDmacr(::regmap_runtime::Value<u32>);
+    impl ::regmap_runtime::Register for S2mmDmacr {
+        type Word = u32;
+        const NAME: &'static str = "S2MM_DMACR";
+        const RESET: u32 = 0x0001_0002;
+        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::RS.desc(),
+            Self::RESET.desc(),
+            Self::KEYHOLE.desc(),
+            Self::CYCLIC_BD_ENABLE.desc(),
+            Self::IOC_IRQ_EN.desc(),
+            Self::DLY_IRQ_EN.desc(),
+            Self::ERR_IRQ_EN.desc(),
+            Self::IRQ_THRESHOLD.desc(),
+            Self::IRQ_DELAY.desc(),
+        ];
+        #[inline(always)]
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
+        }
+        #[inline(always)]
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
+        }
+    }
+    impl ::regmap_runtime::Readable for S2mmDmacr {}
+    impl ::regmap_runtime::Writable for S2mmDmacr {}
+    impl ::regmap_runtime::Modifiable for S2mmDmacr {}
+    impl ::core::fmt::Debug for S2mmDmacr {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            ::regmap_runtime::field::debug(self, f)
+        }
     }
     impl S2mmDmacr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x30;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0001_0002;
-        /// Mask of `RS` (bit 0).
-        pub const RS_MASK: u32 = 0x0000_0001;
-        /// Position of `RS`'s lowest bit.
-        pub const RS_SHIFT: u32 = 0;
-        /// Mask of `Reset` (bit 2).
-        pub const RESET_MASK: u32 = 0x0000_0004;
-        /// Position of `Reset`'s lowest bit.
-        pub const RESET_SHIFT: u32 = 2;
-        /// Mask of `Keyhole` (bit 3).
-        pub const KEYHOLE_MASK: u32 = 0x0000_0008;
-        /// Position of `Keyhole`'s lowest bit.
-        pub const KEYHOLE_SHIFT: u32 = 3;
-        /// Mask of `Cyclic_BD_Enable` (bit 4).
-        pub const CYCLIC_BD_ENABLE_MASK: u32 = 0x0000_0010;
-        /// Position of `Cyclic_BD_Enable`'s lowest bit.
-        pub const CYCLIC_BD_ENABLE_SHIFT: u32 = 4;
-        /// Mask of `IOC_IrqEn` (bit 12).
-        pub const IOC_IRQ_EN_MASK: u32 = 0x0000_1000;
-        /// Position of `IOC_IrqEn`'s lowest bit.
-        pub const IOC_IRQ_EN_SHIFT: u32 = 12;
-        /// Mask of `Dly_IrqEn` (bit 13).
-        pub const DLY_IRQ_EN_MASK: u32 = 0x0000_2000;
-        /// Position of `Dly_IrqEn`'s lowest bit.
-        pub const DLY_IRQ_EN_SHIFT: u32 = 13;
-        /// Mask of `Err_IrqEn` (bit 14).
-        pub const ERR_IRQ_EN_MASK: u32 = 0x0000_4000;
-        /// Position of `Err_IrqEn`'s lowest bit.
-        pub const ERR_IRQ_EN_SHIFT: u32 = 14;
-        /// Mask of `IRQThreshold` (bits 23:16).
-        pub const IRQ_THRESHOLD_MASK: u32 = 0x00ff_0000;
-        /// Position of `IRQThreshold`'s lowest bit.
-        pub const IRQ_THRESHOLD_SHIFT: u32 = 16;
-        /// Mask of `IRQDelay` (bits 31:24).
-        pub const IRQ_DELAY_MASK: u32 = 0xff00_0000;
-        /// Position of `IRQDelay`'s lowest bit.
-        pub const IRQ_DELAY_SHIFT: u32 = 24;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "RS",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Run / Stop control for controlling running and stopping of the DMA channel.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Reset",
-                lsb: 2,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Keyhole",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Keyhole Write. Setting this bit to 1 causes AXI DMA to initiate S2MM writes (AXI4 Writes) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be modified when AXI DMA is in idle. When enabling Key hole operation the maximum burst length cannot be more than 16. This bit should not be set when DRE is enabled.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Cyclic_BD_Enable",
-                lsb: 4,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IOC_IrqEn",
-                lsb: 12,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows Interrupt On Complete events to generate an interrupt out for descriptors with the Complete bit set.      0 - IOC Interrupt disabled      1 - IOC Interrupt enabled",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Dly_IrqEn",
-                lsb: 13,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt on Delay Timer Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Delay Interrupt disabled      1 - Delay Interrupt enabled  Note: Applicable only when Scatter Gather is enabled.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Err_IrqEn",
-                lsb: 14,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt on Error Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Error Interrupt disabled      1 - Error Interrupt enabled",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IRQThreshold",
-                lsb: 16,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IRQDelay",
-                lsb: 24,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.",
-            },
-        ];
         /// A value holding `bits` as read from the hardware, no actions requested.
         #[inline(always)]
         pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
+            Self(::regmap_runtime::Value::new(bits))
         }
         /// The raw bits (as read, with any setters applied).
         #[inline(always)]
         pub const fn bits(self) -> u32 {
-            self.bits
+            self.0.bits()
         }
+        /// `RS`: bit 0, access `rw`.
+        pub const RS: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "RS",
+            0,
+            1,
+            &[],
+            "Run / Stop control for controlling running and stopping of the DMA channel.",
+        );
         /// Run / Stop control for controlling running and stopping of the DMA channel.
         ///   0 - Stop – DMA stops when current (if any) DMA operations are complete. For Scatter / Gather Mode pending commands/transfers are flushed or completed.
         ///   AXI4-Stream outs are potentially terminated early. Descriptors in the update queue are allowed to finish updating to remote memory before engine halt.
@@ -5222,628 +4008,245 @@ pub mod axi_dma {
         ///
         /// Bit 0, access `rw`.
         #[inline(always)]
-        pub const fn rs(self) -> bool {
-            (self.bits & Self::RS_MASK) != 0
+        pub fn rs(self) -> bool {
+            Self::RS.get(self)
         }
         /// Sets `RS` (bit 0).
         #[inline(always)]
         pub fn set_rs(&mut self, v: bool) -> &mut Self {
-            *self = self.with_rs(v);
-            self
+            Self::RS.set(self, v)
         }
-        /// This value with `RS` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_rs(self, v: bool) -> Self {
-            Self {
-                bits: if v { self.bits | Self::RS_MASK } else { self.bits & !Self::RS_MASK },
-            }
-        }
+        /// `Reset`: bit 2, access `rw`.
+        pub const RESET: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "Reset",
+            2,
+            1,
+            &[],
+            "Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.",
+        );
         /// Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.
         /// AXI4-Stream outs are terminated early, if necessary with associated TLAST. Setting either MM2S_DMACR.Reset = 1 or S2MM_DMACR.Reset = 1 resets the entire AXI DMA engine. After completion of a soft reset, all registers and bits are in the Reset State.      0 - Reset not in progress. Normal operation.      1 - Reset in progress
         ///
         /// Bit 2, access `rw`.
         #[inline(always)]
-        pub const fn reset(self) -> bool {
-            (self.bits & Self::RESET_MASK) != 0
+        pub fn reset(self) -> bool {
+            Self::RESET.get(self)
         }
         /// Sets `Reset` (bit 2).
         #[inline(always)]
         pub fn set_reset(&mut self, v: bool) -> &mut Self {
-            *self = self.with_reset(v);
-            self
+            Self::RESET.set(self, v)
         }
-        /// This value with `Reset` set to `v` (bit 2).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_reset(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::RESET_MASK
-                } else {
-                    self.bits & !Self::RESET_MASK
-                },
-            }
-        }
+        /// `Keyhole`: bit 3, access `rw`.
+        pub const KEYHOLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Keyhole",
+            3,
+            1,
+            &[],
+            "Keyhole Write. Setting this bit to 1 causes AXI DMA to initiate S2MM writes (AXI4 Writes) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be modified when AXI DMA is in idle. When enabling Key hole operation the maximum burst length cannot be more than 16. This bit should not be set when DRE is enabled.",
+        );
         /// Keyhole Write. Setting this bit to 1 causes AXI DMA to initiate S2MM writes (AXI4 Writes) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be modified when AXI DMA is in idle. When enabling Key hole operation the maximum burst length cannot be more than 16. This bit should not be set when DRE is enabled.
         /// This bit is non functional when DMA is used in multichannel mode.
         ///
         /// Bit 3, access `rw`.
         #[inline(always)]
-        pub const fn keyhole(self) -> bool {
-            (self.bits & Self::KEYHOLE_MASK) != 0
+        pub fn keyhole(self) -> bool {
+            Self::KEYHOLE.get(self)
         }
         /// Sets `Keyhole` (bit 3).
         #[inline(always)]
         pub fn set_keyhole(&mut self, v: bool) -> &mut Self {
-            *self = self.with_keyhole(v);
-            self
+            Self::KEYHOLE.set(self, v)
         }
-        /// This value with `Keyhole` set to `v` (bit 3).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_keyhole(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::KEYHOLE_MASK
-                } else {
-                    self.bits & !Self::KEYHOLE_MASK
-                },
-            }
-        }
+        /// `Cyclic_BD_Enable`: bit 4, access `rw`.
+        pub const CYCLIC_BD_ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Cyclic_BD_Enable",
+            4,
+            1,
+            &[],
+            "When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.",
+        );
         /// When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.
         /// This bit is non functional when DMA operates in Multichannel mode. or in Direct Register Mode
         ///
         /// Bit 4, access `rw`.
         #[inline(always)]
-        pub const fn cyclic_bd_enable(self) -> bool {
-            (self.bits & Self::CYCLIC_BD_ENABLE_MASK) != 0
+        pub fn cyclic_bd_enable(self) -> bool {
+            Self::CYCLIC_BD_ENABLE.get(self)
         }
         /// Sets `Cyclic_BD_Enable` (bit 4).
         #[inline(always)]
         pub fn set_cyclic_bd_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_cyclic_bd_enable(v);
-            self
+            Self::CYCLIC_BD_ENABLE.set(self, v)
         }
-        /// This value with `Cyclic_BD_Enable` set to `v` (bit 4).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_cyclic_bd_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CYCLIC_BD_ENABLE_MASK
-                } else {
-                    self.bits & !Self::CYCLIC_BD_ENABLE_MASK
-                },
-            }
-        }
+        /// `IOC_IrqEn`: bit 12, access `rw`.
+        pub const IOC_IRQ_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "IOC_IrqEn",
+            12,
+            1,
+            &[],
+            "Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows Interrupt On Complete events to generate an interrupt out for descriptors with the Complete bit set.      0 - IOC Interrupt disabled      1 - IOC Interrupt enabled",
+        );
         /// Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows Interrupt On Complete events to generate an interrupt out for descriptors with the Complete bit set.      0 - IOC Interrupt disabled      1 - IOC Interrupt enabled
         ///
         /// Bit 12, access `rw`.
         #[inline(always)]
-        pub const fn ioc_irq_en(self) -> bool {
-            (self.bits & Self::IOC_IRQ_EN_MASK) != 0
+        pub fn ioc_irq_en(self) -> bool {
+            Self::IOC_IRQ_EN.get(self)
         }
         /// Sets `IOC_IrqEn` (bit 12).
         #[inline(always)]
         pub fn set_ioc_irq_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ioc_irq_en(v);
-            self
+            Self::IOC_IRQ_EN.set(self, v)
         }
-        /// This value with `IOC_IrqEn` set to `v` (bit 12).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ioc_irq_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::IOC_IRQ_EN_MASK
-                } else {
-                    self.bits & !Self::IOC_IRQ_EN_MASK
-                },
-            }
-        }
+        /// `Dly_IrqEn`: bit 13, access `rw`.
+        pub const DLY_IRQ_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Dly_IrqEn",
+            13,
+            1,
+            &[],
+            "Interrupt on Delay Timer Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Delay Interrupt disabled      1 - Delay Interrupt enabled  Note: Applicable only when Scatter Gather is enabled.",
+        );
         /// Interrupt on Delay Timer Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Delay Interrupt disabled      1 - Delay Interrupt enabled  Note: Applicable only when Scatter Gather is enabled.
         ///
         /// Bit 13, access `rw`.
         #[inline(always)]
-        pub const fn dly_irq_en(self) -> bool {
-            (self.bits & Self::DLY_IRQ_EN_MASK) != 0
+        pub fn dly_irq_en(self) -> bool {
+            Self::DLY_IRQ_EN.get(self)
         }
         /// Sets `Dly_IrqEn` (bit 13).
         #[inline(always)]
         pub fn set_dly_irq_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_dly_irq_en(v);
-            self
+            Self::DLY_IRQ_EN.set(self, v)
         }
-        /// This value with `Dly_IrqEn` set to `v` (bit 13).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_dly_irq_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::DLY_IRQ_EN_MASK
-                } else {
-                    self.bits & !Self::DLY_IRQ_EN_MASK
-                },
-            }
-        }
+        /// `Err_IrqEn`: bit 14, access `rw`.
+        pub const ERR_IRQ_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Err_IrqEn",
+            14,
+            1,
+            &[],
+            "Interrupt on Error Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Error Interrupt disabled      1 - Error Interrupt enabled",
+        );
         /// Interrupt on Error Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Error Interrupt disabled      1 - Error Interrupt enabled
         ///
         /// Bit 14, access `rw`.
         #[inline(always)]
-        pub const fn err_irq_en(self) -> bool {
-            (self.bits & Self::ERR_IRQ_EN_MASK) != 0
+        pub fn err_irq_en(self) -> bool {
+            Self::ERR_IRQ_EN.get(self)
         }
         /// Sets `Err_IrqEn` (bit 14).
         #[inline(always)]
         pub fn set_err_irq_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_err_irq_en(v);
-            self
+            Self::ERR_IRQ_EN.set(self, v)
         }
-        /// This value with `Err_IrqEn` set to `v` (bit 14).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_err_irq_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ERR_IRQ_EN_MASK
-                } else {
-                    self.bits & !Self::ERR_IRQ_EN_MASK
-                },
-            }
-        }
+        /// `IRQThreshold`: bits 23:16, access `rw`.
+        pub const IRQ_THRESHOLD: ::regmap_runtime::Field<
+            Self,
+            u8,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "IRQThreshold",
+            16,
+            8,
+            &[],
+            "Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.",
+        );
         /// Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.
         /// Note: The minimum setting for the threshold is 0x01. A write of 0x00 to this register has no effect.
         /// Note: Applicable only when Scatter Gather is enabled.
         ///
         /// Bits 23:16, access `rw`.
         #[inline(always)]
-        pub const fn irq_threshold(self) -> u8 {
-            (self.bits >> Self::IRQ_THRESHOLD_SHIFT) as u8
+        pub fn irq_threshold(self) -> u8 {
+            Self::IRQ_THRESHOLD.get(self)
         }
         /// Sets `IRQThreshold` (bits 23:16).
         #[inline(always)]
         pub fn set_irq_threshold(&mut self, v: u8) -> &mut Self {
-            *self = self.with_irq_threshold(v);
-            self
+            Self::IRQ_THRESHOLD.set(self, v)
         }
-        /// This value with `IRQThreshold` set to `v` (bits 23:16).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_irq_threshold(self, v: u8) -> Self {
-            Self {
-                bits: (self.bits & !Self::IRQ_THRESHOLD_MASK)
-                    | ((v as u32) << Self::IRQ_THRESHOLD_SHIFT),
-            }
-        }
+        /// `IRQDelay`: bits 31:24, access `rw`.
+        pub const IRQ_DELAY: ::regmap_runtime::Field<
+            Self,
+            u8,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "IRQDelay",
+            24,
+            8,
+            &[],
+            "Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.",
+        );
         /// Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.
         /// Note: Setting this value to zero disables the delay timer interrupt.
         /// Note: Applicable only when Scatter Gather is enabled.
         ///
         /// Bits 31:24, access `rw`.
         #[inline(always)]
-        pub const fn irq_delay(self) -> u8 {
-            (self.bits >> Self::IRQ_DELAY_SHIFT) as u8
+        pub fn irq_delay(self) -> u8 {
+            Self::IRQ_DELAY.get(self)
         }
         /// Sets `IRQDelay` (bits 31:24).
         #[inline(always)]
         pub fn set_irq_delay(&mut self, v: u8) -> &mut Self {
-            *self = self.with_irq_delay(v);
-            self
-        }
-        /// This value with `IRQDelay` set to `v` (bits 31:24).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_irq_delay(self, v: u8) -> Self {
-            Self {
-                bits: (self.bits & !Self::IRQ_DELAY_MASK)
-                    | ((v as u32) << Self::IRQ_DELAY_SHIFT),
-            }
-        }
-    }
-    impl ::regmap_runtime::Register for S2mmDmacr {
-        type Word = u32;
-        const NAME: &'static str = "S2MM_DMACR";
-        const RESET: u32 = 0x0001_0002;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
-        }
-    }
-    impl ::regmap_runtime::Readable for S2mmDmacr {}
-    impl ::regmap_runtime::Writable for S2mmDmacr {}
-    impl ::regmap_runtime::Modifiable for S2mmDmacr {}
-    impl ::core::fmt::Debug for S2mmDmacr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("S2MM_DMACR")
-                .field("rs", &self.rs())
-                .field("reset", &self.reset())
-                .field("keyhole", &self.keyhole())
-                .field("cyclic_bd_enable", &self.cyclic_bd_enable())
-                .field("ioc_irq_en", &self.ioc_irq_en())
-                .field("dly_irq_en", &self.dly_irq_en())
-                .field("err_irq_en", &self.err_irq_en())
-                .field("irq_threshold", &self.irq_threshold())
-                .field("irq_delay", &self.irq_delay())
-                .finish()
+            Self::IRQ_DELAY.set(self, v)
         }
     }
     /// S2MM DMA Status Register
     ///
     /// Offset 0x34, 32 bits, reset 0x10000, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct S2mmDmasr {
-        bits: u32,
-        actions: u32,
-    }
-    impl S2mmDmasr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x34;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0001_0000;
-        /// Mask of `Halted` (bit 0).
-        pub const HALTED_MASK: u32 = 0x0000_0001;
-        /// Position of `Halted`'s lowest bit.
-        pub const HALTED_SHIFT: u32 = 0;
-        /// Mask of `Idle` (bit 1).
-        pub const IDLE_MASK: u32 = 0x0000_0002;
-        /// Position of `Idle`'s lowest bit.
-        pub const IDLE_SHIFT: u32 = 1;
-        /// Mask of `SGIncld` (bit 3).
-        pub const SG_INCLD_MASK: u32 = 0x0000_0008;
-        /// Position of `SGIncld`'s lowest bit.
-        pub const SG_INCLD_SHIFT: u32 = 3;
-        /// Mask of `DMAIntErr` (bit 4).
-        pub const DMA_INT_ERR_MASK: u32 = 0x0000_0010;
-        /// Position of `DMAIntErr`'s lowest bit.
-        pub const DMA_INT_ERR_SHIFT: u32 = 4;
-        /// Mask of `DMASlvErr` (bit 5).
-        pub const DMA_SLV_ERR_MASK: u32 = 0x0000_0020;
-        /// Position of `DMASlvErr`'s lowest bit.
-        pub const DMA_SLV_ERR_SHIFT: u32 = 5;
-        /// Mask of `DMADecErr` (bit 6).
-        pub const DMA_DEC_ERR_MASK: u32 = 0x0000_0040;
-        /// Position of `DMADecErr`'s lowest bit.
-        pub const DMA_DEC_ERR_SHIFT: u32 = 6;
-        /// Mask of `SGIntErr` (bit 8).
-        pub const SG_INT_ERR_MASK: u32 = 0x0000_0100;
-        /// Position of `SGIntErr`'s lowest bit.
-        pub const SG_INT_ERR_SHIFT: u32 = 8;
-        /// Mask of `SGSlvErr` (bit 9).
-        pub const SG_SLV_ERR_MASK: u32 = 0x0000_0200;
-        /// Position of `SGSlvErr`'s lowest bit.
-        pub const SG_SLV_ERR_SHIFT: u32 = 9;
-        /// Mask of `SGDecErr` (bit 10).
-        pub const SG_DEC_ERR_MASK: u32 = 0x0000_0400;
-        /// Position of `SGDecErr`'s lowest bit.
-        pub const SG_DEC_ERR_SHIFT: u32 = 10;
-        /// Mask of `IOC_Irq` (bit 12).
-        pub const IOC_IRQ_MASK: u32 = 0x0000_1000;
-        /// Position of `IOC_Irq`'s lowest bit.
-        pub const IOC_IRQ_SHIFT: u32 = 12;
-        /// Mask of `Dly_Irq` (bit 13).
-        pub const DLY_IRQ_MASK: u32 = 0x0000_2000;
-        /// Position of `Dly_Irq`'s lowest bit.
-        pub const DLY_IRQ_SHIFT: u32 = 13;
-        /// Mask of `Err_Irq` (bit 14).
-        pub const ERR_IRQ_MASK: u32 = 0x0000_4000;
-        /// Position of `Err_Irq`'s lowest bit.
-        pub const ERR_IRQ_SHIFT: u32 = 14;
-        /// Mask of `IRQThresholdSts` (bits 23:16).
-        pub const IRQ_THRESHOLD_STS_MASK: u32 = 0x00ff_0000;
-        /// Position of `IRQThresholdSts`'s lowest bit.
-        pub const IRQ_THRESHOLD_STS_SHIFT: u32 = 16;
-        /// Mask of `IRQDelaySts` (bits 31:24).
-        pub const IRQ_DELAY_STS_MASK: u32 = 0xff00_0000;
-        /// Position of `IRQDelaySts`'s lowest bit.
-        pub const IRQ_DELAY_STS_SHIFT: u32 = 24;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Halted",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter/Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register Mode this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Idle",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Channel Idle. Indicates the state of AXI DMA operations.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SGIncld",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Scatter Gather Engine Included. DMASR.SGIncld = 1 indicates the Scatter Gather engine is included and the AXI DMA is configured for Scatter Gather mode. DMASR.SGIncld = 0 indicates the Scatter Gather engine is excluded and the AXI DMA is configured for Direct Register Mode.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "DMAIntErr",
-                lsb: 4,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Internal Error. This error occurs if the buffer length specified in the fetched descriptor is set to 0. Also, when in Scatter Gather Mode and using the status app length field, this error occurs when the Status AXI4-Stream packet RxLength field does not match the S2MM packet being received by the S_AXIS_S2MM interface. When Scatter Gather is disabled, this error is flagged if any error occurs during Memory write or if the incoming packet is bigger than what is specified in the DMA length register.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "DMASlvErr",
-                lsb: 5,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "DMADecErr",
-                lsb: 6,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.     0 - No DMA Decode Errors.   1 - DMA Decode Error detected.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SGIntErr",
-                lsb: 8,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. This indicates to the SG Engine that the descriptor is a tail descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected.  Note: Applicable only when Scatter Gather is enabled.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SGSlvErr",
-                lsb: 9,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "SGDecErr",
-                lsb: 10,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IOC_Irq",
-                lsb: 12,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit in S2MM_DMACR is enabled (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected. Writing a 1 to this bit will clear it.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Dly_Irq",
-                lsb: 13,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the S2MM_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected.1 = IOC Interrupt detected. Writing a 1 to this bit will clear it. Note: Applicable only when Scatter Gather is enabled.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Err_Irq",
-                lsb: 14,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToClear,
-                values: &[],
-                description: "Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the S2MM_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IRQThresholdSts",
-                lsb: 16,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Interrupt Threshold Status. Indicates current interrupt threshold value.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "IRQDelaySts",
-                lsb: 24,
-                width: 8,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Interrupt Delay Time Status. Indicates current interrupt delay time value.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter/Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register Mode this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1
-        /// Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.
-        ///
-        /// Bit 0, access `ro`.
-        #[inline(always)]
-        pub const fn halted(self) -> bool {
-            (self.bits & Self::HALTED_MASK) != 0
-        }
-        /// DMA Channel Idle. Indicates the state of AXI DMA operations.
-        /// For Scatter / Gather Mode when IDLE indicates the SG Engine has reached the tail pointer for the associated channel and all queued descriptors have been processed. Writing to the tail pointer register automatically restarts DMA operations.
-        /// For Direct Register Mode when IDLE indicates the current transfer has completed.      0 - Not Idle.      1 - Idle.   Note: This bit is 0 when channel is halted (DMASR.Halted=1). This bit is also 0 prior to initial transfer when AXI DMA configured for Direct Register Mode.
-        ///
-        /// Bit 1, access `ro`.
-        #[inline(always)]
-        pub const fn idle(self) -> bool {
-            (self.bits & Self::IDLE_MASK) != 0
-        }
-        /// Scatter Gather Engine Included. DMASR.SGIncld = 1 indicates the Scatter Gather engine is included and the AXI DMA is configured for Scatter Gather mode. DMASR.SGIncld = 0 indicates the Scatter Gather engine is excluded and the AXI DMA is configured for Direct Register Mode.
-        ///
-        /// Bit 3, access `ro`.
-        #[inline(always)]
-        pub const fn sg_incld(self) -> bool {
-            (self.bits & Self::SG_INCLD_MASK) != 0
-        }
-        /// DMA Internal Error. This error occurs if the buffer length specified in the fetched descriptor is set to 0. Also, when in Scatter Gather Mode and using the status app length field, this error occurs when the Status AXI4-Stream packet RxLength field does not match the S2MM packet being received by the S_AXIS_S2MM interface. When Scatter Gather is disabled, this error is flagged if any error occurs during Memory write or if the incoming packet is bigger than what is specified in the DMA length register.
-        /// This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors      1 - DMA Internal Error detected.
-        ///
-        /// Bit 4, access `ro`.
-        #[inline(always)]
-        pub const fn dma_int_err(self) -> bool {
-            (self.bits & Self::DMA_INT_ERR_MASK) != 0
-        }
-        /// DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected.
-        ///
-        /// Bit 5, access `ro`.
-        #[inline(always)]
-        pub const fn dma_slv_err(self) -> bool {
-            (self.bits & Self::DMA_SLV_ERR_MASK) != 0
-        }
-        /// DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.     0 - No DMA Decode Errors.   1 - DMA Decode Error detected.
-        ///
-        /// Bit 6, access `ro`.
-        #[inline(always)]
-        pub const fn dma_dec_err(self) -> bool {
-            (self.bits & Self::DMA_DEC_ERR_MASK) != 0
-        }
-        /// Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. This indicates to the SG Engine that the descriptor is a tail descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected.  Note: Applicable only when Scatter Gather is enabled.
-        ///
-        /// Bit 8, access `ro`.
-        #[inline(always)]
-        pub const fn sg_int_err(self) -> bool {
-            (self.bits & Self::SG_INT_ERR_MASK) != 0
-        }
-        /// Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.
-        ///
-        /// Bit 9, access `ro`.
-        #[inline(always)]
-        pub const fn sg_slv_err(self) -> bool {
-            (self.bits & Self::SG_SLV_ERR_MASK) != 0
-        }
-        /// Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.
-        ///
-        /// Bit 10, access `ro`.
-        #[inline(always)]
-        pub const fn sg_dec_err(self) -> bool {
-            (self.bits & Self::SG_DEC_ERR_MASK) != 0
-        }
-        /// Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit in S2MM_DMACR is enabled (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected. Writing a 1 to this bit will clear it.
-        ///
-        /// Bit 12, access `w1c`.
-        #[inline(always)]
-        pub const fn ioc_irq(self) -> bool {
-            (self.bits & Self::IOC_IRQ_MASK) != 0
-        }
-        /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 12, access `w1c`.
-        #[inline(always)]
-        pub fn clear_ioc_irq(&mut self) -> &mut Self {
-            *self = self.with_clear_ioc_irq();
-            self
-        }
-        /// This value with `IOC_Irq`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_ioc_irq(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::IOC_IRQ_MASK,
-            }
-        }
-        /// Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the S2MM_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected.1 = IOC Interrupt detected. Writing a 1 to this bit will clear it. Note: Applicable only when Scatter Gather is enabled.
-        ///
-        /// Bit 13, access `w1c`.
-        #[inline(always)]
-        pub const fn dly_irq(self) -> bool {
-            (self.bits & Self::DLY_IRQ_MASK) != 0
-        }
-        /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 13, access `w1c`.
-        #[inline(always)]
-        pub fn clear_dly_irq(&mut self) -> &mut Self {
-            *self = self.with_clear_dly_irq();
-            self
-        }
-        /// This value with `Dly_Irq`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_dly_irq(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::DLY_IRQ_MASK,
-            }
-        }
-        /// Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the S2MM_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.
-        /// Writing a 1 to this bit will clear it.      0 - No error Interrupt.      1 - Error interrupt detected.
-        ///
-        /// Bit 14, access `w1c`.
-        #[inline(always)]
-        pub const fn err_irq(self) -> bool {
-            (self.bits & Self::ERR_IRQ_MASK) != 0
-        }
-        /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 14, access `w1c`.
-        #[inline(always)]
-        pub fn clear_err_irq(&mut self) -> &mut Self {
-            *self = self.with_clear_err_irq();
-            self
-        }
-        /// This value with `Err_Irq`'s clear action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_clear_err_irq(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::ERR_IRQ_MASK,
-            }
-        }
-        /// Interrupt Threshold Status. Indicates current interrupt threshold value.
-        /// Note: Applicable only when Scatter Gather is enabled.
-        ///
-        /// Bits 23:16, access `ro`.
-        #[inline(always)]
-        pub const fn irq_threshold_sts(self) -> u8 {
-            (self.bits >> Self::IRQ_THRESHOLD_STS_SHIFT) as u8
-        }
-        /// Interrupt Delay Time Status. Indicates current interrupt delay time value.
-        /// Note: Applicable only when Scatter Gather is enabled.
-        ///
-        /// Bits 31:24, access `ro`.
-        #[inline(always)]
-        pub const fn irq_delay_sts(self) -> u8 {
-            (self.bits >> Self::IRQ_DELAY_STS_SHIFT) as u8
-        }
-    }
+    pub struct S2mmDmasr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for S2mmDmasr {
         type Word = u32;
         const NAME: &'static str = "S2MM_DMASR";
         const RESET: u32 = 0x0001_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_7000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::HALTED.desc(),
+            Self::IDLE.desc(),
+            Self::SG_INCLD.desc(),
+            Self::DMA_INT_ERR.desc(),
+            Self::DMA_SLV_ERR.desc(),
+            Self::DMA_DEC_ERR.desc(),
+            Self::SG_INT_ERR.desc(),
+            Self::SG_SLV_ERR.desc(),
+            Self::SG_DEC_ERR.desc(),
+            Self::IOC_IRQ.desc(),
+            Self::DLY_IRQ.desc(),
+            Self::ERR_IRQ.desc(),
+            Self::IRQ_THRESHOLD_STS.desc(),
+            Self::IRQ_DELAY_STS.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_8fff) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for S2mmDmasr {}
@@ -5851,88 +4254,351 @@ pub mod axi_dma {
     impl ::regmap_runtime::Modifiable for S2mmDmasr {}
     impl ::core::fmt::Debug for S2mmDmasr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("S2MM_DMASR")
-                .field("halted", &self.halted())
-                .field("idle", &self.idle())
-                .field("sg_incld", &self.sg_incld())
-                .field("dma_int_err", &self.dma_int_err())
-                .field("dma_slv_err", &self.dma_slv_err())
-                .field("dma_dec_err", &self.dma_dec_err())
-                .field("sg_int_err", &self.sg_int_err())
-                .field("sg_slv_err", &self.sg_slv_err())
-                .field("sg_dec_err", &self.sg_dec_err())
-                .field("ioc_irq", &self.ioc_irq())
-                .field("dly_irq", &self.dly_irq())
-                .field("err_irq", &self.err_irq())
-                .field("irq_threshold_sts", &self.irq_threshold_sts())
-                .field("irq_delay_sts", &self.irq_delay_sts())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl S2mmDmasr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x34;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Halted`: bit 0, access `ro`.
+        pub const HALTED: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "Halted",
+            0,
+            1,
+            &[],
+            "DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter/Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register Mode this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1",
+        );
+        /// DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter/Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register Mode this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1
+        /// Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.
+        ///
+        /// Bit 0, access `ro`.
+        #[inline(always)]
+        pub fn halted(self) -> bool {
+            Self::HALTED.get(self)
+        }
+        /// `Idle`: bit 1, access `ro`.
+        pub const IDLE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
+            "Idle",
+            1,
+            1,
+            &[],
+            "DMA Channel Idle. Indicates the state of AXI DMA operations.",
+        );
+        /// DMA Channel Idle. Indicates the state of AXI DMA operations.
+        /// For Scatter / Gather Mode when IDLE indicates the SG Engine has reached the tail pointer for the associated channel and all queued descriptors have been processed. Writing to the tail pointer register automatically restarts DMA operations.
+        /// For Direct Register Mode when IDLE indicates the current transfer has completed.      0 - Not Idle.      1 - Idle.   Note: This bit is 0 when channel is halted (DMASR.Halted=1). This bit is also 0 prior to initial transfer when AXI DMA configured for Direct Register Mode.
+        ///
+        /// Bit 1, access `ro`.
+        #[inline(always)]
+        pub fn idle(self) -> bool {
+            Self::IDLE.get(self)
+        }
+        /// `SGIncld`: bit 3, access `ro`.
+        pub const SG_INCLD: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "SGIncld",
+            3,
+            1,
+            &[],
+            "Scatter Gather Engine Included. DMASR.SGIncld = 1 indicates the Scatter Gather engine is included and the AXI DMA is configured for Scatter Gather mode. DMASR.SGIncld = 0 indicates the Scatter Gather engine is excluded and the AXI DMA is configured for Direct Register Mode.",
+        );
+        /// Scatter Gather Engine Included. DMASR.SGIncld = 1 indicates the Scatter Gather engine is included and the AXI DMA is configured for Scatter Gather mode. DMASR.SGIncld = 0 indicates the Scatter Gather engine is excluded and the AXI DMA is configured for Direct Register Mode.
+        ///
+        /// Bit 3, access `ro`.
+        #[inline(always)]
+        pub fn sg_incld(self) -> bool {
+            Self::SG_INCLD.get(self)
+        }
+        /// `DMAIntErr`: bit 4, access `ro`.
+        pub const DMA_INT_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "DMAIntErr",
+            4,
+            1,
+            &[],
+            "DMA Internal Error. This error occurs if the buffer length specified in the fetched descriptor is set to 0. Also, when in Scatter Gather Mode and using the status app length field, this error occurs when the Status AXI4-Stream packet RxLength field does not match the S2MM packet being received by the S_AXIS_S2MM interface. When Scatter Gather is disabled, this error is flagged if any error occurs during Memory write or if the incoming packet is bigger than what is specified in the DMA length register.",
+        );
+        /// DMA Internal Error. This error occurs if the buffer length specified in the fetched descriptor is set to 0. Also, when in Scatter Gather Mode and using the status app length field, this error occurs when the Status AXI4-Stream packet RxLength field does not match the S2MM packet being received by the S_AXIS_S2MM interface. When Scatter Gather is disabled, this error is flagged if any error occurs during Memory write or if the incoming packet is bigger than what is specified in the DMA length register.
+        /// This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors      1 - DMA Internal Error detected.
+        ///
+        /// Bit 4, access `ro`.
+        #[inline(always)]
+        pub fn dma_int_err(self) -> bool {
+            Self::DMA_INT_ERR.get(self)
+        }
+        /// `DMASlvErr`: bit 5, access `ro`.
+        pub const DMA_SLV_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "DMASlvErr",
+            5,
+            1,
+            &[],
+            "DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected.",
+        );
+        /// DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected.
+        ///
+        /// Bit 5, access `ro`.
+        #[inline(always)]
+        pub fn dma_slv_err(self) -> bool {
+            Self::DMA_SLV_ERR.get(self)
+        }
+        /// `DMADecErr`: bit 6, access `ro`.
+        pub const DMA_DEC_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "DMADecErr",
+            6,
+            1,
+            &[],
+            "DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.     0 - No DMA Decode Errors.   1 - DMA Decode Error detected.",
+        );
+        /// DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.     0 - No DMA Decode Errors.   1 - DMA Decode Error detected.
+        ///
+        /// Bit 6, access `ro`.
+        #[inline(always)]
+        pub fn dma_dec_err(self) -> bool {
+            Self::DMA_DEC_ERR.get(self)
+        }
+        /// `SGIntErr`: bit 8, access `ro`.
+        pub const SG_INT_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "SGIntErr",
+            8,
+            1,
+            &[],
+            "Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. This indicates to the SG Engine that the descriptor is a tail descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected.  Note: Applicable only when Scatter Gather is enabled.",
+        );
+        /// Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. This indicates to the SG Engine that the descriptor is a tail descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected.  Note: Applicable only when Scatter Gather is enabled.
+        ///
+        /// Bit 8, access `ro`.
+        #[inline(always)]
+        pub fn sg_int_err(self) -> bool {
+            Self::SG_INT_ERR.get(self)
+        }
+        /// `SGSlvErr`: bit 9, access `ro`.
+        pub const SG_SLV_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "SGSlvErr",
+            9,
+            1,
+            &[],
+            "Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.",
+        );
+        /// Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.
+        ///
+        /// Bit 9, access `ro`.
+        #[inline(always)]
+        pub fn sg_slv_err(self) -> bool {
+            Self::SG_SLV_ERR.get(self)
+        }
+        /// `SGDecErr`: bit 10, access `ro`.
+        pub const SG_DEC_ERR: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "SGDecErr",
+            10,
+            1,
+            &[],
+            "Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.",
+        );
+        /// Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.
+        ///
+        /// Bit 10, access `ro`.
+        #[inline(always)]
+        pub fn sg_dec_err(self) -> bool {
+            Self::SG_DEC_ERR.get(self)
+        }
+        /// `IOC_Irq`: bit 12, access `w1c`.
+        pub const IOC_IRQ: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "IOC_Irq",
+            12,
+            1,
+            &[],
+            "Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit in S2MM_DMACR is enabled (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected. Writing a 1 to this bit will clear it.",
+        );
+        /// Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit in S2MM_DMACR is enabled (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected. Writing a 1 to this bit will clear it.
+        ///
+        /// Bit 12, access `w1c`.
+        #[inline(always)]
+        pub fn ioc_irq(self) -> bool {
+            Self::IOC_IRQ.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_ioc_irq<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 12, access `w1c`.
+        #[inline(always)]
+        pub fn clear_ioc_irq(&mut self) -> &mut Self {
+            Self::IOC_IRQ.request(self, true)
+        }
+        /// `Dly_Irq`: bit 13, access `w1c`.
+        pub const DLY_IRQ: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "Dly_Irq",
+            13,
+            1,
+            &[],
+            "Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the S2MM_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected.1 = IOC Interrupt detected. Writing a 1 to this bit will clear it. Note: Applicable only when Scatter Gather is enabled.",
+        );
+        /// Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the S2MM_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected.1 = IOC Interrupt detected. Writing a 1 to this bit will clear it. Note: Applicable only when Scatter Gather is enabled.
+        ///
+        /// Bit 13, access `w1c`.
+        #[inline(always)]
+        pub fn dly_irq(self) -> bool {
+            Self::DLY_IRQ.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_dly_irq<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 13, access `w1c`.
+        #[inline(always)]
+        pub fn clear_dly_irq(&mut self) -> &mut Self {
+            Self::DLY_IRQ.request(self, true)
+        }
+        /// `Err_Irq`: bit 14, access `w1c`.
+        pub const ERR_IRQ: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1C,
+        > = ::regmap_runtime::Field::new(
+            "Err_Irq",
+            14,
+            1,
+            &[],
+            "Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the S2MM_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.",
+        );
+        /// Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the S2MM_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.
+        /// Writing a 1 to this bit will clear it.      0 - No error Interrupt.      1 - Error interrupt detected.
+        ///
+        /// Bit 14, access `w1c`.
+        #[inline(always)]
+        pub fn err_irq(self) -> bool {
+            Self::ERR_IRQ.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_err_irq<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 14, access `w1c`.
+        #[inline(always)]
+        pub fn clear_err_irq(&mut self) -> &mut Self {
+            Self::ERR_IRQ.request(self, true)
+        }
+        /// `IRQThresholdSts`: bits 23:16, access `ro`.
+        pub const IRQ_THRESHOLD_STS: ::regmap_runtime::Field<
+            Self,
+            u8,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "IRQThresholdSts",
+            16,
+            8,
+            &[],
+            "Interrupt Threshold Status. Indicates current interrupt threshold value.",
+        );
+        /// Interrupt Threshold Status. Indicates current interrupt threshold value.
+        /// Note: Applicable only when Scatter Gather is enabled.
+        ///
+        /// Bits 23:16, access `ro`.
+        #[inline(always)]
+        pub fn irq_threshold_sts(self) -> u8 {
+            Self::IRQ_THRESHOLD_STS.get(self)
+        }
+        /// `IRQDelaySts`: bits 31:24, access `ro`.
+        pub const IRQ_DELAY_STS: ::regmap_runtime::Field<
+            Self,
+            u8,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "IRQDelaySts",
+            24,
+            8,
+            &[],
+            "Interrupt Delay Time Status. Indicates current interrupt delay time value.",
+        );
+        /// Interrupt Delay Time Status. Indicates current interrupt delay time value.
+        /// Note: Applicable only when Scatter Gather is enabled.
+        ///
+        /// Bits 31:24, access `ro`.
+        #[inline(always)]
+        pub fn irq_delay_sts(self) -> u8 {
+            Self::IRQ_DELAY_STS.get(self)
         }
     }
     /// S2MM DMA Destination Address Register
     ///
     /// Offset 0x48, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct S2mmDa {
-        bits: u32,
-    }
-    impl S2mmDa {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x48;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "S2MM_DA",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "S2MM DMA Destination Address Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `S2MM_DA` (bits 31:0).
-        ///
-        /// S2MM DMA Destination Address Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `S2MM_DA` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct S2mmDa(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for S2mmDa {
         type Word = u32;
         const NAME: &'static str = "S2MM_DA";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for S2mmDa {}
@@ -5940,75 +4606,58 @@ pub mod axi_dma {
     impl ::regmap_runtime::Modifiable for S2mmDa {}
     impl ::core::fmt::Debug for S2mmDa {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("S2MM_DA")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl S2mmDa {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x48;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "S2MM_DA",
+            0,
+            32,
+            &[],
+            "S2MM DMA Destination Address Register",
+        );
+        /// Sets `S2MM_DA` (bits 31:0).
+        ///
+        /// S2MM DMA Destination Address Register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// S2MM Destination Address Register
     ///
     /// Offset 0x4c, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct S2mmDaMsb {
-        bits: u32,
-    }
-    impl S2mmDaMsb {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "S2MM_DA_MSB",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "S2MM Destination Address Register",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `S2MM_DA_MSB` (bits 31:0).
-        ///
-        /// S2MM Destination Address Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `S2MM_DA_MSB` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct S2mmDaMsb(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for S2mmDaMsb {
         type Word = u32;
         const NAME: &'static str = "S2MM_DA_MSB";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for S2mmDaMsb {}
@@ -6016,88 +4665,58 @@ pub mod axi_dma {
     impl ::regmap_runtime::Modifiable for S2mmDaMsb {}
     impl ::core::fmt::Debug for S2mmDaMsb {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("S2MM_DA_MSB")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl S2mmDaMsb {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "S2MM_DA_MSB",
+            0,
+            32,
+            &[],
+            "S2MM Destination Address Register",
+        );
+        /// Sets `S2MM_DA_MSB` (bits 31:0).
+        ///
+        /// S2MM Destination Address Register
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// S2MM DMA Transfer Length Register
     ///
     /// Offset 0x58, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct S2mmLength {
-        bits: u32,
-    }
-    impl S2mmLength {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x58;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Length` (bits 25:0).
-        pub const LENGTH_MASK: u32 = 0x03ff_ffff;
-        /// Position of `Length`'s lowest bit.
-        pub const LENGTH_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Length",
-                lsb: 0,
-                width: 26,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Indicates the length in bytes of the S2MM buffer available to write receive data from the S2MM channel. Writing a non-zero value to this register enables S2MM channel to receive packet data.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Indicates the length in bytes of the S2MM buffer available to write receive data from the S2MM channel. Writing a non-zero value to this register enables S2MM channel to receive packet data.
-        /// At the completion of the S2MM transfer, the number of actual bytes written on the S2MM AXI4 interface is updated to the S2MM_LENGTH register.
-        /// Note: This value must be greater than or equal to the largest expected packet to be received on S2MM AXI4-Stream. Values smaller than the received packet result in undefined behavior.
-        ///
-        /// Bits 25:0, access `rw`.
-        #[inline(always)]
-        pub const fn length(self) -> u26 {
-            u26::extract_u32(self.bits, 0)
-        }
-        /// Sets `Length` (bits 25:0).
-        #[inline(always)]
-        pub fn set_length(&mut self, v: u26) -> &mut Self {
-            *self = self.with_length(v);
-            self
-        }
-        /// This value with `Length` set to `v` (bits 25:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_length(self, v: u26) -> Self {
-            Self {
-                bits: (self.bits & !Self::LENGTH_MASK) | v.value(),
-            }
-        }
-    }
+    pub struct S2mmLength(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for S2mmLength {
         type Word = u32;
         const NAME: &'static str = "S2MM_LENGTH";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::LENGTH.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for S2mmLength {}
@@ -6105,7 +4724,43 @@ pub mod axi_dma {
     impl ::regmap_runtime::Modifiable for S2mmLength {}
     impl ::core::fmt::Debug for S2mmLength {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("S2MM_LENGTH").field("length", &self.length()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl S2mmLength {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x58;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Length`: bits 25:0, access `rw`.
+        pub const LENGTH: ::regmap_runtime::Field<Self, u26, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+            "Length",
+            0,
+            26,
+            &[],
+            "Indicates the length in bytes of the S2MM buffer available to write receive data from the S2MM channel. Writing a non-zero value to this register enables S2MM channel to receive packet data.",
+        );
+        /// Indicates the length in bytes of the S2MM buffer available to write receive data from the S2MM channel. Writing a non-zero value to this register enables S2MM channel to receive packet data.
+        /// At the completion of the S2MM transfer, the number of actual bytes written on the S2MM AXI4 interface is updated to the S2MM_LENGTH register.
+        /// Note: This value must be greater than or equal to the largest expected packet to be received on S2MM AXI4-Stream. Values smaller than the received packet result in undefined behavior.
+        ///
+        /// Bits 25:0, access `rw`.
+        #[inline(always)]
+        pub fn length(self) -> u26 {
+            Self::LENGTH.get(self)
+        }
+        /// Sets `Length` (bits 25:0).
+        #[inline(always)]
+        pub fn set_length(&mut self, v: u26) -> &mut Self {
+            Self::LENGTH.set(self, v)
         }
     }
     /// Static description of `axi_dma`: every register instance, arrays and clusters expanded, in offset order.
@@ -6118,7 +4773,7 @@ pub mod axi_dma {
                 offset: 0x0,
                 width: 4,
                 reset: 0x10002,
-                fields: Mm2sDmacr::FIELDS,
+                fields: <Mm2sDmacr as ::regmap_runtime::Register>::FIELDS,
                 description: "MM2S DMA Control Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -6126,7 +4781,7 @@ pub mod axi_dma {
                 offset: 0x4,
                 width: 4,
                 reset: 0x10000,
-                fields: Mm2sDmasr::FIELDS,
+                fields: <Mm2sDmasr as ::regmap_runtime::Register>::FIELDS,
                 description: "MM2S DMA Status Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -6134,7 +4789,7 @@ pub mod axi_dma {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: Mm2sSa::FIELDS,
+                fields: <Mm2sSa as ::regmap_runtime::Register>::FIELDS,
                 description: "MM2S Source Address Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -6142,7 +4797,7 @@ pub mod axi_dma {
                 offset: 0x1c,
                 width: 4,
                 reset: 0x0,
-                fields: Mm2sSaMsb::FIELDS,
+                fields: <Mm2sSaMsb as ::regmap_runtime::Register>::FIELDS,
                 description: "MM2S Source Address Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -6150,7 +4805,7 @@ pub mod axi_dma {
                 offset: 0x28,
                 width: 4,
                 reset: 0x0,
-                fields: Mm2sLength::FIELDS,
+                fields: <Mm2sLength as ::regmap_runtime::Register>::FIELDS,
                 description: "MM2S DMA Transfer Length Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -6158,7 +4813,7 @@ pub mod axi_dma {
                 offset: 0x30,
                 width: 4,
                 reset: 0x10002,
-                fields: S2mmDmacr::FIELDS,
+                fields: <S2mmDmacr as ::regmap_runtime::Register>::FIELDS,
                 description: "S2MM DMA Control Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -6166,7 +4821,7 @@ pub mod axi_dma {
                 offset: 0x34,
                 width: 4,
                 reset: 0x10000,
-                fields: S2mmDmasr::FIELDS,
+                fields: <S2mmDmasr as ::regmap_runtime::Register>::FIELDS,
                 description: "S2MM DMA Status Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -6174,7 +4829,7 @@ pub mod axi_dma {
                 offset: 0x48,
                 width: 4,
                 reset: 0x0,
-                fields: S2mmDa::FIELDS,
+                fields: <S2mmDa as ::regmap_runtime::Register>::FIELDS,
                 description: "S2MM DMA Destination Address Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -6182,7 +4837,7 @@ pub mod axi_dma {
                 offset: 0x4c,
                 width: 4,
                 reset: 0x0,
-                fields: S2mmDaMsb::FIELDS,
+                fields: <S2mmDaMsb as ::regmap_runtime::Register>::FIELDS,
                 description: "S2MM Destination Address Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -6190,7 +4845,7 @@ pub mod axi_dma {
                 offset: 0x58,
                 width: 4,
                 reset: 0x0,
-                fields: S2mmLength::FIELDS,
+                fields: <S2mmLength as ::regmap_runtime::Register>::FIELDS,
                 description: "S2MM DMA Transfer Length Register",
             },
         ],
@@ -6203,10 +4858,10 @@ pub mod trace_cntrl_64 {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct TraceCntrl64<B> {
-        bus: B,
+    pub struct TraceCntrl64<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x10000, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> TraceCntrl64<B> {
+    impl<B_: ::regmap_runtime::Bus> TraceCntrl64<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x10000;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -6217,237 +4872,84 @@ pub mod trace_cntrl_64 {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "trace_cntrl_64", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "trace_cntrl_64")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Control signals
         #[inline(always)]
-        pub fn ctrl(&self) -> ::regmap_runtime::Reg<'_, B, Ctrl> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0) }
+        pub fn ctrl(&self) -> ::regmap_runtime::Reg<'_, B_, Ctrl> {
+            self.bus.reg::<Ctrl, 0x0>()
         }
         /// Global Interrupt Enable Register
         #[inline(always)]
-        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B, Gier> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x4) }
+        pub fn gier(&self) -> ::regmap_runtime::Reg<'_, B_, Gier> {
+            self.bus.reg::<Gier, 0x4>()
         }
         /// IP Interrupt Enable Register
         #[inline(always)]
-        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B, IpIer> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x8) }
+        pub fn ip_ier(&self) -> ::regmap_runtime::Reg<'_, B_, IpIer> {
+            self.bus.reg::<IpIer, 0x8>()
         }
         /// IP Interrupt Status Register
         #[inline(always)]
-        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B, IpIsr> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0xc) }
+        pub fn ip_isr(&self) -> ::regmap_runtime::Reg<'_, B_, IpIsr> {
+            self.bus.reg::<IpIsr, 0xc>()
         }
         /// Data signal of trigger_V
         #[inline(always)]
-        pub fn trigger_v_1(&self) -> ::regmap_runtime::Reg<'_, B, TriggerV1> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x10) }
+        pub fn trigger_v_1(&self) -> ::regmap_runtime::Reg<'_, B_, TriggerV1> {
+            self.bus.reg::<TriggerV1, 0x10>()
         }
         /// Data signal of trigger_V
         #[inline(always)]
-        pub fn trigger_v_2(&self) -> ::regmap_runtime::Reg<'_, B, TriggerV2> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x14) }
+        pub fn trigger_v_2(&self) -> ::regmap_runtime::Reg<'_, B_, TriggerV2> {
+            self.bus.reg::<TriggerV2, 0x14>()
         }
         /// Data signal of length_r
         #[inline(always)]
-        pub fn length_r(&self) -> ::regmap_runtime::Reg<'_, B, LengthR> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x1c) }
+        pub fn length_r(&self) -> ::regmap_runtime::Reg<'_, B_, LengthR> {
+            self.bus.reg::<LengthR, 0x1c>()
         }
     }
     /// Control signals
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Ctrl {
-        bits: u32,
-    }
-    impl Ctrl {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `AP_START` (bit 0).
-        pub const AP_START_MASK: u32 = 0x0000_0001;
-        /// Position of `AP_START`'s lowest bit.
-        pub const AP_START_SHIFT: u32 = 0;
-        /// Mask of `AP_DONE` (bit 1).
-        pub const AP_DONE_MASK: u32 = 0x0000_0002;
-        /// Position of `AP_DONE`'s lowest bit.
-        pub const AP_DONE_SHIFT: u32 = 1;
-        /// Mask of `AP_IDLE` (bit 2).
-        pub const AP_IDLE_MASK: u32 = 0x0000_0004;
-        /// Position of `AP_IDLE`'s lowest bit.
-        pub const AP_IDLE_SHIFT: u32 = 2;
-        /// Mask of `AP_READY` (bit 3).
-        pub const AP_READY_MASK: u32 = 0x0000_0008;
-        /// Position of `AP_READY`'s lowest bit.
-        pub const AP_READY_SHIFT: u32 = 3;
-        /// Mask of `AUTO_RESTART` (bit 7).
-        pub const AUTO_RESTART_MASK: u32 = 0x0000_0080;
-        /// Position of `AUTO_RESTART`'s lowest bit.
-        pub const AUTO_RESTART_SHIFT: u32 = 7;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AP_START",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Control signal Register for 'ap_start'.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AP_DONE",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Control signal Register for 'ap_done'.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AP_IDLE",
-                lsb: 2,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Control signal Register for 'ap_idle'.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AP_READY",
-                lsb: 3,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadOnly,
-                values: &[],
-                description: "Control signal Register for 'ap_ready'.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "AUTO_RESTART",
-                lsb: 7,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Control signal Register for 'auto_restart'.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Control signal Register for 'ap_start'.
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn ap_start(self) -> bool {
-            (self.bits & Self::AP_START_MASK) != 0
-        }
-        /// Sets `AP_START` (bit 0).
-        #[inline(always)]
-        pub fn set_ap_start(&mut self, v: bool) -> &mut Self {
-            *self = self.with_ap_start(v);
-            self
-        }
-        /// This value with `AP_START` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_ap_start(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::AP_START_MASK
-                } else {
-                    self.bits & !Self::AP_START_MASK
-                },
-            }
-        }
-        /// Control signal Register for 'ap_done'.
-        ///
-        /// Bit 1, access `ro`.
-        #[inline(always)]
-        pub const fn ap_done(self) -> bool {
-            (self.bits & Self::AP_DONE_MASK) != 0
-        }
-        /// Control signal Register for 'ap_idle'.
-        ///
-        /// Bit 2, access `ro`.
-        #[inline(always)]
-        pub const fn ap_idle(self) -> bool {
-            (self.bits & Self::AP_IDLE_MASK) != 0
-        }
-        /// Control signal Register for 'ap_ready'.
-        ///
-        /// Bit 3, access `ro`.
-        #[inline(always)]
-        pub const fn ap_ready(self) -> bool {
-            (self.bits & Self::AP_READY_MASK) != 0
-        }
-        /// Control signal Register for 'auto_restart'.
-        ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub const fn auto_restart(self) -> bool {
-            (self.bits & Self::AUTO_RESTART_MASK) != 0
-        }
-        /// Sets `AUTO_RESTART` (bit 7).
-        #[inline(always)]
-        pub fn set_auto_restart(&mut self, v: bool) -> &mut Self {
-            *self = self.with_auto_restart(v);
-            self
-        }
-        /// This value with `AUTO_RESTART` set to `v` (bit 7).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_auto_restart(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::AUTO_RESTART_MASK
-                } else {
-                    self.bits & !Self::AUTO_RESTART_MASK
-                },
-            }
-        }
-    }
+    pub struct Ctrl(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
         const NAME: &'static str = "CTRL";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::AP_START.desc(),
+            Self::AP_DONE.desc(),
+            Self::AP_IDLE.desc(),
+            Self::AP_READY.desc(),
+            Self::AUTO_RESTART.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Ctrl {}
@@ -6455,94 +4957,148 @@ pub mod trace_cntrl_64 {
     impl ::regmap_runtime::Modifiable for Ctrl {}
     impl ::core::fmt::Debug for Ctrl {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("CTRL")
-                .field("ap_start", &self.ap_start())
-                .field("ap_done", &self.ap_done())
-                .field("ap_idle", &self.ap_idle())
-                .field("ap_ready", &self.ap_ready())
-                .field("auto_restart", &self.auto_restart())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Ctrl {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x0;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `AP_START`: bit 0, access `rw`.
+        pub const AP_START: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "AP_START",
+            0,
+            1,
+            &[],
+            "Control signal Register for 'ap_start'.",
+        );
+        /// Control signal Register for 'ap_start'.
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn ap_start(self) -> bool {
+            Self::AP_START.get(self)
+        }
+        /// Sets `AP_START` (bit 0).
+        #[inline(always)]
+        pub fn set_ap_start(&mut self, v: bool) -> &mut Self {
+            Self::AP_START.set(self, v)
+        }
+        /// `AP_DONE`: bit 1, access `ro`.
+        pub const AP_DONE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "AP_DONE",
+            1,
+            1,
+            &[],
+            "Control signal Register for 'ap_done'.",
+        );
+        /// Control signal Register for 'ap_done'.
+        ///
+        /// Bit 1, access `ro`.
+        #[inline(always)]
+        pub fn ap_done(self) -> bool {
+            Self::AP_DONE.get(self)
+        }
+        /// `AP_IDLE`: bit 2, access `ro`.
+        pub const AP_IDLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "AP_IDLE",
+            2,
+            1,
+            &[],
+            "Control signal Register for 'ap_idle'.",
+        );
+        /// Control signal Register for 'ap_idle'.
+        ///
+        /// Bit 2, access `ro`.
+        #[inline(always)]
+        pub fn ap_idle(self) -> bool {
+            Self::AP_IDLE.get(self)
+        }
+        /// `AP_READY`: bit 3, access `ro`.
+        pub const AP_READY: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RO,
+        > = ::regmap_runtime::Field::new(
+            "AP_READY",
+            3,
+            1,
+            &[],
+            "Control signal Register for 'ap_ready'.",
+        );
+        /// Control signal Register for 'ap_ready'.
+        ///
+        /// Bit 3, access `ro`.
+        #[inline(always)]
+        pub fn ap_ready(self) -> bool {
+            Self::AP_READY.get(self)
+        }
+        /// `AUTO_RESTART`: bit 7, access `rw`.
+        pub const AUTO_RESTART: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "AUTO_RESTART",
+            7,
+            1,
+            &[],
+            "Control signal Register for 'auto_restart'.",
+        );
+        /// Control signal Register for 'auto_restart'.
+        ///
+        /// Bit 7, access `rw`.
+        #[inline(always)]
+        pub fn auto_restart(self) -> bool {
+            Self::AUTO_RESTART.get(self)
+        }
+        /// Sets `AUTO_RESTART` (bit 7).
+        #[inline(always)]
+        pub fn set_auto_restart(&mut self, v: bool) -> &mut Self {
+            Self::AUTO_RESTART.set(self, v)
         }
     }
     /// Global Interrupt Enable Register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct Gier {
-        bits: u32,
-    }
-    impl Gier {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `Enable` (bit 0).
-        pub const ENABLE_MASK: u32 = 0x0000_0001;
-        /// Position of `Enable`'s lowest bit.
-        pub const ENABLE_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "Enable",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn enable(self) -> bool {
-            (self.bits & Self::ENABLE_MASK) != 0
-        }
-        /// Sets `Enable` (bit 0).
-        #[inline(always)]
-        pub fn set_enable(&mut self, v: bool) -> &mut Self {
-            *self = self.with_enable(v);
-            self
-        }
-        /// This value with `Enable` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_enable(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::ENABLE_MASK
-                } else {
-                    self.bits & !Self::ENABLE_MASK
-                },
-            }
-        }
-    }
+    pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::ENABLE.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for Gier {}
@@ -6550,125 +5106,70 @@ pub mod trace_cntrl_64 {
     impl ::regmap_runtime::Modifiable for Gier {}
     impl ::core::fmt::Debug for Gier {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("GIER").field("enable", &self.enable()).finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl Gier {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x4;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `Enable`: bit 0, access `rw`.
+        pub const ENABLE: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "Enable",
+            0,
+            1,
+            &[],
+            "Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled",
+        );
+        /// Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn enable(self) -> bool {
+            Self::ENABLE.get(self)
+        }
+        /// Sets `Enable` (bit 0).
+        #[inline(always)]
+        pub fn set_enable(&mut self, v: bool) -> &mut Self {
+            Self::ENABLE.set(self, v)
         }
     }
     /// IP Interrupt Enable Register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIer {
-        bits: u32,
-    }
-    impl IpIer {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `CHAN0_INT_EN` (bit 0).
-        pub const CHAN0_INT_EN_MASK: u32 = 0x0000_0001;
-        /// Position of `CHAN0_INT_EN`'s lowest bit.
-        pub const CHAN0_INT_EN_SHIFT: u32 = 0;
-        /// Mask of `CHAN1_INT_EN` (bit 1).
-        pub const CHAN1_INT_EN_MASK: u32 = 0x0000_0002;
-        /// Position of `CHAN1_INT_EN`'s lowest bit.
-        pub const CHAN1_INT_EN_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CHAN0_INT_EN",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CHAN1_INT_EN",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::ReadWrite,
-                values: &[],
-                description: "Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.
-        ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub const fn chan0_int_en(self) -> bool {
-            (self.bits & Self::CHAN0_INT_EN_MASK) != 0
-        }
-        /// Sets `CHAN0_INT_EN` (bit 0).
-        #[inline(always)]
-        pub fn set_chan0_int_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_chan0_int_en(v);
-            self
-        }
-        /// This value with `CHAN0_INT_EN` set to `v` (bit 0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_chan0_int_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CHAN0_INT_EN_MASK
-                } else {
-                    self.bits & !Self::CHAN0_INT_EN_MASK
-                },
-            }
-        }
-        /// Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.
-        ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub const fn chan1_int_en(self) -> bool {
-            (self.bits & Self::CHAN1_INT_EN_MASK) != 0
-        }
-        /// Sets `CHAN1_INT_EN` (bit 1).
-        #[inline(always)]
-        pub fn set_chan1_int_en(&mut self, v: bool) -> &mut Self {
-            *self = self.with_chan1_int_en(v);
-            self
-        }
-        /// This value with `CHAN1_INT_EN` set to `v` (bit 1).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_chan1_int_en(self, v: bool) -> Self {
-            Self {
-                bits: if v {
-                    self.bits | Self::CHAN1_INT_EN_MASK
-                } else {
-                    self.bits & !Self::CHAN1_INT_EN_MASK
-                },
-            }
-        }
-    }
+    pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHAN0_INT_EN.desc(),
+            Self::CHAN1_INT_EN.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIer {}
@@ -6676,127 +5177,94 @@ pub mod trace_cntrl_64 {
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl ::core::fmt::Debug for IpIer {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_IER")
-                .field("chan0_int_en", &self.chan0_int_en())
-                .field("chan1_int_en", &self.chan1_int_en())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIer {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x8;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `CHAN0_INT_EN`: bit 0, access `rw`.
+        pub const CHAN0_INT_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "CHAN0_INT_EN",
+            0,
+            1,
+            &[],
+            "Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.",
+        );
+        /// Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.
+        ///
+        /// Bit 0, access `rw`.
+        #[inline(always)]
+        pub fn chan0_int_en(self) -> bool {
+            Self::CHAN0_INT_EN.get(self)
+        }
+        /// Sets `CHAN0_INT_EN` (bit 0).
+        #[inline(always)]
+        pub fn set_chan0_int_en(&mut self, v: bool) -> &mut Self {
+            Self::CHAN0_INT_EN.set(self, v)
+        }
+        /// `CHAN1_INT_EN`: bit 1, access `rw`.
+        pub const CHAN1_INT_EN: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::RW,
+        > = ::regmap_runtime::Field::new(
+            "CHAN1_INT_EN",
+            1,
+            1,
+            &[],
+            "Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.",
+        );
+        /// Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.
+        ///
+        /// Bit 1, access `rw`.
+        #[inline(always)]
+        pub fn chan1_int_en(self) -> bool {
+            Self::CHAN1_INT_EN.get(self)
+        }
+        /// Sets `CHAN1_INT_EN` (bit 1).
+        #[inline(always)]
+        pub fn set_chan1_int_en(&mut self, v: bool) -> &mut Self {
+            Self::CHAN1_INT_EN.set(self, v)
         }
     }
     /// IP Interrupt Status Register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct IpIsr {
-        bits: u32,
-        actions: u32,
-    }
-    impl IpIsr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `CHAN0_INT_ST` (bit 0).
-        pub const CHAN0_INT_ST_MASK: u32 = 0x0000_0001;
-        /// Position of `CHAN0_INT_ST`'s lowest bit.
-        pub const CHAN0_INT_ST_SHIFT: u32 = 0;
-        /// Mask of `CHAN1_INT_ST` (bit 1).
-        pub const CHAN1_INT_ST_MASK: u32 = 0x0000_0002;
-        /// Position of `CHAN1_INT_ST`'s lowest bit.
-        pub const CHAN1_INT_ST_SHIFT: u32 = 1;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CHAN0_INT_ST",
-                lsb: 0,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup",
-            },
-            ::regmap_runtime::desc::FieldDesc {
-                name: "CHAN1_INT_ST",
-                lsb: 1,
-                width: 1,
-                access: ::regmap_runtime::desc::Access::OneToToggle,
-                values: &[],
-                description: "Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub const fn chan0_int_st(self) -> bool {
-            (self.bits & Self::CHAN0_INT_ST_MASK) != 0
-        }
-        /// Requests `CHAN0_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_chan0_int_st(&mut self) -> &mut Self {
-            *self = self.with_toggle_chan0_int_st();
-            self
-        }
-        /// This value with `CHAN0_INT_ST`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_chan0_int_st(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CHAN0_INT_ST_MASK,
-            }
-        }
-        /// Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub const fn chan1_int_st(self) -> bool {
-            (self.bits & Self::CHAN1_INT_ST_MASK) != 0
-        }
-        /// Requests `CHAN1_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_chan1_int_st(&mut self) -> &mut Self {
-            *self = self.with_toggle_chan1_int_st();
-            self
-        }
-        /// This value with `CHAN1_INT_ST`'s toggle action requested.
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_toggle_chan1_int_st(self) -> Self {
-            Self {
-                bits: self.bits,
-                actions: self.actions | Self::CHAN1_INT_ST_MASK,
-            }
-        }
-    }
+    pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_0000;
+        const ACTION_MASK: u32 = 0x0000_0003;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::CHAN0_INT_ST.desc(),
+            Self::CHAN1_INT_ST.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits, actions: 0 }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            (self.bits & 0xffff_fffc) ^ self.actions
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Readable for IpIsr {}
@@ -6804,232 +5272,256 @@ pub mod trace_cntrl_64 {
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl ::core::fmt::Debug for IpIsr {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("IP_ISR")
-                .field("chan0_int_st", &self.chan0_int_st())
-                .field("chan1_int_st", &self.chan1_int_st())
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl IpIsr {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0xc;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `CHAN0_INT_ST`: bit 0, access `w1t`.
+        pub const CHAN0_INT_ST: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1T,
+        > = ::regmap_runtime::Field::new(
+            "CHAN0_INT_ST",
+            0,
+            1,
+            &[],
+            "Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup",
+        );
+        /// Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn chan0_int_st(self) -> bool {
+            Self::CHAN0_INT_ST.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_chan0_int_st<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `CHAN0_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 0, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_chan0_int_st(&mut self) -> &mut Self {
+            Self::CHAN0_INT_ST.request(self, true)
+        }
+        /// `CHAN1_INT_ST`: bit 1, access `w1t`.
+        pub const CHAN1_INT_ST: ::regmap_runtime::Field<
+            Self,
+            bool,
+            ::regmap_runtime::access::W1T,
+        > = ::regmap_runtime::Field::new(
+            "CHAN1_INT_ST",
+            1,
+            1,
+            &[],
+            "Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup",
+        );
+        /// Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn chan1_int_st(self) -> bool {
+            Self::CHAN1_INT_ST.get(self)
+        }
+        #[doc(hidden)]
+        pub fn set_chan1_int_st<
+            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
+        >(&mut self, _: V_) -> &mut Self {
+            self
+        }
+        /// Requests `CHAN1_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
+        ///
+        /// Bit 1, access `w1t`.
+        #[inline(always)]
+        pub fn toggle_chan1_int_st(&mut self) -> &mut Self {
+            Self::CHAN1_INT_ST.request(self, true)
         }
     }
     /// Data signal of trigger_V
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct TriggerV1 {
-        bits: u32,
-    }
-    impl TriggerV1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "trigger_V_1",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Data signal of trigger_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `trigger_V_1` (bits 31:0).
-        ///
-        /// Data signal of trigger_V
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `trigger_V_1` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct TriggerV1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for TriggerV1 {
         type Word = u32;
         const NAME: &'static str = "trigger_V_1";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for TriggerV1 {}
     impl ::core::fmt::Debug for TriggerV1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("trigger_V_1")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl TriggerV1 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x10;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "trigger_V_1",
+            0,
+            32,
+            &[],
+            "Data signal of trigger_V",
+        );
+        /// Sets `trigger_V_1` (bits 31:0).
+        ///
+        /// Data signal of trigger_V
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Data signal of trigger_V
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct TriggerV2 {
-        bits: u32,
-    }
-    impl TriggerV2 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "trigger_V_2",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Data signal of trigger_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `trigger_V_2` (bits 31:0).
-        ///
-        /// Data signal of trigger_V
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `trigger_V_2` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct TriggerV2(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for TriggerV2 {
         type Word = u32;
         const NAME: &'static str = "trigger_V_2";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for TriggerV2 {}
     impl ::core::fmt::Debug for TriggerV2 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("trigger_V_2")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl TriggerV2 {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x14;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "trigger_V_2",
+            0,
+            32,
+            &[],
+            "Data signal of trigger_V",
+        );
+        /// Sets `trigger_V_2` (bits 31:0).
+        ///
+        /// Data signal of trigger_V
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Data signal of length_r
     ///
     /// Offset 0x1c, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct LengthR {
-        bits: u32,
-    }
-    impl LengthR {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x1c;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "length_r",
-                lsb: 0,
-                width: 32,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Data signal of length_r",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `length_r` (bits 31:0).
-        ///
-        /// Data signal of length_r
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            *self = self.with_bits(v);
-            self
-        }
-        /// This value with `length_r` set to `v` (bits 31:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bits(self, v: u32) -> Self {
-            Self { bits: v }
-        }
-    }
+    pub struct LengthR(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for LengthR {
         type Word = u32;
         const NAME: &'static str = "length_r";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for LengthR {}
     impl ::core::fmt::Debug for LengthR {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("length_r")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl LengthR {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x1c;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// The whole register, as a field (bits 31:0).
+        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
+            "length_r",
+            0,
+            32,
+            &[],
+            "Data signal of length_r",
+        );
+        /// Sets `length_r` (bits 31:0).
+        ///
+        /// Data signal of length_r
+        #[inline(always)]
+        pub fn set_bits(&mut self, v: u32) -> &mut Self {
+            Self::BITS.set(self, v)
         }
     }
     /// Static description of `trace_cntrl_64`: every register instance, arrays and clusters expanded, in offset order.
@@ -7042,7 +5534,7 @@ pub mod trace_cntrl_64 {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: Ctrl::FIELDS,
+                fields: <Ctrl as ::regmap_runtime::Register>::FIELDS,
                 description: "Control signals",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -7050,7 +5542,7 @@ pub mod trace_cntrl_64 {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: Gier::FIELDS,
+                fields: <Gier as ::regmap_runtime::Register>::FIELDS,
                 description: "Global Interrupt Enable Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -7058,7 +5550,7 @@ pub mod trace_cntrl_64 {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: IpIer::FIELDS,
+                fields: <IpIer as ::regmap_runtime::Register>::FIELDS,
                 description: "IP Interrupt Enable Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -7066,7 +5558,7 @@ pub mod trace_cntrl_64 {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: IpIsr::FIELDS,
+                fields: <IpIsr as ::regmap_runtime::Register>::FIELDS,
                 description: "IP Interrupt Status Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -7074,7 +5566,7 @@ pub mod trace_cntrl_64 {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: TriggerV1::FIELDS,
+                fields: <TriggerV1 as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of trigger_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -7082,7 +5574,7 @@ pub mod trace_cntrl_64 {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: TriggerV2::FIELDS,
+                fields: <TriggerV2 as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of trigger_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -7090,7 +5582,7 @@ pub mod trace_cntrl_64 {
                 offset: 0x1c,
                 width: 4,
                 reset: 0x0,
-                fields: LengthR::FIELDS,
+                fields: <LengthR as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of length_r",
             },
         ],
@@ -7103,10 +5595,10 @@ pub mod color_convert {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct ColorConvert<B> {
-        bus: B,
+    pub struct ColorConvert<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x10000, 4>,
     }
-    impl<B: ::regmap_runtime::Bus> ColorConvert<B> {
+    impl<B_: ::regmap_runtime::Bus> ColorConvert<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x10000;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -7117,92 +5609,81 @@ pub mod color_convert {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "color_convert", Self::SIZE, 4)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "color_convert")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
         /// Data signal of c1_c1_V
         #[inline(always)]
-        pub fn c1_c1_v(&self) -> ::regmap_runtime::Reg<'_, B, C1C1V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x10) }
+        pub fn c1_c1_v(&self) -> ::regmap_runtime::Reg<'_, B_, C1C1V> {
+            self.bus.reg::<C1C1V, 0x10>()
         }
         /// Data signal of c1_c2_V
         #[inline(always)]
-        pub fn c1_c2_v(&self) -> ::regmap_runtime::Reg<'_, B, C1C2V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x18) }
+        pub fn c1_c2_v(&self) -> ::regmap_runtime::Reg<'_, B_, C1C2V> {
+            self.bus.reg::<C1C2V, 0x18>()
         }
         /// Data signal of c1_c3_V
         #[inline(always)]
-        pub fn c1_c3_v(&self) -> ::regmap_runtime::Reg<'_, B, C1C3V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x20) }
+        pub fn c1_c3_v(&self) -> ::regmap_runtime::Reg<'_, B_, C1C3V> {
+            self.bus.reg::<C1C3V, 0x20>()
         }
         /// Data signal of c2_c1_V
         #[inline(always)]
-        pub fn c2_c1_v(&self) -> ::regmap_runtime::Reg<'_, B, C2C1V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x28) }
+        pub fn c2_c1_v(&self) -> ::regmap_runtime::Reg<'_, B_, C2C1V> {
+            self.bus.reg::<C2C1V, 0x28>()
         }
         /// Data signal of c2_c2_V
         #[inline(always)]
-        pub fn c2_c2_v(&self) -> ::regmap_runtime::Reg<'_, B, C2C2V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x30) }
+        pub fn c2_c2_v(&self) -> ::regmap_runtime::Reg<'_, B_, C2C2V> {
+            self.bus.reg::<C2C2V, 0x30>()
         }
         /// Data signal of c2_c3_V
         #[inline(always)]
-        pub fn c2_c3_v(&self) -> ::regmap_runtime::Reg<'_, B, C2C3V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x38) }
+        pub fn c2_c3_v(&self) -> ::regmap_runtime::Reg<'_, B_, C2C3V> {
+            self.bus.reg::<C2C3V, 0x38>()
         }
         /// Data signal of c3_c1_V
         #[inline(always)]
-        pub fn c3_c1_v(&self) -> ::regmap_runtime::Reg<'_, B, C3C1V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x40) }
+        pub fn c3_c1_v(&self) -> ::regmap_runtime::Reg<'_, B_, C3C1V> {
+            self.bus.reg::<C3C1V, 0x40>()
         }
         /// Data signal of c3_c2_V
         #[inline(always)]
-        pub fn c3_c2_v(&self) -> ::regmap_runtime::Reg<'_, B, C3C2V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x48) }
+        pub fn c3_c2_v(&self) -> ::regmap_runtime::Reg<'_, B_, C3C2V> {
+            self.bus.reg::<C3C2V, 0x48>()
         }
         /// Data signal of c3_c3_V
         #[inline(always)]
-        pub fn c3_c3_v(&self) -> ::regmap_runtime::Reg<'_, B, C3C3V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x50) }
+        pub fn c3_c3_v(&self) -> ::regmap_runtime::Reg<'_, B_, C3C3V> {
+            self.bus.reg::<C3C3V, 0x50>()
         }
         /// Data signal of bias_c1_V
         #[inline(always)]
-        pub fn bias_c1_v(&self) -> ::regmap_runtime::Reg<'_, B, BiasC1V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x58) }
+        pub fn bias_c1_v(&self) -> ::regmap_runtime::Reg<'_, B_, BiasC1V> {
+            self.bus.reg::<BiasC1V, 0x58>()
         }
         /// Data signal of bias_c2_V
         #[inline(always)]
-        pub fn bias_c2_v(&self) -> ::regmap_runtime::Reg<'_, B, BiasC2V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x60) }
+        pub fn bias_c2_v(&self) -> ::regmap_runtime::Reg<'_, B_, BiasC2V> {
+            self.bus.reg::<BiasC2V, 0x60>()
         }
         /// Data signal of bias_c3_V
         #[inline(always)]
-        pub fn bias_c3_v(&self) -> ::regmap_runtime::Reg<'_, B, BiasC3V> {
-            // SAFETY: `new` checked that the window holds the whole block and is aligned for its widest register; the generator checked that this offset is aligned and inside the block.
-            unsafe { ::regmap_runtime::Reg::new(&self.bus, 0x68) }
+        pub fn bias_c3_v(&self) -> ::regmap_runtime::Reg<'_, B_, BiasC3V> {
+            self.bus.reg::<BiasC3V, 0x68>()
         }
     }
     use ::regmap_runtime::arbitrary_int::u10;
@@ -7210,960 +5691,738 @@ pub mod color_convert {
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct C1C1V {
-        bits: u32,
-    }
-    impl C1C1V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `c1_c1_V` (bits 9:0).
-        pub const C1_C1_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `c1_c1_V`'s lowest bit.
-        pub const C1_C1_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "c1_c1_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of c1_c1_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `c1_c1_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of c1_c1_V
-        #[inline(always)]
-        pub fn set_c1_c1_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_c1_c1_v(v);
-            self
-        }
-        /// This value with `c1_c1_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_c1_c1_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::C1_C1_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct C1C1V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C1C1V {
         type Word = u32;
         const NAME: &'static str = "c1_c1_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C1_C1_V.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for C1C1V {}
     impl ::core::fmt::Debug for C1C1V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("c1_c1_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl C1C1V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x10;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `c1_c1_V`: bits 9:0, access `wo`.
+        pub const C1_C1_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "c1_c1_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of c1_c1_V",
+        );
+        /// Sets `c1_c1_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of c1_c1_V
+        #[inline(always)]
+        pub fn set_c1_c1_v(&mut self, v: u10) -> &mut Self {
+            Self::C1_C1_V.set(self, v)
         }
     }
     /// Data signal of c1_c2_V
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct C1C2V {
-        bits: u32,
-    }
-    impl C1C2V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `c1_c2_V` (bits 9:0).
-        pub const C1_C2_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `c1_c2_V`'s lowest bit.
-        pub const C1_C2_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "c1_c2_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of c1_c2_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `c1_c2_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of c1_c2_V
-        #[inline(always)]
-        pub fn set_c1_c2_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_c1_c2_v(v);
-            self
-        }
-        /// This value with `c1_c2_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_c1_c2_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::C1_C2_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct C1C2V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C1C2V {
         type Word = u32;
         const NAME: &'static str = "c1_c2_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C1_C2_V.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for C1C2V {}
     impl ::core::fmt::Debug for C1C2V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("c1_c2_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl C1C2V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x18;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `c1_c2_V`: bits 9:0, access `wo`.
+        pub const C1_C2_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "c1_c2_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of c1_c2_V",
+        );
+        /// Sets `c1_c2_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of c1_c2_V
+        #[inline(always)]
+        pub fn set_c1_c2_v(&mut self, v: u10) -> &mut Self {
+            Self::C1_C2_V.set(self, v)
         }
     }
     /// Data signal of c1_c3_V
     ///
     /// Offset 0x20, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct C1C3V {
-        bits: u32,
-    }
-    impl C1C3V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x20;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `c1_c3_V` (bits 9:0).
-        pub const C1_C3_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `c1_c3_V`'s lowest bit.
-        pub const C1_C3_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "c1_c3_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of c1_c3_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `c1_c3_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of c1_c3_V
-        #[inline(always)]
-        pub fn set_c1_c3_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_c1_c3_v(v);
-            self
-        }
-        /// This value with `c1_c3_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_c1_c3_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::C1_C3_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct C1C3V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C1C3V {
         type Word = u32;
         const NAME: &'static str = "c1_c3_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C1_C3_V.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for C1C3V {}
     impl ::core::fmt::Debug for C1C3V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("c1_c3_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl C1C3V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x20;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `c1_c3_V`: bits 9:0, access `wo`.
+        pub const C1_C3_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "c1_c3_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of c1_c3_V",
+        );
+        /// Sets `c1_c3_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of c1_c3_V
+        #[inline(always)]
+        pub fn set_c1_c3_v(&mut self, v: u10) -> &mut Self {
+            Self::C1_C3_V.set(self, v)
         }
     }
     /// Data signal of c2_c1_V
     ///
     /// Offset 0x28, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct C2C1V {
-        bits: u32,
-    }
-    impl C2C1V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x28;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `c2_c1_V` (bits 9:0).
-        pub const C2_C1_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `c2_c1_V`'s lowest bit.
-        pub const C2_C1_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "c2_c1_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of c2_c1_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `c2_c1_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of c2_c1_V
-        #[inline(always)]
-        pub fn set_c2_c1_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_c2_c1_v(v);
-            self
-        }
-        /// This value with `c2_c1_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_c2_c1_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::C2_C1_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct C2C1V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C2C1V {
         type Word = u32;
         const NAME: &'static str = "c2_c1_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C2_C1_V.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for C2C1V {}
     impl ::core::fmt::Debug for C2C1V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("c2_c1_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl C2C1V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x28;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `c2_c1_V`: bits 9:0, access `wo`.
+        pub const C2_C1_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "c2_c1_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of c2_c1_V",
+        );
+        /// Sets `c2_c1_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of c2_c1_V
+        #[inline(always)]
+        pub fn set_c2_c1_v(&mut self, v: u10) -> &mut Self {
+            Self::C2_C1_V.set(self, v)
         }
     }
     /// Data signal of c2_c2_V
     ///
     /// Offset 0x30, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct C2C2V {
-        bits: u32,
-    }
-    impl C2C2V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x30;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `c2_c2_V` (bits 9:0).
-        pub const C2_C2_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `c2_c2_V`'s lowest bit.
-        pub const C2_C2_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "c2_c2_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of c2_c2_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `c2_c2_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of c2_c2_V
-        #[inline(always)]
-        pub fn set_c2_c2_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_c2_c2_v(v);
-            self
-        }
-        /// This value with `c2_c2_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_c2_c2_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::C2_C2_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct C2C2V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C2C2V {
         type Word = u32;
         const NAME: &'static str = "c2_c2_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C2_C2_V.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for C2C2V {}
     impl ::core::fmt::Debug for C2C2V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("c2_c2_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl C2C2V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x30;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `c2_c2_V`: bits 9:0, access `wo`.
+        pub const C2_C2_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "c2_c2_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of c2_c2_V",
+        );
+        /// Sets `c2_c2_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of c2_c2_V
+        #[inline(always)]
+        pub fn set_c2_c2_v(&mut self, v: u10) -> &mut Self {
+            Self::C2_C2_V.set(self, v)
         }
     }
     /// Data signal of c2_c3_V
     ///
     /// Offset 0x38, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct C2C3V {
-        bits: u32,
-    }
-    impl C2C3V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x38;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `c2_c3_V` (bits 9:0).
-        pub const C2_C3_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `c2_c3_V`'s lowest bit.
-        pub const C2_C3_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "c2_c3_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of c2_c3_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `c2_c3_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of c2_c3_V
-        #[inline(always)]
-        pub fn set_c2_c3_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_c2_c3_v(v);
-            self
-        }
-        /// This value with `c2_c3_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_c2_c3_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::C2_C3_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct C2C3V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C2C3V {
         type Word = u32;
         const NAME: &'static str = "c2_c3_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C2_C3_V.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for C2C3V {}
     impl ::core::fmt::Debug for C2C3V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("c2_c3_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl C2C3V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x38;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `c2_c3_V`: bits 9:0, access `wo`.
+        pub const C2_C3_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "c2_c3_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of c2_c3_V",
+        );
+        /// Sets `c2_c3_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of c2_c3_V
+        #[inline(always)]
+        pub fn set_c2_c3_v(&mut self, v: u10) -> &mut Self {
+            Self::C2_C3_V.set(self, v)
         }
     }
     /// Data signal of c3_c1_V
     ///
     /// Offset 0x40, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct C3C1V {
-        bits: u32,
-    }
-    impl C3C1V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x40;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `c3_c1_V` (bits 9:0).
-        pub const C3_C1_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `c3_c1_V`'s lowest bit.
-        pub const C3_C1_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "c3_c1_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of c3_c1_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `c3_c1_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of c3_c1_V
-        #[inline(always)]
-        pub fn set_c3_c1_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_c3_c1_v(v);
-            self
-        }
-        /// This value with `c3_c1_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_c3_c1_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::C3_C1_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct C3C1V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C3C1V {
         type Word = u32;
         const NAME: &'static str = "c3_c1_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C3_C1_V.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for C3C1V {}
     impl ::core::fmt::Debug for C3C1V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("c3_c1_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl C3C1V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x40;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `c3_c1_V`: bits 9:0, access `wo`.
+        pub const C3_C1_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "c3_c1_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of c3_c1_V",
+        );
+        /// Sets `c3_c1_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of c3_c1_V
+        #[inline(always)]
+        pub fn set_c3_c1_v(&mut self, v: u10) -> &mut Self {
+            Self::C3_C1_V.set(self, v)
         }
     }
     /// Data signal of c3_c2_V
     ///
     /// Offset 0x48, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct C3C2V {
-        bits: u32,
-    }
-    impl C3C2V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x48;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `c3_c2_V` (bits 9:0).
-        pub const C3_C2_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `c3_c2_V`'s lowest bit.
-        pub const C3_C2_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "c3_c2_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of c3_c2_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `c3_c2_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of c3_c2_V
-        #[inline(always)]
-        pub fn set_c3_c2_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_c3_c2_v(v);
-            self
-        }
-        /// This value with `c3_c2_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_c3_c2_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::C3_C2_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct C3C2V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C3C2V {
         type Word = u32;
         const NAME: &'static str = "c3_c2_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C3_C2_V.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for C3C2V {}
     impl ::core::fmt::Debug for C3C2V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("c3_c2_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl C3C2V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x48;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `c3_c2_V`: bits 9:0, access `wo`.
+        pub const C3_C2_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "c3_c2_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of c3_c2_V",
+        );
+        /// Sets `c3_c2_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of c3_c2_V
+        #[inline(always)]
+        pub fn set_c3_c2_v(&mut self, v: u10) -> &mut Self {
+            Self::C3_C2_V.set(self, v)
         }
     }
     /// Data signal of c3_c3_V
     ///
     /// Offset 0x50, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct C3C3V {
-        bits: u32,
-    }
-    impl C3C3V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x50;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `c3_c3_V` (bits 9:0).
-        pub const C3_C3_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `c3_c3_V`'s lowest bit.
-        pub const C3_C3_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "c3_c3_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of c3_c3_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `c3_c3_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of c3_c3_V
-        #[inline(always)]
-        pub fn set_c3_c3_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_c3_c3_v(v);
-            self
-        }
-        /// This value with `c3_c3_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_c3_c3_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::C3_C3_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct C3C3V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C3C3V {
         type Word = u32;
         const NAME: &'static str = "c3_c3_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C3_C3_V.desc()];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for C3C3V {}
     impl ::core::fmt::Debug for C3C3V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("c3_c3_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl C3C3V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x50;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `c3_c3_V`: bits 9:0, access `wo`.
+        pub const C3_C3_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "c3_c3_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of c3_c3_V",
+        );
+        /// Sets `c3_c3_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of c3_c3_V
+        #[inline(always)]
+        pub fn set_c3_c3_v(&mut self, v: u10) -> &mut Self {
+            Self::C3_C3_V.set(self, v)
         }
     }
     /// Data signal of bias_c1_V
     ///
     /// Offset 0x58, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct BiasC1V {
-        bits: u32,
-    }
-    impl BiasC1V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x58;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `bias_c1_V` (bits 9:0).
-        pub const BIAS_C1_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `bias_c1_V`'s lowest bit.
-        pub const BIAS_C1_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "bias_c1_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of bias_c1_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `bias_c1_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of bias_c1_V
-        #[inline(always)]
-        pub fn set_bias_c1_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_bias_c1_v(v);
-            self
-        }
-        /// This value with `bias_c1_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bias_c1_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::BIAS_C1_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct BiasC1V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for BiasC1V {
         type Word = u32;
         const NAME: &'static str = "bias_c1_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::BIAS_C1_V.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for BiasC1V {}
     impl ::core::fmt::Debug for BiasC1V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("bias_c1_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl BiasC1V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x58;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `bias_c1_V`: bits 9:0, access `wo`.
+        pub const BIAS_C1_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "bias_c1_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of bias_c1_V",
+        );
+        /// Sets `bias_c1_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of bias_c1_V
+        #[inline(always)]
+        pub fn set_bias_c1_v(&mut self, v: u10) -> &mut Self {
+            Self::BIAS_C1_V.set(self, v)
         }
     }
     /// Data signal of bias_c2_V
     ///
     /// Offset 0x60, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct BiasC2V {
-        bits: u32,
-    }
-    impl BiasC2V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x60;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `bias_c2_V` (bits 9:0).
-        pub const BIAS_C2_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `bias_c2_V`'s lowest bit.
-        pub const BIAS_C2_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "bias_c2_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of bias_c2_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `bias_c2_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of bias_c2_V
-        #[inline(always)]
-        pub fn set_bias_c2_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_bias_c2_v(v);
-            self
-        }
-        /// This value with `bias_c2_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bias_c2_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::BIAS_C2_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct BiasC2V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for BiasC2V {
         type Word = u32;
         const NAME: &'static str = "bias_c2_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::BIAS_C2_V.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for BiasC2V {}
     impl ::core::fmt::Debug for BiasC2V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("bias_c2_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl BiasC2V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x60;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `bias_c2_V`: bits 9:0, access `wo`.
+        pub const BIAS_C2_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "bias_c2_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of bias_c2_V",
+        );
+        /// Sets `bias_c2_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of bias_c2_V
+        #[inline(always)]
+        pub fn set_bias_c2_v(&mut self, v: u10) -> &mut Self {
+            Self::BIAS_C2_V.set(self, v)
         }
     }
     /// Data signal of bias_c3_V
     ///
     /// Offset 0x68, 32 bits, reset 0x0, access `wo`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-    pub struct BiasC3V {
-        bits: u32,
-    }
-    impl BiasC3V {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x68;
-        /// Value after reset.
-        pub const RESET: u32 = 0x0000_0000;
-        /// Mask of `bias_c3_V` (bits 9:0).
-        pub const BIAS_C3_V_MASK: u32 = 0x0000_03ff;
-        /// Position of `bias_c3_V`'s lowest bit.
-        pub const BIAS_C3_V_SHIFT: u32 = 0;
-        /// Static description of the fields, lowest bit first.
-        pub const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            ::regmap_runtime::desc::FieldDesc {
-                name: "bias_c3_V",
-                lsb: 0,
-                width: 10,
-                access: ::regmap_runtime::desc::Access::WriteOnly,
-                values: &[],
-                description: "Bit 9 to 0 Data signal of bias_c3_V",
-            },
-        ];
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self { bits }
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.bits
-        }
-        /// Sets `bias_c3_V` (bits 9:0).
-        ///
-        /// Bit 9 to 0 Data signal of bias_c3_V
-        #[inline(always)]
-        pub fn set_bias_c3_v(&mut self, v: u10) -> &mut Self {
-            *self = self.with_bias_c3_v(v);
-            self
-        }
-        /// This value with `bias_c3_V` set to `v` (bits 9:0).
-        #[inline(always)]
-        #[must_use]
-        pub const fn with_bias_c3_v(self, v: u10) -> Self {
-            Self {
-                bits: (self.bits & !Self::BIAS_C3_V_MASK) | (v.value() as u32),
-            }
-        }
-    }
+    pub struct BiasC3V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for BiasC3V {
         type Word = u32;
         const NAME: &'static str = "bias_c3_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
+        const ACTION_MASK: u32 = 0x0000_0000;
+        const ACTION_IDLE: u32 = 0x0000_0000;
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
+            Self::BIAS_C3_V.desc(),
+        ];
         #[inline(always)]
-        fn from_bits(bits: u32) -> Self {
-            Self { bits }
+        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
+            Self(value)
         }
         #[inline(always)]
-        fn bits(self) -> u32 {
-            self.bits
-        }
-        #[inline(always)]
-        fn write_bits(self) -> u32 {
-            self.bits
+        fn value(self) -> ::regmap_runtime::Value<u32> {
+            self.0
         }
     }
     impl ::regmap_runtime::Writable for BiasC3V {}
     impl ::core::fmt::Debug for BiasC3V {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("bias_c3_V")
-                .field("bits", &format_args!("{:#x}", self.bits))
-                .finish()
+            ::regmap_runtime::field::debug(self, f)
+        }
+    }
+    impl BiasC3V {
+        /// Offset from the parent's base (the first element, for an array).
+        pub const OFFSET: usize = 0x68;
+        /// A value holding `bits` as read from the hardware, no actions requested.
+        #[inline(always)]
+        pub const fn from_bits(bits: u32) -> Self {
+            Self(::regmap_runtime::Value::new(bits))
+        }
+        /// The raw bits (as read, with any setters applied).
+        #[inline(always)]
+        pub const fn bits(self) -> u32 {
+            self.0.bits()
+        }
+        /// `bias_c3_V`: bits 9:0, access `wo`.
+        pub const BIAS_C3_V: ::regmap_runtime::Field<
+            Self,
+            u10,
+            ::regmap_runtime::access::WO,
+        > = ::regmap_runtime::Field::new(
+            "bias_c3_V",
+            0,
+            10,
+            &[],
+            "Bit 9 to 0 Data signal of bias_c3_V",
+        );
+        /// Sets `bias_c3_V` (bits 9:0).
+        ///
+        /// Bit 9 to 0 Data signal of bias_c3_V
+        #[inline(always)]
+        pub fn set_bias_c3_v(&mut self, v: u10) -> &mut Self {
+            Self::BIAS_C3_V.set(self, v)
         }
     }
     /// Static description of `color_convert`: every register instance, arrays and clusters expanded, in offset order.
@@ -8176,7 +6435,7 @@ pub mod color_convert {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: C1C1V::FIELDS,
+                fields: <C1C1V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of c1_c1_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8184,7 +6443,7 @@ pub mod color_convert {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: C1C2V::FIELDS,
+                fields: <C1C2V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of c1_c2_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8192,7 +6451,7 @@ pub mod color_convert {
                 offset: 0x20,
                 width: 4,
                 reset: 0x0,
-                fields: C1C3V::FIELDS,
+                fields: <C1C3V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of c1_c3_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8200,7 +6459,7 @@ pub mod color_convert {
                 offset: 0x28,
                 width: 4,
                 reset: 0x0,
-                fields: C2C1V::FIELDS,
+                fields: <C2C1V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of c2_c1_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8208,7 +6467,7 @@ pub mod color_convert {
                 offset: 0x30,
                 width: 4,
                 reset: 0x0,
-                fields: C2C2V::FIELDS,
+                fields: <C2C2V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of c2_c2_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8216,7 +6475,7 @@ pub mod color_convert {
                 offset: 0x38,
                 width: 4,
                 reset: 0x0,
-                fields: C2C3V::FIELDS,
+                fields: <C2C3V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of c2_c3_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8224,7 +6483,7 @@ pub mod color_convert {
                 offset: 0x40,
                 width: 4,
                 reset: 0x0,
-                fields: C3C1V::FIELDS,
+                fields: <C3C1V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of c3_c1_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8232,7 +6491,7 @@ pub mod color_convert {
                 offset: 0x48,
                 width: 4,
                 reset: 0x0,
-                fields: C3C2V::FIELDS,
+                fields: <C3C2V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of c3_c2_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8240,7 +6499,7 @@ pub mod color_convert {
                 offset: 0x50,
                 width: 4,
                 reset: 0x0,
-                fields: C3C3V::FIELDS,
+                fields: <C3C3V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of c3_c3_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8248,7 +6507,7 @@ pub mod color_convert {
                 offset: 0x58,
                 width: 4,
                 reset: 0x0,
-                fields: BiasC1V::FIELDS,
+                fields: <BiasC1V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of bias_c1_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8256,7 +6515,7 @@ pub mod color_convert {
                 offset: 0x60,
                 width: 4,
                 reset: 0x0,
-                fields: BiasC2V::FIELDS,
+                fields: <BiasC2V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of bias_c2_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -8264,7 +6523,7 @@ pub mod color_convert {
                 offset: 0x68,
                 width: 4,
                 reset: 0x0,
-                fields: BiasC3V::FIELDS,
+                fields: <BiasC3V as ::regmap_runtime::Register>::FIELDS,
                 description: "Data signal of bias_c3_V",
             },
         ],
@@ -8277,10 +6536,10 @@ pub mod audio_codec_ctrl {
     ///
     /// Bind it to a window with `new`, which checks the window once; every accessor after that is one volatile access at a compile-time offset.
     #[derive(Debug)]
-    pub struct AudioCodecCtrl<B> {
-        bus: B,
+    pub struct AudioCodecCtrl<B_> {
+        bus: ::regmap_runtime::Bound<B_, 0x10000, 1>,
     }
-    impl<B: ::regmap_runtime::Bus> AudioCodecCtrl<B> {
+    impl<B_: ::regmap_runtime::Bus> AudioCodecCtrl<B_> {
         /// Size of the block's address window in bytes.
         pub const SIZE: usize = 0x10000;
         /// Static description (names, offsets, fields) for tracing, models and dumps.
@@ -8291,20 +6550,21 @@ pub mod audio_codec_ctrl {
         ///
         /// # Errors
         /// A `BindError` saying which check failed and by how much.
-        pub fn new(bus: B) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
-            ::regmap_runtime::Bus::check_block(&bus, "audio_codec_ctrl", Self::SIZE, 1)?;
-            let block = Self { bus };
-            Ok(block)
+        pub fn new(bus: B_) -> ::core::result::Result<Self, ::regmap_runtime::BindError> {
+            let block = Self {
+                bus: ::regmap_runtime::Bound::new(bus, "audio_codec_ctrl")?,
+            };
+            ::core::result::Result::Ok(block)
         }
         /// The bus the block is bound to.
         #[inline(always)]
-        pub fn bus(&self) -> &B {
-            &self.bus
+        pub fn bus(&self) -> &B_ {
+            self.bus.bus()
         }
         /// Unbinds the block, giving the bus back.
         #[inline(always)]
-        pub fn into_inner(self) -> B {
-            self.bus
+        pub fn into_inner(self) -> B_ {
+            self.bus.into_inner()
         }
     }
     /// Static description of `audio_codec_ctrl`: every register instance, arrays and clusters expanded, in offset order.
