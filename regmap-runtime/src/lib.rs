@@ -28,6 +28,7 @@ pub mod reg;
 pub mod sysroot;
 pub mod trace;
 pub mod uio;
+pub mod vfio;
 pub mod window;
 pub mod word;
 
@@ -46,6 +47,7 @@ pub use reg::{Modifiable, Readable, Reg, Register, Writable};
 pub use sysroot::SysRoot;
 pub use trace::{TraceBus, TraceView};
 pub use uio::Uio;
+pub use vfio::{Vfio, VfioDma, VfioIrq, VfioIrqKind};
 pub use window::{DevMem, FileWindow, MappedWindow, WindowRef};
 pub use word::Word;
 

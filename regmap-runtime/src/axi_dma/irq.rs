@@ -30,6 +30,20 @@ impl InterruptLine for Uio {
     }
 }
 
+/// VFIO: `enable` unmasks INTx (nothing to do for MSI/MSI-X).
+impl InterruptLine for crate::vfio::VfioIrq {
+    fn enable(&self) -> Result<(), DeviceError> {
+        self.unmask()
+    }
+    fn wait(&self, timeout: Duration) -> Result<bool, DeviceError> {
+        match crate::vfio::VfioIrq::wait(self, timeout) {
+            Ok(_) => Ok(true),
+            Err(DeviceError::IrqTimeout { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 impl InterruptLine for ModelIrq {
     fn enable(&self) -> Result<(), DeviceError> {
         self.rearm();
