@@ -377,7 +377,14 @@ impl Vfio {
 
     /// Routes vector 0 of `kind` to a new eventfd and returns it to wait on.
     /// Enabling one kind replaces another (vfio-pci runs one at a time).
+    ///
+    /// MSI and MSI-X turn bus mastering on: a message-signalled interrupt is
+    /// a memory write by the device, and with mastering off it is silently
+    /// dropped (the wait would only ever time out).
     pub fn irq(&self, kind: VfioIrqKind) -> Result<VfioIrq, DeviceError> {
+        if kind != VfioIrqKind::Intx {
+            self.enable_bus_master()?;
+        }
         VfioIrq::enable(
             Arc::clone(&self.device),
             self.container.path.clone(),
