@@ -2,7 +2,6 @@
 
 use super::config::{AxiDmaConfig, Channel};
 use super::error::{AxiDmaError, TimeoutReport};
-use super::irq::InterruptLine;
 use super::registers::{self, channel};
 use super::status::DmaStatus;
 use super::transfer::{Completed, Failed, Refused, Transfer};
@@ -10,6 +9,7 @@ use crate::arbitrary_int::u26;
 use crate::bus::Bus;
 use crate::dma::DmaTarget;
 use crate::exclusive::ExclusiveBus;
+use crate::irq::InterruptLine;
 use crate::trace::{TraceBus, TraceView};
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,14 +1,16 @@
-//! Interrupt lines the driver can wait on: a UIO device on a board, the
-//! model's [`ModelIrq`] in tests.
+//! [`InterruptLine`]: one interrupt, whatever delivers it: a UIO device
+//! ([`Uio`]), a VFIO eventfd ([`VfioIrq`](crate::vfio::VfioIrq)), a model's
+//! output in tests (the AXI DMA model's `ModelIrq`, a [`ModelBus`](crate::ModelBus)
+//! line). Drivers of any block take `impl InterruptLine` and run unchanged
+//! on a board, a PCIe card and a model.
 
-use super::model::ModelIrq;
 use crate::error::DeviceError;
 use crate::uio::Uio;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// One DMA channel's interrupt output, delivered UIO-style: it fires, stays
-/// masked until re-enabled, and can be waited on with a timeout.
+/// One interrupt output, delivered UIO-style: it fires, stays masked until
+/// re-enabled, and can be waited on with a timeout.
 pub trait InterruptLine: Send + Sync {
     /// Unmasks the interrupt (UIO: writes 1). Called before each wait, after
     /// the device has been acknowledged.
@@ -44,13 +46,12 @@ impl InterruptLine for crate::vfio::VfioIrq {
     }
 }
 
-impl InterruptLine for ModelIrq {
+impl<I: InterruptLine + ?Sized> InterruptLine for &I {
     fn enable(&self) -> Result<(), DeviceError> {
-        self.rearm();
-        Ok(())
+        (**self).enable()
     }
     fn wait(&self, timeout: Duration) -> Result<bool, DeviceError> {
-        Ok(ModelIrq::wait(self, timeout).is_some())
+        (**self).wait(timeout)
     }
 }
 
