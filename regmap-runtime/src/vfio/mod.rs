@@ -10,10 +10,17 @@
 //! Opening checks what usually goes wrong and says how to fix it: the IOMMU
 //! off (no group), the VFIO modules not loaded, the function bound to another
 //! driver, another device of the group still held by a host driver.
+//!
+//! Bring-up (binding, groups, permissions) and usage: `docs/vfio.md`.
 
 mod dma;
 mod irq;
 mod sys;
+
+/// The guide's code blocks, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/vfio.md")]
+struct Guide;
 
 pub use dma::VfioDma;
 pub use irq::{VfioIrq, VfioIrqKind};
