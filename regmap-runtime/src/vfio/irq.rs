@@ -201,6 +201,25 @@ impl VfioIrq {
     }
 }
 
+#[cfg(feature = "async")]
+impl VfioIrq {
+    /// [`wait`](Self::wait) as a future over the eventfd, on tokio's reactor:
+    /// many interrupts can be waited for on one thread. Dropping the future
+    /// loses nothing (the count stays in the eventfd). Needs a tokio runtime
+    /// with I/O and time enabled.
+    pub async fn wait_async(&self, timeout: Duration) -> Result<u64, DeviceError> {
+        let label = || self.label.clone();
+        let got = crate::irq::ready_loop(Some(self.as_fd()), timeout, &label, || {
+            self.take().map(|n| (n > 0).then_some(n))
+        })
+        .await?;
+        got.ok_or_else(|| DeviceError::IrqTimeout {
+            device: self.label.clone(),
+            timeout,
+        })
+    }
+}
+
 /// The eventfd, for an event loop (readable when an interrupt is pending;
 /// read 8 bytes to take it, or call [`VfioIrq::take`]).
 impl AsFd for VfioIrq {

@@ -265,3 +265,43 @@ fn the_same_driver_code_runs_over_uio_and_vfio() {
     irq.take().unwrap();
     exercise(&edu, &vfio, &vfio.dma(), || irq.wait(T).map(drop));
 }
+
+#[test]
+#[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
+fn uio_and_vfio_interrupts_are_awaited_together_on_one_thread() {
+    let uio = open_edu();
+    let uio_bar = uio.map(0).unwrap();
+    quiesce(&uio, &uio_bar).unwrap();
+    let vfio = open_edu_vfio();
+    let msi = vfio.irq(VfioIrqKind::Msi).unwrap();
+    let vfio_bar = vfio.bar(0).unwrap();
+    vfio_bar.write_u32(reg::IRQ_ACK, u32::MAX).unwrap();
+    msi.take().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (u, v) = rt.block_on(async {
+        // Both waits are pending before either device is poked, by a third
+        // task on the same thread: a blocking wait would starve it.
+        let poke = async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            vfio_bar.write_u32(reg::IRQ_RAISE, 0x10).unwrap();
+            uio_bar.write_u32(reg::IRQ_RAISE, 0x20).unwrap();
+        };
+        let (u, v, ()) = tokio::join!(uio.wait_irq_async(T), msi.wait_async(T), poke);
+        (u, v)
+    });
+    assert!(u.unwrap().count >= 1);
+    assert!(v.unwrap() >= 1);
+    assert_eq!(vfio_bar.read_u32(reg::IRQ_STATUS).unwrap(), 0x10);
+    assert_eq!(uio_bar.read_u32(reg::IRQ_STATUS).unwrap(), 0x20);
+    vfio_bar.write_u32(reg::IRQ_ACK, 0x10).unwrap();
+    uio_bar.write_u32(reg::IRQ_ACK, 0x20).unwrap();
+    uio.enable_irq().unwrap();
+    // And a deadline with nothing raised is a timeout, not a hang.
+    assert!(matches!(
+        rt.block_on(msi.wait_async(Duration::from_millis(50))),
+        Err(DeviceError::IrqTimeout { .. })
+    ));
+}
