@@ -258,13 +258,16 @@ impl Uio {
     #[cfg(feature = "async")]
     pub async fn wait_irq_async(&self, timeout: Duration) -> Result<IrqEvent, DeviceError> {
         let label = || self.label();
-        let got = crate::irq::ready_loop(Some(std::os::fd::AsFd::as_fd(self)), timeout, &label, || {
-            match self.wait_irq(Duration::ZERO) {
+        let got = crate::irq::ready_loop(
+            Some(std::os::fd::AsFd::as_fd(self)),
+            timeout,
+            &label,
+            || match self.wait_irq(Duration::ZERO) {
                 Ok(ev) => Ok(Some(ev)),
                 Err(DeviceError::IrqTimeout { .. }) => Ok(None),
                 Err(e) => Err(e),
-            }
-        })
+            },
+        )
         .await?;
         got.ok_or_else(|| DeviceError::IrqTimeout {
             device: self.label(),
