@@ -1,7 +1,7 @@
 //! [`InterruptLine`]: one interrupt, whatever delivers it: a UIO device
 //! ([`Uio`]), a VFIO eventfd ([`VfioIrq`](crate::vfio::VfioIrq)), a model's
-//! output in tests (the AXI DMA model's `ModelIrq`, a [`ModelBus`](crate::ModelBus)
-//! line). Drivers of any block take `impl InterruptLine` and run unchanged
+//! output in tests (the AXI DMA model's `ModelIrq`, a
+//! [`ModelBus`](crate::ModelBus)'s [`ModelLine`](crate::model::ModelLine)). Drivers of any block take `impl InterruptLine` and run unchanged
 //! on a board, a PCIe card and a model.
 
 use crate::error::DeviceError;

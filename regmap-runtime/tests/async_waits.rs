@@ -282,3 +282,61 @@ fn an_async_uio_wait_times_out_and_a_dropped_one_loses_nothing() {
     );
     let _: &dyn InterruptLine = &uio;
 }
+
+#[test]
+fn a_model_bus_line_is_awaited_while_a_device_task_raises_it() {
+    use regmap_runtime::Bus;
+    use regmap_runtime::desc::{Access, BlockDesc, FieldDesc, RegisterDesc};
+    use regmap_runtime::model::{ModelBus, ModelLine};
+    const fn f(access: Access) -> FieldDesc {
+        FieldDesc {
+            name: "bits",
+            lsb: 0,
+            width: 32,
+            access,
+            values: &[],
+            description: "",
+        }
+    }
+    const W1C: &[FieldDesc] = &[f(Access::OneToClear)];
+    const RW: &[FieldDesc] = &[f(Access::ReadWrite)];
+    const fn reg(name: &'static str, offset: usize, fields: &'static [FieldDesc]) -> RegisterDesc {
+        RegisterDesc {
+            name,
+            offset,
+            width: 4,
+            reset: 0,
+            description: "",
+            fields,
+        }
+    }
+    static DESC: BlockDesc = BlockDesc {
+        name: "ip",
+        size: 8,
+        description: "",
+        registers: &[reg("isr", 0, W1C), reg("ier", 4, RW)],
+    };
+    let model = Arc::new(ModelBus::new(&DESC));
+    let line = ModelLine::new(model.clone(), "isr", "ier").unwrap();
+    model.write_u32(4, 1).unwrap();
+    let rt = one_thread();
+    let (fired, ()) = rt.block_on(async {
+        let device = async {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            model.hw_update("isr", |s| s | 1).unwrap();
+        };
+        let wait = regmap_runtime::irq::wait_async(&line, T);
+        let (fired, ()) = tokio::join!(wait, device);
+        (fired, ())
+    });
+    assert!(fired.unwrap());
+    assert_eq!(line.count(), 1);
+    assert!(
+        !rt.block_on(regmap_runtime::irq::wait_async(
+            &line,
+            Duration::from_millis(5)
+        ))
+        .unwrap(),
+        "masked until enabled"
+    );
+}
