@@ -244,9 +244,15 @@ mod tests {
         };
         assert_eq!(
             after("-append"),
-            ["console=ttyS0 quiet panic=-1 hugepages=4 memmap=4M$0x8000000 -- --exact maps::map0"]
+            [
+                "console=ttyS0 quiet panic=-1 hugepages=4 memmap=4M$0x8000000 intel_iommu=on iommu=pt -- --exact maps::map0"
+            ]
         );
-        assert_eq!(after("-device"), ["edu", "ivshmem-plain,memdev=ivshmem"]);
+        // The IOMMU before the devices it translates for; one edu for UIO, one for VFIO.
+        assert_eq!(
+            after("-device"),
+            ["intel-iommu", "edu", "edu", "ivshmem-plain,memdev=ivshmem"]
+        );
         assert_eq!(after("-accel"), ["tcg"]);
         assert_eq!(after("-m"), [MEMORY]);
         assert!(argv.iter().any(|a| a == "-no-reboot"));
