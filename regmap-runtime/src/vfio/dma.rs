@@ -132,6 +132,12 @@ impl DmaAllocator for VfioDma {
                 source: std::io::Error::last_os_error(),
             });
         }
+        // The IOMMU maps the pages pinned now: a fork's copy-on-write would
+        // give this process new pages the device never sees.
+        // SAFETY: advice on our own fresh mapping; no memory is read or written.
+        if unsafe { libc::madvise(cpu, map_len, libc::MADV_DONTFORK) } != 0 {
+            log::warn!(target: "regmap::vfio", "madvise(MADV_DONTFORK) failed: {}", std::io::Error::last_os_error());
+        }
         let mut map = sys::DmaMap {
             argsz: sys::argsz::<sys::DmaMap>(),
             flags: sys::DMA_MAP_FLAG_READ | sys::DMA_MAP_FLAG_WRITE,

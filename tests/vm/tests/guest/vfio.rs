@@ -155,11 +155,12 @@ fn bus_mastering_off_is_refused() {
     vfio.enable_bus_master().unwrap();
 }
 
-/// The kernel log since `from` (`/dev/kmsg` records, text only).
+/// The kernel log so far (`/dev/kmsg` records, read without blocking).
 fn kernel_log() -> String {
+    use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags_nonblock()
+        .custom_flags(libc::O_NONBLOCK)
         .open("/dev/kmsg")
         .unwrap();
     let mut out = String::new();
@@ -175,16 +176,6 @@ fn kernel_log() -> String {
         }
     }
     out
-}
-
-trait NonBlock {
-    fn custom_flags_nonblock(&mut self) -> &mut Self;
-}
-impl NonBlock for std::fs::OpenOptions {
-    fn custom_flags_nonblock(&mut self) -> &mut Self {
-        use std::os::unix::fs::OpenOptionsExt;
-        self.custom_flags(libc::O_NONBLOCK)
-    }
 }
 
 #[test]
