@@ -14,10 +14,13 @@ use std::sync::{Arc, PoisonError};
 /// lowest first, so devices with narrow DMA masks are served.
 pub(crate) const DEFAULT_IOVA: std::ops::Range<u64> = 0x10_0000..0xfee0_0000;
 
-/// The IOVA ranges in use (start -> end), first fit.
+/// The IOVA ranges in use (start -> end), first fit, inside the window the
+/// user allows and the ranges the IOMMU reports as usable.
 #[derive(Debug)]
 pub(crate) struct IovaSpace {
-    range: std::ops::Range<u64>,
+    pub(crate) range: std::ops::Range<u64>,
+    /// Usable IOVA ranges as the kernel reports them (inclusive ends).
+    pub(crate) usable: Vec<(u64, u64)>,
     used: BTreeMap<u64, u64>,
 }
 
@@ -25,6 +28,7 @@ impl Default for IovaSpace {
     fn default() -> Self {
         Self {
             range: DEFAULT_IOVA,
+            usable: vec![(0, u64::MAX)],
             used: BTreeMap::new(),
         }
     }
@@ -33,24 +37,65 @@ impl Default for IovaSpace {
 impl IovaSpace {
     /// The lowest `align`-aligned free range of `len` bytes.
     pub(crate) fn reserve(&mut self, len: u64, align: u64) -> Option<u64> {
-        let mut at = self.range.start.next_multiple_of(align);
+        let found = self.usable.iter().find_map(|&(start, last)| {
+            let lo = start.max(self.range.start);
+            let hi = last.saturating_add(1).min(self.range.end);
+            (lo < hi)
+                .then(|| self.first_fit(lo, hi, len, align))
+                .flatten()
+        })?;
+        self.used.insert(found, found + len);
+        Some(found)
+    }
+
+    fn first_fit(&self, lo: u64, hi: u64, len: u64, align: u64) -> Option<u64> {
+        let mut at = lo.checked_next_multiple_of(align)?;
         for (&start, &end) in &self.used {
+            if end <= at {
+                continue;
+            }
             if at.checked_add(len)? <= start {
                 break;
             }
-            at = at.max(end.next_multiple_of(align));
+            at = end.checked_next_multiple_of(align)?;
         }
-        let end = at.checked_add(len)?;
-        if end > self.range.end {
-            return None;
-        }
-        self.used.insert(at, end);
-        Some(at)
+        (at.checked_add(len)? <= hi).then_some(at)
     }
 
     pub(crate) fn release(&mut self, start: u64) {
         self.used.remove(&start);
     }
+}
+
+/// The usable IOVA ranges in a `VFIO_IOMMU_GET_INFO` answer (its
+/// `IOVA_RANGE` capability), or `None` if it has none. Never panics on a
+/// short or malformed buffer.
+pub(crate) fn parse_iova_ranges(info: &[u8]) -> Option<Vec<(u64, u64)>> {
+    let u32_at = |o: usize| Some(u32::from_ne_bytes(info.get(o..o + 4)?.try_into().ok()?));
+    let u64_at = |o: usize| Some(u64::from_ne_bytes(info.get(o..o + 8)?.try_into().ok()?));
+    let flags = u32_at(4)?;
+    if flags & sys::IOMMU_INFO_CAPS == 0 {
+        return None;
+    }
+    let mut off = u32_at(16)? as usize;
+    // Each capability is visited once: a chain that loops ends here.
+    for _ in 0..64 {
+        if off == 0 {
+            return None;
+        }
+        let id = u16::from_ne_bytes(info.get(off..off + 2)?.try_into().ok()?);
+        if id == sys::IOMMU_TYPE1_INFO_CAP_IOVA_RANGE {
+            let n = u32_at(off + 8)? as usize;
+            return (0..n.min(1024))
+                .map(|i| {
+                    let at = off + 16 + 16 * i;
+                    Some((u64_at(at)?, u64_at(at + 8)?))
+                })
+                .collect();
+        }
+        off = u32_at(off + 4)? as usize;
+    }
+    None
 }
 
 /// Hands out [`DmaBuffer`]s whose bus address is an IOVA of one VFIO device
@@ -73,9 +118,20 @@ impl VfioDma {
         Self { container }
     }
 
+    /// The IOVA ranges the IOMMU can map (inclusive ends), as the kernel
+    /// reported them; `[(0, u64::MAX)]` if it did not say.
+    pub fn usable_ranges(&self) -> Vec<(u64, u64)> {
+        self.container
+            .iova
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .usable
+            .clone()
+    }
+
     /// Limits the IOVAs of later buffers to `range` (a device with a narrow
-    /// DMA mask, or a window the platform reserves). Buffers already mapped
-    /// stay where they are.
+    /// DMA mask, say); the ranges the IOMMU reports as reserved stay excluded.
+    /// Buffers already mapped stay where they are.
     pub fn set_iova_range(&self, range: std::ops::Range<u64>) {
         self.container
             .iova
@@ -261,6 +317,61 @@ mod tests {
             Some(b + 0x3000),
             "too big for any hole"
         );
+    }
+
+    #[test]
+    fn only_the_usable_ranges_are_handed_out() {
+        let mut s = IovaSpace {
+            range: 0..0x10_0000,
+            usable: vec![(0x1000, 0x2fff), (0x8000, 0xffff)],
+            ..Default::default()
+        };
+        assert_eq!(s.reserve(0x2000, 0x1000), Some(0x1000));
+        assert_eq!(s.reserve(0x2000, 0x1000), Some(0x8000), "skips the hole");
+        assert_eq!(s.reserve(0x8000, 0x1000), None, "fits in no usable range");
+        assert_eq!(s.reserve(0x1000, 0x4000), Some(0xc000));
+    }
+
+    fn info(caps: &[(u16, u32, Vec<u8>)]) -> Vec<u8> {
+        let mut b = vec![0u8; 24];
+        b[4..8].copy_from_slice(&sys::IOMMU_INFO_CAPS.to_ne_bytes());
+        let mut off = 24u32;
+        b[16..20].copy_from_slice(&off.to_ne_bytes());
+        for (k, (id, _, body)) in caps.iter().enumerate() {
+            let next = if k + 1 == caps.len() {
+                0
+            } else {
+                off + 8 + body.len() as u32
+            };
+            b.extend_from_slice(&id.to_ne_bytes());
+            b.extend_from_slice(&1u16.to_ne_bytes());
+            b.extend_from_slice(&next.to_ne_bytes());
+            b.extend_from_slice(body);
+            off = next;
+        }
+        b
+    }
+
+    #[test]
+    fn iova_ranges_are_read_from_the_capability_chain() {
+        let mut ranges = Vec::new();
+        ranges.extend_from_slice(&2u32.to_ne_bytes());
+        ranges.extend_from_slice(&0u32.to_ne_bytes());
+        for v in [0u64, 0xfedf_ffff, 0xfef0_0000, 0xffff_ffff_ffff] {
+            ranges.extend_from_slice(&v.to_ne_bytes());
+        }
+        let b = info(&[(7, 0, vec![0; 8]), (1, 0, ranges)]);
+        assert_eq!(
+            parse_iova_ranges(&b),
+            Some(vec![(0, 0xfedf_ffff), (0xfef0_0000, 0xffff_ffff_ffff)])
+        );
+        // Truncated, without caps, or looping: no ranges, no panic.
+        assert_eq!(parse_iova_ranges(&b[..b.len() - 4]), None);
+        assert_eq!(parse_iova_ranges(&[0u8; 24]), None);
+        let mut looping = info(&[(7, 0, vec![0; 8])]);
+        looping[28..32].copy_from_slice(&24u32.to_ne_bytes());
+        assert_eq!(parse_iova_ranges(&looping), None);
+        assert_eq!(parse_iova_ranges(&[]), None);
     }
 
     #[test]

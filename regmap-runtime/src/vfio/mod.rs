@@ -218,6 +218,11 @@ impl Vfio {
         .map_err(|e| DeviceError::io("VFIO_GROUP_SET_CONTAINER", &group_path, e))?;
         sys::ioctl_val(container.as_fd(), sys::SET_IOMMU, iommu_type)
             .map_err(|e| DeviceError::io("VFIO_SET_IOMMU", &container_path, e))?;
+        let mut iova = dma::IovaSpace::default();
+        if let Some(usable) = usable_iova(&container) {
+            log::debug!(target: "regmap::vfio", "{address}: usable IOVA ranges {usable:x?}");
+            iova.usable = usable;
+        }
 
         let name = CString::new(address).map_err(|_| DeviceError::NotFound {
             what: format!("PCI device at {address:?}"),
@@ -253,7 +258,7 @@ impl Vfio {
                 file: container,
                 _group: group_file,
                 path: group_path,
-                iova: Mutex::new(dma::IovaSpace::default()),
+                iova: Mutex::new(iova),
             }),
             device: Arc::new(device),
             windows: Arc::new(windows),
@@ -422,6 +427,32 @@ impl DmaPermission for Vfio {
             })
         }
     }
+}
+
+/// The IOVA ranges the container's IOMMU can map, if the kernel says
+/// (`VFIO_IOMMU_GET_INFO`'s IOVA range capability, Linux 5.4 on).
+fn usable_iova(container: &File) -> Option<Vec<(u64, u64)>> {
+    // u64s, so the buffer is aligned for the struct the kernel fills in.
+    let mut buf = vec![0u64; 512];
+    let argsz = (buf.len() * 8) as u32;
+    // argsz is the first u32 of `struct vfio_iommu_type1_info`: its bytes
+    // go first in memory, whatever the byte order.
+    let a = argsz.to_ne_bytes();
+    buf[0] = u64::from_ne_bytes([a[0], a[1], a[2], a[3], 0, 0, 0, 0]);
+    // SAFETY: VFIO_IOMMU_GET_INFO writes at most `argsz` bytes (the whole
+    // buffer) of `struct vfio_iommu_type1_info` and its capabilities.
+    let r = unsafe {
+        libc::ioctl(
+            std::os::fd::AsRawFd::as_raw_fd(container),
+            sys::IOMMU_GET_INFO as _,
+            buf.as_mut_ptr(),
+        )
+    };
+    if r < 0 {
+        return None;
+    }
+    let bytes: Vec<u8> = buf.iter().flat_map(|w| w.to_ne_bytes()).collect();
+    dma::parse_iova_ranges(&bytes)
 }
 
 fn region_info(device: &File, path: &Path, index: u32) -> Result<sys::RegionInfo, DeviceError> {

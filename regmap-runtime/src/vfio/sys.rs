@@ -50,6 +50,9 @@ pub const IRQ_SET_DATA_EVENTFD: u32 = 1 << 2;
 pub const IRQ_SET_ACTION_UNMASK: u32 = 1 << 4;
 pub const IRQ_SET_ACTION_TRIGGER: u32 = 1 << 5;
 
+pub const IOMMU_INFO_CAPS: u32 = 1 << 1;
+pub const IOMMU_TYPE1_INFO_CAP_IOVA_RANGE: u16 = 1;
+
 pub const DMA_MAP_FLAG_READ: u32 = 1 << 0;
 pub const DMA_MAP_FLAG_WRITE: u32 = 1 << 1;
 

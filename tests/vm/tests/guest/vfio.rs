@@ -119,6 +119,16 @@ fn dma_round_trip_through_iova_buffers() {
     vfio.check_dma_allowed().unwrap();
     let edu = Driver::bind(vfio.bar(0).unwrap()).unwrap();
     let dma = vfio.dma();
+    // The kernel reports the IOVAs its IOMMU can map: the x86 interrupt
+    // window at 0xfee00000 is not among them.
+    let usable = dma.usable_ranges();
+    assert_ne!(usable, [(0, u64::MAX)], "the kernel reported ranges");
+    assert!(
+        usable
+            .iter()
+            .all(|&(s, e)| e < 0xfee0_0000 || s > 0xfeef_ffff),
+        "{usable:x?}"
+    );
     let mut out = dma.allocate(8192).unwrap();
     let back = dma.allocate(8192).unwrap();
     // IOVAs, not physical addresses: from the allocator's low range, distinct.
