@@ -229,6 +229,38 @@ pub enum DeviceError {
         /// The PCI address of the function.
         device: String,
     },
+    /// VFIO cannot be used: no IOMMU group, no VFIO driver, no type1 IOMMU.
+    #[error("VFIO unavailable ({}): {fix}", .path.display())]
+    VfioUnavailable {
+        /// What is missing (`/dev/vfio/vfio`, a function's `iommu_group` link).
+        path: std::path::PathBuf,
+        /// What to do about it.
+        fix: &'static str,
+    },
+    /// A PCI function to be opened through VFIO is bound to another driver.
+    #[error("PCI {device} is bound to {driver}, not vfio-pci; as root: {fix}")]
+    WrongDriver {
+        /// The function's PCI address.
+        device: String,
+        /// Its driver (`uio_pci_generic`, or `no driver`).
+        driver: String,
+        /// The commands that bind it to vfio-pci.
+        fix: String,
+    },
+    /// The function's IOMMU group holds devices a host driver still uses, so
+    /// the kernel will not hand the group to userspace.
+    #[error(
+        "IOMMU group {group} of PCI {device} is not viable: every device in it must be bound to vfio-pci or to no driver{}",
+        if .blocking.is_empty() { String::new() } else { format!("; still bound: {}", .blocking.join(", ")) }
+    )]
+    GroupNotViable {
+        /// The function's PCI address.
+        device: String,
+        /// The group number.
+        group: u32,
+        /// Other devices of the group and their drivers (`0000:00:04.0 (e1000e)`).
+        blocking: Vec<String>,
+    },
     /// Any other I/O error, with the file and the operation.
     #[error("{op} {path}: {source}")]
     Io {

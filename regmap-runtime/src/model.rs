@@ -36,6 +36,13 @@
 //! The model is `Sync`: share it in an `Arc` between the code under test and a
 //! device model running on another thread. Hooks run after the access has been
 //! applied and with no lock held, so a hook may access the model freely.
+//!
+//! [`ModelLine`] is the block's interrupt output (`ISR & IER`, gated by a
+//! global enable), an [`InterruptLine`](crate::InterruptLine) a driver waits
+//! on as it would on UIO or VFIO.
+
+mod line;
+pub use line::ModelLine;
 
 use crate::bus::Bus;
 use crate::desc::{Access, BlockDesc, RegisterDesc};

@@ -1,5 +1,6 @@
-//! The guest's operating system from Debian packages: the kernel image, the two UIO
-//! modules and a static busybox, downloaded and unpacked under the cache, never installed.
+//! The guest's operating system from Debian packages: the kernel image, the UIO and
+//! VFIO modules and a static busybox, downloaded and unpacked under the cache, never
+//! installed.
 
 use crate::debian;
 use crate::error::{Context, Result, bail};
@@ -9,7 +10,24 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Kernel modules the guest loads, in load order, relative to `lib/modules/<release>/kernel`.
-pub const MODULES: &[&str] = &["drivers/uio/uio.ko", "drivers/uio/uio_pci_generic.ko"];
+pub const MODULES: &[&str] = &[
+    "drivers/uio/uio.ko",
+    "drivers/uio/uio_pci_generic.ko",
+    "virt/lib/irqbypass.ko",
+    "drivers/vfio/vfio.ko",
+    "drivers/vfio/vfio_iommu_type1.ko",
+    "drivers/vfio/vfio_virqfd.ko",
+    "drivers/vfio/pci/vfio-pci-core.ko",
+    "drivers/vfio/pci/vfio-pci.ko",
+];
+
+/// What is unpacked from the kernel package: the image and the directories of [`MODULES`].
+const KERNEL_PATTERNS: &[&str] = &[
+    "./boot/vmlinuz-*",
+    "./lib/modules/*/kernel/drivers/uio/*",
+    "./lib/modules/*/kernel/drivers/vfio/*",
+    "./lib/modules/*/kernel/virt/lib/*",
+];
 
 /// What the initramfs and the boot need from the host.
 #[derive(Debug)]
@@ -36,13 +54,24 @@ pub fn prepare(cache: &Path, kernel_package: Option<&str>) -> Result<GuestOs> {
         None => debian::resolve_dependency("linux-image-amd64", "linux-image-"),
     })?;
     let kdir = cache.join(&kpkg);
-    if !kdir.exists() {
+    // A cache unpacked before a module was added to MODULES is unpacked again.
+    let complete = || -> Result<bool> {
+        let mods = kdir
+            .join("lib/modules")
+            .join(single_entry(&kdir.join("lib/modules"))?);
+        Ok(MODULES.iter().all(|m| {
+            let k = mods.join("kernel").join(m);
+            ["", ".xz", ".zst"]
+                .iter()
+                .any(|ext| PathBuf::from(format!("{}{ext}", k.display())).exists())
+        }))
+    };
+    if !kdir.exists() || !complete().unwrap_or(false) {
+        if kdir.exists() {
+            fs::remove_dir_all(&kdir).context(|| format!("removing {}", kdir.display()))?;
+        }
         eprintln!("vm-test: unpacking {}", kdeb.display());
-        debian::unpack(
-            &kdeb,
-            &kdir,
-            &["./boot/vmlinuz-*", "./lib/modules/*/kernel/drivers/uio/*"],
-        )?;
+        debian::unpack(&kdeb, &kdir, KERNEL_PATTERNS)?;
     }
     let release = single_entry(&kdir.join("lib/modules"))?;
     let vmlinuz = kdir.join("boot").join(format!("vmlinuz-{release}"));

@@ -14,8 +14,12 @@ use std::time::{Duration, Instant};
 /// QEMU's `-no-reboot` turns a guest panic into a QEMU exit; `hugepages=4` gives four
 /// 2 MiB hugetlb pages for DMA buffers; `memmap=4M$0x8000000` reserves 4 MiB of RAM at
 /// 128 MiB that the kernel leaves alone and `/dev/mem` may map. All of the guest's RAM
-/// stays below 256 MiB, inside edu's default 28-bit DMA mask.
-pub const KERNEL_ARGS: &str = "console=ttyS0 quiet panic=-1 hugepages=4 memmap=4M$0x8000000";
+/// stays below 256 MiB, inside edu's default 28-bit DMA mask. `intel_iommu=on` turns
+/// the emulated IOMMU on for the VFIO-bound edu; `iommu=pt` leaves every device a host
+/// driver owns (the UIO-bound edu) on identity mappings, so its DMA still reaches
+/// physical addresses.
+pub const KERNEL_ARGS: &str =
+    "console=ttyS0 quiet panic=-1 hugepages=4 memmap=4M$0x8000000 intel_iommu=on iommu=pt";
 
 /// Guest RAM: see [`KERNEL_ARGS`] for why it must not exceed 256 MiB.
 pub const MEMORY: &str = "256M";
@@ -93,6 +97,11 @@ impl Vm<'_> {
             .arg("-initrd")
             .arg(self.initrd)
             .args(["-append", &append])
+            // The IOMMU comes first: devices created before it would not sit behind it.
+            .args(["-device", "intel-iommu"])
+            // Two edu devices: the first (lower address) for UIO, the second for VFIO
+            // (the guest's /init binds them).
+            .args(["-device", "edu"])
             .args(["-device", "edu"])
             .args(["-object", "memory-backend-ram,id=ivshmem,size=1M"])
             .args(["-device", "ivshmem-plain,memdev=ivshmem"])
@@ -235,9 +244,15 @@ mod tests {
         };
         assert_eq!(
             after("-append"),
-            ["console=ttyS0 quiet panic=-1 hugepages=4 memmap=4M$0x8000000 -- --exact maps::map0"]
+            [
+                "console=ttyS0 quiet panic=-1 hugepages=4 memmap=4M$0x8000000 intel_iommu=on iommu=pt -- --exact maps::map0"
+            ]
         );
-        assert_eq!(after("-device"), ["edu", "ivshmem-plain,memdev=ivshmem"]);
+        // The IOMMU before the devices it translates for; one edu for UIO, one for VFIO.
+        assert_eq!(
+            after("-device"),
+            ["intel-iommu", "edu", "edu", "ivshmem-plain,memdev=ivshmem"]
+        );
         assert_eq!(after("-accel"), ["tcg"]);
         assert_eq!(after("-m"), [MEMORY]);
         assert!(argv.iter().any(|a| a == "-no-reboot"));

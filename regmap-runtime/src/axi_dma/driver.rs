@@ -2,7 +2,6 @@
 
 use super::config::{AxiDmaConfig, Channel};
 use super::error::{AxiDmaError, TimeoutReport};
-use super::irq::InterruptLine;
 use super::registers::{self, channel};
 use super::status::DmaStatus;
 use super::transfer::{Completed, Failed, Refused, Transfer};
@@ -10,6 +9,7 @@ use crate::arbitrary_int::u26;
 use crate::bus::Bus;
 use crate::dma::DmaTarget;
 use crate::exclusive::ExclusiveBus;
+use crate::irq::InterruptLine;
 use crate::trace::{TraceBus, TraceView};
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -641,6 +641,62 @@ impl<B: Bus> AxiDma<B> {
             },
         };
         outcome?;
+        self.moved(channel, requested)
+    }
+
+    /// [`wait_simple`](Self::wait_simple) as a future: the same checks, on
+    /// the interrupt's descriptor (tokio's reactor) or a short timer. DMASR's
+    /// error bits are read on every wake, not only when the interrupt fires.
+    #[cfg(feature = "async")]
+    pub(super) async fn wait_simple_async(
+        &self,
+        channel: Channel,
+        requested: u64,
+        timeout: Duration,
+    ) -> Result<u64, AxiDmaError> {
+        let line = self.chans[channel.index()].irq.as_deref();
+        let label = || format!("AXI DMA {channel:?} interrupt");
+        let got = crate::irq::ready_loop(line.and_then(|l| l.fd()), timeout, &label, || {
+            let Some(line) = line else {
+                let settled = self.settled(channel);
+                if settled.is_some() {
+                    self.ack(channel);
+                }
+                return Ok(settled);
+            };
+            let fired = line.wait(Duration::ZERO)?;
+            let settled = self.settled(channel);
+            if fired {
+                self.ack(channel);
+                line.enable()?;
+                return Ok(settled);
+            }
+            // An error ends the wait at once, interrupt or not.
+            Ok(settled.filter(|r| r.is_err()))
+        })
+        .await
+        .map_err(|source| AxiDmaError::irq(channel, source))?;
+        match got {
+            Some(r) => r?,
+            None => {
+                let c = self.chan(channel);
+                return Err(match (line, self.settled(channel)) {
+                    (Some(_), Some(Ok(()))) => AxiDmaError::InterruptMissing {
+                        channel,
+                        waited: timeout,
+                        status: DmaStatus::from_bits(c.dmasr().read().bits()),
+                    },
+                    (_, Some(Err(e))) => e,
+                    _ => self.timeout(channel, "transfer", requested, timeout),
+                });
+            }
+        }
+        self.moved(channel, requested)
+    }
+
+    /// The bytes a finished direct-mode transfer moved.
+    fn moved(&self, channel: Channel, requested: u64) -> Result<u64, AxiDmaError> {
+        let c = self.chan(channel);
         match channel {
             Channel::Mm2s => Ok(requested),
             // S2MM LENGTH reads back the bytes written up to TLAST. It comes

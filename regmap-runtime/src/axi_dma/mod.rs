@@ -24,7 +24,6 @@
 pub mod config;
 mod driver;
 pub mod error;
-mod irq;
 pub mod model;
 // Generated: formatted by the generator, compared byte for byte by a test.
 #[rustfmt::skip]
@@ -37,11 +36,11 @@ mod transfer;
 
 /// Moved to [`crate::dma`]; re-exported here because every transfer takes one.
 pub use crate::dma::DmaTarget;
+pub use crate::irq::InterruptLine;
 pub use config::{AxiDmaConfig, Channel, ConfigError};
 pub use cyclic::CyclicTransfer;
 pub use driver::{AxiDma, ChannelRegisters};
 pub use error::{AxiDmaError, TimeoutReport};
-pub use irq::InterruptLine;
 pub use regs::axi_dma as registers;
 pub use ring::{Descriptor, DescriptorRing, DescriptorStatus};
 pub use sg::{SgCompleted, SgTransfer};

@@ -134,6 +134,36 @@ impl<B: Bus, T: DmaTarget> Transfer<'_, B, T> {
     }
 }
 
+#[cfg(feature = "async")]
+impl<B: Bus, T: DmaTarget> Transfer<'_, B, T> {
+    /// [`wait`](Self::wait) as a future, for tokio: the channel's interrupt
+    /// descriptor is awaited on the reactor (else DMASR is polled on a short
+    /// timer; a model's line advances the model), DMASR's error bits are
+    /// checked on every wake, and `timeout` is kept as in the blocking wait.
+    ///
+    /// Cancellation: the future owns the transfer. Dropped before it
+    /// finishes, it drops the transfer, which stops the engine before the
+    /// buffer is freed, or leaks the buffer if the engine cannot be stopped,
+    /// exactly as dropping an unwaited [`Transfer`] does.
+    pub async fn wait_async(mut self, timeout: Duration) -> Result<Completed<T>, Failed<T>> {
+        let waited = self
+            .dma
+            .wait_simple_async(self.channel, self.requested, timeout)
+            .await;
+        let buffer = self
+            .buffer
+            .take()
+            .expect("a transfer holds its buffer until wait or drop");
+        match waited {
+            Ok(bytes) => {
+                self.dma.release(self.channel);
+                self.dma.finish(self.channel, buffer, bytes)
+            }
+            Err(error) => Err(self.dma.recover_target(self.channel, error, buffer)),
+        }
+    }
+}
+
 impl<B: Bus, T: DmaTarget> Drop for Transfer<'_, B, T> {
     fn drop(&mut self) {
         if let Some(buffer) = self.buffer.take() {

@@ -256,6 +256,39 @@ impl Uio {
     pub fn wait_irq(&self, timeout: Duration) -> Result<IrqEvent, DeviceError> {
         self.irq().wait(timeout)
     }
+
+    /// [`wait_irq`](Self::wait_irq) as a future: waits on tokio's reactor
+    /// for the device file to become readable, so many devices can be waited
+    /// for on one thread. Dropping the future mid-wait loses nothing: the
+    /// interrupt stays pending for the next wait. Needs a tokio runtime with
+    /// I/O and time enabled.
+    #[cfg(feature = "async")]
+    pub async fn wait_irq_async(&self, timeout: Duration) -> Result<IrqEvent, DeviceError> {
+        let label = || self.label();
+        let got = crate::irq::ready_loop(
+            Some(std::os::fd::AsFd::as_fd(self)),
+            timeout,
+            &label,
+            || match self.wait_irq(Duration::ZERO) {
+                Ok(ev) => Ok(Some(ev)),
+                Err(DeviceError::IrqTimeout { .. }) => Ok(None),
+                Err(e) => Err(e),
+            },
+        )
+        .await?;
+        got.ok_or_else(|| DeviceError::IrqTimeout {
+            device: self.label(),
+            timeout,
+        })
+    }
+}
+
+/// The device file: readable when an interrupt is pending (for an event
+/// loop; take it with [`Uio::wait_irq`] and a zero timeout).
+impl std::os::fd::AsFd for Uio {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.file.as_fd()
+    }
 }
 
 #[cfg(test)]

@@ -56,9 +56,10 @@ pub fn open_edu() -> Uio {
     }
 }
 
-/// The edu PCI function.
+/// The edu PCI function behind the UIO device (the guest has a second edu,
+/// bound to vfio-pci).
 pub fn edu_pci() -> PciDevice {
-    PciDevice::find(EDU_VENDOR, EDU_DEVICE).expect("edu PCI function present")
+    open_edu().pci().expect("the UIO edu is a PCI function")
 }
 
 /// Where the guest's kernel command line reserves RAM for `/dev/mem` DMA buffers
@@ -87,5 +88,16 @@ pub fn eventually(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
             return false;
         }
         std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Opens the edu device bound to `vfio-pci` (the guest's second edu, behind the
+/// emulated Intel IOMMU).
+pub fn open_edu_vfio() -> regmap_runtime::Vfio {
+    match regmap_runtime::Vfio::open_pci(EDU_VENDOR, EDU_DEVICE) {
+        Ok(v) => v,
+        Err(e) => panic!(
+            "cannot open the edu device through VFIO ({e}); these tests run inside `cargo xtask vm-test`"
+        ),
     }
 }

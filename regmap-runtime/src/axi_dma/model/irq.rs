@@ -81,3 +81,13 @@ impl ModelIrq {
         self.shared.lock().irq_total(self.channel.index())
     }
 }
+
+impl crate::irq::InterruptLine for ModelIrq {
+    fn enable(&self) -> Result<(), crate::error::DeviceError> {
+        self.rearm();
+        Ok(())
+    }
+    fn wait(&self, timeout: Duration) -> Result<bool, crate::error::DeviceError> {
+        Ok(ModelIrq::wait(self, timeout).is_some())
+    }
+}

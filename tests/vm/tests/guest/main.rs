@@ -9,3 +9,4 @@ mod dma;
 mod driver;
 mod interrupts;
 mod maps;
+mod vfio;
