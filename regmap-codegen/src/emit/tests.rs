@@ -446,3 +446,25 @@ fn nested_cluster_arrays_cost_their_output_not_their_element_count() {
     let out = text(&block(vec![full]), &EmitOptions::default());
     assert!(out.contains("more than 65536 register instances"), "{out}");
 }
+
+#[test]
+fn vendor_text_is_escaped_for_rustdoc_but_markdown_links_and_code_are_kept() {
+    use super::util::plain_text_for_rustdoc as p;
+    // What an SVD writes: bit ranges, tag-like names, a bare address.
+    assert_eq!(p("[1:0]: mode bits"), "\\[1:0\\]: mode bits");
+    assert_eq!(p("set <name> first"), "set \\<name> first");
+    assert_eq!(
+        p("see https://example.com/x."),
+        "see <https://example.com/x>."
+    );
+    // Unbalanced brackets are escaped too.
+    assert_eq!(p("a] b["), "a\\] b\\[");
+    // Markdown the map author meant: intra-doc links, code spans, autolinks, comparisons.
+    assert_eq!(p("see [`Dmacr`] and `a[0]`"), "see [`Dmacr`] and `a[0]`");
+    assert_eq!(p("<https://example.com>"), "<https://example.com>");
+    assert_eq!(
+        p("[x](https://example.com)"),
+        "\\[x\\](https://example.com)"
+    );
+    assert_eq!(p("n < 5 and n <= 7"), "n < 5 and n <= 7");
+}

@@ -96,11 +96,67 @@ pub(super) fn docs(paragraphs: &[&str]) -> TokenStream {
             lines.push(if line.is_empty() {
                 String::new()
             } else {
-                format!(" {line}")
+                format!(" {}", plain_text_for_rustdoc(line))
             });
         }
     }
     quote! { #(#[doc = #lines])* }
+}
+
+/// A description line as rustdoc should show it. Descriptions are text
+/// (vendors write `[1:0]`, `<name>` and bare addresses), and rustdoc reads
+/// markdown: unescaped, those are broken intra-doc links, unclosed HTML tags
+/// and bare URLs, each a warning in the user's `cargo doc`. Brackets and
+/// tag-like `<` are escaped and URLs put in angle brackets; code spans and
+/// `` [`Item`] `` links are left alone, so maps written as markdown keep working.
+pub(super) fn plain_text_for_rustdoc(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    // For each open `[`: whether it was kept as a link (true) or escaped.
+    let mut brackets: Vec<bool> = Vec::new();
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+        } else if in_code {
+            out.push(c);
+        } else if c == '[' {
+            let link = after.starts_with('`');
+            brackets.push(link);
+            out.push_str(if link { "[" } else { "\\[" });
+        } else if c == ']' {
+            out.push_str(if brackets.pop() == Some(true) {
+                "]"
+            } else {
+                "\\]"
+            });
+        } else if c == '<'
+            && after.starts_with(|n: char| n.is_ascii_alphabetic() || n == '/')
+            && !after.starts_with("http://")
+            && !after.starts_with("https://")
+        {
+            out.push_str("\\<");
+        } else if (rest.starts_with("http://") || rest.starts_with("https://"))
+            && !out.ends_with('<')
+            && !out.ends_with('(')
+        {
+            let end = rest
+                .find(|n: char| n.is_whitespace() || n == '>' || n == ')')
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        } else {
+            out.push(c);
+        }
+        rest = after;
+    }
+    out
 }
 
 /// Appends `tail` to `head` by moving it: no token is copied.
