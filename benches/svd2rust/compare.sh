@@ -4,7 +4,7 @@
 #   benches/svd2rust/compare.sh STM32H7x3.svd [RUNS]
 #
 # Both tools start from the same SVD: regmap imports it (`regmap-cli import`) and
-# generates one module per block (`regmap-cli gen`); svd2rust 0.37.1 generates its
+# generates the design's blocks in one run (`regmap-cli gen` on the design file); svd2rust 0.37.1 generates its
 # `lib.rs` (`--target none`). Each output becomes a library crate with its
 # dependencies built beforehand, then this script measures, in the same run and on
 # the same machine: generation (wall), `cargo check` and `cargo build --release` of
@@ -62,14 +62,10 @@ regmap-runtime = { path = "$root/regmap-runtime", default-features = false }
 TOML
 
 regmap_gen() {
-    rm -rf "$work/regmap/yaml" "$work/regmap/src/blocks"
-    mkdir -p "$work/regmap/src/blocks"
+    rm -rf "$work/regmap/yaml"
     "$regmap" import "$svd" -o "$work/regmap/yaml" >/dev/null 2>&1
-    local map
-    for map in "$work"/regmap/yaml/*.yaml; do
-        case "$map" in *.design.yaml) continue ;; esac
-        "$regmap" gen "$map" -o "$work/regmap/src/blocks/$(basename "${map%.yaml}").rs" >/dev/null 2>&1
-    done
+    # One process for the whole design, as a build script or `gen` on the design file runs it.
+    "$regmap" gen "$work"/regmap/yaml/*.design.yaml -o "$work/regmap/src/generated.rs" >/dev/null 2>&1
 }
 export -f regmap_gen
 export regmap svd work
@@ -99,16 +95,14 @@ echo "generation..." >&2
 read -r gen_r _ < <(best_of "$runs" bash -c regmap_gen)
 read -r gen_s _ < <(best_of "$runs" bash -c svd2rust_gen)
 
-# The generated sources, one module per block for regmap.
+# The generated sources: every block of the design in one file.
 {
-    echo "//! regmap's code for $(basename "$svd"), one module per block."
+    echo "//! regmap's code for $(basename "$svd")."
     echo "#![no_std]"
     echo "#![allow(missing_docs)]"
-    for f in "$work"/regmap/src/blocks/*.rs; do
-        echo "include!(\"blocks/$(basename "$f")\");"
-    done
+    echo "include!(\"generated.rs\");"
 } > "$work/regmap/src/lib.rs"
-lines_r=$(cat "$work"/regmap/src/blocks/*.rs | wc -l)
+lines_r=$(wc -l < "$work/regmap/src/generated.rs")
 lines_s=$(wc -l < "$work/svd2rust/src/lib.rs")
 
 # crate_times DIR: check and release build of the crate alone (dependencies built first).
