@@ -368,6 +368,77 @@ fn cancelling_an_sg_wait_mid_packet_stops_the_engine_and_frees_the_channel() {
     assert_eq!(&got.buffer.as_bytes()[..80], &[9; 80]);
 }
 
+#[test]
+fn cyclic_periods_are_awaited_as_another_task_feeds_them() {
+    for irq in [false, true] {
+        let r = sg_rig(irq);
+        let rt = one_thread();
+        let mut rx = r
+            .dma
+            .start_cyclic(
+                Channel::S2mm,
+                ring(&r.mem, 4),
+                r.mem.allocate(256).unwrap(),
+                64,
+            )
+            .unwrap();
+        // A wait dropped before anything arrived reports nothing: the same
+        // period comes next.
+        let dropped = rt.block_on(async {
+            tokio::time::timeout(Duration::from_millis(10), rx.next_period_async(T)).await
+        });
+        assert!(dropped.is_err(), "irq {irq}: nothing arrived yet");
+        let seen = rt.block_on(async {
+            let stream = r.stream.clone();
+            let feed = async move {
+                for packet in 0..6u8 {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    stream.push(vec![packet; 64], true);
+                }
+            };
+            let take = async {
+                let mut seen = Vec::new();
+                for _ in 0..6 {
+                    let index = rx.next_period_async(T).await.unwrap();
+                    seen.push((index, rx.period_to_vec(index).unwrap()));
+                }
+                seen
+            };
+            let (seen, ()) = tokio::join!(take, feed);
+            seen
+        });
+        for (packet, (index, data)) in seen.iter().enumerate() {
+            assert_eq!(*index, packet % 4, "irq {irq}: periods in ring order");
+            assert_eq!(data, &vec![packet as u8; 64], "irq {irq}");
+        }
+        let (_, data) = rx.stop().unwrap();
+        assert_eq!(&data.as_bytes()[64..128], &[5; 64], "irq {irq}");
+    }
+}
+
+#[test]
+fn a_cyclic_period_wait_times_out_and_then_sees_the_next_period() {
+    let r = sg_rig(true);
+    let rt = one_thread();
+    let mut rx = r
+        .dma
+        .start_cyclic(
+            Channel::S2mm,
+            ring(&r.mem, 2),
+            r.mem.allocate(128).unwrap(),
+            64,
+        )
+        .unwrap();
+    let e = rt
+        .block_on(rx.wait_period_async(Duration::from_millis(20)))
+        .unwrap_err();
+    assert!(matches!(e, AxiDmaError::Timeout(_)), "{e}");
+    r.stream.push(vec![4; 64], true);
+    rt.block_on(rx.wait_period_async(T)).unwrap();
+    assert_eq!(rx.period_to_vec(0).unwrap(), [4; 64]);
+    rx.stop().unwrap();
+}
+
 /// A fake UIO device whose device file is a FIFO: writing a count to it is
 /// an interrupt.
 fn fake_uio(root: &SysRoot, n: u32) -> (Uio, std::fs::File) {
