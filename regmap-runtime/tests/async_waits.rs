@@ -232,12 +232,15 @@ fn ring(mem: &SimMemory, count: usize) -> DescriptorRing {
     DescriptorRing::new(buf, 0, count).unwrap()
 }
 
+/// What an SG receive got: bytes, descriptors used, the data.
+type Received = (u64, usize, Vec<u8>);
+
 #[test]
 fn sg_receives_over_many_descriptors_wait_together_on_one_thread() {
     let rigs: Vec<Rig> = (0..6).map(|i| sg_rig(i % 2 == 0)).collect();
     let rt = one_thread();
     let results = rt.block_on(async {
-        let mut futs: Vec<Task<'_, Result<(u64, usize, Vec<u8>), AxiDmaError>>> = Vec::new();
+        let mut futs: Vec<Task<'_, Result<Received, AxiDmaError>>> = Vec::new();
         for (i, r) in rigs.iter().enumerate() {
             // 64-byte descriptors: each packet spans several of them.
             let rx = r
