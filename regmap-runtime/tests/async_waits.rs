@@ -5,7 +5,9 @@ mod common;
 
 use common::{attach_stream, filled};
 use regmap_runtime::axi_dma::model::{AxiDmaModel, ModelPort, TestStream};
-use regmap_runtime::axi_dma::{AxiDma, AxiDmaConfig, AxiDmaError, Channel};
+use regmap_runtime::axi_dma::{
+    AxiDma, AxiDmaConfig, AxiDmaError, Channel, Descriptor, DescriptorRing, ErrorBit,
+};
 use regmap_runtime::dma::{DmaAllocator, SimMemory};
 use regmap_runtime::error::DeviceError;
 use regmap_runtime::sysroot::SysRoot;
@@ -201,6 +203,243 @@ fn cancelling_a_stalled_send_stops_the_engine_before_the_buffer_goes() {
     }
     assert!(r.stream.sent_bytes().is_empty());
     assert!(r.dma.status(Channel::Mm2s).unwrap().halted());
+}
+
+/// An engine in scatter gather mode fed by a test stream, waiting on the
+/// model's interrupt lines (`irq`) or by polling DMASR.
+fn sg_rig(irq: bool) -> Rig {
+    let config = AxiDmaConfig::default();
+    assert!(config.sg, "the default configuration is scatter gather");
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
+    let stream = attach_stream(&model);
+    let mut dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+    if irq {
+        dma = dma
+            .with_interrupt(Channel::Mm2s, model.irq(Channel::Mm2s))
+            .unwrap()
+            .with_interrupt(Channel::S2mm, model.irq(Channel::S2mm))
+            .unwrap();
+    }
+    dma.set_abort_timeout(Duration::from_millis(20));
+    dma.reset(T).unwrap();
+    Rig { mem, stream, dma }
+}
+
+/// A ring of `count` descriptors from `mem`.
+fn ring(mem: &SimMemory, count: usize) -> DescriptorRing {
+    let buf = mem.allocate(DescriptorRing::bytes_for(count)).unwrap();
+    DescriptorRing::new(buf, 0, count).unwrap()
+}
+
+/// What an SG receive got: bytes, descriptors used, the data.
+type Received = (u64, usize, Vec<u8>);
+
+#[test]
+fn sg_receives_over_many_descriptors_wait_together_on_one_thread() {
+    let rigs: Vec<Rig> = (0..6).map(|i| sg_rig(i % 2 == 0)).collect();
+    let rt = one_thread();
+    let results = rt.block_on(async {
+        let mut futs: Vec<Task<'_, Result<Received, AxiDmaError>>> = Vec::new();
+        for (i, r) in rigs.iter().enumerate() {
+            // 64-byte descriptors: each packet spans several of them.
+            let rx = r
+                .dma
+                .sg_receive(ring(&r.mem, 8), r.mem.allocate(512).unwrap(), 64)
+                .unwrap();
+            futs.push(Box::pin(async move {
+                let got = rx.wait_async(T).await?;
+                assert!(got.packet_complete());
+                let data = got.buffer.as_bytes()[..got.bytes as usize].to_vec();
+                Ok((got.bytes, got.descriptors.len(), data))
+            }));
+            let stream = r.stream.clone();
+            futs.push(Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(5 + i as u64)).await;
+                stream.push(vec![i as u8 + 1; 150 + 40 * i], true);
+                Ok((0, 0, Vec::new()))
+            }));
+        }
+        join_all(futs).await
+    });
+    for (i, pair) in results.chunks(2).enumerate() {
+        let (bytes, descriptors, data) = pair[0].as_ref().unwrap();
+        let len = 150 + 40 * i;
+        assert_eq!(*bytes, len as u64, "rig {i}");
+        assert_eq!(*descriptors, len.div_ceil(64), "rig {i}");
+        assert_eq!(data, &vec![i as u8 + 1; len], "rig {i}");
+    }
+}
+
+#[test]
+fn an_sg_send_completes_asynchronously_in_both_modes() {
+    for irq in [false, true] {
+        let r = sg_rig(irq);
+        let rt = one_thread();
+        let data: Vec<u8> = (0..1000).map(|i| (i * 7) as u8).collect();
+        let tx = r
+            .dma
+            .sg_send(ring(&r.mem, 4), filled(&r.mem, &data), 256)
+            .unwrap();
+        let sent = rt.block_on(tx.wait_async(T)).unwrap();
+        assert_eq!(sent.bytes, 1000, "irq {irq}");
+        assert_eq!(sent.descriptors.len(), 4, "irq {irq}");
+        assert_eq!(r.stream.sent_bytes(), data, "irq {irq}");
+    }
+}
+
+#[test]
+fn an_sg_receive_without_tlast_times_out_with_its_buffers_back_in_both_modes() {
+    for irq in [false, true] {
+        let r = sg_rig(irq);
+        let rt = one_thread();
+        r.stream.push(vec![1; 100], false);
+        let rx = r
+            .dma
+            .sg_receive(ring(&r.mem, 2), r.mem.allocate(256).unwrap(), 128)
+            .unwrap();
+        let failed = rt
+            .block_on(rx.wait_async(Duration::from_millis(30)))
+            .unwrap_err();
+        match &failed.error {
+            AxiDmaError::Timeout(report) => {
+                assert!(report.to_string().contains("TLAST"), "{report}")
+            }
+            other => panic!("irq {irq}: expected a timeout, got {other:?}"),
+        }
+        let (_ring, data) = failed.buffer.expect("the engine stopped: buffers back");
+        assert_eq!(&data.as_bytes()[..100], &[1; 100], "irq {irq}");
+    }
+}
+
+#[test]
+fn an_sg_engine_error_ends_an_unbounded_wait() {
+    for irq in [false, true] {
+        let r = sg_rig(irq);
+        let rt = one_thread();
+        // A zero-length descriptor: DMAIntErr, which halts the channel.
+        let mut ring = ring(&r.mem, 1);
+        let data = filled(&r.mem, &[1; 64]);
+        ring.set(
+            0,
+            &Descriptor {
+                next: ring.phys_of(0),
+                buffer: data.phys_addr(),
+                control: Descriptor::TXSOF | Descriptor::TXEOF,
+                ..Descriptor::default()
+            },
+        );
+        // SAFETY: the only descriptor points into `data` and chains to itself.
+        let tx = unsafe { r.dma.sg_start_prepared(Channel::Mm2s, ring, data, 1) }.unwrap();
+        let failed = rt
+            .block_on(tx.wait_async(Duration::MAX))
+            .expect_err("an error, not a wait without end");
+        assert_eq!(
+            failed.error.error_bits(),
+            [ErrorBit::DmaIntErr],
+            "irq {irq}"
+        );
+    }
+}
+
+#[test]
+fn cancelling_an_sg_wait_mid_packet_stops_the_engine_and_frees_the_channel() {
+    let mut r = sg_rig(true);
+    let rt = one_thread();
+    // Part of a packet arrives, its end never does: the first descriptor is
+    // written, the engine holds the second when the wait is dropped.
+    r.stream.push(vec![3; 100], false);
+    let rx = r
+        .dma
+        .sg_receive(ring(&r.mem, 4), r.mem.allocate(256).unwrap(), 64)
+        .unwrap();
+    let cancelled = rt.block_on(async {
+        tokio::time::timeout(Duration::from_millis(20), rx.wait_async(T)).await
+    });
+    assert!(cancelled.is_err(), "the outer deadline fired first");
+    assert!(r.dma.status(Channel::S2mm).unwrap().halted());
+    // The channel is free again: after a reset a new receive is accepted
+    // and gets the next whole packet.
+    r.dma.reset(T).unwrap();
+    let rx = r
+        .dma
+        .sg_receive(ring(&r.mem, 4), r.mem.allocate(256).unwrap(), 64)
+        .unwrap();
+    r.stream.push(vec![9; 80], true);
+    let got = rt.block_on(rx.wait_async(T)).unwrap();
+    assert_eq!(got.bytes, 80);
+    assert_eq!(&got.buffer.as_bytes()[..80], &[9; 80]);
+}
+
+#[test]
+fn cyclic_periods_are_awaited_as_another_task_feeds_them() {
+    for irq in [false, true] {
+        let r = sg_rig(irq);
+        let rt = one_thread();
+        let mut rx = r
+            .dma
+            .start_cyclic(
+                Channel::S2mm,
+                ring(&r.mem, 4),
+                r.mem.allocate(256).unwrap(),
+                64,
+            )
+            .unwrap();
+        // A wait dropped before anything arrived reports nothing: the same
+        // period comes next.
+        let dropped = rt.block_on(async {
+            tokio::time::timeout(Duration::from_millis(10), rx.next_period_async(T)).await
+        });
+        assert!(dropped.is_err(), "irq {irq}: nothing arrived yet");
+        let seen = rt.block_on(async {
+            let stream = r.stream.clone();
+            let feed = async move {
+                for packet in 0..6u8 {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    stream.push(vec![packet; 64], true);
+                }
+            };
+            let take = async {
+                let mut seen = Vec::new();
+                for _ in 0..6 {
+                    let index = rx.next_period_async(T).await.unwrap();
+                    seen.push((index, rx.period_to_vec(index).unwrap()));
+                }
+                seen
+            };
+            let (seen, ()) = tokio::join!(take, feed);
+            seen
+        });
+        for (packet, (index, data)) in seen.iter().enumerate() {
+            assert_eq!(*index, packet % 4, "irq {irq}: periods in ring order");
+            assert_eq!(data, &vec![packet as u8; 64], "irq {irq}");
+        }
+        let (_, data) = rx.stop().unwrap();
+        assert_eq!(&data.as_bytes()[64..128], &[5; 64], "irq {irq}");
+    }
+}
+
+#[test]
+fn a_cyclic_period_wait_times_out_and_then_sees_the_next_period() {
+    let r = sg_rig(true);
+    let rt = one_thread();
+    let mut rx = r
+        .dma
+        .start_cyclic(
+            Channel::S2mm,
+            ring(&r.mem, 2),
+            r.mem.allocate(128).unwrap(),
+            64,
+        )
+        .unwrap();
+    let e = rt
+        .block_on(rx.wait_period_async(Duration::from_millis(20)))
+        .unwrap_err();
+    assert!(matches!(e, AxiDmaError::Timeout(_)), "{e}");
+    r.stream.push(vec![4; 64], true);
+    rt.block_on(rx.wait_period_async(T)).unwrap();
+    assert_eq!(rx.period_to_vec(0).unwrap(), [4; 64]);
+    rx.stop().unwrap();
 }
 
 /// A fake UIO device whose device file is a FIFO: writing a count to it is

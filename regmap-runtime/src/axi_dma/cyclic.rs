@@ -103,6 +103,20 @@ impl<B: Bus, T: DmaTarget> CyclicTransfer<'_, B, T> {
     /// engine runs. Call it at least once per period: an engine that laps the
     /// whole ring between two calls looks like one that has not moved.
     pub fn next_period(&mut self, timeout: Duration) -> Result<usize, AxiDmaError> {
+        // The test borrows the transfer; it is gone before `next` moves on.
+        let next = {
+            let (channel, next, moved) = self.progress()?;
+            self.dma
+                .sg_wait(channel, timeout, |_| Ok(moved()), self.period)?;
+            next
+        };
+        self.next = (next + 1) % self.periods;
+        Ok(next)
+    }
+
+    /// The channel, the period reported next, and a test of whether the
+    /// engine has moved past it (CURDESC no longer points at it).
+    fn progress(&self) -> Result<(Channel, usize, impl Fn() -> bool + use<'_, B, T>), AxiDmaError> {
         let channel = self.channel;
         let Some(parts) = self.parts.as_ref() else {
             return Err(AxiDmaError::HaltedEarly {
@@ -114,24 +128,18 @@ impl<B: Bus, T: DmaTarget> CyclicTransfer<'_, B, T> {
         let has_msb = self.dma.config().has_msb();
         let next = self.next;
         let dma = self.dma;
-        dma.sg_wait(
-            channel,
-            timeout,
-            |_| {
-                let c = dma.chan(channel);
-                let lo = u64::from(c.curdesc().read().bits() & !0x3f);
-                let hi = if has_msb {
-                    u64::from(c.curdesc_msb().read().bits())
-                } else {
-                    0
-                };
-                let current = (hi << 32 | lo).wrapping_sub(first) / Descriptor::ALIGN as u64;
-                Ok(current != next as u64)
-            },
-            self.period,
-        )?;
-        self.next = (next + 1) % self.periods;
-        Ok(next)
+        let moved = move || {
+            let c = dma.chan(channel);
+            let lo = u64::from(c.curdesc().read().bits() & !0x3f);
+            let hi = if has_msb {
+                u64::from(c.curdesc_msb().read().bits())
+            } else {
+                0
+            };
+            let current = (hi << 32 | lo).wrapping_sub(first) / Descriptor::ALIGN as u64;
+            current != next as u64
+        };
+        Ok((channel, next, moved))
     }
 
     /// Stops the engine (RS = 0 with the cyclic bit cleared, a soft reset if
@@ -208,6 +216,40 @@ impl<B: Bus> CyclicTransfer<'_, B, DmaBuffer> {
         let mut out = vec![0; self.period as usize];
         self.copy_period(index, &mut out)?;
         Ok(out)
+    }
+}
+
+#[cfg(feature = "async")]
+impl<B: Bus, T: DmaTarget> CyclicTransfer<'_, B, T> {
+    /// [`wait_period`](Self::wait_period) as a future, for tokio: the
+    /// interrupt descriptor on the reactor (or a short timer), DMASR's error
+    /// bits checked on every wake, `timeout` kept. Dropping the future
+    /// changes nothing: the engine keeps looping over buffers the transfer
+    /// still owns, and a completion not yet seen is seen by the next wait.
+    pub async fn wait_period_async(&mut self, timeout: Duration) -> Result<(), AxiDmaError> {
+        self.dma
+            .sg_wait_async(
+                self.channel,
+                timeout,
+                |status| Ok(status.bits() & 1 << 12 != 0),
+                self.period,
+            )
+            .await
+    }
+
+    /// [`next_period`](Self::next_period) as a future, with the waits of
+    /// [`wait_period_async`](Self::wait_period_async). Dropped before it
+    /// finishes, it reports nothing and the same period is reported next.
+    pub async fn next_period_async(&mut self, timeout: Duration) -> Result<usize, AxiDmaError> {
+        let next = {
+            let (channel, next, moved) = self.progress()?;
+            self.dma
+                .sg_wait_async(channel, timeout, |_| Ok(moved()), self.period)
+                .await?;
+            next
+        };
+        self.next = (next + 1) % self.periods;
+        Ok(next)
     }
 }
 

@@ -326,6 +326,25 @@ impl<B: Bus> AxiDma<B> {
         Ok(())
     }
 
+    /// What one look at DMASR says of SG work: `Some` once it is over (done,
+    /// failed or halted early). Shared by the blocking and the async wait so
+    /// both end on exactly the same conditions.
+    fn sg_judge(
+        channel: Channel,
+        status: DmaStatus,
+        done: &mut impl FnMut(DmaStatus) -> Result<bool, AxiDmaError>,
+    ) -> Option<Result<(), AxiDmaError>> {
+        if status.has_errors() {
+            return Some(Err(AxiDmaError::Engine { channel, status }));
+        }
+        match done(status) {
+            Ok(true) => Some(Ok(())),
+            Ok(false) if status.halted() => Some(Err(AxiDmaError::HaltedEarly { channel, status })),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+
     /// Waits until `done` says the SG work is over, an error bit is set, or
     /// the deadline passes. `done` sees DMASR; it may read the ring.
     pub(super) fn sg_wait(
@@ -338,19 +357,7 @@ impl<B: Bus> AxiDma<B> {
         let start = Instant::now();
         let c = self.chan(channel);
         let read = || DmaStatus::from_bits(c.dmasr().read().bits());
-        let mut judge = |status: DmaStatus| -> Option<Result<(), AxiDmaError>> {
-            if status.has_errors() {
-                return Some(Err(AxiDmaError::Engine { channel, status }));
-            }
-            match done(status) {
-                Ok(true) => Some(Ok(())),
-                Ok(false) if status.halted() => {
-                    Some(Err(AxiDmaError::HaltedEarly { channel, status }))
-                }
-                Ok(false) => None,
-                Err(e) => Some(Err(e)),
-            }
-        };
+        let mut judge = |status: DmaStatus| Self::sg_judge(channel, status, &mut done);
         let outcome = match self.irq_line(channel) {
             Some(line) => loop {
                 if let Some(r) = judge(read()) {
@@ -382,6 +389,49 @@ impl<B: Bus> AxiDma<B> {
         self.ack(channel);
         outcome
     }
+
+    /// [`sg_wait`](Self::sg_wait) as a future: the interrupt's descriptor is
+    /// awaited on tokio's reactor (a line without one, such as a model's, is
+    /// looked at on a short timer), and DMASR is judged on every wake, so an
+    /// engine error ends the wait whether or not the interrupt fired.
+    #[cfg(feature = "async")]
+    pub(super) async fn sg_wait_async(
+        &self,
+        channel: Channel,
+        timeout: Duration,
+        mut done: impl FnMut(DmaStatus) -> Result<bool, AxiDmaError>,
+        requested: u64,
+    ) -> Result<(), AxiDmaError> {
+        let c = self.chan(channel);
+        let read = || DmaStatus::from_bits(c.dmasr().read().bits());
+        let line = self.irq_line(channel);
+        let label = || format!("AXI DMA {channel:?} interrupt");
+        let got = crate::irq::ready_loop(line.and_then(|l| l.fd()), timeout, &label, || {
+            let fired = match line {
+                Some(line) => line.wait(Duration::ZERO)?,
+                None => false,
+            };
+            // Read before acknowledging: the status that raised the
+            // interrupt is what is judged, as in the blocking wait.
+            let status = read();
+            if let (true, Some(line)) = (fired, line) {
+                // Acknowledged before unmasking: a level interrupt still
+                // asserted at unmask would fire again at once.
+                self.ack(channel);
+                line.enable()?;
+            }
+            Ok(Self::sg_judge(channel, status, &mut done))
+        })
+        .await
+        .map_err(|source| AxiDmaError::irq(channel, source));
+        let outcome = match got {
+            Ok(Some(r)) => r,
+            Ok(None) => Err(self.timeout(channel, "SG transfer", requested, timeout)),
+            Err(e) => Err(e),
+        };
+        self.ack(channel);
+        outcome
+    }
 }
 
 impl<B: Bus, T: DmaTarget> SgTransfer<'_, B, T> {
@@ -402,7 +452,7 @@ impl<B: Bus, T: DmaTarget> SgTransfer<'_, B, T> {
         mut self,
         timeout: Duration,
     ) -> Result<SgCompleted<T>, Failed<(DescriptorRing, T)>> {
-        let (dma, channel, used) = (self.dma, self.channel, self.used);
+        let (dma, channel, used, requested) = (self.dma, self.channel, self.used, self.requested);
         // The buffers stay in the handle until the engine is known done: if
         // anything here unwinds, `drop` finds them and leaks them.
         let parts = self
@@ -413,17 +463,26 @@ impl<B: Bus, T: DmaTarget> SgTransfer<'_, B, T> {
         let waited = dma.sg_wait(
             channel,
             timeout,
-            |status| {
-                // Idle: the tail was reached. IOC: an EOF descriptor completed.
-                if !(status.idle() || status.bits() & 1 << 12 != 0) {
-                    return Ok(false);
-                }
-                parts.ring.sync_for_cpu()?;
-                finished_at = sg_finished(&parts.ring, channel, used);
-                Ok(finished_at.is_some())
-            },
-            self.requested,
+            |status| sg_done(parts, channel, used, &mut finished_at, status),
+            requested,
         );
+        self.conclude(waited, finished_at)
+    }
+
+    /// Hands the ring and the data back once the wait is over: checks the
+    /// byte counts the device wrote, takes back descriptors an S2MM packet
+    /// left unused, and on any failure stops the engine before the buffers
+    /// leave the handle (or leaks them if it will not stop).
+    fn conclude(
+        mut self,
+        waited: Result<(), AxiDmaError>,
+        finished_at: Option<usize>,
+    ) -> Result<SgCompleted<T>, Failed<(DescriptorRing, T)>> {
+        let (dma, channel, used) = (self.dma, self.channel, self.used);
+        let parts = self
+            .parts
+            .as_mut()
+            .expect("an SG transfer holds its buffers until wait or drop");
         let result = waited.and_then(|()| {
             let last = finished_at.unwrap_or(used - 1);
             // S2MM may still own descriptors after the one with RXEOF: take them back.
@@ -490,6 +549,59 @@ impl<B: Bus, T: DmaTarget> SgTransfer<'_, B, T> {
             }
         }
     }
+}
+
+#[cfg(feature = "async")]
+impl<B: Bus, T: DmaTarget> SgTransfer<'_, B, T> {
+    /// [`wait`](Self::wait) as a future, for tokio: the channel's interrupt
+    /// descriptor is awaited on the reactor (without one, DMASR is looked at
+    /// on a short timer; a model's line advances the model), DMASR's error
+    /// bits are checked on every wake, and `timeout` is kept as in the
+    /// blocking wait. The outcome, byte counts and checks are the blocking
+    /// wait's.
+    ///
+    /// Cancellation: the future owns the transfer. Dropped before it
+    /// finishes, it drops the transfer, which stops the engine before the
+    /// ring and the data are freed, or leaks them if the engine cannot be
+    /// stopped, exactly as dropping an unwaited [`SgTransfer`] does.
+    pub async fn wait_async(
+        mut self,
+        timeout: Duration,
+    ) -> Result<SgCompleted<T>, Failed<(DescriptorRing, T)>> {
+        let (dma, channel, used, requested) = (self.dma, self.channel, self.used, self.requested);
+        let parts = self
+            .parts
+            .as_mut()
+            .expect("an SG transfer holds its buffers until wait or drop");
+        let mut finished_at = None;
+        let waited = dma
+            .sg_wait_async(
+                channel,
+                timeout,
+                |status| sg_done(parts, channel, used, &mut finished_at, status),
+                requested,
+            )
+            .await;
+        self.conclude(waited, finished_at)
+    }
+}
+
+/// The SG wait's `done` test: on Idle (the tail was reached) or IOC (an EOF
+/// descriptor completed), syncs the ring for the CPU and records the
+/// descriptor that ends the transfer, if the engine has completed it.
+fn sg_done<T: DmaTarget>(
+    parts: &mut SgParts<T>,
+    channel: Channel,
+    used: usize,
+    finished_at: &mut Option<usize>,
+    status: DmaStatus,
+) -> Result<bool, AxiDmaError> {
+    if !(status.idle() || status.bits() & 1 << 12 != 0) {
+        return Ok(false);
+    }
+    parts.ring.sync_for_cpu()?;
+    *finished_at = sg_finished(&parts.ring, channel, used);
+    Ok(finished_at.is_some())
 }
 
 /// The index of the descriptor that ends the transfer, once the engine has
