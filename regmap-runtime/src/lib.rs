@@ -19,6 +19,7 @@ pub mod bus;
 pub mod bus_master;
 pub mod copy;
 pub mod desc;
+pub mod design;
 pub mod dma;
 pub mod error;
 pub mod exclusive;

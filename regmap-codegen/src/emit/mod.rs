@@ -17,6 +17,7 @@
 mod block;
 mod cluster;
 mod desc;
+mod design;
 mod enums;
 mod layout;
 mod pretty;
@@ -78,8 +79,9 @@ pub fn emit_block(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
     block::emit(block, opts)
 }
 
-/// Emits every block of a design, then the base addresses of its instances
-/// (in a module `instances`) when it has any.
+/// Emits every block of a design, then, when it has instances, their base
+/// addresses (in a module `instances`) and the `Design` type that binds them
+/// all (see the `design` emitter).
 pub fn emit_design(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
     let mut out = TokenStream::new();
     for b in &design.blocks {
@@ -106,6 +108,7 @@ pub fn emit_design(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
         }
     };
     util::append(&mut out, instances);
+    util::append(&mut out, design::emit(design, opts));
     out
 }
 

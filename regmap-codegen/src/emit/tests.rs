@@ -259,12 +259,50 @@ fn design_instances_become_base_address_constants() {
             name: s("dev_0".into()),
             block: s("dev".into()),
             base: s(0x4000_0000),
+            size: None,
             description: None,
         }],
     };
     let out = format(&emit_design(&design, &EmitOptions::default()));
     assert!(out.contains("pub mod instances"));
     assert!(out.contains("pub const DEV_0: u64 = 0x40000000;"), "{out}");
+}
+
+#[test]
+fn the_design_type_maps_the_instance_size_or_else_the_block_size() {
+    let inst = |name: &str, block: &str, size| Instance {
+        name: s(name.into()),
+        block: s(block.into()),
+        base: s(0x4000_0000),
+        size,
+        description: None,
+    };
+    let mut design = Design {
+        blocks: vec![block(vec![])],
+        instances: vec![
+            inst("dev_0", "dev", None),
+            inst("dev_1", "dev", Some(0x1_0000)),
+        ],
+    };
+    let size = design.blocks[0].size.value;
+    let out = format(&emit_design(&design, &EmitOptions::default()));
+    assert!(out.contains("pub dev_0: dev::Dev<B_>,"), "{out}");
+    assert!(out.contains(&format!("size: {size:#x},")), "{out}");
+    assert!(out.contains("size: 0x10000,"), "{out}");
+    assert!(out.contains("pub unsafe fn open_devmem()"), "{out}");
+    // Unwrapped (beside the caller's items), the block type is named bare.
+    let bare = format(&emit_design(
+        &design,
+        &EmitOptions::default().with_module(false),
+    ));
+    assert!(bare.contains("pub dev_0: Dev<B_>,"), "{bare}");
+    // An instance of a block the design lacks is a compile error, not a panic.
+    design.instances.push(inst("ghost_0", "ghost", None));
+    let out = format(&emit_design(&design, &EmitOptions::default()));
+    assert!(
+        out.contains("compile_error!") && out.contains("`ghost`"),
+        "{out}"
+    );
 }
 
 #[test]
