@@ -6768,6 +6768,10 @@ impl Design<::regmap_runtime::MappedWindow> {
     ///
     /// # Errors
     /// The first instance whose range does not map, or whose block refuses it.
+    #[allow(
+        clippy::undocumented_unsafe_blocks,
+        reason = "generated code holds no comments: the unsafe block only forwards this function's own `# Safety` contract (the ranges of `INSTANCES`, the only ones mapped)"
+    )]
     pub unsafe fn open_devmem() -> ::core::result::Result<
         Self,
         ::regmap_runtime::design::DesignError,
@@ -6781,6 +6785,10 @@ impl Design<::regmap_runtime::MappedWindow> {
     ///
     /// # Errors
     /// As [`Self::open_devmem`].
+    #[allow(
+        clippy::undocumented_unsafe_blocks,
+        reason = "generated code holds no comments: the unsafe block only forwards this function's own `# Safety` contract (the ranges of `INSTANCES`, the only ones mapped)"
+    )]
     pub unsafe fn open_devmem_in(
         root: &::regmap_runtime::SysRoot,
     ) -> ::core::result::Result<Self, ::regmap_runtime::design::DesignError> {
