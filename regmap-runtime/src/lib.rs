@@ -24,6 +24,7 @@ pub mod dma;
 pub mod error;
 pub mod exclusive;
 pub mod field;
+pub mod hls;
 pub mod irq;
 pub mod mem;
 pub mod model;

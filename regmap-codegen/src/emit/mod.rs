@@ -23,6 +23,7 @@ mod layout;
 mod pretty;
 mod register;
 mod util;
+mod wide;
 
 use crate::ir;
 use proc_macro2::TokenStream;

@@ -484,3 +484,37 @@ fn nested_cluster_arrays_cost_their_output_not_their_element_count() {
     let out = text(&block(vec![full]), &EmitOptions::default());
     assert!(out.contains("more than 65536 register instances"), "{out}");
 }
+
+#[test]
+fn split_64_bit_values_get_one_accessor_pair() {
+    let rw = |name: &str, offset| Item::Register(register(name, offset, Access::ReadWrite, vec![]));
+    let b = block(vec![
+        rw("ADDR_LO", 0x10),
+        rw("ADDR_HI", 0x14),
+        Item::Register(register("len_1", 0x18, Access::WriteOnly, vec![])),
+        Item::Register(register("len_2", 0x1c, Access::WriteOnly, vec![])),
+    ]);
+    let out = text(&b, &EmitOptions::default());
+    assert!(out.contains("pub fn addr(&self) -> u64"), "{out}");
+    assert!(out.contains("pub fn set_addr(&self, value: u64)"), "{out}");
+    // Write-only halves: a setter, no getter.
+    assert!(out.contains("pub fn set_len(&self, value: u64)"), "{out}");
+    assert!(!out.contains("pub fn len(&self)"), "{out}");
+
+    // Not adjacent, a field that is not the whole word, or a name taken:
+    // no accessor.
+    let apart = block(vec![rw("A_LO", 0x0), rw("A_HI", 0x8)]);
+    assert!(!text(&apart, &EmitOptions::default()).contains("pub fn a(&self) -> u64"));
+    let partial = block(vec![
+        Item::Register(register(
+            "B_LO",
+            0x0,
+            Access::ReadWrite,
+            vec![field("low", 15, 0, Access::ReadWrite)],
+        )),
+        rw("B_HI", 0x4),
+    ]);
+    assert!(!text(&partial, &EmitOptions::default()).contains("-> u64"));
+    let taken = block(vec![rw("C_LO", 0x0), rw("C_HI", 0x4), rw("C", 0x8)]);
+    assert!(!text(&taken, &EmitOptions::default()).contains("-> u64"));
+}

@@ -4923,6 +4923,14 @@ pub mod trace_cntrl_64 {
         pub fn length_r(&self) -> ::regmap_runtime::Reg<'_, B_, LengthR> {
             self.bus.reg::<LengthR, 0x1c>()
         }
+        /// Writes `trigger_V` as one 64-bit value: bits 31:0 to `trigger_V_1`, bits 63:32 to `trigger_V_2`.
+        ///
+        /// Writes the low word, then the high word. An HLS core takes its arguments when it starts, so write every argument before setting `AP_START`.
+        #[inline(always)]
+        pub fn set_trigger_v(&self, value: u64) {
+            self.trigger_v_1().write_value(TriggerV1::from_bits(value as u32));
+            self.trigger_v_2().write_value(TriggerV2::from_bits((value >> 32) as u32));
+        }
     }
     /// Control signals
     ///
