@@ -3,11 +3,14 @@
 //!
 //! One (private) file per IR kind: `block` (the block type, its `new` and
 //! its accessors, shared with clusters), `cluster`, `register` (register value
-//! types), `enums` and `desc` (the static description). The generated code
-//! holds no `unsafe`: accessors pass offsets to the runtime as `const`
+//! types), `enums` and `desc` (the static description); `wide` (64-bit
+//! values split over two registers) and `design` (the `Design` type of an
+//! address map). The generated register access holds no `unsafe`: accessors pass offsets to the runtime as `const`
 //! parameters, where `const` assertions prove them aligned and inside the
 //! block. `layout` re-derives the same from the IR alone, so a bad offset in
-//! an unchecked model becomes a readable `compile_error!` instead.
+//! an unchecked model becomes a readable `compile_error!` instead. The one
+//! `unsafe fn` emitted is `Design::open_devmem`, whose contract (the ranges
+//! are device registers) only its caller can keep.
 //!
 //! The emitter never panics on any IR. What it cannot express (a field past its
 //! register, a register outside the block) becomes a `compile_error!` naming the
