@@ -95,6 +95,9 @@ pub fn try_include_yaml(
             ),
         )
     })?;
+    if crate::yaml::design::is_design(&text) {
+        return include_design(&lit, &relative, &path, &text, opts);
+    }
     let design = crate::load_yaml_str(&text, &relative).map_err(|report| {
         let count = report.error_count();
         let s = if count == 1 { "" } else { "s" };
@@ -113,5 +116,62 @@ pub fn try_include_yaml(
     Ok(quote! {
         #code
         const _: &[u8] = include_bytes!(#tracked);
+    })
+}
+
+/// `include_yaml!` on a design file: every map it names is loaded and
+/// tracked (`include_bytes!`), so editing any of them rebuilds the crate; the
+/// output also holds the `instances` module and the `Design` type.
+fn include_design(
+    lit: &syn::LitStr,
+    relative: &str,
+    path: &Path,
+    text: &str,
+    opts: &EmitOptions,
+) -> Result<TokenStream, syn::Error> {
+    let (design, reports) = crate::import::load_design_file(path);
+    let Some(design) = design else {
+        let rendered: Vec<String> = reports
+            .iter()
+            .filter(|r| r.has_errors())
+            .map(|r| r.render(false).trim_end().to_owned())
+            .collect();
+        let count: usize = reports.iter().map(crate::Report::error_count).sum();
+        let s = if count == 1 { "" } else { "s" };
+        return Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "{count} error{s} in design `{relative}`\n\n{}",
+                rendered.join("\n\n")
+            ),
+        ));
+    };
+    // The maps named by the design, as the loader resolved them.
+    let mut file = crate::source::SourceFile::new(relative, text.to_owned());
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut tracked = vec![path.to_path_buf()];
+    if let (Some(parsed), _) = crate::yaml::design::parse_design(&mut file) {
+        for inst in parsed.instances {
+            let map = dir.join(&inst.map.value);
+            if !tracked.contains(&map) {
+                tracked.push(map);
+            }
+        }
+    }
+    let tracked = tracked
+        .iter()
+        .map(|p| {
+            p.to_str().map(str::to_owned).ok_or_else(|| {
+                syn::Error::new(
+                    lit.span(),
+                    format!("the path of `{}` is not UTF-8", p.display()),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let code = emit::emit_design(&design.to_ir(), opts);
+    Ok(quote! {
+        #code
+        #(const _: &[u8] = include_bytes!(#tracked);)*
     })
 }

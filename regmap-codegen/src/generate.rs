@@ -57,6 +57,8 @@ pub fn generate_str(text: &str, file_name: &str) -> Result<String, Report> {
 }
 
 /// For `build.rs`: generates Rust from the YAML map at `input` into `output`.
+/// A design file (`docs/importers.md`) gives every block it names, the
+/// `instances` base addresses and the `Design` type binding them all.
 ///
 /// Prints `cargo:rerun-if-changed=<input>` so Cargo re-runs the build script
 /// when the map changes, and writes `output` only when its content changes, so
@@ -77,6 +79,10 @@ pub fn generate_str(text: &str, file_name: &str) -> Result<String, Report> {
 pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(), GenerateError> {
     let input = input.as_ref();
     let output = output.as_ref();
+    if crate::import::is_design_file(input) {
+        // A design file: every block it names, its instances and `Design`.
+        return crate::import::generate(input, output);
+    }
     println!("cargo:rerun-if-changed={}", input.display());
     let file_name = input
         .file_name()

@@ -54,6 +54,9 @@ pub struct Instance {
     pub block: Spanned<String>,
     /// Base address.
     pub base: Spanned<u64>,
+    /// Size of the instance's address window in bytes, when the address map
+    /// gives one (else the block's own size is mapped).
+    pub size: Option<u64>,
     /// One-line description.
     pub description: Option<String>,
 }

@@ -173,3 +173,52 @@ fn huge_empty_cluster_arrays_are_answered_without_walking_their_elements() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(out.to_string().contains("registers : & []"));
 }
+
+const DESIGN: &str = "regmap: 1
+design:
+  name: soc
+  instances:
+    - { name: tiny_0, map: tiny.yaml, base: 0x40000000 }
+    - { name: tiny_1, map: tiny.yaml, base: 0x40010000, size: 0x1000 }
+";
+
+#[test]
+fn include_yaml_of_a_design_file_emits_the_design_and_tracks_every_map() {
+    let dir = manifest_dir_with("include_design", "maps/tiny.yaml", GOOD);
+    std::fs::write(dir.join("maps/soc.yaml"), DESIGN).unwrap();
+    let out = expand::try_include_yaml(lit("maps/soc.yaml"), &dir, &EmitOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let file: syn::File = syn::parse2(out).expect("the expansion is Rust items");
+    let mut names = Vec::new();
+    let mut includes = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Mod(m) => names.push(m.ident.to_string()),
+            syn::Item::Struct(s) => names.push(s.ident.to_string()),
+            syn::Item::Const(c) => includes.push(quote::quote!(#c).to_string()),
+            _ => {}
+        }
+    }
+    assert_eq!(names, ["tiny", "instances", "Design"]);
+    for tracked in ["maps/soc.yaml", "maps/tiny.yaml"] {
+        let path = format!("{:?}", dir.join(tracked).to_str().unwrap());
+        assert!(
+            includes.iter().any(|c| c.contains(&path)),
+            "{tracked} is tracked: {includes:?}"
+        );
+    }
+    assert_eq!(
+        includes.len(),
+        2,
+        "one map shared by two instances is tracked once"
+    );
+
+    // A design whose map does not load fails with that map's diagnostics.
+    std::fs::write(dir.join("maps/tiny.yaml"), GOOD.replace("0x0 }", "0x2 }")).unwrap();
+    let err = expand::try_include_yaml(lit("maps/soc.yaml"), &dir, &EmitOptions::default())
+        .expect_err("the map has an error");
+    let text = err.to_string();
+    assert!(text.contains("in design `maps/soc.yaml`"), "{text}");
+    assert!(text.contains("tiny.yaml:6:"), "{text}");
+    assert!(text.contains("does not load"), "{text}");
+}

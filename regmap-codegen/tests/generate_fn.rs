@@ -79,3 +79,23 @@ fn missing_input_and_unwritable_output_are_reported() {
     assert!(matches!(err, GenerateError::Write { .. }), "{err}");
     assert!(err.to_string().starts_with("cannot write"), "{err}");
 }
+
+#[test]
+fn a_design_file_generates_every_block_its_instances_and_the_design_type() {
+    let dir = scratch("generate_design");
+    std::fs::write(dir.join("tiny.yaml"), MAP).unwrap();
+    std::fs::write(
+        dir.join("soc.yaml"),
+        "regmap: 1\ndesign:\n  name: soc\n  instances:\n    - { name: tiny_0, map: tiny.yaml, base: 0x40000000 }\n",
+    )
+    .unwrap();
+    let out = dir.join("soc.rs");
+    regmap_codegen::generate(dir.join("soc.yaml"), &out).unwrap();
+    let code = std::fs::read_to_string(&out).unwrap();
+    assert!(code.contains("pub mod tiny"), "{code}");
+    assert!(
+        code.contains("pub const TINY_0: u64 = 0x40000000;"),
+        "{code}"
+    );
+    assert!(code.contains("pub tiny_0: tiny::Tiny<B_>,"), "{code}");
+}

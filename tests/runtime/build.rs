@@ -1,10 +1,10 @@
 //! Generates the test block from its YAML map, as a user's build script would,
 //! and the blocks of an imported CMSIS-SVD subset (STM32H7x3) through the
-//! importer's build-script entry point.
+//! importer's build-script entry point, and an HLS core (`maps/hls_core.yaml`).
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for name in ["bench_timer", "collisions"] {
+    for name in ["bench_timer", "collisions", "hls_core"] {
         let map = format!("maps/{name}.yaml");
         if let Err(e) = regmap_codegen::generate(&map, dir.join(format!("{name}.rs"))) {
             eprintln!("{e}");

@@ -3,7 +3,7 @@
 
 use super::layout::{self, Placement};
 use super::util::{self, dec, doc_lines, docs, hex, ident};
-use super::{EmitOptions, cluster, desc, enums, register};
+use super::{EmitOptions, cluster, desc, enums, register, wide};
 use crate::ir;
 use crate::names;
 use proc_macro2::TokenStream;
@@ -63,7 +63,8 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
         ident(&format!("{}_DESC", names::const_name(name)))
     };
 
-    let accessors = accessors(&cx, &block.items, Owner::Block, &[], &quote!());
+    let mut accessors = accessors(&cx, &block.items, Owner::Block, &[], &quote!());
+    accessors.extend(wide::accessors(&cx));
     let items = items(&cx, &block.items, 0, &[]);
     let shared_enums = block.enums.iter().map(|e| enums::emit(e, &cx.rt));
     let desc = desc::emit(&cx, &desc_name);

@@ -3,11 +3,14 @@
 //!
 //! One (private) file per IR kind: `block` (the block type, its `new` and
 //! its accessors, shared with clusters), `cluster`, `register` (register value
-//! types), `enums` and `desc` (the static description). The generated code
-//! holds no `unsafe`: accessors pass offsets to the runtime as `const`
+//! types), `enums` and `desc` (the static description); `wide` (64-bit
+//! values split over two registers) and `design` (the `Design` type of an
+//! address map). The generated register access holds no `unsafe`: accessors pass offsets to the runtime as `const`
 //! parameters, where `const` assertions prove them aligned and inside the
 //! block. `layout` re-derives the same from the IR alone, so a bad offset in
-//! an unchecked model becomes a readable `compile_error!` instead.
+//! an unchecked model becomes a readable `compile_error!` instead. The one
+//! `unsafe fn` emitted is `Design::open_devmem`, whose contract (the ranges
+//! are device registers) only its caller can keep.
 //!
 //! The emitter never panics on any IR. What it cannot express (a field past its
 //! register, a register outside the block) becomes a `compile_error!` naming the
@@ -17,11 +20,13 @@
 mod block;
 mod cluster;
 mod desc;
+mod design;
 mod enums;
 mod layout;
 mod pretty;
 mod register;
 mod util;
+mod wide;
 
 use crate::ir;
 use proc_macro2::TokenStream;
@@ -78,8 +83,9 @@ pub fn emit_block(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
     block::emit(block, opts)
 }
 
-/// Emits every block of a design, then the base addresses of its instances
-/// (in a module `instances`) when it has any.
+/// Emits every block of a design, then, when it has instances, their base
+/// addresses (in a module `instances`) and the `Design` type that binds them
+/// all (see the `design` emitter).
 pub fn emit_design(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
     let mut out = TokenStream::new();
     for b in &design.blocks {
@@ -106,6 +112,7 @@ pub fn emit_design(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
         }
     };
     util::append(&mut out, instances);
+    util::append(&mut out, design::emit(design, opts));
     out
 }
 

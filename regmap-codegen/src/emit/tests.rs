@@ -259,12 +259,50 @@ fn design_instances_become_base_address_constants() {
             name: s("dev_0".into()),
             block: s("dev".into()),
             base: s(0x4000_0000),
+            size: None,
             description: None,
         }],
     };
     let out = format(&emit_design(&design, &EmitOptions::default()));
     assert!(out.contains("pub mod instances"));
     assert!(out.contains("pub const DEV_0: u64 = 0x40000000;"), "{out}");
+}
+
+#[test]
+fn the_design_type_maps_the_instance_size_or_else_the_block_size() {
+    let inst = |name: &str, block: &str, size| Instance {
+        name: s(name.into()),
+        block: s(block.into()),
+        base: s(0x4000_0000),
+        size,
+        description: None,
+    };
+    let mut design = Design {
+        blocks: vec![block(vec![])],
+        instances: vec![
+            inst("dev_0", "dev", None),
+            inst("dev_1", "dev", Some(0x1_0000)),
+        ],
+    };
+    let size = design.blocks[0].size.value;
+    let out = format(&emit_design(&design, &EmitOptions::default()));
+    assert!(out.contains("pub dev_0: dev::Dev<B_>,"), "{out}");
+    assert!(out.contains(&format!("size: {size:#x},")), "{out}");
+    assert!(out.contains("size: 0x10000,"), "{out}");
+    assert!(out.contains("pub unsafe fn open_devmem()"), "{out}");
+    // Unwrapped (beside the caller's items), the block type is named bare.
+    let bare = format(&emit_design(
+        &design,
+        &EmitOptions::default().with_module(false),
+    ));
+    assert!(bare.contains("pub dev_0: Dev<B_>,"), "{bare}");
+    // An instance of a block the design lacks is a compile error, not a panic.
+    design.instances.push(inst("ghost_0", "ghost", None));
+    let out = format(&emit_design(&design, &EmitOptions::default()));
+    assert!(
+        out.contains("compile_error!") && out.contains("`ghost`"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -467,4 +505,38 @@ fn vendor_text_is_escaped_for_rustdoc_but_markdown_links_and_code_are_kept() {
         "\\[x\\](https://example.com)"
     );
     assert_eq!(p("n < 5 and n <= 7"), "n < 5 and n <= 7");
+}
+
+#[test]
+fn split_64_bit_values_get_one_accessor_pair() {
+    let rw = |name: &str, offset| Item::Register(register(name, offset, Access::ReadWrite, vec![]));
+    let b = block(vec![
+        rw("ADDR_LO", 0x10),
+        rw("ADDR_HI", 0x14),
+        Item::Register(register("len_1", 0x18, Access::WriteOnly, vec![])),
+        Item::Register(register("len_2", 0x1c, Access::WriteOnly, vec![])),
+    ]);
+    let out = text(&b, &EmitOptions::default());
+    assert!(out.contains("pub fn addr(&self) -> u64"), "{out}");
+    assert!(out.contains("pub fn set_addr(&self, value: u64)"), "{out}");
+    // Write-only halves: a setter, no getter.
+    assert!(out.contains("pub fn set_len(&self, value: u64)"), "{out}");
+    assert!(!out.contains("pub fn len(&self)"), "{out}");
+
+    // Not adjacent, a field that is not the whole word, or a name taken:
+    // no accessor.
+    let apart = block(vec![rw("A_LO", 0x0), rw("A_HI", 0x8)]);
+    assert!(!text(&apart, &EmitOptions::default()).contains("pub fn a(&self) -> u64"));
+    let partial = block(vec![
+        Item::Register(register(
+            "B_LO",
+            0x0,
+            Access::ReadWrite,
+            vec![field("low", 15, 0, Access::ReadWrite)],
+        )),
+        rw("B_HI", 0x4),
+    ]);
+    assert!(!text(&partial, &EmitOptions::default()).contains("-> u64"));
+    let taken = block(vec![rw("C_LO", 0x0), rw("C_HI", 0x4), rw("C", 0x8)]);
+    assert!(!text(&taken, &EmitOptions::default()).contains("-> u64"));
 }

@@ -179,6 +179,7 @@ impl ImportedDesign {
                     name: i.name.clone(),
                     block: Spanned::new(i.block.clone(), i.name.loc),
                     base: i.base.clone(),
+                    size: i.size,
                     description: i.description.clone(),
                 })
                 .collect(),
@@ -289,8 +290,10 @@ pub fn import_to_dir(input: &Path, dir: &Path) -> Result<(Import, Written), Gene
 }
 
 /// For `build.rs`: imports the vendor file (or reads the design file) at
-/// `input` and writes Rust for every block of it, and the base addresses of its instances (module
-/// `instances`), into `output`, as [`crate::generate`] does for one YAML map.
+/// `input` and writes Rust for every block of it, the base addresses of its
+/// instances (module `instances`) and the `Design` type binding them all
+/// (`docs/generated-api.md`), into `output`, as [`crate::generate`] does for
+/// one YAML map.
 ///
 /// ```no_run
 /// // build.rs

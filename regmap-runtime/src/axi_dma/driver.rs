@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 /// Polls `f` until it returns `Some` or `timeout` passes (then looks once more).
 /// Spins briefly, then yields, then sleeps in short steps, so a long wait does
 /// not hold a core.
-pub(super) fn poll<R>(timeout: Duration, mut f: impl FnMut() -> Option<R>) -> Option<R> {
+pub(crate) fn poll<R>(timeout: Duration, mut f: impl FnMut() -> Option<R>) -> Option<R> {
     let start = Instant::now();
     let mut round = 0u32;
     loop {

@@ -22,3 +22,20 @@ pub mod stm32h7x3 {
 pub mod corpus {
     include!(concat!(env!("OUT_DIR"), "/collisions.rs"));
 }
+
+/// An HLS core (`maps/hls_core.yaml`): the standard control registers and
+/// 64-bit arguments split over register pairs, for the `ApCtrl` tests and
+/// the examples of the docs.
+pub mod hls {
+    include!(concat!(env!("OUT_DIR"), "/hls_core.rs"));
+}
+
+/// The `Design` and HLS sections of `docs/generated-api.md`: their examples
+/// are compiled and run as this module's doctests.
+#[doc = include_str!("../../../docs/generated-api.md")]
+pub mod generated_api_doc {}
+
+/// `docs/importers.md`: its examples are compiled and run as this module's
+/// doctests.
+#[doc = include_str!("../../../docs/importers.md")]
+pub mod importers_doc {}

@@ -27,3 +27,40 @@ fn derived_peripherals_are_instances_of_their_base_block() {
     assert_eq!(instances::GPIOK, 0x5802_2800);
     assert_eq!(instances::I2C2, 0x4000_5800);
 }
+
+#[test]
+#[cfg_attr(miri, ignore)] // maps a file standing in for /dev/mem
+fn the_imported_design_maps_every_peripheral_at_its_svd_base() {
+    use regmap_runtime::SysRoot;
+    use regmap_runtime_tests::stm32h7x3::Design;
+    let dir = tempfile::tempdir().unwrap();
+    let root = SysRoot::under(dir.path());
+    std::fs::create_dir_all(&root.dev).unwrap();
+    let top = Design::<MemBus>::INSTANCES
+        .iter()
+        .map(|i| i.base + i.size as u64)
+        .max()
+        .unwrap();
+    // Sparse: only the pages the test touches take space.
+    std::fs::File::create(root.dev.join("mem"))
+        .unwrap()
+        .set_len(top)
+        .unwrap();
+    // SAFETY: the memory device is this test's own file.
+    let hw = unsafe { Design::open_devmem_in(&root) }.unwrap();
+    // GPIOB is derived from GPIOA: the same block type at its own base.
+    let _: &Gpioa<_> = &hw.gpiob;
+    hw.gpiob.odr().write(|w| w.set_od0(true).set_od15(true));
+    hw.gpiok.odr().write(|w| w.set_od1(true));
+    assert!(!hw.gpioa.odr().read().od0(), "GPIOA is a window of its own");
+    drop(hw);
+    let mem = std::fs::File::open(root.dev.join("mem")).unwrap();
+    let word = |at: u64| {
+        let mut b = [0; 4];
+        std::os::unix::fs::FileExt::read_exact_at(&mem, &mut b, at).unwrap();
+        u32::from_ne_bytes(b)
+    };
+    assert_eq!(word(instances::GPIOB + 0x14), 0x8001);
+    assert_eq!(word(instances::GPIOK + 0x14), 0x2);
+    assert_eq!(word(instances::GPIOA + 0x14), 0);
+}

@@ -4923,6 +4923,14 @@ pub mod trace_cntrl_64 {
         pub fn length_r(&self) -> ::regmap_runtime::Reg<'_, B_, LengthR> {
             self.bus.reg::<LengthR, 0x1c>()
         }
+        /// Writes `trigger_V` as one 64-bit value: bits 31:0 to `trigger_V_1`, bits 63:32 to `trigger_V_2`.
+        ///
+        /// Writes the low word, then the high word. An HLS core takes its arguments when it starts, so write every argument before setting `AP_START`.
+        #[inline(always)]
+        pub fn set_trigger_v(&self, value: u64) {
+            self.trigger_v_1().write_value(TriggerV1::from_bits(value as u32));
+            self.trigger_v_2().write_value(TriggerV2::from_bits((value >> 32) as u32));
+        }
     }
     /// Control signals
     ///
@@ -6593,4 +6601,205 @@ pub mod instances {
     pub const TRACE_ANALYZER_PI_AXI_DMA_0: u64 = 0x80430000;
     /// /trace_analyzer_pi/trace_cntrl_64_0
     pub const TRACE_ANALYZER_PI_TRACE_CNTRL_64_0: u64 = 0x83c10000;
+}
+/// Every instance of the address map, each a register block bound to its own window.
+///
+/// Open it with `open_uio` (one UIO device per instance, found by instance name), with `open_devmem` (each instance's range of `/dev/mem`), or with `bind` from any windows. A failure names the instance it happened to.
+#[derive(Debug)]
+pub struct Design<B_> {
+    /// `switches_gpio`: block `axi_gpio_switches_gpio` at 0x41200000.
+    ///
+    /// /switches_gpio
+    pub switches_gpio: axi_gpio_switches_gpio::AxiGpioSwitchesGpio<B_>,
+    /// `btns_gpio`: block `axi_gpio` at 0x41210000.
+    ///
+    /// /btns_gpio
+    pub btns_gpio: axi_gpio::AxiGpio<B_>,
+    /// `leds_gpio`: block `axi_gpio` at 0x41250000.
+    ///
+    /// /leds_gpio
+    pub leds_gpio: axi_gpio::AxiGpio<B_>,
+    /// `system_interrupts`: block `axi_intc` at 0x41800000.
+    ///
+    /// /system_interrupts
+    pub system_interrupts: axi_intc::AxiIntc<B_>,
+    /// `audio_codec_ctrl_0`: block `audio_codec_ctrl` at 0x43c00000.
+    ///
+    /// /audio_codec_ctrl_0
+    pub audio_codec_ctrl_0: audio_codec_ctrl::AudioCodecCtrl<B_>,
+    /// `video_hdmi_in_color_convert`: block `color_convert` at 0x43c50000.
+    ///
+    /// /video/hdmi_in/color_convert
+    pub video_hdmi_in_color_convert: color_convert::ColorConvert<B_>,
+    /// `trace_analyzer_pi_axi_dma_0`: block `axi_dma` at 0x80430000.
+    ///
+    /// /trace_analyzer_pi/axi_dma_0
+    pub trace_analyzer_pi_axi_dma_0: axi_dma::AxiDma<B_>,
+    /// `trace_analyzer_pi_trace_cntrl_64_0`: block `trace_cntrl_64` at 0x83c10000.
+    ///
+    /// /trace_analyzer_pi/trace_cntrl_64_0
+    pub trace_analyzer_pi_trace_cntrl_64_0: trace_cntrl_64::TraceCntrl64<B_>,
+}
+impl<B_> Design<B_> {
+    /// The instances, in address-map order: name, block, base address, and the size of window to map.
+    pub const INSTANCES: &'static [::regmap_runtime::design::InstanceInfo] = &[
+        ::regmap_runtime::design::InstanceInfo {
+            name: "switches_gpio",
+            block: "axi_gpio_switches_gpio",
+            base: 0x41200000,
+            size: 0x10000,
+        },
+        ::regmap_runtime::design::InstanceInfo {
+            name: "btns_gpio",
+            block: "axi_gpio",
+            base: 0x41210000,
+            size: 0x10000,
+        },
+        ::regmap_runtime::design::InstanceInfo {
+            name: "leds_gpio",
+            block: "axi_gpio",
+            base: 0x41250000,
+            size: 0x10000,
+        },
+        ::regmap_runtime::design::InstanceInfo {
+            name: "system_interrupts",
+            block: "axi_intc",
+            base: 0x41800000,
+            size: 0x10000,
+        },
+        ::regmap_runtime::design::InstanceInfo {
+            name: "audio_codec_ctrl_0",
+            block: "audio_codec_ctrl",
+            base: 0x43c00000,
+            size: 0x10000,
+        },
+        ::regmap_runtime::design::InstanceInfo {
+            name: "video_hdmi_in_color_convert",
+            block: "color_convert",
+            base: 0x43c50000,
+            size: 0x10000,
+        },
+        ::regmap_runtime::design::InstanceInfo {
+            name: "trace_analyzer_pi_axi_dma_0",
+            block: "axi_dma",
+            base: 0x80430000,
+            size: 0x10000,
+        },
+        ::regmap_runtime::design::InstanceInfo {
+            name: "trace_analyzer_pi_trace_cntrl_64_0",
+            block: "trace_cntrl_64",
+            base: 0x83c10000,
+            size: 0x10000,
+        },
+    ];
+}
+impl<B_: ::regmap_runtime::Bus> Design<B_> {
+    /// Binds every instance to the window `open` makes for it, called once per instance in [`Self::INSTANCES`] order.
+    ///
+    /// # Errors
+    /// The first instance whose window does not open, or whose block refuses it.
+    pub fn bind(
+        mut open: impl FnMut(
+            &::regmap_runtime::design::InstanceInfo,
+        ) -> ::core::result::Result<B_, ::regmap_runtime::DeviceError>,
+    ) -> ::core::result::Result<Self, ::regmap_runtime::design::DesignError> {
+        ::core::result::Result::Ok(Self {
+            switches_gpio: ::regmap_runtime::design::bind_instance(
+                &Self::INSTANCES[0],
+                &mut open,
+                axi_gpio_switches_gpio::AxiGpioSwitchesGpio::new,
+            )?,
+            btns_gpio: ::regmap_runtime::design::bind_instance(
+                &Self::INSTANCES[1],
+                &mut open,
+                axi_gpio::AxiGpio::new,
+            )?,
+            leds_gpio: ::regmap_runtime::design::bind_instance(
+                &Self::INSTANCES[2],
+                &mut open,
+                axi_gpio::AxiGpio::new,
+            )?,
+            system_interrupts: ::regmap_runtime::design::bind_instance(
+                &Self::INSTANCES[3],
+                &mut open,
+                axi_intc::AxiIntc::new,
+            )?,
+            audio_codec_ctrl_0: ::regmap_runtime::design::bind_instance(
+                &Self::INSTANCES[4],
+                &mut open,
+                audio_codec_ctrl::AudioCodecCtrl::new,
+            )?,
+            video_hdmi_in_color_convert: ::regmap_runtime::design::bind_instance(
+                &Self::INSTANCES[5],
+                &mut open,
+                color_convert::ColorConvert::new,
+            )?,
+            trace_analyzer_pi_axi_dma_0: ::regmap_runtime::design::bind_instance(
+                &Self::INSTANCES[6],
+                &mut open,
+                axi_dma::AxiDma::new,
+            )?,
+            trace_analyzer_pi_trace_cntrl_64_0: ::regmap_runtime::design::bind_instance(
+                &Self::INSTANCES[7],
+                &mut open,
+                trace_cntrl_64::TraceCntrl64::new,
+            )?,
+        })
+    }
+}
+impl Design<::regmap_runtime::MappedWindow> {
+    /// Opens every instance as the UIO device named as the instance (map 0).
+    ///
+    /// # Errors
+    /// The first instance with no such UIO device, whose map does not open, or whose block refuses it.
+    pub fn open_uio() -> ::core::result::Result<
+        Self,
+        ::regmap_runtime::design::DesignError,
+    > {
+        Self::open_uio_in(&::regmap_runtime::SysRoot::default())
+    }
+    /// As [`Self::open_uio`], with the devices of `root`.
+    ///
+    /// # Errors
+    /// As [`Self::open_uio`].
+    pub fn open_uio_in(
+        root: &::regmap_runtime::SysRoot,
+    ) -> ::core::result::Result<Self, ::regmap_runtime::design::DesignError> {
+        Self::bind(|i| ::regmap_runtime::Uio::open_by_name_in(root, i.name)?.map(0))
+    }
+    /// Maps every instance's range (base address and size) through `/dev/mem`.
+    ///
+    /// # Safety
+    /// As for `DevMem::map`, for every range of [`Self::INSTANCES`]: each must be device registers
+    /// (the bitstream loaded must be the one this address map describes), never memory that is
+    /// handed out as Rust references while the design lives.
+    ///
+    /// # Errors
+    /// The first instance whose range does not map, or whose block refuses it.
+    #[allow(
+        clippy::undocumented_unsafe_blocks,
+        reason = "generated code holds no comments: the unsafe block only forwards this function's own `# Safety` contract (the ranges of `INSTANCES`, the only ones mapped)"
+    )]
+    pub unsafe fn open_devmem() -> ::core::result::Result<
+        Self,
+        ::regmap_runtime::design::DesignError,
+    > {
+        unsafe { Self::open_devmem_in(&::regmap_runtime::SysRoot::default()) }
+    }
+    /// As [`Self::open_devmem`], with `<root.dev>/mem` as the memory device.
+    ///
+    /// # Safety
+    /// As for [`Self::open_devmem`], for the memory `<root.dev>/mem` exposes.
+    ///
+    /// # Errors
+    /// As [`Self::open_devmem`].
+    #[allow(
+        clippy::undocumented_unsafe_blocks,
+        reason = "generated code holds no comments: the unsafe block only forwards this function's own `# Safety` contract (the ranges of `INSTANCES`, the only ones mapped)"
+    )]
+    pub unsafe fn open_devmem_in(
+        root: &::regmap_runtime::SysRoot,
+    ) -> ::core::result::Result<Self, ::regmap_runtime::design::DesignError> {
+        Self::bind(|i| unsafe { ::regmap_runtime::DevMem::map_in(root, i.base, i.size) })
+    }
 }
