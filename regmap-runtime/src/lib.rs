@@ -24,6 +24,7 @@ pub mod error;
 pub mod exclusive;
 pub mod field;
 pub mod irq;
+pub mod live;
 pub mod mem;
 pub mod model;
 pub mod pci;
