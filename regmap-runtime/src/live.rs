@@ -44,6 +44,11 @@
 //! # Ok::<(), regmap_runtime::live::LiveError>(())
 //! ```
 
+/// The bring-up guide's code blocks, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/bring-up.md")]
+struct BringUpGuide;
+
 use crate::bus::Bus;
 use crate::desc::{Access, BlockDesc, FieldDesc, RegisterDesc};
 use crate::error::AccessError;
