@@ -335,12 +335,8 @@ impl Reading {
                     desc: f,
                     value: v,
                     name: f.values.iter().find(|e| e.value == v).map(|e| e.name),
-                    pending: match f.access {
-                        Access::OneToClear => v != 0,
-                        // A w0c flag is pending while its bits read 0.
-                        Access::ZeroToClear => v != f.mask() >> f.lsb,
-                        _ => false,
-                    },
+                    // A set flag that a write clears is an event not yet acknowledged.
+                    pending: matches!(f.access, Access::OneToClear | Access::ZeroToClear) && v != 0,
                 }
             })
             .collect();
@@ -786,6 +782,34 @@ mod tests {
         assert!(r.field("DONE").unwrap().pending);
         assert!(r.to_string().contains("DONE"));
         assert!(r.to_string().contains("pending"));
+        let quiet = Reading::decode(&BLOCK.registers[0], 0x05);
+        assert!(!quiet.field("DONE").unwrap().pending);
+        assert!(!quiet.to_string().contains("pending"));
+    }
+
+    #[test]
+    fn zero_to_clear_flags_are_written_ones_when_not_named() {
+        static W0C: BlockDesc = BlockDesc {
+            name: "w0c",
+            size: 4,
+            description: "",
+            registers: &[RegisterDesc {
+                name: "ISR",
+                offset: 0,
+                width: 4,
+                reset: 0,
+                fields: &[
+                    FieldDesc::new("EVT", 0, 2, Access::ZeroToClear, &[], ""),
+                    FieldDesc::new("MASK", 4, 1, Access::ReadWrite, &[], ""),
+                ],
+                description: "",
+            }],
+        };
+        let bus = MemBus::new(4);
+        bus.write_u32(0, 0x1).unwrap();
+        let live = Live::new(&W0C, &bus);
+        assert!(live.read("ISR", false).unwrap().fields[0].pending);
+        assert_eq!(live.modify("ISR", &[("MASK", "1")]).unwrap(), 0x13);
     }
 
     #[test]
