@@ -271,10 +271,8 @@ fn watch_prints_first_values_then_changes_only() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    ok(&f.run("modify", &["CTRL", "MODE=run"]));
-    let out = child.wait_with_output().unwrap();
-    let lines: Vec<Value> = ok(&out)
+    let text = change_while_watching(child, &f);
+    let lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -283,6 +281,19 @@ fn watch_prints_first_values_then_changes_only() {
     assert_eq!(lines[1]["value"], 0xa05);
     assert_eq!(lines[1]["fields"][1]["enum"], "run");
     assert!(lines[1]["sample"].as_u64().unwrap() > 0);
+}
+
+/// Waits for the watcher's first line (its first sample), changes CTRL's
+/// MODE from another process, and returns everything the watcher printed.
+fn change_while_watching(mut child: std::process::Child, f: &Fixture) -> String {
+    use std::io::{BufRead, Read};
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    out.read_line(&mut text).unwrap();
+    ok(&f.run("modify", &["CTRL", "MODE=run"]));
+    out.read_to_string(&mut text).unwrap();
+    assert!(child.wait().unwrap().success());
+    text
 }
 
 #[test]
@@ -296,9 +307,7 @@ fn text_watch_names_the_changed_fields() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    ok(&f.run("modify", &["CTRL", "MODE=run"]));
-    let text = ok(&child.wait_with_output().unwrap());
+    let text = change_while_watching(child, &f);
     assert!(
         text.contains("CTRL = 0xa05 (was 0xa13; MODE: 0x1 -> run, DONE: 0x1 -> 0x0)"),
         "{text}"

@@ -3,6 +3,7 @@
 //! the status change made by another process.
 
 use regmap_vm_tests::{edu_pci, open_edu, quiesce};
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -101,7 +102,7 @@ fn a_factorial_by_field_writes_and_watch_sees_the_status_change() {
     drop(uio);
     run(&["modify", "STATUS", "IRQ_ON_FACTORIAL=0"]);
     let map = edu_map();
-    let watch = cli()
+    let mut watch = cli()
         .arg("watch")
         .arg(&map)
         .args(["STATUS", "--json", "--interval", "5", "--count", "100"])
@@ -109,7 +110,10 @@ fn a_factorial_by_field_writes_and_watch_sees_the_status_change() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(150));
+    // The first line is the first sample: the watcher runs before the change.
+    let mut out = BufReader::new(watch.stdout.take().unwrap());
+    let mut lines = String::new();
+    out.read_line(&mut lines).unwrap();
     run(&["modify", "STATUS", "IRQ_ON_FACTORIAL=1"]);
     run(&["write", "FACTORIAL", "FACTORIAL=5"]);
     let mut done = false;
@@ -122,7 +126,8 @@ fn a_factorial_by_field_writes_and_watch_sees_the_status_change() {
     }
     assert!(done, "the factorial finished");
     assert_eq!(value(&run(&["read", "FACTORIAL", "--json"])), 120);
-    let lines = ok(watch.wait_with_output().unwrap());
+    out.read_to_string(&mut lines).unwrap();
+    assert!(watch.wait().unwrap().success());
     let values: Vec<u64> = lines.lines().map(value).collect();
     assert_eq!(values.first(), Some(&0), "{lines}");
     assert!(
