@@ -507,3 +507,37 @@ fn a_design_file_finds_the_instance_window_by_itself() {
     let text = ok(&run_in(&root, &["dump", d, "dev_0"]));
     assert!(text.contains("ID @ 0x0004 = 0x010000ed"), "{text}");
 }
+
+#[test]
+fn a_uio_device_watched_by_one_process_is_busy_for_another() {
+    let (_d, root) = fake_tree();
+    let f = Fixture::new();
+    let map = f.map.to_str().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_regmap-cli"))
+        .args([
+            "watch",
+            map,
+            "ID",
+            "--uio",
+            "dev_0",
+            "--interval",
+            "20",
+            "--count",
+            "50",
+        ])
+        .arg("--sysroot")
+        .arg(&root)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(first.contains("ID = 0x10000ed"), "{first}");
+    let e = fails(&run_in(&root, &["read", map, "ID", "--uio", "dev_0"]));
+    assert!(e.contains("is in use"), "{e}");
+    assert!(child.wait().unwrap().success());
+}

@@ -106,7 +106,9 @@ fn a_factorial_by_field_writes_and_watch_sees_the_status_change() {
         .arg("watch")
         .arg(&map)
         .args(["STATUS", "--json", "--interval", "5", "--count", "100"])
-        .args(["--uio", &uio_arg()])
+        // Through the BAR: a UIO device is held by one process at a time, and
+        // the writes below go through UIO.
+        .args(["--pci", edu_pci().address(), "--bar", "0"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
