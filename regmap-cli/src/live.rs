@@ -44,11 +44,23 @@ pub struct WindowArgs {
 
 impl WindowArgs {
     fn root(&self) -> SysRoot {
-        self.sysroot
-            .as_ref()
-            .map(SysRoot::under)
-            .unwrap_or_default()
+        root(self.sysroot.as_deref())
     }
+}
+
+/// Options of `list`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ListArgs {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Root of the sysfs and /dev trees (a fake tree in tests).
+    #[arg(long, hide = true, value_name = "DIR")]
+    sysroot: Option<PathBuf>,
+}
+
+fn root(base: Option<&Path>) -> SysRoot {
+    base.map(SysRoot::under).unwrap_or_default()
 }
 
 fn parse_u64(s: &str) -> Result<u64, String> {
@@ -704,8 +716,8 @@ fn print_change(t: f64, r: &RegisterDesc, old: Option<u64>, now: &Reading) {
 }
 
 /// `list`: what the board offers.
-pub fn list(args: &WindowArgs) -> Result<(), Failure> {
-    let root = args.root();
+pub fn list(args: &ListArgs) -> Result<(), Failure> {
+    let root = root(args.sysroot.as_deref());
     let uios = regmap_runtime::uio::list(&root).map_err(|e| e.to_string())?;
     let pcis = PciDevice::list_in(&root).map_err(|e| e.to_string())?;
     let udmabufs = regmap_runtime::dma::UdmaBuf::list_in(&root);

@@ -126,7 +126,7 @@ enum Command {
     /// BARs, u-dma-buf and dma-heap devices.
     List {
         #[command(flatten)]
-        window: live::WindowArgs,
+        args: live::ListArgs,
     },
 }
 
@@ -176,7 +176,7 @@ fn main() -> ExitCode {
             side_effects,
             &window,
         )),
-        Command::List { window } => done(live::list(&window)),
+        Command::List { args } => done(live::list(&args)),
     }
 }
 
