@@ -172,7 +172,9 @@ fn near<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String
             let cl = c.to_ascii_lowercase();
             // A name that contains what was typed (`DMASR` for
             // `S2MM_DMASR`) is as good a guess as a near spelling.
-            let contains = cl.contains(&lower) || lower.contains(&cl);
+            // Three letters at least, or a one-letter name would match everything.
+            let contains =
+                (lower.len() >= 3 && cl.contains(&lower)) || (cl.len() >= 3 && lower.contains(&cl));
             let score = strsim::jaro_winkler(&lower, &cl).max(if contains { 0.9 } else { 0.0 });
             (score, c)
         })
