@@ -1,5 +1,6 @@
 //! `regmap-cli`: generate Rust from YAML register maps, check maps, print the
-//! format's JSON Schema, import vendor register descriptions.
+//! format's JSON Schema, import vendor register descriptions, and read, write,
+//! dump and watch a device's registers by name.
 //!
 //! Exit status: 0 on success, 1 when a map has errors or a file cannot be read
 //! or written, 2 on a usage error.
@@ -8,12 +9,15 @@ use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+mod live;
 
 #[derive(Parser)]
 #[command(
     name = "regmap-cli",
     version,
-    about = "Register maps in YAML: generate Rust, check, print the schema"
+    about = "Register maps in YAML: generate Rust, check, print the schema; read, write and watch registers by name"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -49,6 +53,81 @@ enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
     },
+    /// Read a register and decode its fields (`STATUS`, `STATUS.COMPUTING`,
+    /// `IVAR[3]`, `channel[1].LENGTH`; with a design file, `INSTANCE.REG`).
+    Read {
+        /// The register map or design file.
+        map: PathBuf,
+        /// The register (or field).
+        path: String,
+        /// Read a register whose read changes it (read-to-clear, read-to-set).
+        #[arg(long)]
+        side_effects: bool,
+        #[command(flatten)]
+        window: live::WindowArgs,
+    },
+    /// Write a register: one raw VALUE, or FIELD=VALUE pairs (numbers or enum
+    /// names; other fields get their reset value, action fields stay idle).
+    Write {
+        /// The register map or design file.
+        map: PathBuf,
+        /// The register (or `REG.FIELD`, then one VALUE).
+        path: String,
+        /// A raw value or FIELD=VALUE pairs.
+        #[arg(required = true)]
+        values: Vec<String>,
+        #[command(flatten)]
+        window: live::WindowArgs,
+    },
+    /// Change only the named fields of a register (read, modify, write back;
+    /// pending write-1-to-clear flags are not acknowledged).
+    Modify {
+        /// The register map or design file.
+        map: PathBuf,
+        /// The register (or `REG.FIELD`, then one VALUE).
+        path: String,
+        /// FIELD=VALUE pairs.
+        #[arg(required = true)]
+        values: Vec<String>,
+        #[command(flatten)]
+        window: live::WindowArgs,
+    },
+    /// Print every register of a block (or a design's instance), decoded.
+    Dump {
+        /// The register map or design file.
+        map: PathBuf,
+        /// The instance (design files with several).
+        instance: Option<String>,
+        /// Also read registers whose read changes them.
+        #[arg(long)]
+        side_effects: bool,
+        #[command(flatten)]
+        window: live::WindowArgs,
+    },
+    /// Poll registers and print each change (all registers when none is named).
+    Watch {
+        /// The register map or design file.
+        map: PathBuf,
+        /// The registers.
+        paths: Vec<String>,
+        /// Time between polls in milliseconds.
+        #[arg(long, value_name = "MS", default_value_t = 100)]
+        interval: u64,
+        /// Stop after this many polls.
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+        /// Also read registers whose read changes them.
+        #[arg(long)]
+        side_effects: bool,
+        #[command(flatten)]
+        window: live::WindowArgs,
+    },
+    /// List what the system offers: UIO devices, PCI functions and their
+    /// BARs, u-dma-buf and dma-heap devices.
+    List {
+        #[command(flatten)]
+        args: live::ListArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +137,57 @@ fn main() -> ExitCode {
         Command::Check { maps } => check(&maps),
         Command::Schema => schema(),
         Command::Import { file, output } => import(&file, &output),
+        Command::Read {
+            map,
+            path,
+            side_effects,
+            window,
+        } => done(live::read(&map, &path, side_effects, &window)),
+        Command::Write {
+            map,
+            path,
+            values,
+            window,
+        } => done(live::write(&map, &path, &values, false, &window)),
+        Command::Modify {
+            map,
+            path,
+            values,
+            window,
+        } => done(live::write(&map, &path, &values, true, &window)),
+        Command::Dump {
+            map,
+            instance,
+            side_effects,
+            window,
+        } => done(live::dump(&map, instance.as_deref(), side_effects, &window)),
+        Command::Watch {
+            map,
+            paths,
+            interval,
+            count,
+            side_effects,
+            window,
+        } => done(live::watch(
+            &map,
+            &paths,
+            Duration::from_millis(interval),
+            count,
+            side_effects,
+            &window,
+        )),
+        Command::List { args } => done(live::list(&args)),
+    }
+}
+
+/// Exit status of a register command, its error printed.
+fn done(result: Result<(), live::Failure>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -26,6 +26,7 @@ pub mod exclusive;
 pub mod field;
 pub mod hls;
 pub mod irq;
+pub mod live;
 pub mod mem;
 pub mod model;
 pub mod pci;

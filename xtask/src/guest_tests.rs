@@ -21,23 +21,41 @@ pub struct TestBinary {
 
 /// Builds every test target of `packages` and returns their executables.
 pub fn build(packages: &[String], release: bool) -> Result<Vec<TestBinary>> {
+    let mut args = vec!["test".to_string(), "--no-run".to_string()];
+    for p in packages {
+        args.extend(["--package".to_string(), p.clone()]);
+    }
+    let mut found = cargo_artifacts(&args, release, test_binary)?;
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(found)
+}
+
+/// Builds `regmap-cli` for the guest (statically linked, like the tests) and
+/// returns the executable: the guest tests run it as a user would.
+pub fn build_cli(release: bool) -> Result<PathBuf> {
+    let args = ["build", "--package", "regmap-cli", "--bin", "regmap-cli"].map(String::from);
+    let mut found = cargo_artifacts(&args, release, |line| bin_artifact(line, "regmap-cli"))?;
+    Ok(found.remove(0))
+}
+
+/// Runs cargo with `args` for the guest's target and returns what `pick`
+/// finds in its JSON messages (at least one).
+fn cargo_artifacts<T>(
+    args: &[String],
+    release: bool,
+    pick: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut rustflags = std::env::var("RUSTFLAGS").unwrap_or_default();
     rustflags.push_str(" -C target-feature=+crt-static");
     let mut cmd = Command::new(cargo);
-    cmd.args([
-        "test",
-        "--no-run",
-        "--message-format=json-render-diagnostics",
-    ])
-    .args(["--target", TARGET])
-    .env("RUSTFLAGS", rustflags.trim())
-    .stdout(Stdio::piped());
+    cmd.args(args)
+        .arg("--message-format=json-render-diagnostics")
+        .args(["--target", TARGET])
+        .env("RUSTFLAGS", rustflags.trim())
+        .stdout(Stdio::piped());
     if release {
         cmd.arg("--release");
-    }
-    for p in packages {
-        cmd.args(["--package", p]);
     }
     let mut child = cmd
         .spawn()
@@ -46,22 +64,27 @@ pub fn build(packages: &[String], release: bool) -> Result<Vec<TestBinary>> {
     let mut found = Vec::new();
     for line in BufReader::new(stdout).lines() {
         let line = line.context(|| "reading cargo's messages".to_string())?;
-        if let Some(bin) = test_binary(&line) {
+        if let Some(bin) = pick(&line) {
             found.push(bin);
         }
     }
     let status = child.wait().context(|| "waiting for cargo".to_string())?;
     if !status.success() {
-        bail!(
-            "building the guest tests failed: `{}` ({status})",
-            show(&cmd)
-        );
+        bail!("building for the guest failed: `{}` ({status})", show(&cmd));
     }
     if found.is_empty() {
-        bail!("`{}` built no test executable", show(&cmd));
+        bail!("`{}` built no executable", show(&cmd));
     }
-    found.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(found)
+}
+
+/// The executable of binary target `name` a cargo JSON message announces.
+fn bin_artifact(line: &str, name: &str) -> Option<PathBuf> {
+    let msg: serde_json::Value = serde_json::from_str(line).ok()?;
+    if msg["reason"] != "compiler-artifact" || msg["target"]["name"] != name {
+        return None;
+    }
+    Some(PathBuf::from(msg["executable"].as_str()?))
 }
 
 /// The test executable a cargo JSON message announces, if it announces one.
@@ -79,6 +102,17 @@ fn test_binary(line: &str) -> Option<TestBinary> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cli_executable_is_found_by_target_name() {
+        let bin = r#"{"reason":"compiler-artifact","target":{"name":"regmap-cli"},"profile":{"test":false},"executable":"/t/regmap-cli"}"#;
+        assert_eq!(
+            bin_artifact(bin, "regmap-cli"),
+            Some(PathBuf::from("/t/regmap-cli"))
+        );
+        let lib = r#"{"reason":"compiler-artifact","target":{"name":"regmap_codegen"},"executable":null}"#;
+        assert_eq!(bin_artifact(lib, "regmap-cli"), None);
+    }
 
     #[test]
     fn only_test_artifacts_with_an_executable_count() {

@@ -101,9 +101,13 @@ fn vm_test(args: &VmTest) -> Result<ExitCode> {
     let os = guest_os::prepare(&cache, args.kernel_package.as_deref())?;
     step(&format!("guest kernel {} ready", os.release));
     let tests = guest_tests::build(&args.packages, !args.debug)?;
-    step(&format!("{} guest test executables built", tests.len()));
+    let cli = guest_tests::build_cli(!args.debug)?;
+    step(&format!(
+        "{} guest test executables and regmap-cli built",
+        tests.len()
+    ));
     let initrd = cache.join("initramfs.cpio");
-    write_initramfs(&initrd, &os, &tests)?;
+    write_initramfs(&initrd, &os, &tests, &cli)?;
     step("initramfs written");
 
     let log = cache.join("console.log");
@@ -177,11 +181,13 @@ fn target_dir() -> Result<PathBuf> {
     }
 }
 
-/// Packs busybox, the modules, `/init` and the test executables.
+/// Packs busybox, the modules, `/init`, the test executables and
+/// `/bin/regmap-cli` (which the guest tests of the command line run).
 fn write_initramfs(
     path: &Path,
     os: &guest_os::GuestOs,
     tests: &[guest_tests::TestBinary],
+    cli: &Path,
 ) -> Result<()> {
     let file = File::create(path).context(|| format!("creating {}", path.display()))?;
     let mut a = Initramfs::new(BufWriter::new(file));
@@ -212,6 +218,8 @@ fn write_initramfs(
     {
         a.symlink(&format!("/bin/{applet}"), "busybox")?;
     }
+    let cli = fs::read(cli).context(|| format!("reading {}", cli.display()))?;
+    a.file("/bin/regmap-cli", 0o755, &cli)?;
     for (name, data) in &os.modules {
         a.file(&format!("/lib/modules/{name}"), 0o644, data)?;
     }

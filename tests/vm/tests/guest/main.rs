@@ -2,6 +2,7 @@
 //! `cargo xtask vm-test`, ignored on the host.
 
 mod access;
+mod cli;
 mod contention;
 mod copies;
 mod discovery;
