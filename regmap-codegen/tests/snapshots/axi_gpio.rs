@@ -77,7 +77,7 @@ pub mod axi_gpio {
     /// Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct GpioData(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioData {
         type Word = u32;
@@ -136,7 +136,7 @@ pub mod axi_gpio {
     /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
     ///
     /// Offset 0x4, 32 bits, reset 0xffffffff, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct GpioTri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioTri {
         type Word = u32;
@@ -195,7 +195,7 @@ pub mod axi_gpio {
     /// Channel 2 data (dual-channel configurations only)
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gpio2Data(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Data {
         type Word = u32;
@@ -254,7 +254,7 @@ pub mod axi_gpio {
     /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
     ///
     /// Offset 0xc, 32 bits, reset 0xffffffff, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gpio2Tri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Tri {
         type Word = u32;
@@ -313,7 +313,7 @@ pub mod axi_gpio {
     /// Global interrupt enable register
     ///
     /// Offset 0x11c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
@@ -377,7 +377,7 @@ pub mod axi_gpio {
     /// IP interrupt status register: a bit is set when an input of its channel changes; the IP toggles a bit on every write of 1 (PG144: toggle-on-write), so write 1 only to bits read as 1 to acknowledge them
     ///
     /// Offset 0x120, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
@@ -480,7 +480,7 @@ pub mod axi_gpio {
     /// IP interrupt enable register
     ///
     /// Offset 0x128, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;

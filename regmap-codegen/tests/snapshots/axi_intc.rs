@@ -107,7 +107,7 @@ pub mod axi_intc {
     /// Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Isr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Isr {
         type Word = u32;
@@ -166,7 +166,7 @@ pub mod axi_intc {
     /// Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ipr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ipr {
         type Word = u32;
@@ -216,7 +216,7 @@ pub mod axi_intc {
     /// Interrupt enable register: bit n enables interrupt input n
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ier {
         type Word = u32;
@@ -275,7 +275,7 @@ pub mod axi_intc {
     /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Iar(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Iar {
         type Word = u32;
@@ -332,7 +332,7 @@ pub mod axi_intc {
     /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Sie(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Sie {
         type Word = u32;
@@ -389,7 +389,7 @@ pub mod axi_intc {
     /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Cie(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Cie {
         type Word = u32;
@@ -446,7 +446,7 @@ pub mod axi_intc {
     /// Interrupt vector register: ordinal of the highest-priority enabled active interrupt (optional, C_HAS_IVR)
     ///
     /// Offset 0x18, 32 bits, reset 0xffffffff, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ivr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ivr {
         type Word = u32;
@@ -509,7 +509,7 @@ pub mod axi_intc {
     /// Master enable register
     ///
     /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Mer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mer {
         type Word = u32;
@@ -596,7 +596,7 @@ pub mod axi_intc {
     /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
     ///
     /// Offset 0x20, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Imr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Imr {
         type Word = u32;
@@ -655,7 +655,7 @@ pub mod axi_intc {
     /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
     ///
     /// Offset 0x24, 32 bits, reset 0xffffffff, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ilr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ilr {
         type Word = u32;
@@ -714,7 +714,7 @@ pub mod axi_intc {
     /// Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)
     ///
     /// Offset 0x100, 32 bits, reset 0x10, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ivar(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ivar {
         type Word = u32;

@@ -71,7 +71,7 @@ pub mod axi_timer {
     /// Control/status register 0
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tcsr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcsr0 {
         type Word = u32;
@@ -388,7 +388,7 @@ pub mod axi_timer {
     /// Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tlr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tlr0 {
         type Word = u32;
@@ -447,7 +447,7 @@ pub mod axi_timer {
     /// Timer/counter register 0, the current count of timer 0
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tcr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcr0 {
         type Word = u32;
@@ -497,7 +497,7 @@ pub mod axi_timer {
     /// Control/status register 1
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tcsr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcsr1 {
         type Word = u32;
@@ -793,7 +793,7 @@ pub mod axi_timer {
     /// Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tlr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tlr1 {
         type Word = u32;
@@ -852,7 +852,7 @@ pub mod axi_timer {
     /// Timer/counter register 1, the current count of timer 1
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tcr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcr1 {
         type Word = u32;

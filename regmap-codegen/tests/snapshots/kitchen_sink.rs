@@ -143,7 +143,7 @@ pub mod kitchen_sink {
     /// Identification and revision
     ///
     /// Offset 0x0, 32 bits, reset 0x5eed0102, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Version(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Version {
         type Word = u32;
@@ -234,7 +234,7 @@ pub mod kitchen_sink {
     /// Control
     ///
     /// Offset 0x4, 32 bits, reset 0x10, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ctrl(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
@@ -462,7 +462,7 @@ pub mod kitchen_sink {
     /// Interrupt status and flags
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Status(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Status {
         type Word = u32;
@@ -729,7 +729,7 @@ pub mod kitchen_sink {
     /// Event counter, cleared by reading
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rc`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Events(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Events {
         type Word = u32;
@@ -779,7 +779,7 @@ pub mod kitchen_sink {
     /// Write-only doorbell
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Doorbell(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Doorbell {
         type Word = u32;
@@ -836,7 +836,7 @@ pub mod kitchen_sink {
     /// Acknowledge, a whole register of w1c bits
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `w1c`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ack(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ack {
         type Word = u32;
@@ -901,7 +901,7 @@ pub mod kitchen_sink {
     /// Register `BYTE`.
     ///
     /// Offset 0x18, 8 bits, reset 0xa5, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Byte(::regmap_runtime::Value<u8>);
     impl ::regmap_runtime::Register for Byte {
         type Word = u8;
@@ -960,7 +960,7 @@ pub mod kitchen_sink {
     /// Register `HALF`.
     ///
     /// Offset 0x1a, 16 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Half(::regmap_runtime::Value<u16>);
     impl ::regmap_runtime::Register for Half {
         type Word = u16;
@@ -1047,7 +1047,7 @@ pub mod kitchen_sink {
     /// Register `WIDE`.
     ///
     /// Offset 0x20, 64 bits, reset 0x123456789abcdef0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Wide(::regmap_runtime::Value<u64>);
     impl ::regmap_runtime::Register for Wide {
         type Word = u64;
@@ -1155,7 +1155,7 @@ pub mod kitchen_sink {
     /// Register `FULL`.
     ///
     /// Offset 0x28, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Full(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Full {
         type Word = u32;
@@ -1219,7 +1219,7 @@ pub mod kitchen_sink {
     /// Field names that tempt clippy's naming lints
     ///
     /// Offset 0x2c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Names(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Names {
         type Word = u32;
@@ -1361,7 +1361,7 @@ pub mod kitchen_sink {
     /// Register `SCRATCH`.
     ///
     /// Offset 0x40, 32 bits, reset 0xdeadbeef, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Scratch(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Scratch {
         type Word = u32;
@@ -1480,7 +1480,7 @@ pub mod kitchen_sink {
         /// Register `CH_CTRL`.
         ///
         /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct ChCtrl(::regmap_runtime::Value<u32>);
         impl ::regmap_runtime::Register for ChCtrl {
             type Word = u32;
@@ -1565,7 +1565,7 @@ pub mod kitchen_sink {
         /// Register `CH_STATUS`.
         ///
         /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct ChStatus(::regmap_runtime::Value<u32>);
         impl ::regmap_runtime::Register for ChStatus {
             type Word = u32;
@@ -1658,7 +1658,7 @@ pub mod kitchen_sink {
             /// Register `HEAD`.
             ///
             /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-            #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+            #[derive(Clone, Copy, PartialEq, Eq)]
             pub struct Head(::regmap_runtime::Value<u32>);
             impl ::regmap_runtime::Register for Head {
                 type Word = u32;
@@ -1717,7 +1717,7 @@ pub mod kitchen_sink {
             /// Register `TAIL`.
             ///
             /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
-            #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+            #[derive(Clone, Copy, PartialEq, Eq)]
             pub struct Tail(::regmap_runtime::Value<u32>);
             impl ::regmap_runtime::Register for Tail {
                 type Word = u32;
@@ -1810,7 +1810,7 @@ pub mod kitchen_sink {
         /// Register `MISC_CTRL`.
         ///
         /// Offset 0x0, 32 bits, reset 0x1, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct MiscCtrl(::regmap_runtime::Value<u32>);
         impl ::regmap_runtime::Register for MiscCtrl {
             type Word = u32;
@@ -1903,7 +1903,7 @@ pub mod kitchen_sink {
             /// Register `LEAF`.
             ///
             /// Offset 0x8, 64 bits, reset 0x0, access `rw`.
-            #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+            #[derive(Clone, Copy, PartialEq, Eq)]
             pub struct Leaf(::regmap_runtime::Value<u64>);
             impl ::regmap_runtime::Register for Leaf {
                 type Word = u64;

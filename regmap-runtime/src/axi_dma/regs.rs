@@ -138,7 +138,7 @@ pub mod axi_dma {
         /// DMA Control Register (PG021 MM2S_DMACR at 0x00, S2MM_DMACR at 0x30)
         ///
         /// Offset 0x0, 32 bits, reset 0x10002, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct Dmacr(crate::Value<u32>);
         impl crate::Register for Dmacr {
             type Word = u32;
@@ -372,7 +372,7 @@ pub mod axi_dma {
         /// DMA Status Register (PG021 MM2S_DMASR at 0x04, S2MM_DMASR at 0x34)
         ///
         /// Offset 0x4, 32 bits, reset 0x10001, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct Dmasr(crate::Value<u32>);
         impl crate::Register for Dmasr {
             type Word = u32;
@@ -683,7 +683,7 @@ pub mod axi_dma {
         /// Current Descriptor Pointer, low word (PG021 MM2S_CURDESC at 0x08, S2MM_CURDESC at 0x38); write only while halted
         ///
         /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct Curdesc(crate::Value<u32>);
         impl crate::Register for Curdesc {
             type Word = u32;
@@ -749,7 +749,7 @@ pub mod axi_dma {
         /// Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32
         ///
         /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct CurdescMsb(crate::Value<u32>);
         impl crate::Register for CurdescMsb {
             type Word = u32;
@@ -808,7 +808,7 @@ pub mod axi_dma {
         /// Tail Descriptor Pointer, low word (PG021 MM2S_TAILDESC at 0x10, S2MM_TAILDESC at 0x40); writing it while running starts SG fetches
         ///
         /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct Taildesc(crate::Value<u32>);
         impl crate::Register for Taildesc {
             type Word = u32;
@@ -874,7 +874,7 @@ pub mod axi_dma {
         /// Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC
         ///
         /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct TaildescMsb(crate::Value<u32>);
         impl crate::Register for TaildescMsb {
             type Word = u32;
@@ -933,7 +933,7 @@ pub mod axi_dma {
         /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
         ///
         /// Offset 0x18, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct Address(crate::Value<u32>);
         impl crate::Register for Address {
             type Word = u32;
@@ -992,7 +992,7 @@ pub mod axi_dma {
         /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
         ///
         /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct AddressMsb(crate::Value<u32>);
         impl crate::Register for AddressMsb {
             type Word = u32;
@@ -1051,7 +1051,7 @@ pub mod axi_dma {
         /// Transfer length in bytes (PG021 MM2S_LENGTH at 0x28, S2MM_LENGTH at 0x58); writing it starts a direct-mode transfer, write it last. S2MM reads back the bytes received
         ///
         /// Offset 0x28, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         pub struct Length(crate::Value<u32>);
         impl crate::Register for Length {
             type Word = u32;
@@ -1116,7 +1116,7 @@ pub mod axi_dma {
     /// Scatter/Gather User and Cache Control (PG021 SG_CTL at 0x2C); AXI cache and user signals of descriptor fetches
     ///
     /// Offset 0x2c, 32 bits, reset 0x3, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct SgCtl(crate::Value<u32>);
     impl crate::Register for SgCtl {
         type Word = u32;

@@ -60,7 +60,7 @@ pub mod gaussian {
     /// Control signals
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ctrl(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
@@ -215,7 +215,7 @@ pub mod gaussian {
     /// Global Interrupt Enable Register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
@@ -283,7 +283,7 @@ pub mod gaussian {
     /// IP Interrupt Enable Register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
@@ -378,7 +378,7 @@ pub mod gaussian {
     /// IP Interrupt Status Register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;

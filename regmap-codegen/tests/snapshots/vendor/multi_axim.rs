@@ -75,7 +75,7 @@ pub mod multi_axim {
     /// Control signals
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ctrl(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
@@ -230,7 +230,7 @@ pub mod multi_axim {
     /// Global Interrupt Enable Register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
@@ -298,7 +298,7 @@ pub mod multi_axim {
     /// IP Interrupt Enable Register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
@@ -393,7 +393,7 @@ pub mod multi_axim {
     /// IP Interrupt Status Register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
@@ -504,7 +504,7 @@ pub mod multi_axim {
     /// Data signal of ap_return
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct ApReturn(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for ApReturn {
         type Word = u32;
@@ -554,7 +554,7 @@ pub mod multi_axim {
     /// Data signal of x
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct X(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for X {
         type Word = u32;
@@ -611,7 +611,7 @@ pub mod multi_axim {
     /// Data signal of y
     ///
     /// Offset 0x20, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Y(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Y {
         type Word = u32;

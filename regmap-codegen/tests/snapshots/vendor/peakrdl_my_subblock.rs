@@ -59,7 +59,7 @@ pub mod my_subblock {
     /// Register `reg1`.
     ///
     /// Offset 0x0, 32 bits, reset 0x7b00, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Reg1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Reg1 {
         type Word = u32;
@@ -146,7 +146,7 @@ pub mod my_subblock {
     /// Register `reg_array`.
     ///
     /// Offset 0x100, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct RegArray(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for RegArray {
         type Word = u32;

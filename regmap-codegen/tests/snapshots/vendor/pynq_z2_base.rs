@@ -76,7 +76,7 @@ pub mod axi_gpio {
     /// Channel-1 AXI GPIO Data register
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct GpioData(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioData {
         type Word = u32;
@@ -153,7 +153,7 @@ pub mod axi_gpio {
     /// Channel-1 AXI GPIO 3-State Control register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct GpioTri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioTri {
         type Word = u32;
@@ -224,7 +224,7 @@ pub mod axi_gpio {
     /// Channel-2 AXI GPIO Data register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gpio2Data(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Data {
         type Word = u32;
@@ -283,7 +283,7 @@ pub mod axi_gpio {
     /// Channel-2 AXI GPIO 3-State Control register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gpio2Tri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Tri {
         type Word = u32;
@@ -342,7 +342,7 @@ pub mod axi_gpio {
     /// Global Interrupt Enable register
     ///
     /// Offset 0x11c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
@@ -414,7 +414,7 @@ pub mod axi_gpio {
     /// IP Interrupt Enable register
     ///
     /// Offset 0x128, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
@@ -513,7 +513,7 @@ pub mod axi_gpio {
     /// IP Interrupt Status register
     ///
     /// Offset 0x120, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
@@ -760,7 +760,7 @@ pub mod axi_timer {
     /// Timer 0 Control and Status Register
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tcsr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcsr0 {
         type Word = u32;
@@ -1076,7 +1076,7 @@ pub mod axi_timer {
     /// Timer 0 Load Register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tlr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tlr0 {
         type Word = u32;
@@ -1135,7 +1135,7 @@ pub mod axi_timer {
     /// Timer 0 Counter Register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tcr0(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcr0 {
         type Word = u32;
@@ -1185,7 +1185,7 @@ pub mod axi_timer {
     /// Timer 1 Control and Status Register
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tcsr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcsr1 {
         type Word = u32;
@@ -1478,7 +1478,7 @@ pub mod axi_timer {
     /// Timer 1 Load Register
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tlr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tlr1 {
         type Word = u32;
@@ -1537,7 +1537,7 @@ pub mod axi_timer {
     /// Timer 1 Counter Register
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Tcr1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Tcr1 {
         type Word = u32;
@@ -1717,7 +1717,7 @@ pub mod axi_gpio_switches_gpio {
     /// Channel-1 AXI GPIO Data register
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct GpioData(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioData {
         type Word = u32;
@@ -1794,7 +1794,7 @@ pub mod axi_gpio_switches_gpio {
     /// Channel-1 AXI GPIO 3-State Control register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct GpioTri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for GpioTri {
         type Word = u32;
@@ -1865,7 +1865,7 @@ pub mod axi_gpio_switches_gpio {
     /// Channel-2 AXI GPIO Data register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gpio2Data(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Data {
         type Word = u32;
@@ -1924,7 +1924,7 @@ pub mod axi_gpio_switches_gpio {
     /// Channel-2 AXI GPIO 3-State Control register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gpio2Tri(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gpio2Tri {
         type Word = u32;
@@ -1983,7 +1983,7 @@ pub mod axi_gpio_switches_gpio {
     /// Global Interrupt Enable register
     ///
     /// Offset 0x11c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
@@ -2055,7 +2055,7 @@ pub mod axi_gpio_switches_gpio {
     /// IP Interrupt Enable register
     ///
     /// Offset 0x128, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
@@ -2154,7 +2154,7 @@ pub mod axi_gpio_switches_gpio {
     /// IP Interrupt Status register
     ///
     /// Offset 0x120, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
@@ -2412,7 +2412,7 @@ pub mod axi_intc {
     /// Interrupt Status Register
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Isr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Isr {
         type Word = u32;
@@ -2482,7 +2482,7 @@ pub mod axi_intc {
     /// Interrupt Pending Register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ipr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ipr {
         type Word = u32;
@@ -2542,7 +2542,7 @@ pub mod axi_intc {
     /// Interrupt Enable Register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ier {
         type Word = u32;
@@ -2609,7 +2609,7 @@ pub mod axi_intc {
     /// Interrupt Acknowledge Register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Iar(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Iar {
         type Word = u32;
@@ -2668,7 +2668,7 @@ pub mod axi_intc {
     /// Set Interrupt Enables
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Sie(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Sie {
         type Word = u32;
@@ -2737,7 +2737,7 @@ pub mod axi_intc {
     /// Clear Interrupt Enables
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Cie(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Cie {
         type Word = u32;
@@ -2812,7 +2812,7 @@ pub mod axi_intc {
     /// Interrupt Vector Register
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ivr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ivr {
         type Word = u32;
@@ -2870,7 +2870,7 @@ pub mod axi_intc {
     /// Master Enable Register
     ///
     /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Mer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mer {
         type Word = u32;
@@ -3122,7 +3122,7 @@ pub mod axi_dma {
     /// MM2S DMA Control Register
     ///
     /// Offset 0x0, 32 bits, reset 0x10002, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Mm2sDmacr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mm2sDmacr {
         type Word = u32;
@@ -3397,7 +3397,7 @@ pub mod axi_dma {
     /// MM2S DMA Status Register
     ///
     /// Offset 0x4, 32 bits, reset 0x10000, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Mm2sDmasr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mm2sDmasr {
         type Word = u32;
@@ -3759,7 +3759,7 @@ pub mod axi_dma {
     /// MM2S Source Address Register
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Mm2sSa(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mm2sSa {
         type Word = u32;
@@ -3818,7 +3818,7 @@ pub mod axi_dma {
     /// MM2S Source Address Register
     ///
     /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Mm2sSaMsb(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mm2sSaMsb {
         type Word = u32;
@@ -3877,7 +3877,7 @@ pub mod axi_dma {
     /// MM2S DMA Transfer Length Register
     ///
     /// Offset 0x28, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Mm2sLength(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Mm2sLength {
         type Word = u32;
@@ -3941,7 +3941,7 @@ pub mod axi_dma {
     /// S2MM DMA Control Register
     ///
     /// Offset 0x30, 32 bits, reset 0x10002, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct S2mmDmacr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for S2mmDmacr {
         type Word = u32;
@@ -4215,7 +4215,7 @@ pub mod axi_dma {
     /// S2MM DMA Status Register
     ///
     /// Offset 0x34, 32 bits, reset 0x10000, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct S2mmDmasr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for S2mmDmasr {
         type Word = u32;
@@ -4582,7 +4582,7 @@ pub mod axi_dma {
     /// S2MM DMA Destination Address Register
     ///
     /// Offset 0x48, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct S2mmDa(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for S2mmDa {
         type Word = u32;
@@ -4641,7 +4641,7 @@ pub mod axi_dma {
     /// S2MM Destination Address Register
     ///
     /// Offset 0x4c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct S2mmDaMsb(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for S2mmDaMsb {
         type Word = u32;
@@ -4700,7 +4700,7 @@ pub mod axi_dma {
     /// S2MM DMA Transfer Length Register
     ///
     /// Offset 0x58, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct S2mmLength(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for S2mmLength {
         type Word = u32;
@@ -4935,7 +4935,7 @@ pub mod trace_cntrl_64 {
     /// Control signals
     ///
     /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Ctrl(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
@@ -5090,7 +5090,7 @@ pub mod trace_cntrl_64 {
     /// Global Interrupt Enable Register
     ///
     /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct Gier(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
@@ -5158,7 +5158,7 @@ pub mod trace_cntrl_64 {
     /// IP Interrupt Enable Register
     ///
     /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIer(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
@@ -5253,7 +5253,7 @@ pub mod trace_cntrl_64 {
     /// IP Interrupt Status Register
     ///
     /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct IpIsr(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
@@ -5364,7 +5364,7 @@ pub mod trace_cntrl_64 {
     /// Data signal of trigger_V
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct TriggerV1(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for TriggerV1 {
         type Word = u32;
@@ -5421,7 +5421,7 @@ pub mod trace_cntrl_64 {
     /// Data signal of trigger_V
     ///
     /// Offset 0x14, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct TriggerV2(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for TriggerV2 {
         type Word = u32;
@@ -5478,7 +5478,7 @@ pub mod trace_cntrl_64 {
     /// Data signal of length_r
     ///
     /// Offset 0x1c, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct LengthR(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for LengthR {
         type Word = u32;
@@ -5698,7 +5698,7 @@ pub mod color_convert {
     /// Data signal of c1_c1_V
     ///
     /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct C1C1V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C1C1V {
         type Word = u32;
@@ -5759,7 +5759,7 @@ pub mod color_convert {
     /// Data signal of c1_c2_V
     ///
     /// Offset 0x18, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct C1C2V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C1C2V {
         type Word = u32;
@@ -5820,7 +5820,7 @@ pub mod color_convert {
     /// Data signal of c1_c3_V
     ///
     /// Offset 0x20, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct C1C3V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C1C3V {
         type Word = u32;
@@ -5881,7 +5881,7 @@ pub mod color_convert {
     /// Data signal of c2_c1_V
     ///
     /// Offset 0x28, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct C2C1V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C2C1V {
         type Word = u32;
@@ -5942,7 +5942,7 @@ pub mod color_convert {
     /// Data signal of c2_c2_V
     ///
     /// Offset 0x30, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct C2C2V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C2C2V {
         type Word = u32;
@@ -6003,7 +6003,7 @@ pub mod color_convert {
     /// Data signal of c2_c3_V
     ///
     /// Offset 0x38, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct C2C3V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C2C3V {
         type Word = u32;
@@ -6064,7 +6064,7 @@ pub mod color_convert {
     /// Data signal of c3_c1_V
     ///
     /// Offset 0x40, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct C3C1V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C3C1V {
         type Word = u32;
@@ -6125,7 +6125,7 @@ pub mod color_convert {
     /// Data signal of c3_c2_V
     ///
     /// Offset 0x48, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct C3C2V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C3C2V {
         type Word = u32;
@@ -6186,7 +6186,7 @@ pub mod color_convert {
     /// Data signal of c3_c3_V
     ///
     /// Offset 0x50, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct C3C3V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for C3C3V {
         type Word = u32;
@@ -6247,7 +6247,7 @@ pub mod color_convert {
     /// Data signal of bias_c1_V
     ///
     /// Offset 0x58, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct BiasC1V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for BiasC1V {
         type Word = u32;
@@ -6310,7 +6310,7 @@ pub mod color_convert {
     /// Data signal of bias_c2_V
     ///
     /// Offset 0x60, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct BiasC2V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for BiasC2V {
         type Word = u32;
@@ -6373,7 +6373,7 @@ pub mod color_convert {
     /// Data signal of bias_c3_V
     ///
     /// Offset 0x68, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     pub struct BiasC3V(::regmap_runtime::Value<u32>);
     impl ::regmap_runtime::Register for BiasC3V {
         type Word = u32;

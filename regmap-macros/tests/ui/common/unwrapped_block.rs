@@ -44,7 +44,7 @@ impl<B_: ::regmap_runtime::Bus> Dev<B_> {
 /// Register `CTRL`.
 ///
 /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Ctrl(::regmap_runtime::Value<u32>);
 impl ::regmap_runtime::Register for Ctrl {
     type Word = u32;
