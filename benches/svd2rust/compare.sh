@@ -35,17 +35,20 @@ echo "building regmap-cli (release)..." >&2
 cargo build --quiet --release -p regmap-cli --manifest-path "$root/Cargo.toml"
 regmap="$root/target/release/regmap-cli"
 
-# best_of N CMD...: runs CMD N times; prints "best_wall_seconds max_rss_kib".
+# best_of N CMD...: runs CMD N times; prints "best_wall_s best_cpu_s max_rss_kib", CPU
+# being user + system time of CMD and its children (steadier than wall on a busy machine).
 best_of() {
     local n=$1; shift
-    local best="" rss=0 i out wall kib
+    local wall="" cpu="" rss=0 i out w u sy kib c
     for ((i = 0; i < n; i++)); do
-        out=$(/usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -n 1)
-        wall=${out% *}; kib=${out#* }
-        if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; fi
+        out=$(/usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null | tail -n 1)
+        read -r w u sy kib <<< "$out"
+        c=$(awk "BEGIN{print $u + $sy}")
+        if [ -z "$wall" ] || awk "BEGIN{exit !($w < $wall)}"; then wall=$w; fi
+        if [ -z "$cpu" ] || awk "BEGIN{exit !($c < $cpu)}"; then cpu=$c; fi
         if [ "$kib" -gt "$rss" ]; then rss=$kib; fi
     done
-    echo "$best $rss"
+    echo "$wall $cpu $rss"
 }
 
 # --- regmap crate -----------------------------------------------------------------
@@ -92,8 +95,8 @@ export -f svd2rust_gen
 export svd2rust
 
 echo "generation..." >&2
-read -r gen_r _ < <(best_of "$runs" bash -c regmap_gen)
-read -r gen_s _ < <(best_of "$runs" bash -c svd2rust_gen)
+read -r gen_r gen_cpu_r _ < <(best_of "$runs" bash -c regmap_gen)
+read -r gen_s gen_cpu_s _ < <(best_of "$runs" bash -c svd2rust_gen)
 
 # The generated sources: every block of the design in one file.
 {
@@ -114,23 +117,28 @@ crate_times() {
     check=$(cd "$dir" && best_of "$runs" bash -c 'touch src/lib.rs && cargo check --quiet 2>/dev/null')
     build=$(cd "$dir" && best_of "$runs" bash -c 'touch src/lib.rs && cargo build --quiet --release 2>/dev/null')
     rlib=$(stat -c %s "$dir"/target/release/deps/libbench_*.rlib | sort -n | tail -n 1)
+    # wall, CPU and peak memory of the check; wall and CPU of the build; rlib bytes
     echo "$check ${build% *} $rlib"
 }
 
 echo "cargo check / build of the regmap crate..." >&2
-read -r check_r rss_r build_r rlib_r < <(crate_times "$work/regmap")
+read -r check_r check_cpu_r rss_r build_r build_cpu_r rlib_r < <(crate_times "$work/regmap")
 echo "cargo check / build of the svd2rust crate..." >&2
-read -r check_s rss_s build_s rlib_s < <(crate_times "$work/svd2rust")
+read -r check_s check_cpu_s rss_s build_s build_cpu_s rlib_s < <(crate_times "$work/svd2rust")
 
 ratio() { awk "BEGIN{printf \"%.2f\", $1 / $2}"; }
 printf '\n%s, best of %s, one machine, one run\n\n' "$(basename "$svd")" "$runs"
-printf '| %-34s | %12s | %12s | %6s |\n' "" regmap svd2rust ratio
-printf '|%s|%s|%s|%s|\n' "------------------------------------" "--------------" "--------------" "--------"
-printf '| %-34s | %10s s | %10s s | %6s |\n' "generation (SVD in, Rust out)" "$gen_r" "$gen_s" "$(ratio "$gen_r" "$gen_s")"
-printf '| %-34s | %10s s | %10s s | %6s |\n' "cargo check of the generated crate" "$check_r" "$check_s" "$(ratio "$check_r" "$check_s")"
-printf '| %-34s | %10s s | %10s s | %6s |\n' "cargo build --release of it" "$build_r" "$build_s" "$(ratio "$build_r" "$build_s")"
-printf '| %-34s | %8s MiB | %8s MiB | %6s |\n' ".rlib (release)" "$((rlib_r / 1048576))" "$((rlib_s / 1048576))" "$(ratio "$rlib_r" "$rlib_s")"
-printf '| %-34s | %8s MiB | %8s MiB | %6s |\n' "peak memory (cargo check)" "$((rss_r / 1024))" "$((rss_s / 1024))" "$(ratio "$rss_r" "$rss_s")"
-printf '| %-34s | %12s | %12s | %6s |\n' "lines generated" "$lines_r" "$lines_s" "$(ratio "$lines_r" "$lines_s")"
+printf '| %-38s | %12s | %12s | %6s |\n' "" regmap svd2rust ratio
+printf '|%s|%s|%s|%s|\n' "----------------------------------------" "--------------" "--------------" "--------"
+row() { printf '| %-38s | %10s s | %10s s | %6s |\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
+row "generation, wall (SVD in, Rust out)" "$gen_r" "$gen_s"
+row "generation, CPU" "$gen_cpu_r" "$gen_cpu_s"
+row "cargo check of the crate, wall" "$check_r" "$check_s"
+row "cargo check of the crate, CPU" "$check_cpu_r" "$check_cpu_s"
+row "cargo build --release of it, wall" "$build_r" "$build_s"
+row "cargo build --release of it, CPU" "$build_cpu_r" "$build_cpu_s"
+printf '| %-38s | %8s MiB | %8s MiB | %6s |\n' ".rlib (release)" "$((rlib_r / 1048576))" "$((rlib_s / 1048576))" "$(ratio "$rlib_r" "$rlib_s")"
+printf '| %-38s | %8s MiB | %8s MiB | %6s |\n' "peak memory (cargo check)" "$((rss_r / 1024))" "$((rss_s / 1024))" "$(ratio "$rss_r" "$rss_s")"
+printf '| %-38s | %12s | %12s | %6s |\n' "lines generated" "$lines_r" "$lines_s" "$(ratio "$lines_r" "$lines_s")"
 echo
 echo "work directory: $work" >&2
