@@ -259,7 +259,7 @@ impl<B: Bus> ApCtrl<B> {
         timeout: Duration,
     ) -> Result<ApStatus, HlsError> {
         let mut last = 0;
-        let seen = crate::axi_dma::poll(timeout, || match self.bus.read_u32(CTRL) {
+        let seen = crate::poll::poll(timeout, || match self.bus.read_u32(CTRL) {
             Ok(bits) if bits & bit != 0 => Some(Ok(ApStatus::from_bits(bits))),
             Ok(bits) => {
                 last = bits;

@@ -30,6 +30,7 @@ pub mod live;
 pub mod mem;
 pub mod model;
 pub mod pci;
+mod poll;
 pub mod reg;
 pub mod sysroot;
 pub mod trace;

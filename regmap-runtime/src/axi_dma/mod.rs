@@ -39,7 +39,6 @@ pub use crate::dma::DmaTarget;
 pub use crate::irq::InterruptLine;
 pub use config::{AxiDmaConfig, Channel, ConfigError};
 pub use cyclic::CyclicTransfer;
-pub(crate) use driver::poll;
 pub use driver::{AxiDma, ChannelRegisters};
 pub use error::{AxiDmaError, TimeoutReport};
 pub use regs::axi_dma as registers;

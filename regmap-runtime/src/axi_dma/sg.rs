@@ -2,7 +2,7 @@
 //! descriptors of a [`DescriptorRing`].
 
 use super::config::Channel;
-use super::driver::{AxiDma, poll};
+use super::driver::AxiDma;
 use super::error::AxiDmaError;
 use super::ring::{Descriptor, DescriptorRing, DescriptorStatus};
 use super::status::DmaStatus;
@@ -10,6 +10,7 @@ use super::transfer::{Failed, Refused};
 use crate::arbitrary_int::u26;
 use crate::bus::Bus;
 use crate::dma::DmaTarget;
+use crate::poll::poll;
 use core::fmt;
 use std::time::{Duration, Instant};
 
