@@ -95,11 +95,16 @@ pub(super) fn emit(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
             }
         }
 
+        // `#[inline]` on these non-generic openers: without it the library that
+        // includes the design compiles every instance's binding twice (UIO and
+        // /dev/mem) whether or not it opens the design; with it, only the crate
+        // that calls one does.
         impl Design<#rt::MappedWindow> {
             /// Opens every instance as the UIO device named as the instance (map 0).
             ///
             /// # Errors
             /// The first instance with no such UIO device, whose map does not open, or whose block refuses it.
+            #[inline]
             pub fn open_uio() -> #result {
                 Self::open_uio_in(&#rt::SysRoot::default())
             }
@@ -108,6 +113,7 @@ pub(super) fn emit(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
             ///
             /// # Errors
             /// As [`Self::open_uio`].
+            #[inline]
             pub fn open_uio_in(root: &#rt::SysRoot) -> #result {
                 Self::bind(|i| #rt::Uio::open_by_name_in(root, i.name)?.map(0))
             }
@@ -121,6 +127,7 @@ pub(super) fn emit(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
             ///
             /// # Errors
             /// The first instance whose range does not map, or whose block refuses it.
+            #[inline]
             #[allow(clippy::undocumented_unsafe_blocks, reason = #reason)]
             pub unsafe fn open_devmem() -> #result {
                 unsafe { Self::open_devmem_in(&#rt::SysRoot::default()) }
@@ -133,6 +140,7 @@ pub(super) fn emit(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
             ///
             /// # Errors
             /// As [`Self::open_devmem`].
+            #[inline]
             #[allow(clippy::undocumented_unsafe_blocks, reason = #reason)]
             pub unsafe fn open_devmem_in(root: &#rt::SysRoot) -> #result {
                 Self::bind(|i| unsafe { #rt::DevMem::map_in(root, i.base, i.size) })

@@ -6752,6 +6752,7 @@ impl Design<::regmap_runtime::MappedWindow> {
     ///
     /// # Errors
     /// The first instance with no such UIO device, whose map does not open, or whose block refuses it.
+    #[inline]
     pub fn open_uio() -> ::core::result::Result<
         Self,
         ::regmap_runtime::design::DesignError,
@@ -6762,6 +6763,7 @@ impl Design<::regmap_runtime::MappedWindow> {
     ///
     /// # Errors
     /// As [`Self::open_uio`].
+    #[inline]
     pub fn open_uio_in(
         root: &::regmap_runtime::SysRoot,
     ) -> ::core::result::Result<Self, ::regmap_runtime::design::DesignError> {
@@ -6776,6 +6778,7 @@ impl Design<::regmap_runtime::MappedWindow> {
     ///
     /// # Errors
     /// The first instance whose range does not map, or whose block refuses it.
+    #[inline]
     #[allow(
         clippy::undocumented_unsafe_blocks,
         reason = "generated code holds no comments: the unsafe block only forwards this function's own `# Safety` contract (the ranges of `INSTANCES`, the only ones mapped)"
@@ -6793,6 +6796,7 @@ impl Design<::regmap_runtime::MappedWindow> {
     ///
     /// # Errors
     /// As [`Self::open_devmem`].
+    #[inline]
     #[allow(
         clippy::undocumented_unsafe_blocks,
         reason = "generated code holds no comments: the unsafe block only forwards this function's own `# Safety` contract (the ranges of `INSTANCES`, the only ones mapped)"
