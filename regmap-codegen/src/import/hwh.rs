@@ -103,13 +103,7 @@ fn properties<'a, 'i>(node: Node<'a, 'i>) -> HashMap<&'a str, Node<'a, 'i>> {
 /// them usable and checks the result.
 pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<ImportedDesign> {
     let text = file.text().to_owned();
-    let doc = match xml::parse(file, &text) {
-        Ok(doc) => doc,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let doc = xml::parse(file, &text).map_err(|d| diags.push(d)).ok()?;
     let mut ctx = Ctx { file, diags };
     let root = doc.root_element();
     if !root.has_tag_name("EDKSYSTEM") {

@@ -178,13 +178,7 @@ impl Ctx<'_, '_> {
 /// them usable and checks the result.
 pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<ImportedDesign> {
     let text = file.text().to_owned();
-    let doc = match xml::parse(file, &text) {
-        Ok(doc) => doc,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let doc = xml::parse(file, &text).map_err(|d| diags.push(d)).ok()?;
     let root = doc.root_element();
     let ns = root
         .tag_name()

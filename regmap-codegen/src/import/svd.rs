@@ -40,13 +40,7 @@ const MAX_CLUSTER_DEPTH: usize = 32;
 /// Imports the SVD in `file`.
 pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<ImportedDesign> {
     let text = file.text().to_owned();
-    let doc = match xml::parse(file, &text) {
-        Ok(doc) => doc,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let doc = xml::parse(file, &text).map_err(|d| diags.push(d)).ok()?;
     let mut cx = Svd {
         file,
         diags,
