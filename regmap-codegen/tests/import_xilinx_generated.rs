@@ -24,17 +24,17 @@ use regmap_runtime::{Bus, MemBus};
 
 #[test]
 fn imported_dma_status_acknowledges_with_write_one_to_clear() {
-    use pynq::axi_dma::AxiDma;
+    use pynq::axi_dma::{AxiDma, Mm2sDmasr};
     let dev = AxiDma::new(MemBus::new(0x1000)).unwrap();
     // IOC_Irq (bit 12) is oneToClear in the .hwh: the write sets only that bit.
     dev.bus().write_u32(0x04, 0x0000_7001).unwrap();
-    dev.mm2s_dmasr().write(|w| w.clear_ioc_irq());
+    dev.mm2s_dmasr().write(|w| w.clear(Mm2sDmasr::IOC_IRQ));
     // `write` starts from the reset value the .hwh gives (0x1_0000: the
     // read-only IRQThresholdSts resets to 1), with no other action bit set.
     assert_eq!(dev.bus().read_u32(0x04).unwrap(), 0x1_1000);
     dev.bus().write_u32(0x04, 0x0000_1001).unwrap();
     let sr = dev.mm2s_dmasr().read();
-    assert!(sr.ioc_irq() && sr.halted() && !sr.idle());
+    assert!(sr.get(Mm2sDmasr::IOC_IRQ) && sr.get(Mm2sDmasr::HALTED) && !sr.get(Mm2sDmasr::IDLE));
 }
 
 #[test]
@@ -47,11 +47,12 @@ fn imported_blocks_bind_at_their_instance_addresses() {
 
 #[test]
 fn imported_hls_cores_have_their_control_registers() {
-    let dev = hls_multi_axim::multi_axim::MultiAxim::new(MemBus::new(0x1_0000)).unwrap();
-    dev.ctrl().write(|w| w.set_ap_start(true));
+    use hls_multi_axim::multi_axim::{Ctrl, IpIsr, MultiAxim};
+    let dev = MultiAxim::new(MemBus::new(0x1_0000)).unwrap();
+    dev.ctrl().write(|w| w.set(Ctrl::AP_START, true));
     assert_eq!(dev.bus().read_u32(0).unwrap(), 1);
     // IP_ISR is toggle-on-write (TOW): acknowledging writes the 1 back.
-    dev.ip_isr().write(|w| w.toggle_chan0_int_st());
+    dev.ip_isr().write(|w| w.toggle(IpIsr::CHAN0_INT_ST));
     assert_eq!(dev.bus().read_u32(0x0c).unwrap(), 1);
     dev.x().write(|w| w.set_bits(7));
     assert_eq!(dev.bus().read_u32(24).unwrap(), 7);

@@ -43,9 +43,10 @@ use regmap_codegen::emit::EmitOptions;
 ///     struct COUNT;
 /// }
 ///
+/// use timer::Ctrl;
 /// let t = timer::Timer::new(MemBus::new(0x10)).unwrap();
-/// t.ctrl().modify(|w| w.set_enable(true).set_mode(timer::Mode::Periodic));
-/// assert!(t.ctrl().read().enable());
+/// t.ctrl().modify(|w| w.set(Ctrl::ENABLE, true).set(Ctrl::MODE, timer::Mode::Periodic));
+/// assert!(t.ctrl().read().get(Ctrl::ENABLE));
 /// let _count: u32 = t.count().read().bits();
 /// ```
 ///

@@ -149,15 +149,16 @@ fn the_macro_versions_drive_a_bus() {
         "Control/status register 0"
     );
 
+    use compiled::axi_gpio::Gier;
+    use compiled::axi_timer::{Mode, Tcsr0};
     let timer = compiled::axi_timer::AxiTimer::new(MemBus::new(0x20)).unwrap();
-    timer.tcsr0().write(|w| {
-        w.set_mdt0(compiled::axi_timer::Mode::Capture)
-            .set_ent0(true)
-    });
+    timer
+        .tcsr0()
+        .write(|w| w.set(Tcsr0::MDT0, Mode::Capture).set(Tcsr0::ENT0, true));
     assert_eq!(timer.bus().read_u32(0x00).unwrap(), 0b1000_0001);
 
     let gpio = compiled::axi_gpio::AxiGpio::new(MemBus::new(0x200)).unwrap();
-    gpio.gier().write(|w| w.set_gie(true));
+    gpio.gier().write(|w| w.set(Gier::GIE, true));
     assert_eq!(gpio.bus().read_u32(0x11c).unwrap(), 1 << 31);
 
     let intc = compiled::axi_intc::AxiIntc::new(MemBus::new(0x200)).unwrap();

@@ -48,7 +48,7 @@ pub use copy::{copy_from_device, copy_to_device};
 pub use dma::{DmaAllocator, DmaBuffer, DmaError, DmaRange, DmaTarget};
 pub use error::{AccessError, BindError, DeviceError, IndexError};
 pub use exclusive::{Exclusive, ExclusiveBus};
-pub use field::{Field, FieldEnum, Raw, Value, access};
+pub use field::{Field, FieldEnum, FieldValue, Partial, Raw, Value, access, raw};
 pub use irq::InterruptLine;
 pub use mem::MemBus;
 pub use model::ModelBus;

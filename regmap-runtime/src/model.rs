@@ -47,6 +47,7 @@ pub use line::ModelLine;
 use crate::bus::Bus;
 use crate::desc::{Access, BlockDesc, RegisterDesc};
 use crate::error::DeviceError;
+use crate::field::Value;
 use crate::reg::Register;
 use crate::word::Word;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -228,16 +229,16 @@ impl ModelBus {
     /// Typed [`ModelBus::on_write`]: calls `hook(model, old, new)` with
     /// register values after every bus write to any instance of the
     /// generated register type `R` (every element of an array or cluster):
-    /// `model.on_register_write::<Ctrl>(|m, _, new| if new.start() { .. })`.
+    /// `model.on_register_write::<Ctrl>(|m, _, new| if new.get(Ctrl::START) { .. })`.
     pub fn on_register_write<R: Register>(
         &self,
-        hook: impl Fn(&ModelBus, R, R) + Send + Sync + 'static,
+        hook: impl Fn(&ModelBus, Value<R>, Value<R>) + Send + Sync + 'static,
     ) -> Result<(), DeviceError> {
         let hook: WriteHook = Arc::new(move |m, old, new| {
             hook(
                 m,
-                R::from_bits(R::Word::truncate(old)),
-                R::from_bits(R::Word::truncate(new)),
+                Value::from_bits(R::Word::truncate(old)),
+                Value::from_bits(R::Word::truncate(new)),
             );
         });
         let found = self.instances_of::<R>()?;
@@ -258,8 +259,8 @@ impl ModelBus {
     /// or more than one (use the name-based `hw_update` to pick one).
     pub fn hw_update_register<R: Register>(
         &self,
-        f: impl FnOnce(R) -> R,
-    ) -> Result<R, DeviceError> {
+        f: impl FnOnce(Value<R>) -> Value<R>,
+    ) -> Result<Value<R>, DeviceError> {
         let found = self.instances_of::<R>()?;
         let [i] = found[..] else {
             return Err(DeviceError::UnknownRegister {
@@ -268,7 +269,7 @@ impl ModelBus {
             });
         };
         let mut values = self.lock();
-        let new = f(R::from_bits(R::Word::truncate(values[i])));
+        let new = f(Value::from_bits(R::Word::truncate(values[i])));
         values[i] = new.bits().into();
         Ok(new)
     }

@@ -7,17 +7,18 @@ use crate::word::Word;
 use core::fmt;
 use core::marker::PhantomData;
 
-/// A register value type: a `Copy` newtype over [`Value`] (the register's bits
-/// plus requested actions), with field accessors generated for it.
+/// A register: the type that names it in generated code (`Ctrl`), holding
+/// its constants and, as associated constants, its fields (`Ctrl::ENABLE`).
 ///
-/// Fields with write side effects (write-one-to-clear and friends) record
-/// *requested actions* apart from the bits, so writing back a value that was
-/// read never acknowledges an interrupt by accident. [`Register::write_bits`]
-/// yields what a write puts on the bus.
+/// Values of the register are [`Value<Ctrl>`](Value): its bits plus the
+/// actions requested on them. Fields with write side effects
+/// (write-one-to-clear and friends) record *requested actions* apart from the
+/// bits, so writing back a value that was read never acknowledges an
+/// interrupt by accident ([`Value::write_bits`]).
 ///
-/// Generated types implement it with constants and two one-line conversions;
-/// the mechanics (`from_bits`, `bits`, `write_bits`) are provided here once.
-pub trait Register: Copy + 'static {
+/// Generated types implement it with constants only; every method lives on
+/// [`Value`] and [`Reg`], once.
+pub trait Register: 'static {
     /// The register's width.
     type Word: Word;
     /// Register name as written in the description.
@@ -26,38 +27,13 @@ pub trait Register: Copy + 'static {
     const RESET: Self::Word;
     /// Bits of write-only fields. `modify` takes these from [`Self::RESET`]
     /// rather than from the read value, which says nothing about them.
-    const WRITE_ONLY_MASK: Self::Word;
+    const WRITE_ONLY_MASK: Self::Word = <Self::Word as Word>::ZERO;
     /// Bits of action fields (`w1c`, `w1s`, `w1t`, `w0c`, `w0s`).
-    const ACTION_MASK: Self::Word;
+    const ACTION_MASK: Self::Word = <Self::Word as Word>::ZERO;
     /// The no-op value of the action fields' bits (1 for `w0c`/`w0s`).
-    const ACTION_IDLE: Self::Word;
+    const ACTION_IDLE: Self::Word = <Self::Word as Word>::ZERO;
     /// Static description of the fields, lowest bit first.
     const FIELDS: &'static [FieldDesc];
-
-    /// The register value holding `value`.
-    fn from_value(value: Value<Self::Word>) -> Self;
-    /// The bits and requested actions.
-    fn value(self) -> Value<Self::Word>;
-
-    /// A value holding `bits` as read from the hardware, with no actions requested.
-    #[inline(always)]
-    fn from_bits(bits: Self::Word) -> Self {
-        Self::from_value(Value::new(bits))
-    }
-
-    /// The raw bits (as read, plus any setters applied).
-    #[inline(always)]
-    fn bits(self) -> Self::Word {
-        self.value().bits()
-    }
-
-    /// What a write of this value puts on the bus: ordinary fields as set, action
-    /// fields (w1c, w1s, ...) at their no-op value unless an action was requested.
-    #[inline(always)]
-    fn write_bits(self) -> Self::Word {
-        let v = self.value();
-        ((v.bits() & !Self::ACTION_MASK) | Self::ACTION_IDLE) ^ v.actions()
-    }
 }
 
 /// A register that can be read.
@@ -155,26 +131,26 @@ impl<'a, B: Bus + ?Sized, R: Register> Reg<'a, B, R> {
 impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
     /// Reads the register.
     #[inline(always)]
-    pub fn read(&self) -> R
+    pub fn read(&self) -> Value<R>
     where
         R: Readable,
     {
-        R::from_bits(self.load())
+        Value::from_bits(self.load())
     }
 
     /// Writes a value built by `f` from the reset value. Action fields start at
     /// their no-op value, so only the actions `f` requests take effect.
     ///
     /// Setters chain and return the value, so the closure reads as the
-    /// register does: `reg.write(|w| w.set_enable(true).set_mode(Mode::Run))`.
+    /// register does: `reg.write(|w| w.set(Ctrl::ENABLE, true).set(Ctrl::MODE, Mode::Run))`.
     /// A closure with statements ends by returning its argument:
-    /// `|w| { if fast { w.set_div(u3::new(1)); } w }`.
+    /// `|w| { if fast { w.set(Ctrl::DIV, u3::new(1)); } w }`.
     #[inline(always)]
-    pub fn write(&self, f: impl FnOnce(&mut R) -> &mut R)
+    pub fn write(&self, f: impl FnOnce(&mut Value<R>) -> &mut Value<R>)
     where
         R: Writable,
     {
-        let mut value = R::from_bits(R::RESET);
+        let mut value = Value::<R>::reset();
         f(&mut value);
         self.store(value.write_bits());
     }
@@ -182,7 +158,7 @@ impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
     /// Writes `value`. Action fields take effect only where requested on `value`
     /// (bits read from the hardware are never written back as actions).
     #[inline(always)]
-    pub fn write_value(&self, value: R)
+    pub fn write_value(&self, value: Value<R>)
     where
         R: Writable,
     {
@@ -197,15 +173,15 @@ impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
     /// reset value unless `f` sets them.
     ///
     /// The closure has the same shape as [`Reg::write`]'s:
-    /// `reg.modify(|w| w.set_enable(false))`.
+    /// `reg.modify(|w| w.set(Ctrl::ENABLE, false))`.
     #[inline(always)]
-    pub fn modify(&self, f: impl FnOnce(&mut R) -> &mut R)
+    pub fn modify(&self, f: impl FnOnce(&mut Value<R>) -> &mut Value<R>)
     where
         R: Modifiable,
     {
         let read = self.load();
         let bits = (read & !R::WRITE_ONLY_MASK) | (R::RESET & R::WRITE_ONLY_MASK);
-        let mut value = R::from_bits(bits);
+        let mut value = Value::<R>::from_bits(bits);
         f(&mut value);
         self.store(value.write_bits());
     }
@@ -248,7 +224,7 @@ impl<B: Bus + ?Sized, R: Register> RegMut<'_, B, R> {
 
     /// Reads the register, with its side effects (see [`Reg::read`]).
     #[inline(always)]
-    pub fn read(&mut self) -> R
+    pub fn read(&mut self) -> Value<R>
     where
         R: Readable,
     {
@@ -257,7 +233,7 @@ impl<B: Bus + ?Sized, R: Register> RegMut<'_, B, R> {
 
     /// Writes a value built by `f` from the reset value (see [`Reg::write`]).
     #[inline(always)]
-    pub fn write(&self, f: impl FnOnce(&mut R) -> &mut R)
+    pub fn write(&self, f: impl FnOnce(&mut Value<R>) -> &mut Value<R>)
     where
         R: Writable,
     {
@@ -266,7 +242,7 @@ impl<B: Bus + ?Sized, R: Register> RegMut<'_, B, R> {
 
     /// Writes `value` (see [`Reg::write_value`]).
     #[inline(always)]
-    pub fn write_value(&self, value: R)
+    pub fn write_value(&self, value: Value<R>)
     where
         R: Writable,
     {
@@ -277,7 +253,7 @@ impl<B: Bus + ?Sized, R: Register> RegMut<'_, B, R> {
     /// [`Modifiable`]. Present so that calling it says why, rather than that
     /// no such method exists.
     #[inline(always)]
-    pub fn modify(&self, f: impl FnOnce(&mut R) -> &mut R)
+    pub fn modify(&self, f: impl FnOnce(&mut Value<R>) -> &mut Value<R>)
     where
         R: Modifiable,
     {

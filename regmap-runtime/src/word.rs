@@ -36,6 +36,8 @@ pub trait Word:
     const BYTES: usize;
     /// All bits zero.
     const ZERO: Self;
+    /// All bits one.
+    const ONES: Self;
 
     /// Reads a word of this width from `bus` at `offset`.
     ///
@@ -58,6 +60,7 @@ macro_rules! word {
         impl Word for $t {
             const BYTES: usize = core::mem::size_of::<$t>();
             const ZERO: Self = 0;
+            const ONES: Self = <$t>::MAX;
 
             #[inline(always)]
             unsafe fn read_from<B: Bus + ?Sized>(bus: &B, offset: usize) -> Self {

@@ -134,9 +134,12 @@ fn interrupt_waits_acknowledge_and_rearm() {
         .unwrap();
     dma.reset(T).unwrap();
     for ch in Channel::BOTH {
-        let dmacr = registers::channel::Dmacr::from_bits(dma.channel_registers(ch).unwrap().dmacr);
+        let dmacr = regmap_runtime::Value::<registers::channel::Dmacr>::from_bits(
+            dma.channel_registers(ch).unwrap().dmacr,
+        );
+        use registers::channel::Dmacr;
         assert!(
-            dmacr.ioc_irq_en() && dmacr.err_irq_en() && !dmacr.rs(),
+            dmacr.get(Dmacr::IOC_IRQ_EN) && dmacr.get(Dmacr::ERR_IRQ_EN) && !dmacr.get(Dmacr::RS),
             "reset cleared DMACR; the driver re-applied IOC and Err enables"
         );
     }

@@ -7,7 +7,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/axi_gpio.rs"));
 
-use axi_gpio::AxiGpio;
+use axi_gpio::{AxiGpio, Gier, IpIer, IpIsr};
 use regmap_runtime::Bus;
 
 /// Makes the pins of channel 1 in `outputs` outputs and every other pin an
@@ -15,8 +15,8 @@ use regmap_runtime::Bus;
 /// interrupt and the global interrupt.
 pub fn configure<B: Bus>(gpio: &AxiGpio<B>, outputs: u32) {
     gpio.gpio_tri().write(|w| w.set_bits(!outputs));
-    gpio.ip_ier().modify(|w| w.set_ch2(true));
-    gpio.gier().write(|w| w.set_gie(true));
+    gpio.ip_ier().modify(|w| w.set(IpIer::CH2, true));
+    gpio.gier().write(|w| w.set(Gier::GIE, true));
 }
 
 /// Acknowledges the channel interrupts that are pending, and only those:
@@ -24,13 +24,13 @@ pub fn configure<B: Bus>(gpio: &AxiGpio<B>, outputs: u32) {
 /// raise it. Returns `(channel 1, channel 2)` as they were pending.
 pub fn acknowledge<B: Bus>(gpio: &AxiGpio<B>) -> (bool, bool) {
     let isr = gpio.ip_isr().read();
-    let (ch1, ch2) = (isr.ch1(), isr.ch2());
+    let (ch1, ch2) = (isr.get(IpIsr::CH1), isr.get(IpIsr::CH2));
     gpio.ip_isr().write(|w| {
         if ch1 {
-            w.toggle_ch1();
+            w.toggle(IpIsr::CH1);
         }
         if ch2 {
-            w.toggle_ch2();
+            w.toggle(IpIsr::CH2);
         }
         w
     });

@@ -7,7 +7,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/axi_intc.rs"));
 
-use axi_intc::{AxiIntc, Vector};
+use axi_intc::{AxiIntc, Ivr, Mer, Vector};
 use regmap_runtime::{Bus, IndexError};
 
 /// Enables the interrupts in `mask` (through SIE, so enables of other inputs
@@ -15,7 +15,8 @@ use regmap_runtime::{Bus, IndexError};
 /// interrupts (which, per PG099, cannot be turned off again before reset).
 pub fn start<B: Bus>(intc: &AxiIntc<B>, mask: u32) {
     intc.sie().write(|w| w.set_bits(mask));
-    intc.mer().write(|w| w.set_me(true).set_hie(true));
+    intc.mer()
+        .write(|w| w.set(Mer::ME, true).set(Mer::HIE, true));
 }
 
 /// Puts interrupt `irq` in fast interrupt mode with its handler at `address`.
@@ -39,7 +40,7 @@ pub fn set_fast_vector<B: Bus>(
 
 /// The highest-priority active interrupt, acknowledged (IAR), if there is one.
 pub fn take_next<B: Bus>(intc: &AxiIntc<B>) -> Option<u32> {
-    match intc.ivr().read().vector() {
+    match intc.ivr().read().get(Ivr::VECTOR) {
         Ok(Vector::NoInterrupt) => None,
         Err(irq) => {
             intc.iar()

@@ -13,19 +13,22 @@ fn intc() -> AxiIntc<MemBus> {
 
 #[test]
 fn register_offsets_and_resets_follow_pg099() {
+    // These registers have no fields: their accessors hand out the runtime's
+    // `Raw` register, so their offsets are the handles'.
+    let i = intc();
     assert_eq!(
         [
-            Isr::OFFSET,
-            Ipr::OFFSET,
-            Ier::OFFSET,
-            Iar::OFFSET,
-            Sie::OFFSET,
-            Cie::OFFSET
+            i.isr().offset(),
+            i.ipr().offset(),
+            i.ier().offset(),
+            i.iar().offset(),
+            i.sie().offset(),
+            i.cie().offset()
         ],
         [0x00, 0x04, 0x08, 0x0c, 0x10, 0x14]
     );
     assert_eq!(
-        [Ivr::OFFSET, Mer::OFFSET, Imr::OFFSET, Ilr::OFFSET],
+        [Ivr::OFFSET, Mer::OFFSET, i.imr().offset(), Ilr::OFFSET],
         [0x18, 0x1c, 0x20, 0x24]
     );
     assert_eq!((Ivar::OFFSET, Ivar::COUNT, Ivar::STRIDE), (0x100, 32, 4));
@@ -75,10 +78,10 @@ fn ivar_array_is_indexed_and_bounded() {
 fn ivr_names_no_interrupt_and_returns_ordinals_raw() {
     let i = intc();
     i.bus().write_u32(0x18, 0xffff_ffff).unwrap();
-    assert_eq!(i.ivr().read().vector(), Ok(Vector::NoInterrupt));
+    assert_eq!(i.ivr().read().get(Ivr::VECTOR), Ok(Vector::NoInterrupt));
     assert_eq!(take_next(&i), None);
     i.bus().write_u32(0x18, 7).unwrap();
-    assert_eq!(i.ivr().read().vector(), Err(7));
+    assert_eq!(i.ivr().read().get(Ivr::VECTOR), Err(7));
     assert_eq!(take_next(&i), Some(7));
     assert_eq!(
         i.bus().read_u32(0x0c).unwrap(),
@@ -110,7 +113,7 @@ fn start_enables_through_sie_and_turns_on_mer() {
     start(&i, 0b101);
     assert_eq!(i.bus().read_u32(0x10).unwrap(), 0b101);
     let mer = i.mer().read();
-    assert!(mer.me() && mer.hie());
-    i.mer().modify(|w| w.set_me(false));
+    assert!(mer.get(Mer::ME) && mer.get(Mer::HIE));
+    i.mer().modify(|w| w.set(Mer::ME, false));
     assert_eq!(i.bus().read_u32(0x1c).unwrap(), 0b10);
 }

@@ -8,7 +8,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/axi_timer.rs"));
 
-use axi_timer::{AxiTimer, Direction, Mode, Reload};
+use axi_timer::{AxiTimer, Direction, Mode, Reload, Tcsr0};
 use regmap_runtime::Bus;
 
 /// Programs timer 0 as a periodic interrupt source: generate mode, counting
@@ -18,16 +18,16 @@ use regmap_runtime::Bus;
 /// Leaves timer 1 and a pending `T0INT` alone. `ticks` below 2 give the
 /// shortest period the timer has.
 pub fn start_periodic<B: Bus>(timer: &AxiTimer<B>, ticks: u32) {
-    timer.tcsr0().write(|w| w.set_ent0(false));
+    timer.tcsr0().write(|w| w.set(Tcsr0::ENT0, false));
     timer.tlr0().write(|w| w.set_bits(ticks.saturating_sub(2)));
     // LOAD0 copies TLR0 into the counter; it must be cleared before enabling.
-    timer.tcsr0().write(|w| w.set_load0(true));
+    timer.tcsr0().write(|w| w.set(Tcsr0::LOAD0, true));
     timer.tcsr0().write(|w| {
-        w.set_mdt0(Mode::Generate)
-            .set_udt0(Direction::Down)
-            .set_arht0(Reload::Reload)
-            .set_enit0(true)
-            .set_ent0(true)
+        w.set(Tcsr0::MDT0, Mode::Generate)
+            .set(Tcsr0::UDT0, Direction::Down)
+            .set(Tcsr0::ARHT0, Reload::Reload)
+            .set(Tcsr0::ENIT0, true)
+            .set(Tcsr0::ENT0, true)
     });
 }
 
@@ -37,9 +37,9 @@ pub fn acknowledge<B: Bus>(timer: &AxiTimer<B>) -> bool {
     // One read-modify-write: the flag is taken from the value `modify` read.
     let mut pending = false;
     timer.tcsr0().modify(|w| {
-        pending = w.t0int();
+        pending = w.get(Tcsr0::T0INT);
         if pending {
-            w.clear_t0int();
+            w.clear(Tcsr0::T0INT);
         }
         w
     });

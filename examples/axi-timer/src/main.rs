@@ -33,8 +33,8 @@ fn main() -> ExitCode {
     let after = timer.tcsr0().read();
     println!(
         "T0INT = {}, timer still enabled: {}",
-        after.t0int(),
-        after.ent0()
+        after.get(Tcsr0::T0INT),
+        after.get(Tcsr0::ENT0)
     );
 
     println!("== register accesses");

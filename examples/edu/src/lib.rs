@@ -26,6 +26,7 @@ pub mod model;
 
 include!(concat!(env!("OUT_DIR"), "/edu.rs"));
 
+use edu::{DmaCommand, Identification, Status};
 use regmap_runtime::dma::{DmaBuffer, DmaError};
 use regmap_runtime::{BindError, Bus, DeviceError, DmaPermission};
 use std::ops::Range;
@@ -156,7 +157,7 @@ impl<B: Bus> Driver<B> {
     /// (major, minor) version from the identification register.
     pub fn version(&self) -> (u8, u8) {
         let id = self.regs.identification().read();
-        (id.major(), id.minor())
+        (id.get(Identification::MAJOR), id.get(Identification::MINOR))
     }
 
     /// Writes a few patterns to the liveness register and checks each reads
@@ -176,10 +177,10 @@ impl<B: Bus> Driver<B> {
     /// [`IRQ_FACTORIAL`] when done.
     pub fn start_factorial(&self, n: u32, interrupt: bool) -> Result<(), Error> {
         let mut status = self.regs.status().read();
-        if status.computing() {
+        if status.get(Status::COMPUTING) {
             return Err(Error::FactorialBusy);
         }
-        status.set_irq_on_factorial(interrupt);
+        status.set(Status::IRQ_ON_FACTORIAL, interrupt);
         self.regs.status().write_value(status);
         self.regs.factorial().write(|w| w.set_bits(n));
         Ok(())
@@ -187,7 +188,8 @@ impl<B: Bus> Driver<B> {
 
     /// The result, once the computation is done.
     pub fn factorial_result(&self) -> Option<u32> {
-        (!self.regs.status().read().computing()).then(|| self.regs.factorial().read().bits())
+        (!self.regs.status().read().get(Status::COMPUTING))
+            .then(|| self.regs.factorial().read().bits())
     }
 
     /// `n!` (modulo 2^32, as the device computes it), by polling.
@@ -227,7 +229,9 @@ impl<B: Bus> Driver<B> {
             });
         }
         self.acknowledge(IRQ_FACTORIAL);
-        self.regs.status().modify(|w| w.set_irq_on_factorial(false));
+        self.regs
+            .status()
+            .modify(|w| w.set(Status::IRQ_ON_FACTORIAL, false));
         match self.factorial_result() {
             Some(v) => Ok(v),
             // The interrupt is raised only after the result is stored.
@@ -255,7 +259,7 @@ impl<B: Bus> Driver<B> {
 
     /// Whether a DMA transfer is running.
     pub fn dma_busy(&self) -> bool {
-        self.regs.dma_command().read().start()
+        self.regs.dma_command().read().get(DmaCommand::START)
     }
 
     /// Starts a transfer of `len` bytes between bus address `bus_addr` and
@@ -307,9 +311,9 @@ impl<B: Bus> Driver<B> {
         self.regs.dma_destination().write(|w| w.set_bits(dst));
         self.regs.dma_count().write(|w| w.set_bits(len as u64));
         self.regs.dma_command().write(|w| {
-            w.set_start(true)
-                .set_direction(direction)
-                .set_irq(interrupt)
+            w.set(DmaCommand::START, true)
+                .set(DmaCommand::DIRECTION, direction)
+                .set(DmaCommand::IRQ, interrupt)
         });
         Ok(())
     }

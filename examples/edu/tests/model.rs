@@ -1,5 +1,6 @@
 //! The driver against the behavioural model: every path without QEMU.
 
+use edu_driver::edu::{DmaCommand, Status};
 use edu_driver::model::EduModel;
 use edu_driver::{DEVICE_BUFFER, Direction, DmaFailed, Driver, Error, IRQ_DMA, IRQ_FACTORIAL};
 use regmap_runtime::dma::{DmaAllocator, SimMemory};
@@ -92,7 +93,10 @@ fn factorial_by_interrupt_acknowledges_it() {
     assert_eq!(drv.interrupt_status(), 0, "acknowledged");
     // SAFETY: a read; nothing is started.
     let regs = unsafe { drv.regs() };
-    assert!(!regs.status().read().irq_on_factorial(), "left off again");
+    assert!(
+        !regs.status().read().get(Status::IRQ_ON_FACTORIAL),
+        "left off again"
+    );
     // The next polled factorial raises nothing.
     drv.factorial(3, T).unwrap();
     assert_eq!(model.interrupts(), 1);
@@ -232,8 +236,10 @@ fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
     regs.dma_destination()
         .write(|w| w.set_bits(buf.phys_addr()));
     regs.dma_count().write(|w| w.set_bits(256));
-    regs.dma_command()
-        .write(|w| w.set_start(true).set_direction(Direction::ToRam));
+    regs.dma_command().write(|w| {
+        w.set(DmaCommand::START, true)
+            .set(DmaCommand::DIRECTION, Direction::ToRam)
+    });
     drv.wait_dma(T).expect("the device says it is done");
     buf.sync_for_cpu(..).unwrap();
     assert!(

@@ -26,6 +26,34 @@ pub(super) struct Cx<'a> {
     pub uints: RefCell<BTreeSet<u32>>,
     /// Whether `arbitrary_int` types are named by full path (no `use` possible).
     pub uint_paths: Cell<bool>,
+    /// The runtime path as text (`::regmap_runtime`), for items written as text.
+    pub rt_text: String,
+    /// The short names of runtime items (`F_` for `Field`...) the module
+    /// being emitted uses, which it then imports.
+    pub aliases: RefCell<BTreeSet<&'static str>>,
+}
+
+/// The short names generated modules give runtime items their register
+/// types use everywhere, by item. Each ends in `_`, which no converted name
+/// does, so none can meet a name from a map.
+const ALIASES: [(&str, &str); 3] = [("Field", "F_"), ("Partial", "P_"), ("access", "a_")];
+
+impl Cx<'_> {
+    /// How text names the runtime item `item` (`Field`, `Partial`, `access`):
+    /// by its short name where the module imports it, else by full path.
+    pub(super) fn alias(&self, item: &'static str) -> String {
+        let short = ALIASES
+            .iter()
+            .find(|(name, _)| *name == item)
+            .map(|(_, a)| *a);
+        match short {
+            Some(short) if !self.uint_paths.get() => {
+                self.aliases.borrow_mut().insert(item);
+                short.to_owned()
+            }
+            _ => format!("{}::{item}", self.rt_text),
+        }
+    }
 }
 
 /// Who owns an accessor: the block itself, or a cluster (which holds a bus
@@ -50,6 +78,8 @@ pub(super) fn emit(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
         wrapped: opts.wrap_in_module,
         uints: RefCell::default(),
         uint_paths: Cell::new(false),
+        rt_text: path_text(path),
+        aliases: RefCell::default(),
     };
     let rt = &cx.rt;
     let name = block.name.value.as_str();
@@ -149,6 +179,7 @@ pub(super) fn items(
     // Each module records the `arbitrary_int` widths it uses; nested modules
     // (clusters) save and restore the enclosing module's record.
     let outer_uints = cx.uints.take();
+    let outer_aliases = cx.aliases.take();
     let outer_paths = cx.uint_paths.replace(depth == 0 && !cx.wrapped);
     let mut out = TokenStream::new();
     for item in items {
@@ -158,17 +189,41 @@ pub(super) fn items(
         }
     }
     let used = cx.uints.replace(outer_uints);
+    let aliases = cx.aliases.replace(outer_aliases);
     cx.uint_paths.set(outer_paths);
-    if used.is_empty() {
-        return out;
-    }
     let rt = &cx.rt;
-    let types = used.iter().map(|w| ident(&format!("u{w}")));
-    let mut with_use = quote! {
-        use #rt::arbitrary_int::{#(#types),*};
-    };
+    let mut with_use = TokenStream::new();
+    if !aliases.is_empty() {
+        let names = ALIASES
+            .iter()
+            .filter(|(item, _)| aliases.contains(item))
+            .map(|(item, short)| {
+                let (item, short) = (ident(item), ident(short));
+                quote!(#item as #short)
+            });
+        with_use.extend(quote! {
+            use #rt::{#(#names),*};
+        });
+    }
+    if !used.is_empty() {
+        let types = used.iter().map(|w| ident(&format!("u{w}")));
+        with_use.extend(quote! {
+            use #rt::arbitrary_int::{#(#types),*};
+        });
+    }
     util::append(&mut with_use, out);
     with_use
+}
+
+/// A path as text, without the spaces token printing puts around `::`.
+fn path_text(path: &syn::Path) -> String {
+    let mut out = String::new();
+    if path.leading_colon.is_some() {
+        out.push_str("::");
+    }
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    out.push_str(&segments.join("::"));
+    out
 }
 
 /// Whether reading `r` changes it (a read-to-clear or read-to-set field): its
@@ -224,7 +279,7 @@ pub(super) fn accessors(
         let fname = ident(&names::fn_name(name));
         match item {
             ir::Item::Register(r) => {
-                let ty = ident(&names::type_name(name));
+                let ty = super::register::type_path(cx, r, prefix);
                 let mut full = path.to_vec();
                 full.push(Placement::of(r.offset.value, r.array.as_ref()));
                 if let Err(why) = layout::check(&full, r.width.value.bytes(), cx.block.size.value) {
@@ -250,8 +305,8 @@ pub(super) fn accessors(
                             #doc
                             #doc_exclusive
                             #[inline(always)]
-                            pub fn #fname(#receiver) -> #handle<'_, B_, #prefix #ty> {
-                                #at.reg::<#prefix #ty, #offset>() #into
+                            pub fn #fname(#receiver) -> #handle<'_, B_, #ty> {
+                                #at.reg::<#ty, #offset>() #into
                             }
                         });
                     }
@@ -273,8 +328,8 @@ pub(super) fn accessors(
                             pub fn #fname(
                                 #receiver,
                                 index: usize,
-                            ) -> ::core::result::Result<#handle<'_, B_, #prefix #ty>, #rt::IndexError> {
-                                #at.reg_at::<#prefix #ty, #offset, #stride, #count>(index, #name) #mapped
+                            ) -> ::core::result::Result<#handle<'_, B_, #ty>, #rt::IndexError> {
+                                #at.reg_at::<#ty, #offset, #stride, #count>(index, #name) #mapped
                             }
                         });
                     }

@@ -23,6 +23,7 @@ struct Instance {
 
 /// Walks `items`, appending every register instance. `Err` once there are too many.
 fn expand(
+    cx: &Cx<'_>,
     items: &[ir::Item],
     prefix: &str,
     base: u128,
@@ -61,8 +62,26 @@ fn expand(
         // What every element of an array shares is worked out once, not per element.
         match item {
             ir::Item::Register(r) => {
-                let ty = ident(&names::type_name(name));
-                let ty = quote!(#module #ty);
+                let rt = &cx.rt;
+                // A register served by the runtime's `Raw` keeps its own name for its
+                // one field here, as every register without fields does.
+                let ty = if super::register::uses_raw(r) {
+                    let width = dec(r.width.value.bits().into());
+                    let access = ident(super::register::access_variant(r.access.value));
+                    let reg_name = name.as_str();
+                    let d = first_line(r.description.as_deref());
+                    quote!(&[#rt::desc::FieldDesc {
+                        name: #reg_name,
+                        lsb: 0,
+                        width: #width,
+                        access: #rt::desc::Access::#access,
+                        values: &[],
+                        description: #d,
+                    }])
+                } else {
+                    let ty = super::register::type_path(cx, r, module);
+                    quote!(<#ty as #rt::Register>::FIELDS)
+                };
                 let description = first_line(r.description.as_deref());
                 for (full, at) in elements {
                     if out.len() >= MAX_INSTANCES {
@@ -82,7 +101,7 @@ fn expand(
                 let m = ident(&names::fn_name(name));
                 let path = quote!(#module #m::);
                 for (full, at) in elements {
-                    expand(&c.items, &format!("{full}."), at, &path, out)?;
+                    expand(cx, &c.items, &format!("{full}."), at, &path, out)?;
                 }
             }
         }
@@ -98,7 +117,7 @@ pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
     // Counted from the shapes first, so a map with too many instances is
     // refused before any of them is built.
     let too_many = ir::register_instances(&block.items) > MAX_INSTANCES as u64;
-    if too_many || expand(&block.items, "", 0, &quote!(), &mut instances).is_err() {
+    if too_many || expand(cx, &block.items, "", 0, &quote!(), &mut instances).is_err() {
         let msg = format!(
             "regmap: block `{}` has more than {MAX_INSTANCES} register instances, too many for a static description",
             block.name.value
@@ -120,7 +139,7 @@ pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
                 offset: #offset,
                 width: #width,
                 reset: #reset,
-                fields: <#ty as #rt::Register>::FIELDS,
+                fields: #ty,
                 description: #d,
             }
         }

@@ -84,22 +84,33 @@ fn access_decides_which_traits_are_implemented() {
         )),
     ]);
     let out = text(&b, &EmitOptions::default());
-    assert_eq!(impls(&out, "Ro"), ["Readable"]);
-    assert_eq!(impls(&out, "Wo"), ["Writable"]);
+    // Registers without fields and with plain access have no type: the
+    // runtime's `Raw` types carry their access.
+    assert!(!out.contains("pub enum Ro ") && !out.contains("pub enum Wo "));
+    assert!(out.contains(
+        "pub fn ro(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Ro32>"
+    ));
+    assert!(out.contains(
+        "pub fn wo(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Wo32>"
+    ));
     assert_eq!(impls(&out, "Rc"), ["Readable"]);
     assert_eq!(impls(&out, "Mixed"), ["Readable", "Writable", "Modifiable"]);
     assert_eq!(impls(&out, "RsInside"), ["Readable", "Writable"]);
-    // A w1c field has a getter and a clear action, never a setter.
-    assert!(out.contains("pub fn a(self) -> bool"));
-    assert!(out.contains("pub fn clear_a(&mut self)"));
-    assert!(!out.contains("fn set_a(") && !out.contains("fn with_a("));
-    // Read-only fields have getters only.
-    assert!(out.contains("pub fn b(self) -> bool") && !out.contains("fn set_b("));
+    // A field's access kind is in its constant's type; the runtime's methods
+    // on values exist only where that kind allows.
+    assert!(
+        out.contains("pub const A: F_<Self, bool, a_::W1C> = F_::new(0, 1);"),
+        "{out}"
+    );
+    assert!(out.contains("pub const B: F_<Self, bool, a_::RO> = F_::new(1, 1);"));
+    assert!(out.contains("use ::regmap_runtime::{Field as F_, access as a_};"));
+    // No function bodies per register or field.
+    assert!(!out.contains("fn a(") && !out.contains("fn set_a(") && !out.contains("fn clear_a("));
     // Reading a register with a read side effect needs exclusive access.
     assert!(out.contains("pub fn rc(&mut self) -> ::regmap_runtime::RegMut<'_, B_, Rc>"));
     assert!(out.contains("pub fn rs_inside(&mut self)"));
     assert!(out.contains("pub fn mixed(&self)"));
-    assert!(out.contains("pub fn set_c(&mut self, v: bool)"));
+    assert!(out.contains("pub const C: F_<Self, bool, a_::RW> = F_::new(0, 1);"));
 }
 
 #[test]
@@ -216,7 +227,10 @@ fn runtime_path_and_module_wrapping_are_options() {
         .with_module(false);
     let out = text(&b, &opts);
     assert!(!out.contains("regmap_runtime"));
-    assert!(out.contains("crate::rt::Reg<'_, B_, R>"));
+    assert!(
+        out.contains("crate::rt::Reg<'_, B_, crate::rt::raw::Rw32>"),
+        "{out}"
+    );
     assert!(!out.contains("pub mod dev"));
     assert!(out.contains("pub const DEV_DESC"));
     let wrapped = text(&b, &EmitOptions::default());
@@ -238,7 +252,7 @@ fn generated_code_has_no_unsafe() {
     ]);
     let out = text(&b, &EmitOptions::default());
     assert!(
-        out.contains(".reg_at::<Arr, 0x10, 0x4, 4>(index, \"arr\")"),
+        out.contains(".reg_at::<::regmap_runtime::raw::Rw32, 0x10, 0x4, 4>(index, \"arr\")"),
         "{out}"
     );
     assert!(!out.contains("unsafe"), "{out}");
@@ -372,34 +386,16 @@ fn many_modules() -> proc_macro2::TokenStream {
 }
 
 #[test]
-fn parallel_formatting_prints_exactly_what_sequential_formatting_prints() {
-    let sequential = pretty::format(&many_modules()).expect("the items parse");
+fn formatting_gives_up_when_any_item_does_not_parse() {
+    let sequential = pretty::format(&many_modules(), &[]).expect("the items parse");
     assert_eq!(sequential.matches("pub fn f299(").count(), 4);
-    for threads in [1, 2, 3, 8] {
-        let parallel =
-            pretty::format_parallel(&|| Some(many_modules()), threads).expect("the items parse");
-        assert!(
-            parallel == sequential,
-            "{threads} threads print differently"
-        );
-    }
+    let mut tokens = many_modules();
+    tokens.extend(quote::quote!(fn struct = 1;));
+    assert!(pretty::format(&tokens, &[]).is_none());
 }
 
 #[test]
-fn parallel_formatting_gives_up_when_any_item_does_not_parse() {
-    let broken = || {
-        let mut tokens = many_modules();
-        tokens.extend(quote::quote!(fn struct = 1;));
-        Some(tokens)
-    };
-    assert!(pretty::format(&broken().unwrap()).is_none());
-    assert!(pretty::format_parallel(&broken, 1).is_none());
-    assert!(pretty::format_parallel(&broken, 3).is_none());
-    assert!(pretty::format_parallel(&|| None, 2).is_none());
-}
-
-#[test]
-fn designs_format_the_same_on_any_number_of_threads() {
+fn formatting_a_design_prints_what_its_tokens_print() {
     let regs = |n: u64| {
         (0..n)
             .map(|i| {
@@ -430,15 +426,11 @@ fn designs_format_the_same_on_any_number_of_threads() {
         sequential.contains("pub mod other {") && sequential.contains("R149"),
         "{sequential}"
     );
-    for threads in [1, 2, 3] {
-        assert!(
-            format_design_on(&design, &opts, threads) == sequential,
-            "{threads} threads"
-        );
-    }
+    // The formatting path (items written as text copied, the rest printed
+    // item by item) prints what printing the public token stream prints.
     assert!(format_design(&design, &opts) == sequential);
     let custom = opts.with_runtime_path(syn::parse_quote!(crate::rt));
-    let text = format_design_on(&design, &custom, 2);
+    let text = format_design(&design, &custom);
     assert!(text == format(&emit_design(&design, &custom)) && text.contains("crate::rt::"));
 }
 
@@ -539,4 +531,69 @@ fn split_64_bit_values_get_one_accessor_pair() {
     assert!(!text(&partial, &EmitOptions::default()).contains("-> u64"));
     let taken = block(vec![rw("C_LO", 0x0), rw("C_HI", 0x4), rw("C", 0x8)]);
     assert!(!text(&taken, &EmitOptions::default()).contains("-> u64"));
+}
+
+/// Items written as text are exactly what prettyplease prints for them (the
+/// formatter prints every other item with prettyplease, one item at a time),
+/// on the example maps, the test maps and every trimmed vendor file the
+/// importers' tests use: real descriptions, long names, enums, arrays.
+#[test]
+fn text_items_are_what_prettyplease_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut designs = Vec::new();
+    for map in [
+        "tests/maps/kitchen_sink.yaml",
+        "../examples/axi-timer/axi_timer.yaml",
+        "../examples/axi-gpio/axi_gpio.yaml",
+        "../examples/axi-intc/axi_intc.yaml",
+        "../regmap-runtime/maps/axi_dma.yaml",
+    ] {
+        let text = std::fs::read_to_string(root.join(map)).unwrap();
+        designs.push((map.to_owned(), crate::load_yaml_str(&text, map).unwrap()));
+    }
+    let vendor = root.join("tests/import/svd");
+    let mut files: Vec<_> = std::fs::read_dir(&vendor)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "svd"))
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let import = crate::import::import_str(&text, &name, None).unwrap();
+        designs.push((name, import.design.to_ir()));
+    }
+    let mut checked = 0;
+    for (name, design) in &designs {
+        let items = emit_design_items(design, &EmitOptions::default());
+        let texts = text::take();
+        let mut stack = vec![items];
+        while let Some(stream) = stack.pop() {
+            for item in pretty::split_items(stream) {
+                if let Some(body) = pretty::module_body(&item) {
+                    stack.push(body);
+                } else if let Some(text) = text::text_of(&item, &texts) {
+                    let file =
+                        syn::parse_file(text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+                    let printed = prettyplease::unparse(&file);
+                    if printed != text {
+                        let line = printed
+                            .lines()
+                            .zip(text.lines())
+                            .position(|(a, b)| a != b)
+                            .unwrap_or(0);
+                        panic!(
+                            "{name}: a text item differs from prettyplease at its line {}:\n  written: {:?}\n  printed: {:?}\n{text}",
+                            line + 1,
+                            text.lines().nth(line).unwrap_or_default(),
+                            printed.lines().nth(line).unwrap_or_default(),
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 400, "only {checked} text items checked");
 }

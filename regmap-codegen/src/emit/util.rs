@@ -1,6 +1,5 @@
 //! Small helpers shared by the emitters: identifiers, literals, doc comments.
 
-use crate::ir::Width;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -35,11 +34,6 @@ pub(super) fn hex(value: u64, bits: u32) -> syn::LitInt {
 /// A decimal `usize`/`u32` literal without suffix.
 pub(super) fn dec(value: u64) -> proc_macro2::Literal {
     proc_macro2::Literal::u64_unsuffixed(value)
-}
-
-/// The unsigned type of a register width.
-pub(super) fn word_type(width: Width) -> TokenStream {
-    native_type(width.bits())
 }
 
 /// `u8`/`u16`/`u32`/`u64` for a native width in bits.
@@ -81,6 +75,13 @@ pub(super) fn doc_lines(description: Option<&str>, fallback: &str) -> TokenStrea
 /// doc lines. Tabs become spaces and trailing blanks go, which keeps clippy's
 /// doc lints quiet in the user's crate.
 pub(super) fn docs(paragraphs: &[&str]) -> TokenStream {
+    let lines = doc_line_texts(paragraphs);
+    quote! { #(#[doc = #lines])* }
+}
+
+/// The doc attribute values [`docs`] makes: each line of each paragraph,
+/// with a leading space, and an empty line between paragraphs.
+pub(super) fn doc_line_texts(paragraphs: &[&str]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for para in paragraphs
         .iter()
@@ -100,7 +101,7 @@ pub(super) fn docs(paragraphs: &[&str]) -> TokenStream {
             });
         }
     }
-    quote! { #(#[doc = #lines])* }
+    lines
 }
 
 /// A description line as rustdoc should show it. Descriptions are text

@@ -89,6 +89,7 @@ pub(super) fn accessors(cx: &Cx<'_>) -> TokenStream {
         .chain(["new", "bus", "into_inner"].map(str::to_owned))
         .collect();
     let mut out = TokenStream::new();
+    let rt = &cx.rt;
     let mut emitted = HashSet::new();
     for pair in pairs(&cx.block.items) {
         let get = names::fn_name(&pair.name);
@@ -99,8 +100,6 @@ pub(super) fn accessors(cx: &Cx<'_>) -> TokenStream {
         let (lo, hi) = (&pair.lo.name.value, &pair.hi.name.value);
         let lo_fn = ident(&names::fn_name(lo));
         let hi_fn = ident(&names::fn_name(hi));
-        let lo_ty = ident(&names::type_name(lo));
-        let hi_ty = ident(&names::type_name(hi));
         let access = |a: Access| (a.is_readable(), a.is_writable());
         let (lo_r, lo_w) = access(pair.lo.access.value);
         let (hi_r, hi_w) = access(pair.hi.access.value);
@@ -135,8 +134,8 @@ pub(super) fn accessors(cx: &Cx<'_>) -> TokenStream {
                 #doc
                 #[inline(always)]
                 pub fn #set(&self, value: u64) {
-                    self.#lo_fn().write_value(#lo_ty::from_bits(value as u32));
-                    self.#hi_fn().write_value(#hi_ty::from_bits((value >> 32) as u32));
+                    self.#lo_fn().write_value(#rt::Value::from_bits(value as u32));
+                    self.#hi_fn().write_value(#rt::Value::from_bits((value >> 32) as u32));
                 }
             });
         }

@@ -40,8 +40,10 @@ pub mod axi_gpio {
         }
         /// Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins
         #[inline(always)]
-        pub fn gpio_data(&self) -> ::regmap_runtime::Reg<'_, B_, GpioData> {
-            self.bus.reg::<GpioData, 0x0>()
+        pub fn gpio_data(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x0>()
         }
         /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
         #[inline(always)]
@@ -50,8 +52,10 @@ pub mod axi_gpio {
         }
         /// Channel 2 data (dual-channel configurations only)
         #[inline(always)]
-        pub fn gpio2_data(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Data> {
-            self.bus.reg::<Gpio2Data, 0x8>()
+        pub fn gpio2_data(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x8>()
         }
         /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
         #[inline(always)]
@@ -74,495 +78,168 @@ pub mod axi_gpio {
             self.bus.reg::<IpIer, 0x128>()
         }
     }
-    /// Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins
-    ///
-    /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct GpioData(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for GpioData {
-        type Word = u32;
-        const NAME: &'static str = "GPIO_DATA";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for GpioData {}
-    impl ::regmap_runtime::Writable for GpioData {}
-    impl ::regmap_runtime::Modifiable for GpioData {}
-    impl ::core::fmt::Debug for GpioData {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl GpioData {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GPIO_DATA",
-            0,
-            32,
-            &[],
-            "Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins",
-        );
-        /// Sets `GPIO_DATA` (bits 31:0).
-        ///
-        /// Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
+    use ::regmap_runtime::{Field as F_, access as a_};
     /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
     ///
-    /// Offset 0x4, 32 bits, reset 0xffffffff, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct GpioTri(::regmap_runtime::Value<u32>);
+    /// Offset 0x4, 32 bits, reset 0xffffffff, access `rw`. Its values are `Value<GpioTri>`; its fields are the constants below.
+    pub enum GpioTri {}
     impl ::regmap_runtime::Register for GpioTri {
         type Word = u32;
         const NAME: &'static str = "GPIO_TRI";
         const RESET: u32 = 0xffff_ffff;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "GPIO_TRI",
+                    0,
+                    32,
+                    A_::ReadWrite,
+                    &[],
+                    "Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for GpioTri {}
     impl ::regmap_runtime::Writable for GpioTri {}
     impl ::regmap_runtime::Modifiable for GpioTri {}
-    impl ::core::fmt::Debug for GpioTri {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl GpioTri {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GPIO_TRI",
-            0,
-            32,
-            &[],
-            "Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)",
-        );
-        /// Sets `GPIO_TRI` (bits 31:0).
-        ///
         /// Channel 1 three-state control: 1 makes a pin an input, 0 an output (reset value C_TRI_DEFAULT, all inputs by default)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Channel 2 data (dual-channel configurations only)
-    ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gpio2Data(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Gpio2Data {
-        type Word = u32;
-        const NAME: &'static str = "GPIO2_DATA";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Gpio2Data {}
-    impl ::regmap_runtime::Writable for Gpio2Data {}
-    impl ::regmap_runtime::Modifiable for Gpio2Data {}
-    impl ::core::fmt::Debug for Gpio2Data {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Gpio2Data {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GPIO2_DATA",
-            0,
-            32,
-            &[],
-            "Channel 2 data (dual-channel configurations only)",
-        );
-        /// Sets `GPIO2_DATA` (bits 31:0).
         ///
-        /// Channel 2 data (dual-channel configurations only)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bits 31:0, access `rw`: read with `get`, written with `set`.
+        pub const BITS: F_<Self, u32, a_::RW> = F_::new(0, 32);
     }
     /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
     ///
-    /// Offset 0xc, 32 bits, reset 0xffffffff, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gpio2Tri(::regmap_runtime::Value<u32>);
+    /// Offset 0xc, 32 bits, reset 0xffffffff, access `rw`. Its values are `Value<Gpio2Tri>`; its fields are the constants below.
+    pub enum Gpio2Tri {}
     impl ::regmap_runtime::Register for Gpio2Tri {
         type Word = u32;
         const NAME: &'static str = "GPIO2_TRI";
         const RESET: u32 = 0xffff_ffff;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "GPIO2_TRI",
+                    0,
+                    32,
+                    A_::ReadWrite,
+                    &[],
+                    "Channel 2 three-state control (reset value C_TRI_DEFAULT_2)",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Gpio2Tri {}
     impl ::regmap_runtime::Writable for Gpio2Tri {}
     impl ::regmap_runtime::Modifiable for Gpio2Tri {}
-    impl ::core::fmt::Debug for Gpio2Tri {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Gpio2Tri {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0xc;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GPIO2_TRI",
-            0,
-            32,
-            &[],
-            "Channel 2 three-state control (reset value C_TRI_DEFAULT_2)",
-        );
-        /// Sets `GPIO2_TRI` (bits 31:0).
-        ///
         /// Channel 2 three-state control (reset value C_TRI_DEFAULT_2)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        ///
+        /// Bits 31:0, access `rw`: read with `get`, written with `set`.
+        pub const BITS: F_<Self, u32, a_::RW> = F_::new(0, 32);
     }
     /// Global interrupt enable register
     ///
-    /// Offset 0x11c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gier(::regmap_runtime::Value<u32>);
+    /// Offset 0x11c, 32 bits, reset 0x0, access `rw`. Its values are `Value<Gier>`; its fields are the constants below.
+    pub enum Gier {}
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::GIE.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "GIE",
+                    31,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Gier {}
     impl ::regmap_runtime::Writable for Gier {}
     impl ::regmap_runtime::Modifiable for Gier {}
-    impl ::core::fmt::Debug for Gier {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x11c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `GIE`: bit 31, access `rw`.
-        pub const GIE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GIE",
-            31,
-            1,
-            &[],
-            "Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output",
-        );
         /// Global interrupt enable: 1 passes the channel interrupts enabled in IP_IER to the interrupt output
         ///
-        /// Bit 31, access `rw`.
-        #[inline(always)]
-        pub fn gie(self) -> bool {
-            Self::GIE.get(self)
-        }
-        /// Sets `GIE` (bit 31).
-        #[inline(always)]
-        pub fn set_gie(&mut self, v: bool) -> &mut Self {
-            Self::GIE.set(self, v)
-        }
+        /// Bit 31, access `rw`: read with `get`, written with `set`.
+        pub const GIE: F_<Self, bool, a_::RW> = F_::new(31, 1);
     }
     /// IP interrupt status register: a bit is set when an input of its channel changes; the IP toggles a bit on every write of 1 (PG144: toggle-on-write), so write 1 only to bits read as 1 to acknowledge them
     ///
-    /// Offset 0x120, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIsr(::regmap_runtime::Value<u32>);
+    /// Offset 0x120, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIsr>`; its fields are the constants below.
+    pub enum IpIsr {}
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0003;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CH1.desc(),
-            Self::CH2.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("CH1", 0, 1, A_::OneToToggle, &[], "Channel 1 interrupt status"),
+                D_::new("CH2", 1, 1, A_::OneToToggle, &[], "Channel 2 interrupt status"),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIsr {}
     impl ::regmap_runtime::Writable for IpIsr {}
     impl ::regmap_runtime::Modifiable for IpIsr {}
-    impl ::core::fmt::Debug for IpIsr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x120;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `CH1`: bit 0, access `w1t`.
-        pub const CH1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1T> = ::regmap_runtime::Field::new(
-            "CH1",
-            0,
-            1,
-            &[],
-            "Channel 1 interrupt status",
-        );
         /// Channel 1 interrupt status
         ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn ch1(self) -> bool {
-            Self::CH1.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_ch1<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `CH1`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_ch1(&mut self) -> &mut Self {
-            Self::CH1.request(self, true)
-        }
-        /// `CH2`: bit 1, access `w1t`.
-        pub const CH2: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1T> = ::regmap_runtime::Field::new(
-            "CH2",
-            1,
-            1,
-            &[],
-            "Channel 2 interrupt status",
-        );
+        /// Bit 0, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CH1: F_<Self, bool, a_::W1T> = F_::new(0, 1);
         /// Channel 2 interrupt status
         ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn ch2(self) -> bool {
-            Self::CH2.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_ch2<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `CH2`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_ch2(&mut self) -> &mut Self {
-            Self::CH2.request(self, true)
-        }
+        /// Bit 1, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CH2: F_<Self, bool, a_::W1T> = F_::new(1, 1);
     }
     /// IP interrupt enable register
     ///
-    /// Offset 0x128, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIer(::regmap_runtime::Value<u32>);
+    /// Offset 0x128, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIer>`; its fields are the constants below.
+    pub enum IpIer {}
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CH1.desc(),
-            Self::CH2.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("CH1", 0, 1, A_::ReadWrite, &[], "Channel 1 interrupt enable"),
+                D_::new("CH2", 1, 1, A_::ReadWrite, &[], "Channel 2 interrupt enable"),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIer {}
     impl ::regmap_runtime::Writable for IpIer {}
     impl ::regmap_runtime::Modifiable for IpIer {}
-    impl ::core::fmt::Debug for IpIer {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x128;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `CH1`: bit 0, access `rw`.
-        pub const CH1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "CH1",
-            0,
-            1,
-            &[],
-            "Channel 1 interrupt enable",
-        );
         /// Channel 1 interrupt enable
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn ch1(self) -> bool {
-            Self::CH1.get(self)
-        }
-        /// Sets `CH1` (bit 0).
-        #[inline(always)]
-        pub fn set_ch1(&mut self, v: bool) -> &mut Self {
-            Self::CH1.set(self, v)
-        }
-        /// `CH2`: bit 1, access `rw`.
-        pub const CH2: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "CH2",
-            1,
-            1,
-            &[],
-            "Channel 2 interrupt enable",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const CH1: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Channel 2 interrupt enable
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn ch2(self) -> bool {
-            Self::CH2.get(self)
-        }
-        /// Sets `CH2` (bit 1).
-        #[inline(always)]
-        pub fn set_ch2(&mut self, v: bool) -> &mut Self {
-            Self::CH2.set(self, v)
-        }
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const CH2: F_<Self, bool, a_::RW> = F_::new(1, 1);
     }
     /// Static description of `axi_gpio`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {
@@ -574,7 +251,16 @@ pub mod axi_gpio {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: <GpioData as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "GPIO_DATA",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins",
+                    },
+                ],
                 description: "Channel 1 data: reads the input pins (and output pins as driven); writes drive the output pins",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -590,7 +276,16 @@ pub mod axi_gpio {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: <Gpio2Data as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "GPIO2_DATA",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Channel 2 data (dual-channel configurations only)",
+                    },
+                ],
                 description: "Channel 2 data (dual-channel configurations only)",
             },
             ::regmap_runtime::desc::RegisterDesc {

@@ -41,33 +41,33 @@ pub mod axi_intc {
         }
         /// Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)
         #[inline(always)]
-        pub fn isr(&self) -> ::regmap_runtime::Reg<'_, B_, Isr> {
-            self.bus.reg::<Isr, 0x0>()
+        pub fn isr(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x0>()
         }
         /// Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)
         #[inline(always)]
-        pub fn ipr(&self) -> ::regmap_runtime::Reg<'_, B_, Ipr> {
-            self.bus.reg::<Ipr, 0x4>()
+        pub fn ipr(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Ro32> {
+            self.bus.reg::<::regmap_runtime::raw::Ro32, 0x4>()
         }
         /// Interrupt enable register: bit n enables interrupt input n
         #[inline(always)]
-        pub fn ier(&self) -> ::regmap_runtime::Reg<'_, B_, Ier> {
-            self.bus.reg::<Ier, 0x8>()
+        pub fn ier(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x8>()
         }
         /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
         #[inline(always)]
-        pub fn iar(&self) -> ::regmap_runtime::Reg<'_, B_, Iar> {
-            self.bus.reg::<Iar, 0xc>()
+        pub fn iar(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Wo32> {
+            self.bus.reg::<::regmap_runtime::raw::Wo32, 0xc>()
         }
         /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
         #[inline(always)]
-        pub fn sie(&self) -> ::regmap_runtime::Reg<'_, B_, Sie> {
-            self.bus.reg::<Sie, 0x10>()
+        pub fn sie(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Wo32> {
+            self.bus.reg::<::regmap_runtime::raw::Wo32, 0x10>()
         }
         /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
         #[inline(always)]
-        pub fn cie(&self) -> ::regmap_runtime::Reg<'_, B_, Cie> {
-            self.bus.reg::<Cie, 0x14>()
+        pub fn cie(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Wo32> {
+            self.bus.reg::<::regmap_runtime::raw::Wo32, 0x14>()
         }
         /// Interrupt vector register: ordinal of the highest-priority enabled active interrupt (optional, C_HAS_IVR)
         #[inline(always)]
@@ -81,8 +81,8 @@ pub mod axi_intc {
         }
         /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
         #[inline(always)]
-        pub fn imr(&self) -> ::regmap_runtime::Reg<'_, B_, Imr> {
-            self.bus.reg::<Imr, 0x20>()
+        pub fn imr(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x20>()
         }
         /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
         #[inline(always)]
@@ -104,643 +104,141 @@ pub mod axi_intc {
             self.bus.reg_at::<Ivar, 0x100, 0x4, 32>(index, "IVAR")
         }
     }
-    /// Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)
-    ///
-    /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Isr(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Isr {
-        type Word = u32;
-        const NAME: &'static str = "ISR";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Isr {}
-    impl ::regmap_runtime::Writable for Isr {}
-    impl ::regmap_runtime::Modifiable for Isr {}
-    impl ::core::fmt::Debug for Isr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Isr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ISR",
-            0,
-            32,
-            &[],
-            "Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)",
-        );
-        /// Sets `ISR` (bits 31:0).
-        ///
-        /// Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)
-    ///
-    /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ipr(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Ipr {
-        type Word = u32;
-        const NAME: &'static str = "IPR";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Ipr {}
-    impl ::core::fmt::Debug for Ipr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Ipr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "IPR",
-            0,
-            32,
-            &[],
-            "Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)",
-        );
-    }
-    /// Interrupt enable register: bit n enables interrupt input n
-    ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ier(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Ier {
-        type Word = u32;
-        const NAME: &'static str = "IER";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Ier {}
-    impl ::regmap_runtime::Writable for Ier {}
-    impl ::regmap_runtime::Modifiable for Ier {}
-    impl ::core::fmt::Debug for Ier {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Ier {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "IER",
-            0,
-            32,
-            &[],
-            "Interrupt enable register: bit n enables interrupt input n",
-        );
-        /// Sets `IER` (bits 31:0).
-        ///
-        /// Interrupt enable register: bit n enables interrupt input n
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
-    ///
-    /// Offset 0xc, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Iar(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Iar {
-        type Word = u32;
-        const NAME: &'static str = "IAR";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Writable for Iar {}
-    impl ::core::fmt::Debug for Iar {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Iar {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "IAR",
-            0,
-            32,
-            &[],
-            "Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)",
-        );
-        /// Sets `IAR` (bits 31:0).
-        ///
-        /// Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
-    ///
-    /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Sie(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Sie {
-        type Word = u32;
-        const NAME: &'static str = "SIE";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Writable for Sie {}
-    impl ::core::fmt::Debug for Sie {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Sie {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "SIE",
-            0,
-            32,
-            &[],
-            "Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)",
-        );
-        /// Sets `SIE` (bits 31:0).
-        ///
-        /// Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
-    ///
-    /// Offset 0x14, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Cie(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Cie {
-        type Word = u32;
-        const NAME: &'static str = "CIE";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Writable for Cie {}
-    impl ::core::fmt::Debug for Cie {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Cie {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "CIE",
-            0,
-            32,
-            &[],
-            "Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)",
-        );
-        /// Sets `CIE` (bits 31:0).
-        ///
-        /// Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
+    use ::regmap_runtime::{Field as F_, Partial as P_, access as a_};
     /// Interrupt vector register: ordinal of the highest-priority enabled active interrupt (optional, C_HAS_IVR)
     ///
-    /// Offset 0x18, 32 bits, reset 0xffffffff, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ivr(::regmap_runtime::Value<u32>);
+    /// Offset 0x18, 32 bits, reset 0xffffffff, access `ro`. Its values are `Value<Ivr>`; its fields are the constants below.
+    pub enum Ivr {}
     impl ::regmap_runtime::Register for Ivr {
         type Word = u32;
         const NAME: &'static str = "IVR";
         const RESET: u32 = 0xffff_ffff;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::VECTOR.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "VECTOR",
+                    0,
+                    32,
+                    A_::ReadOnly,
+                    Vector::VALUES,
+                    "Interrupt ordinal or no_interrupt",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Ivr {}
-    impl ::core::fmt::Debug for Ivr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ivr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x18;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `VECTOR`: bits 31:0, access `ro`.
-        pub const VECTOR: ::regmap_runtime::Field<
-            Self,
-            Vector,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "VECTOR",
-            0,
-            32,
-            Vector::VALUES,
-            "Interrupt ordinal or no_interrupt",
-        );
         /// Interrupt ordinal or no_interrupt
         ///
-        /// Bits 31:0, access `ro`.
-        ///
-        /// Returns the raw value as the error when the hardware holds a value the enum does not name.
-        #[inline(always)]
-        pub fn vector(self) -> ::core::result::Result<Vector, u32> {
-            Self::VECTOR.try_get(self)
-        }
+        /// Bits 31:0, access `ro`: read with `get`. Reads as `Result`: `Err` holds a value the enum does not name.
+        pub const VECTOR: F_<Self, P_<Vector, u32>, a_::RO> = F_::new(0, 32);
     }
     /// Master enable register
     ///
-    /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Mer(::regmap_runtime::Value<u32>);
+    /// Offset 0x1c, 32 bits, reset 0x0, access `rw`. Its values are `Value<Mer>`; its fields are the constants below.
+    pub enum Mer {}
     impl ::regmap_runtime::Register for Mer {
         type Word = u32;
         const NAME: &'static str = "MER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::ME.desc(),
-            Self::HIE.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "ME",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Master IRQ enable: 1 lets the irq output follow the enabled active interrupts",
+                ),
+                D_::new(
+                    "HIE",
+                    1,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Mer {}
     impl ::regmap_runtime::Writable for Mer {}
     impl ::regmap_runtime::Modifiable for Mer {}
-    impl ::core::fmt::Debug for Mer {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Mer {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x1c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `ME`: bit 0, access `rw`.
-        pub const ME: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ME",
-            0,
-            1,
-            &[],
-            "Master IRQ enable: 1 lets the irq output follow the enabled active interrupts",
-        );
         /// Master IRQ enable: 1 lets the irq output follow the enabled active interrupts
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn me(self) -> bool {
-            Self::ME.get(self)
-        }
-        /// Sets `ME` (bit 0).
-        #[inline(always)]
-        pub fn set_me(&mut self, v: bool) -> &mut Self {
-            Self::ME.set(self, v)
-        }
-        /// `HIE`: bit 1, access `rw`.
-        pub const HIE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "HIE",
-            1,
-            1,
-            &[],
-            "Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const ME: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Hardware interrupt enable: 1 lets the inputs drive ISR and disables software interrupts; once set it cannot be cleared until reset
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn hie(self) -> bool {
-            Self::HIE.get(self)
-        }
-        /// Sets `HIE` (bit 1).
-        #[inline(always)]
-        pub fn set_hie(&mut self, v: bool) -> &mut Self {
-            Self::HIE.set(self, v)
-        }
-    }
-    /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
-    ///
-    /// Offset 0x20, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Imr(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Imr {
-        type Word = u32;
-        const NAME: &'static str = "IMR";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Imr {}
-    impl ::regmap_runtime::Writable for Imr {}
-    impl ::regmap_runtime::Modifiable for Imr {}
-    impl ::core::fmt::Debug for Imr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Imr {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x20;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "IMR",
-            0,
-            32,
-            &[],
-            "Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)",
-        );
-        /// Sets `IMR` (bits 31:0).
-        ///
-        /// Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const HIE: F_<Self, bool, a_::RW> = F_::new(1, 1);
     }
     /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
     ///
-    /// Offset 0x24, 32 bits, reset 0xffffffff, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ilr(::regmap_runtime::Value<u32>);
+    /// Offset 0x24, 32 bits, reset 0xffffffff, access `rw`. Its values are `Value<Ilr>`; its fields are the constants below.
+    pub enum Ilr {}
     impl ::regmap_runtime::Register for Ilr {
         type Word = u32;
         const NAME: &'static str = "ILR";
         const RESET: u32 = 0xffff_ffff;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "ILR",
+                    0,
+                    32,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Ilr {}
     impl ::regmap_runtime::Writable for Ilr {}
     impl ::regmap_runtime::Modifiable for Ilr {}
-    impl ::core::fmt::Debug for Ilr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ilr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x24;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ILR",
-            0,
-            32,
-            &[],
-            "Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)",
-        );
-        /// Sets `ILR` (bits 31:0).
-        ///
         /// Interrupt level register: only interrupts with an ordinal below this value are presented (nested interrupts, C_HAS_ILR)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        ///
+        /// Bits 31:0, access `rw`: read with `get`, written with `set`.
+        pub const BITS: F_<Self, u32, a_::RW> = F_::new(0, 32);
     }
     /// Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)
     ///
-    /// Offset 0x100, 32 bits, reset 0x10, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ivar(::regmap_runtime::Value<u32>);
+    /// Offset 0x100, 32 bits, reset 0x10, access `rw`. Its values are `Value<Ivar>`; its fields are the constants below.
+    pub enum Ivar {}
     impl ::regmap_runtime::Register for Ivar {
         type Word = u32;
         const NAME: &'static str = "IVAR";
         const RESET: u32 = 0x0000_0010;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "IVAR",
+                    0,
+                    32,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Ivar {}
     impl ::regmap_runtime::Writable for Ivar {}
     impl ::regmap_runtime::Modifiable for Ivar {}
-    impl ::core::fmt::Debug for Ivar {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ivar {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x100;
@@ -748,31 +246,10 @@ pub mod axi_intc {
         pub const STRIDE: usize = 0x4;
         /// Number of array elements.
         pub const COUNT: usize = 32;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "IVAR",
-            0,
-            32,
-            &[],
-            "Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)",
-        );
-        /// Sets `IVAR` (bits 31:0).
-        ///
         /// Interrupt vector address register n: the handler address of interrupt n in fast interrupt mode (reset C_IVAR_RESET_VALUE)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        ///
+        /// Bits 31:0, access `rw`: read with `get`, written with `set`.
+        pub const BITS: F_<Self, u32, a_::RW> = F_::new(0, 32);
     }
     /// What IVR holds
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -831,7 +308,16 @@ pub mod axi_intc {
                 offset: 0x0,
                 width: 4,
                 reset: 0x0,
-                fields: <Isr as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "ISR",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)",
+                    },
+                ],
                 description: "Interrupt status register: bit n is 1 while interrupt input n is active; before MER.HIE is set, writes set bits (software interrupts)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -839,7 +325,16 @@ pub mod axi_intc {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: <Ipr as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "IPR",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)",
+                    },
+                ],
                 description: "Interrupt pending register: ISR AND IER (optional, C_HAS_IPR)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -847,7 +342,16 @@ pub mod axi_intc {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: <Ier as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "IER",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Interrupt enable register: bit n enables interrupt input n",
+                    },
+                ],
                 description: "Interrupt enable register: bit n enables interrupt input n",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -855,7 +359,16 @@ pub mod axi_intc {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: <Iar as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "IAR",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::WriteOnly,
+                        values: &[],
+                        description: "Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)",
+                    },
+                ],
                 description: "Interrupt acknowledge register: writing 1 to bit n clears ISR bit n (and acknowledges a fast interrupt)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -863,7 +376,16 @@ pub mod axi_intc {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: <Sie as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "SIE",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::WriteOnly,
+                        values: &[],
+                        description: "Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)",
+                    },
+                ],
                 description: "Set interrupt enables: writing 1 to bit n sets IER bit n, other bits unchanged (optional, C_HAS_SIE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -871,7 +393,16 @@ pub mod axi_intc {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: <Cie as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "CIE",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::WriteOnly,
+                        values: &[],
+                        description: "Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)",
+                    },
+                ],
                 description: "Clear interrupt enables: writing 1 to bit n clears IER bit n, other bits unchanged (optional, C_HAS_CIE)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -895,7 +426,16 @@ pub mod axi_intc {
                 offset: 0x20,
                 width: 4,
                 reset: 0x0,
-                fields: <Imr as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "IMR",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)",
+                    },
+                ],
                 description: "Interrupt mode register: bit n = 1 puts interrupt n in fast interrupt mode (optional, C_HAS_FAST)",
             },
             ::regmap_runtime::desc::RegisterDesc {

@@ -44,13 +44,13 @@ pub mod axi_timer {
         }
         /// Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)
         #[inline(always)]
-        pub fn tlr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tlr0> {
-            self.bus.reg::<Tlr0, 0x4>()
+        pub fn tlr0(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x4>()
         }
         /// Timer/counter register 0, the current count of timer 0
         #[inline(always)]
-        pub fn tcr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tcr0> {
-            self.bus.reg::<Tcr0, 0x8>()
+        pub fn tcr0(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Ro32> {
+            self.bus.reg::<::regmap_runtime::raw::Ro32, 0x8>()
         }
         /// Control/status register 1
         #[inline(always)]
@@ -59,845 +59,293 @@ pub mod axi_timer {
         }
         /// Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)
         #[inline(always)]
-        pub fn tlr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tlr1> {
-            self.bus.reg::<Tlr1, 0x14>()
+        pub fn tlr1(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x14>()
         }
         /// Timer/counter register 1, the current count of timer 1
         #[inline(always)]
-        pub fn tcr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tcr1> {
-            self.bus.reg::<Tcr1, 0x18>()
+        pub fn tcr1(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Ro32> {
+            self.bus.reg::<::regmap_runtime::raw::Ro32, 0x18>()
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     /// Control/status register 0
     ///
-    /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tcsr0(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x0, access `rw`. Its values are `Value<Tcsr0>`; its fields are the constants below.
+    pub enum Tcsr0 {}
     impl ::regmap_runtime::Register for Tcsr0 {
         type Word = u32;
         const NAME: &'static str = "TCSR0";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0100;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::MDT0.desc(),
-            Self::UDT0.desc(),
-            Self::GENT0.desc(),
-            Self::CAPT0.desc(),
-            Self::ARHT0.desc(),
-            Self::LOAD0.desc(),
-            Self::ENIT0.desc(),
-            Self::ENT0.desc(),
-            Self::T0INT.desc(),
-            Self::PWMA0.desc(),
-            Self::ENALL.desc(),
-            Self::CASC.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("MDT0", 0, 1, A_::ReadWrite, Mode::VALUES, "Timer 0 mode"),
+                D_::new(
+                    "UDT0",
+                    1,
+                    1,
+                    A_::ReadWrite,
+                    Direction::VALUES,
+                    "Up/down count timer 0",
+                ),
+                D_::new(
+                    "GENT0",
+                    2,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable external generate signal timer 0",
+                ),
+                D_::new(
+                    "CAPT0",
+                    3,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable external capture trigger timer 0",
+                ),
+                D_::new(
+                    "ARHT0",
+                    4,
+                    1,
+                    A_::ReadWrite,
+                    Reload::VALUES,
+                    "Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
+                ),
+                D_::new(
+                    "LOAD0",
+                    5,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer",
+                ),
+                D_::new("ENIT0", 6, 1, A_::ReadWrite, &[], "Enable interrupt for timer 0"),
+                D_::new("ENT0", 7, 1, A_::ReadWrite, &[], "Enable timer 0"),
+                D_::new(
+                    "T0INT",
+                    8,
+                    1,
+                    A_::OneToClear,
+                    &[],
+                    "Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
+                ),
+                D_::new(
+                    "PWMA0",
+                    9,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
+                ),
+                D_::new(
+                    "ENALL",
+                    10,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
+                ),
+                D_::new(
+                    "CASC",
+                    11,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Tcsr0 {}
     impl ::regmap_runtime::Writable for Tcsr0 {}
     impl ::regmap_runtime::Modifiable for Tcsr0 {}
-    impl ::core::fmt::Debug for Tcsr0 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Tcsr0 {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `MDT0`: bit 0, access `rw`.
-        pub const MDT0: ::regmap_runtime::Field<Self, Mode, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "MDT0",
-            0,
-            1,
-            Mode::VALUES,
-            "Timer 0 mode",
-        );
         /// Timer 0 mode
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn mdt0(self) -> Mode {
-            Self::MDT0.get(self)
-        }
-        /// Sets `MDT0` (bit 0).
-        #[inline(always)]
-        pub fn set_mdt0(&mut self, v: Mode) -> &mut Self {
-            Self::MDT0.set(self, v)
-        }
-        /// `UDT0`: bit 1, access `rw`.
-        pub const UDT0: ::regmap_runtime::Field<
-            Self,
-            Direction,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "UDT0",
-            1,
-            1,
-            Direction::VALUES,
-            "Up/down count timer 0",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const MDT0: F_<Self, Mode, a_::RW> = F_::new(0, 1);
         /// Up/down count timer 0
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn udt0(self) -> Direction {
-            Self::UDT0.get(self)
-        }
-        /// Sets `UDT0` (bit 1).
-        #[inline(always)]
-        pub fn set_udt0(&mut self, v: Direction) -> &mut Self {
-            Self::UDT0.set(self, v)
-        }
-        /// `GENT0`: bit 2, access `rw`.
-        pub const GENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GENT0",
-            2,
-            1,
-            &[],
-            "Enable external generate signal timer 0",
-        );
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const UDT0: F_<Self, Direction, a_::RW> = F_::new(1, 1);
         /// Enable external generate signal timer 0
         ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub fn gent0(self) -> bool {
-            Self::GENT0.get(self)
-        }
-        /// Sets `GENT0` (bit 2).
-        #[inline(always)]
-        pub fn set_gent0(&mut self, v: bool) -> &mut Self {
-            Self::GENT0.set(self, v)
-        }
-        /// `CAPT0`: bit 3, access `rw`.
-        pub const CAPT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "CAPT0",
-            3,
-            1,
-            &[],
-            "Enable external capture trigger timer 0",
-        );
+        /// Bit 2, access `rw`: read with `get`, written with `set`.
+        pub const GENT0: F_<Self, bool, a_::RW> = F_::new(2, 1);
         /// Enable external capture trigger timer 0
         ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub fn capt0(self) -> bool {
-            Self::CAPT0.get(self)
-        }
-        /// Sets `CAPT0` (bit 3).
-        #[inline(always)]
-        pub fn set_capt0(&mut self, v: bool) -> &mut Self {
-            Self::CAPT0.set(self, v)
-        }
-        /// `ARHT0`: bit 4, access `rw`.
-        pub const ARHT0: ::regmap_runtime::Field<
-            Self,
-            Reload,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "ARHT0",
-            4,
-            1,
-            Reload::VALUES,
-            "Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
-        );
+        /// Bit 3, access `rw`: read with `get`, written with `set`.
+        pub const CAPT0: F_<Self, bool, a_::RW> = F_::new(3, 1);
         /// Auto reload/hold timer 0: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
         ///
-        /// Bit 4, access `rw`.
-        #[inline(always)]
-        pub fn arht0(self) -> Reload {
-            Self::ARHT0.get(self)
-        }
-        /// Sets `ARHT0` (bit 4).
-        #[inline(always)]
-        pub fn set_arht0(&mut self, v: Reload) -> &mut Self {
-            Self::ARHT0.set(self, v)
-        }
-        /// `LOAD0`: bit 5, access `rw`.
-        pub const LOAD0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "LOAD0",
-            5,
-            1,
-            &[],
-            "Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer",
-        );
+        /// Bit 4, access `rw`: read with `get`, written with `set`.
+        pub const ARHT0: F_<Self, Reload, a_::RW> = F_::new(4, 1);
         /// Load timer 0: while 1, the counter is loaded with TLR0; clear it before enabling the timer
         ///
-        /// Bit 5, access `rw`.
-        #[inline(always)]
-        pub fn load0(self) -> bool {
-            Self::LOAD0.get(self)
-        }
-        /// Sets `LOAD0` (bit 5).
-        #[inline(always)]
-        pub fn set_load0(&mut self, v: bool) -> &mut Self {
-            Self::LOAD0.set(self, v)
-        }
-        /// `ENIT0`: bit 6, access `rw`.
-        pub const ENIT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENIT0",
-            6,
-            1,
-            &[],
-            "Enable interrupt for timer 0",
-        );
+        /// Bit 5, access `rw`: read with `get`, written with `set`.
+        pub const LOAD0: F_<Self, bool, a_::RW> = F_::new(5, 1);
         /// Enable interrupt for timer 0
         ///
-        /// Bit 6, access `rw`.
-        #[inline(always)]
-        pub fn enit0(self) -> bool {
-            Self::ENIT0.get(self)
-        }
-        /// Sets `ENIT0` (bit 6).
-        #[inline(always)]
-        pub fn set_enit0(&mut self, v: bool) -> &mut Self {
-            Self::ENIT0.set(self, v)
-        }
-        /// `ENT0`: bit 7, access `rw`.
-        pub const ENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENT0",
-            7,
-            1,
-            &[],
-            "Enable timer 0",
-        );
+        /// Bit 6, access `rw`: read with `get`, written with `set`.
+        pub const ENIT0: F_<Self, bool, a_::RW> = F_::new(6, 1);
         /// Enable timer 0
         ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub fn ent0(self) -> bool {
-            Self::ENT0.get(self)
-        }
-        /// Sets `ENT0` (bit 7).
-        #[inline(always)]
-        pub fn set_ent0(&mut self, v: bool) -> &mut Self {
-            Self::ENT0.set(self, v)
-        }
-        /// `T0INT`: bit 8, access `w1c`.
-        pub const T0INT: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1C,
-        > = ::regmap_runtime::Field::new(
-            "T0INT",
-            8,
-            1,
-            &[],
-            "Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
-        );
+        /// Bit 7, access `rw`: read with `get`, written with `set`.
+        pub const ENT0: F_<Self, bool, a_::RW> = F_::new(7, 1);
         /// Timer 0 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it
         ///
-        /// Bit 8, access `w1c`.
-        #[inline(always)]
-        pub fn t0int(self) -> bool {
-            Self::T0INT.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_t0int<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `T0INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 8, access `w1c`.
-        #[inline(always)]
-        pub fn clear_t0int(&mut self) -> &mut Self {
-            Self::T0INT.request(self, true)
-        }
-        /// `PWMA0`: bit 9, access `rw`.
-        pub const PWMA0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "PWMA0",
-            9,
-            1,
-            &[],
-            "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
-        );
+        /// Bit 8, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const T0INT: F_<Self, bool, a_::W1C> = F_::new(8, 1);
         /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
         ///
-        /// Bit 9, access `rw`.
-        #[inline(always)]
-        pub fn pwma0(self) -> bool {
-            Self::PWMA0.get(self)
-        }
-        /// Sets `PWMA0` (bit 9).
-        #[inline(always)]
-        pub fn set_pwma0(&mut self, v: bool) -> &mut Self {
-            Self::PWMA0.set(self, v)
-        }
-        /// `ENALL`: bit 10, access `rw`.
-        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENALL",
-            10,
-            1,
-            &[],
-            "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
-        );
+        /// Bit 9, access `rw`: read with `get`, written with `set`.
+        pub const PWMA0: F_<Self, bool, a_::RW> = F_::new(9, 1);
         /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
         ///
-        /// Bit 10, access `rw`.
-        #[inline(always)]
-        pub fn enall(self) -> bool {
-            Self::ENALL.get(self)
-        }
-        /// Sets `ENALL` (bit 10).
-        #[inline(always)]
-        pub fn set_enall(&mut self, v: bool) -> &mut Self {
-            Self::ENALL.set(self, v)
-        }
-        /// `CASC`: bit 11, access `rw`.
-        pub const CASC: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "CASC",
-            11,
-            1,
-            &[],
-            "Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)",
-        );
+        /// Bit 10, access `rw`: read with `get`, written with `set`.
+        pub const ENALL: F_<Self, bool, a_::RW> = F_::new(10, 1);
         /// Cascade mode: timer 0 and timer 1 form one 64-bit counter (set in TCSR0 only)
         ///
-        /// Bit 11, access `rw`.
-        #[inline(always)]
-        pub fn casc(self) -> bool {
-            Self::CASC.get(self)
-        }
-        /// Sets `CASC` (bit 11).
-        #[inline(always)]
-        pub fn set_casc(&mut self, v: bool) -> &mut Self {
-            Self::CASC.set(self, v)
-        }
-    }
-    /// Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)
-    ///
-    /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tlr0(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Tlr0 {
-        type Word = u32;
-        const NAME: &'static str = "TLR0";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Tlr0 {}
-    impl ::regmap_runtime::Writable for Tlr0 {}
-    impl ::regmap_runtime::Modifiable for Tlr0 {}
-    impl ::core::fmt::Debug for Tlr0 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Tlr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "TLR0",
-            0,
-            32,
-            &[],
-            "Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)",
-        );
-        /// Sets `TLR0` (bits 31:0).
-        ///
-        /// Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Timer/counter register 0, the current count of timer 0
-    ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tcr0(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Tcr0 {
-        type Word = u32;
-        const NAME: &'static str = "TCR0";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Tcr0 {}
-    impl ::core::fmt::Debug for Tcr0 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Tcr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "TCR0",
-            0,
-            32,
-            &[],
-            "Timer/counter register 0, the current count of timer 0",
-        );
+        /// Bit 11, access `rw`: read with `get`, written with `set`.
+        pub const CASC: F_<Self, bool, a_::RW> = F_::new(11, 1);
     }
     /// Control/status register 1
     ///
-    /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tcsr1(::regmap_runtime::Value<u32>);
+    /// Offset 0x10, 32 bits, reset 0x0, access `rw`. Its values are `Value<Tcsr1>`; its fields are the constants below.
+    pub enum Tcsr1 {}
     impl ::regmap_runtime::Register for Tcsr1 {
         type Word = u32;
         const NAME: &'static str = "TCSR1";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0100;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::MDT1.desc(),
-            Self::UDT1.desc(),
-            Self::GENT1.desc(),
-            Self::CAPT1.desc(),
-            Self::ARHT1.desc(),
-            Self::LOAD1.desc(),
-            Self::ENIT1.desc(),
-            Self::ENT1.desc(),
-            Self::T1INT.desc(),
-            Self::PWMB0.desc(),
-            Self::ENALL.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("MDT1", 0, 1, A_::ReadWrite, Mode::VALUES, "Timer 1 mode"),
+                D_::new(
+                    "UDT1",
+                    1,
+                    1,
+                    A_::ReadWrite,
+                    Direction::VALUES,
+                    "Up/down count timer 1",
+                ),
+                D_::new(
+                    "GENT1",
+                    2,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable external generate signal timer 1",
+                ),
+                D_::new(
+                    "CAPT1",
+                    3,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable external capture trigger timer 1",
+                ),
+                D_::new(
+                    "ARHT1",
+                    4,
+                    1,
+                    A_::ReadWrite,
+                    Reload::VALUES,
+                    "Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
+                ),
+                D_::new(
+                    "LOAD1",
+                    5,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer",
+                ),
+                D_::new("ENIT1", 6, 1, A_::ReadWrite, &[], "Enable interrupt for timer 1"),
+                D_::new("ENT1", 7, 1, A_::ReadWrite, &[], "Enable timer 1"),
+                D_::new(
+                    "T1INT",
+                    8,
+                    1,
+                    A_::OneToClear,
+                    &[],
+                    "Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
+                ),
+                D_::new(
+                    "PWMB0",
+                    9,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
+                ),
+                D_::new(
+                    "ENALL",
+                    10,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Tcsr1 {}
     impl ::regmap_runtime::Writable for Tcsr1 {}
     impl ::regmap_runtime::Modifiable for Tcsr1 {}
-    impl ::core::fmt::Debug for Tcsr1 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Tcsr1 {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x10;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `MDT1`: bit 0, access `rw`.
-        pub const MDT1: ::regmap_runtime::Field<Self, Mode, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "MDT1",
-            0,
-            1,
-            Mode::VALUES,
-            "Timer 1 mode",
-        );
         /// Timer 1 mode
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn mdt1(self) -> Mode {
-            Self::MDT1.get(self)
-        }
-        /// Sets `MDT1` (bit 0).
-        #[inline(always)]
-        pub fn set_mdt1(&mut self, v: Mode) -> &mut Self {
-            Self::MDT1.set(self, v)
-        }
-        /// `UDT1`: bit 1, access `rw`.
-        pub const UDT1: ::regmap_runtime::Field<
-            Self,
-            Direction,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "UDT1",
-            1,
-            1,
-            Direction::VALUES,
-            "Up/down count timer 1",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const MDT1: F_<Self, Mode, a_::RW> = F_::new(0, 1);
         /// Up/down count timer 1
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn udt1(self) -> Direction {
-            Self::UDT1.get(self)
-        }
-        /// Sets `UDT1` (bit 1).
-        #[inline(always)]
-        pub fn set_udt1(&mut self, v: Direction) -> &mut Self {
-            Self::UDT1.set(self, v)
-        }
-        /// `GENT1`: bit 2, access `rw`.
-        pub const GENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GENT1",
-            2,
-            1,
-            &[],
-            "Enable external generate signal timer 1",
-        );
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const UDT1: F_<Self, Direction, a_::RW> = F_::new(1, 1);
         /// Enable external generate signal timer 1
         ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub fn gent1(self) -> bool {
-            Self::GENT1.get(self)
-        }
-        /// Sets `GENT1` (bit 2).
-        #[inline(always)]
-        pub fn set_gent1(&mut self, v: bool) -> &mut Self {
-            Self::GENT1.set(self, v)
-        }
-        /// `CAPT1`: bit 3, access `rw`.
-        pub const CAPT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "CAPT1",
-            3,
-            1,
-            &[],
-            "Enable external capture trigger timer 1",
-        );
+        /// Bit 2, access `rw`: read with `get`, written with `set`.
+        pub const GENT1: F_<Self, bool, a_::RW> = F_::new(2, 1);
         /// Enable external capture trigger timer 1
         ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub fn capt1(self) -> bool {
-            Self::CAPT1.get(self)
-        }
-        /// Sets `CAPT1` (bit 3).
-        #[inline(always)]
-        pub fn set_capt1(&mut self, v: bool) -> &mut Self {
-            Self::CAPT1.set(self, v)
-        }
-        /// `ARHT1`: bit 4, access `rw`.
-        pub const ARHT1: ::regmap_runtime::Field<
-            Self,
-            Reload,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "ARHT1",
-            4,
-            1,
-            Reload::VALUES,
-            "Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)",
-        );
+        /// Bit 3, access `rw`: read with `get`, written with `set`.
+        pub const CAPT1: F_<Self, bool, a_::RW> = F_::new(3, 1);
         /// Auto reload/hold timer 1: reload the load value at the end of each count (generate mode), or overwrite the captured value (capture mode)
         ///
-        /// Bit 4, access `rw`.
-        #[inline(always)]
-        pub fn arht1(self) -> Reload {
-            Self::ARHT1.get(self)
-        }
-        /// Sets `ARHT1` (bit 4).
-        #[inline(always)]
-        pub fn set_arht1(&mut self, v: Reload) -> &mut Self {
-            Self::ARHT1.set(self, v)
-        }
-        /// `LOAD1`: bit 5, access `rw`.
-        pub const LOAD1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "LOAD1",
-            5,
-            1,
-            &[],
-            "Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer",
-        );
+        /// Bit 4, access `rw`: read with `get`, written with `set`.
+        pub const ARHT1: F_<Self, Reload, a_::RW> = F_::new(4, 1);
         /// Load timer 1: while 1, the counter is loaded with TLR1; clear it before enabling the timer
         ///
-        /// Bit 5, access `rw`.
-        #[inline(always)]
-        pub fn load1(self) -> bool {
-            Self::LOAD1.get(self)
-        }
-        /// Sets `LOAD1` (bit 5).
-        #[inline(always)]
-        pub fn set_load1(&mut self, v: bool) -> &mut Self {
-            Self::LOAD1.set(self, v)
-        }
-        /// `ENIT1`: bit 6, access `rw`.
-        pub const ENIT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENIT1",
-            6,
-            1,
-            &[],
-            "Enable interrupt for timer 1",
-        );
+        /// Bit 5, access `rw`: read with `get`, written with `set`.
+        pub const LOAD1: F_<Self, bool, a_::RW> = F_::new(5, 1);
         /// Enable interrupt for timer 1
         ///
-        /// Bit 6, access `rw`.
-        #[inline(always)]
-        pub fn enit1(self) -> bool {
-            Self::ENIT1.get(self)
-        }
-        /// Sets `ENIT1` (bit 6).
-        #[inline(always)]
-        pub fn set_enit1(&mut self, v: bool) -> &mut Self {
-            Self::ENIT1.set(self, v)
-        }
-        /// `ENT1`: bit 7, access `rw`.
-        pub const ENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENT1",
-            7,
-            1,
-            &[],
-            "Enable timer 1",
-        );
+        /// Bit 6, access `rw`: read with `get`, written with `set`.
+        pub const ENIT1: F_<Self, bool, a_::RW> = F_::new(6, 1);
         /// Enable timer 1
         ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub fn ent1(self) -> bool {
-            Self::ENT1.get(self)
-        }
-        /// Sets `ENT1` (bit 7).
-        #[inline(always)]
-        pub fn set_ent1(&mut self, v: bool) -> &mut Self {
-            Self::ENT1.set(self, v)
-        }
-        /// `T1INT`: bit 8, access `w1c`.
-        pub const T1INT: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1C,
-        > = ::regmap_runtime::Field::new(
-            "T1INT",
-            8,
-            1,
-            &[],
-            "Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it",
-        );
+        /// Bit 7, access `rw`: read with `get`, written with `set`.
+        pub const ENT1: F_<Self, bool, a_::RW> = F_::new(7, 1);
         /// Timer 1 interrupt: reads 1 when the interrupt condition occurred; write 1 to clear it
         ///
-        /// Bit 8, access `w1c`.
-        #[inline(always)]
-        pub fn t1int(self) -> bool {
-            Self::T1INT.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_t1int<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `T1INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 8, access `w1c`.
-        #[inline(always)]
-        pub fn clear_t1int(&mut self) -> &mut Self {
-            Self::T1INT.request(self, true)
-        }
-        /// `PWMB0`: bit 9, access `rw`.
-        pub const PWMB0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "PWMB0",
-            9,
-            1,
-            &[],
-            "Enable pulse width modulation (set in both TCSR0 and TCSR1)",
-        );
+        /// Bit 8, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const T1INT: F_<Self, bool, a_::W1C> = F_::new(8, 1);
         /// Enable pulse width modulation (set in both TCSR0 and TCSR1)
         ///
-        /// Bit 9, access `rw`.
-        #[inline(always)]
-        pub fn pwmb0(self) -> bool {
-            Self::PWMB0.get(self)
-        }
-        /// Sets `PWMB0` (bit 9).
-        #[inline(always)]
-        pub fn set_pwmb0(&mut self, v: bool) -> &mut Self {
-            Self::PWMB0.set(self, v)
-        }
-        /// `ENALL`: bit 10, access `rw`.
-        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENALL",
-            10,
-            1,
-            &[],
-            "Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1",
-        );
+        /// Bit 9, access `rw`: read with `get`, written with `set`.
+        pub const PWMB0: F_<Self, bool, a_::RW> = F_::new(9, 1);
         /// Enable all timers: 1 sets ENT0 and ENT1 together; clearing it clears ENALL in both registers, not ENT0/ENT1
         ///
-        /// Bit 10, access `rw`.
-        #[inline(always)]
-        pub fn enall(self) -> bool {
-            Self::ENALL.get(self)
-        }
-        /// Sets `ENALL` (bit 10).
-        #[inline(always)]
-        pub fn set_enall(&mut self, v: bool) -> &mut Self {
-            Self::ENALL.set(self, v)
-        }
-    }
-    /// Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)
-    ///
-    /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tlr1(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Tlr1 {
-        type Word = u32;
-        const NAME: &'static str = "TLR1";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Tlr1 {}
-    impl ::regmap_runtime::Writable for Tlr1 {}
-    impl ::regmap_runtime::Modifiable for Tlr1 {}
-    impl ::core::fmt::Debug for Tlr1 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Tlr1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "TLR1",
-            0,
-            32,
-            &[],
-            "Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)",
-        );
-        /// Sets `TLR1` (bits 31:0).
-        ///
-        /// Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Timer/counter register 1, the current count of timer 1
-    ///
-    /// Offset 0x18, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tcr1(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Tcr1 {
-        type Word = u32;
-        const NAME: &'static str = "TCR1";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Tcr1 {}
-    impl ::core::fmt::Debug for Tcr1 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Tcr1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "TCR1",
-            0,
-            32,
-            &[],
-            "Timer/counter register 1, the current count of timer 1",
-        );
+        /// Bit 10, access `rw`: read with `get`, written with `set`.
+        pub const ENALL: F_<Self, bool, a_::RW> = F_::new(10, 1);
     }
     /// Timer mode (MDT)
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1079,7 +527,16 @@ pub mod axi_timer {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: <Tlr0 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TLR0",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)",
+                    },
+                ],
                 description: "Load register 0, the value loaded into TCR0 (on LOAD0 or auto reload)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1087,7 +544,16 @@ pub mod axi_timer {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: <Tcr0 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TCR0",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "Timer/counter register 0, the current count of timer 0",
+                    },
+                ],
                 description: "Timer/counter register 0, the current count of timer 0",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1103,7 +569,16 @@ pub mod axi_timer {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: <Tlr1 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TLR1",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)",
+                    },
+                ],
                 description: "Load register 1, the value loaded into TCR1 (on LOAD1 or auto reload)",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1111,7 +586,16 @@ pub mod axi_timer {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: <Tcr1 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TCR1",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "Timer/counter register 1, the current count of timer 1",
+                    },
+                ],
                 description: "Timer/counter register 1, the current count of timer 1",
             },
         ],

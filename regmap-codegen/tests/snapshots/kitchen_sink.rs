@@ -71,8 +71,10 @@ pub mod kitchen_sink {
         }
         /// Write-only doorbell
         #[inline(always)]
-        pub fn doorbell(&self) -> ::regmap_runtime::Reg<'_, B_, Doorbell> {
-            self.bus.reg::<Doorbell, 0x10>()
+        pub fn doorbell(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Wo32> {
+            self.bus.reg::<::regmap_runtime::raw::Wo32, 0x10>()
         }
         /// Acknowledge, a whole register of w1c bits
         #[inline(always)]
@@ -139,271 +141,98 @@ pub mod kitchen_sink {
             }
         }
     }
+    use ::regmap_runtime::{Field as F_, Partial as P_, access as a_};
     use ::regmap_runtime::arbitrary_int::{u2, u3, u4, u12, u23};
     /// Identification and revision
     ///
-    /// Offset 0x0, 32 bits, reset 0x5eed0102, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Version(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x5eed0102, access `ro`. Its values are `Value<Version>`; its fields are the constants below.
+    pub enum Version {}
     impl ::regmap_runtime::Register for Version {
         type Word = u32;
         const NAME: &'static str = "VERSION";
         const RESET: u32 = 0x5eed_0102;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::MINOR.desc(),
-            Self::MAJOR.desc(),
-            Self::MAGIC.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("MINOR", 0, 8, A_::ReadOnly, &[], ""),
+                D_::new("MAJOR", 8, 8, A_::ReadOnly, &[], ""),
+                D_::new("MAGIC", 16, 16, A_::ReadOnly, &[], ""),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Version {}
-    impl ::core::fmt::Debug for Version {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Version {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `MAGIC`: bits 31:16, access `ro`.
-        pub const MAGIC: ::regmap_runtime::Field<Self, u16, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "MAGIC",
-            16,
-            16,
-            &[],
-            "",
-        );
         /// Field `MAGIC`.
         ///
-        /// Bits 31:16, access `ro`.
-        #[inline(always)]
-        pub fn magic(self) -> u16 {
-            Self::MAGIC.get(self)
-        }
-        /// `MAJOR`: bits 15:8, access `ro`.
-        pub const MAJOR: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "MAJOR",
-            8,
-            8,
-            &[],
-            "",
-        );
+        /// Bits 31:16, access `ro`: read with `get`.
+        pub const MAGIC: F_<Self, u16, a_::RO> = F_::new(16, 16);
         /// Field `MAJOR`.
         ///
-        /// Bits 15:8, access `ro`.
-        #[inline(always)]
-        pub fn major(self) -> u8 {
-            Self::MAJOR.get(self)
-        }
-        /// `MINOR`: bits 7:0, access `ro`.
-        pub const MINOR: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "MINOR",
-            0,
-            8,
-            &[],
-            "",
-        );
+        /// Bits 15:8, access `ro`: read with `get`.
+        pub const MAJOR: F_<Self, u8, a_::RO> = F_::new(8, 8);
         /// Field `MINOR`.
         ///
-        /// Bits 7:0, access `ro`.
-        #[inline(always)]
-        pub fn minor(self) -> u8 {
-            Self::MINOR.get(self)
-        }
+        /// Bits 7:0, access `ro`: read with `get`.
+        pub const MINOR: F_<Self, u8, a_::RO> = F_::new(0, 8);
     }
     /// Control
     ///
-    /// Offset 0x4, 32 bits, reset 0x10, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ctrl(::regmap_runtime::Value<u32>);
+    /// Offset 0x4, 32 bits, reset 0x10, access `rw`. Its values are `Value<Ctrl>`; its fields are the constants below.
+    pub enum Ctrl {}
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
         const NAME: &'static str = "CTRL";
         const RESET: u32 = 0x0000_0010;
         const WRITE_ONLY_MASK: u32 = 0x0f00_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::ENABLE.desc(),
-            Self::SPEED.desc(),
-            Self::LEVEL.desc(),
-            Self::DIVIDER.desc(),
-            Self::START.desc(),
-            Self::KICK.desc(),
-            Self::POLARITY.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("ENABLE", 0, 1, A_::ReadWrite, &[], "Enable the engine"),
+                D_::new("SPEED", 1, 2, A_::ReadWrite, Speed::VALUES, ""),
+                D_::new("LEVEL", 4, 2, A_::ReadWrite, Level::VALUES, ""),
+                D_::new("DIVIDER", 8, 12, A_::ReadWrite, &[], "Clock divider"),
+                D_::new("START", 24, 1, A_::WriteOnly, &[], "Start (reads as 0)"),
+                D_::new("KICK", 25, 3, A_::WriteOnly, &[], ""),
+                D_::new("POLARITY", 28, 1, A_::ReadWrite, Polarity::VALUES, ""),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Ctrl {}
     impl ::regmap_runtime::Writable for Ctrl {}
     impl ::regmap_runtime::Modifiable for Ctrl {}
-    impl ::core::fmt::Debug for Ctrl {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ctrl {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `ENABLE`: bit 0, access `rw`.
-        pub const ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("ENABLE", 0, 1, &[], "Enable the engine");
         /// Enable the engine
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn enable(self) -> bool {
-            Self::ENABLE.get(self)
-        }
-        /// Sets `ENABLE` (bit 0).
-        #[inline(always)]
-        pub fn set_enable(&mut self, v: bool) -> &mut Self {
-            Self::ENABLE.set(self, v)
-        }
-        /// `SPEED`: bits 2:1, access `rw`.
-        pub const SPEED: ::regmap_runtime::Field<
-            Self,
-            Speed,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("SPEED", 1, 2, Speed::VALUES, "");
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const ENABLE: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Field `SPEED`.
         ///
-        /// Bits 2:1, access `rw`.
-        ///
-        /// Returns the raw value as the error when the hardware holds a value the enum does not name.
-        #[inline(always)]
-        pub fn speed(self) -> ::core::result::Result<Speed, u2> {
-            Self::SPEED.try_get(self)
-        }
-        /// Sets `SPEED` (bits 2:1).
-        #[inline(always)]
-        pub fn set_speed(&mut self, v: Speed) -> &mut Self {
-            Self::SPEED.set(self, v)
-        }
-        /// `LEVEL`: bits 5:4, access `rw`.
-        pub const LEVEL: ::regmap_runtime::Field<
-            Self,
-            Level,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("LEVEL", 4, 2, Level::VALUES, "");
+        /// Bits 2:1, access `rw`: read with `get`, written with `set`. Reads as `Result`: `Err` holds a value the enum does not name.
+        pub const SPEED: F_<Self, P_<Speed, u2>, a_::RW> = F_::new(1, 2);
         /// Field `LEVEL`.
         ///
-        /// Bits 5:4, access `rw`.
-        #[inline(always)]
-        pub fn level(self) -> Level {
-            Self::LEVEL.get(self)
-        }
-        /// Sets `LEVEL` (bits 5:4).
-        #[inline(always)]
-        pub fn set_level(&mut self, v: Level) -> &mut Self {
-            Self::LEVEL.set(self, v)
-        }
-        /// `DIVIDER`: bits 19:8, access `rw`.
-        pub const DIVIDER: ::regmap_runtime::Field<
-            Self,
-            u12,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("DIVIDER", 8, 12, &[], "Clock divider");
+        /// Bits 5:4, access `rw`: read with `get`, written with `set`.
+        pub const LEVEL: F_<Self, Level, a_::RW> = F_::new(4, 2);
         /// Clock divider
         ///
-        /// Bits 19:8, access `rw`.
-        #[inline(always)]
-        pub fn divider(self) -> u12 {
-            Self::DIVIDER.get(self)
-        }
-        /// Sets `DIVIDER` (bits 19:8).
-        #[inline(always)]
-        pub fn set_divider(&mut self, v: u12) -> &mut Self {
-            Self::DIVIDER.set(self, v)
-        }
-        /// `START`: bit 24, access `wo`.
-        pub const START: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "START",
-            24,
-            1,
-            &[],
-            "Start (reads as 0)",
-        );
-        /// Sets `START` (bit 24).
-        ///
+        /// Bits 19:8, access `rw`: read with `get`, written with `set`.
+        pub const DIVIDER: F_<Self, u12, a_::RW> = F_::new(8, 12);
         /// Start (reads as 0)
-        #[inline(always)]
-        pub fn set_start(&mut self, v: bool) -> &mut Self {
-            Self::START.set(self, v)
-        }
-        /// `KICK`: bits 27:25, access `wo`.
-        pub const KICK: ::regmap_runtime::Field<Self, u3, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "KICK",
-            25,
-            3,
-            &[],
-            "",
-        );
-        /// Sets `KICK` (bits 27:25).
         ///
+        /// Bit 24, access `wo`: written with `set`.
+        pub const START: F_<Self, bool, a_::WO> = F_::new(24, 1);
         /// Field `KICK`.
-        #[inline(always)]
-        pub fn set_kick(&mut self, v: u3) -> &mut Self {
-            Self::KICK.set(self, v)
-        }
-        /// `POLARITY`: bit 28, access `rw`.
-        pub const POLARITY: ::regmap_runtime::Field<
-            Self,
-            Polarity,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("POLARITY", 28, 1, Polarity::VALUES, "");
+        ///
+        /// Bits 27:25, access `wo`: written with `set`.
+        pub const KICK: F_<Self, u3, a_::WO> = F_::new(25, 3);
         /// Field `POLARITY`.
         ///
-        /// Bit 28, access `rw`.
-        #[inline(always)]
-        pub fn polarity(self) -> Polarity {
-            Self::POLARITY.get(self)
-        }
-        /// Sets `POLARITY` (bit 28).
-        #[inline(always)]
-        pub fn set_polarity(&mut self, v: Polarity) -> &mut Self {
-            Self::POLARITY.set(self, v)
-        }
+        /// Bit 28, access `rw`: read with `get`, written with `set`.
+        pub const POLARITY: F_<Self, Polarity, a_::RW> = F_::new(28, 1);
     }
     /// Values of `Polarity`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -461,933 +290,314 @@ pub mod kitchen_sink {
     }
     /// Interrupt status and flags
     ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Status(::regmap_runtime::Value<u32>);
+    /// Offset 0x8, 32 bits, reset 0x0, access `rw`. Its values are `Value<Status>`; its fields are the constants below.
+    pub enum Status {}
     impl ::regmap_runtime::Register for Status {
         type Word = u32;
         const NAME: &'static str = "STATUS";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x001e_0ff3;
         const ACTION_IDLE: u32 = 0x0018_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::DONE.desc(),
-            Self::ERR.desc(),
-            Self::PENDING.desc(),
-            Self::BUSY.desc(),
-            Self::ARM.desc(),
-            Self::FLIP.desc(),
-            Self::N_DROP.desc(),
-            Self::N_HOLD.desc(),
-            Self::MODE.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("DONE", 0, 1, A_::OneToClear, &[], "Transfer done"),
+                D_::new("ERR", 1, 1, A_::OneToClear, &[], "Error"),
+                D_::new("PENDING", 4, 8, A_::OneToClear, &[], "Per-channel pending"),
+                D_::new("BUSY", 16, 1, A_::ReadOnly, &[], ""),
+                D_::new("ARM", 17, 1, A_::OneToSet, &[], ""),
+                D_::new("FLIP", 18, 1, A_::OneToToggle, &[], ""),
+                D_::new("nDROP", 19, 1, A_::ZeroToClear, &[], ""),
+                D_::new("nHOLD", 20, 1, A_::ZeroToSet, &[], ""),
+                D_::new("MODE", 24, 8, A_::ReadWrite, &[], ""),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Status {}
     impl ::regmap_runtime::Writable for Status {}
     impl ::regmap_runtime::Modifiable for Status {}
-    impl ::core::fmt::Debug for Status {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Status {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `DONE`: bit 0, access `w1c`.
-        pub const DONE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
-            "DONE",
-            0,
-            1,
-            &[],
-            "Transfer done",
-        );
         /// Transfer done
         ///
-        /// Bit 0, access `w1c`.
-        #[inline(always)]
-        pub fn done(self) -> bool {
-            Self::DONE.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_done<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `DONE`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1c`.
-        #[inline(always)]
-        pub fn clear_done(&mut self) -> &mut Self {
-            Self::DONE.request(self, true)
-        }
-        /// `ERR`: bit 1, access `w1c`.
-        pub const ERR: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
-            "ERR",
-            1,
-            1,
-            &[],
-            "Error",
-        );
+        /// Bit 0, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const DONE: F_<Self, bool, a_::W1C> = F_::new(0, 1);
         /// Error
         ///
-        /// Bit 1, access `w1c`.
-        #[inline(always)]
-        pub fn err(self) -> bool {
-            Self::ERR.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_err<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `ERR`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1c`.
-        #[inline(always)]
-        pub fn clear_err(&mut self) -> &mut Self {
-            Self::ERR.request(self, true)
-        }
-        /// `PENDING`: bits 11:4, access `w1c`.
-        pub const PENDING: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::access::W1C,
-        > = ::regmap_runtime::Field::new("PENDING", 4, 8, &[], "Per-channel pending");
+        /// Bit 1, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const ERR: F_<Self, bool, a_::W1C> = F_::new(1, 1);
         /// Per-channel pending
         ///
-        /// Bits 11:4, access `w1c`.
-        #[inline(always)]
-        pub fn pending(self) -> u8 {
-            Self::PENDING.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_pending<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `PENDING`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
-        ///
-        /// Bits 11:4, access `w1c`.
-        #[inline(always)]
-        pub fn clear_pending(&mut self, mask: u8) -> &mut Self {
-            Self::PENDING.request(self, mask)
-        }
-        /// `BUSY`: bit 16, access `ro`.
-        pub const BUSY: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "BUSY",
-            16,
-            1,
-            &[],
-            "",
-        );
+        /// Bits 11:4, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const PENDING: F_<Self, u8, a_::W1C> = F_::new(4, 8);
         /// Field `BUSY`.
         ///
-        /// Bit 16, access `ro`.
-        #[inline(always)]
-        pub fn busy(self) -> bool {
-            Self::BUSY.get(self)
-        }
-        /// `ARM`: bit 17, access `w1s`.
-        pub const ARM: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1S> = ::regmap_runtime::Field::new(
-            "ARM",
-            17,
-            1,
-            &[],
-            "",
-        );
+        /// Bit 16, access `ro`: read with `get`.
+        pub const BUSY: F_<Self, bool, a_::RO> = F_::new(16, 1);
         /// Field `ARM`.
         ///
-        /// Bit 17, access `w1s`.
-        #[inline(always)]
-        pub fn arm(self) -> bool {
-            Self::ARM.get(self)
-        }
-        /// Requests `ARM`'s set action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 17, access `w1s`.
-        #[inline(always)]
-        pub fn set_arm(&mut self) -> &mut Self {
-            Self::ARM.request(self, true)
-        }
-        /// `FLIP`: bit 18, access `w1t`.
-        pub const FLIP: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::W1T> = ::regmap_runtime::Field::new(
-            "FLIP",
-            18,
-            1,
-            &[],
-            "",
-        );
+        /// Bit 17, access `w1s`: read with `get`, its set action requested with `set` or `request`.
+        pub const ARM: F_<Self, bool, a_::W1S> = F_::new(17, 1);
         /// Field `FLIP`.
         ///
-        /// Bit 18, access `w1t`.
-        #[inline(always)]
-        pub fn flip(self) -> bool {
-            Self::FLIP.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_flip<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `FLIP`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 18, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_flip(&mut self) -> &mut Self {
-            Self::FLIP.request(self, true)
-        }
-        /// `nDROP`: bit 19, access `w0c`.
-        pub const N_DROP: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W0C,
-        > = ::regmap_runtime::Field::new("nDROP", 19, 1, &[], "");
+        /// Bit 18, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const FLIP: F_<Self, bool, a_::W1T> = F_::new(18, 1);
         /// Field `nDROP`.
         ///
-        /// Bit 19, access `w0c`.
-        #[inline(always)]
-        pub fn n_drop(self) -> bool {
-            Self::N_DROP.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_n_drop<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `nDROP`'s clear action: the next write of this value writes 0 to the bits asked for (other writes leave them at 1, which does nothing).
-        ///
-        /// Bit 19, access `w0c`.
-        #[inline(always)]
-        pub fn clear_n_drop(&mut self) -> &mut Self {
-            Self::N_DROP.request(self, true)
-        }
-        /// `nHOLD`: bit 20, access `w0s`.
-        pub const N_HOLD: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W0S,
-        > = ::regmap_runtime::Field::new("nHOLD", 20, 1, &[], "");
+        /// Bit 19, access `w0c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const N_DROP: F_<Self, bool, a_::W0C> = F_::new(19, 1);
         /// Field `nHOLD`.
         ///
-        /// Bit 20, access `w0s`.
-        #[inline(always)]
-        pub fn n_hold(self) -> bool {
-            Self::N_HOLD.get(self)
-        }
-        /// Requests `nHOLD`'s set action: the next write of this value writes 0 to the bits asked for (other writes leave them at 1, which does nothing).
-        ///
-        /// Bit 20, access `w0s`.
-        #[inline(always)]
-        pub fn set_n_hold(&mut self) -> &mut Self {
-            Self::N_HOLD.request(self, true)
-        }
-        /// `MODE`: bits 31:24, access `rw`.
-        pub const MODE: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "MODE",
-            24,
-            8,
-            &[],
-            "",
-        );
+        /// Bit 20, access `w0s`: read with `get`, its set action requested with `set` or `request`.
+        pub const N_HOLD: F_<Self, bool, a_::W0S> = F_::new(20, 1);
         /// Field `MODE`.
         ///
-        /// Bits 31:24, access `rw`.
-        #[inline(always)]
-        pub fn mode(self) -> u8 {
-            Self::MODE.get(self)
-        }
-        /// Sets `MODE` (bits 31:24).
-        #[inline(always)]
-        pub fn set_mode(&mut self, v: u8) -> &mut Self {
-            Self::MODE.set(self, v)
-        }
+        /// Bits 31:24, access `rw`: read with `get`, written with `set`.
+        pub const MODE: F_<Self, u8, a_::RW> = F_::new(24, 8);
     }
     /// Event counter, cleared by reading
     ///
-    /// Offset 0xc, 32 bits, reset 0x0, access `rc`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Events(::regmap_runtime::Value<u32>);
+    /// Offset 0xc, 32 bits, reset 0x0, access `rc`. Its values are `Value<Events>`; its fields are the constants below.
+    pub enum Events {}
     impl ::regmap_runtime::Register for Events {
         type Word = u32;
         const NAME: &'static str = "EVENTS";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "EVENTS",
+                    0,
+                    32,
+                    A_::ReadToClear,
+                    &[],
+                    "Event counter, cleared by reading",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Events {}
-    impl ::core::fmt::Debug for Events {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Events {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0xc;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RC> = ::regmap_runtime::Field::new(
-            "EVENTS",
-            0,
-            32,
-            &[],
-            "Event counter, cleared by reading",
-        );
-    }
-    /// Write-only doorbell
-    ///
-    /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Doorbell(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Doorbell {
-        type Word = u32;
-        const NAME: &'static str = "DOORBELL";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Writable for Doorbell {}
-    impl ::core::fmt::Debug for Doorbell {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Doorbell {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "DOORBELL",
-            0,
-            32,
-            &[],
-            "Write-only doorbell",
-        );
-        /// Sets `DOORBELL` (bits 31:0).
+        /// Event counter, cleared by reading
         ///
-        /// Write-only doorbell
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bits 31:0, access `rc`: read with `get`.
+        pub const BITS: F_<Self, u32, a_::RC> = F_::new(0, 32);
     }
     /// Acknowledge, a whole register of w1c bits
     ///
-    /// Offset 0x14, 32 bits, reset 0x0, access `w1c`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ack(::regmap_runtime::Value<u32>);
+    /// Offset 0x14, 32 bits, reset 0x0, access `w1c`. Its values are `Value<Ack>`; its fields are the constants below.
+    pub enum Ack {}
     impl ::regmap_runtime::Register for Ack {
         type Word = u32;
         const NAME: &'static str = "ACK";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0xffff_ffff;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "ACK",
+                    0,
+                    32,
+                    A_::OneToClear,
+                    &[],
+                    "Acknowledge, a whole register of w1c bits",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Ack {}
     impl ::regmap_runtime::Writable for Ack {}
     impl ::regmap_runtime::Modifiable for Ack {}
-    impl ::core::fmt::Debug for Ack {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ack {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x14;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
-            "ACK",
-            0,
-            32,
-            &[],
-            "Acknowledge, a whole register of w1c bits",
-        );
-        #[doc(hidden)]
-        pub fn set_bits<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `ACK`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
+        /// Acknowledge, a whole register of w1c bits
         ///
-        /// Bits 31:0, access `w1c`.
-        #[inline(always)]
-        pub fn clear_bits(&mut self, mask: u32) -> &mut Self {
-            Self::BITS.request(self, mask)
-        }
+        /// Bits 31:0, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const BITS: F_<Self, u32, a_::W1C> = F_::new(0, 32);
     }
     /// Register `BYTE`.
     ///
-    /// Offset 0x18, 8 bits, reset 0xa5, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Byte(::regmap_runtime::Value<u8>);
+    /// Offset 0x18, 8 bits, reset 0xa5, access `rw`. Its values are `Value<Byte>`; its fields are the constants below.
+    pub enum Byte {}
     impl ::regmap_runtime::Register for Byte {
         type Word = u8;
         const NAME: &'static str = "BYTE";
         const RESET: u8 = 0xa5;
-        const WRITE_ONLY_MASK: u8 = 0x00;
-        const ACTION_MASK: u8 = 0x00;
-        const ACTION_IDLE: u8 = 0x00;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u8>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u8> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("BYTE", 0, 8, A_::ReadWrite, &[], "")]
+        };
     }
     impl ::regmap_runtime::Readable for Byte {}
     impl ::regmap_runtime::Writable for Byte {}
     impl ::regmap_runtime::Modifiable for Byte {}
-    impl ::core::fmt::Debug for Byte {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Byte {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x18;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u8) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u8 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 7:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "BYTE",
-            0,
-            8,
-            &[],
-            "",
-        );
-        /// Sets `BYTE` (bits 7:0).
+        /// The whole register `BYTE`, as a field.
         ///
-        /// Field `BYTE`.
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u8) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bits 7:0, access `rw`: read with `get`, written with `set`.
+        pub const BITS: F_<Self, u8, a_::RW> = F_::new(0, 8);
     }
     /// Register `HALF`.
     ///
-    /// Offset 0x1a, 16 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Half(::regmap_runtime::Value<u16>);
+    /// Offset 0x1a, 16 bits, reset 0x0, access `rw`. Its values are `Value<Half>`; its fields are the constants below.
+    pub enum Half {}
     impl ::regmap_runtime::Register for Half {
         type Word = u16;
         const NAME: &'static str = "HALF";
         const RESET: u16 = 0x0000;
-        const WRITE_ONLY_MASK: u16 = 0x0000;
-        const ACTION_MASK: u16 = 0x0000;
-        const ACTION_IDLE: u16 = 0x0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::LO.desc(),
-            Self::HI.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u16>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u16> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("LO", 0, 8, A_::ReadWrite, &[], ""),
+                D_::new("HI", 8, 8, A_::ReadWrite, &[], ""),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Half {}
     impl ::regmap_runtime::Writable for Half {}
     impl ::regmap_runtime::Modifiable for Half {}
-    impl ::core::fmt::Debug for Half {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Half {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x1a;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u16) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u16 {
-            self.0.bits()
-        }
-        /// `LO`: bits 7:0, access `rw`.
-        pub const LO: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "LO",
-            0,
-            8,
-            &[],
-            "",
-        );
         /// Field `LO`.
         ///
-        /// Bits 7:0, access `rw`.
-        #[inline(always)]
-        pub fn lo(self) -> u8 {
-            Self::LO.get(self)
-        }
-        /// Sets `LO` (bits 7:0).
-        #[inline(always)]
-        pub fn set_lo(&mut self, v: u8) -> &mut Self {
-            Self::LO.set(self, v)
-        }
-        /// `HI`: bits 15:8, access `rw`.
-        pub const HI: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "HI",
-            8,
-            8,
-            &[],
-            "",
-        );
+        /// Bits 7:0, access `rw`: read with `get`, written with `set`.
+        pub const LO: F_<Self, u8, a_::RW> = F_::new(0, 8);
         /// Field `HI`.
         ///
-        /// Bits 15:8, access `rw`.
-        #[inline(always)]
-        pub fn hi(self) -> u8 {
-            Self::HI.get(self)
-        }
-        /// Sets `HI` (bits 15:8).
-        #[inline(always)]
-        pub fn set_hi(&mut self, v: u8) -> &mut Self {
-            Self::HI.set(self, v)
-        }
+        /// Bits 15:8, access `rw`: read with `get`, written with `set`.
+        pub const HI: F_<Self, u8, a_::RW> = F_::new(8, 8);
     }
     /// Register `WIDE`.
     ///
-    /// Offset 0x20, 64 bits, reset 0x123456789abcdef0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Wide(::regmap_runtime::Value<u64>);
+    /// Offset 0x20, 64 bits, reset 0x123456789abcdef0, access `rw`. Its values are `Value<Wide>`; its fields are the constants below.
+    pub enum Wide {}
     impl ::regmap_runtime::Register for Wide {
         type Word = u64;
         const NAME: &'static str = "WIDE";
         const RESET: u64 = 0x1234_5678_9abc_def0;
-        const WRITE_ONLY_MASK: u64 = 0x0000_0000_0000_0000;
-        const ACTION_MASK: u64 = 0x0000_0000_0000_0000;
-        const ACTION_IDLE: u64 = 0x0000_0000_0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::LOW.desc(),
-            Self::TAG.desc(),
-            Self::TOP.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u64>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u64> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("LOW", 0, 32, A_::ReadWrite, &[], ""),
+                D_::new("TAG", 40, 23, A_::ReadWrite, &[], ""),
+                D_::new("TOP", 63, 1, A_::ReadWrite, &[], ""),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Wide {}
     impl ::regmap_runtime::Writable for Wide {}
     impl ::regmap_runtime::Modifiable for Wide {}
-    impl ::core::fmt::Debug for Wide {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Wide {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x20;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u64) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u64 {
-            self.0.bits()
-        }
-        /// `LOW`: bits 31:0, access `rw`.
-        pub const LOW: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "LOW",
-            0,
-            32,
-            &[],
-            "",
-        );
         /// Field `LOW`.
         ///
-        /// Bits 31:0, access `rw`.
-        #[inline(always)]
-        pub fn low(self) -> u32 {
-            Self::LOW.get(self)
-        }
-        /// Sets `LOW` (bits 31:0).
-        #[inline(always)]
-        pub fn set_low(&mut self, v: u32) -> &mut Self {
-            Self::LOW.set(self, v)
-        }
-        /// `TOP`: bit 63, access `rw`.
-        pub const TOP: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "TOP",
-            63,
-            1,
-            &[],
-            "",
-        );
+        /// Bits 31:0, access `rw`: read with `get`, written with `set`.
+        pub const LOW: F_<Self, u32, a_::RW> = F_::new(0, 32);
         /// Field `TOP`.
         ///
-        /// Bit 63, access `rw`.
-        #[inline(always)]
-        pub fn top(self) -> bool {
-            Self::TOP.get(self)
-        }
-        /// Sets `TOP` (bit 63).
-        #[inline(always)]
-        pub fn set_top(&mut self, v: bool) -> &mut Self {
-            Self::TOP.set(self, v)
-        }
-        /// `TAG`: bits 62:40, access `rw`.
-        pub const TAG: ::regmap_runtime::Field<Self, u23, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "TAG",
-            40,
-            23,
-            &[],
-            "",
-        );
+        /// Bit 63, access `rw`: read with `get`, written with `set`.
+        pub const TOP: F_<Self, bool, a_::RW> = F_::new(63, 1);
         /// Field `TAG`.
         ///
-        /// Bits 62:40, access `rw`.
-        #[inline(always)]
-        pub fn tag(self) -> u23 {
-            Self::TAG.get(self)
-        }
-        /// Sets `TAG` (bits 62:40).
-        #[inline(always)]
-        pub fn set_tag(&mut self, v: u23) -> &mut Self {
-            Self::TAG.set(self, v)
-        }
+        /// Bits 62:40, access `rw`: read with `get`, written with `set`.
+        pub const TAG: F_<Self, u23, a_::RW> = F_::new(40, 23);
     }
     /// Register `FULL`.
     ///
-    /// Offset 0x28, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Full(::regmap_runtime::Value<u32>);
+    /// Offset 0x28, 32 bits, reset 0x0, access `rw`. Its values are `Value<Full>`; its fields are the constants below.
+    pub enum Full {}
     impl ::regmap_runtime::Register for Full {
         type Word = u32;
         const NAME: &'static str = "FULL";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::WHOLE.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("WHOLE", 0, 32, A_::ReadWrite, Level::VALUES, "")]
+        };
     }
     impl ::regmap_runtime::Readable for Full {}
     impl ::regmap_runtime::Writable for Full {}
     impl ::regmap_runtime::Modifiable for Full {}
-    impl ::core::fmt::Debug for Full {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Full {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x28;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `WHOLE`: bits 31:0, access `rw`.
-        pub const WHOLE: ::regmap_runtime::Field<
-            Self,
-            Level,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("WHOLE", 0, 32, Level::VALUES, "");
         /// Field `WHOLE`.
         ///
-        /// Bits 31:0, access `rw`.
-        ///
-        /// Returns the raw value as the error when the hardware holds a value the enum does not name.
-        #[inline(always)]
-        pub fn whole(self) -> ::core::result::Result<Level, u32> {
-            Self::WHOLE.try_get(self)
-        }
-        /// Sets `WHOLE` (bits 31:0).
-        #[inline(always)]
-        pub fn set_whole(&mut self, v: Level) -> &mut Self {
-            Self::WHOLE.set(self, v)
-        }
+        /// Bits 31:0, access `rw`: read with `get`, written with `set`. Reads as `Result`: `Err` holds a value the enum does not name.
+        pub const WHOLE: F_<Self, P_<Level, u32>, a_::RW> = F_::new(0, 32);
     }
     /// Field names that tempt clippy's naming lints
     ///
-    /// Offset 0x2c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Names(::regmap_runtime::Value<u32>);
+    /// Offset 0x2c, 32 bits, reset 0x0, access `rw`. Its values are `Value<Names>`; its fields are the constants below.
+    pub enum Names {}
     impl ::regmap_runtime::Register for Names {
         type Word = u32;
         const NAME: &'static str = "names";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::IS_READY.desc(),
-            Self::AS_RAW.desc(),
-            Self::TO_HOST.desc(),
-            Self::INTO_FIFO.desc(),
-            Self::LEN.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("is_ready", 0, 1, A_::ReadWrite, &[], ""),
+                D_::new("as_raw", 1, 1, A_::ReadWrite, &[], ""),
+                D_::new("to_host", 2, 1, A_::ReadWrite, &[], ""),
+                D_::new("into_fifo", 3, 1, A_::ReadWrite, &[], ""),
+                D_::new("len", 4, 4, A_::ReadWrite, &[], ""),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Names {}
     impl ::regmap_runtime::Writable for Names {}
     impl ::regmap_runtime::Modifiable for Names {}
-    impl ::core::fmt::Debug for Names {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Names {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x2c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `is_ready`: bit 0, access `rw`.
-        pub const IS_READY: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("is_ready", 0, 1, &[], "");
         /// Field `is_ready`.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn is_ready(self) -> bool {
-            Self::IS_READY.get(self)
-        }
-        /// Sets `is_ready` (bit 0).
-        #[inline(always)]
-        pub fn set_is_ready(&mut self, v: bool) -> &mut Self {
-            Self::IS_READY.set(self, v)
-        }
-        /// `as_raw`: bit 1, access `rw`.
-        pub const AS_RAW: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("as_raw", 1, 1, &[], "");
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const IS_READY: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Field `as_raw`.
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn as_raw(self) -> bool {
-            Self::AS_RAW.get(self)
-        }
-        /// Sets `as_raw` (bit 1).
-        #[inline(always)]
-        pub fn set_as_raw(&mut self, v: bool) -> &mut Self {
-            Self::AS_RAW.set(self, v)
-        }
-        /// `to_host`: bit 2, access `rw`.
-        pub const TO_HOST: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("to_host", 2, 1, &[], "");
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const AS_RAW: F_<Self, bool, a_::RW> = F_::new(1, 1);
         /// Field `to_host`.
         ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub fn to_host(self) -> bool {
-            Self::TO_HOST.get(self)
-        }
-        /// Sets `to_host` (bit 2).
-        #[inline(always)]
-        pub fn set_to_host(&mut self, v: bool) -> &mut Self {
-            Self::TO_HOST.set(self, v)
-        }
-        /// `into_fifo`: bit 3, access `rw`.
-        pub const INTO_FIFO: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new("into_fifo", 3, 1, &[], "");
+        /// Bit 2, access `rw`: read with `get`, written with `set`.
+        pub const TO_HOST: F_<Self, bool, a_::RW> = F_::new(2, 1);
         /// Field `into_fifo`.
         ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub fn into_fifo(self) -> bool {
-            Self::INTO_FIFO.get(self)
-        }
-        /// Sets `into_fifo` (bit 3).
-        #[inline(always)]
-        pub fn set_into_fifo(&mut self, v: bool) -> &mut Self {
-            Self::INTO_FIFO.set(self, v)
-        }
-        /// `len`: bits 7:4, access `rw`.
-        pub const LEN: ::regmap_runtime::Field<Self, u4, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "len",
-            4,
-            4,
-            &[],
-            "",
-        );
+        /// Bit 3, access `rw`: read with `get`, written with `set`.
+        pub const INTO_FIFO: F_<Self, bool, a_::RW> = F_::new(3, 1);
         /// Field `len`.
         ///
-        /// Bits 7:4, access `rw`.
-        #[inline(always)]
-        pub fn len(self) -> u4 {
-            Self::LEN.get(self)
-        }
-        /// Sets `len` (bits 7:4).
-        #[inline(always)]
-        pub fn set_len(&mut self, v: u4) -> &mut Self {
-            Self::LEN.set(self, v)
-        }
+        /// Bits 7:4, access `rw`: read with `get`, written with `set`.
+        pub const LEN: F_<Self, u4, a_::RW> = F_::new(4, 4);
     }
     /// Register `SCRATCH`.
     ///
-    /// Offset 0x40, 32 bits, reset 0xdeadbeef, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Scratch(::regmap_runtime::Value<u32>);
+    /// Offset 0x40, 32 bits, reset 0xdeadbeef, access `rw`. Its values are `Value<Scratch>`; its fields are the constants below.
+    pub enum Scratch {}
     impl ::regmap_runtime::Register for Scratch {
         type Word = u32;
         const NAME: &'static str = "SCRATCH";
         const RESET: u32 = 0xdead_beef;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("SCRATCH", 0, 32, A_::ReadWrite, &[], "")]
+        };
     }
     impl ::regmap_runtime::Readable for Scratch {}
     impl ::regmap_runtime::Writable for Scratch {}
     impl ::regmap_runtime::Modifiable for Scratch {}
-    impl ::core::fmt::Debug for Scratch {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Scratch {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x40;
@@ -1395,31 +605,10 @@ pub mod kitchen_sink {
         pub const STRIDE: usize = 0x4;
         /// Number of array elements.
         pub const COUNT: usize = 4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "SCRATCH",
-            0,
-            32,
-            &[],
-            "",
-        );
-        /// Sets `SCRATCH` (bits 31:0).
+        /// The whole register `SCRATCH`, as a field.
         ///
-        /// Field `SCRATCH`.
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bits 31:0, access `rw`: read with `get`, written with `set`.
+        pub const BITS: F_<Self, u32, a_::RW> = F_::new(0, 32);
     }
     /// Cluster `channel`: its handle type and the types of its registers.
     pub mod channel {
@@ -1460,8 +649,10 @@ pub mod kitchen_sink {
             }
             /// Register `CH_STATUS`.
             #[inline(always)]
-            pub fn ch_status(&self) -> ::regmap_runtime::Reg<'_, B_, ChStatus> {
-                self.at.reg::<ChStatus, 0x4>()
+            pub fn ch_status(
+                &self,
+            ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Ro32> {
+                self.at.reg::<::regmap_runtime::raw::Ro32, 0x4>()
             }
             /// Cluster `queue`.
             ///
@@ -1477,140 +668,37 @@ pub mod kitchen_sink {
                     .map(|at| queue::Queue { at })
             }
         }
+        use ::regmap_runtime::{Field as F_, access as a_};
         /// Register `CH_CTRL`.
         ///
-        /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct ChCtrl(::regmap_runtime::Value<u32>);
+        /// Offset 0x0, 32 bits, reset 0x0, access `rw`. Its values are `Value<ChCtrl>`; its fields are the constants below.
+        pub enum ChCtrl {}
         impl ::regmap_runtime::Register for ChCtrl {
             type Word = u32;
             const NAME: &'static str = "CH_CTRL";
             const RESET: u32 = 0x0000_0000;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-                Self::RUN.desc(),
-                Self::LEVEL.desc(),
-            ];
-            #[inline(always)]
-            fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> ::regmap_runtime::Value<u32> {
-                self.0
-            }
+            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+                use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+                &[
+                    D_::new("RUN", 0, 1, A_::ReadWrite, &[], ""),
+                    D_::new("LEVEL", 1, 2, A_::ReadWrite, super::Level::VALUES, ""),
+                ]
+            };
         }
         impl ::regmap_runtime::Readable for ChCtrl {}
         impl ::regmap_runtime::Writable for ChCtrl {}
         impl ::regmap_runtime::Modifiable for ChCtrl {}
-        impl ::core::fmt::Debug for ChCtrl {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::regmap_runtime::field::debug(self, f)
-            }
-        }
         impl ChCtrl {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x0;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(::regmap_runtime::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// `RUN`: bit 0, access `rw`.
-            pub const RUN: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-                "RUN",
-                0,
-                1,
-                &[],
-                "",
-            );
             /// Field `RUN`.
             ///
-            /// Bit 0, access `rw`.
-            #[inline(always)]
-            pub fn run(self) -> bool {
-                Self::RUN.get(self)
-            }
-            /// Sets `RUN` (bit 0).
-            #[inline(always)]
-            pub fn set_run(&mut self, v: bool) -> &mut Self {
-                Self::RUN.set(self, v)
-            }
-            /// `LEVEL`: bits 2:1, access `rw`.
-            pub const LEVEL: ::regmap_runtime::Field<
-                Self,
-                super::Level,
-                ::regmap_runtime::access::RW,
-            > = ::regmap_runtime::Field::new("LEVEL", 1, 2, super::Level::VALUES, "");
+            /// Bit 0, access `rw`: read with `get`, written with `set`.
+            pub const RUN: F_<Self, bool, a_::RW> = F_::new(0, 1);
             /// Field `LEVEL`.
             ///
-            /// Bits 2:1, access `rw`.
-            #[inline(always)]
-            pub fn level(self) -> super::Level {
-                Self::LEVEL.get(self)
-            }
-            /// Sets `LEVEL` (bits 2:1).
-            #[inline(always)]
-            pub fn set_level(&mut self, v: super::Level) -> &mut Self {
-                Self::LEVEL.set(self, v)
-            }
-        }
-        /// Register `CH_STATUS`.
-        ///
-        /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct ChStatus(::regmap_runtime::Value<u32>);
-        impl ::regmap_runtime::Register for ChStatus {
-            type Word = u32;
-            const NAME: &'static str = "CH_STATUS";
-            const RESET: u32 = 0x0000_0000;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-            #[inline(always)]
-            fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> ::regmap_runtime::Value<u32> {
-                self.0
-            }
-        }
-        impl ::regmap_runtime::Readable for ChStatus {}
-        impl ::core::fmt::Debug for ChStatus {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::regmap_runtime::field::debug(self, f)
-            }
-        }
-        impl ChStatus {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x4;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(::regmap_runtime::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// The whole register, as a field (bits 31:0).
-            pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-                "CH_STATUS",
-                0,
-                32,
-                &[],
-                "",
-            );
+            /// Bits 2:1, access `rw`: read with `get`, written with `set`.
+            pub const LEVEL: F_<Self, super::Level, a_::RW> = F_::new(1, 2);
         }
         /// Cluster `queue`: its handle type and the types of its registers.
         pub mod queue {
@@ -1646,123 +734,14 @@ pub mod kitchen_sink {
                 }
                 /// Register `HEAD`.
                 #[inline(always)]
-                pub fn head(&self) -> ::regmap_runtime::Reg<'_, B_, Head> {
-                    self.at.reg::<Head, 0x0>()
+                pub fn head(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+                    self.at.reg::<::regmap_runtime::raw::Rw32, 0x0>()
                 }
                 /// Register `TAIL`.
                 #[inline(always)]
-                pub fn tail(&self) -> ::regmap_runtime::Reg<'_, B_, Tail> {
-                    self.at.reg::<Tail, 0x4>()
+                pub fn tail(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Ro32> {
+                    self.at.reg::<::regmap_runtime::raw::Ro32, 0x4>()
                 }
-            }
-            /// Register `HEAD`.
-            ///
-            /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-            #[derive(Clone, Copy, PartialEq, Eq)]
-            pub struct Head(::regmap_runtime::Value<u32>);
-            impl ::regmap_runtime::Register for Head {
-                type Word = u32;
-                const NAME: &'static str = "HEAD";
-                const RESET: u32 = 0x0000_0000;
-                const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-                const ACTION_MASK: u32 = 0x0000_0000;
-                const ACTION_IDLE: u32 = 0x0000_0000;
-                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-                #[inline(always)]
-                fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-                    Self(value)
-                }
-                #[inline(always)]
-                fn value(self) -> ::regmap_runtime::Value<u32> {
-                    self.0
-                }
-            }
-            impl ::regmap_runtime::Readable for Head {}
-            impl ::regmap_runtime::Writable for Head {}
-            impl ::regmap_runtime::Modifiable for Head {}
-            impl ::core::fmt::Debug for Head {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::regmap_runtime::field::debug(self, f)
-                }
-            }
-            impl Head {
-                /// Offset from the parent's base (the first element, for an array).
-                pub const OFFSET: usize = 0x0;
-                /// A value holding `bits` as read from the hardware, no actions requested.
-                #[inline(always)]
-                pub const fn from_bits(bits: u32) -> Self {
-                    Self(::regmap_runtime::Value::new(bits))
-                }
-                /// The raw bits (as read, with any setters applied).
-                #[inline(always)]
-                pub const fn bits(self) -> u32 {
-                    self.0.bits()
-                }
-                /// The whole register, as a field (bits 31:0).
-                pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-                    "HEAD",
-                    0,
-                    32,
-                    &[],
-                    "",
-                );
-                /// Sets `HEAD` (bits 31:0).
-                ///
-                /// Field `HEAD`.
-                #[inline(always)]
-                pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                    Self::BITS.set(self, v)
-                }
-            }
-            /// Register `TAIL`.
-            ///
-            /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
-            #[derive(Clone, Copy, PartialEq, Eq)]
-            pub struct Tail(::regmap_runtime::Value<u32>);
-            impl ::regmap_runtime::Register for Tail {
-                type Word = u32;
-                const NAME: &'static str = "TAIL";
-                const RESET: u32 = 0x0000_0000;
-                const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-                const ACTION_MASK: u32 = 0x0000_0000;
-                const ACTION_IDLE: u32 = 0x0000_0000;
-                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-                #[inline(always)]
-                fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-                    Self(value)
-                }
-                #[inline(always)]
-                fn value(self) -> ::regmap_runtime::Value<u32> {
-                    self.0
-                }
-            }
-            impl ::regmap_runtime::Readable for Tail {}
-            impl ::core::fmt::Debug for Tail {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::regmap_runtime::field::debug(self, f)
-                }
-            }
-            impl Tail {
-                /// Offset from the parent's base (the first element, for an array).
-                pub const OFFSET: usize = 0x4;
-                /// A value holding `bits` as read from the hardware, no actions requested.
-                #[inline(always)]
-                pub const fn from_bits(bits: u32) -> Self {
-                    Self(::regmap_runtime::Value::new(bits))
-                }
-                /// The raw bits (as read, with any setters applied).
-                #[inline(always)]
-                pub const fn bits(self) -> u32 {
-                    self.0.bits()
-                }
-                /// The whole register, as a field (bits 31:0).
-                pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-                    "TAIL",
-                    0,
-                    32,
-                    &[],
-                    "",
-                );
             }
         }
     }
@@ -1807,64 +786,30 @@ pub mod kitchen_sink {
                 }
             }
         }
+        use ::regmap_runtime::{Field as F_, access as a_};
         /// Register `MISC_CTRL`.
         ///
-        /// Offset 0x0, 32 bits, reset 0x1, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct MiscCtrl(::regmap_runtime::Value<u32>);
+        /// Offset 0x0, 32 bits, reset 0x1, access `rw`. Its values are `Value<MiscCtrl>`; its fields are the constants below.
+        pub enum MiscCtrl {}
         impl ::regmap_runtime::Register for MiscCtrl {
             type Word = u32;
             const NAME: &'static str = "MISC_CTRL";
             const RESET: u32 = 0x0000_0001;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-            #[inline(always)]
-            fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> ::regmap_runtime::Value<u32> {
-                self.0
-            }
+            const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+                use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+                &[D_::new("MISC_CTRL", 0, 32, A_::ReadWrite, &[], "")]
+            };
         }
         impl ::regmap_runtime::Readable for MiscCtrl {}
         impl ::regmap_runtime::Writable for MiscCtrl {}
         impl ::regmap_runtime::Modifiable for MiscCtrl {}
-        impl ::core::fmt::Debug for MiscCtrl {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::regmap_runtime::field::debug(self, f)
-            }
-        }
         impl MiscCtrl {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x0;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(::regmap_runtime::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// The whole register, as a field (bits 31:0).
-            pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-                "MISC_CTRL",
-                0,
-                32,
-                &[],
-                "",
-            );
-            /// Sets `MISC_CTRL` (bits 31:0).
+            /// The whole register `MISC_CTRL`, as a field.
             ///
-            /// Field `MISC_CTRL`.
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                Self::BITS.set(self, v)
-            }
+            /// Bits 31:0, access `rw`: read with `get`, written with `set`.
+            pub const BITS: F_<Self, u32, a_::RW> = F_::new(0, 32);
         }
         /// Cluster `deep`: its handle type and the types of its registers.
         pub mod deep {
@@ -1896,67 +841,8 @@ pub mod kitchen_sink {
                 }
                 /// Register `LEAF`.
                 #[inline(always)]
-                pub fn leaf(&self) -> ::regmap_runtime::Reg<'_, B_, Leaf> {
-                    self.at.reg::<Leaf, 0x8>()
-                }
-            }
-            /// Register `LEAF`.
-            ///
-            /// Offset 0x8, 64 bits, reset 0x0, access `rw`.
-            #[derive(Clone, Copy, PartialEq, Eq)]
-            pub struct Leaf(::regmap_runtime::Value<u64>);
-            impl ::regmap_runtime::Register for Leaf {
-                type Word = u64;
-                const NAME: &'static str = "LEAF";
-                const RESET: u64 = 0x0000_0000_0000_0000;
-                const WRITE_ONLY_MASK: u64 = 0x0000_0000_0000_0000;
-                const ACTION_MASK: u64 = 0x0000_0000_0000_0000;
-                const ACTION_IDLE: u64 = 0x0000_0000_0000_0000;
-                const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-                #[inline(always)]
-                fn from_value(value: ::regmap_runtime::Value<u64>) -> Self {
-                    Self(value)
-                }
-                #[inline(always)]
-                fn value(self) -> ::regmap_runtime::Value<u64> {
-                    self.0
-                }
-            }
-            impl ::regmap_runtime::Readable for Leaf {}
-            impl ::regmap_runtime::Writable for Leaf {}
-            impl ::regmap_runtime::Modifiable for Leaf {}
-            impl ::core::fmt::Debug for Leaf {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::regmap_runtime::field::debug(self, f)
-                }
-            }
-            impl Leaf {
-                /// Offset from the parent's base (the first element, for an array).
-                pub const OFFSET: usize = 0x8;
-                /// A value holding `bits` as read from the hardware, no actions requested.
-                #[inline(always)]
-                pub const fn from_bits(bits: u64) -> Self {
-                    Self(::regmap_runtime::Value::new(bits))
-                }
-                /// The raw bits (as read, with any setters applied).
-                #[inline(always)]
-                pub const fn bits(self) -> u64 {
-                    self.0.bits()
-                }
-                /// The whole register, as a field (bits 63:0).
-                pub const BITS: ::regmap_runtime::Field<Self, u64, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-                    "LEAF",
-                    0,
-                    64,
-                    &[],
-                    "",
-                );
-                /// Sets `LEAF` (bits 63:0).
-                ///
-                /// Field `LEAF`.
-                #[inline(always)]
-                pub fn set_bits(&mut self, v: u64) -> &mut Self {
-                    Self::BITS.set(self, v)
+                pub fn leaf(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw64> {
+                    self.at.reg::<::regmap_runtime::raw::Rw64, 0x8>()
                 }
             }
         }
@@ -2125,7 +1011,16 @@ pub mod kitchen_sink {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: <Doorbell as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "DOORBELL",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::WriteOnly,
+                        values: &[],
+                        description: "Write-only doorbell",
+                    },
+                ],
                 description: "Write-only doorbell",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2221,7 +1116,16 @@ pub mod kitchen_sink {
                 offset: 0x104,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::ChStatus as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "CH_STATUS",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2229,7 +1133,16 @@ pub mod kitchen_sink {
                 offset: 0x110,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "HEAD",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2237,7 +1150,16 @@ pub mod kitchen_sink {
                 offset: 0x114,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TAIL",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2245,7 +1167,16 @@ pub mod kitchen_sink {
                 offset: 0x120,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "HEAD",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2253,7 +1184,16 @@ pub mod kitchen_sink {
                 offset: 0x124,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TAIL",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2269,7 +1209,16 @@ pub mod kitchen_sink {
                 offset: 0x144,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::ChStatus as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "CH_STATUS",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2277,7 +1226,16 @@ pub mod kitchen_sink {
                 offset: 0x150,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "HEAD",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2285,7 +1243,16 @@ pub mod kitchen_sink {
                 offset: 0x154,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TAIL",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2293,7 +1260,16 @@ pub mod kitchen_sink {
                 offset: 0x160,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "HEAD",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2301,7 +1277,16 @@ pub mod kitchen_sink {
                 offset: 0x164,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TAIL",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2317,7 +1302,16 @@ pub mod kitchen_sink {
                 offset: 0x184,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::ChStatus as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "CH_STATUS",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2325,7 +1319,16 @@ pub mod kitchen_sink {
                 offset: 0x190,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "HEAD",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2333,7 +1336,16 @@ pub mod kitchen_sink {
                 offset: 0x194,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TAIL",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2341,7 +1353,16 @@ pub mod kitchen_sink {
                 offset: 0x1a0,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "HEAD",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2349,7 +1370,16 @@ pub mod kitchen_sink {
                 offset: 0x1a4,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TAIL",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2365,7 +1395,16 @@ pub mod kitchen_sink {
                 offset: 0x1c4,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::ChStatus as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "CH_STATUS",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2373,7 +1412,16 @@ pub mod kitchen_sink {
                 offset: 0x1d0,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "HEAD",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2381,7 +1429,16 @@ pub mod kitchen_sink {
                 offset: 0x1d4,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TAIL",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2389,7 +1446,16 @@ pub mod kitchen_sink {
                 offset: 0x1e0,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Head as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "HEAD",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2397,7 +1463,16 @@ pub mod kitchen_sink {
                 offset: 0x1e4,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::queue::Tail as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TAIL",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2413,7 +1488,16 @@ pub mod kitchen_sink {
                 offset: 0x328,
                 width: 8,
                 reset: 0x0,
-                fields: <misc::deep::Leaf as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "LEAF",
+                        lsb: 0,
+                        width: 64,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "",
+                    },
+                ],
                 description: "",
             },
         ],

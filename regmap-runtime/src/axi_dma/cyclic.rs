@@ -4,6 +4,7 @@
 use super::config::Channel;
 use super::driver::AxiDma;
 use super::error::AxiDmaError;
+use super::registers::channel;
 use super::ring::{Descriptor, DescriptorRing, volatile_copy};
 use super::sg::{Layout, SgParts};
 use super::status::DmaStatus;
@@ -148,8 +149,10 @@ impl<B: Bus, T: DmaTarget> CyclicTransfer<'_, B, T> {
         let c = self.dma.chan(self.channel);
         // The buffers stay in the handle while the registers are touched: if
         // that unwinds, `drop` leaks them.
-        c.dmacr()
-            .modify(|w| w.set_cyclic_bd_enable(false).set_rs(false));
+        c.dmacr().modify(|w| {
+            w.set(channel::Dmacr::CYCLIC_BD_ENABLE, false)
+                .set(channel::Dmacr::RS, false)
+        });
         let parts = self
             .parts
             .take()
@@ -262,10 +265,10 @@ impl<B: Bus, T: DmaTarget> Drop for CyclicTransfer<'_, B, T> {
                 std::mem::forget(parts);
                 return;
             }
-            self.dma
-                .chan(self.channel)
-                .dmacr()
-                .modify(|w| w.set_cyclic_bd_enable(false).set_rs(false));
+            self.dma.chan(self.channel).dmacr().modify(|w| {
+                w.set(channel::Dmacr::CYCLIC_BD_ENABLE, false)
+                    .set(channel::Dmacr::RS, false)
+            });
             drop(self.dma.reclaim(self.channel, (parts.ring, parts.data)));
         }
     }

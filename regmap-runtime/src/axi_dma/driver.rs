@@ -133,7 +133,7 @@ impl<B: Bus> AxiDma<B> {
             abort_timeout: Duration::from_millis(100),
         };
         for ch in Channel::BOTH.into_iter().filter(|c| config.has(*c)) {
-            let hardware = dma.chan(ch).dmasr().read().sg_incld();
+            let hardware = dma.chan(ch).dmasr().read().get(channel::Dmasr::SG_INCLD);
             if hardware != config.sg {
                 return Err(AxiDmaError::SgMismatch {
                     channel: ch,
@@ -286,8 +286,10 @@ impl<B: Bus> AxiDma<B> {
     fn soft_reset(&self, timeout: Duration) -> Result<bool, AxiDmaError> {
         let ch = self.first_present();
         let c = self.chan(ch);
-        c.dmacr().write(|w| w.set_reset(true));
-        let done = poll(timeout, || (!c.dmacr().read().reset()).then_some(()));
+        c.dmacr().write(|w| w.set(channel::Dmacr::RESET, true));
+        let done = poll(timeout, || {
+            (!c.dmacr().read().get(channel::Dmacr::RESET)).then_some(())
+        });
         if done.is_none() {
             return Ok(false);
         }
@@ -299,9 +301,10 @@ impl<B: Bus> AxiDma<B> {
     fn apply_irq_enables(&self) {
         for ch in Channel::BOTH {
             if self.config.has(ch) && self.chans[ch.index()].irq.is_some() {
-                self.chan(ch)
-                    .dmacr()
-                    .modify(|w| w.set_ioc_irq_en(true).set_err_irq_en(true));
+                self.chan(ch).dmacr().modify(|w| {
+                    w.set(channel::Dmacr::IOC_IRQ_EN, true)
+                        .set(channel::Dmacr::ERR_IRQ_EN, true)
+                });
             }
         }
     }
@@ -317,19 +320,21 @@ impl<B: Bus> AxiDma<B> {
         }
         let irq = self.chans[channel.index()].irq.is_some();
         c.dmacr().modify(|w| {
-            w.set_rs(true);
+            w.set(channel::Dmacr::RS, true);
             if irq {
-                w.set_ioc_irq_en(true).set_err_irq_en(true);
+                w.set(channel::Dmacr::IOC_IRQ_EN, true)
+                    .set(channel::Dmacr::ERR_IRQ_EN, true);
             }
             w
         });
-        poll(timeout, || (!c.dmasr().read().halted()).then_some(())).ok_or_else(|| {
-            AxiDmaError::RunStopTimeout {
-                channel,
-                starting: true,
-                waited: timeout,
-                status: DmaStatus::from_bits(c.dmasr().read().bits()),
-            }
+        poll(timeout, || {
+            (!c.dmasr().read().get(channel::Dmasr::HALTED)).then_some(())
+        })
+        .ok_or_else(|| AxiDmaError::RunStopTimeout {
+            channel,
+            starting: true,
+            waited: timeout,
+            status: DmaStatus::from_bits(c.dmasr().read().bits()),
         })
     }
 
@@ -337,14 +342,15 @@ impl<B: Bus> AxiDma<B> {
     pub fn stop(&self, channel: Channel, timeout: Duration) -> Result<(), AxiDmaError> {
         self.present(channel)?;
         let c = self.chan(channel);
-        c.dmacr().modify(|w| w.set_rs(false));
-        poll(timeout, || c.dmasr().read().halted().then_some(())).ok_or_else(|| {
-            AxiDmaError::RunStopTimeout {
-                channel,
-                starting: false,
-                waited: timeout,
-                status: DmaStatus::from_bits(c.dmasr().read().bits()),
-            }
+        c.dmacr().modify(|w| w.set(channel::Dmacr::RS, false));
+        poll(timeout, || {
+            c.dmasr().read().get(channel::Dmasr::HALTED).then_some(())
+        })
+        .ok_or_else(|| AxiDmaError::RunStopTimeout {
+            channel,
+            starting: false,
+            waited: timeout,
+            status: DmaStatus::from_bits(c.dmasr().read().bits()),
         })
     }
 
@@ -529,10 +535,10 @@ impl<B: Bus> AxiDma<B> {
         let c = self.chan(channel);
         let sr = c.dmasr().read();
         let status = DmaStatus::from_bits(sr.bits());
-        if sr.halted() || status.has_errors() {
+        if sr.get(channel::Dmasr::HALTED) || status.has_errors() {
             return Err(AxiDmaError::NotRunning { channel, status });
         }
-        if sr.ioc_irq() || sr.err_irq() {
+        if sr.get(channel::Dmasr::IOC_IRQ) || sr.get(channel::Dmasr::ERR_IRQ) {
             self.ack(channel);
         }
         c.address().write(|w| w.set_bits(phys as u32));
@@ -548,14 +554,15 @@ impl<B: Bus> AxiDma<B> {
                 max: self.config.max_transfer(),
                 width: self.config.length_width,
             })?;
-        c.length().write(|w| w.set_length(length));
+        c.length().write(|w| w.set(channel::Length::LENGTH, length));
         Ok(())
     }
 
     /// Acknowledges IOC_Irq and Err_Irq (w1c), writing nothing else.
     pub(super) fn ack(&self, channel: Channel) {
-        let mut ack = channel::Dmasr::from_bits(0);
-        ack.clear_ioc_irq().clear_err_irq();
+        let mut ack = crate::Value::<channel::Dmasr>::from_bits(0);
+        ack.clear(channel::Dmasr::IOC_IRQ)
+            .clear(channel::Dmasr::ERR_IRQ);
         self.chan(channel).dmasr().write_value(ack);
     }
 
@@ -679,7 +686,7 @@ impl<B: Bus> AxiDma<B> {
             // S2MM LENGTH reads back the bytes written up to TLAST. It comes
             // from the device, so it is checked before anyone slices by it.
             Channel::S2mm => {
-                let reported = u64::from(c.length().read().length().value());
+                let reported = u64::from(c.length().read().get(channel::Length::LENGTH).value());
                 if reported > requested {
                     return Err(AxiDmaError::DeviceLength {
                         channel,
@@ -745,12 +752,12 @@ impl<B: Bus> AxiDma<B> {
     /// the other channel too). Returns whether the engine is known stopped.
     pub(super) fn halt_engine(&self, channel: Channel) -> bool {
         let c = self.chan(channel);
-        if c.dmasr().read().halted() {
+        if c.dmasr().read().get(channel::Dmasr::HALTED) {
             return true;
         }
-        c.dmacr().modify(|w| w.set_rs(false));
+        c.dmacr().modify(|w| w.set(channel::Dmacr::RS, false));
         if poll(self.abort_timeout, || {
-            c.dmasr().read().halted().then_some(())
+            c.dmasr().read().get(channel::Dmasr::HALTED).then_some(())
         })
         .is_some()
         {

@@ -55,6 +55,7 @@ pub mod axi_dma {
             self.bus.reg::<SgCtl, 0x2c>()
         }
     }
+    use crate::{Field as F_, access as a_};
     use crate::arbitrary_int::u4;
     /// Cluster `channel`: its handle type and the types of its registers.
     pub mod channel {
@@ -105,8 +106,8 @@ pub mod axi_dma {
             }
             /// Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32
             #[inline(always)]
-            pub fn curdesc_msb(&self) -> crate::Reg<'_, B_, CurdescMsb> {
-                self.at.reg::<CurdescMsb, 0xc>()
+            pub fn curdesc_msb(&self) -> crate::Reg<'_, B_, crate::raw::Rw32> {
+                self.at.reg::<crate::raw::Rw32, 0xc>()
             }
             /// Tail Descriptor Pointer, low word (PG021 MM2S_TAILDESC at 0x10, S2MM_TAILDESC at 0x40); writing it while running starts SG fetches
             #[inline(always)]
@@ -115,18 +116,18 @@ pub mod axi_dma {
             }
             /// Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC
             #[inline(always)]
-            pub fn taildesc_msb(&self) -> crate::Reg<'_, B_, TaildescMsb> {
-                self.at.reg::<TaildescMsb, 0x14>()
+            pub fn taildesc_msb(&self) -> crate::Reg<'_, B_, crate::raw::Rw32> {
+                self.at.reg::<crate::raw::Rw32, 0x14>()
             }
             /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
             #[inline(always)]
-            pub fn address(&self) -> crate::Reg<'_, B_, Address> {
-                self.at.reg::<Address, 0x18>()
+            pub fn address(&self) -> crate::Reg<'_, B_, crate::raw::Rw32> {
+                self.at.reg::<crate::raw::Rw32, 0x18>()
             }
             /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
             #[inline(always)]
-            pub fn address_msb(&self) -> crate::Reg<'_, B_, AddressMsb> {
-                self.at.reg::<AddressMsb, 0x1c>()
+            pub fn address_msb(&self) -> crate::Reg<'_, B_, crate::raw::Rw32> {
+                self.at.reg::<crate::raw::Rw32, 0x1c>()
             }
             /// Transfer length in bytes (PG021 MM2S_LENGTH at 0x28, S2MM_LENGTH at 0x58); writing it starts a direct-mode transfer, write it last. S2MM reads back the bytes received
             #[inline(always)]
@@ -134,1071 +135,471 @@ pub mod axi_dma {
                 self.at.reg::<Length, 0x28>()
             }
         }
+        use crate::{Field as F_, access as a_};
         use crate::arbitrary_int::u26;
         /// DMA Control Register (PG021 MM2S_DMACR at 0x00, S2MM_DMACR at 0x30)
         ///
-        /// Offset 0x0, 32 bits, reset 0x10002, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct Dmacr(crate::Value<u32>);
+        /// Offset 0x0, 32 bits, reset 0x10002, access `rw`. Its values are `Value<Dmacr>`; its fields are the constants below.
+        pub enum Dmacr {}
         impl crate::Register for Dmacr {
             type Word = u32;
             const NAME: &'static str = "DMACR";
             const RESET: u32 = 0x0001_0002;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                Self::RS.desc(),
-                Self::RESET.desc(),
-                Self::KEYHOLE.desc(),
-                Self::CYCLIC_BD_ENABLE.desc(),
-                Self::IOC_IRQ_EN.desc(),
-                Self::DLY_IRQ_EN.desc(),
-                Self::ERR_IRQ_EN.desc(),
-                Self::IRQ_THRESHOLD.desc(),
-                Self::IRQ_DELAY.desc(),
-            ];
-            #[inline(always)]
-            fn from_value(value: crate::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> crate::Value<u32> {
-                self.0
-            }
+            const FIELDS: &'static [crate::desc::FieldDesc] = {
+                use crate::desc::{Access as A_, FieldDesc as D_};
+                &[
+                    D_::new(
+                        "RS",
+                        0,
+                        1,
+                        A_::ReadWrite,
+                        &[],
+                        "Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted",
+                    ),
+                    D_::new(
+                        "Reset",
+                        2,
+                        1,
+                        A_::ReadWrite,
+                        &[],
+                        "Soft reset; resets both channels, reads 1 until the reset completes, then clears itself",
+                    ),
+                    D_::new(
+                        "Keyhole",
+                        3,
+                        1,
+                        A_::ReadWrite,
+                        &[],
+                        "Keyhole mode, non-incrementing addresses; change only while halted",
+                    ),
+                    D_::new(
+                        "Cyclic_BD_Enable",
+                        4,
+                        1,
+                        A_::ReadWrite,
+                        &[],
+                        "Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever",
+                    ),
+                    D_::new(
+                        "IOC_IrqEn",
+                        12,
+                        1,
+                        A_::ReadWrite,
+                        &[],
+                        "Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)",
+                    ),
+                    D_::new(
+                        "Dly_IrqEn",
+                        13,
+                        1,
+                        A_::ReadWrite,
+                        &[],
+                        "Interrupt on Delay Timer enable (SG mode only)",
+                    ),
+                    D_::new(
+                        "Err_IrqEn",
+                        14,
+                        1,
+                        A_::ReadWrite,
+                        &[],
+                        "Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)",
+                    ),
+                    D_::new(
+                        "IRQThreshold",
+                        16,
+                        8,
+                        A_::ReadWrite,
+                        &[],
+                        "Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)",
+                    ),
+                    D_::new(
+                        "IRQDelay",
+                        24,
+                        8,
+                        A_::ReadWrite,
+                        &[],
+                        "Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)",
+                    ),
+                ]
+            };
         }
         impl crate::Readable for Dmacr {}
         impl crate::Writable for Dmacr {}
         impl crate::Modifiable for Dmacr {}
-        impl ::core::fmt::Debug for Dmacr {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::field::debug(self, f)
-            }
-        }
         impl Dmacr {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x0;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(crate::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// `RS`: bit 0, access `rw`.
-            pub const RS: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
-                "RS",
-                0,
-                1,
-                &[],
-                "Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted",
-            );
             /// Run/Stop; 1 runs the channel, 0 stops it after in-flight transfers finish and sets DMASR.Halted
             ///
-            /// Bit 0, access `rw`.
-            #[inline(always)]
-            pub fn rs(self) -> bool {
-                Self::RS.get(self)
-            }
-            /// Sets `RS` (bit 0).
-            #[inline(always)]
-            pub fn set_rs(&mut self, v: bool) -> &mut Self {
-                Self::RS.set(self, v)
-            }
-            /// `Reset`: bit 2, access `rw`.
-            pub const RESET: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
-                "Reset",
-                2,
-                1,
-                &[],
-                "Soft reset; resets both channels, reads 1 until the reset completes, then clears itself",
-            );
+            /// Bit 0, access `rw`: read with `get`, written with `set`.
+            pub const RS: F_<Self, bool, a_::RW> = F_::new(0, 1);
             /// Soft reset; resets both channels, reads 1 until the reset completes, then clears itself
             ///
-            /// Bit 2, access `rw`.
-            #[inline(always)]
-            pub fn reset(self) -> bool {
-                Self::RESET.get(self)
-            }
-            /// Sets `Reset` (bit 2).
-            #[inline(always)]
-            pub fn set_reset(&mut self, v: bool) -> &mut Self {
-                Self::RESET.set(self, v)
-            }
-            /// `Keyhole`: bit 3, access `rw`.
-            pub const KEYHOLE: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
-                "Keyhole",
-                3,
-                1,
-                &[],
-                "Keyhole mode, non-incrementing addresses; change only while halted",
-            );
+            /// Bit 2, access `rw`: read with `get`, written with `set`.
+            pub const RESET: F_<Self, bool, a_::RW> = F_::new(2, 1);
             /// Keyhole mode, non-incrementing addresses; change only while halted
             ///
-            /// Bit 3, access `rw`.
-            #[inline(always)]
-            pub fn keyhole(self) -> bool {
-                Self::KEYHOLE.get(self)
-            }
-            /// Sets `Keyhole` (bit 3).
-            #[inline(always)]
-            pub fn set_keyhole(&mut self, v: bool) -> &mut Self {
-                Self::KEYHOLE.set(self, v)
-            }
-            /// `Cyclic_BD_Enable`: bit 4, access `rw`.
-            pub const CYCLIC_BD_ENABLE: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
-                "Cyclic_BD_Enable",
-                4,
-                1,
-                &[],
-                "Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever",
-            );
+            /// Bit 3, access `rw`: read with `get`, written with `set`.
+            pub const KEYHOLE: F_<Self, bool, a_::RW> = F_::new(3, 1);
             /// Cyclic BD mode; the SG engine ignores Cmplt and TAILDESC and follows NXTDESC forever
             ///
-            /// Bit 4, access `rw`.
-            #[inline(always)]
-            pub fn cyclic_bd_enable(self) -> bool {
-                Self::CYCLIC_BD_ENABLE.get(self)
-            }
-            /// Sets `Cyclic_BD_Enable` (bit 4).
-            #[inline(always)]
-            pub fn set_cyclic_bd_enable(&mut self, v: bool) -> &mut Self {
-                Self::CYCLIC_BD_ENABLE.set(self, v)
-            }
-            /// `IOC_IrqEn`: bit 12, access `rw`.
-            pub const IOC_IRQ_EN: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
-                "IOC_IrqEn",
-                12,
-                1,
-                &[],
-                "Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)",
-            );
+            /// Bit 4, access `rw`: read with `get`, written with `set`.
+            pub const CYCLIC_BD_ENABLE: F_<Self, bool, a_::RW> = F_::new(4, 1);
             /// Interrupt on Complete enable (DMASR.IOC_Irq drives the interrupt output)
             ///
-            /// Bit 12, access `rw`.
-            #[inline(always)]
-            pub fn ioc_irq_en(self) -> bool {
-                Self::IOC_IRQ_EN.get(self)
-            }
-            /// Sets `IOC_IrqEn` (bit 12).
-            #[inline(always)]
-            pub fn set_ioc_irq_en(&mut self, v: bool) -> &mut Self {
-                Self::IOC_IRQ_EN.set(self, v)
-            }
-            /// `Dly_IrqEn`: bit 13, access `rw`.
-            pub const DLY_IRQ_EN: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
-                "Dly_IrqEn",
-                13,
-                1,
-                &[],
-                "Interrupt on Delay Timer enable (SG mode only)",
-            );
+            /// Bit 12, access `rw`: read with `get`, written with `set`.
+            pub const IOC_IRQ_EN: F_<Self, bool, a_::RW> = F_::new(12, 1);
             /// Interrupt on Delay Timer enable (SG mode only)
             ///
-            /// Bit 13, access `rw`.
-            #[inline(always)]
-            pub fn dly_irq_en(self) -> bool {
-                Self::DLY_IRQ_EN.get(self)
-            }
-            /// Sets `Dly_IrqEn` (bit 13).
-            #[inline(always)]
-            pub fn set_dly_irq_en(&mut self, v: bool) -> &mut Self {
-                Self::DLY_IRQ_EN.set(self, v)
-            }
-            /// `Err_IrqEn`: bit 14, access `rw`.
-            pub const ERR_IRQ_EN: crate::Field<Self, bool, crate::access::RW> = crate::Field::new(
-                "Err_IrqEn",
-                14,
-                1,
-                &[],
-                "Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)",
-            );
+            /// Bit 13, access `rw`: read with `get`, written with `set`.
+            pub const DLY_IRQ_EN: F_<Self, bool, a_::RW> = F_::new(13, 1);
             /// Interrupt on Error enable (DMASR.Err_Irq drives the interrupt output)
             ///
-            /// Bit 14, access `rw`.
-            #[inline(always)]
-            pub fn err_irq_en(self) -> bool {
-                Self::ERR_IRQ_EN.get(self)
-            }
-            /// Sets `Err_IrqEn` (bit 14).
-            #[inline(always)]
-            pub fn set_err_irq_en(&mut self, v: bool) -> &mut Self {
-                Self::ERR_IRQ_EN.set(self, v)
-            }
-            /// `IRQThreshold`: bits 23:16, access `rw`.
-            pub const IRQ_THRESHOLD: crate::Field<Self, u8, crate::access::RW> = crate::Field::new(
-                "IRQThreshold",
-                16,
-                8,
-                &[],
-                "Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)",
-            );
+            /// Bit 14, access `rw`: read with `get`, written with `set`.
+            pub const ERR_IRQ_EN: F_<Self, bool, a_::RW> = F_::new(14, 1);
             /// Interrupt threshold; IOC_Irq is raised after this many completed descriptors (SG mode only)
             ///
-            /// Bits 23:16, access `rw`.
-            #[inline(always)]
-            pub fn irq_threshold(self) -> u8 {
-                Self::IRQ_THRESHOLD.get(self)
-            }
-            /// Sets `IRQThreshold` (bits 23:16).
-            #[inline(always)]
-            pub fn set_irq_threshold(&mut self, v: u8) -> &mut Self {
-                Self::IRQ_THRESHOLD.set(self, v)
-            }
-            /// `IRQDelay`: bits 31:24, access `rw`.
-            pub const IRQ_DELAY: crate::Field<Self, u8, crate::access::RW> = crate::Field::new(
-                "IRQDelay",
-                24,
-                8,
-                &[],
-                "Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)",
-            );
+            /// Bits 23:16, access `rw`: read with `get`, written with `set`.
+            pub const IRQ_THRESHOLD: F_<Self, u8, a_::RW> = F_::new(16, 8);
             /// Interrupt delay timeout, in delay-timer ticks (SG mode only, 0 disables it)
             ///
-            /// Bits 31:24, access `rw`.
-            #[inline(always)]
-            pub fn irq_delay(self) -> u8 {
-                Self::IRQ_DELAY.get(self)
-            }
-            /// Sets `IRQDelay` (bits 31:24).
-            #[inline(always)]
-            pub fn set_irq_delay(&mut self, v: u8) -> &mut Self {
-                Self::IRQ_DELAY.set(self, v)
-            }
+            /// Bits 31:24, access `rw`: read with `get`, written with `set`.
+            pub const IRQ_DELAY: F_<Self, u8, a_::RW> = F_::new(24, 8);
         }
         /// DMA Status Register (PG021 MM2S_DMASR at 0x04, S2MM_DMASR at 0x34)
         ///
-        /// Offset 0x4, 32 bits, reset 0x10001, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct Dmasr(crate::Value<u32>);
+        /// Offset 0x4, 32 bits, reset 0x10001, access `rw`. Its values are `Value<Dmasr>`; its fields are the constants below.
+        pub enum Dmasr {}
         impl crate::Register for Dmasr {
             type Word = u32;
             const NAME: &'static str = "DMASR";
             const RESET: u32 = 0x0001_0001;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
             const ACTION_MASK: u32 = 0x0000_7000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                Self::HALTED.desc(),
-                Self::IDLE.desc(),
-                Self::SG_INCLD.desc(),
-                Self::DMA_INT_ERR.desc(),
-                Self::DMA_SLV_ERR.desc(),
-                Self::DMA_DEC_ERR.desc(),
-                Self::SG_INT_ERR.desc(),
-                Self::SG_SLV_ERR.desc(),
-                Self::SG_DEC_ERR.desc(),
-                Self::IOC_IRQ.desc(),
-                Self::DLY_IRQ.desc(),
-                Self::ERR_IRQ.desc(),
-                Self::IRQ_THRESHOLD_STS.desc(),
-                Self::IRQ_DELAY_STS.desc(),
-            ];
-            #[inline(always)]
-            fn from_value(value: crate::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> crate::Value<u32> {
-                self.0
-            }
+            const FIELDS: &'static [crate::desc::FieldDesc] = {
+                use crate::desc::{Access as A_, FieldDesc as D_};
+                &[
+                    D_::new(
+                        "Halted",
+                        0,
+                        1,
+                        A_::ReadOnly,
+                        &[],
+                        "Channel halted (RS is 0 and the engine has shut down, or an error stopped it)",
+                    ),
+                    D_::new(
+                        "Idle",
+                        1,
+                        1,
+                        A_::ReadOnly,
+                        &[],
+                        "Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted",
+                    ),
+                    D_::new(
+                        "SGIncld",
+                        3,
+                        1,
+                        A_::ReadOnly,
+                        &[],
+                        "Scatter Gather engine included (C_INCLUDE_SG)",
+                    ),
+                    D_::new(
+                        "DMAIntErr",
+                        4,
+                        1,
+                        A_::ReadOnly,
+                        &[],
+                        "DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel",
+                    ),
+                    D_::new(
+                        "DMASlvErr",
+                        5,
+                        1,
+                        A_::ReadOnly,
+                        &[],
+                        "DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel",
+                    ),
+                    D_::new(
+                        "DMADecErr",
+                        6,
+                        1,
+                        A_::ReadOnly,
+                        &[],
+                        "DMA decode error; the address decoded to no slave (DECERR). Halts the channel",
+                    ),
+                    D_::new(
+                        "SGIntErr",
+                        8,
+                        1,
+                        A_::ReadOnly,
+                        &[],
+                        "SG internal error; a fetched descriptor already had Cmplt set. Halts the channel",
+                    ),
+                    D_::new(
+                        "SGSlvErr",
+                        9,
+                        1,
+                        A_::ReadOnly,
+                        &[],
+                        "SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel",
+                    ),
+                    D_::new(
+                        "SGDecErr",
+                        10,
+                        1,
+                        A_::ReadOnly,
+                        &[],
+                        "SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel",
+                    ),
+                    D_::new(
+                        "IOC_Irq",
+                        12,
+                        1,
+                        A_::OneToClear,
+                        &[],
+                        "Interrupt on Complete; write 1 to acknowledge",
+                    ),
+                    D_::new(
+                        "Dly_Irq",
+                        13,
+                        1,
+                        A_::OneToClear,
+                        &[],
+                        "Interrupt on Delay; write 1 to acknowledge",
+                    ),
+                    D_::new(
+                        "Err_Irq",
+                        14,
+                        1,
+                        A_::OneToClear,
+                        &[],
+                        "Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)",
+                    ),
+                    D_::new(
+                        "IRQThresholdSts",
+                        16,
+                        8,
+                        A_::ReadOnly,
+                        &[],
+                        "Current value of the interrupt threshold counter",
+                    ),
+                    D_::new(
+                        "IRQDelaySts",
+                        24,
+                        8,
+                        A_::ReadOnly,
+                        &[],
+                        "Current value of the interrupt delay counter",
+                    ),
+                ]
+            };
         }
         impl crate::Readable for Dmasr {}
         impl crate::Writable for Dmasr {}
         impl crate::Modifiable for Dmasr {}
-        impl ::core::fmt::Debug for Dmasr {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::field::debug(self, f)
-            }
-        }
         impl Dmasr {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x4;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(crate::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// `Halted`: bit 0, access `ro`.
-            pub const HALTED: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
-                "Halted",
-                0,
-                1,
-                &[],
-                "Channel halted (RS is 0 and the engine has shut down, or an error stopped it)",
-            );
             /// Channel halted (RS is 0 and the engine has shut down, or an error stopped it)
             ///
-            /// Bit 0, access `ro`.
-            #[inline(always)]
-            pub fn halted(self) -> bool {
-                Self::HALTED.get(self)
-            }
-            /// `Idle`: bit 1, access `ro`.
-            pub const IDLE: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
-                "Idle",
-                1,
-                1,
-                &[],
-                "Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted",
-            );
+            /// Bit 0, access `ro`: read with `get`.
+            pub const HALTED: F_<Self, bool, a_::RO> = F_::new(0, 1);
             /// Channel idle; the current transfer (or the descriptor chain up to TAILDESC) is done. 0 while halted
             ///
-            /// Bit 1, access `ro`.
-            #[inline(always)]
-            pub fn idle(self) -> bool {
-                Self::IDLE.get(self)
-            }
-            /// `SGIncld`: bit 3, access `ro`.
-            pub const SG_INCLD: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
-                "SGIncld",
-                3,
-                1,
-                &[],
-                "Scatter Gather engine included (C_INCLUDE_SG)",
-            );
+            /// Bit 1, access `ro`: read with `get`.
+            pub const IDLE: F_<Self, bool, a_::RO> = F_::new(1, 1);
             /// Scatter Gather engine included (C_INCLUDE_SG)
             ///
-            /// Bit 3, access `ro`.
-            #[inline(always)]
-            pub fn sg_incld(self) -> bool {
-                Self::SG_INCLD.get(self)
-            }
-            /// `DMAIntErr`: bit 4, access `ro`.
-            pub const DMA_INT_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
-                "DMAIntErr",
-                4,
-                1,
-                &[],
-                "DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel",
-            );
+            /// Bit 3, access `ro`: read with `get`.
+            pub const SG_INCLD: F_<Self, bool, a_::RO> = F_::new(3, 1);
             /// DMA internal error; a zero-length descriptor or, in S2MM direct mode, a packet longer than LENGTH. Halts the channel
             ///
-            /// Bit 4, access `ro`.
-            #[inline(always)]
-            pub fn dma_int_err(self) -> bool {
-                Self::DMA_INT_ERR.get(self)
-            }
-            /// `DMASlvErr`: bit 5, access `ro`.
-            pub const DMA_SLV_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
-                "DMASlvErr",
-                5,
-                1,
-                &[],
-                "DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel",
-            );
+            /// Bit 4, access `ro`: read with `get`.
+            pub const DMA_INT_ERR: F_<Self, bool, a_::RO> = F_::new(4, 1);
             /// DMA slave error; the memory-mapped slave answered SLVERR. Halts the channel
             ///
-            /// Bit 5, access `ro`.
-            #[inline(always)]
-            pub fn dma_slv_err(self) -> bool {
-                Self::DMA_SLV_ERR.get(self)
-            }
-            /// `DMADecErr`: bit 6, access `ro`.
-            pub const DMA_DEC_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
-                "DMADecErr",
-                6,
-                1,
-                &[],
-                "DMA decode error; the address decoded to no slave (DECERR). Halts the channel",
-            );
+            /// Bit 5, access `ro`: read with `get`.
+            pub const DMA_SLV_ERR: F_<Self, bool, a_::RO> = F_::new(5, 1);
             /// DMA decode error; the address decoded to no slave (DECERR). Halts the channel
             ///
-            /// Bit 6, access `ro`.
-            #[inline(always)]
-            pub fn dma_dec_err(self) -> bool {
-                Self::DMA_DEC_ERR.get(self)
-            }
-            /// `SGIntErr`: bit 8, access `ro`.
-            pub const SG_INT_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
-                "SGIntErr",
-                8,
-                1,
-                &[],
-                "SG internal error; a fetched descriptor already had Cmplt set. Halts the channel",
-            );
+            /// Bit 6, access `ro`: read with `get`.
+            pub const DMA_DEC_ERR: F_<Self, bool, a_::RO> = F_::new(6, 1);
             /// SG internal error; a fetched descriptor already had Cmplt set. Halts the channel
             ///
-            /// Bit 8, access `ro`.
-            #[inline(always)]
-            pub fn sg_int_err(self) -> bool {
-                Self::SG_INT_ERR.get(self)
-            }
-            /// `SGSlvErr`: bit 9, access `ro`.
-            pub const SG_SLV_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
-                "SGSlvErr",
-                9,
-                1,
-                &[],
-                "SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel",
-            );
+            /// Bit 8, access `ro`: read with `get`.
+            pub const SG_INT_ERR: F_<Self, bool, a_::RO> = F_::new(8, 1);
             /// SG slave error; SLVERR while fetching or updating a descriptor. Halts the channel
             ///
-            /// Bit 9, access `ro`.
-            #[inline(always)]
-            pub fn sg_slv_err(self) -> bool {
-                Self::SG_SLV_ERR.get(self)
-            }
-            /// `SGDecErr`: bit 10, access `ro`.
-            pub const SG_DEC_ERR: crate::Field<Self, bool, crate::access::RO> = crate::Field::new(
-                "SGDecErr",
-                10,
-                1,
-                &[],
-                "SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel",
-            );
+            /// Bit 9, access `ro`: read with `get`.
+            pub const SG_SLV_ERR: F_<Self, bool, a_::RO> = F_::new(9, 1);
             /// SG decode error; a descriptor address decoded to no slave (DECERR). Halts the channel
             ///
-            /// Bit 10, access `ro`.
-            #[inline(always)]
-            pub fn sg_dec_err(self) -> bool {
-                Self::SG_DEC_ERR.get(self)
-            }
-            /// `IOC_Irq`: bit 12, access `w1c`.
-            pub const IOC_IRQ: crate::Field<Self, bool, crate::access::W1C> = crate::Field::new(
-                "IOC_Irq",
-                12,
-                1,
-                &[],
-                "Interrupt on Complete; write 1 to acknowledge",
-            );
+            /// Bit 10, access `ro`: read with `get`.
+            pub const SG_DEC_ERR: F_<Self, bool, a_::RO> = F_::new(10, 1);
             /// Interrupt on Complete; write 1 to acknowledge
             ///
-            /// Bit 12, access `w1c`.
-            #[inline(always)]
-            pub fn ioc_irq(self) -> bool {
-                Self::IOC_IRQ.get(self)
-            }
-            #[doc(hidden)]
-            pub fn set_ioc_irq<V_: crate::field::NoSetter<crate::field::verb::clear>>(
-                &mut self,
-                _: V_,
-            ) -> &mut Self {
-                self
-            }
-            /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-            ///
-            /// Bit 12, access `w1c`.
-            #[inline(always)]
-            pub fn clear_ioc_irq(&mut self) -> &mut Self {
-                Self::IOC_IRQ.request(self, true)
-            }
-            /// `Dly_Irq`: bit 13, access `w1c`.
-            pub const DLY_IRQ: crate::Field<Self, bool, crate::access::W1C> = crate::Field::new(
-                "Dly_Irq",
-                13,
-                1,
-                &[],
-                "Interrupt on Delay; write 1 to acknowledge",
-            );
+            /// Bit 12, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+            pub const IOC_IRQ: F_<Self, bool, a_::W1C> = F_::new(12, 1);
             /// Interrupt on Delay; write 1 to acknowledge
             ///
-            /// Bit 13, access `w1c`.
-            #[inline(always)]
-            pub fn dly_irq(self) -> bool {
-                Self::DLY_IRQ.get(self)
-            }
-            #[doc(hidden)]
-            pub fn set_dly_irq<V_: crate::field::NoSetter<crate::field::verb::clear>>(
-                &mut self,
-                _: V_,
-            ) -> &mut Self {
-                self
-            }
-            /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-            ///
-            /// Bit 13, access `w1c`.
-            #[inline(always)]
-            pub fn clear_dly_irq(&mut self) -> &mut Self {
-                Self::DLY_IRQ.request(self, true)
-            }
-            /// `Err_Irq`: bit 14, access `w1c`.
-            pub const ERR_IRQ: crate::Field<Self, bool, crate::access::W1C> = crate::Field::new(
-                "Err_Irq",
-                14,
-                1,
-                &[],
-                "Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)",
-            );
+            /// Bit 13, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+            pub const DLY_IRQ: F_<Self, bool, a_::W1C> = F_::new(13, 1);
             /// Interrupt on Error; write 1 to acknowledge (the error bits stay set until reset)
             ///
-            /// Bit 14, access `w1c`.
-            #[inline(always)]
-            pub fn err_irq(self) -> bool {
-                Self::ERR_IRQ.get(self)
-            }
-            #[doc(hidden)]
-            pub fn set_err_irq<V_: crate::field::NoSetter<crate::field::verb::clear>>(
-                &mut self,
-                _: V_,
-            ) -> &mut Self {
-                self
-            }
-            /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-            ///
-            /// Bit 14, access `w1c`.
-            #[inline(always)]
-            pub fn clear_err_irq(&mut self) -> &mut Self {
-                Self::ERR_IRQ.request(self, true)
-            }
-            /// `IRQThresholdSts`: bits 23:16, access `ro`.
-            pub const IRQ_THRESHOLD_STS: crate::Field<Self, u8, crate::access::RO> = crate::Field::new(
-                "IRQThresholdSts",
-                16,
-                8,
-                &[],
-                "Current value of the interrupt threshold counter",
-            );
+            /// Bit 14, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+            pub const ERR_IRQ: F_<Self, bool, a_::W1C> = F_::new(14, 1);
             /// Current value of the interrupt threshold counter
             ///
-            /// Bits 23:16, access `ro`.
-            #[inline(always)]
-            pub fn irq_threshold_sts(self) -> u8 {
-                Self::IRQ_THRESHOLD_STS.get(self)
-            }
-            /// `IRQDelaySts`: bits 31:24, access `ro`.
-            pub const IRQ_DELAY_STS: crate::Field<Self, u8, crate::access::RO> = crate::Field::new(
-                "IRQDelaySts",
-                24,
-                8,
-                &[],
-                "Current value of the interrupt delay counter",
-            );
+            /// Bits 23:16, access `ro`: read with `get`.
+            pub const IRQ_THRESHOLD_STS: F_<Self, u8, a_::RO> = F_::new(16, 8);
             /// Current value of the interrupt delay counter
             ///
-            /// Bits 31:24, access `ro`.
-            #[inline(always)]
-            pub fn irq_delay_sts(self) -> u8 {
-                Self::IRQ_DELAY_STS.get(self)
-            }
+            /// Bits 31:24, access `ro`: read with `get`.
+            pub const IRQ_DELAY_STS: F_<Self, u8, a_::RO> = F_::new(24, 8);
         }
         /// Current Descriptor Pointer, low word (PG021 MM2S_CURDESC at 0x08, S2MM_CURDESC at 0x38); write only while halted
         ///
-        /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct Curdesc(crate::Value<u32>);
+        /// Offset 0x8, 32 bits, reset 0x0, access `rw`. Its values are `Value<Curdesc>`; its fields are the constants below.
+        pub enum Curdesc {}
         impl crate::Register for Curdesc {
             type Word = u32;
             const NAME: &'static str = "CURDESC";
             const RESET: u32 = 0x0000_0000;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                Self::CURRENT_DESCRIPTOR_POINTER.desc(),
-            ];
-            #[inline(always)]
-            fn from_value(value: crate::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> crate::Value<u32> {
-                self.0
-            }
+            const FIELDS: &'static [crate::desc::FieldDesc] = {
+                use crate::desc::{Access as A_, FieldDesc as D_};
+                &[
+                    D_::new(
+                        "Current_Descriptor_Pointer",
+                        6,
+                        26,
+                        A_::ReadWrite,
+                        &[],
+                        "Bits 31:6 of the descriptor address; descriptors are 64-byte aligned",
+                    ),
+                ]
+            };
         }
         impl crate::Readable for Curdesc {}
         impl crate::Writable for Curdesc {}
         impl crate::Modifiable for Curdesc {}
-        impl ::core::fmt::Debug for Curdesc {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::field::debug(self, f)
-            }
-        }
         impl Curdesc {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x8;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(crate::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// `Current_Descriptor_Pointer`: bits 31:6, access `rw`.
-            pub const CURRENT_DESCRIPTOR_POINTER: crate::Field<Self, u26, crate::access::RW> = crate::Field::new(
-                "Current_Descriptor_Pointer",
-                6,
-                26,
-                &[],
-                "Bits 31:6 of the descriptor address; descriptors are 64-byte aligned",
-            );
             /// Bits 31:6 of the descriptor address; descriptors are 64-byte aligned
             ///
-            /// Bits 31:6, access `rw`.
-            #[inline(always)]
-            pub fn current_descriptor_pointer(self) -> u26 {
-                Self::CURRENT_DESCRIPTOR_POINTER.get(self)
-            }
-            /// Sets `Current_Descriptor_Pointer` (bits 31:6).
-            #[inline(always)]
-            pub fn set_current_descriptor_pointer(&mut self, v: u26) -> &mut Self {
-                Self::CURRENT_DESCRIPTOR_POINTER.set(self, v)
-            }
-        }
-        /// Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32
-        ///
-        /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct CurdescMsb(crate::Value<u32>);
-        impl crate::Register for CurdescMsb {
-            type Word = u32;
-            const NAME: &'static str = "CURDESC_MSB";
-            const RESET: u32 = 0x0000_0000;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
-            #[inline(always)]
-            fn from_value(value: crate::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> crate::Value<u32> {
-                self.0
-            }
-        }
-        impl crate::Readable for CurdescMsb {}
-        impl crate::Writable for CurdescMsb {}
-        impl crate::Modifiable for CurdescMsb {}
-        impl ::core::fmt::Debug for CurdescMsb {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::field::debug(self, f)
-            }
-        }
-        impl CurdescMsb {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0xc;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(crate::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// The whole register, as a field (bits 31:0).
-            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
-                "CURDESC_MSB",
-                0,
-                32,
-                &[],
-                "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
-            );
-            /// Sets `CURDESC_MSB` (bits 31:0).
-            ///
-            /// Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                Self::BITS.set(self, v)
-            }
+            /// Bits 31:6, access `rw`: read with `get`, written with `set`.
+            pub const CURRENT_DESCRIPTOR_POINTER: F_<Self, u26, a_::RW> = F_::new(6, 26);
         }
         /// Tail Descriptor Pointer, low word (PG021 MM2S_TAILDESC at 0x10, S2MM_TAILDESC at 0x40); writing it while running starts SG fetches
         ///
-        /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct Taildesc(crate::Value<u32>);
+        /// Offset 0x10, 32 bits, reset 0x0, access `rw`. Its values are `Value<Taildesc>`; its fields are the constants below.
+        pub enum Taildesc {}
         impl crate::Register for Taildesc {
             type Word = u32;
             const NAME: &'static str = "TAILDESC";
             const RESET: u32 = 0x0000_0000;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[
-                Self::TAIL_DESCRIPTOR_POINTER.desc(),
-            ];
-            #[inline(always)]
-            fn from_value(value: crate::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> crate::Value<u32> {
-                self.0
-            }
+            const FIELDS: &'static [crate::desc::FieldDesc] = {
+                use crate::desc::{Access as A_, FieldDesc as D_};
+                &[
+                    D_::new(
+                        "Tail_Descriptor_Pointer",
+                        6,
+                        26,
+                        A_::ReadWrite,
+                        &[],
+                        "Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned",
+                    ),
+                ]
+            };
         }
         impl crate::Readable for Taildesc {}
         impl crate::Writable for Taildesc {}
         impl crate::Modifiable for Taildesc {}
-        impl ::core::fmt::Debug for Taildesc {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::field::debug(self, f)
-            }
-        }
         impl Taildesc {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x10;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(crate::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// `Tail_Descriptor_Pointer`: bits 31:6, access `rw`.
-            pub const TAIL_DESCRIPTOR_POINTER: crate::Field<Self, u26, crate::access::RW> = crate::Field::new(
-                "Tail_Descriptor_Pointer",
-                6,
-                26,
-                &[],
-                "Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned",
-            );
             /// Bits 31:6 of the tail descriptor address; descriptors are 64-byte aligned
             ///
-            /// Bits 31:6, access `rw`.
-            #[inline(always)]
-            pub fn tail_descriptor_pointer(self) -> u26 {
-                Self::TAIL_DESCRIPTOR_POINTER.get(self)
-            }
-            /// Sets `Tail_Descriptor_Pointer` (bits 31:6).
-            #[inline(always)]
-            pub fn set_tail_descriptor_pointer(&mut self, v: u26) -> &mut Self {
-                Self::TAIL_DESCRIPTOR_POINTER.set(self, v)
-            }
-        }
-        /// Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC
-        ///
-        /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct TaildescMsb(crate::Value<u32>);
-        impl crate::Register for TaildescMsb {
-            type Word = u32;
-            const NAME: &'static str = "TAILDESC_MSB";
-            const RESET: u32 = 0x0000_0000;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
-            #[inline(always)]
-            fn from_value(value: crate::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> crate::Value<u32> {
-                self.0
-            }
-        }
-        impl crate::Readable for TaildescMsb {}
-        impl crate::Writable for TaildescMsb {}
-        impl crate::Modifiable for TaildescMsb {}
-        impl ::core::fmt::Debug for TaildescMsb {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::field::debug(self, f)
-            }
-        }
-        impl TaildescMsb {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x14;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(crate::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// The whole register, as a field (bits 31:0).
-            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
-                "TAILDESC_MSB",
-                0,
-                32,
-                &[],
-                "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
-            );
-            /// Sets `TAILDESC_MSB` (bits 31:0).
-            ///
-            /// Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                Self::BITS.set(self, v)
-            }
-        }
-        /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
-        ///
-        /// Offset 0x18, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct Address(crate::Value<u32>);
-        impl crate::Register for Address {
-            type Word = u32;
-            const NAME: &'static str = "ADDRESS";
-            const RESET: u32 = 0x0000_0000;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
-            #[inline(always)]
-            fn from_value(value: crate::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> crate::Value<u32> {
-                self.0
-            }
-        }
-        impl crate::Readable for Address {}
-        impl crate::Writable for Address {}
-        impl crate::Modifiable for Address {}
-        impl ::core::fmt::Debug for Address {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::field::debug(self, f)
-            }
-        }
-        impl Address {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x18;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(crate::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// The whole register, as a field (bits 31:0).
-            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
-                "ADDRESS",
-                0,
-                32,
-                &[],
-                "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
-            );
-            /// Sets `ADDRESS` (bits 31:0).
-            ///
-            /// Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                Self::BITS.set(self, v)
-            }
-        }
-        /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
-        ///
-        /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct AddressMsb(crate::Value<u32>);
-        impl crate::Register for AddressMsb {
-            type Word = u32;
-            const NAME: &'static str = "ADDRESS_MSB";
-            const RESET: u32 = 0x0000_0000;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::BITS.desc()];
-            #[inline(always)]
-            fn from_value(value: crate::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> crate::Value<u32> {
-                self.0
-            }
-        }
-        impl crate::Readable for AddressMsb {}
-        impl crate::Writable for AddressMsb {}
-        impl crate::Modifiable for AddressMsb {}
-        impl ::core::fmt::Debug for AddressMsb {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::field::debug(self, f)
-            }
-        }
-        impl AddressMsb {
-            /// Offset from the parent's base (the first element, for an array).
-            pub const OFFSET: usize = 0x1c;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(crate::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// The whole register, as a field (bits 31:0).
-            pub const BITS: crate::Field<Self, u32, crate::access::RW> = crate::Field::new(
-                "ADDRESS_MSB",
-                0,
-                32,
-                &[],
-                "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
-            );
-            /// Sets `ADDRESS_MSB` (bits 31:0).
-            ///
-            /// Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32
-            #[inline(always)]
-            pub fn set_bits(&mut self, v: u32) -> &mut Self {
-                Self::BITS.set(self, v)
-            }
+            /// Bits 31:6, access `rw`: read with `get`, written with `set`.
+            pub const TAIL_DESCRIPTOR_POINTER: F_<Self, u26, a_::RW> = F_::new(6, 26);
         }
         /// Transfer length in bytes (PG021 MM2S_LENGTH at 0x28, S2MM_LENGTH at 0x58); writing it starts a direct-mode transfer, write it last. S2MM reads back the bytes received
         ///
-        /// Offset 0x28, 32 bits, reset 0x0, access `rw`.
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct Length(crate::Value<u32>);
+        /// Offset 0x28, 32 bits, reset 0x0, access `rw`. Its values are `Value<Length>`; its fields are the constants below.
+        pub enum Length {}
         impl crate::Register for Length {
             type Word = u32;
             const NAME: &'static str = "LENGTH";
             const RESET: u32 = 0x0000_0000;
-            const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-            const ACTION_MASK: u32 = 0x0000_0000;
-            const ACTION_IDLE: u32 = 0x0000_0000;
-            const FIELDS: &'static [crate::desc::FieldDesc] = &[Self::LENGTH.desc()];
-            #[inline(always)]
-            fn from_value(value: crate::Value<u32>) -> Self {
-                Self(value)
-            }
-            #[inline(always)]
-            fn value(self) -> crate::Value<u32> {
-                self.0
-            }
+            const FIELDS: &'static [crate::desc::FieldDesc] = {
+                use crate::desc::{Access as A_, FieldDesc as D_};
+                &[
+                    D_::new(
+                        "Length",
+                        0,
+                        26,
+                        A_::ReadWrite,
+                        &[],
+                        "Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist",
+                    ),
+                ]
+            };
         }
         impl crate::Readable for Length {}
         impl crate::Writable for Length {}
         impl crate::Modifiable for Length {}
-        impl ::core::fmt::Debug for Length {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::field::debug(self, f)
-            }
-        }
         impl Length {
             /// Offset from the parent's base (the first element, for an array).
             pub const OFFSET: usize = 0x28;
-            /// A value holding `bits` as read from the hardware, no actions requested.
-            #[inline(always)]
-            pub const fn from_bits(bits: u32) -> Self {
-                Self(crate::Value::new(bits))
-            }
-            /// The raw bits (as read, with any setters applied).
-            #[inline(always)]
-            pub const fn bits(self) -> u32 {
-                self.0.bits()
-            }
-            /// `Length`: bits 25:0, access `rw`.
-            pub const LENGTH: crate::Field<Self, u26, crate::access::RW> = crate::Field::new(
-                "Length",
-                0,
-                26,
-                &[],
-                "Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist",
-            );
             /// Bytes to transfer; only the low C_SG_LENGTH_WIDTH (8 to 26) bits exist
             ///
-            /// Bits 25:0, access `rw`.
-            #[inline(always)]
-            pub fn length(self) -> u26 {
-                Self::LENGTH.get(self)
-            }
-            /// Sets `Length` (bits 25:0).
-            #[inline(always)]
-            pub fn set_length(&mut self, v: u26) -> &mut Self {
-                Self::LENGTH.set(self, v)
-            }
+            /// Bits 25:0, access `rw`: read with `get`, written with `set`.
+            pub const LENGTH: F_<Self, u26, a_::RW> = F_::new(0, 26);
         }
     }
     /// Scatter/Gather User and Cache Control (PG021 SG_CTL at 0x2C); AXI cache and user signals of descriptor fetches
     ///
-    /// Offset 0x2c, 32 bits, reset 0x3, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct SgCtl(crate::Value<u32>);
+    /// Offset 0x2c, 32 bits, reset 0x3, access `rw`. Its values are `Value<SgCtl>`; its fields are the constants below.
+    pub enum SgCtl {}
     impl crate::Register for SgCtl {
         type Word = u32;
         const NAME: &'static str = "SG_CTL";
         const RESET: u32 = 0x0000_0003;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [crate::desc::FieldDesc] = &[
-            Self::SG_CACHE.desc(),
-            Self::SG_USER.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: crate::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> crate::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [crate::desc::FieldDesc] = {
+            use crate::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "SG_CACHE",
+                    0,
+                    4,
+                    A_::ReadWrite,
+                    &[],
+                    "ARCACHE/AWCACHE of SG descriptor transactions",
+                ),
+                D_::new(
+                    "SG_USER",
+                    8,
+                    4,
+                    A_::ReadWrite,
+                    &[],
+                    "ARUSER/AWUSER of SG descriptor transactions",
+                ),
+            ]
+        };
     }
     impl crate::Readable for SgCtl {}
     impl crate::Writable for SgCtl {}
     impl crate::Modifiable for SgCtl {}
-    impl ::core::fmt::Debug for SgCtl {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            crate::field::debug(self, f)
-        }
-    }
     impl SgCtl {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x2c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(crate::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `SG_CACHE`: bits 3:0, access `rw`.
-        pub const SG_CACHE: crate::Field<Self, u4, crate::access::RW> = crate::Field::new(
-            "SG_CACHE",
-            0,
-            4,
-            &[],
-            "ARCACHE/AWCACHE of SG descriptor transactions",
-        );
         /// ARCACHE/AWCACHE of SG descriptor transactions
         ///
-        /// Bits 3:0, access `rw`.
-        #[inline(always)]
-        pub fn sg_cache(self) -> u4 {
-            Self::SG_CACHE.get(self)
-        }
-        /// Sets `SG_CACHE` (bits 3:0).
-        #[inline(always)]
-        pub fn set_sg_cache(&mut self, v: u4) -> &mut Self {
-            Self::SG_CACHE.set(self, v)
-        }
-        /// `SG_USER`: bits 11:8, access `rw`.
-        pub const SG_USER: crate::Field<Self, u4, crate::access::RW> = crate::Field::new(
-            "SG_USER",
-            8,
-            4,
-            &[],
-            "ARUSER/AWUSER of SG descriptor transactions",
-        );
+        /// Bits 3:0, access `rw`: read with `get`, written with `set`.
+        pub const SG_CACHE: F_<Self, u4, a_::RW> = F_::new(0, 4);
         /// ARUSER/AWUSER of SG descriptor transactions
         ///
-        /// Bits 11:8, access `rw`.
-        #[inline(always)]
-        pub fn sg_user(self) -> u4 {
-            Self::SG_USER.get(self)
-        }
-        /// Sets `SG_USER` (bits 11:8).
-        #[inline(always)]
-        pub fn set_sg_user(&mut self, v: u4) -> &mut Self {
-            Self::SG_USER.set(self, v)
-        }
+        /// Bits 11:8, access `rw`: read with `get`, written with `set`.
+        pub const SG_USER: F_<Self, u4, a_::RW> = F_::new(8, 4);
     }
     /// Static description of `axi_dma`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &crate::desc::BlockDesc = &crate::desc::BlockDesc {
@@ -1234,7 +635,16 @@ pub mod axi_dma {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::CurdescMsb as crate::Register>::FIELDS,
+                fields: &[
+                    crate::desc::FieldDesc {
+                        name: "CURDESC_MSB",
+                        lsb: 0,
+                        width: 32,
+                        access: crate::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
+                    },
+                ],
                 description: "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
             },
             crate::desc::RegisterDesc {
@@ -1250,7 +660,16 @@ pub mod axi_dma {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::TaildescMsb as crate::Register>::FIELDS,
+                fields: &[
+                    crate::desc::FieldDesc {
+                        name: "TAILDESC_MSB",
+                        lsb: 0,
+                        width: 32,
+                        access: crate::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
+                    },
+                ],
                 description: "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
             },
             crate::desc::RegisterDesc {
@@ -1258,7 +677,16 @@ pub mod axi_dma {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::Address as crate::Register>::FIELDS,
+                fields: &[
+                    crate::desc::FieldDesc {
+                        name: "ADDRESS",
+                        lsb: 0,
+                        width: 32,
+                        access: crate::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
+                    },
+                ],
                 description: "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
             },
             crate::desc::RegisterDesc {
@@ -1266,7 +694,16 @@ pub mod axi_dma {
                 offset: 0x1c,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::AddressMsb as crate::Register>::FIELDS,
+                fields: &[
+                    crate::desc::FieldDesc {
+                        name: "ADDRESS_MSB",
+                        lsb: 0,
+                        width: 32,
+                        access: crate::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
+                    },
+                ],
                 description: "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
             },
             crate::desc::RegisterDesc {
@@ -1314,7 +751,16 @@ pub mod axi_dma {
                 offset: 0x3c,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::CurdescMsb as crate::Register>::FIELDS,
+                fields: &[
+                    crate::desc::FieldDesc {
+                        name: "CURDESC_MSB",
+                        lsb: 0,
+                        width: 32,
+                        access: crate::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
+                    },
+                ],
                 description: "Current Descriptor Pointer, upper 32 bits (PG021 MM2S_CURDESC_MSB at 0x0C, S2MM_CURDESC_MSB at 0x3C); only with address width above 32",
             },
             crate::desc::RegisterDesc {
@@ -1330,7 +776,16 @@ pub mod axi_dma {
                 offset: 0x44,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::TaildescMsb as crate::Register>::FIELDS,
+                fields: &[
+                    crate::desc::FieldDesc {
+                        name: "TAILDESC_MSB",
+                        lsb: 0,
+                        width: 32,
+                        access: crate::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
+                    },
+                ],
                 description: "Tail Descriptor Pointer, upper 32 bits (PG021 MM2S_TAILDESC_MSB at 0x14, S2MM_TAILDESC_MSB at 0x44); write it before TAILDESC",
             },
             crate::desc::RegisterDesc {
@@ -1338,7 +793,16 @@ pub mod axi_dma {
                 offset: 0x48,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::Address as crate::Register>::FIELDS,
+                fields: &[
+                    crate::desc::FieldDesc {
+                        name: "ADDRESS",
+                        lsb: 0,
+                        width: 32,
+                        access: crate::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
+                    },
+                ],
                 description: "Buffer address, low word (PG021 MM2S_SA source address at 0x18, S2MM_DA destination address at 0x48); direct register mode",
             },
             crate::desc::RegisterDesc {
@@ -1346,7 +810,16 @@ pub mod axi_dma {
                 offset: 0x4c,
                 width: 4,
                 reset: 0x0,
-                fields: <channel::AddressMsb as crate::Register>::FIELDS,
+                fields: &[
+                    crate::desc::FieldDesc {
+                        name: "ADDRESS_MSB",
+                        lsb: 0,
+                        width: 32,
+                        access: crate::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
+                    },
+                ],
                 description: "Buffer address, upper 32 bits (PG021 MM2S_SA_MSB at 0x1C, S2MM_DA_MSB at 0x4C); only with address width above 32",
             },
             crate::desc::RegisterDesc {

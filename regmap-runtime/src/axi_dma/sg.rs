@@ -4,6 +4,7 @@
 use super::config::Channel;
 use super::driver::AxiDma;
 use super::error::AxiDmaError;
+use super::registers::channel;
 use super::ring::{Descriptor, DescriptorRing, DescriptorStatus};
 use super::status::DmaStatus;
 use super::transfer::{Failed, Refused};
@@ -297,21 +298,29 @@ impl<B: Bus> AxiDma<B> {
         if has_msb {
             c.curdesc_msb().write(|w| w.set_bits((head >> 32) as u32));
         }
-        c.curdesc()
-            .write(|w| w.set_current_descriptor_pointer(u26::new((head as u32) >> 6)));
-        if c.dmasr().read().ioc_irq() || c.dmasr().read().err_irq() {
+        c.curdesc().write(|w| {
+            w.set(
+                channel::Curdesc::CURRENT_DESCRIPTOR_POINTER,
+                u26::new((head as u32) >> 6),
+            )
+        });
+        if c.dmasr().read().get(channel::Dmasr::IOC_IRQ)
+            || c.dmasr().read().get(channel::Dmasr::ERR_IRQ)
+        {
             self.ack(channel);
         }
         let irq = self.has_irq(channel);
         c.dmacr().modify(|w| {
-            w.set_cyclic_bd_enable(cyclic).set_rs(true);
+            w.set(channel::Dmacr::CYCLIC_BD_ENABLE, cyclic)
+                .set(channel::Dmacr::RS, true);
             if irq {
-                w.set_ioc_irq_en(true).set_err_irq_en(true);
+                w.set(channel::Dmacr::IOC_IRQ_EN, true)
+                    .set(channel::Dmacr::ERR_IRQ_EN, true);
             }
             w
         });
         poll(self.abort_timeout(), || {
-            (!c.dmasr().read().halted()).then_some(())
+            (!c.dmasr().read().get(channel::Dmasr::HALTED)).then_some(())
         })
         .ok_or_else(|| AxiDmaError::RunStopTimeout {
             channel,
@@ -322,8 +331,12 @@ impl<B: Bus> AxiDma<B> {
         if has_msb {
             c.taildesc_msb().write(|w| w.set_bits((tail >> 32) as u32));
         }
-        c.taildesc()
-            .write(|w| w.set_tail_descriptor_pointer(u26::new((tail as u32) >> 6)));
+        c.taildesc().write(|w| {
+            w.set(
+                channel::Taildesc::TAIL_DESCRIPTOR_POINTER,
+                u26::new((tail as u32) >> 6),
+            )
+        });
         Ok(())
     }
 

@@ -6,8 +6,8 @@ use regmap_runtime::arbitrary_int::u4;
 use regmap_runtime::model::ModelBus;
 use regmap_runtime::trace::{Access, Counts, Direction, TraceBus};
 use regmap_runtime::uio::Uio;
-use regmap_runtime::{BindError, Bus, DevMem, FileWindow, MemBus, SysRoot};
-use regmap_runtime_tests::bench_timer::{BenchTimer, Mode};
+use regmap_runtime::{BindError, Bus, DevMem, FileWindow, MemBus, SysRoot, Value};
+use regmap_runtime_tests::bench_timer::{BenchTimer, Ctrl, Mode, Status};
 use std::sync::Arc;
 
 const VERSION: u32 = 0x0001_0203;
@@ -15,12 +15,12 @@ const VERSION: u32 = 0x0001_0203;
 /// What every plain-memory backend must do: exact offsets, fields where the map puts them.
 fn drive<B: Bus>(t: &BenchTimer<B>) {
     t.ctrl()
-        .write(|w| w.set_enable(true).set_prescale(u4::new(9)));
-    t.ctrl().modify(|w| w.set_mode(Mode::Capture));
+        .write(|w| w.set(Ctrl::ENABLE, true).set(Ctrl::PRESCALE, u4::new(9)));
+    t.ctrl().modify(|w| w.set(Ctrl::MODE, Mode::Capture));
     let ctrl = t.ctrl().read();
-    assert!(ctrl.enable());
-    assert_eq!(ctrl.mode(), Mode::Capture);
-    assert_eq!(ctrl.prescale(), u4::new(9));
+    assert!(ctrl.get(Ctrl::ENABLE));
+    assert_eq!(ctrl.get(Ctrl::MODE), Mode::Capture);
+    assert_eq!(ctrl.get(Ctrl::PRESCALE), u4::new(9));
     t.load().write(|w| w.set_bits(0xdead_beef));
     assert_eq!(t.load().read().bits(), 0xdead_beef);
     assert_eq!(t.bus().read_u32(0).unwrap(), 0x93, "CTRL bits at offset 0");
@@ -142,7 +142,7 @@ fn tracing_counts_one_read_and_one_write_per_modify() {
         "the id check"
     );
     t.bus().clear();
-    t.ctrl().modify(|w| w.set_enable(true));
+    t.ctrl().modify(|w| w.set(Ctrl::ENABLE, true));
     assert_eq!(
         t.bus().counts(),
         Counts {
@@ -188,31 +188,35 @@ fn behavioural_model_with_a_device_written_in_a_few_lines() {
     assert_eq!(t.version().read().bits(), VERSION, "reset value");
 
     t.load().write(|w| w.set_bits(10));
-    t.ctrl().write(|w| w.set_start(true));
+    t.ctrl().write(|w| w.set(Ctrl::START, true));
     assert_eq!(
         t.ctrl().read().bits() & 0x100,
         0,
         "START is write-only: reads 0"
     );
     let status = t.status().read();
-    assert!(status.done());
+    assert!(status.get(Status::DONE));
     assert_eq!(t.count().read().bits(), 10);
 
     // modify of CTRL writes START at its reset value (0): no second period.
-    t.ctrl().modify(|w| w.set_enable(true));
+    t.ctrl().modify(|w| w.set(Ctrl::ENABLE, true));
     assert_eq!(t.count().read().bits(), 10);
 
     // A second start before DONE is acknowledged: one overrun, read-to-clear.
-    t.ctrl().write(|w| w.set_start(true));
-    assert_eq!(t.status().read().overruns(), 1);
-    assert_eq!(t.status().read().overruns(), 0, "rc: cleared by the read");
+    t.ctrl().write(|w| w.set(Ctrl::START, true));
+    assert_eq!(t.status().read().get(Status::OVERRUNS), 1);
+    assert_eq!(
+        t.status().read().get(Status::OVERRUNS),
+        0,
+        "rc: cleared by the read"
+    );
 
-    // Writing the value read back never acknowledges DONE; clear_done does.
+    // Writing the value read back never acknowledges DONE; `clear(Status::DONE)` does.
     let s = t.status().read();
     t.status().write_value(s);
-    assert!(t.status().read().done());
-    t.status().write(|w| w.clear_done());
-    assert!(!t.status().read().done());
+    assert!(t.status().read().get(Status::DONE));
+    t.status().write(|w| w.clear(Status::DONE));
+    assert!(!t.status().read().get(Status::DONE));
 
     // Read-only registers ignore writes even through the raw bus.
     t.bus().write_u32(0x18, 0).unwrap();
@@ -223,24 +227,23 @@ fn behavioural_model_with_a_device_written_in_a_few_lines() {
 /// and the hardware side updates registers by type.
 #[test]
 fn model_hooks_take_register_values() {
-    use regmap_runtime_tests::bench_timer::{Ctrl, Status};
     let model = Arc::new(ModelBus::new(BenchTimer::<MemBus>::DESC));
     model
         .on_register_write::<Ctrl>(|m, old, new| {
             // START is write-only: the model sees what was written.
             let start = Ctrl::START.mask() as u32;
-            if new.bits() & start != 0 && !old.enable() {
+            if new.bits() & start != 0 && !old.get(Ctrl::ENABLE) {
                 // The hardware side sets DONE in the stored bits.
                 m.hw_update_register::<Status>(|s| {
-                    Status::from_bits(s.bits() | Status::DONE.mask() as u32)
+                    Value::<Status>::from_bits(s.bits() | Status::DONE.mask() as u32)
                 })
                 .unwrap();
             }
         })
         .unwrap();
     let mut t = BenchTimer::new(Arc::clone(&model)).unwrap();
-    t.ctrl().write(|w| w.set_start(true));
-    assert!(t.status().read().done());
+    t.ctrl().write(|w| w.set(Ctrl::START, true));
+    assert!(t.status().read().get(Status::DONE));
     // A type the block does not have is an error, not a silent no-op.
     let other = ModelBus::new(regmap_runtime_tests::corpus::collisions::DESC);
     assert!(other.on_register_write::<Ctrl>(|_, _, _| {}).is_err());

@@ -4,19 +4,21 @@
 
 use regmap_runtime::arbitrary_int::u2;
 use regmap_runtime::{Bus, MemBus};
-use regmap_runtime_tests::stm32h7x3::{gpioa::Gpioa, instances};
+use regmap_runtime_tests::stm32h7x3::gpioa::{Gpioa, Moder, Odr};
+use regmap_runtime_tests::stm32h7x3::instances;
 
 #[test]
 fn an_imported_gpio_block_puts_fields_at_the_svd_bits() {
     let gpio = Gpioa::new(MemBus::new(0x400)).unwrap();
     // ODR at 0x14, OD0 bit 0 and OD15 bit 15 (SVD bitOffset/bitWidth).
-    gpio.odr().write(|w| w.set_od0(true).set_od15(true));
+    gpio.odr()
+        .write(|w| w.set(Odr::OD0, true).set(Odr::OD15, true));
     assert_eq!(gpio.bus().read_u32(0x14).unwrap(), 0x8001);
     // MODER at 0x0, MODE3 bits 7:6; `write` starts from the SVD's
     // resetValue 0xABFFFFFF, whose bits 7:6 are 0b11.
-    gpio.moder().write(|w| w.set_mode3(u2::new(2)));
+    gpio.moder().write(|w| w.set(Moder::MODE3, u2::new(2)));
     assert_eq!(gpio.bus().read_u32(0).unwrap(), 0xabff_ffbf);
-    assert_eq!(gpio.moder().read().mode3(), u2::new(2));
+    assert_eq!(gpio.moder().read().get(Moder::MODE3), u2::new(2));
 }
 
 #[test]
@@ -50,9 +52,14 @@ fn the_imported_design_maps_every_peripheral_at_its_svd_base() {
     let hw = unsafe { Design::open_devmem_in(&root) }.unwrap();
     // GPIOB is derived from GPIOA: the same block type at its own base.
     let _: &Gpioa<_> = &hw.gpiob;
-    hw.gpiob.odr().write(|w| w.set_od0(true).set_od15(true));
-    hw.gpiok.odr().write(|w| w.set_od1(true));
-    assert!(!hw.gpioa.odr().read().od0(), "GPIOA is a window of its own");
+    hw.gpiob
+        .odr()
+        .write(|w| w.set(Odr::OD0, true).set(Odr::OD15, true));
+    hw.gpiok.odr().write(|w| w.set(Odr::OD1, true));
+    assert!(
+        !hw.gpioa.odr().read().get(Odr::OD0),
+        "GPIOA is a window of its own"
+    );
     drop(hw);
     let mem = std::fs::File::open(root.dev.join("mem")).unwrap();
     let word = |at: u64| {

@@ -57,434 +57,211 @@ pub mod gaussian {
             self.bus.reg::<IpIsr, 0xc>()
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     /// Control signals
     ///
-    /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ctrl(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x0, access `rw`. Its values are `Value<Ctrl>`; its fields are the constants below.
+    pub enum Ctrl {}
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
         const NAME: &'static str = "CTRL";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::AP_START.desc(),
-            Self::AP_DONE.desc(),
-            Self::AP_IDLE.desc(),
-            Self::AP_READY.desc(),
-            Self::AUTO_RESTART.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "AP_START",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Control signal Register for 'ap_start'.",
+                ),
+                D_::new(
+                    "AP_DONE",
+                    1,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Control signal Register for 'ap_done'.",
+                ),
+                D_::new(
+                    "AP_IDLE",
+                    2,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Control signal Register for 'ap_idle'.",
+                ),
+                D_::new(
+                    "AP_READY",
+                    3,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Control signal Register for 'ap_ready'.",
+                ),
+                D_::new(
+                    "AUTO_RESTART",
+                    7,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Control signal Register for 'auto_restart'.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Ctrl {}
     impl ::regmap_runtime::Writable for Ctrl {}
     impl ::regmap_runtime::Modifiable for Ctrl {}
-    impl ::core::fmt::Debug for Ctrl {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ctrl {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `AP_START`: bit 0, access `rw`.
-        pub const AP_START: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "AP_START",
-            0,
-            1,
-            &[],
-            "Control signal Register for 'ap_start'.",
-        );
         /// Control signal Register for 'ap_start'.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn ap_start(self) -> bool {
-            Self::AP_START.get(self)
-        }
-        /// Sets `AP_START` (bit 0).
-        #[inline(always)]
-        pub fn set_ap_start(&mut self, v: bool) -> &mut Self {
-            Self::AP_START.set(self, v)
-        }
-        /// `AP_DONE`: bit 1, access `ro`.
-        pub const AP_DONE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "AP_DONE",
-            1,
-            1,
-            &[],
-            "Control signal Register for 'ap_done'.",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const AP_START: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Control signal Register for 'ap_done'.
         ///
-        /// Bit 1, access `ro`.
-        #[inline(always)]
-        pub fn ap_done(self) -> bool {
-            Self::AP_DONE.get(self)
-        }
-        /// `AP_IDLE`: bit 2, access `ro`.
-        pub const AP_IDLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "AP_IDLE",
-            2,
-            1,
-            &[],
-            "Control signal Register for 'ap_idle'.",
-        );
+        /// Bit 1, access `ro`: read with `get`.
+        pub const AP_DONE: F_<Self, bool, a_::RO> = F_::new(1, 1);
         /// Control signal Register for 'ap_idle'.
         ///
-        /// Bit 2, access `ro`.
-        #[inline(always)]
-        pub fn ap_idle(self) -> bool {
-            Self::AP_IDLE.get(self)
-        }
-        /// `AP_READY`: bit 3, access `ro`.
-        pub const AP_READY: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "AP_READY",
-            3,
-            1,
-            &[],
-            "Control signal Register for 'ap_ready'.",
-        );
+        /// Bit 2, access `ro`: read with `get`.
+        pub const AP_IDLE: F_<Self, bool, a_::RO> = F_::new(2, 1);
         /// Control signal Register for 'ap_ready'.
         ///
-        /// Bit 3, access `ro`.
-        #[inline(always)]
-        pub fn ap_ready(self) -> bool {
-            Self::AP_READY.get(self)
-        }
-        /// `AUTO_RESTART`: bit 7, access `rw`.
-        pub const AUTO_RESTART: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "AUTO_RESTART",
-            7,
-            1,
-            &[],
-            "Control signal Register for 'auto_restart'.",
-        );
+        /// Bit 3, access `ro`: read with `get`.
+        pub const AP_READY: F_<Self, bool, a_::RO> = F_::new(3, 1);
         /// Control signal Register for 'auto_restart'.
         ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub fn auto_restart(self) -> bool {
-            Self::AUTO_RESTART.get(self)
-        }
-        /// Sets `AUTO_RESTART` (bit 7).
-        #[inline(always)]
-        pub fn set_auto_restart(&mut self, v: bool) -> &mut Self {
-            Self::AUTO_RESTART.set(self, v)
-        }
+        /// Bit 7, access `rw`: read with `get`, written with `set`.
+        pub const AUTO_RESTART: F_<Self, bool, a_::RW> = F_::new(7, 1);
     }
     /// Global Interrupt Enable Register
     ///
-    /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gier(::regmap_runtime::Value<u32>);
+    /// Offset 0x4, 32 bits, reset 0x0, access `rw`. Its values are `Value<Gier>`; its fields are the constants below.
+    pub enum Gier {}
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::ENABLE.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Enable",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Gier {}
     impl ::regmap_runtime::Writable for Gier {}
     impl ::regmap_runtime::Modifiable for Gier {}
-    impl ::core::fmt::Debug for Gier {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Enable`: bit 0, access `rw`.
-        pub const ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Enable",
-            0,
-            1,
-            &[],
-            "Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled",
-        );
         /// Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn enable(self) -> bool {
-            Self::ENABLE.get(self)
-        }
-        /// Sets `Enable` (bit 0).
-        #[inline(always)]
-        pub fn set_enable(&mut self, v: bool) -> &mut Self {
-            Self::ENABLE.set(self, v)
-        }
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const ENABLE: F_<Self, bool, a_::RW> = F_::new(0, 1);
     }
     /// IP Interrupt Enable Register
     ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIer(::regmap_runtime::Value<u32>);
+    /// Offset 0x8, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIer>`; its fields are the constants below.
+    pub enum IpIer {}
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHAN0_INT_EN.desc(),
-            Self::CHAN1_INT_EN.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "CHAN0_INT_EN",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.",
+                ),
+                D_::new(
+                    "CHAN1_INT_EN",
+                    1,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIer {}
     impl ::regmap_runtime::Writable for IpIer {}
     impl ::regmap_runtime::Modifiable for IpIer {}
-    impl ::core::fmt::Debug for IpIer {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `CHAN0_INT_EN`: bit 0, access `rw`.
-        pub const CHAN0_INT_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "CHAN0_INT_EN",
-            0,
-            1,
-            &[],
-            "Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.",
-        );
         /// Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn chan0_int_en(self) -> bool {
-            Self::CHAN0_INT_EN.get(self)
-        }
-        /// Sets `CHAN0_INT_EN` (bit 0).
-        #[inline(always)]
-        pub fn set_chan0_int_en(&mut self, v: bool) -> &mut Self {
-            Self::CHAN0_INT_EN.set(self, v)
-        }
-        /// `CHAN1_INT_EN`: bit 1, access `rw`.
-        pub const CHAN1_INT_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "CHAN1_INT_EN",
-            1,
-            1,
-            &[],
-            "Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const CHAN0_INT_EN: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn chan1_int_en(self) -> bool {
-            Self::CHAN1_INT_EN.get(self)
-        }
-        /// Sets `CHAN1_INT_EN` (bit 1).
-        #[inline(always)]
-        pub fn set_chan1_int_en(&mut self, v: bool) -> &mut Self {
-            Self::CHAN1_INT_EN.set(self, v)
-        }
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const CHAN1_INT_EN: F_<Self, bool, a_::RW> = F_::new(1, 1);
     }
     /// IP Interrupt Status Register
     ///
-    /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIsr(::regmap_runtime::Value<u32>);
+    /// Offset 0xc, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIsr>`; its fields are the constants below.
+    pub enum IpIsr {}
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0003;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHAN0_INT_ST.desc(),
-            Self::CHAN1_INT_ST.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "CHAN0_INT_ST",
+                    0,
+                    1,
+                    A_::OneToToggle,
+                    &[],
+                    "Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup",
+                ),
+                D_::new(
+                    "CHAN1_INT_ST",
+                    1,
+                    1,
+                    A_::OneToToggle,
+                    &[],
+                    "Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIsr {}
     impl ::regmap_runtime::Writable for IpIsr {}
     impl ::regmap_runtime::Modifiable for IpIsr {}
-    impl ::core::fmt::Debug for IpIsr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0xc;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `CHAN0_INT_ST`: bit 0, access `w1t`.
-        pub const CHAN0_INT_ST: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1T,
-        > = ::regmap_runtime::Field::new(
-            "CHAN0_INT_ST",
-            0,
-            1,
-            &[],
-            "Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup",
-        );
         /// Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup
         ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn chan0_int_st(self) -> bool {
-            Self::CHAN0_INT_ST.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_chan0_int_st<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `CHAN0_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_chan0_int_st(&mut self) -> &mut Self {
-            Self::CHAN0_INT_ST.request(self, true)
-        }
-        /// `CHAN1_INT_ST`: bit 1, access `w1t`.
-        pub const CHAN1_INT_ST: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1T,
-        > = ::regmap_runtime::Field::new(
-            "CHAN1_INT_ST",
-            1,
-            1,
-            &[],
-            "Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup",
-        );
+        /// Bit 0, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CHAN0_INT_ST: F_<Self, bool, a_::W1T> = F_::new(0, 1);
         /// Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup
         ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn chan1_int_st(self) -> bool {
-            Self::CHAN1_INT_ST.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_chan1_int_st<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `CHAN1_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_chan1_int_st(&mut self) -> &mut Self {
-            Self::CHAN1_INT_ST.request(self, true)
-        }
+        /// Bit 1, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CHAN1_INT_ST: F_<Self, bool, a_::W1T> = F_::new(1, 1);
     }
     /// Static description of `gaussian`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {

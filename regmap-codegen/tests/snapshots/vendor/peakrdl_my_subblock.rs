@@ -56,123 +56,54 @@ pub mod my_subblock {
             self.bus.reg_at::<RegArray, 0x100, 0x4, 4>(index, "reg_array")
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     /// Register `reg1`.
     ///
-    /// Offset 0x0, 32 bits, reset 0x7b00, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Reg1(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x7b00, access `rw`. Its values are `Value<Reg1>`; its fields are the constants below.
+    pub enum Reg1 {}
     impl ::regmap_runtime::Register for Reg1 {
         type Word = u32;
         const NAME: &'static str = "reg1";
         const RESET: u32 = 0x0000_7b00;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::F1.desc(),
-            Self::F2.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("f1", 0, 1, A_::ReadWrite, &[], ""),
+                D_::new("f2", 8, 8, A_::ReadWrite, &[], ""),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Reg1 {}
     impl ::regmap_runtime::Writable for Reg1 {}
     impl ::regmap_runtime::Modifiable for Reg1 {}
-    impl ::core::fmt::Debug for Reg1 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Reg1 {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `f1`: bit 0, access `rw`.
-        pub const F1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "f1",
-            0,
-            1,
-            &[],
-            "",
-        );
         /// Field `f1`.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn f1(self) -> bool {
-            Self::F1.get(self)
-        }
-        /// Sets `f1` (bit 0).
-        #[inline(always)]
-        pub fn set_f1(&mut self, v: bool) -> &mut Self {
-            Self::F1.set(self, v)
-        }
-        /// `f2`: bits 15:8, access `rw`.
-        pub const F2: ::regmap_runtime::Field<Self, u8, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "f2",
-            8,
-            8,
-            &[],
-            "",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const F1: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Field `f2`.
         ///
-        /// Bits 15:8, access `rw`.
-        #[inline(always)]
-        pub fn f2(self) -> u8 {
-            Self::F2.get(self)
-        }
-        /// Sets `f2` (bits 15:8).
-        #[inline(always)]
-        pub fn set_f2(&mut self, v: u8) -> &mut Self {
-            Self::F2.set(self, v)
-        }
+        /// Bits 15:8, access `rw`: read with `get`, written with `set`.
+        pub const F2: F_<Self, u8, a_::RW> = F_::new(8, 8);
     }
     /// Register `reg_array`.
     ///
-    /// Offset 0x100, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct RegArray(::regmap_runtime::Value<u32>);
+    /// Offset 0x100, 32 bits, reset 0x0, access `rw`. Its values are `Value<RegArray>`; its fields are the constants below.
+    pub enum RegArray {}
     impl ::regmap_runtime::Register for RegArray {
         type Word = u32;
         const NAME: &'static str = "reg_array";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::X.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("x", 0, 1, A_::ReadWrite, &[], "")]
+        };
     }
     impl ::regmap_runtime::Readable for RegArray {}
     impl ::regmap_runtime::Writable for RegArray {}
     impl ::regmap_runtime::Modifiable for RegArray {}
-    impl ::core::fmt::Debug for RegArray {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl RegArray {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x100;
@@ -180,36 +111,10 @@ pub mod my_subblock {
         pub const STRIDE: usize = 0x4;
         /// Number of array elements.
         pub const COUNT: usize = 4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `x`: bit 0, access `rw`.
-        pub const X: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "x",
-            0,
-            1,
-            &[],
-            "",
-        );
         /// Field `x`.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn x(self) -> bool {
-            Self::X.get(self)
-        }
-        /// Sets `x` (bit 0).
-        #[inline(always)]
-        pub fn set_x(&mut self, v: bool) -> &mut Self {
-            Self::X.set(self, v)
-        }
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const X: F_<Self, bool, a_::RW> = F_::new(0, 1);
     }
     /// Static description of `my_subblock`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {

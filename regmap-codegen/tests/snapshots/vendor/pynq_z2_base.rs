@@ -48,13 +48,17 @@ pub mod axi_gpio {
         }
         /// Channel-2 AXI GPIO Data register
         #[inline(always)]
-        pub fn gpio2_data(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Data> {
-            self.bus.reg::<Gpio2Data, 0x8>()
+        pub fn gpio2_data(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x8>()
         }
         /// Channel-2 AXI GPIO 3-State Control register
         #[inline(always)]
-        pub fn gpio2_tri(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Tri> {
-            self.bus.reg::<Gpio2Tri, 0xc>()
+        pub fn gpio2_tri(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0xc>()
         }
         /// Global Interrupt Enable register
         #[inline(always)]
@@ -72,64 +76,36 @@ pub mod axi_gpio {
             self.bus.reg::<IpIsr, 0x120>()
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     use ::regmap_runtime::arbitrary_int::u4;
     /// Channel-1 AXI GPIO Data register
     ///
-    /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct GpioData(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x0, access `rw`. Its values are `Value<GpioData>`; its fields are the constants below.
+    pub enum GpioData {}
     impl ::regmap_runtime::Register for GpioData {
         type Word = u32;
         const NAME: &'static str = "GPIO_DATA";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHANNEL_1_GPIO_DATA.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Channel_1_GPIO_DATA",
+                    0,
+                    4,
+                    A_::ReadWrite,
+                    &[],
+                    "AXI GPIO Data Register.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for GpioData {}
     impl ::regmap_runtime::Writable for GpioData {}
     impl ::regmap_runtime::Modifiable for GpioData {}
-    impl ::core::fmt::Debug for GpioData {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl GpioData {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Channel_1_GPIO_DATA`: bits 3:0, access `rw`.
-        pub const CHANNEL_1_GPIO_DATA: ::regmap_runtime::Field<
-            Self,
-            u4,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Channel_1_GPIO_DATA",
-            0,
-            4,
-            &[],
-            "AXI GPIO Data Register.",
-        );
         /// AXI GPIO Data Register.
         /// For each I/O bit programmed as input
         ///   R - Reads value on the input pin.
@@ -139,491 +115,176 @@ pub mod axi_gpio {
         ///   W - Writes value to the corresponding AXI GPIO
         ///       data register bit and output pin
         ///
-        /// Bits 3:0, access `rw`.
-        #[inline(always)]
-        pub fn channel_1_gpio_data(self) -> u4 {
-            Self::CHANNEL_1_GPIO_DATA.get(self)
-        }
-        /// Sets `Channel_1_GPIO_DATA` (bits 3:0).
-        #[inline(always)]
-        pub fn set_channel_1_gpio_data(&mut self, v: u4) -> &mut Self {
-            Self::CHANNEL_1_GPIO_DATA.set(self, v)
-        }
+        /// Bits 3:0, access `rw`: read with `get`, written with `set`.
+        pub const CHANNEL_1_GPIO_DATA: F_<Self, u4, a_::RW> = F_::new(0, 4);
     }
     /// Channel-1 AXI GPIO 3-State Control register
     ///
-    /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct GpioTri(::regmap_runtime::Value<u32>);
+    /// Offset 0x4, 32 bits, reset 0x0, access `rw`. Its values are `Value<GpioTri>`; its fields are the constants below.
+    pub enum GpioTri {}
     impl ::regmap_runtime::Register for GpioTri {
         type Word = u32;
         const NAME: &'static str = "GPIO_TRI";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHANNEL_1_GPIO_TRI.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Channel_1_GPIO_TRI",
+                    0,
+                    4,
+                    A_::ReadWrite,
+                    &[],
+                    "AXI GPIO 3-State Control Register",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for GpioTri {}
     impl ::regmap_runtime::Writable for GpioTri {}
     impl ::regmap_runtime::Modifiable for GpioTri {}
-    impl ::core::fmt::Debug for GpioTri {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl GpioTri {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Channel_1_GPIO_TRI`: bits 3:0, access `rw`.
-        pub const CHANNEL_1_GPIO_TRI: ::regmap_runtime::Field<
-            Self,
-            u4,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Channel_1_GPIO_TRI",
-            0,
-            4,
-            &[],
-            "AXI GPIO 3-State Control Register",
-        );
         /// AXI GPIO 3-State Control Register
         /// Each I/O pin of the AXI GPIO is individually programmable as an input or output   For each of the bits     0 - I/O pin configured as output     1 - I/O pin configured as input
         ///
-        /// Bits 3:0, access `rw`.
-        #[inline(always)]
-        pub fn channel_1_gpio_tri(self) -> u4 {
-            Self::CHANNEL_1_GPIO_TRI.get(self)
-        }
-        /// Sets `Channel_1_GPIO_TRI` (bits 3:0).
-        #[inline(always)]
-        pub fn set_channel_1_gpio_tri(&mut self, v: u4) -> &mut Self {
-            Self::CHANNEL_1_GPIO_TRI.set(self, v)
-        }
-    }
-    /// Channel-2 AXI GPIO Data register
-    ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gpio2Data(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Gpio2Data {
-        type Word = u32;
-        const NAME: &'static str = "GPIO2_DATA";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Gpio2Data {}
-    impl ::regmap_runtime::Writable for Gpio2Data {}
-    impl ::regmap_runtime::Modifiable for Gpio2Data {}
-    impl ::core::fmt::Debug for Gpio2Data {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Gpio2Data {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GPIO2_DATA",
-            0,
-            32,
-            &[],
-            "Channel-2 AXI GPIO Data register",
-        );
-        /// Sets `GPIO2_DATA` (bits 31:0).
-        ///
-        /// Channel-2 AXI GPIO Data register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Channel-2 AXI GPIO 3-State Control register
-    ///
-    /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gpio2Tri(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Gpio2Tri {
-        type Word = u32;
-        const NAME: &'static str = "GPIO2_TRI";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Gpio2Tri {}
-    impl ::regmap_runtime::Writable for Gpio2Tri {}
-    impl ::regmap_runtime::Modifiable for Gpio2Tri {}
-    impl ::core::fmt::Debug for Gpio2Tri {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Gpio2Tri {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GPIO2_TRI",
-            0,
-            32,
-            &[],
-            "Channel-2 AXI GPIO 3-State Control register",
-        );
-        /// Sets `GPIO2_TRI` (bits 31:0).
-        ///
-        /// Channel-2 AXI GPIO 3-State Control register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bits 3:0, access `rw`: read with `get`, written with `set`.
+        pub const CHANNEL_1_GPIO_TRI: F_<Self, u4, a_::RW> = F_::new(0, 4);
     }
     /// Global Interrupt Enable register
     ///
-    /// Offset 0x11c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gier(::regmap_runtime::Value<u32>);
+    /// Offset 0x11c, 32 bits, reset 0x0, access `rw`. Its values are `Value<Gier>`; its fields are the constants below.
+    pub enum Gier {}
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::GLOBAL_INTERRUPT_ENABLE.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Global_Interrupt_Enable",
+                    31,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Master enable for the device interrupt output",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Gier {}
     impl ::regmap_runtime::Writable for Gier {}
     impl ::regmap_runtime::Modifiable for Gier {}
-    impl ::core::fmt::Debug for Gier {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x11c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Global_Interrupt_Enable`: bit 31, access `rw`.
-        pub const GLOBAL_INTERRUPT_ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Global_Interrupt_Enable",
-            31,
-            1,
-            &[],
-            "Master enable for the device interrupt output",
-        );
         /// Master enable for the device interrupt output
         ///   0 - Disabled
         ///   1 - Enabled
         ///
-        /// Bit 31, access `rw`.
-        #[inline(always)]
-        pub fn global_interrupt_enable(self) -> bool {
-            Self::GLOBAL_INTERRUPT_ENABLE.get(self)
-        }
-        /// Sets `Global_Interrupt_Enable` (bit 31).
-        #[inline(always)]
-        pub fn set_global_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            Self::GLOBAL_INTERRUPT_ENABLE.set(self, v)
-        }
+        /// Bit 31, access `rw`: read with `get`, written with `set`.
+        pub const GLOBAL_INTERRUPT_ENABLE: F_<Self, bool, a_::RW> = F_::new(31, 1);
     }
     /// IP Interrupt Enable register
     ///
-    /// Offset 0x128, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIer(::regmap_runtime::Value<u32>);
+    /// Offset 0x128, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIer>`; its fields are the constants below.
+    pub enum IpIer {}
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHANNEL_1_INTERRUPT_ENABLE.desc(),
-            Self::CHANNEL_2_INTERRUPT_ENABLE.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Channel_1_Interrupt_Enable",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Channel 1 Interrupt",
+                ),
+                D_::new(
+                    "Channel_2_Interrupt_Enable",
+                    1,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Channel 2 Interrupt",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIer {}
     impl ::regmap_runtime::Writable for IpIer {}
     impl ::regmap_runtime::Modifiable for IpIer {}
-    impl ::core::fmt::Debug for IpIer {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x128;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Channel_1_Interrupt_Enable`: bit 0, access `rw`.
-        pub const CHANNEL_1_INTERRUPT_ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Channel_1_Interrupt_Enable",
-            0,
-            1,
-            &[],
-            "Enable Channel 1 Interrupt",
-        );
         /// Enable Channel 1 Interrupt
         ///   0 - Disabled (masked)
         ///   1 - Enabled
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn channel_1_interrupt_enable(self) -> bool {
-            Self::CHANNEL_1_INTERRUPT_ENABLE.get(self)
-        }
-        /// Sets `Channel_1_Interrupt_Enable` (bit 0).
-        #[inline(always)]
-        pub fn set_channel_1_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            Self::CHANNEL_1_INTERRUPT_ENABLE.set(self, v)
-        }
-        /// `Channel_2_Interrupt_Enable`: bit 1, access `rw`.
-        pub const CHANNEL_2_INTERRUPT_ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Channel_2_Interrupt_Enable",
-            1,
-            1,
-            &[],
-            "Enable Channel 2 Interrupt",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const CHANNEL_1_INTERRUPT_ENABLE: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Enable Channel 2 Interrupt
         ///   0 - Disabled (masked)
         ///   1 - Enabled
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn channel_2_interrupt_enable(self) -> bool {
-            Self::CHANNEL_2_INTERRUPT_ENABLE.get(self)
-        }
-        /// Sets `Channel_2_Interrupt_Enable` (bit 1).
-        #[inline(always)]
-        pub fn set_channel_2_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            Self::CHANNEL_2_INTERRUPT_ENABLE.set(self, v)
-        }
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const CHANNEL_2_INTERRUPT_ENABLE: F_<Self, bool, a_::RW> = F_::new(1, 1);
     }
     /// IP Interrupt Status register
     ///
-    /// Offset 0x120, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIsr(::regmap_runtime::Value<u32>);
+    /// Offset 0x120, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIsr>`; its fields are the constants below.
+    pub enum IpIsr {}
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0003;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHANNEL_1_INTERRUPT_STATUS.desc(),
-            Self::CHANNEL_2_INTERRUPT_STATUS.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Channel_1_Interrupt_Status",
+                    0,
+                    1,
+                    A_::OneToToggle,
+                    &[],
+                    "Channel 1 Interrupt Status",
+                ),
+                D_::new(
+                    "Channel_2_Interrupt_Status",
+                    1,
+                    1,
+                    A_::OneToToggle,
+                    &[],
+                    "Channel 2 Interrupt Status",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIsr {}
     impl ::regmap_runtime::Writable for IpIsr {}
     impl ::regmap_runtime::Modifiable for IpIsr {}
-    impl ::core::fmt::Debug for IpIsr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x120;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Channel_1_Interrupt_Status`: bit 0, access `w1t`.
-        pub const CHANNEL_1_INTERRUPT_STATUS: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1T,
-        > = ::regmap_runtime::Field::new(
-            "Channel_1_Interrupt_Status",
-            0,
-            1,
-            &[],
-            "Channel 1 Interrupt Status",
-        );
         /// Channel 1 Interrupt Status
         ///   0 - No Channel 1 input interrupt
         ///   1 - Channel 1 input interrupt
         ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn channel_1_interrupt_status(self) -> bool {
-            Self::CHANNEL_1_INTERRUPT_STATUS.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_channel_1_interrupt_status<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `Channel_1_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_channel_1_interrupt_status(&mut self) -> &mut Self {
-            Self::CHANNEL_1_INTERRUPT_STATUS.request(self, true)
-        }
-        /// `Channel_2_Interrupt_Status`: bit 1, access `w1t`.
-        pub const CHANNEL_2_INTERRUPT_STATUS: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1T,
-        > = ::regmap_runtime::Field::new(
-            "Channel_2_Interrupt_Status",
-            1,
-            1,
-            &[],
-            "Channel 2 Interrupt Status",
-        );
+        /// Bit 0, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CHANNEL_1_INTERRUPT_STATUS: F_<Self, bool, a_::W1T> = F_::new(0, 1);
         /// Channel 2 Interrupt Status
         ///   0 - No Channel 2 input interrupt
         ///   1 - Channel 2 input interrupt
         ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn channel_2_interrupt_status(self) -> bool {
-            Self::CHANNEL_2_INTERRUPT_STATUS.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_channel_2_interrupt_status<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `Channel_2_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_channel_2_interrupt_status(&mut self) -> &mut Self {
-            Self::CHANNEL_2_INTERRUPT_STATUS.request(self, true)
-        }
+        /// Bit 1, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CHANNEL_2_INTERRUPT_STATUS: F_<Self, bool, a_::W1T> = F_::new(1, 1);
     }
     /// Static description of `axi_gpio`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {
@@ -651,7 +312,16 @@ pub mod axi_gpio {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: <Gpio2Data as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "GPIO2_DATA",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Channel-2 AXI GPIO Data register",
+                    },
+                ],
                 description: "Channel-2 AXI GPIO Data register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -659,7 +329,16 @@ pub mod axi_gpio {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: <Gpio2Tri as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "GPIO2_TRI",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Channel-2 AXI GPIO 3-State Control register",
+                    },
+                ],
                 description: "Channel-2 AXI GPIO 3-State Control register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -733,13 +412,13 @@ pub mod axi_timer {
         }
         /// Timer 0 Load Register
         #[inline(always)]
-        pub fn tlr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tlr0> {
-            self.bus.reg::<Tlr0, 0x4>()
+        pub fn tlr0(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x4>()
         }
         /// Timer 0 Counter Register
         #[inline(always)]
-        pub fn tcr0(&self) -> ::regmap_runtime::Reg<'_, B_, Tcr0> {
-            self.bus.reg::<Tcr0, 0x8>()
+        pub fn tcr0(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Ro32> {
+            self.bus.reg::<::regmap_runtime::raw::Ro32, 0x8>()
         }
         /// Timer 1 Control and Status Register
         #[inline(always)]
@@ -748,841 +427,285 @@ pub mod axi_timer {
         }
         /// Timer 1 Load Register
         #[inline(always)]
-        pub fn tlr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tlr1> {
-            self.bus.reg::<Tlr1, 0x14>()
+        pub fn tlr1(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x14>()
         }
         /// Timer 1 Counter Register
         #[inline(always)]
-        pub fn tcr1(&self) -> ::regmap_runtime::Reg<'_, B_, Tcr1> {
-            self.bus.reg::<Tcr1, 0x18>()
+        pub fn tcr1(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Ro32> {
+            self.bus.reg::<::regmap_runtime::raw::Ro32, 0x18>()
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     /// Timer 0 Control and Status Register
     ///
-    /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tcsr0(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x0, access `rw`. Its values are `Value<Tcsr0>`; its fields are the constants below.
+    pub enum Tcsr0 {}
     impl ::regmap_runtime::Register for Tcsr0 {
         type Word = u32;
         const NAME: &'static str = "TCSR0";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::MDT0.desc(),
-            Self::UDT0.desc(),
-            Self::GENT0.desc(),
-            Self::CAPT0.desc(),
-            Self::ARHT0.desc(),
-            Self::LOAD0.desc(),
-            Self::ENIT0.desc(),
-            Self::ENT0.desc(),
-            Self::T0INT.desc(),
-            Self::PWMA0.desc(),
-            Self::ENALL.desc(),
-            Self::CASC.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("MDT0", 0, 1, A_::ReadWrite, &[], "Timer 0 Mode"),
+                D_::new("UDT0", 1, 1, A_::ReadWrite, &[], "Up/Down Count Timer 0"),
+                D_::new(
+                    "GENT0",
+                    2,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable External Generate Signal Timer 0",
+                ),
+                D_::new(
+                    "CAPT0",
+                    3,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable External Capture Trigger Timer 0",
+                ),
+                D_::new("ARHT0", 4, 1, A_::ReadWrite, &[], "Auto Reload/Hold Timer 0."),
+                D_::new(
+                    "LOAD0",
+                    5,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Load Timer 0      0 = No load      1 = Loads timer with value in TLR0 Setting this bit loads timer/counter register (TCR0) with a specified value in the timer/counter load register (TLR0).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT0) bit in TCSR0.",
+                ),
+                D_::new("ENIT0", 6, 1, A_::ReadWrite, &[], "Enable Interrupt for Timer 0"),
+                D_::new("ENT0", 7, 1, A_::ReadWrite, &[], "Enable Timer 0"),
+                D_::new("T0INT", 8, 1, A_::ReadWrite, &[], "Timer 0 Interrupt"),
+                D_::new(
+                    "PWMA0",
+                    9,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Pulse Width Modulation for Timer 0      0 - Disable pulse width modulation      1 - Enable pulse width modulation PWM requires using Timer 0 and Timer 1 together as a pair.  Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0 and C_GEN0_ASSERT and C_GEN1_ASSERT must be 1.",
+                ),
+                D_::new(
+                    "ENALL",
+                    10,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run) This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1.",
+                ),
+                D_::new(
+                    "CASC",
+                    11,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable cascade mode of timers      0 - Disable cascaded operation      1 - Enable cascaded operation Cascaded operation requires using Timer 0 and Timer 1 together as a pair.  The counting event for the Timer 1 is when the Timer 0 rolls over from all 1s to all 0s or vice-versa when counting down.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Tcsr0 {}
     impl ::regmap_runtime::Writable for Tcsr0 {}
     impl ::regmap_runtime::Modifiable for Tcsr0 {}
-    impl ::core::fmt::Debug for Tcsr0 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Tcsr0 {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `MDT0`: bit 0, access `rw`.
-        pub const MDT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "MDT0",
-            0,
-            1,
-            &[],
-            "Timer 0 Mode",
-        );
         /// Timer 0 Mode
         /// 0 - Timer mode is generate
         /// 1 - Timer mode is capture
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn mdt0(self) -> bool {
-            Self::MDT0.get(self)
-        }
-        /// Sets `MDT0` (bit 0).
-        #[inline(always)]
-        pub fn set_mdt0(&mut self, v: bool) -> &mut Self {
-            Self::MDT0.set(self, v)
-        }
-        /// `UDT0`: bit 1, access `rw`.
-        pub const UDT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "UDT0",
-            1,
-            1,
-            &[],
-            "Up/Down Count Timer 0",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const MDT0: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Up/Down Count Timer 0
         ///   0 - Timer functions as up counter
         ///   1 - Timer functions as down counter
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn udt0(self) -> bool {
-            Self::UDT0.get(self)
-        }
-        /// Sets `UDT0` (bit 1).
-        #[inline(always)]
-        pub fn set_udt0(&mut self, v: bool) -> &mut Self {
-            Self::UDT0.set(self, v)
-        }
-        /// `GENT0`: bit 2, access `rw`.
-        pub const GENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GENT0",
-            2,
-            1,
-            &[],
-            "Enable External Generate Signal Timer 0",
-        );
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const UDT0: F_<Self, bool, a_::RW> = F_::new(1, 1);
         /// Enable External Generate Signal Timer 0
         ///   0 - Disables external generate signal
         ///   1 - Enables external generate signal
         ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub fn gent0(self) -> bool {
-            Self::GENT0.get(self)
-        }
-        /// Sets `GENT0` (bit 2).
-        #[inline(always)]
-        pub fn set_gent0(&mut self, v: bool) -> &mut Self {
-            Self::GENT0.set(self, v)
-        }
-        /// `CAPT0`: bit 3, access `rw`.
-        pub const CAPT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "CAPT0",
-            3,
-            1,
-            &[],
-            "Enable External Capture Trigger Timer 0",
-        );
+        /// Bit 2, access `rw`: read with `get`, written with `set`.
+        pub const GENT0: F_<Self, bool, a_::RW> = F_::new(2, 1);
         /// Enable External Capture Trigger Timer 0
         ///   0 - Disables external capture trigger
         ///   1 - Enables external capture trigger
         ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub fn capt0(self) -> bool {
-            Self::CAPT0.get(self)
-        }
-        /// Sets `CAPT0` (bit 3).
-        #[inline(always)]
-        pub fn set_capt0(&mut self, v: bool) -> &mut Self {
-            Self::CAPT0.set(self, v)
-        }
-        /// `ARHT0`: bit 4, access `rw`.
-        pub const ARHT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ARHT0",
-            4,
-            1,
-            &[],
-            "Auto Reload/Hold Timer 0.",
-        );
+        /// Bit 3, access `rw`: read with `get`, written with `set`.
+        pub const CAPT0: F_<Self, bool, a_::RW> = F_::new(3, 1);
         /// Auto Reload/Hold Timer 0.
         /// When the timer is in Generate mode, this bit determines whether the counter reloads the generate value and continues running or holds at the termination value.
         /// In Capture mode, this bit determines whether a new capture trigger overwrites the previous captured value or if the previous value is held.      0 = Hold counter or capture value. The TLR must be read before providing the external capture.      1 = Reload generate value or overwrite capture value
         ///
-        /// Bit 4, access `rw`.
-        #[inline(always)]
-        pub fn arht0(self) -> bool {
-            Self::ARHT0.get(self)
-        }
-        /// Sets `ARHT0` (bit 4).
-        #[inline(always)]
-        pub fn set_arht0(&mut self, v: bool) -> &mut Self {
-            Self::ARHT0.set(self, v)
-        }
-        /// `LOAD0`: bit 5, access `rw`.
-        pub const LOAD0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "LOAD0",
-            5,
-            1,
-            &[],
-            "Load Timer 0      0 = No load      1 = Loads timer with value in TLR0 Setting this bit loads timer/counter register (TCR0) with a specified value in the timer/counter load register (TLR0).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT0) bit in TCSR0.",
-        );
+        /// Bit 4, access `rw`: read with `get`, written with `set`.
+        pub const ARHT0: F_<Self, bool, a_::RW> = F_::new(4, 1);
         /// Load Timer 0      0 = No load      1 = Loads timer with value in TLR0 Setting this bit loads timer/counter register (TCR0) with a specified value in the timer/counter load register (TLR0).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT0) bit in TCSR0.
         ///
-        /// Bit 5, access `rw`.
-        #[inline(always)]
-        pub fn load0(self) -> bool {
-            Self::LOAD0.get(self)
-        }
-        /// Sets `LOAD0` (bit 5).
-        #[inline(always)]
-        pub fn set_load0(&mut self, v: bool) -> &mut Self {
-            Self::LOAD0.set(self, v)
-        }
-        /// `ENIT0`: bit 6, access `rw`.
-        pub const ENIT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENIT0",
-            6,
-            1,
-            &[],
-            "Enable Interrupt for Timer 0",
-        );
+        /// Bit 5, access `rw`: read with `get`, written with `set`.
+        pub const LOAD0: F_<Self, bool, a_::RW> = F_::new(5, 1);
         /// Enable Interrupt for Timer 0
         /// Enables the assertion of the interrupt signal for this timer. Has no effect on the interrupt flag (T0INT) in TCSR0.      0 - Disable interrupt signal   1 - Enable interrupt signal
         ///
-        /// Bit 6, access `rw`.
-        #[inline(always)]
-        pub fn enit0(self) -> bool {
-            Self::ENIT0.get(self)
-        }
-        /// Sets `ENIT0` (bit 6).
-        #[inline(always)]
-        pub fn set_enit0(&mut self, v: bool) -> &mut Self {
-            Self::ENIT0.set(self, v)
-        }
-        /// `ENT0`: bit 7, access `rw`.
-        pub const ENT0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENT0",
-            7,
-            1,
-            &[],
-            "Enable Timer 0",
-        );
+        /// Bit 6, access `rw`: read with `get`, written with `set`.
+        pub const ENIT0: F_<Self, bool, a_::RW> = F_::new(6, 1);
         /// Enable Timer 0
         ///   0 - Disable timer (counter halts)
         ///   1 - Enable timer (counter runs)
         ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub fn ent0(self) -> bool {
-            Self::ENT0.get(self)
-        }
-        /// Sets `ENT0` (bit 7).
-        #[inline(always)]
-        pub fn set_ent0(&mut self, v: bool) -> &mut Self {
-            Self::ENT0.set(self, v)
-        }
-        /// `T0INT`: bit 8, access `rw`.
-        pub const T0INT: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "T0INT",
-            8,
-            1,
-            &[],
-            "Timer 0 Interrupt",
-        );
+        /// Bit 7, access `rw`: read with `get`, written with `set`.
+        pub const ENT0: F_<Self, bool, a_::RW> = F_::new(7, 1);
         /// Timer 0 Interrupt
         /// Indicates that the condition for an interrupt on this timer has occurred. If the timer mode is capture and the timer is enabled, this bit indicates a capture has occurred. If the mode is generate, this bit indicates the counter has rolled over. Must be cleared by writing a 1.
         /// Read:      0 - No interrupt has occurred      1 - Interrupt has occurred  Write:      0 - No change in state of T0INT   1 - Clear T0INT (clear to 0)
         ///
-        /// Bit 8, access `rw`.
-        #[inline(always)]
-        pub fn t0int(self) -> bool {
-            Self::T0INT.get(self)
-        }
-        /// Sets `T0INT` (bit 8).
-        #[inline(always)]
-        pub fn set_t0int(&mut self, v: bool) -> &mut Self {
-            Self::T0INT.set(self, v)
-        }
-        /// `PWMA0`: bit 9, access `rw`.
-        pub const PWMA0: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "PWMA0",
-            9,
-            1,
-            &[],
-            "Enable Pulse Width Modulation for Timer 0      0 - Disable pulse width modulation      1 - Enable pulse width modulation PWM requires using Timer 0 and Timer 1 together as a pair.  Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0 and C_GEN0_ASSERT and C_GEN1_ASSERT must be 1.",
-        );
+        /// Bit 8, access `rw`: read with `get`, written with `set`.
+        pub const T0INT: F_<Self, bool, a_::RW> = F_::new(8, 1);
         /// Enable Pulse Width Modulation for Timer 0      0 - Disable pulse width modulation      1 - Enable pulse width modulation PWM requires using Timer 0 and Timer 1 together as a pair.  Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0 and C_GEN0_ASSERT and C_GEN1_ASSERT must be 1.
         ///
-        /// Bit 9, access `rw`.
-        #[inline(always)]
-        pub fn pwma0(self) -> bool {
-            Self::PWMA0.get(self)
-        }
-        /// Sets `PWMA0` (bit 9).
-        #[inline(always)]
-        pub fn set_pwma0(&mut self, v: bool) -> &mut Self {
-            Self::PWMA0.set(self, v)
-        }
-        /// `ENALL`: bit 10, access `rw`.
-        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENALL",
-            10,
-            1,
-            &[],
-            "Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run) This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1.",
-        );
+        /// Bit 9, access `rw`: read with `get`, written with `set`.
+        pub const PWMA0: F_<Self, bool, a_::RW> = F_::new(9, 1);
         /// Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run) This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1.
         /// Writing a 0 to this register clears ENALL but has no effect on ENT0 and ENT1.
         ///
-        /// Bit 10, access `rw`.
-        #[inline(always)]
-        pub fn enall(self) -> bool {
-            Self::ENALL.get(self)
-        }
-        /// Sets `ENALL` (bit 10).
-        #[inline(always)]
-        pub fn set_enall(&mut self, v: bool) -> &mut Self {
-            Self::ENALL.set(self, v)
-        }
-        /// `CASC`: bit 11, access `rw`.
-        pub const CASC: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "CASC",
-            11,
-            1,
-            &[],
-            "Enable cascade mode of timers      0 - Disable cascaded operation      1 - Enable cascaded operation Cascaded operation requires using Timer 0 and Timer 1 together as a pair.  The counting event for the Timer 1 is when the Timer 0 rolls over from all 1s to all 0s or vice-versa when counting down.",
-        );
+        /// Bit 10, access `rw`: read with `get`, written with `set`.
+        pub const ENALL: F_<Self, bool, a_::RW> = F_::new(10, 1);
         /// Enable cascade mode of timers      0 - Disable cascaded operation      1 - Enable cascaded operation Cascaded operation requires using Timer 0 and Timer 1 together as a pair.  The counting event for the Timer 1 is when the Timer 0 rolls over from all 1s to all 0s or vice-versa when counting down.
         /// TLR0 and TLR1 are used for lower 32-bit and higher 32-bit respectively. Similarly, TCR0 contains lower 32-bits for the 64-bit counter and TCR1 contains the higher 32-bits.
         /// Only TCSR0 is valid for both the timer/counters in this mode.
         /// This CASC bit must be set before enabling the timer/counter.
         ///
-        /// Bit 11, access `rw`.
-        #[inline(always)]
-        pub fn casc(self) -> bool {
-            Self::CASC.get(self)
-        }
-        /// Sets `CASC` (bit 11).
-        #[inline(always)]
-        pub fn set_casc(&mut self, v: bool) -> &mut Self {
-            Self::CASC.set(self, v)
-        }
-    }
-    /// Timer 0 Load Register
-    ///
-    /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tlr0(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Tlr0 {
-        type Word = u32;
-        const NAME: &'static str = "TLR0";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Tlr0 {}
-    impl ::regmap_runtime::Writable for Tlr0 {}
-    impl ::regmap_runtime::Modifiable for Tlr0 {}
-    impl ::core::fmt::Debug for Tlr0 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Tlr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "TLR0",
-            0,
-            32,
-            &[],
-            "Timer 0 Load Register",
-        );
-        /// Sets `TLR0` (bits 31:0).
-        ///
-        /// Timer 0 Load Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Timer 0 Counter Register
-    ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tcr0(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Tcr0 {
-        type Word = u32;
-        const NAME: &'static str = "TCR0";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Tcr0 {}
-    impl ::core::fmt::Debug for Tcr0 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Tcr0 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "TCR0",
-            0,
-            32,
-            &[],
-            "Timer 0 Counter Register",
-        );
+        /// Bit 11, access `rw`: read with `get`, written with `set`.
+        pub const CASC: F_<Self, bool, a_::RW> = F_::new(11, 1);
     }
     /// Timer 1 Control and Status Register
     ///
-    /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tcsr1(::regmap_runtime::Value<u32>);
+    /// Offset 0x10, 32 bits, reset 0x0, access `rw`. Its values are `Value<Tcsr1>`; its fields are the constants below.
+    pub enum Tcsr1 {}
     impl ::regmap_runtime::Register for Tcsr1 {
         type Word = u32;
         const NAME: &'static str = "TCSR1";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::MDT1.desc(),
-            Self::UDT1.desc(),
-            Self::GENT1.desc(),
-            Self::CAPT1.desc(),
-            Self::ARHT1.desc(),
-            Self::LOAD1.desc(),
-            Self::ENIT1.desc(),
-            Self::ENT1.desc(),
-            Self::T1INT.desc(),
-            Self::PWMA1.desc(),
-            Self::ENALL.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("MDT1", 0, 1, A_::ReadWrite, &[], "Timer 1 Mode"),
+                D_::new("UDT1", 1, 1, A_::ReadWrite, &[], "Up/Down Count Timer 1"),
+                D_::new(
+                    "GENT1",
+                    2,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable External Generate Signal Timer 1",
+                ),
+                D_::new(
+                    "CAPT1",
+                    3,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable External Capture Trigger Timer 1",
+                ),
+                D_::new("ARHT1", 4, 1, A_::ReadWrite, &[], "Auto Reload/Hold Timer 1."),
+                D_::new(
+                    "LOAD1",
+                    5,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Load Timer 1      0 = No load      1 = Loads timer with value in TLR1 Setting this bit loads timer/counter register (TCR1) with a specified value in the timer/counter load register (TLR1).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT1) bit in TCSR1.",
+                ),
+                D_::new("ENIT1", 6, 1, A_::ReadWrite, &[], "Enable Interrupt for Timer 1"),
+                D_::new("ENT1", 7, 1, A_::ReadWrite, &[], "Enable Timer 1"),
+                D_::new("T1INT", 8, 1, A_::ReadWrite, &[], "Timer 1 Interrupt"),
+                D_::new(
+                    "PWMA1",
+                    9,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Pulse Width Modulation for Timer 1      0 - Disable pulse width modulation      1 - Enable pulse width modulation  PWM requires using Timer 0 and Timer 1 together as a pair. Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0.",
+                ),
+                D_::new(
+                    "ENALL",
+                    10,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run)  This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1. Writing a 0 to this register clears ENALL but has no effect on ENT0 and ENT1.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Tcsr1 {}
     impl ::regmap_runtime::Writable for Tcsr1 {}
     impl ::regmap_runtime::Modifiable for Tcsr1 {}
-    impl ::core::fmt::Debug for Tcsr1 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Tcsr1 {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x10;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `MDT1`: bit 0, access `rw`.
-        pub const MDT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "MDT1",
-            0,
-            1,
-            &[],
-            "Timer 1 Mode",
-        );
         /// Timer 1 Mode
         ///   0 - Timer mode is generate
         ///   1 - Timer mode is capture
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn mdt1(self) -> bool {
-            Self::MDT1.get(self)
-        }
-        /// Sets `MDT1` (bit 0).
-        #[inline(always)]
-        pub fn set_mdt1(&mut self, v: bool) -> &mut Self {
-            Self::MDT1.set(self, v)
-        }
-        /// `UDT1`: bit 1, access `rw`.
-        pub const UDT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "UDT1",
-            1,
-            1,
-            &[],
-            "Up/Down Count Timer 1",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const MDT1: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Up/Down Count Timer 1
         ///   0 - Timer functions as up counter
         ///   1 - Timer functions as down counter
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn udt1(self) -> bool {
-            Self::UDT1.get(self)
-        }
-        /// Sets `UDT1` (bit 1).
-        #[inline(always)]
-        pub fn set_udt1(&mut self, v: bool) -> &mut Self {
-            Self::UDT1.set(self, v)
-        }
-        /// `GENT1`: bit 2, access `rw`.
-        pub const GENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GENT1",
-            2,
-            1,
-            &[],
-            "Enable External Generate Signal Timer 1",
-        );
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const UDT1: F_<Self, bool, a_::RW> = F_::new(1, 1);
         /// Enable External Generate Signal Timer 1
         ///   0 - Disables external generate signal
         ///   1 - Enables external generate signal
         ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub fn gent1(self) -> bool {
-            Self::GENT1.get(self)
-        }
-        /// Sets `GENT1` (bit 2).
-        #[inline(always)]
-        pub fn set_gent1(&mut self, v: bool) -> &mut Self {
-            Self::GENT1.set(self, v)
-        }
-        /// `CAPT1`: bit 3, access `rw`.
-        pub const CAPT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "CAPT1",
-            3,
-            1,
-            &[],
-            "Enable External Capture Trigger Timer 1",
-        );
+        /// Bit 2, access `rw`: read with `get`, written with `set`.
+        pub const GENT1: F_<Self, bool, a_::RW> = F_::new(2, 1);
         /// Enable External Capture Trigger Timer 1
         ///   0 - Disables external capture trigger
         ///   1 - Enables external capture trigger
         ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub fn capt1(self) -> bool {
-            Self::CAPT1.get(self)
-        }
-        /// Sets `CAPT1` (bit 3).
-        #[inline(always)]
-        pub fn set_capt1(&mut self, v: bool) -> &mut Self {
-            Self::CAPT1.set(self, v)
-        }
-        /// `ARHT1`: bit 4, access `rw`.
-        pub const ARHT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ARHT1",
-            4,
-            1,
-            &[],
-            "Auto Reload/Hold Timer 1.",
-        );
+        /// Bit 3, access `rw`: read with `get`, written with `set`.
+        pub const CAPT1: F_<Self, bool, a_::RW> = F_::new(3, 1);
         /// Auto Reload/Hold Timer 1.
         /// When the timer is in Generate mode, this bit determines whether the counter reloads the generate value and continues running or holds at the termination value.
         /// In Capture mode, this bit determines whether a new capture trigger overwrites the previous captured value or if the previous value is held.
         /// 0 = Hold counter or capture value. The TLR must be read before providing the external capture.
         /// 1 = Reload generate value or overwrite capture value
         ///
-        /// Bit 4, access `rw`.
-        #[inline(always)]
-        pub fn arht1(self) -> bool {
-            Self::ARHT1.get(self)
-        }
-        /// Sets `ARHT1` (bit 4).
-        #[inline(always)]
-        pub fn set_arht1(&mut self, v: bool) -> &mut Self {
-            Self::ARHT1.set(self, v)
-        }
-        /// `LOAD1`: bit 5, access `rw`.
-        pub const LOAD1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "LOAD1",
-            5,
-            1,
-            &[],
-            "Load Timer 1      0 = No load      1 = Loads timer with value in TLR1 Setting this bit loads timer/counter register (TCR1) with a specified value in the timer/counter load register (TLR1).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT1) bit in TCSR1.",
-        );
+        /// Bit 4, access `rw`: read with `get`, written with `set`.
+        pub const ARHT1: F_<Self, bool, a_::RW> = F_::new(4, 1);
         /// Load Timer 1      0 = No load      1 = Loads timer with value in TLR1 Setting this bit loads timer/counter register (TCR1) with a specified value in the timer/counter load register (TLR1).  This bit prevents the running of the timer/counter; hence, this should be cleared alongside setting Enable Timer/ Counter (ENT1) bit in TCSR1.
         ///
-        /// Bit 5, access `rw`.
-        #[inline(always)]
-        pub fn load1(self) -> bool {
-            Self::LOAD1.get(self)
-        }
-        /// Sets `LOAD1` (bit 5).
-        #[inline(always)]
-        pub fn set_load1(&mut self, v: bool) -> &mut Self {
-            Self::LOAD1.set(self, v)
-        }
-        /// `ENIT1`: bit 6, access `rw`.
-        pub const ENIT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENIT1",
-            6,
-            1,
-            &[],
-            "Enable Interrupt for Timer 1",
-        );
+        /// Bit 5, access `rw`: read with `get`, written with `set`.
+        pub const LOAD1: F_<Self, bool, a_::RW> = F_::new(5, 1);
         /// Enable Interrupt for Timer 1
         /// Enables the assertion of the interrupt signal for this timer. Has no effect on the interrupt flag (T1INT) in TCSR1.      0 - Disable interrupt signal      1 - Enable interrupt signal
         ///
-        /// Bit 6, access `rw`.
-        #[inline(always)]
-        pub fn enit1(self) -> bool {
-            Self::ENIT1.get(self)
-        }
-        /// Sets `ENIT1` (bit 6).
-        #[inline(always)]
-        pub fn set_enit1(&mut self, v: bool) -> &mut Self {
-            Self::ENIT1.set(self, v)
-        }
-        /// `ENT1`: bit 7, access `rw`.
-        pub const ENT1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENT1",
-            7,
-            1,
-            &[],
-            "Enable Timer 1",
-        );
+        /// Bit 6, access `rw`: read with `get`, written with `set`.
+        pub const ENIT1: F_<Self, bool, a_::RW> = F_::new(6, 1);
         /// Enable Timer 1
         ///   0 - Disable timer (counter halts)
         ///   1 - Enable timer (counter runs)
         ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub fn ent1(self) -> bool {
-            Self::ENT1.get(self)
-        }
-        /// Sets `ENT1` (bit 7).
-        #[inline(always)]
-        pub fn set_ent1(&mut self, v: bool) -> &mut Self {
-            Self::ENT1.set(self, v)
-        }
-        /// `T1INT`: bit 8, access `rw`.
-        pub const T1INT: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "T1INT",
-            8,
-            1,
-            &[],
-            "Timer 1 Interrupt",
-        );
+        /// Bit 7, access `rw`: read with `get`, written with `set`.
+        pub const ENT1: F_<Self, bool, a_::RW> = F_::new(7, 1);
         /// Timer 1 Interrupt
         /// Indicates that the condition for an interrupt on this timer has occurred. If the timer mode is capture and the timer is enabled, this bit indicates a capture has occurred. If the mode is generate, this bit indicates the counter has rolled over. Must be cleared by writing a 1.
         /// Read:      0 - No interrupt has occurred      1 - Interrupt has occurred  Write:      0 - No change in state of T0INT      1 - Clear T1INT (clear to 0)
         ///
-        /// Bit 8, access `rw`.
-        #[inline(always)]
-        pub fn t1int(self) -> bool {
-            Self::T1INT.get(self)
-        }
-        /// Sets `T1INT` (bit 8).
-        #[inline(always)]
-        pub fn set_t1int(&mut self, v: bool) -> &mut Self {
-            Self::T1INT.set(self, v)
-        }
-        /// `PWMA1`: bit 9, access `rw`.
-        pub const PWMA1: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "PWMA1",
-            9,
-            1,
-            &[],
-            "Enable Pulse Width Modulation for Timer 1      0 - Disable pulse width modulation      1 - Enable pulse width modulation  PWM requires using Timer 0 and Timer 1 together as a pair. Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0.",
-        );
+        /// Bit 8, access `rw`: read with `get`, written with `set`.
+        pub const T1INT: F_<Self, bool, a_::RW> = F_::new(8, 1);
         /// Enable Pulse Width Modulation for Timer 1      0 - Disable pulse width modulation      1 - Enable pulse width modulation  PWM requires using Timer 0 and Timer 1 together as a pair. Timer 0 sets the period of the PWM output, and Timer 1 sets the high time for the PWM output. For PWM mode, MDT0 and MDT1 must be 0.
         ///
-        /// Bit 9, access `rw`.
-        #[inline(always)]
-        pub fn pwma1(self) -> bool {
-            Self::PWMA1.get(self)
-        }
-        /// Sets `PWMA1` (bit 9).
-        #[inline(always)]
-        pub fn set_pwma1(&mut self, v: bool) -> &mut Self {
-            Self::PWMA1.set(self, v)
-        }
-        /// `ENALL`: bit 10, access `rw`.
-        pub const ENALL: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ENALL",
-            10,
-            1,
-            &[],
-            "Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run)  This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1. Writing a 0 to this register clears ENALL but has no effect on ENT0 and ENT1.",
-        );
+        /// Bit 9, access `rw`: read with `get`, written with `set`.
+        pub const PWMA1: F_<Self, bool, a_::RW> = F_::new(9, 1);
         /// Enable All Timers      0 - No effect on timers      1 - Enable all timers (counters run)  This bit is mirrored in all control/status registers and is used to enable all counters simultaneously. Writing a 1 to this bit sets ENALL, ENT0, and ENT1. Writing a 0 to this register clears ENALL but has no effect on ENT0 and ENT1.
         ///
-        /// Bit 10, access `rw`.
-        #[inline(always)]
-        pub fn enall(self) -> bool {
-            Self::ENALL.get(self)
-        }
-        /// Sets `ENALL` (bit 10).
-        #[inline(always)]
-        pub fn set_enall(&mut self, v: bool) -> &mut Self {
-            Self::ENALL.set(self, v)
-        }
-    }
-    /// Timer 1 Load Register
-    ///
-    /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tlr1(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Tlr1 {
-        type Word = u32;
-        const NAME: &'static str = "TLR1";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Tlr1 {}
-    impl ::regmap_runtime::Writable for Tlr1 {}
-    impl ::regmap_runtime::Modifiable for Tlr1 {}
-    impl ::core::fmt::Debug for Tlr1 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Tlr1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "TLR1",
-            0,
-            32,
-            &[],
-            "Timer 1 Load Register",
-        );
-        /// Sets `TLR1` (bits 31:0).
-        ///
-        /// Timer 1 Load Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Timer 1 Counter Register
-    ///
-    /// Offset 0x18, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Tcr1(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Tcr1 {
-        type Word = u32;
-        const NAME: &'static str = "TCR1";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Tcr1 {}
-    impl ::core::fmt::Debug for Tcr1 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Tcr1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "TCR1",
-            0,
-            32,
-            &[],
-            "Timer 1 Counter Register",
-        );
+        /// Bit 10, access `rw`: read with `get`, written with `set`.
+        pub const ENALL: F_<Self, bool, a_::RW> = F_::new(10, 1);
     }
     /// Static description of `axi_timer`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {
@@ -1602,7 +725,16 @@ pub mod axi_timer {
                 offset: 0x4,
                 width: 4,
                 reset: 0x0,
-                fields: <Tlr0 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TLR0",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Timer 0 Load Register",
+                    },
+                ],
                 description: "Timer 0 Load Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1610,7 +742,16 @@ pub mod axi_timer {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: <Tcr0 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TCR0",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "Timer 0 Counter Register",
+                    },
+                ],
                 description: "Timer 0 Counter Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1626,7 +767,16 @@ pub mod axi_timer {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: <Tlr1 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TLR1",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Timer 1 Load Register",
+                    },
+                ],
                 description: "Timer 1 Load Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -1634,7 +784,16 @@ pub mod axi_timer {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: <Tcr1 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "TCR1",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadOnly,
+                        values: &[],
+                        description: "Timer 1 Counter Register",
+                    },
+                ],
                 description: "Timer 1 Counter Register",
             },
         ],
@@ -1689,13 +848,17 @@ pub mod axi_gpio_switches_gpio {
         }
         /// Channel-2 AXI GPIO Data register
         #[inline(always)]
-        pub fn gpio2_data(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Data> {
-            self.bus.reg::<Gpio2Data, 0x8>()
+        pub fn gpio2_data(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x8>()
         }
         /// Channel-2 AXI GPIO 3-State Control register
         #[inline(always)]
-        pub fn gpio2_tri(&self) -> ::regmap_runtime::Reg<'_, B_, Gpio2Tri> {
-            self.bus.reg::<Gpio2Tri, 0xc>()
+        pub fn gpio2_tri(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0xc>()
         }
         /// Global Interrupt Enable register
         #[inline(always)]
@@ -1713,64 +876,36 @@ pub mod axi_gpio_switches_gpio {
             self.bus.reg::<IpIsr, 0x120>()
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     use ::regmap_runtime::arbitrary_int::u2;
     /// Channel-1 AXI GPIO Data register
     ///
-    /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct GpioData(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x0, access `rw`. Its values are `Value<GpioData>`; its fields are the constants below.
+    pub enum GpioData {}
     impl ::regmap_runtime::Register for GpioData {
         type Word = u32;
         const NAME: &'static str = "GPIO_DATA";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHANNEL_1_GPIO_DATA.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Channel_1_GPIO_DATA",
+                    0,
+                    2,
+                    A_::ReadWrite,
+                    &[],
+                    "AXI GPIO Data Register.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for GpioData {}
     impl ::regmap_runtime::Writable for GpioData {}
     impl ::regmap_runtime::Modifiable for GpioData {}
-    impl ::core::fmt::Debug for GpioData {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl GpioData {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Channel_1_GPIO_DATA`: bits 1:0, access `rw`.
-        pub const CHANNEL_1_GPIO_DATA: ::regmap_runtime::Field<
-            Self,
-            u2,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Channel_1_GPIO_DATA",
-            0,
-            2,
-            &[],
-            "AXI GPIO Data Register.",
-        );
         /// AXI GPIO Data Register.
         /// For each I/O bit programmed as input
         ///   R - Reads value on the input pin.
@@ -1780,491 +915,176 @@ pub mod axi_gpio_switches_gpio {
         ///   W - Writes value to the corresponding AXI GPIO
         ///       data register bit and output pin
         ///
-        /// Bits 1:0, access `rw`.
-        #[inline(always)]
-        pub fn channel_1_gpio_data(self) -> u2 {
-            Self::CHANNEL_1_GPIO_DATA.get(self)
-        }
-        /// Sets `Channel_1_GPIO_DATA` (bits 1:0).
-        #[inline(always)]
-        pub fn set_channel_1_gpio_data(&mut self, v: u2) -> &mut Self {
-            Self::CHANNEL_1_GPIO_DATA.set(self, v)
-        }
+        /// Bits 1:0, access `rw`: read with `get`, written with `set`.
+        pub const CHANNEL_1_GPIO_DATA: F_<Self, u2, a_::RW> = F_::new(0, 2);
     }
     /// Channel-1 AXI GPIO 3-State Control register
     ///
-    /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct GpioTri(::regmap_runtime::Value<u32>);
+    /// Offset 0x4, 32 bits, reset 0x0, access `rw`. Its values are `Value<GpioTri>`; its fields are the constants below.
+    pub enum GpioTri {}
     impl ::regmap_runtime::Register for GpioTri {
         type Word = u32;
         const NAME: &'static str = "GPIO_TRI";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHANNEL_1_GPIO_TRI.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Channel_1_GPIO_TRI",
+                    0,
+                    2,
+                    A_::ReadWrite,
+                    &[],
+                    "AXI GPIO 3-State Control Register",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for GpioTri {}
     impl ::regmap_runtime::Writable for GpioTri {}
     impl ::regmap_runtime::Modifiable for GpioTri {}
-    impl ::core::fmt::Debug for GpioTri {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl GpioTri {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Channel_1_GPIO_TRI`: bits 1:0, access `rw`.
-        pub const CHANNEL_1_GPIO_TRI: ::regmap_runtime::Field<
-            Self,
-            u2,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Channel_1_GPIO_TRI",
-            0,
-            2,
-            &[],
-            "AXI GPIO 3-State Control Register",
-        );
         /// AXI GPIO 3-State Control Register
         /// Each I/O pin of the AXI GPIO is individually programmable as an input or output   For each of the bits     0 - I/O pin configured as output     1 - I/O pin configured as input
         ///
-        /// Bits 1:0, access `rw`.
-        #[inline(always)]
-        pub fn channel_1_gpio_tri(self) -> u2 {
-            Self::CHANNEL_1_GPIO_TRI.get(self)
-        }
-        /// Sets `Channel_1_GPIO_TRI` (bits 1:0).
-        #[inline(always)]
-        pub fn set_channel_1_gpio_tri(&mut self, v: u2) -> &mut Self {
-            Self::CHANNEL_1_GPIO_TRI.set(self, v)
-        }
-    }
-    /// Channel-2 AXI GPIO Data register
-    ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gpio2Data(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Gpio2Data {
-        type Word = u32;
-        const NAME: &'static str = "GPIO2_DATA";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Gpio2Data {}
-    impl ::regmap_runtime::Writable for Gpio2Data {}
-    impl ::regmap_runtime::Modifiable for Gpio2Data {}
-    impl ::core::fmt::Debug for Gpio2Data {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Gpio2Data {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GPIO2_DATA",
-            0,
-            32,
-            &[],
-            "Channel-2 AXI GPIO Data register",
-        );
-        /// Sets `GPIO2_DATA` (bits 31:0).
-        ///
-        /// Channel-2 AXI GPIO Data register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Channel-2 AXI GPIO 3-State Control register
-    ///
-    /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gpio2Tri(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Gpio2Tri {
-        type Word = u32;
-        const NAME: &'static str = "GPIO2_TRI";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Gpio2Tri {}
-    impl ::regmap_runtime::Writable for Gpio2Tri {}
-    impl ::regmap_runtime::Modifiable for Gpio2Tri {}
-    impl ::core::fmt::Debug for Gpio2Tri {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Gpio2Tri {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0xc;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "GPIO2_TRI",
-            0,
-            32,
-            &[],
-            "Channel-2 AXI GPIO 3-State Control register",
-        );
-        /// Sets `GPIO2_TRI` (bits 31:0).
-        ///
-        /// Channel-2 AXI GPIO 3-State Control register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bits 1:0, access `rw`: read with `get`, written with `set`.
+        pub const CHANNEL_1_GPIO_TRI: F_<Self, u2, a_::RW> = F_::new(0, 2);
     }
     /// Global Interrupt Enable register
     ///
-    /// Offset 0x11c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gier(::regmap_runtime::Value<u32>);
+    /// Offset 0x11c, 32 bits, reset 0x0, access `rw`. Its values are `Value<Gier>`; its fields are the constants below.
+    pub enum Gier {}
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::GLOBAL_INTERRUPT_ENABLE.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Global_Interrupt_Enable",
+                    31,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Master enable for the device interrupt output",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Gier {}
     impl ::regmap_runtime::Writable for Gier {}
     impl ::regmap_runtime::Modifiable for Gier {}
-    impl ::core::fmt::Debug for Gier {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x11c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Global_Interrupt_Enable`: bit 31, access `rw`.
-        pub const GLOBAL_INTERRUPT_ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Global_Interrupt_Enable",
-            31,
-            1,
-            &[],
-            "Master enable for the device interrupt output",
-        );
         /// Master enable for the device interrupt output
         ///   0 - Disabled
         ///   1 - Enabled
         ///
-        /// Bit 31, access `rw`.
-        #[inline(always)]
-        pub fn global_interrupt_enable(self) -> bool {
-            Self::GLOBAL_INTERRUPT_ENABLE.get(self)
-        }
-        /// Sets `Global_Interrupt_Enable` (bit 31).
-        #[inline(always)]
-        pub fn set_global_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            Self::GLOBAL_INTERRUPT_ENABLE.set(self, v)
-        }
+        /// Bit 31, access `rw`: read with `get`, written with `set`.
+        pub const GLOBAL_INTERRUPT_ENABLE: F_<Self, bool, a_::RW> = F_::new(31, 1);
     }
     /// IP Interrupt Enable register
     ///
-    /// Offset 0x128, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIer(::regmap_runtime::Value<u32>);
+    /// Offset 0x128, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIer>`; its fields are the constants below.
+    pub enum IpIer {}
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHANNEL_1_INTERRUPT_ENABLE.desc(),
-            Self::CHANNEL_2_INTERRUPT_ENABLE.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Channel_1_Interrupt_Enable",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Channel 1 Interrupt",
+                ),
+                D_::new(
+                    "Channel_2_Interrupt_Enable",
+                    1,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Channel 2 Interrupt",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIer {}
     impl ::regmap_runtime::Writable for IpIer {}
     impl ::regmap_runtime::Modifiable for IpIer {}
-    impl ::core::fmt::Debug for IpIer {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x128;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Channel_1_Interrupt_Enable`: bit 0, access `rw`.
-        pub const CHANNEL_1_INTERRUPT_ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Channel_1_Interrupt_Enable",
-            0,
-            1,
-            &[],
-            "Enable Channel 1 Interrupt",
-        );
         /// Enable Channel 1 Interrupt
         ///   0 - Disabled (masked)
         ///   1 - Enabled
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn channel_1_interrupt_enable(self) -> bool {
-            Self::CHANNEL_1_INTERRUPT_ENABLE.get(self)
-        }
-        /// Sets `Channel_1_Interrupt_Enable` (bit 0).
-        #[inline(always)]
-        pub fn set_channel_1_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            Self::CHANNEL_1_INTERRUPT_ENABLE.set(self, v)
-        }
-        /// `Channel_2_Interrupt_Enable`: bit 1, access `rw`.
-        pub const CHANNEL_2_INTERRUPT_ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Channel_2_Interrupt_Enable",
-            1,
-            1,
-            &[],
-            "Enable Channel 2 Interrupt",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const CHANNEL_1_INTERRUPT_ENABLE: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Enable Channel 2 Interrupt
         ///   0 - Disabled (masked)
         ///   1 - Enabled
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn channel_2_interrupt_enable(self) -> bool {
-            Self::CHANNEL_2_INTERRUPT_ENABLE.get(self)
-        }
-        /// Sets `Channel_2_Interrupt_Enable` (bit 1).
-        #[inline(always)]
-        pub fn set_channel_2_interrupt_enable(&mut self, v: bool) -> &mut Self {
-            Self::CHANNEL_2_INTERRUPT_ENABLE.set(self, v)
-        }
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const CHANNEL_2_INTERRUPT_ENABLE: F_<Self, bool, a_::RW> = F_::new(1, 1);
     }
     /// IP Interrupt Status register
     ///
-    /// Offset 0x120, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIsr(::regmap_runtime::Value<u32>);
+    /// Offset 0x120, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIsr>`; its fields are the constants below.
+    pub enum IpIsr {}
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0003;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHANNEL_1_INTERRUPT_STATUS.desc(),
-            Self::CHANNEL_2_INTERRUPT_STATUS.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Channel_1_Interrupt_Status",
+                    0,
+                    1,
+                    A_::OneToToggle,
+                    &[],
+                    "Channel 1 Interrupt Status",
+                ),
+                D_::new(
+                    "Channel_2_Interrupt_Status",
+                    1,
+                    1,
+                    A_::OneToToggle,
+                    &[],
+                    "Channel 2 Interrupt Status",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIsr {}
     impl ::regmap_runtime::Writable for IpIsr {}
     impl ::regmap_runtime::Modifiable for IpIsr {}
-    impl ::core::fmt::Debug for IpIsr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x120;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Channel_1_Interrupt_Status`: bit 0, access `w1t`.
-        pub const CHANNEL_1_INTERRUPT_STATUS: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1T,
-        > = ::regmap_runtime::Field::new(
-            "Channel_1_Interrupt_Status",
-            0,
-            1,
-            &[],
-            "Channel 1 Interrupt Status",
-        );
         /// Channel 1 Interrupt Status
         ///   0 - No Channel 1 input interrupt
         ///   1 - Channel 1 input interrupt
         ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn channel_1_interrupt_status(self) -> bool {
-            Self::CHANNEL_1_INTERRUPT_STATUS.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_channel_1_interrupt_status<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `Channel_1_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_channel_1_interrupt_status(&mut self) -> &mut Self {
-            Self::CHANNEL_1_INTERRUPT_STATUS.request(self, true)
-        }
-        /// `Channel_2_Interrupt_Status`: bit 1, access `w1t`.
-        pub const CHANNEL_2_INTERRUPT_STATUS: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1T,
-        > = ::regmap_runtime::Field::new(
-            "Channel_2_Interrupt_Status",
-            1,
-            1,
-            &[],
-            "Channel 2 Interrupt Status",
-        );
+        /// Bit 0, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CHANNEL_1_INTERRUPT_STATUS: F_<Self, bool, a_::W1T> = F_::new(0, 1);
         /// Channel 2 Interrupt Status
         ///   0 - No Channel 2 input interrupt
         ///   1 - Channel 2 input interrupt
         ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn channel_2_interrupt_status(self) -> bool {
-            Self::CHANNEL_2_INTERRUPT_STATUS.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_channel_2_interrupt_status<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `Channel_2_Interrupt_Status`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_channel_2_interrupt_status(&mut self) -> &mut Self {
-            Self::CHANNEL_2_INTERRUPT_STATUS.request(self, true)
-        }
+        /// Bit 1, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CHANNEL_2_INTERRUPT_STATUS: F_<Self, bool, a_::W1T> = F_::new(1, 1);
     }
     /// Static description of `axi_gpio_switches_gpio`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {
@@ -2292,7 +1112,16 @@ pub mod axi_gpio_switches_gpio {
                 offset: 0x8,
                 width: 4,
                 reset: 0x0,
-                fields: <Gpio2Data as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "GPIO2_DATA",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Channel-2 AXI GPIO Data register",
+                    },
+                ],
                 description: "Channel-2 AXI GPIO Data register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2300,7 +1129,16 @@ pub mod axi_gpio_switches_gpio {
                 offset: 0xc,
                 width: 4,
                 reset: 0x0,
-                fields: <Gpio2Tri as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "GPIO2_TRI",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "Channel-2 AXI GPIO 3-State Control register",
+                    },
+                ],
                 description: "Channel-2 AXI GPIO 3-State Control register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -2408,58 +1246,27 @@ pub mod axi_intc {
             self.bus.reg::<Mer, 0x1c>()
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     use ::regmap_runtime::arbitrary_int::{u5, u15};
     /// Interrupt Status Register
     ///
-    /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Isr(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x0, access `rw`. Its values are `Value<Isr>`; its fields are the constants below.
+    pub enum Isr {}
     impl ::regmap_runtime::Register for Isr {
         type Word = u32;
         const NAME: &'static str = "ISR";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("INT", 0, 15, A_::ReadWrite, &[], "Interrupt Status Register.")]
+        };
     }
     impl ::regmap_runtime::Readable for Isr {}
     impl ::regmap_runtime::Writable for Isr {}
     impl ::regmap_runtime::Modifiable for Isr {}
-    impl ::core::fmt::Debug for Isr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Isr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `INT`: bits 14:0, access `rw`.
-        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "INT",
-            0,
-            15,
-            &[],
-            "Interrupt Status Register.",
-        );
         /// Interrupt Status Register.
         /// For each bit up to number of periperhal interrupts:
         ///   R - Reads active interrupt signal.
@@ -2468,495 +1275,199 @@ pub mod axi_intc {
         ///   R - Reads software interrupt value.
         ///   W - Writes software interrupt value.
         ///
-        /// Bits 14:0, access `rw`.
-        #[inline(always)]
-        pub fn int(self) -> u15 {
-            Self::INT.get(self)
-        }
-        /// Sets `INT` (bits 14:0).
-        #[inline(always)]
-        pub fn set_int(&mut self, v: u15) -> &mut Self {
-            Self::INT.set(self, v)
-        }
+        /// Bits 14:0, access `rw`: read with `get`, written with `set`.
+        pub const INT: F_<Self, u15, a_::RW> = F_::new(0, 15);
     }
     /// Interrupt Pending Register
     ///
-    /// Offset 0x4, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ipr(::regmap_runtime::Value<u32>);
+    /// Offset 0x4, 32 bits, reset 0x0, access `ro`. Its values are `Value<Ipr>`; its fields are the constants below.
+    pub enum Ipr {}
     impl ::regmap_runtime::Register for Ipr {
         type Word = u32;
         const NAME: &'static str = "IPR";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("INT", 0, 15, A_::ReadOnly, &[], "Interrupt Pending Register.")]
+        };
     }
     impl ::regmap_runtime::Readable for Ipr {}
-    impl ::core::fmt::Debug for Ipr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ipr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `INT`: bits 14:0, access `ro`.
-        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "INT",
-            0,
-            15,
-            &[],
-            "Interrupt Pending Register.",
-        );
         /// Interrupt Pending Register.
         /// For each bit:
         ///   R - Reads logical AND of bits in ISR and IER.
         ///   W - No effect.
         ///
-        /// Bits 14:0, access `ro`.
-        #[inline(always)]
-        pub fn int(self) -> u15 {
-            Self::INT.get(self)
-        }
+        /// Bits 14:0, access `ro`: read with `get`.
+        pub const INT: F_<Self, u15, a_::RO> = F_::new(0, 15);
     }
     /// Interrupt Enable Register
     ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ier(::regmap_runtime::Value<u32>);
+    /// Offset 0x8, 32 bits, reset 0x0, access `rw`. Its values are `Value<Ier>`; its fields are the constants below.
+    pub enum Ier {}
     impl ::regmap_runtime::Register for Ier {
         type Word = u32;
         const NAME: &'static str = "IER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("INT", 0, 15, A_::ReadWrite, &[], "Interrupt Enable Register.")]
+        };
     }
     impl ::regmap_runtime::Readable for Ier {}
     impl ::regmap_runtime::Writable for Ier {}
     impl ::regmap_runtime::Modifiable for Ier {}
-    impl ::core::fmt::Debug for Ier {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ier {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `INT`: bits 14:0, access `rw`.
-        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "INT",
-            0,
-            15,
-            &[],
-            "Interrupt Enable Register.",
-        );
         /// Interrupt Enable Register.
         /// For each bit:
         ///   R - Reads interrupt enable value.
         ///   W - Writes interrupt enable value.
         ///
-        /// Bits 14:0, access `rw`.
-        #[inline(always)]
-        pub fn int(self) -> u15 {
-            Self::INT.get(self)
-        }
-        /// Sets `INT` (bits 14:0).
-        #[inline(always)]
-        pub fn set_int(&mut self, v: u15) -> &mut Self {
-            Self::INT.set(self, v)
-        }
+        /// Bits 14:0, access `rw`: read with `get`, written with `set`.
+        pub const INT: F_<Self, u15, a_::RW> = F_::new(0, 15);
     }
     /// Interrupt Acknowledge Register
     ///
-    /// Offset 0xc, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Iar(::regmap_runtime::Value<u32>);
+    /// Offset 0xc, 32 bits, reset 0x0, access `wo`. Its values are `Value<Iar>`; its fields are the constants below.
+    pub enum Iar {}
     impl ::regmap_runtime::Register for Iar {
         type Word = u32;
         const NAME: &'static str = "IAR";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_7fff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("INT", 0, 15, A_::WriteOnly, &[], "Interrupt Acknowledge Register.")]
+        };
     }
     impl ::regmap_runtime::Writable for Iar {}
-    impl ::core::fmt::Debug for Iar {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Iar {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0xc;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `INT`: bits 14:0, access `wo`.
-        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "INT",
-            0,
-            15,
-            &[],
-            "Interrupt Acknowledge Register.",
-        );
-        /// Sets `INT` (bits 14:0).
-        ///
         /// Interrupt Acknowledge Register.
         /// For each bit:
         ///   W - Acknowledge interrupt.
-        #[inline(always)]
-        pub fn set_int(&mut self, v: u15) -> &mut Self {
-            Self::INT.set(self, v)
-        }
+        ///
+        /// Bits 14:0, access `wo`: written with `set`.
+        pub const INT: F_<Self, u15, a_::WO> = F_::new(0, 15);
     }
     /// Set Interrupt Enables
     ///
-    /// Offset 0x10, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Sie(::regmap_runtime::Value<u32>);
+    /// Offset 0x10, 32 bits, reset 0x0, access `rw`. Its values are `Value<Sie>`; its fields are the constants below.
+    pub enum Sie {}
     impl ::regmap_runtime::Register for Sie {
         type Word = u32;
         const NAME: &'static str = "SIE";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_7fff;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("INT", 0, 15, A_::OneToSet, &[], "Set Interrupt Enables")]
+        };
     }
     impl ::regmap_runtime::Readable for Sie {}
     impl ::regmap_runtime::Writable for Sie {}
     impl ::regmap_runtime::Modifiable for Sie {}
-    impl ::core::fmt::Debug for Sie {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Sie {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x10;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `INT`: bits 14:0, access `w1s`.
-        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::W1S> = ::regmap_runtime::Field::new(
-            "INT",
-            0,
-            15,
-            &[],
-            "Set Interrupt Enables",
-        );
         /// Set Interrupt Enables
         /// For each bit:
         ///   R - Reads active interrupt.
         ///   W - Writing 1 enables the interrupt, writing 0 has no effect.
         ///
-        /// Bits 14:0, access `w1s`.
-        #[inline(always)]
-        pub fn int(self) -> u15 {
-            Self::INT.get(self)
-        }
-        /// Requests `INT`'s set action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
-        ///
-        /// Bits 14:0, access `w1s`.
-        #[inline(always)]
-        pub fn set_int(&mut self, mask: u15) -> &mut Self {
-            Self::INT.request(self, mask)
-        }
+        /// Bits 14:0, access `w1s`: read with `get`, its set action requested with `set` or `request`.
+        pub const INT: F_<Self, u15, a_::W1S> = F_::new(0, 15);
     }
     /// Clear Interrupt Enables
     ///
-    /// Offset 0x14, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Cie(::regmap_runtime::Value<u32>);
+    /// Offset 0x14, 32 bits, reset 0x0, access `rw`. Its values are `Value<Cie>`; its fields are the constants below.
+    pub enum Cie {}
     impl ::regmap_runtime::Register for Cie {
         type Word = u32;
         const NAME: &'static str = "CIE";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_7fff;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::INT.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("INT", 0, 15, A_::OneToClear, &[], "Clear Interrupt Enables")]
+        };
     }
     impl ::regmap_runtime::Readable for Cie {}
     impl ::regmap_runtime::Writable for Cie {}
     impl ::regmap_runtime::Modifiable for Cie {}
-    impl ::core::fmt::Debug for Cie {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Cie {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x14;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `INT`: bits 14:0, access `w1c`.
-        pub const INT: ::regmap_runtime::Field<Self, u15, ::regmap_runtime::access::W1C> = ::regmap_runtime::Field::new(
-            "INT",
-            0,
-            15,
-            &[],
-            "Clear Interrupt Enables",
-        );
         /// Clear Interrupt Enables
         /// For each bit:
         ///   R - Reads active interrupt.
         ///   W - Writing 1 disables the interrupt, writing 0 has no effect.
         ///
-        /// Bits 14:0, access `w1c`.
-        #[inline(always)]
-        pub fn int(self) -> u15 {
-            Self::INT.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_int<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `INT`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing). `mask` selects the bits, lowest bit of the field first.
-        ///
-        /// Bits 14:0, access `w1c`.
-        #[inline(always)]
-        pub fn clear_int(&mut self, mask: u15) -> &mut Self {
-            Self::INT.request(self, mask)
-        }
+        /// Bits 14:0, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const INT: F_<Self, u15, a_::W1C> = F_::new(0, 15);
     }
     /// Interrupt Vector Register
     ///
-    /// Offset 0x18, 32 bits, reset 0x0, access `ro`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ivr(::regmap_runtime::Value<u32>);
+    /// Offset 0x18, 32 bits, reset 0x0, access `ro`. Its values are `Value<Ivr>`; its fields are the constants below.
+    pub enum Ivr {}
     impl ::regmap_runtime::Register for Ivr {
         type Word = u32;
         const NAME: &'static str = "IVR";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::IVN.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[D_::new("IVN", 0, 5, A_::ReadOnly, &[], "Interrupt Vector Number.")]
+        };
     }
     impl ::regmap_runtime::Readable for Ivr {}
-    impl ::core::fmt::Debug for Ivr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ivr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x18;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `IVN`: bits 4:0, access `ro`.
-        pub const IVN: ::regmap_runtime::Field<Self, u5, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "IVN",
-            0,
-            5,
-            &[],
-            "Interrupt Vector Number.",
-        );
         /// Interrupt Vector Number.
         ///   R - Reads ordinal of highest priority, enabled, active interrupt.
         ///
-        /// Bits 4:0, access `ro`.
-        #[inline(always)]
-        pub fn ivn(self) -> u5 {
-            Self::IVN.get(self)
-        }
+        /// Bits 4:0, access `ro`: read with `get`.
+        pub const IVN: F_<Self, u5, a_::RO> = F_::new(0, 5);
     }
     /// Master Enable Register
     ///
-    /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Mer(::regmap_runtime::Value<u32>);
+    /// Offset 0x1c, 32 bits, reset 0x0, access `rw`. Its values are `Value<Mer>`; its fields are the constants below.
+    pub enum Mer {}
     impl ::regmap_runtime::Register for Mer {
         type Word = u32;
         const NAME: &'static str = "MER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::ME.desc(),
-            Self::HIE.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new("ME", 0, 1, A_::ReadWrite, &[], "Master IRQ Enable."),
+                D_::new("HIE", 1, 1, A_::ReadWrite, &[], "Hardware Interrupt Enable."),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Mer {}
     impl ::regmap_runtime::Writable for Mer {}
     impl ::regmap_runtime::Modifiable for Mer {}
-    impl ::core::fmt::Debug for Mer {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Mer {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x1c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `ME`: bit 0, access `rw`.
-        pub const ME: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "ME",
-            0,
-            1,
-            &[],
-            "Master IRQ Enable.",
-        );
         /// Master IRQ Enable.
         ///   0 - All interrupts disabled.
         ///   1 - All interrupts can be enabled.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn me(self) -> bool {
-            Self::ME.get(self)
-        }
-        /// Sets `ME` (bit 0).
-        #[inline(always)]
-        pub fn set_me(&mut self, v: bool) -> &mut Self {
-            Self::ME.set(self, v)
-        }
-        /// `HIE`: bit 1, access `rw`.
-        pub const HIE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "HIE",
-            1,
-            1,
-            &[],
-            "Hardware Interrupt Enable.",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const ME: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Hardware Interrupt Enable.
         ///   0 - HW interrupts disabled.
         ///   1 - HW interrupts enabled.
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn hie(self) -> bool {
-            Self::HIE.get(self)
-        }
-        /// Sets `HIE` (bit 1).
-        #[inline(always)]
-        pub fn set_hie(&mut self, v: bool) -> &mut Self {
-            Self::HIE.set(self, v)
-        }
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const HIE: F_<Self, bool, a_::RW> = F_::new(1, 1);
     }
     /// Static description of `axi_intc`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {
@@ -3079,13 +1590,15 @@ pub mod axi_dma {
         }
         /// MM2S Source Address Register
         #[inline(always)]
-        pub fn mm2s_sa(&self) -> ::regmap_runtime::Reg<'_, B_, Mm2sSa> {
-            self.bus.reg::<Mm2sSa, 0x18>()
+        pub fn mm2s_sa(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x18>()
         }
         /// MM2S Source Address Register
         #[inline(always)]
-        pub fn mm2s_sa_msb(&self) -> ::regmap_runtime::Reg<'_, B_, Mm2sSaMsb> {
-            self.bus.reg::<Mm2sSaMsb, 0x1c>()
+        pub fn mm2s_sa_msb(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x1c>()
         }
         /// MM2S DMA Transfer Length Register
         #[inline(always)]
@@ -3104,13 +1617,15 @@ pub mod axi_dma {
         }
         /// S2MM DMA Destination Address Register
         #[inline(always)]
-        pub fn s2mm_da(&self) -> ::regmap_runtime::Reg<'_, B_, S2mmDa> {
-            self.bus.reg::<S2mmDa, 0x48>()
+        pub fn s2mm_da(&self) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x48>()
         }
         /// S2MM Destination Address Register
         #[inline(always)]
-        pub fn s2mm_da_msb(&self) -> ::regmap_runtime::Reg<'_, B_, S2mmDaMsb> {
-            self.bus.reg::<S2mmDaMsb, 0x4c>()
+        pub fn s2mm_da_msb(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Rw32> {
+            self.bus.reg::<::regmap_runtime::raw::Rw32, 0x4c>()
         }
         /// S2MM DMA Transfer Length Register
         #[inline(always)]
@@ -3118,68 +1633,100 @@ pub mod axi_dma {
             self.bus.reg::<S2mmLength, 0x58>()
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     use ::regmap_runtime::arbitrary_int::u26;
     /// MM2S DMA Control Register
     ///
-    /// Offset 0x0, 32 bits, reset 0x10002, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Mm2sDmacr(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x10002, access `rw`. Its values are `Value<Mm2sDmacr>`; its fields are the constants below.
+    pub enum Mm2sDmacr {}
     impl ::regmap_runtime::Register for Mm2sDmacr {
         type Word = u32;
         const NAME: &'static str = "MM2S_DMACR";
         const RESET: u32 = 0x0001_0002;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::RS.desc(),
-            Self::RESET.desc(),
-            Self::KEYHOLE.desc(),
-            Self::CYCLIC_BD_ENABLE.desc(),
-            Self::IOC_IRQ_EN.desc(),
-            Self::DLY_IRQ_EN.desc(),
-            Self::ERR_IRQ_EN.desc(),
-            Self::IRQ_THRESHOLD.desc(),
-            Self::IRQ_DELAY.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "RS",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Run / Stop control for controlling running and stopping of the DMA channel.",
+                ),
+                D_::new(
+                    "Reset",
+                    2,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.",
+                ),
+                D_::new(
+                    "Keyhole",
+                    3,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Keyhole Read. Setting this bit to 1 causes AXI DMA to initiate MM2S reads (AXI4read) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be updated when AXI DMA is in idle. When using keyhole operation the Max Burst Length should not exceed 16. This bit should not be set when DRE is enabled.",
+                ),
+                D_::new(
+                    "Cyclic_BD_Enable",
+                    4,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.",
+                ),
+                D_::new(
+                    "IOC_IrqEn",
+                    12,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows DMASR.IOC_Irq to generate an interrupt out for descriptors with the IOC bit set.   0 - IOC Interrupt disabled      1 - IOC Interrupt enabled",
+                ),
+                D_::new(
+                    "Dly_IrqEn",
+                    13,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt on Delay Timer Interrupt Enable. When set to 1, allows DMASR.Dly_Irq to generate an interrupt out.      0 - Delay Interrupt disabled   1 - Delay Interrupt enabled Note: This field is ignored when AXI DMA is configured for Direct Register Mode.",
+                ),
+                D_::new(
+                    "Err_IrqEn",
+                    14,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt on Error Interrupt Enable.",
+                ),
+                D_::new(
+                    "IRQThreshold",
+                    16,
+                    8,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.   Note: The minimum setting for the threshold is 0x01. A write of 0x00 to this register has no effect.   Note: This field is ignored when AXI DMA is configured for Direct Register Mode.",
+                ),
+                D_::new(
+                    "IRQDelay",
+                    24,
+                    8,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Mm2sDmacr {}
     impl ::regmap_runtime::Writable for Mm2sDmacr {}
     impl ::regmap_runtime::Modifiable for Mm2sDmacr {}
-    impl ::core::fmt::Debug for Mm2sDmacr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Mm2sDmacr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `RS`: bit 0, access `rw`.
-        pub const RS: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "RS",
-            0,
-            1,
-            &[],
-            "Run / Stop control for controlling running and stopping of the DMA channel.",
-        );
         /// Run / Stop control for controlling running and stopping of the DMA channel.
         ///   0 - Stop – DMA stops when current (if any) DMA operations are complete. For Scatter / Gather Mode pending commands/transfers are flushed or completed.
         ///   AXI4-Stream outs are potentially terminated early. Descriptors in the update queue are allowed to finish updating to remote memory before engine halt.
@@ -3187,818 +1734,365 @@ pub mod axi_dma {
         ///   The halted bit in the DMA Status register asserts to 1 when the DMA engine is halted. This bit is cleared by AXI DMA hardware when an error occurs. The CPU can also choose to clear this bit to stop DMA operations.
         ///   1 - Run – Start DMA operations. The halted bit in the DMA Status register deasserts to 0 when the DMA engine begins operations.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn rs(self) -> bool {
-            Self::RS.get(self)
-        }
-        /// Sets `RS` (bit 0).
-        #[inline(always)]
-        pub fn set_rs(&mut self, v: bool) -> &mut Self {
-            Self::RS.set(self, v)
-        }
-        /// `Reset`: bit 2, access `rw`.
-        pub const RESET: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "Reset",
-            2,
-            1,
-            &[],
-            "Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const RS: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.
         /// AXI4-Stream outs are potentially terminated early. Setting either MM2S_DMACR. Reset = 1 or S2MM_DMACR.Reset = 1 resets the entire AXI DMA engine. After completion of a soft reset, all registers and bits are in the Reset State.      0 - Normal operation.   1 - Reset in progress.
         ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub fn reset(self) -> bool {
-            Self::RESET.get(self)
-        }
-        /// Sets `Reset` (bit 2).
-        #[inline(always)]
-        pub fn set_reset(&mut self, v: bool) -> &mut Self {
-            Self::RESET.set(self, v)
-        }
-        /// `Keyhole`: bit 3, access `rw`.
-        pub const KEYHOLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Keyhole",
-            3,
-            1,
-            &[],
-            "Keyhole Read. Setting this bit to 1 causes AXI DMA to initiate MM2S reads (AXI4read) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be updated when AXI DMA is in idle. When using keyhole operation the Max Burst Length should not exceed 16. This bit should not be set when DRE is enabled.",
-        );
+        /// Bit 2, access `rw`: read with `get`, written with `set`.
+        pub const RESET: F_<Self, bool, a_::RW> = F_::new(2, 1);
         /// Keyhole Read. Setting this bit to 1 causes AXI DMA to initiate MM2S reads (AXI4read) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be updated when AXI DMA is in idle. When using keyhole operation the Max Burst Length should not exceed 16. This bit should not be set when DRE is enabled.
         /// This bit is non functional when the multichannel feature is enabled or in Direct Register mode.
         ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub fn keyhole(self) -> bool {
-            Self::KEYHOLE.get(self)
-        }
-        /// Sets `Keyhole` (bit 3).
-        #[inline(always)]
-        pub fn set_keyhole(&mut self, v: bool) -> &mut Self {
-            Self::KEYHOLE.set(self, v)
-        }
-        /// `Cyclic_BD_Enable`: bit 4, access `rw`.
-        pub const CYCLIC_BD_ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Cyclic_BD_Enable",
-            4,
-            1,
-            &[],
-            "When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.",
-        );
+        /// Bit 3, access `rw`: read with `get`, written with `set`.
+        pub const KEYHOLE: F_<Self, bool, a_::RW> = F_::new(3, 1);
         /// When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.
         /// This bit should be set/unset only when the DMA is idle or when not running. Updating this bit while the DMA is running can result in unexpected behavior.
         /// This bit is non functional when DMA operates in multichannel mode.
         ///
-        /// Bit 4, access `rw`.
-        #[inline(always)]
-        pub fn cyclic_bd_enable(self) -> bool {
-            Self::CYCLIC_BD_ENABLE.get(self)
-        }
-        /// Sets `Cyclic_BD_Enable` (bit 4).
-        #[inline(always)]
-        pub fn set_cyclic_bd_enable(&mut self, v: bool) -> &mut Self {
-            Self::CYCLIC_BD_ENABLE.set(self, v)
-        }
-        /// `IOC_IrqEn`: bit 12, access `rw`.
-        pub const IOC_IRQ_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "IOC_IrqEn",
-            12,
-            1,
-            &[],
-            "Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows DMASR.IOC_Irq to generate an interrupt out for descriptors with the IOC bit set.   0 - IOC Interrupt disabled      1 - IOC Interrupt enabled",
-        );
+        /// Bit 4, access `rw`: read with `get`, written with `set`.
+        pub const CYCLIC_BD_ENABLE: F_<Self, bool, a_::RW> = F_::new(4, 1);
         /// Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows DMASR.IOC_Irq to generate an interrupt out for descriptors with the IOC bit set.   0 - IOC Interrupt disabled      1 - IOC Interrupt enabled
         ///
-        /// Bit 12, access `rw`.
-        #[inline(always)]
-        pub fn ioc_irq_en(self) -> bool {
-            Self::IOC_IRQ_EN.get(self)
-        }
-        /// Sets `IOC_IrqEn` (bit 12).
-        #[inline(always)]
-        pub fn set_ioc_irq_en(&mut self, v: bool) -> &mut Self {
-            Self::IOC_IRQ_EN.set(self, v)
-        }
-        /// `Dly_IrqEn`: bit 13, access `rw`.
-        pub const DLY_IRQ_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Dly_IrqEn",
-            13,
-            1,
-            &[],
-            "Interrupt on Delay Timer Interrupt Enable. When set to 1, allows DMASR.Dly_Irq to generate an interrupt out.      0 - Delay Interrupt disabled   1 - Delay Interrupt enabled Note: This field is ignored when AXI DMA is configured for Direct Register Mode.",
-        );
+        /// Bit 12, access `rw`: read with `get`, written with `set`.
+        pub const IOC_IRQ_EN: F_<Self, bool, a_::RW> = F_::new(12, 1);
         /// Interrupt on Delay Timer Interrupt Enable. When set to 1, allows DMASR.Dly_Irq to generate an interrupt out.      0 - Delay Interrupt disabled   1 - Delay Interrupt enabled Note: This field is ignored when AXI DMA is configured for Direct Register Mode.
         ///
-        /// Bit 13, access `rw`.
-        #[inline(always)]
-        pub fn dly_irq_en(self) -> bool {
-            Self::DLY_IRQ_EN.get(self)
-        }
-        /// Sets `Dly_IrqEn` (bit 13).
-        #[inline(always)]
-        pub fn set_dly_irq_en(&mut self, v: bool) -> &mut Self {
-            Self::DLY_IRQ_EN.set(self, v)
-        }
-        /// `Err_IrqEn`: bit 14, access `rw`.
-        pub const ERR_IRQ_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Err_IrqEn",
-            14,
-            1,
-            &[],
-            "Interrupt on Error Interrupt Enable.",
-        );
+        /// Bit 13, access `rw`: read with `get`, written with `set`.
+        pub const DLY_IRQ_EN: F_<Self, bool, a_::RW> = F_::new(13, 1);
         /// Interrupt on Error Interrupt Enable.
         ///   0 - Error Interrupt disabled
         ///   1 - Error Interrupt enabled
         ///
-        /// Bit 14, access `rw`.
-        #[inline(always)]
-        pub fn err_irq_en(self) -> bool {
-            Self::ERR_IRQ_EN.get(self)
-        }
-        /// Sets `Err_IrqEn` (bit 14).
-        #[inline(always)]
-        pub fn set_err_irq_en(&mut self, v: bool) -> &mut Self {
-            Self::ERR_IRQ_EN.set(self, v)
-        }
-        /// `IRQThreshold`: bits 23:16, access `rw`.
-        pub const IRQ_THRESHOLD: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "IRQThreshold",
-            16,
-            8,
-            &[],
-            "Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.   Note: The minimum setting for the threshold is 0x01. A write of 0x00 to this register has no effect.   Note: This field is ignored when AXI DMA is configured for Direct Register Mode.",
-        );
+        /// Bit 14, access `rw`: read with `get`, written with `set`.
+        pub const ERR_IRQ_EN: F_<Self, bool, a_::RW> = F_::new(14, 1);
         /// Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.   Note: The minimum setting for the threshold is 0x01. A write of 0x00 to this register has no effect.   Note: This field is ignored when AXI DMA is configured for Direct Register Mode.
         ///
-        /// Bits 23:16, access `rw`.
-        #[inline(always)]
-        pub fn irq_threshold(self) -> u8 {
-            Self::IRQ_THRESHOLD.get(self)
-        }
-        /// Sets `IRQThreshold` (bits 23:16).
-        #[inline(always)]
-        pub fn set_irq_threshold(&mut self, v: u8) -> &mut Self {
-            Self::IRQ_THRESHOLD.set(self, v)
-        }
-        /// `IRQDelay`: bits 31:24, access `rw`.
-        pub const IRQ_DELAY: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "IRQDelay",
-            24,
-            8,
-            &[],
-            "Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.",
-        );
+        /// Bits 23:16, access `rw`: read with `get`, written with `set`.
+        pub const IRQ_THRESHOLD: F_<Self, u8, a_::RW> = F_::new(16, 8);
         /// Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.
         /// Note: Setting this value to zero disables the delay timer interrupt.
         /// Note: This field is ignored when AXI DMA is configured for Direct Register Mode.
         ///
-        /// Bits 31:24, access `rw`.
-        #[inline(always)]
-        pub fn irq_delay(self) -> u8 {
-            Self::IRQ_DELAY.get(self)
-        }
-        /// Sets `IRQDelay` (bits 31:24).
-        #[inline(always)]
-        pub fn set_irq_delay(&mut self, v: u8) -> &mut Self {
-            Self::IRQ_DELAY.set(self, v)
-        }
+        /// Bits 31:24, access `rw`: read with `get`, written with `set`.
+        pub const IRQ_DELAY: F_<Self, u8, a_::RW> = F_::new(24, 8);
     }
     /// MM2S DMA Status Register
     ///
-    /// Offset 0x4, 32 bits, reset 0x10000, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Mm2sDmasr(::regmap_runtime::Value<u32>);
+    /// Offset 0x4, 32 bits, reset 0x10000, access `rw`. Its values are `Value<Mm2sDmasr>`; its fields are the constants below.
+    pub enum Mm2sDmasr {}
     impl ::regmap_runtime::Register for Mm2sDmasr {
         type Word = u32;
         const NAME: &'static str = "MM2S_DMASR";
         const RESET: u32 = 0x0001_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_7000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::HALTED.desc(),
-            Self::IDLE.desc(),
-            Self::SG_INCLD.desc(),
-            Self::DMA_INT_ERR.desc(),
-            Self::DMA_SLV_ERR.desc(),
-            Self::DMA_DEC_ERR.desc(),
-            Self::SG_INT_ERR.desc(),
-            Self::SG_SLV_ERR.desc(),
-            Self::SG_DEC_ERR.desc(),
-            Self::IOC_IRQ.desc(),
-            Self::DLY_IRQ.desc(),
-            Self::ERR_IRQ.desc(),
-            Self::IRQ_THRESHOLD_STS.desc(),
-            Self::IRQ_DELAY_STS.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Halted",
+                    0,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter / Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register mode (C_INCLUDE_SG = 0) this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1 Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.",
+                ),
+                D_::new(
+                    "Idle",
+                    1,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Channel Idle. Indicates the state of AXI DMA operations.",
+                ),
+                D_::new("SGIncld", 3, 1, A_::ReadOnly, &[], "1 - Scatter Gather Enabled"),
+                D_::new(
+                    "DMAIntErr",
+                    4,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Internal Error. Internal error occurs if the buffer length specified in the fetched descriptor is set to 0. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors        1 - DMA Internal Error detected. DMA Engine halts",
+                ),
+                D_::new(
+                    "DMASlvErr",
+                    5,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected. DMA Engine halts",
+                ),
+                D_::new(
+                    "DMADecErr",
+                    6,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Decode Errors.      1 - DMA Decode Error detected. DMA Engine halts.",
+                ),
+                D_::new(
+                    "SGIntErr",
+                    8,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. Refer to the Scatter Gather Descriptor section for more information.This indicates to the SG Engine that the descriptor is a stale descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
+                ),
+                D_::new(
+                    "SGSlvErr",
+                    9,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
+                ),
+                D_::new(
+                    "SGDecErr",
+                    10,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
+                ),
+                D_::new(
+                    "IOC_Irq",
+                    12,
+                    1,
+                    A_::OneToClear,
+                    &[],
+                    "Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit is enabled in the MM2S_DMACR (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected.  Writing a 1 to this bit will clear it.",
+                ),
+                D_::new(
+                    "Dly_Irq",
+                    13,
+                    1,
+                    A_::OneToClear,
+                    &[],
+                    "Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the MM2S_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected. Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
+                ),
+                D_::new(
+                    "Err_Irq",
+                    14,
+                    1,
+                    A_::OneToClear,
+                    &[],
+                    "Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the MM2S_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.",
+                ),
+                D_::new(
+                    "IRQThresholdSts",
+                    16,
+                    8,
+                    A_::ReadOnly,
+                    &[],
+                    "Interrupt Threshold Status. Indicates current interrupt threshold value.",
+                ),
+                D_::new(
+                    "IRQDelaySts",
+                    24,
+                    8,
+                    A_::ReadOnly,
+                    &[],
+                    "Interrupt Delay Time Status. Indicates current interrupt delay time value.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Mm2sDmasr {}
     impl ::regmap_runtime::Writable for Mm2sDmasr {}
     impl ::regmap_runtime::Modifiable for Mm2sDmasr {}
-    impl ::core::fmt::Debug for Mm2sDmasr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Mm2sDmasr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Halted`: bit 0, access `ro`.
-        pub const HALTED: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "Halted",
-            0,
-            1,
-            &[],
-            "DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter / Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register mode (C_INCLUDE_SG = 0) this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1 Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.",
-        );
         /// DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter / Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register mode (C_INCLUDE_SG = 0) this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1 Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.
         ///
-        /// Bit 0, access `ro`.
-        #[inline(always)]
-        pub fn halted(self) -> bool {
-            Self::HALTED.get(self)
-        }
-        /// `Idle`: bit 1, access `ro`.
-        pub const IDLE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "Idle",
-            1,
-            1,
-            &[],
-            "DMA Channel Idle. Indicates the state of AXI DMA operations.",
-        );
+        /// Bit 0, access `ro`: read with `get`.
+        pub const HALTED: F_<Self, bool, a_::RO> = F_::new(0, 1);
         /// DMA Channel Idle. Indicates the state of AXI DMA operations.
         /// For Scatter / Gather Mode when IDLE indicates the SG Engine has reached the tail pointer for the associated channel and all queued descriptors have been processed. Writing to the tail pointer register automatically restarts DMA operations.
         /// For Direct Register Mode when IDLE indicates the current transfer has completed.      0 - Not Idle. For Scatter / Gather Mode, SG has not reached tail descriptor pointer and/or DMA operations in progress. For Direct Register Mode, transfer is not complete.      1 - Idle. For Scatter / Gather Mode, SG has reached tail descriptor pointer and DMA operation paused. for Direct Register Mode, DMA transfer has completed and controller is paused.  Note: This bit is 0 when channel is halted (DMASR.Halted=1). This bit is also 0 prior to initial transfer when AXI DMA configured for Direct Register Mode.
         ///
-        /// Bit 1, access `ro`.
-        #[inline(always)]
-        pub fn idle(self) -> bool {
-            Self::IDLE.get(self)
-        }
-        /// `SGIncld`: bit 3, access `ro`.
-        pub const SG_INCLD: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new("SGIncld", 3, 1, &[], "1 - Scatter Gather Enabled");
+        /// Bit 1, access `ro`: read with `get`.
+        pub const IDLE: F_<Self, bool, a_::RO> = F_::new(1, 1);
         /// 1 - Scatter Gather Enabled
         /// 0 - Scatter Gather not enabled
         ///
-        /// Bit 3, access `ro`.
-        #[inline(always)]
-        pub fn sg_incld(self) -> bool {
-            Self::SG_INCLD.get(self)
-        }
-        /// `DMAIntErr`: bit 4, access `ro`.
-        pub const DMA_INT_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "DMAIntErr",
-            4,
-            1,
-            &[],
-            "DMA Internal Error. Internal error occurs if the buffer length specified in the fetched descriptor is set to 0. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors        1 - DMA Internal Error detected. DMA Engine halts",
-        );
+        /// Bit 3, access `ro`: read with `get`.
+        pub const SG_INCLD: F_<Self, bool, a_::RO> = F_::new(3, 1);
         /// DMA Internal Error. Internal error occurs if the buffer length specified in the fetched descriptor is set to 0. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors        1 - DMA Internal Error detected. DMA Engine halts
         ///
-        /// Bit 4, access `ro`.
-        #[inline(always)]
-        pub fn dma_int_err(self) -> bool {
-            Self::DMA_INT_ERR.get(self)
-        }
-        /// `DMASlvErr`: bit 5, access `ro`.
-        pub const DMA_SLV_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "DMASlvErr",
-            5,
-            1,
-            &[],
-            "DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected. DMA Engine halts",
-        );
+        /// Bit 4, access `ro`: read with `get`.
+        pub const DMA_INT_ERR: F_<Self, bool, a_::RO> = F_::new(4, 1);
         /// DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected. DMA Engine halts
         ///
-        /// Bit 5, access `ro`.
-        #[inline(always)]
-        pub fn dma_slv_err(self) -> bool {
-            Self::DMA_SLV_ERR.get(self)
-        }
-        /// `DMADecErr`: bit 6, access `ro`.
-        pub const DMA_DEC_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "DMADecErr",
-            6,
-            1,
-            &[],
-            "DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Decode Errors.      1 - DMA Decode Error detected. DMA Engine halts.",
-        );
+        /// Bit 5, access `ro`: read with `get`.
+        pub const DMA_SLV_ERR: F_<Self, bool, a_::RO> = F_::new(5, 1);
         /// DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Decode Errors.      1 - DMA Decode Error detected. DMA Engine halts.
         ///
-        /// Bit 6, access `ro`.
-        #[inline(always)]
-        pub fn dma_dec_err(self) -> bool {
-            Self::DMA_DEC_ERR.get(self)
-        }
-        /// `SGIntErr`: bit 8, access `ro`.
-        pub const SG_INT_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "SGIntErr",
-            8,
-            1,
-            &[],
-            "Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. Refer to the Scatter Gather Descriptor section for more information.This indicates to the SG Engine that the descriptor is a stale descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
-        );
+        /// Bit 6, access `ro`: read with `get`.
+        pub const DMA_DEC_ERR: F_<Self, bool, a_::RO> = F_::new(6, 1);
         /// Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. Refer to the Scatter Gather Descriptor section for more information.This indicates to the SG Engine that the descriptor is a stale descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
         ///
-        /// Bit 8, access `ro`.
-        #[inline(always)]
-        pub fn sg_int_err(self) -> bool {
-            Self::SG_INT_ERR.get(self)
-        }
-        /// `SGSlvErr`: bit 9, access `ro`.
-        pub const SG_SLV_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "SGSlvErr",
-            9,
-            1,
-            &[],
-            "Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
-        );
+        /// Bit 8, access `ro`: read with `get`.
+        pub const SG_INT_ERR: F_<Self, bool, a_::RO> = F_::new(8, 1);
         /// Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
         ///
-        /// Bit 9, access `ro`.
-        #[inline(always)]
-        pub fn sg_slv_err(self) -> bool {
-            Self::SG_SLV_ERR.get(self)
-        }
-        /// `SGDecErr`: bit 10, access `ro`.
-        pub const SG_DEC_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "SGDecErr",
-            10,
-            1,
-            &[],
-            "Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
-        );
+        /// Bit 9, access `ro`: read with `get`.
+        pub const SG_SLV_ERR: F_<Self, bool, a_::RO> = F_::new(9, 1);
         /// Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts.  Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
         ///
-        /// Bit 10, access `ro`.
-        #[inline(always)]
-        pub fn sg_dec_err(self) -> bool {
-            Self::SG_DEC_ERR.get(self)
-        }
-        /// `IOC_Irq`: bit 12, access `w1c`.
-        pub const IOC_IRQ: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1C,
-        > = ::regmap_runtime::Field::new(
-            "IOC_Irq",
-            12,
-            1,
-            &[],
-            "Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit is enabled in the MM2S_DMACR (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected.  Writing a 1 to this bit will clear it.",
-        );
+        /// Bit 10, access `ro`: read with `get`.
+        pub const SG_DEC_ERR: F_<Self, bool, a_::RO> = F_::new(10, 1);
         /// Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit is enabled in the MM2S_DMACR (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected.  Writing a 1 to this bit will clear it.
         ///
-        /// Bit 12, access `w1c`.
-        #[inline(always)]
-        pub fn ioc_irq(self) -> bool {
-            Self::IOC_IRQ.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_ioc_irq<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 12, access `w1c`.
-        #[inline(always)]
-        pub fn clear_ioc_irq(&mut self) -> &mut Self {
-            Self::IOC_IRQ.request(self, true)
-        }
-        /// `Dly_Irq`: bit 13, access `w1c`.
-        pub const DLY_IRQ: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1C,
-        > = ::regmap_runtime::Field::new(
-            "Dly_Irq",
-            13,
-            1,
-            &[],
-            "Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the MM2S_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected. Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.",
-        );
+        /// Bit 12, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const IOC_IRQ: F_<Self, bool, a_::W1C> = F_::new(12, 1);
         /// Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the MM2S_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected. Note: This bit is not used and is fixed at 0 when AXI DMA is configured for Direct Register Mode.
         ///
-        /// Bit 13, access `w1c`.
-        #[inline(always)]
-        pub fn dly_irq(self) -> bool {
-            Self::DLY_IRQ.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_dly_irq<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 13, access `w1c`.
-        #[inline(always)]
-        pub fn clear_dly_irq(&mut self) -> &mut Self {
-            Self::DLY_IRQ.request(self, true)
-        }
-        /// `Err_Irq`: bit 14, access `w1c`.
-        pub const ERR_IRQ: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1C,
-        > = ::regmap_runtime::Field::new(
-            "Err_Irq",
-            14,
-            1,
-            &[],
-            "Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the MM2S_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.",
-        );
+        /// Bit 13, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const DLY_IRQ: F_<Self, bool, a_::W1C> = F_::new(13, 1);
         /// Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the MM2S_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.
         /// Writing a 1 to this bit will clear it.
         /// 0 - No error Interrupt.
         /// 1 - Error interrupt detected.
         ///
-        /// Bit 14, access `w1c`.
-        #[inline(always)]
-        pub fn err_irq(self) -> bool {
-            Self::ERR_IRQ.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_err_irq<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 14, access `w1c`.
-        #[inline(always)]
-        pub fn clear_err_irq(&mut self) -> &mut Self {
-            Self::ERR_IRQ.request(self, true)
-        }
-        /// `IRQThresholdSts`: bits 23:16, access `ro`.
-        pub const IRQ_THRESHOLD_STS: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "IRQThresholdSts",
-            16,
-            8,
-            &[],
-            "Interrupt Threshold Status. Indicates current interrupt threshold value.",
-        );
+        /// Bit 14, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const ERR_IRQ: F_<Self, bool, a_::W1C> = F_::new(14, 1);
         /// Interrupt Threshold Status. Indicates current interrupt threshold value.
         /// Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bits 23:16, access `ro`.
-        #[inline(always)]
-        pub fn irq_threshold_sts(self) -> u8 {
-            Self::IRQ_THRESHOLD_STS.get(self)
-        }
-        /// `IRQDelaySts`: bits 31:24, access `ro`.
-        pub const IRQ_DELAY_STS: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "IRQDelaySts",
-            24,
-            8,
-            &[],
-            "Interrupt Delay Time Status. Indicates current interrupt delay time value.",
-        );
+        /// Bits 23:16, access `ro`: read with `get`.
+        pub const IRQ_THRESHOLD_STS: F_<Self, u8, a_::RO> = F_::new(16, 8);
         /// Interrupt Delay Time Status. Indicates current interrupt delay time value.
         /// Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bits 31:24, access `ro`.
-        #[inline(always)]
-        pub fn irq_delay_sts(self) -> u8 {
-            Self::IRQ_DELAY_STS.get(self)
-        }
-    }
-    /// MM2S Source Address Register
-    ///
-    /// Offset 0x18, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Mm2sSa(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Mm2sSa {
-        type Word = u32;
-        const NAME: &'static str = "MM2S_SA";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Mm2sSa {}
-    impl ::regmap_runtime::Writable for Mm2sSa {}
-    impl ::regmap_runtime::Modifiable for Mm2sSa {}
-    impl ::core::fmt::Debug for Mm2sSa {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Mm2sSa {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x18;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "MM2S_SA",
-            0,
-            32,
-            &[],
-            "MM2S Source Address Register",
-        );
-        /// Sets `MM2S_SA` (bits 31:0).
-        ///
-        /// MM2S Source Address Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// MM2S Source Address Register
-    ///
-    /// Offset 0x1c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Mm2sSaMsb(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for Mm2sSaMsb {
-        type Word = u32;
-        const NAME: &'static str = "MM2S_SA_MSB";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for Mm2sSaMsb {}
-    impl ::regmap_runtime::Writable for Mm2sSaMsb {}
-    impl ::regmap_runtime::Modifiable for Mm2sSaMsb {}
-    impl ::core::fmt::Debug for Mm2sSaMsb {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl Mm2sSaMsb {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x1c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "MM2S_SA_MSB",
-            0,
-            32,
-            &[],
-            "MM2S Source Address Register",
-        );
-        /// Sets `MM2S_SA_MSB` (bits 31:0).
-        ///
-        /// MM2S Source Address Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bits 31:24, access `ro`: read with `get`.
+        pub const IRQ_DELAY_STS: F_<Self, u8, a_::RO> = F_::new(24, 8);
     }
     /// MM2S DMA Transfer Length Register
     ///
-    /// Offset 0x28, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Mm2sLength(::regmap_runtime::Value<u32>);
+    /// Offset 0x28, 32 bits, reset 0x0, access `rw`. Its values are `Value<Mm2sLength>`; its fields are the constants below.
+    pub enum Mm2sLength {}
     impl ::regmap_runtime::Register for Mm2sLength {
         type Word = u32;
         const NAME: &'static str = "MM2S_LENGTH";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::LENGTH.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Length",
+                    0,
+                    26,
+                    A_::ReadWrite,
+                    &[],
+                    "Indicates the number of bytes to transfer for the MM2S channel. Writing a non-zero value to this register starts the MM2S transfer.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Mm2sLength {}
     impl ::regmap_runtime::Writable for Mm2sLength {}
     impl ::regmap_runtime::Modifiable for Mm2sLength {}
-    impl ::core::fmt::Debug for Mm2sLength {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Mm2sLength {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x28;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Length`: bits 25:0, access `rw`.
-        pub const LENGTH: ::regmap_runtime::Field<Self, u26, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "Length",
-            0,
-            26,
-            &[],
-            "Indicates the number of bytes to transfer for the MM2S channel. Writing a non-zero value to this register starts the MM2S transfer.",
-        );
         /// Indicates the number of bytes to transfer for the MM2S channel. Writing a non-zero value to this register starts the MM2S transfer.
         ///
-        /// Bits 25:0, access `rw`.
-        #[inline(always)]
-        pub fn length(self) -> u26 {
-            Self::LENGTH.get(self)
-        }
-        /// Sets `Length` (bits 25:0).
-        #[inline(always)]
-        pub fn set_length(&mut self, v: u26) -> &mut Self {
-            Self::LENGTH.set(self, v)
-        }
+        /// Bits 25:0, access `rw`: read with `get`, written with `set`.
+        pub const LENGTH: F_<Self, u26, a_::RW> = F_::new(0, 26);
     }
     /// S2MM DMA Control Register
     ///
-    /// Offset 0x30, 32 bits, reset 0x10002, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct S2mmDmacr(::regmap_runtime::Value<u32>);
+    /// Offset 0x30, 32 bits, reset 0x10002, access `rw`. Its values are `Value<S2mmDmacr>`; its fields are the constants below.
+    pub enum S2mmDmacr {}
     impl ::regmap_runtime::Register for S2mmDmacr {
         type Word = u32;
         const NAME: &'static str = "S2MM_DMACR";
         const RESET: u32 = 0x0001_0002;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::RS.desc(),
-            Self::RESET.desc(),
-            Self::KEYHOLE.desc(),
-            Self::CYCLIC_BD_ENABLE.desc(),
-            Self::IOC_IRQ_EN.desc(),
-            Self::DLY_IRQ_EN.desc(),
-            Self::ERR_IRQ_EN.desc(),
-            Self::IRQ_THRESHOLD.desc(),
-            Self::IRQ_DELAY.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "RS",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Run / Stop control for controlling running and stopping of the DMA channel.",
+                ),
+                D_::new(
+                    "Reset",
+                    2,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.",
+                ),
+                D_::new(
+                    "Keyhole",
+                    3,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Keyhole Write. Setting this bit to 1 causes AXI DMA to initiate S2MM writes (AXI4 Writes) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be modified when AXI DMA is in idle. When enabling Key hole operation the maximum burst length cannot be more than 16. This bit should not be set when DRE is enabled.",
+                ),
+                D_::new(
+                    "Cyclic_BD_Enable",
+                    4,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.",
+                ),
+                D_::new(
+                    "IOC_IrqEn",
+                    12,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows Interrupt On Complete events to generate an interrupt out for descriptors with the Complete bit set.      0 - IOC Interrupt disabled      1 - IOC Interrupt enabled",
+                ),
+                D_::new(
+                    "Dly_IrqEn",
+                    13,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt on Delay Timer Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Delay Interrupt disabled      1 - Delay Interrupt enabled  Note: Applicable only when Scatter Gather is enabled.",
+                ),
+                D_::new(
+                    "Err_IrqEn",
+                    14,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt on Error Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Error Interrupt disabled      1 - Error Interrupt enabled",
+                ),
+                D_::new(
+                    "IRQThreshold",
+                    16,
+                    8,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.",
+                ),
+                D_::new(
+                    "IRQDelay",
+                    24,
+                    8,
+                    A_::ReadWrite,
+                    &[],
+                    "Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for S2mmDmacr {}
     impl ::regmap_runtime::Writable for S2mmDmacr {}
     impl ::regmap_runtime::Modifiable for S2mmDmacr {}
-    impl ::core::fmt::Debug for S2mmDmacr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl S2mmDmacr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x30;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `RS`: bit 0, access `rw`.
-        pub const RS: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "RS",
-            0,
-            1,
-            &[],
-            "Run / Stop control for controlling running and stopping of the DMA channel.",
-        );
         /// Run / Stop control for controlling running and stopping of the DMA channel.
         ///   0 - Stop – DMA stops when current (if any) DMA operations are complete. For Scatter / Gather Mode pending commands/transfers are flushed or completed.
         ///   AXI4-Stream outs are potentially terminated early. Descriptors in the update queue are allowed to finish updating to remote memory before engine halt.
@@ -4006,762 +2100,279 @@ pub mod axi_dma {
         ///   The halted bit in the DMA Status register asserts to 1 when the DMA engine is halted. This bit is cleared by AXI DMA hardware when an error occurs. The CPU can also choose to clear this bit to stop DMA operations.
         ///   1 - Run – Start DMA operations. The halted bit in the DMA Status register deasserts to 0 when the DMA engine begins operations.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn rs(self) -> bool {
-            Self::RS.get(self)
-        }
-        /// Sets `RS` (bit 0).
-        #[inline(always)]
-        pub fn set_rs(&mut self, v: bool) -> &mut Self {
-            Self::RS.set(self, v)
-        }
-        /// `Reset`: bit 2, access `rw`.
-        pub const RESET: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "Reset",
-            2,
-            1,
-            &[],
-            "Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const RS: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Soft reset for resetting the AXI DMA core. Setting this bit to a 1 causes the AXI DMA to be reset. Reset is accomplished gracefully. Pending commands/transfers are flushed or completed.
         /// AXI4-Stream outs are terminated early, if necessary with associated TLAST. Setting either MM2S_DMACR.Reset = 1 or S2MM_DMACR.Reset = 1 resets the entire AXI DMA engine. After completion of a soft reset, all registers and bits are in the Reset State.      0 - Reset not in progress. Normal operation.      1 - Reset in progress
         ///
-        /// Bit 2, access `rw`.
-        #[inline(always)]
-        pub fn reset(self) -> bool {
-            Self::RESET.get(self)
-        }
-        /// Sets `Reset` (bit 2).
-        #[inline(always)]
-        pub fn set_reset(&mut self, v: bool) -> &mut Self {
-            Self::RESET.set(self, v)
-        }
-        /// `Keyhole`: bit 3, access `rw`.
-        pub const KEYHOLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Keyhole",
-            3,
-            1,
-            &[],
-            "Keyhole Write. Setting this bit to 1 causes AXI DMA to initiate S2MM writes (AXI4 Writes) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be modified when AXI DMA is in idle. When enabling Key hole operation the maximum burst length cannot be more than 16. This bit should not be set when DRE is enabled.",
-        );
+        /// Bit 2, access `rw`: read with `get`, written with `set`.
+        pub const RESET: F_<Self, bool, a_::RW> = F_::new(2, 1);
         /// Keyhole Write. Setting this bit to 1 causes AXI DMA to initiate S2MM writes (AXI4 Writes) in non-incrementing address mode (Fixed Address Burst transfer on AXI4). This bit can be modified when AXI DMA is in idle. When enabling Key hole operation the maximum burst length cannot be more than 16. This bit should not be set when DRE is enabled.
         /// This bit is non functional when DMA is used in multichannel mode.
         ///
-        /// Bit 3, access `rw`.
-        #[inline(always)]
-        pub fn keyhole(self) -> bool {
-            Self::KEYHOLE.get(self)
-        }
-        /// Sets `Keyhole` (bit 3).
-        #[inline(always)]
-        pub fn set_keyhole(&mut self, v: bool) -> &mut Self {
-            Self::KEYHOLE.set(self, v)
-        }
-        /// `Cyclic_BD_Enable`: bit 4, access `rw`.
-        pub const CYCLIC_BD_ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Cyclic_BD_Enable",
-            4,
-            1,
-            &[],
-            "When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.",
-        );
+        /// Bit 3, access `rw`: read with `get`, written with `set`.
+        pub const KEYHOLE: F_<Self, bool, a_::RW> = F_::new(3, 1);
         /// When set to 1, the DMA operates in Cyclic Buffer Descriptor (BD) mode without any user intervention. In this mode, the Scatter Gather module ignores the Completed bit of the BD. With this bit set, you can use the same BDs in cyclic manner without worrying about any stale descriptor errors.
         /// This bit is non functional when DMA operates in Multichannel mode. or in Direct Register Mode
         ///
-        /// Bit 4, access `rw`.
-        #[inline(always)]
-        pub fn cyclic_bd_enable(self) -> bool {
-            Self::CYCLIC_BD_ENABLE.get(self)
-        }
-        /// Sets `Cyclic_BD_Enable` (bit 4).
-        #[inline(always)]
-        pub fn set_cyclic_bd_enable(&mut self, v: bool) -> &mut Self {
-            Self::CYCLIC_BD_ENABLE.set(self, v)
-        }
-        /// `IOC_IrqEn`: bit 12, access `rw`.
-        pub const IOC_IRQ_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "IOC_IrqEn",
-            12,
-            1,
-            &[],
-            "Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows Interrupt On Complete events to generate an interrupt out for descriptors with the Complete bit set.      0 - IOC Interrupt disabled      1 - IOC Interrupt enabled",
-        );
+        /// Bit 4, access `rw`: read with `get`, written with `set`.
+        pub const CYCLIC_BD_ENABLE: F_<Self, bool, a_::RW> = F_::new(4, 1);
         /// Interrupt on Complete (IOC) Interrupt Enable. When set to 1, allows Interrupt On Complete events to generate an interrupt out for descriptors with the Complete bit set.      0 - IOC Interrupt disabled      1 - IOC Interrupt enabled
         ///
-        /// Bit 12, access `rw`.
-        #[inline(always)]
-        pub fn ioc_irq_en(self) -> bool {
-            Self::IOC_IRQ_EN.get(self)
-        }
-        /// Sets `IOC_IrqEn` (bit 12).
-        #[inline(always)]
-        pub fn set_ioc_irq_en(&mut self, v: bool) -> &mut Self {
-            Self::IOC_IRQ_EN.set(self, v)
-        }
-        /// `Dly_IrqEn`: bit 13, access `rw`.
-        pub const DLY_IRQ_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Dly_IrqEn",
-            13,
-            1,
-            &[],
-            "Interrupt on Delay Timer Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Delay Interrupt disabled      1 - Delay Interrupt enabled  Note: Applicable only when Scatter Gather is enabled.",
-        );
+        /// Bit 12, access `rw`: read with `get`, written with `set`.
+        pub const IOC_IRQ_EN: F_<Self, bool, a_::RW> = F_::new(12, 1);
         /// Interrupt on Delay Timer Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Delay Interrupt disabled      1 - Delay Interrupt enabled  Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bit 13, access `rw`.
-        #[inline(always)]
-        pub fn dly_irq_en(self) -> bool {
-            Self::DLY_IRQ_EN.get(self)
-        }
-        /// Sets `Dly_IrqEn` (bit 13).
-        #[inline(always)]
-        pub fn set_dly_irq_en(&mut self, v: bool) -> &mut Self {
-            Self::DLY_IRQ_EN.set(self, v)
-        }
-        /// `Err_IrqEn`: bit 14, access `rw`.
-        pub const ERR_IRQ_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Err_IrqEn",
-            14,
-            1,
-            &[],
-            "Interrupt on Error Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Error Interrupt disabled      1 - Error Interrupt enabled",
-        );
+        /// Bit 13, access `rw`: read with `get`, written with `set`.
+        pub const DLY_IRQ_EN: F_<Self, bool, a_::RW> = F_::new(13, 1);
         /// Interrupt on Error Interrupt Enable. When set to 1, allows error events to generate an interrupt out.      0 - Error Interrupt disabled      1 - Error Interrupt enabled
         ///
-        /// Bit 14, access `rw`.
-        #[inline(always)]
-        pub fn err_irq_en(self) -> bool {
-            Self::ERR_IRQ_EN.get(self)
-        }
-        /// Sets `Err_IrqEn` (bit 14).
-        #[inline(always)]
-        pub fn set_err_irq_en(&mut self, v: bool) -> &mut Self {
-            Self::ERR_IRQ_EN.set(self, v)
-        }
-        /// `IRQThreshold`: bits 23:16, access `rw`.
-        pub const IRQ_THRESHOLD: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "IRQThreshold",
-            16,
-            8,
-            &[],
-            "Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.",
-        );
+        /// Bit 14, access `rw`: read with `get`, written with `set`.
+        pub const ERR_IRQ_EN: F_<Self, bool, a_::RW> = F_::new(14, 1);
         /// Interrupt Threshold. This value is used for setting the interrupt threshold. When IOC interrupt events occur, an internal counter counts down from the Interrupt Threshold setting. When the count reaches zero, an interrupt out is generated by the DMA engine.
         /// Note: The minimum setting for the threshold is 0x01. A write of 0x00 to this register has no effect.
         /// Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bits 23:16, access `rw`.
-        #[inline(always)]
-        pub fn irq_threshold(self) -> u8 {
-            Self::IRQ_THRESHOLD.get(self)
-        }
-        /// Sets `IRQThreshold` (bits 23:16).
-        #[inline(always)]
-        pub fn set_irq_threshold(&mut self, v: u8) -> &mut Self {
-            Self::IRQ_THRESHOLD.set(self, v)
-        }
-        /// `IRQDelay`: bits 31:24, access `rw`.
-        pub const IRQ_DELAY: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "IRQDelay",
-            24,
-            8,
-            &[],
-            "Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.",
-        );
+        /// Bits 23:16, access `rw`: read with `get`, written with `set`.
+        pub const IRQ_THRESHOLD: F_<Self, u8, a_::RW> = F_::new(16, 8);
         /// Interrupt Delay Time Out. This value is used for setting the interrupt timeout value. The interrupt timeout mechanism causes the DMA engine to generate an interrupt after the delay time period has expired. Timer begins counting at the end of a packet and resets with receipt of a new packet or a timeout event occurs.
         /// Note: Setting this value to zero disables the delay timer interrupt.
         /// Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bits 31:24, access `rw`.
-        #[inline(always)]
-        pub fn irq_delay(self) -> u8 {
-            Self::IRQ_DELAY.get(self)
-        }
-        /// Sets `IRQDelay` (bits 31:24).
-        #[inline(always)]
-        pub fn set_irq_delay(&mut self, v: u8) -> &mut Self {
-            Self::IRQ_DELAY.set(self, v)
-        }
+        /// Bits 31:24, access `rw`: read with `get`, written with `set`.
+        pub const IRQ_DELAY: F_<Self, u8, a_::RW> = F_::new(24, 8);
     }
     /// S2MM DMA Status Register
     ///
-    /// Offset 0x34, 32 bits, reset 0x10000, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct S2mmDmasr(::regmap_runtime::Value<u32>);
+    /// Offset 0x34, 32 bits, reset 0x10000, access `rw`. Its values are `Value<S2mmDmasr>`; its fields are the constants below.
+    pub enum S2mmDmasr {}
     impl ::regmap_runtime::Register for S2mmDmasr {
         type Word = u32;
         const NAME: &'static str = "S2MM_DMASR";
         const RESET: u32 = 0x0001_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_7000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::HALTED.desc(),
-            Self::IDLE.desc(),
-            Self::SG_INCLD.desc(),
-            Self::DMA_INT_ERR.desc(),
-            Self::DMA_SLV_ERR.desc(),
-            Self::DMA_DEC_ERR.desc(),
-            Self::SG_INT_ERR.desc(),
-            Self::SG_SLV_ERR.desc(),
-            Self::SG_DEC_ERR.desc(),
-            Self::IOC_IRQ.desc(),
-            Self::DLY_IRQ.desc(),
-            Self::ERR_IRQ.desc(),
-            Self::IRQ_THRESHOLD_STS.desc(),
-            Self::IRQ_DELAY_STS.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Halted",
+                    0,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter/Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register Mode this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1",
+                ),
+                D_::new(
+                    "Idle",
+                    1,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Channel Idle. Indicates the state of AXI DMA operations.",
+                ),
+                D_::new(
+                    "SGIncld",
+                    3,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Scatter Gather Engine Included. DMASR.SGIncld = 1 indicates the Scatter Gather engine is included and the AXI DMA is configured for Scatter Gather mode. DMASR.SGIncld = 0 indicates the Scatter Gather engine is excluded and the AXI DMA is configured for Direct Register Mode.",
+                ),
+                D_::new(
+                    "DMAIntErr",
+                    4,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Internal Error. This error occurs if the buffer length specified in the fetched descriptor is set to 0. Also, when in Scatter Gather Mode and using the status app length field, this error occurs when the Status AXI4-Stream packet RxLength field does not match the S2MM packet being received by the S_AXIS_S2MM interface. When Scatter Gather is disabled, this error is flagged if any error occurs during Memory write or if the incoming packet is bigger than what is specified in the DMA length register.",
+                ),
+                D_::new(
+                    "DMASlvErr",
+                    5,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected.",
+                ),
+                D_::new(
+                    "DMADecErr",
+                    6,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.     0 - No DMA Decode Errors.   1 - DMA Decode Error detected.",
+                ),
+                D_::new(
+                    "SGIntErr",
+                    8,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. This indicates to the SG Engine that the descriptor is a tail descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected.  Note: Applicable only when Scatter Gather is enabled.",
+                ),
+                D_::new(
+                    "SGSlvErr",
+                    9,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.",
+                ),
+                D_::new(
+                    "SGDecErr",
+                    10,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.",
+                ),
+                D_::new(
+                    "IOC_Irq",
+                    12,
+                    1,
+                    A_::OneToClear,
+                    &[],
+                    "Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit in S2MM_DMACR is enabled (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected. Writing a 1 to this bit will clear it.",
+                ),
+                D_::new(
+                    "Dly_Irq",
+                    13,
+                    1,
+                    A_::OneToClear,
+                    &[],
+                    "Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the S2MM_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected.1 = IOC Interrupt detected. Writing a 1 to this bit will clear it. Note: Applicable only when Scatter Gather is enabled.",
+                ),
+                D_::new(
+                    "Err_Irq",
+                    14,
+                    1,
+                    A_::OneToClear,
+                    &[],
+                    "Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the S2MM_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.",
+                ),
+                D_::new(
+                    "IRQThresholdSts",
+                    16,
+                    8,
+                    A_::ReadOnly,
+                    &[],
+                    "Interrupt Threshold Status. Indicates current interrupt threshold value.",
+                ),
+                D_::new(
+                    "IRQDelaySts",
+                    24,
+                    8,
+                    A_::ReadOnly,
+                    &[],
+                    "Interrupt Delay Time Status. Indicates current interrupt delay time value.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for S2mmDmasr {}
     impl ::regmap_runtime::Writable for S2mmDmasr {}
     impl ::regmap_runtime::Modifiable for S2mmDmasr {}
-    impl ::core::fmt::Debug for S2mmDmasr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl S2mmDmasr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x34;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Halted`: bit 0, access `ro`.
-        pub const HALTED: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "Halted",
-            0,
-            1,
-            &[],
-            "DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter/Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register Mode this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1",
-        );
         /// DMA Channel Halted. Indicates the run/stop state of the DMA channel.      0 - DMA channel running.      1 - DMA channel halted.  For Scatter/Gather Mode this bit gets set when DMACR.RS = 0 and DMA and SG operations have halted. For Direct Register Mode this bit gets set when DMACR.RS = 0 and DMA operations have halted. There can be a lag of time between when DMACR.RS = 0 and when DMASR.Halted = 1
         /// Note: When halted (RS= 0 and Halted = 1), writing to CURDESC_PTR or TAILDESC_PTR pointer registers has no effect on DMA operations when in Scatter Gather Mode. For Direct Register Mode, writing to the LENGTH register has no effect on DMA operations.
         ///
-        /// Bit 0, access `ro`.
-        #[inline(always)]
-        pub fn halted(self) -> bool {
-            Self::HALTED.get(self)
-        }
-        /// `Idle`: bit 1, access `ro`.
-        pub const IDLE: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RO> = ::regmap_runtime::Field::new(
-            "Idle",
-            1,
-            1,
-            &[],
-            "DMA Channel Idle. Indicates the state of AXI DMA operations.",
-        );
+        /// Bit 0, access `ro`: read with `get`.
+        pub const HALTED: F_<Self, bool, a_::RO> = F_::new(0, 1);
         /// DMA Channel Idle. Indicates the state of AXI DMA operations.
         /// For Scatter / Gather Mode when IDLE indicates the SG Engine has reached the tail pointer for the associated channel and all queued descriptors have been processed. Writing to the tail pointer register automatically restarts DMA operations.
         /// For Direct Register Mode when IDLE indicates the current transfer has completed.      0 - Not Idle.      1 - Idle.   Note: This bit is 0 when channel is halted (DMASR.Halted=1). This bit is also 0 prior to initial transfer when AXI DMA configured for Direct Register Mode.
         ///
-        /// Bit 1, access `ro`.
-        #[inline(always)]
-        pub fn idle(self) -> bool {
-            Self::IDLE.get(self)
-        }
-        /// `SGIncld`: bit 3, access `ro`.
-        pub const SG_INCLD: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "SGIncld",
-            3,
-            1,
-            &[],
-            "Scatter Gather Engine Included. DMASR.SGIncld = 1 indicates the Scatter Gather engine is included and the AXI DMA is configured for Scatter Gather mode. DMASR.SGIncld = 0 indicates the Scatter Gather engine is excluded and the AXI DMA is configured for Direct Register Mode.",
-        );
+        /// Bit 1, access `ro`: read with `get`.
+        pub const IDLE: F_<Self, bool, a_::RO> = F_::new(1, 1);
         /// Scatter Gather Engine Included. DMASR.SGIncld = 1 indicates the Scatter Gather engine is included and the AXI DMA is configured for Scatter Gather mode. DMASR.SGIncld = 0 indicates the Scatter Gather engine is excluded and the AXI DMA is configured for Direct Register Mode.
         ///
-        /// Bit 3, access `ro`.
-        #[inline(always)]
-        pub fn sg_incld(self) -> bool {
-            Self::SG_INCLD.get(self)
-        }
-        /// `DMAIntErr`: bit 4, access `ro`.
-        pub const DMA_INT_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "DMAIntErr",
-            4,
-            1,
-            &[],
-            "DMA Internal Error. This error occurs if the buffer length specified in the fetched descriptor is set to 0. Also, when in Scatter Gather Mode and using the status app length field, this error occurs when the Status AXI4-Stream packet RxLength field does not match the S2MM packet being received by the S_AXIS_S2MM interface. When Scatter Gather is disabled, this error is flagged if any error occurs during Memory write or if the incoming packet is bigger than what is specified in the DMA length register.",
-        );
+        /// Bit 3, access `ro`: read with `get`.
+        pub const SG_INCLD: F_<Self, bool, a_::RO> = F_::new(3, 1);
         /// DMA Internal Error. This error occurs if the buffer length specified in the fetched descriptor is set to 0. Also, when in Scatter Gather Mode and using the status app length field, this error occurs when the Status AXI4-Stream packet RxLength field does not match the S2MM packet being received by the S_AXIS_S2MM interface. When Scatter Gather is disabled, this error is flagged if any error occurs during Memory write or if the incoming packet is bigger than what is specified in the DMA length register.
         /// This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Internal Errors      1 - DMA Internal Error detected.
         ///
-        /// Bit 4, access `ro`.
-        #[inline(always)]
-        pub fn dma_int_err(self) -> bool {
-            Self::DMA_INT_ERR.get(self)
-        }
-        /// `DMASlvErr`: bit 5, access `ro`.
-        pub const DMA_SLV_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "DMASlvErr",
-            5,
-            1,
-            &[],
-            "DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected.",
-        );
+        /// Bit 4, access `ro`: read with `get`.
+        pub const DMA_INT_ERR: F_<Self, bool, a_::RO> = F_::new(4, 1);
         /// DMA Slave Error. This error occurs if the slave read from the Memory Map interface issues a Slave Error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No DMA Slave Errors.      1 - DMA Slave Error detected.
         ///
-        /// Bit 5, access `ro`.
-        #[inline(always)]
-        pub fn dma_slv_err(self) -> bool {
-            Self::DMA_SLV_ERR.get(self)
-        }
-        /// `DMADecErr`: bit 6, access `ro`.
-        pub const DMA_DEC_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "DMADecErr",
-            6,
-            1,
-            &[],
-            "DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.     0 - No DMA Decode Errors.   1 - DMA Decode Error detected.",
-        );
+        /// Bit 5, access `ro`: read with `get`.
+        pub const DMA_SLV_ERR: F_<Self, bool, a_::RO> = F_::new(5, 1);
         /// DMA Decode Error. This error occurs if the address request points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.     0 - No DMA Decode Errors.   1 - DMA Decode Error detected.
         ///
-        /// Bit 6, access `ro`.
-        #[inline(always)]
-        pub fn dma_dec_err(self) -> bool {
-            Self::DMA_DEC_ERR.get(self)
-        }
-        /// `SGIntErr`: bit 8, access `ro`.
-        pub const SG_INT_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "SGIntErr",
-            8,
-            1,
-            &[],
-            "Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. This indicates to the SG Engine that the descriptor is a tail descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected.  Note: Applicable only when Scatter Gather is enabled.",
-        );
+        /// Bit 6, access `ro`: read with `get`.
+        pub const DMA_DEC_ERR: F_<Self, bool, a_::RO> = F_::new(6, 1);
         /// Scatter Gather Internal Error. This error occurs if a descriptor with the “Complete bit” already set is fetched. This indicates to the SG Engine that the descriptor is a tail descriptor. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Internal Errors.      1 - SG Internal Error detected.  Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bit 8, access `ro`.
-        #[inline(always)]
-        pub fn sg_int_err(self) -> bool {
-            Self::SG_INT_ERR.get(self)
-        }
-        /// `SGSlvErr`: bit 9, access `ro`.
-        pub const SG_SLV_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "SGSlvErr",
-            9,
-            1,
-            &[],
-            "Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.",
-        );
+        /// Bit 8, access `ro`: read with `get`.
+        pub const SG_INT_ERR: F_<Self, bool, a_::RO> = F_::new(8, 1);
         /// Scatter Gather Slave Error. This error occurs if the slave read from on the Memory Map interface issues a Slave error. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Slave Errors.      1 - SG Slave Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bit 9, access `ro`.
-        #[inline(always)]
-        pub fn sg_slv_err(self) -> bool {
-            Self::SG_SLV_ERR.get(self)
-        }
-        /// `SGDecErr`: bit 10, access `ro`.
-        pub const SG_DEC_ERR: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "SGDecErr",
-            10,
-            1,
-            &[],
-            "Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.",
-        );
+        /// Bit 9, access `ro`: read with `get`.
+        pub const SG_SLV_ERR: F_<Self, bool, a_::RO> = F_::new(9, 1);
         /// Scatter Gather Decode Error. This error occurs if CURDESC_PTR and/or NXTDESC_PTR points to an invalid address. This error condition causes the AXI DMA to halt gracefully. The DMACR.RS bit is set to 0, and when the engine has completely shut down, the DMASR.Halted bit is set to 1.      0 - No SG Decode Errors.      1 - SG Decode Error detected. DMA Engine halts. Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bit 10, access `ro`.
-        #[inline(always)]
-        pub fn sg_dec_err(self) -> bool {
-            Self::SG_DEC_ERR.get(self)
-        }
-        /// `IOC_Irq`: bit 12, access `w1c`.
-        pub const IOC_IRQ: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1C,
-        > = ::regmap_runtime::Field::new(
-            "IOC_Irq",
-            12,
-            1,
-            &[],
-            "Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit in S2MM_DMACR is enabled (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected. Writing a 1 to this bit will clear it.",
-        );
+        /// Bit 10, access `ro`: read with `get`.
+        pub const SG_DEC_ERR: F_<Self, bool, a_::RO> = F_::new(10, 1);
         /// Interrupt on Complete. When set to 1 for Scatter/Gather Mode, indicates an interrupt event was generated on completion of a descriptor. This occurs for descriptors with the End of Frame (EOF) bit set. When set to 1 for Direct Register Mode, indicates an interrupt event was generated on completion of a transfer. If the corresponding bit in S2MM_DMACR is enabled (IOC_IrqEn = 1) and if the interrupt threshold has been met, causes an interrupt out to be generated from the AXI DMA.      0 - No IOC Interrupt.      1 - IOC Interrupt detected. Writing a 1 to this bit will clear it.
         ///
-        /// Bit 12, access `w1c`.
-        #[inline(always)]
-        pub fn ioc_irq(self) -> bool {
-            Self::IOC_IRQ.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_ioc_irq<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `IOC_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 12, access `w1c`.
-        #[inline(always)]
-        pub fn clear_ioc_irq(&mut self) -> &mut Self {
-            Self::IOC_IRQ.request(self, true)
-        }
-        /// `Dly_Irq`: bit 13, access `w1c`.
-        pub const DLY_IRQ: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1C,
-        > = ::regmap_runtime::Field::new(
-            "Dly_Irq",
-            13,
-            1,
-            &[],
-            "Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the S2MM_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected.1 = IOC Interrupt detected. Writing a 1 to this bit will clear it. Note: Applicable only when Scatter Gather is enabled.",
-        );
+        /// Bit 12, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const IOC_IRQ: F_<Self, bool, a_::W1C> = F_::new(12, 1);
         /// Interrupt on Delay. When set to 1, indicates an interrupt event was generated on delay timer time out. If the corresponding bit is enabled in the S2MM_DMACR (Dly_IrqEn = 1), an interrupt out is generated from the AXI DMA.      0 - No Delay Interrupt.      1 - Delay Interrupt detected.1 = IOC Interrupt detected. Writing a 1 to this bit will clear it. Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bit 13, access `w1c`.
-        #[inline(always)]
-        pub fn dly_irq(self) -> bool {
-            Self::DLY_IRQ.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_dly_irq<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `Dly_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 13, access `w1c`.
-        #[inline(always)]
-        pub fn clear_dly_irq(&mut self) -> &mut Self {
-            Self::DLY_IRQ.request(self, true)
-        }
-        /// `Err_Irq`: bit 14, access `w1c`.
-        pub const ERR_IRQ: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1C,
-        > = ::regmap_runtime::Field::new(
-            "Err_Irq",
-            14,
-            1,
-            &[],
-            "Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the S2MM_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.",
-        );
+        /// Bit 13, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const DLY_IRQ: F_<Self, bool, a_::W1C> = F_::new(13, 1);
         /// Interrupt on Error. When set to 1, indicates an interrupt event was generated on error. If the corresponding bit is enabled in the S2MM_DMACR (Err_IrqEn = 1), an interrupt out is generated from the AXI DMA.
         /// Writing a 1 to this bit will clear it.      0 - No error Interrupt.      1 - Error interrupt detected.
         ///
-        /// Bit 14, access `w1c`.
-        #[inline(always)]
-        pub fn err_irq(self) -> bool {
-            Self::ERR_IRQ.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_err_irq<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::clear>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `Err_Irq`'s clear action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 14, access `w1c`.
-        #[inline(always)]
-        pub fn clear_err_irq(&mut self) -> &mut Self {
-            Self::ERR_IRQ.request(self, true)
-        }
-        /// `IRQThresholdSts`: bits 23:16, access `ro`.
-        pub const IRQ_THRESHOLD_STS: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "IRQThresholdSts",
-            16,
-            8,
-            &[],
-            "Interrupt Threshold Status. Indicates current interrupt threshold value.",
-        );
+        /// Bit 14, access `w1c`: read with `get`, cleared with `clear` (or `request` for some bits).
+        pub const ERR_IRQ: F_<Self, bool, a_::W1C> = F_::new(14, 1);
         /// Interrupt Threshold Status. Indicates current interrupt threshold value.
         /// Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bits 23:16, access `ro`.
-        #[inline(always)]
-        pub fn irq_threshold_sts(self) -> u8 {
-            Self::IRQ_THRESHOLD_STS.get(self)
-        }
-        /// `IRQDelaySts`: bits 31:24, access `ro`.
-        pub const IRQ_DELAY_STS: ::regmap_runtime::Field<
-            Self,
-            u8,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "IRQDelaySts",
-            24,
-            8,
-            &[],
-            "Interrupt Delay Time Status. Indicates current interrupt delay time value.",
-        );
+        /// Bits 23:16, access `ro`: read with `get`.
+        pub const IRQ_THRESHOLD_STS: F_<Self, u8, a_::RO> = F_::new(16, 8);
         /// Interrupt Delay Time Status. Indicates current interrupt delay time value.
         /// Note: Applicable only when Scatter Gather is enabled.
         ///
-        /// Bits 31:24, access `ro`.
-        #[inline(always)]
-        pub fn irq_delay_sts(self) -> u8 {
-            Self::IRQ_DELAY_STS.get(self)
-        }
-    }
-    /// S2MM DMA Destination Address Register
-    ///
-    /// Offset 0x48, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct S2mmDa(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for S2mmDa {
-        type Word = u32;
-        const NAME: &'static str = "S2MM_DA";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for S2mmDa {}
-    impl ::regmap_runtime::Writable for S2mmDa {}
-    impl ::regmap_runtime::Modifiable for S2mmDa {}
-    impl ::core::fmt::Debug for S2mmDa {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl S2mmDa {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x48;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "S2MM_DA",
-            0,
-            32,
-            &[],
-            "S2MM DMA Destination Address Register",
-        );
-        /// Sets `S2MM_DA` (bits 31:0).
-        ///
-        /// S2MM DMA Destination Address Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// S2MM Destination Address Register
-    ///
-    /// Offset 0x4c, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct S2mmDaMsb(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for S2mmDaMsb {
-        type Word = u32;
-        const NAME: &'static str = "S2MM_DA_MSB";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Readable for S2mmDaMsb {}
-    impl ::regmap_runtime::Writable for S2mmDaMsb {}
-    impl ::regmap_runtime::Modifiable for S2mmDaMsb {}
-    impl ::core::fmt::Debug for S2mmDaMsb {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl S2mmDaMsb {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x4c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "S2MM_DA_MSB",
-            0,
-            32,
-            &[],
-            "S2MM Destination Address Register",
-        );
-        /// Sets `S2MM_DA_MSB` (bits 31:0).
-        ///
-        /// S2MM Destination Address Register
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bits 31:24, access `ro`: read with `get`.
+        pub const IRQ_DELAY_STS: F_<Self, u8, a_::RO> = F_::new(24, 8);
     }
     /// S2MM DMA Transfer Length Register
     ///
-    /// Offset 0x58, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct S2mmLength(::regmap_runtime::Value<u32>);
+    /// Offset 0x58, 32 bits, reset 0x0, access `rw`. Its values are `Value<S2mmLength>`; its fields are the constants below.
+    pub enum S2mmLength {}
     impl ::regmap_runtime::Register for S2mmLength {
         type Word = u32;
         const NAME: &'static str = "S2MM_LENGTH";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::LENGTH.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Length",
+                    0,
+                    26,
+                    A_::ReadWrite,
+                    &[],
+                    "Indicates the length in bytes of the S2MM buffer available to write receive data from the S2MM channel. Writing a non-zero value to this register enables S2MM channel to receive packet data.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for S2mmLength {}
     impl ::regmap_runtime::Writable for S2mmLength {}
     impl ::regmap_runtime::Modifiable for S2mmLength {}
-    impl ::core::fmt::Debug for S2mmLength {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl S2mmLength {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x58;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Length`: bits 25:0, access `rw`.
-        pub const LENGTH: ::regmap_runtime::Field<Self, u26, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-            "Length",
-            0,
-            26,
-            &[],
-            "Indicates the length in bytes of the S2MM buffer available to write receive data from the S2MM channel. Writing a non-zero value to this register enables S2MM channel to receive packet data.",
-        );
         /// Indicates the length in bytes of the S2MM buffer available to write receive data from the S2MM channel. Writing a non-zero value to this register enables S2MM channel to receive packet data.
         /// At the completion of the S2MM transfer, the number of actual bytes written on the S2MM AXI4 interface is updated to the S2MM_LENGTH register.
         /// Note: This value must be greater than or equal to the largest expected packet to be received on S2MM AXI4-Stream. Values smaller than the received packet result in undefined behavior.
         ///
-        /// Bits 25:0, access `rw`.
-        #[inline(always)]
-        pub fn length(self) -> u26 {
-            Self::LENGTH.get(self)
-        }
-        /// Sets `Length` (bits 25:0).
-        #[inline(always)]
-        pub fn set_length(&mut self, v: u26) -> &mut Self {
-            Self::LENGTH.set(self, v)
-        }
+        /// Bits 25:0, access `rw`: read with `get`, written with `set`.
+        pub const LENGTH: F_<Self, u26, a_::RW> = F_::new(0, 26);
     }
     /// Static description of `axi_dma`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {
@@ -4789,7 +2400,16 @@ pub mod axi_dma {
                 offset: 0x18,
                 width: 4,
                 reset: 0x0,
-                fields: <Mm2sSa as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "MM2S_SA",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "MM2S Source Address Register",
+                    },
+                ],
                 description: "MM2S Source Address Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -4797,7 +2417,16 @@ pub mod axi_dma {
                 offset: 0x1c,
                 width: 4,
                 reset: 0x0,
-                fields: <Mm2sSaMsb as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "MM2S_SA_MSB",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "MM2S Source Address Register",
+                    },
+                ],
                 description: "MM2S Source Address Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -4829,7 +2458,16 @@ pub mod axi_dma {
                 offset: 0x48,
                 width: 4,
                 reset: 0x0,
-                fields: <S2mmDa as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "S2MM_DA",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "S2MM DMA Destination Address Register",
+                    },
+                ],
                 description: "S2MM DMA Destination Address Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -4837,7 +2475,16 @@ pub mod axi_dma {
                 offset: 0x4c,
                 width: 4,
                 reset: 0x0,
-                fields: <S2mmDaMsb as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "S2MM_DA_MSB",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::ReadWrite,
+                        values: &[],
+                        description: "S2MM Destination Address Register",
+                    },
+                ],
                 description: "S2MM Destination Address Register",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -4910,627 +2557,240 @@ pub mod trace_cntrl_64 {
         }
         /// Data signal of trigger_V
         #[inline(always)]
-        pub fn trigger_v_1(&self) -> ::regmap_runtime::Reg<'_, B_, TriggerV1> {
-            self.bus.reg::<TriggerV1, 0x10>()
+        pub fn trigger_v_1(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Wo32> {
+            self.bus.reg::<::regmap_runtime::raw::Wo32, 0x10>()
         }
         /// Data signal of trigger_V
         #[inline(always)]
-        pub fn trigger_v_2(&self) -> ::regmap_runtime::Reg<'_, B_, TriggerV2> {
-            self.bus.reg::<TriggerV2, 0x14>()
+        pub fn trigger_v_2(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Wo32> {
+            self.bus.reg::<::regmap_runtime::raw::Wo32, 0x14>()
         }
         /// Data signal of length_r
         #[inline(always)]
-        pub fn length_r(&self) -> ::regmap_runtime::Reg<'_, B_, LengthR> {
-            self.bus.reg::<LengthR, 0x1c>()
+        pub fn length_r(
+            &self,
+        ) -> ::regmap_runtime::Reg<'_, B_, ::regmap_runtime::raw::Wo32> {
+            self.bus.reg::<::regmap_runtime::raw::Wo32, 0x1c>()
         }
         /// Writes `trigger_V` as one 64-bit value: bits 31:0 to `trigger_V_1`, bits 63:32 to `trigger_V_2`.
         ///
         /// Writes the low word, then the high word. An HLS core takes its arguments when it starts, so write every argument before setting `AP_START`.
         #[inline(always)]
         pub fn set_trigger_v(&self, value: u64) {
-            self.trigger_v_1().write_value(TriggerV1::from_bits(value as u32));
-            self.trigger_v_2().write_value(TriggerV2::from_bits((value >> 32) as u32));
+            self.trigger_v_1().write_value(::regmap_runtime::Value::from_bits(value as u32));
+            self.trigger_v_2()
+                .write_value(::regmap_runtime::Value::from_bits((value >> 32) as u32));
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     /// Control signals
     ///
-    /// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Ctrl(::regmap_runtime::Value<u32>);
+    /// Offset 0x0, 32 bits, reset 0x0, access `rw`. Its values are `Value<Ctrl>`; its fields are the constants below.
+    pub enum Ctrl {}
     impl ::regmap_runtime::Register for Ctrl {
         type Word = u32;
         const NAME: &'static str = "CTRL";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::AP_START.desc(),
-            Self::AP_DONE.desc(),
-            Self::AP_IDLE.desc(),
-            Self::AP_READY.desc(),
-            Self::AUTO_RESTART.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "AP_START",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Control signal Register for 'ap_start'.",
+                ),
+                D_::new(
+                    "AP_DONE",
+                    1,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Control signal Register for 'ap_done'.",
+                ),
+                D_::new(
+                    "AP_IDLE",
+                    2,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Control signal Register for 'ap_idle'.",
+                ),
+                D_::new(
+                    "AP_READY",
+                    3,
+                    1,
+                    A_::ReadOnly,
+                    &[],
+                    "Control signal Register for 'ap_ready'.",
+                ),
+                D_::new(
+                    "AUTO_RESTART",
+                    7,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Control signal Register for 'auto_restart'.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Ctrl {}
     impl ::regmap_runtime::Writable for Ctrl {}
     impl ::regmap_runtime::Modifiable for Ctrl {}
-    impl ::core::fmt::Debug for Ctrl {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Ctrl {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x0;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `AP_START`: bit 0, access `rw`.
-        pub const AP_START: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "AP_START",
-            0,
-            1,
-            &[],
-            "Control signal Register for 'ap_start'.",
-        );
         /// Control signal Register for 'ap_start'.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn ap_start(self) -> bool {
-            Self::AP_START.get(self)
-        }
-        /// Sets `AP_START` (bit 0).
-        #[inline(always)]
-        pub fn set_ap_start(&mut self, v: bool) -> &mut Self {
-            Self::AP_START.set(self, v)
-        }
-        /// `AP_DONE`: bit 1, access `ro`.
-        pub const AP_DONE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "AP_DONE",
-            1,
-            1,
-            &[],
-            "Control signal Register for 'ap_done'.",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const AP_START: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Control signal Register for 'ap_done'.
         ///
-        /// Bit 1, access `ro`.
-        #[inline(always)]
-        pub fn ap_done(self) -> bool {
-            Self::AP_DONE.get(self)
-        }
-        /// `AP_IDLE`: bit 2, access `ro`.
-        pub const AP_IDLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "AP_IDLE",
-            2,
-            1,
-            &[],
-            "Control signal Register for 'ap_idle'.",
-        );
+        /// Bit 1, access `ro`: read with `get`.
+        pub const AP_DONE: F_<Self, bool, a_::RO> = F_::new(1, 1);
         /// Control signal Register for 'ap_idle'.
         ///
-        /// Bit 2, access `ro`.
-        #[inline(always)]
-        pub fn ap_idle(self) -> bool {
-            Self::AP_IDLE.get(self)
-        }
-        /// `AP_READY`: bit 3, access `ro`.
-        pub const AP_READY: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RO,
-        > = ::regmap_runtime::Field::new(
-            "AP_READY",
-            3,
-            1,
-            &[],
-            "Control signal Register for 'ap_ready'.",
-        );
+        /// Bit 2, access `ro`: read with `get`.
+        pub const AP_IDLE: F_<Self, bool, a_::RO> = F_::new(2, 1);
         /// Control signal Register for 'ap_ready'.
         ///
-        /// Bit 3, access `ro`.
-        #[inline(always)]
-        pub fn ap_ready(self) -> bool {
-            Self::AP_READY.get(self)
-        }
-        /// `AUTO_RESTART`: bit 7, access `rw`.
-        pub const AUTO_RESTART: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "AUTO_RESTART",
-            7,
-            1,
-            &[],
-            "Control signal Register for 'auto_restart'.",
-        );
+        /// Bit 3, access `ro`: read with `get`.
+        pub const AP_READY: F_<Self, bool, a_::RO> = F_::new(3, 1);
         /// Control signal Register for 'auto_restart'.
         ///
-        /// Bit 7, access `rw`.
-        #[inline(always)]
-        pub fn auto_restart(self) -> bool {
-            Self::AUTO_RESTART.get(self)
-        }
-        /// Sets `AUTO_RESTART` (bit 7).
-        #[inline(always)]
-        pub fn set_auto_restart(&mut self, v: bool) -> &mut Self {
-            Self::AUTO_RESTART.set(self, v)
-        }
+        /// Bit 7, access `rw`: read with `get`, written with `set`.
+        pub const AUTO_RESTART: F_<Self, bool, a_::RW> = F_::new(7, 1);
     }
     /// Global Interrupt Enable Register
     ///
-    /// Offset 0x4, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct Gier(::regmap_runtime::Value<u32>);
+    /// Offset 0x4, 32 bits, reset 0x0, access `rw`. Its values are `Value<Gier>`; its fields are the constants below.
+    pub enum Gier {}
     impl ::regmap_runtime::Register for Gier {
         type Word = u32;
         const NAME: &'static str = "GIER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::ENABLE.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "Enable",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for Gier {}
     impl ::regmap_runtime::Writable for Gier {}
     impl ::regmap_runtime::Modifiable for Gier {}
-    impl ::core::fmt::Debug for Gier {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x4;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `Enable`: bit 0, access `rw`.
-        pub const ENABLE: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "Enable",
-            0,
-            1,
-            &[],
-            "Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled",
-        );
         /// Master enable for the device interrupt output to the system interrupt controller: 0 = Disabled, 1 = Enabled
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn enable(self) -> bool {
-            Self::ENABLE.get(self)
-        }
-        /// Sets `Enable` (bit 0).
-        #[inline(always)]
-        pub fn set_enable(&mut self, v: bool) -> &mut Self {
-            Self::ENABLE.set(self, v)
-        }
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const ENABLE: F_<Self, bool, a_::RW> = F_::new(0, 1);
     }
     /// IP Interrupt Enable Register
     ///
-    /// Offset 0x8, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIer(::regmap_runtime::Value<u32>);
+    /// Offset 0x8, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIer>`; its fields are the constants below.
+    pub enum IpIer {}
     impl ::regmap_runtime::Register for IpIer {
         type Word = u32;
         const NAME: &'static str = "IP_IER";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHAN0_INT_EN.desc(),
-            Self::CHAN1_INT_EN.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "CHAN0_INT_EN",
+                    0,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.",
+                ),
+                D_::new(
+                    "CHAN1_INT_EN",
+                    1,
+                    1,
+                    A_::ReadWrite,
+                    &[],
+                    "Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIer {}
     impl ::regmap_runtime::Writable for IpIer {}
     impl ::regmap_runtime::Modifiable for IpIer {}
-    impl ::core::fmt::Debug for IpIer {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x8;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `CHAN0_INT_EN`: bit 0, access `rw`.
-        pub const CHAN0_INT_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "CHAN0_INT_EN",
-            0,
-            1,
-            &[],
-            "Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.",
-        );
         /// Enable Channel 0 (ap_done) Interrupt.  0 = Disabled, 1 = Enabled.
         ///
-        /// Bit 0, access `rw`.
-        #[inline(always)]
-        pub fn chan0_int_en(self) -> bool {
-            Self::CHAN0_INT_EN.get(self)
-        }
-        /// Sets `CHAN0_INT_EN` (bit 0).
-        #[inline(always)]
-        pub fn set_chan0_int_en(&mut self, v: bool) -> &mut Self {
-            Self::CHAN0_INT_EN.set(self, v)
-        }
-        /// `CHAN1_INT_EN`: bit 1, access `rw`.
-        pub const CHAN1_INT_EN: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::RW,
-        > = ::regmap_runtime::Field::new(
-            "CHAN1_INT_EN",
-            1,
-            1,
-            &[],
-            "Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.",
-        );
+        /// Bit 0, access `rw`: read with `get`, written with `set`.
+        pub const CHAN0_INT_EN: F_<Self, bool, a_::RW> = F_::new(0, 1);
         /// Enable Channel 1 (ap_ready) Interrupt.  0 = Disabled, 1 = Enabled.
         ///
-        /// Bit 1, access `rw`.
-        #[inline(always)]
-        pub fn chan1_int_en(self) -> bool {
-            Self::CHAN1_INT_EN.get(self)
-        }
-        /// Sets `CHAN1_INT_EN` (bit 1).
-        #[inline(always)]
-        pub fn set_chan1_int_en(&mut self, v: bool) -> &mut Self {
-            Self::CHAN1_INT_EN.set(self, v)
-        }
+        /// Bit 1, access `rw`: read with `get`, written with `set`.
+        pub const CHAN1_INT_EN: F_<Self, bool, a_::RW> = F_::new(1, 1);
     }
     /// IP Interrupt Status Register
     ///
-    /// Offset 0xc, 32 bits, reset 0x0, access `rw`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct IpIsr(::regmap_runtime::Value<u32>);
+    /// Offset 0xc, 32 bits, reset 0x0, access `rw`. Its values are `Value<IpIsr>`; its fields are the constants below.
+    pub enum IpIsr {}
     impl ::regmap_runtime::Register for IpIsr {
         type Word = u32;
         const NAME: &'static str = "IP_ISR";
         const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0x0000_0000;
         const ACTION_MASK: u32 = 0x0000_0003;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::CHAN0_INT_ST.desc(),
-            Self::CHAN1_INT_ST.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "CHAN0_INT_ST",
+                    0,
+                    1,
+                    A_::OneToToggle,
+                    &[],
+                    "Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup",
+                ),
+                D_::new(
+                    "CHAN1_INT_ST",
+                    1,
+                    1,
+                    A_::OneToToggle,
+                    &[],
+                    "Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Readable for IpIsr {}
     impl ::regmap_runtime::Writable for IpIsr {}
     impl ::regmap_runtime::Modifiable for IpIsr {}
-    impl ::core::fmt::Debug for IpIsr {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0xc;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `CHAN0_INT_ST`: bit 0, access `w1t`.
-        pub const CHAN0_INT_ST: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1T,
-        > = ::regmap_runtime::Field::new(
-            "CHAN0_INT_ST",
-            0,
-            1,
-            &[],
-            "Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup",
-        );
         /// Channel 0 (ap_done) Interrupt Status. 0 = No Channel 0 input interrupt, 1 = Channel 0 input interrup
         ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn chan0_int_st(self) -> bool {
-            Self::CHAN0_INT_ST.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_chan0_int_st<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `CHAN0_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 0, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_chan0_int_st(&mut self) -> &mut Self {
-            Self::CHAN0_INT_ST.request(self, true)
-        }
-        /// `CHAN1_INT_ST`: bit 1, access `w1t`.
-        pub const CHAN1_INT_ST: ::regmap_runtime::Field<
-            Self,
-            bool,
-            ::regmap_runtime::access::W1T,
-        > = ::regmap_runtime::Field::new(
-            "CHAN1_INT_ST",
-            1,
-            1,
-            &[],
-            "Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup",
-        );
+        /// Bit 0, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CHAN0_INT_ST: F_<Self, bool, a_::W1T> = F_::new(0, 1);
         /// Channel 1 (ap_ready) Interrupt Status. 0 = No Channel 1 input interrupt, 1 = Channel 1 input interrup
         ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn chan1_int_st(self) -> bool {
-            Self::CHAN1_INT_ST.get(self)
-        }
-        #[doc(hidden)]
-        pub fn set_chan1_int_st<
-            V_: ::regmap_runtime::field::NoSetter<::regmap_runtime::field::verb::toggle>,
-        >(&mut self, _: V_) -> &mut Self {
-            self
-        }
-        /// Requests `CHAN1_INT_ST`'s toggle action: the next write of this value writes 1 to the bits asked for (other writes leave them at 0, which does nothing).
-        ///
-        /// Bit 1, access `w1t`.
-        #[inline(always)]
-        pub fn toggle_chan1_int_st(&mut self) -> &mut Self {
-            Self::CHAN1_INT_ST.request(self, true)
-        }
-    }
-    /// Data signal of trigger_V
-    ///
-    /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct TriggerV1(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for TriggerV1 {
-        type Word = u32;
-        const NAME: &'static str = "trigger_V_1";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Writable for TriggerV1 {}
-    impl ::core::fmt::Debug for TriggerV1 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl TriggerV1 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x10;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "trigger_V_1",
-            0,
-            32,
-            &[],
-            "Data signal of trigger_V",
-        );
-        /// Sets `trigger_V_1` (bits 31:0).
-        ///
-        /// Data signal of trigger_V
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Data signal of trigger_V
-    ///
-    /// Offset 0x14, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct TriggerV2(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for TriggerV2 {
-        type Word = u32;
-        const NAME: &'static str = "trigger_V_2";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Writable for TriggerV2 {}
-    impl ::core::fmt::Debug for TriggerV2 {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl TriggerV2 {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x14;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "trigger_V_2",
-            0,
-            32,
-            &[],
-            "Data signal of trigger_V",
-        );
-        /// Sets `trigger_V_2` (bits 31:0).
-        ///
-        /// Data signal of trigger_V
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
-    }
-    /// Data signal of length_r
-    ///
-    /// Offset 0x1c, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct LengthR(::regmap_runtime::Value<u32>);
-    impl ::regmap_runtime::Register for LengthR {
-        type Word = u32;
-        const NAME: &'static str = "length_r";
-        const RESET: u32 = 0x0000_0000;
-        const WRITE_ONLY_MASK: u32 = 0xffff_ffff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::BITS.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
-    }
-    impl ::regmap_runtime::Writable for LengthR {}
-    impl ::core::fmt::Debug for LengthR {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
-    impl LengthR {
-        /// Offset from the parent's base (the first element, for an array).
-        pub const OFFSET: usize = 0x1c;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// The whole register, as a field (bits 31:0).
-        pub const BITS: ::regmap_runtime::Field<Self, u32, ::regmap_runtime::access::WO> = ::regmap_runtime::Field::new(
-            "length_r",
-            0,
-            32,
-            &[],
-            "Data signal of length_r",
-        );
-        /// Sets `length_r` (bits 31:0).
-        ///
-        /// Data signal of length_r
-        #[inline(always)]
-        pub fn set_bits(&mut self, v: u32) -> &mut Self {
-            Self::BITS.set(self, v)
-        }
+        /// Bit 1, access `w1t`: read with `get`, flipped with `toggle` (or `request` for some bits).
+        pub const CHAN1_INT_ST: F_<Self, bool, a_::W1T> = F_::new(1, 1);
     }
     /// Static description of `trace_cntrl_64`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {
@@ -5574,7 +2834,16 @@ pub mod trace_cntrl_64 {
                 offset: 0x10,
                 width: 4,
                 reset: 0x0,
-                fields: <TriggerV1 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "trigger_V_1",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::WriteOnly,
+                        values: &[],
+                        description: "Data signal of trigger_V",
+                    },
+                ],
                 description: "Data signal of trigger_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -5582,7 +2851,16 @@ pub mod trace_cntrl_64 {
                 offset: 0x14,
                 width: 4,
                 reset: 0x0,
-                fields: <TriggerV2 as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "trigger_V_2",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::WriteOnly,
+                        values: &[],
+                        description: "Data signal of trigger_V",
+                    },
+                ],
                 description: "Data signal of trigger_V",
             },
             ::regmap_runtime::desc::RegisterDesc {
@@ -5590,7 +2868,16 @@ pub mod trace_cntrl_64 {
                 offset: 0x1c,
                 width: 4,
                 reset: 0x0,
-                fields: <LengthR as ::regmap_runtime::Register>::FIELDS,
+                fields: &[
+                    ::regmap_runtime::desc::FieldDesc {
+                        name: "length_r",
+                        lsb: 0,
+                        width: 32,
+                        access: ::regmap_runtime::desc::Access::WriteOnly,
+                        values: &[],
+                        description: "Data signal of length_r",
+                    },
+                ],
                 description: "Data signal of length_r",
             },
         ],
@@ -5694,744 +2981,391 @@ pub mod color_convert {
             self.bus.reg::<BiasC3V, 0x68>()
         }
     }
+    use ::regmap_runtime::{Field as F_, access as a_};
     use ::regmap_runtime::arbitrary_int::u10;
     /// Data signal of c1_c1_V
     ///
-    /// Offset 0x10, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct C1C1V(::regmap_runtime::Value<u32>);
+    /// Offset 0x10, 32 bits, reset 0x0, access `wo`. Its values are `Value<C1C1V>`; its fields are the constants below.
+    pub enum C1C1V {}
     impl ::regmap_runtime::Register for C1C1V {
         type Word = u32;
         const NAME: &'static str = "c1_c1_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C1_C1_V.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "c1_c1_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of c1_c1_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for C1C1V {}
-    impl ::core::fmt::Debug for C1C1V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl C1C1V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x10;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `c1_c1_V`: bits 9:0, access `wo`.
-        pub const C1_C1_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "c1_c1_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of c1_c1_V",
-        );
-        /// Sets `c1_c1_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of c1_c1_V
-        #[inline(always)]
-        pub fn set_c1_c1_v(&mut self, v: u10) -> &mut Self {
-            Self::C1_C1_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const C1_C1_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of c1_c2_V
     ///
-    /// Offset 0x18, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct C1C2V(::regmap_runtime::Value<u32>);
+    /// Offset 0x18, 32 bits, reset 0x0, access `wo`. Its values are `Value<C1C2V>`; its fields are the constants below.
+    pub enum C1C2V {}
     impl ::regmap_runtime::Register for C1C2V {
         type Word = u32;
         const NAME: &'static str = "c1_c2_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C1_C2_V.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "c1_c2_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of c1_c2_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for C1C2V {}
-    impl ::core::fmt::Debug for C1C2V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl C1C2V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x18;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `c1_c2_V`: bits 9:0, access `wo`.
-        pub const C1_C2_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "c1_c2_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of c1_c2_V",
-        );
-        /// Sets `c1_c2_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of c1_c2_V
-        #[inline(always)]
-        pub fn set_c1_c2_v(&mut self, v: u10) -> &mut Self {
-            Self::C1_C2_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const C1_C2_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of c1_c3_V
     ///
-    /// Offset 0x20, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct C1C3V(::regmap_runtime::Value<u32>);
+    /// Offset 0x20, 32 bits, reset 0x0, access `wo`. Its values are `Value<C1C3V>`; its fields are the constants below.
+    pub enum C1C3V {}
     impl ::regmap_runtime::Register for C1C3V {
         type Word = u32;
         const NAME: &'static str = "c1_c3_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C1_C3_V.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "c1_c3_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of c1_c3_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for C1C3V {}
-    impl ::core::fmt::Debug for C1C3V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl C1C3V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x20;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `c1_c3_V`: bits 9:0, access `wo`.
-        pub const C1_C3_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "c1_c3_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of c1_c3_V",
-        );
-        /// Sets `c1_c3_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of c1_c3_V
-        #[inline(always)]
-        pub fn set_c1_c3_v(&mut self, v: u10) -> &mut Self {
-            Self::C1_C3_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const C1_C3_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of c2_c1_V
     ///
-    /// Offset 0x28, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct C2C1V(::regmap_runtime::Value<u32>);
+    /// Offset 0x28, 32 bits, reset 0x0, access `wo`. Its values are `Value<C2C1V>`; its fields are the constants below.
+    pub enum C2C1V {}
     impl ::regmap_runtime::Register for C2C1V {
         type Word = u32;
         const NAME: &'static str = "c2_c1_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C2_C1_V.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "c2_c1_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of c2_c1_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for C2C1V {}
-    impl ::core::fmt::Debug for C2C1V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl C2C1V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x28;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `c2_c1_V`: bits 9:0, access `wo`.
-        pub const C2_C1_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "c2_c1_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of c2_c1_V",
-        );
-        /// Sets `c2_c1_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of c2_c1_V
-        #[inline(always)]
-        pub fn set_c2_c1_v(&mut self, v: u10) -> &mut Self {
-            Self::C2_C1_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const C2_C1_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of c2_c2_V
     ///
-    /// Offset 0x30, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct C2C2V(::regmap_runtime::Value<u32>);
+    /// Offset 0x30, 32 bits, reset 0x0, access `wo`. Its values are `Value<C2C2V>`; its fields are the constants below.
+    pub enum C2C2V {}
     impl ::regmap_runtime::Register for C2C2V {
         type Word = u32;
         const NAME: &'static str = "c2_c2_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C2_C2_V.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "c2_c2_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of c2_c2_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for C2C2V {}
-    impl ::core::fmt::Debug for C2C2V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl C2C2V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x30;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `c2_c2_V`: bits 9:0, access `wo`.
-        pub const C2_C2_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "c2_c2_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of c2_c2_V",
-        );
-        /// Sets `c2_c2_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of c2_c2_V
-        #[inline(always)]
-        pub fn set_c2_c2_v(&mut self, v: u10) -> &mut Self {
-            Self::C2_C2_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const C2_C2_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of c2_c3_V
     ///
-    /// Offset 0x38, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct C2C3V(::regmap_runtime::Value<u32>);
+    /// Offset 0x38, 32 bits, reset 0x0, access `wo`. Its values are `Value<C2C3V>`; its fields are the constants below.
+    pub enum C2C3V {}
     impl ::regmap_runtime::Register for C2C3V {
         type Word = u32;
         const NAME: &'static str = "c2_c3_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C2_C3_V.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "c2_c3_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of c2_c3_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for C2C3V {}
-    impl ::core::fmt::Debug for C2C3V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl C2C3V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x38;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `c2_c3_V`: bits 9:0, access `wo`.
-        pub const C2_C3_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "c2_c3_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of c2_c3_V",
-        );
-        /// Sets `c2_c3_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of c2_c3_V
-        #[inline(always)]
-        pub fn set_c2_c3_v(&mut self, v: u10) -> &mut Self {
-            Self::C2_C3_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const C2_C3_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of c3_c1_V
     ///
-    /// Offset 0x40, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct C3C1V(::regmap_runtime::Value<u32>);
+    /// Offset 0x40, 32 bits, reset 0x0, access `wo`. Its values are `Value<C3C1V>`; its fields are the constants below.
+    pub enum C3C1V {}
     impl ::regmap_runtime::Register for C3C1V {
         type Word = u32;
         const NAME: &'static str = "c3_c1_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C3_C1_V.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "c3_c1_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of c3_c1_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for C3C1V {}
-    impl ::core::fmt::Debug for C3C1V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl C3C1V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x40;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `c3_c1_V`: bits 9:0, access `wo`.
-        pub const C3_C1_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "c3_c1_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of c3_c1_V",
-        );
-        /// Sets `c3_c1_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of c3_c1_V
-        #[inline(always)]
-        pub fn set_c3_c1_v(&mut self, v: u10) -> &mut Self {
-            Self::C3_C1_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const C3_C1_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of c3_c2_V
     ///
-    /// Offset 0x48, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct C3C2V(::regmap_runtime::Value<u32>);
+    /// Offset 0x48, 32 bits, reset 0x0, access `wo`. Its values are `Value<C3C2V>`; its fields are the constants below.
+    pub enum C3C2V {}
     impl ::regmap_runtime::Register for C3C2V {
         type Word = u32;
         const NAME: &'static str = "c3_c2_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C3_C2_V.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "c3_c2_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of c3_c2_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for C3C2V {}
-    impl ::core::fmt::Debug for C3C2V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl C3C2V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x48;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `c3_c2_V`: bits 9:0, access `wo`.
-        pub const C3_C2_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "c3_c2_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of c3_c2_V",
-        );
-        /// Sets `c3_c2_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of c3_c2_V
-        #[inline(always)]
-        pub fn set_c3_c2_v(&mut self, v: u10) -> &mut Self {
-            Self::C3_C2_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const C3_C2_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of c3_c3_V
     ///
-    /// Offset 0x50, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct C3C3V(::regmap_runtime::Value<u32>);
+    /// Offset 0x50, 32 bits, reset 0x0, access `wo`. Its values are `Value<C3C3V>`; its fields are the constants below.
+    pub enum C3C3V {}
     impl ::regmap_runtime::Register for C3C3V {
         type Word = u32;
         const NAME: &'static str = "c3_c3_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::C3_C3_V.desc()];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "c3_c3_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of c3_c3_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for C3C3V {}
-    impl ::core::fmt::Debug for C3C3V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl C3C3V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x50;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `c3_c3_V`: bits 9:0, access `wo`.
-        pub const C3_C3_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "c3_c3_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of c3_c3_V",
-        );
-        /// Sets `c3_c3_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of c3_c3_V
-        #[inline(always)]
-        pub fn set_c3_c3_v(&mut self, v: u10) -> &mut Self {
-            Self::C3_C3_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const C3_C3_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of bias_c1_V
     ///
-    /// Offset 0x58, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct BiasC1V(::regmap_runtime::Value<u32>);
+    /// Offset 0x58, 32 bits, reset 0x0, access `wo`. Its values are `Value<BiasC1V>`; its fields are the constants below.
+    pub enum BiasC1V {}
     impl ::regmap_runtime::Register for BiasC1V {
         type Word = u32;
         const NAME: &'static str = "bias_c1_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::BIAS_C1_V.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "bias_c1_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of bias_c1_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for BiasC1V {}
-    impl ::core::fmt::Debug for BiasC1V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl BiasC1V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x58;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `bias_c1_V`: bits 9:0, access `wo`.
-        pub const BIAS_C1_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "bias_c1_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of bias_c1_V",
-        );
-        /// Sets `bias_c1_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of bias_c1_V
-        #[inline(always)]
-        pub fn set_bias_c1_v(&mut self, v: u10) -> &mut Self {
-            Self::BIAS_C1_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const BIAS_C1_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of bias_c2_V
     ///
-    /// Offset 0x60, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct BiasC2V(::regmap_runtime::Value<u32>);
+    /// Offset 0x60, 32 bits, reset 0x0, access `wo`. Its values are `Value<BiasC2V>`; its fields are the constants below.
+    pub enum BiasC2V {}
     impl ::regmap_runtime::Register for BiasC2V {
         type Word = u32;
         const NAME: &'static str = "bias_c2_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::BIAS_C2_V.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "bias_c2_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of bias_c2_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for BiasC2V {}
-    impl ::core::fmt::Debug for BiasC2V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl BiasC2V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x60;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `bias_c2_V`: bits 9:0, access `wo`.
-        pub const BIAS_C2_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "bias_c2_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of bias_c2_V",
-        );
-        /// Sets `bias_c2_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of bias_c2_V
-        #[inline(always)]
-        pub fn set_bias_c2_v(&mut self, v: u10) -> &mut Self {
-            Self::BIAS_C2_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const BIAS_C2_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Data signal of bias_c3_V
     ///
-    /// Offset 0x68, 32 bits, reset 0x0, access `wo`.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct BiasC3V(::regmap_runtime::Value<u32>);
+    /// Offset 0x68, 32 bits, reset 0x0, access `wo`. Its values are `Value<BiasC3V>`; its fields are the constants below.
+    pub enum BiasC3V {}
     impl ::regmap_runtime::Register for BiasC3V {
         type Word = u32;
         const NAME: &'static str = "bias_c3_V";
         const RESET: u32 = 0x0000_0000;
         const WRITE_ONLY_MASK: u32 = 0x0000_03ff;
-        const ACTION_MASK: u32 = 0x0000_0000;
-        const ACTION_IDLE: u32 = 0x0000_0000;
-        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[
-            Self::BIAS_C3_V.desc(),
-        ];
-        #[inline(always)]
-        fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-            Self(value)
-        }
-        #[inline(always)]
-        fn value(self) -> ::regmap_runtime::Value<u32> {
-            self.0
-        }
+        const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+            use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+            &[
+                D_::new(
+                    "bias_c3_V",
+                    0,
+                    10,
+                    A_::WriteOnly,
+                    &[],
+                    "Bit 9 to 0 Data signal of bias_c3_V",
+                ),
+            ]
+        };
     }
     impl ::regmap_runtime::Writable for BiasC3V {}
-    impl ::core::fmt::Debug for BiasC3V {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            ::regmap_runtime::field::debug(self, f)
-        }
-    }
     impl BiasC3V {
         /// Offset from the parent's base (the first element, for an array).
         pub const OFFSET: usize = 0x68;
-        /// A value holding `bits` as read from the hardware, no actions requested.
-        #[inline(always)]
-        pub const fn from_bits(bits: u32) -> Self {
-            Self(::regmap_runtime::Value::new(bits))
-        }
-        /// The raw bits (as read, with any setters applied).
-        #[inline(always)]
-        pub const fn bits(self) -> u32 {
-            self.0.bits()
-        }
-        /// `bias_c3_V`: bits 9:0, access `wo`.
-        pub const BIAS_C3_V: ::regmap_runtime::Field<
-            Self,
-            u10,
-            ::regmap_runtime::access::WO,
-        > = ::regmap_runtime::Field::new(
-            "bias_c3_V",
-            0,
-            10,
-            &[],
-            "Bit 9 to 0 Data signal of bias_c3_V",
-        );
-        /// Sets `bias_c3_V` (bits 9:0).
-        ///
         /// Bit 9 to 0 Data signal of bias_c3_V
-        #[inline(always)]
-        pub fn set_bias_c3_v(&mut self, v: u10) -> &mut Self {
-            Self::BIAS_C3_V.set(self, v)
-        }
+        ///
+        /// Bits 9:0, access `wo`: written with `set`.
+        pub const BIAS_C3_V: F_<Self, u10, a_::WO> = F_::new(0, 10);
     }
     /// Static description of `color_convert`: every register instance, arrays and clusters expanded, in offset order.
     pub const DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {

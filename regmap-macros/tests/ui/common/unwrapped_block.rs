@@ -43,67 +43,30 @@ impl<B_: ::regmap_runtime::Bus> Dev<B_> {
 }
 /// Register `CTRL`.
 ///
-/// Offset 0x0, 32 bits, reset 0x0, access `rw`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Ctrl(::regmap_runtime::Value<u32>);
+/// Offset 0x0, 32 bits, reset 0x0, access `rw`. Its values are `Value<Ctrl>`; its fields are the constants below.
+pub enum Ctrl {}
 impl ::regmap_runtime::Register for Ctrl {
     type Word = u32;
     const NAME: &'static str = "CTRL";
     const RESET: u32 = 0x0000_0000;
-    const WRITE_ONLY_MASK: u32 = 0x0000_0000;
-    const ACTION_MASK: u32 = 0x0000_0000;
-    const ACTION_IDLE: u32 = 0x0000_0000;
-    const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = &[Self::EN.desc()];
-    #[inline(always)]
-    fn from_value(value: ::regmap_runtime::Value<u32>) -> Self {
-        Self(value)
-    }
-    #[inline(always)]
-    fn value(self) -> ::regmap_runtime::Value<u32> {
-        self.0
-    }
+    const FIELDS: &'static [::regmap_runtime::desc::FieldDesc] = {
+        use ::regmap_runtime::desc::{Access as A_, FieldDesc as D_};
+        &[D_::new("EN", 0, 1, A_::ReadWrite, &[], "")]
+    };
 }
 impl ::regmap_runtime::Readable for Ctrl {}
 impl ::regmap_runtime::Writable for Ctrl {}
 impl ::regmap_runtime::Modifiable for Ctrl {}
-impl ::core::fmt::Debug for Ctrl {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::regmap_runtime::field::debug(self, f)
-    }
-}
 impl Ctrl {
     /// Offset from the parent's base (the first element, for an array).
     pub const OFFSET: usize = 0x0;
-    /// A value holding `bits` as read from the hardware, no actions requested.
-    #[inline(always)]
-    pub const fn from_bits(bits: u32) -> Self {
-        Self(::regmap_runtime::Value::new(bits))
-    }
-    /// The raw bits (as read, with any setters applied).
-    #[inline(always)]
-    pub const fn bits(self) -> u32 {
-        self.0.bits()
-    }
-    /// `EN`: bit 0, access `rw`.
-    pub const EN: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
-        "EN",
-        0,
-        1,
-        &[],
-        "",
-    );
     /// Field `EN`.
     ///
-    /// Bit 0, access `rw`.
-    #[inline(always)]
-    pub fn en(self) -> bool {
-        Self::EN.get(self)
-    }
-    /// Sets `EN` (bit 0).
-    #[inline(always)]
-    pub fn set_en(&mut self, v: bool) -> &mut Self {
-        Self::EN.set(self, v)
-    }
+    /// Bit 0, access `rw`: read with `get`, written with `set`.
+    pub const EN: ::regmap_runtime::Field<Self, bool, ::regmap_runtime::access::RW> = ::regmap_runtime::Field::new(
+        0,
+        1,
+    );
 }
 /// Static description of `dev`: every register instance, arrays and clusters expanded, in offset order.
 pub const DEV_DESC: &::regmap_runtime::desc::BlockDesc = &::regmap_runtime::desc::BlockDesc {

@@ -2,5 +2,5 @@ include!("../common/misuse_block.rs");
 
 fn main() {
     let d = device();
-    d.ctrl().modify(|w| w.set_irq(true));
+    d.ctrl().modify(|w| w.set(dev::Ctrl::IRQ, true));
 }

@@ -5,7 +5,7 @@ include!("../common/misuse_block.rs");
 fn main() {
     let d = device();
     d.ctrl().modify(|w| {
-        w.set_prescale(const { u3::new(9) });
+        w.set(dev::Ctrl::PRESCALE, const { u3::new(9) });
         w
     });
 }

@@ -2,5 +2,5 @@ include!("../common/misuse_block.rs");
 
 fn main() {
     let d = device();
-    d.status().write_value(dev::Status::from_bits(1));
+    d.status().write_value(regmap_runtime::Value::from_bits(1));
 }

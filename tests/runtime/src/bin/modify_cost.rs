@@ -9,7 +9,7 @@
 //! other bits as read.
 
 use regmap_runtime::{Bus, FileWindow, MappedWindow, WindowRef};
-use regmap_runtime_tests::bench_timer::{BenchTimer, Mode};
+use regmap_runtime_tests::bench_timer::{BenchTimer, Ctrl, Mode};
 
 /// The generated accessors.
 #[unsafe(no_mangle)]
@@ -17,11 +17,14 @@ use regmap_runtime_tests::bench_timer::{BenchTimer, Mode};
 pub fn regmap_bench_generated(timer: &BenchTimer<MappedWindow>, n: u32) {
     for i in 0..n {
         timer.ctrl().modify(|w| {
-            w.set_enable(i & 1 != 0).set_mode(if i & 2 != 0 {
-                Mode::Capture
-            } else {
-                Mode::Generate
-            });
+            w.set(Ctrl::ENABLE, i & 1 != 0).set(
+                Ctrl::MODE,
+                if i & 2 != 0 {
+                    Mode::Capture
+                } else {
+                    Mode::Generate
+                },
+            );
             w
         });
     }
@@ -33,11 +36,14 @@ pub fn regmap_bench_generated(timer: &BenchTimer<MappedWindow>, n: u32) {
 pub fn regmap_bench_borrowed(timer: &BenchTimer<WindowRef<'_>>, n: u32) {
     for i in 0..n {
         timer.ctrl().modify(|w| {
-            w.set_enable(i & 1 != 0).set_mode(if i & 2 != 0 {
-                Mode::Capture
-            } else {
-                Mode::Generate
-            });
+            w.set(Ctrl::ENABLE, i & 1 != 0).set(
+                Ctrl::MODE,
+                if i & 2 != 0 {
+                    Mode::Capture
+                } else {
+                    Mode::Generate
+                },
+            );
             w
         });
     }

@@ -3,6 +3,7 @@
 //! `memmap=` region through `/dev/mem`. The device really moves the bytes: data
 //! goes out of one buffer range and comes back into another.
 
+use edu_driver::edu::DmaCommand;
 use edu_driver::{DEVICE_BUFFER, DMA_MASK, Direction, DmaFailed, Driver, Error, IRQ_DMA};
 use regmap_runtime::dma::{DevMemRegion, DmaAllocator, DmaBuffer, Hugetlb, SubAllocator};
 use regmap_runtime::{DeviceError, MappedWindow, Uio};
@@ -150,8 +151,10 @@ fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
     regs.dma_destination()
         .write(|w| w.set_bits(dst.phys_addr()));
     regs.dma_count().write(|w| w.set_bits(256));
-    regs.dma_command()
-        .write(|w| w.set_start(true).set_direction(Direction::ToRam));
+    regs.dma_command().write(|w| {
+        w.set(DmaCommand::START, true)
+            .set(DmaCommand::DIRECTION, Direction::ToRam)
+    });
     edu.wait_dma(T).expect("the device says it is done");
     dst.sync_for_cpu(..).unwrap();
     assert!(
