@@ -246,12 +246,13 @@ fn alternates_renames_and_grown_blocks_are_reported_where_the_svd_says() {
     );
     let ctrl = register(&uart.items, "CTRL");
     let names: Vec<&str> = ctrl.fields.iter().map(|f| f.name.value.as_str()).collect();
-    assert_eq!(names, ["MODE", "type_val", "F3V"]);
+    // `type` is a field constant `TYPE`, which Rust allows: kept as written.
+    assert_eq!(names, ["MODE", "type", "F3V"]);
     let found = diagnostics(&import);
+    assert!(!found.contains(&("renamed", 61)), "{found:?}");
     for expected in [
         ("enum-value-dropped", 57),
         ("enum-value-dropped", 58),
-        ("renamed", 61),
         ("renamed", 62),
         ("register-dropped", 68),
         ("block-size-grown", 108),
@@ -260,7 +261,7 @@ fn alternates_renames_and_grown_blocks_are_reported_where_the_svd_says() {
     }
     // CTRL2 is derived from CTRL: CTRL's problems are told once, not per copy.
     assert_eq!(
-        found.iter().filter(|f| **f == ("renamed", 61)).count(),
+        found.iter().filter(|f| **f == ("renamed", 62)).count(),
         1,
         "{found:?}"
     );

@@ -1,8 +1,9 @@
 //! Names: well-formed, not Rust keywords once converted, and distinct in
 //! every Rust namespace the emitter fills.
 //!
-//! The emitter turns names into `snake_case` (modules, accessors, field
-//! methods) and `PascalCase` (types, enum variants) with [`crate::names`].
+//! The emitter turns names into `snake_case` (modules, accessors),
+//! `PascalCase` (types, enum variants) and `SHOUTY_CASE` (field constants)
+//! with [`crate::names`].
 //! Its namespaces, checked here:
 //! - types, one per Rust module: the block's module holds the block type,
 //!   the types of its top-level registers, their inline enums and the
@@ -11,8 +12,9 @@
 //!   and never meet `PascalCase` types);
 //! - accessors, one per block and per cluster, beside the reserved `new`,
 //!   `bus`, `into_inner` and (on clusters) `base_offset`;
-//! - field methods, one per register: each field's getter, setter and
-//!   action methods (`clear_*`...), beside `bits` and `from_bits`;
+//! - field constants, one namespace per register type, beside the reserved
+//!   `OFFSET`, `STRIDE` and `COUNT` (a field constant named like a trait
+//!   constant, `RESET` say, shadows it, which compiles);
 //! - variants, one per enum.
 
 use std::collections::HashMap;
@@ -22,7 +24,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::walk;
 use crate::diag::Diagnostic;
-use crate::ir::{Access, Block, Enum, EnumRef, Item, Loc, Register, Spanned};
+use crate::ir::{Block, Enum, EnumRef, Item, Loc, Register, Spanned};
 use crate::names::{fn_name, is_keyword, type_name};
 
 /// Methods block and cluster types have besides their accessors (blocks:
@@ -30,10 +32,7 @@ use crate::names::{fn_name, is_keyword, type_name};
 /// moving registers into or out of a cluster never turns a name invalid.
 pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner", "base_offset"];
 
-/// Methods every register value type has besides its fields' methods.
-pub const RESERVED_FIELD_METHODS: &[&str] = &["bits", "from_bits"];
-
-/// Constants every register value type has beside its fields' constants
+/// Constants every register type has beside its fields' constants
 /// (`STRIDE` and `COUNT` on arrays; reserved everywhere, so making a register
 /// an array never turns a name invalid).
 pub const RESERVED_FIELD_CONSTS: &[&str] = &["OFFSET", "STRIDE", "COUNT"];
@@ -66,7 +65,7 @@ pub(crate) fn check(block: &Block) -> Vec<Diagnostic> {
     walk::clusters(&block.items, &mut |c| {
         cx.accessors(&c.items, "cluster", &c.name.value)
     });
-    walk::registers(&block.items, &mut |r| cx.field_methods(r));
+    walk::registers(&block.items, &mut |r| cx.field_consts(r));
     for e in walk::enums(block) {
         cx.variants(e);
     }
@@ -126,6 +125,11 @@ impl Names {
                 .with_label("not a name")
                 .with_hint("names are ASCII letters, digits and `_`, starting with a letter"),
             );
+            return;
+        }
+        // A field becomes an associated constant (`SHOUTY_CASE`), which no
+        // Rust keyword is spelt like.
+        if what == "field" {
             return;
         }
         // The conversion before `names` makes keywords usable: a keyword is
@@ -236,8 +240,9 @@ impl Names {
         }
     }
 
-    /// The methods each field generates, per its access.
-    fn field_methods(&mut self, r: &Register) {
+    /// The constant each field generates: distinct within its register, and
+    /// none of the constants every register type has.
+    fn field_consts(&mut self, r: &Register) {
         let scope = format!("in register `{}`", r.name.value);
         let mut seen: HashMap<String, Owner<'_>> = HashMap::new();
         for f in &r.fields {
@@ -252,18 +257,12 @@ impl Names {
             let constant = crate::names::const_name(&f.name.value);
             if RESERVED_FIELD_CONSTS.contains(&constant.as_str()) {
                 self.reserved(&constant, "constant", &owner, &scope);
-                continue;
-            }
-            for method in methods_of(&fn_name(&f.name.value), f.access.value) {
-                if RESERVED_FIELD_METHODS.contains(&method.as_str()) {
-                    self.reserved(&method, "method", &owner, &scope);
-                } else if let Some(first) = seen.get(&method).cloned() {
-                    if first.loc != owner.loc {
-                        self.collide(&method, "method", &first, &owner, &scope);
-                    }
-                } else {
-                    seen.insert(method, owner.clone());
+            } else if let Some(first) = seen.get(&constant).cloned() {
+                if first.loc != owner.loc {
+                    self.collide(&constant, "constant", &first, &owner, &scope);
                 }
+            } else {
+                seen.insert(constant, owner);
             }
         }
     }
@@ -352,27 +351,6 @@ impl Names {
             }
         }
     }
-}
-
-/// The Rust names a field named `snake` with `access` generates: its
-/// getter or base name, and its setters.
-fn methods_of(snake: &str, access: Access) -> Vec<String> {
-    let mut names = vec![snake.to_owned()];
-    match access.action_verb() {
-        Some(verb) => {
-            names.push(format!("{verb}_{snake}"));
-            // A clear or toggle field also has a hidden `set_*` whose only
-            // use is a compile error pointing at the action method.
-            if verb != "set" {
-                names.push(format!("set_{snake}"));
-            }
-        }
-        None if access.is_writable() => {
-            names.push(format!("set_{snake}"));
-        }
-        None => {}
-    }
-    names
 }
 
 fn collect_items<'a>(items: &'a [Item], out: &mut Vec<(&'static str, &'a Spanned<String>, bool)>) {

@@ -25,7 +25,7 @@ fn fields_named_like_trait_methods_are_the_fields() {
     assert_eq!(B::NAME.lsb(), 15);
     assert_eq!(<B as Register>::RESET, 0);
     assert_eq!(B::RESET.lsb(), 16);
-    assert_eq!(<B as Register>::FIELDS.len(), 26);
+    assert_eq!(<B as Register>::FIELDS.len(), 30);
     assert_eq!(B::FIELDS.lsb(), 17);
     assert_eq!(v, Value::<B>::from_bits(0b101));
     blk.b()
@@ -48,4 +48,18 @@ fn fields_named_like_trait_methods_are_the_fields() {
             .get(collisions::core::At::AT)
     );
     assert!(!blk.std().fmt().read().get(collisions::std::Fmt::F));
+
+    // Fields named like keywords are constants, which keywords never are.
+    blk.b()
+        .write(|w| w.set(B::TYPE, true).set(B::SELF, true).set(B::LOOP, true));
+    assert_eq!(
+        blk.bus().read_u32(0x0).unwrap(),
+        (1 << 28) | (1 << 29) | (1 << 31)
+    );
+    assert!(!blk.b().read().get(B::BITS));
+    // Registers named like the runtime's types are the registers.
+    assert_eq!(blk.value().read().bits(), 0);
+    assert_eq!(<collisions::Value as Register>::RESET, 1);
+    assert_eq!(<collisions::Partial as Register>::NAME, "Partial");
+    assert_eq!(<collisions::Raw as Register>::NAME, "Raw");
 }
