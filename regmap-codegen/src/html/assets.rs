@@ -89,11 +89,12 @@ pub(super) const JS: &str = r#"// regmap register reference: search.
     for (var i = 0; i < terms.length; i++) {
       if (name.indexOf(terms[i]) < 0) { return -1; }
     }
+    if (name === terms.join(" ")) { return 0; }
     var last = name.slice(name.lastIndexOf(".") + 1);
     var t = terms[terms.length - 1];
-    if (last === t) { return 0; }
-    if (last.indexOf(t) === 0) { return 1; }
-    return 2;
+    if (last === t) { return 1; }
+    if (last.indexOf(t) === 0) { return 2; }
+    return 3;
   }
 
   function show(query) {

@@ -188,10 +188,15 @@ fn box_height(name: &str, cells: u32) -> u32 {
         LOW_BOX
     } else {
         // Upright: the name, then room for the access kind below it.
-        let text = (name.chars().count().min(MAX_UPRIGHT) as f32 * CHAR) as u32;
-        (text + 28).max(LOW_BOX)
+        // Upper-case glyphs run wider than the average a name across uses.
+        let text = (name.chars().count().min(MAX_UPRIGHT) as f32 * UPRIGHT_CHAR) as u32;
+        (text + 30).max(LOW_BOX)
     }
 }
+
+/// Advance of one character of a name written upright (room is reserved
+/// for the widest capitals, so the name never runs into the access label).
+const UPRIGHT_CHAR: f32 = 8.6;
 
 /// Longest name written upright; longer ones are cut with an ellipsis.
 const MAX_UPRIGHT: usize = 14;
