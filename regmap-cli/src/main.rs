@@ -1,6 +1,7 @@
-//! `regmap-cli`: generate Rust from YAML register maps, check maps, print the
-//! format's JSON Schema, import vendor register descriptions, and read, write,
-//! dump and watch a device's registers by name.
+//! `regmap-cli`: generate Rust, C headers and JSON from YAML register maps,
+//! write HTML register references, check maps, print the format's JSON
+//! Schema, import vendor register descriptions, and read, write, dump and
+//! watch a device's registers by name.
 //!
 //! Exit status: 0 on success, 1 when a map has errors or a file cannot be read
 //! or written, 2 on a usage error.
