@@ -1,4 +1,4 @@
-//! The checked model as JSON (feature `serde`): the same [`ir::Design`] the
+//! The checked model as JSON (feature `serde`): the same [`crate::ir::Design`] the
 //! Rust, C and HTML outputs are made from, for test benches and scripts in
 //! any language.
 //!

@@ -23,7 +23,8 @@
 //! C has one namespace for all of these, so names that Rust keeps apart can
 //! meet (`CTRL.MODE_X` and `CTRL_MODE.X` both become `..._CTRL_MODE_X_...`).
 //! [`check`] finds every such collision, and every identifier that C
-//! reserves, as located errors; [`header`] emits only a design that passes.
+//! reserves (keywords, names of its includes, `_X` and `__x`), as located
+//! errors; [`header`] emits only a design that passes.
 
 use crate::diag::Diagnostic;
 use crate::ir::{Block, Design, Enum, EnumRef, Field, Item, Loc, Register, Width};
@@ -158,8 +159,13 @@ fn find_problems(decls: &[Decl]) -> Vec<Diagnostic> {
     let mut first: HashMap<&str, &Decl> = HashMap::new();
     // One report per pair of owners, however many identifiers they share.
     let mut reported: std::collections::HashSet<(Loc, Loc, &str)> = Default::default();
+    let mut reserved: std::collections::HashSet<Loc> = Default::default();
     for d in decls {
         if C_RESERVED.contains(&d.ident.as_str()) || is_reserved_pattern(&d.ident) {
+            // One report per name, however many identifiers it gives.
+            if !reserved.insert(d.loc) {
+                continue;
+            }
             diags.push(
                 Diagnostic::error(
                     "c-reserved",
@@ -198,12 +204,14 @@ fn find_problems(decls: &[Decl]) -> Vec<Diagnostic> {
     diags
 }
 
-/// Identifiers C reserves for the implementation: `_` then an upper-case
-/// letter or `_`, or `__` anywhere.
+/// Identifiers C reserves for the implementation (C11 7.1.3): `_` then an
+/// upper-case letter or another `_`. (A `__` inside a name is reserved only
+/// in C++; vendor names such as `UNALIGN__TRP` are fine in C.)
 fn is_reserved_pattern(ident: &str) -> bool {
     let b = ident.as_bytes();
-    ident.contains("__")
-        || (b.first() == Some(&b'_') && b.get(1).is_some_and(|c| c.is_ascii_uppercase()))
+    b.first() == Some(&b'_')
+        && b.get(1)
+            .is_some_and(|c| c.is_ascii_uppercase() || *c == b'_')
 }
 
 /// The macro spelling of a name path: upper case, joined by `_`.

@@ -3,7 +3,7 @@
 //! [`render`] turns a checked [`Design`] into files for one directory:
 //! `index.html` (the design's instances and base addresses, its blocks),
 //! one `<block>.html` per block (a register summary, then every register
-//! with its bit diagram ([`svg`]) and field table), `regmap.css` (screen and
+//! with its bit diagram (module `svg`) and field table), `regmap.css` (screen and
 //! print) and `regmap.js` with `search-index.js` (search by register or field
 //! name across the design; the pages read fine without them).
 //!
