@@ -243,6 +243,12 @@ fn color() -> bool {
 /// Loads a design file, printing every file's diagnostics; `None` (after
 /// saying why) when something does not load.
 fn load_design(path: &Path) -> Option<regmap_codegen::ir::Design> {
+    load_imported_design(path).map(|d| d.to_ir())
+}
+
+/// [`load_design`], keeping what the IR has no place for (the design's
+/// name, interrupts, parameters).
+fn load_imported_design(path: &Path) -> Option<regmap_codegen::import::ImportedDesign> {
     let (design, reports) = regmap_codegen::import::load_design_file(path);
     let errors: usize = reports
         .iter()
@@ -256,7 +262,7 @@ fn load_design(path: &Path) -> Option<regmap_codegen::ir::Design> {
         }
     }
     match design {
-        Some(design) => Some(design.to_ir()),
+        Some(design) => Some(design),
         None => {
             eprintln!(
                 "error: the design `{}` does not load due to {}",

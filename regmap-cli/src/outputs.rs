@@ -9,7 +9,7 @@ use regmap_codegen::{Report, c_header, html};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::{color, count, load_design, print_capped};
+use crate::{color, count, load_imported_design, print_capped};
 
 /// A checked model and what is needed to show diagnostics against its source.
 pub(crate) struct Loaded {
@@ -41,11 +41,10 @@ pub(crate) fn load(path: &Path) -> Option<Loaded> {
         return load_rust(path);
     }
     if regmap_codegen::import::is_design_file(path) {
-        let (imported, _) = regmap_codegen::import::load_design_file(path);
-        let design = load_design(path)?;
+        let imported = load_imported_design(path)?;
         return Some(Loaded {
-            design,
-            name: imported.map(|d| d.name.value),
+            design: imported.to_ir(),
+            name: Some(imported.name.value),
             locate: Locate::DesignFile(path.to_owned()),
         });
     }
