@@ -197,9 +197,9 @@ fn page(title: &str, opts: &HtmlOptions, main: &str) -> String {
 
 fn index(design: &Design, opts: &HtmlOptions) -> String {
     let mut m = String::new();
-    let _ = write!(m, "<h1>{}</h1>", esc(&opts.title));
+    let _ = writeln!(m, "<h1>{}</h1>", esc(&opts.title));
     if !design.instances.is_empty() {
-        m.push_str("<h2>Instances</h2><table class=\"instances\"><thead><tr><th>Instance</th><th>Block</th><th>Base</th><th>End</th><th>Description</th></tr></thead><tbody>");
+        m.push_str("<h2>Instances</h2><table class=\"instances\"><thead><tr><th>Instance</th><th>Block</th><th>Base</th><th>End</th><th>Description</th></tr></thead><tbody>\n");
         for inst in &design.instances {
             let block = design
                 .blocks
@@ -217,7 +217,7 @@ fn index(design: &Design, opts: &HtmlOptions) -> String {
             };
             let _ = write!(
                 m,
-                "<tr id=\"{id}\"><td><a class=\"anchor\" href=\"#{id}\">{name}</a></td><td>{link}</td><td class=\"num\">{base}</td><td class=\"num\">{end}</td><td>{desc}</td></tr>",
+                "<tr id=\"{id}\"><td><a class=\"anchor\" href=\"#{id}\">{name}</a></td><td>{link}</td><td class=\"num\">{base}</td><td class=\"num\">{end}</td><td>{desc}</td></tr>\n",
                 id = esc(&inst.name.value),
                 name = esc(&inst.name.value),
                 base = hex(inst.base.value, 8),
@@ -225,13 +225,13 @@ fn index(design: &Design, opts: &HtmlOptions) -> String {
                 desc = esc(first_line(inst.description.as_deref().unwrap_or(""))),
             );
         }
-        m.push_str("</tbody></table>");
+        m.push_str("</tbody></table>\n");
     }
-    m.push_str("<h2>Blocks</h2><table class=\"blocks\"><thead><tr><th>Block</th><th>Size</th><th>Registers</th><th>Description</th></tr></thead><tbody>");
+    m.push_str("<h2>Blocks</h2><table class=\"blocks\"><thead><tr><th>Block</th><th>Size</th><th>Registers</th><th>Description</th></tr></thead><tbody>\n");
     for b in &design.blocks {
         let _ = write!(
             m,
-            "<tr><td><a href=\"{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr><td><a href=\"{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
             esc(&page_name(b)),
             esc(&b.name.value),
             hex(b.size.value, 0),
@@ -239,7 +239,7 @@ fn index(design: &Design, opts: &HtmlOptions) -> String {
             esc(first_line(b.description.as_deref().unwrap_or("")))
         );
     }
-    m.push_str("</tbody></table>");
+    m.push_str("</tbody></table>\n");
     page(&opts.title, opts, &m)
 }
 
@@ -313,7 +313,7 @@ fn block_page(
     );
     let _ = write!(
         m,
-        "<h1 id=\"{id}\"><a class=\"anchor\" href=\"#{id}\">{n}</a></h1><p class=\"meta\">Register block, {size} bytes ({hexsize}).</p>{desc}",
+        "<h1 id=\"{id}\"><a class=\"anchor\" href=\"#{id}\">{n}</a></h1><p class=\"meta\">Register block, {size} bytes ({hexsize}).</p>{desc}\n",
         id = esc(name),
         n = esc(name),
         size = block.size.value,
@@ -344,18 +344,19 @@ fn block_page(
                 id = esc(&i.name.value)
             );
         }
-        m.push_str("</p>");
+        m.push_str("</p>\n");
     }
     let mut listed = Vec::new();
     walk(&block.items, &[name.as_str()], 0, &[], &mut listed);
     m.push_str(LEGEND);
-    m.push_str("<h2>Registers</h2><table class=\"summary\"><thead><tr><th>Offset</th><th>Register</th><th>Width</th><th>Access</th><th>Reset</th><th>Description</th></tr></thead><tbody>");
+    m.push('\n');
+    m.push_str("<h2>Registers</h2><table class=\"summary\"><thead><tr><th>Offset</th><th>Register</th><th>Width</th><th>Access</th><th>Reset</th><th>Description</th></tr></thead><tbody>\n");
     for l in &listed {
         let r = l.register;
         let anchor = l.path.join(".");
         let _ = write!(
             m,
-            "<tr><td class=\"num\">{}</td><td><a href=\"#{}\">{}</a>{}</td><td class=\"num\">{}</td><td><span class=\"acc acc-{a}\">{a}</span></td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"num\">{}</td><td><a href=\"#{}\">{}</a>{}</td><td class=\"num\">{}</td><td><span class=\"acc acc-{a}\">{a}</span></td><td class=\"num\">{}</td><td>{}</td></tr>\n",
             offset_text(l),
             esc(&anchor),
             esc(&l.path[1..].join(".")),
@@ -366,7 +367,7 @@ fn block_page(
             a = r.access.value.short_name(),
         );
     }
-    m.push_str("</tbody></table>");
+    m.push_str("</tbody></table>\n");
     for l in &listed {
         register_section(&mut m, block, l, &page_file, search);
     }
@@ -411,6 +412,7 @@ fn register_section(
         arr = array_suffix(r),
         off = offset_text(l),
     );
+    m.push('\n');
     let mut meta = format!(
         "{bits} bits · <span class=\"acc acc-{a}\">{a}</span> · reset <code>{}</code>",
         hex(r.reset.value, (bits / 4) as usize),
@@ -419,16 +421,16 @@ fn register_section(
     for (count, stride) in &l.arrays {
         let _ = write!(meta, " · {count} × every {} bytes", hex(*stride, 0));
     }
-    let _ = write!(m, "<p class=\"meta\">{meta}</p>");
+    let _ = writeln!(m, "<p class=\"meta\">{meta}</p>");
     m.push_str(&paragraphs(r.description.as_deref()));
     m.push_str("<div class=\"diagram\">");
     m.push_str(&svg::diagram(r, &anchor));
-    m.push_str("</div>");
-    m.push_str("<table class=\"fields\"><thead><tr><th>Bits</th><th>Field</th><th>Access</th><th>Reset</th><th>Values</th><th>Description</th></tr></thead><tbody>");
+    m.push_str("</div>\n");
+    m.push_str("<table class=\"fields\"><thead><tr><th>Bits</th><th>Field</th><th>Access</th><th>Reset</th><th>Values</th><th>Description</th></tr></thead><tbody>\n");
     if r.fields.is_empty() {
         let _ = write!(
             m,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td><span class=\"acc acc-{a}\">{a}</span></td><td class=\"num\">{}</td><td></td><td>The whole register.</td></tr>",
+            "<tr><td class=\"num\">{}</td><td>{}</td><td><span class=\"acc acc-{a}\">{a}</span></td><td class=\"num\">{}</td><td></td><td>The whole register.</td></tr>\n",
             bit_range(0, bits - 1),
             esc(&r.name.value),
             hex(r.reset.value, (bits / 4) as usize),
@@ -463,7 +465,7 @@ fn register_section(
         };
         let _ = write!(
             m,
-            "<tr id=\"{id}\" class=\"acc-row-{a}\"><td class=\"num\">{bits}</td><td><a class=\"anchor\" href=\"#{id}\">{name}</a></td><td><span class=\"acc acc-{a}\">{a}</span>{note}</td><td class=\"num\">{reset}</td><td>{values}</td><td>{desc}</td></tr>",
+            "<tr id=\"{id}\" class=\"acc-row-{a}\"><td class=\"num\">{bits}</td><td><a class=\"anchor\" href=\"#{id}\">{name}</a></td><td><span class=\"acc acc-{a}\">{a}</span>{note}</td><td class=\"num\">{reset}</td><td>{values}</td><td>{desc}</td></tr>\n",
             id = esc(&id),
             bits = bit_range(f.lsb, f.msb),
             name = esc(&f.name.value),
@@ -476,13 +478,13 @@ fn register_section(
     if !r.fields.is_empty() && next_top >= 0 {
         reserved_row(m, 0, next_top as u32);
     }
-    m.push_str("</tbody></table></section>");
+    m.push_str("</tbody></table></section>\n");
 }
 
 fn reserved_row(m: &mut String, lsb: u32, msb: u32) {
     let _ = write!(
         m,
-        "<tr class=\"reserved\"><td class=\"num\">{}</td><td>reserved</td><td></td><td></td><td></td><td></td></tr>",
+        "<tr class=\"reserved\"><td class=\"num\">{}</td><td>reserved</td><td></td><td></td><td></td><td></td></tr>\n",
         bit_range(lsb, msb)
     );
 }

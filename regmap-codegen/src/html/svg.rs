@@ -98,7 +98,7 @@ pub(super) fn diagram(r: &Register, anchor: &str) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg class=\"bits\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" data-width=\"{bits}\" aria-label=\"Bit fields of {}\">",
+        "<svg class=\"bits\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" data-width=\"{bits}\" aria-label=\"Bit fields of {}\">\n",
         esc(&r.name.value)
     );
     let mut y = 0;
@@ -112,6 +112,7 @@ pub(super) fn diagram(r: &Register, anchor: &str) -> String {
                 y + NUMBERS - 4
             );
         }
+        s.push('\n');
         // Reserved bits first, under the fields.
         let mut bit = top as i64;
         while bit >= i64::from(bottom) {
@@ -127,7 +128,7 @@ pub(super) fn diagram(r: &Register, anchor: &str) -> String {
             let x = MARGIN + (top - b) * CELL;
             let _ = write!(
                 s,
-                "<rect class=\"reserved\" data-lsb=\"{low}\" data-msb=\"{b}\" x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{h}\"><title>reserved {}</title></rect>",
+                "<rect class=\"reserved\" data-lsb=\"{low}\" data-msb=\"{b}\" x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{h}\"><title>reserved {}</title></rect>\n",
                 y + NUMBERS,
                 (b - low + 1) * CELL,
                 super::bit_range(low, b)
@@ -165,7 +166,7 @@ pub(super) fn diagram(r: &Register, anchor: &str) -> String {
             }
             y += NUMBERS + h + GAP;
         }
-        s.push_str("</g></a>");
+        s.push_str("</g></a>\n");
     }
     s.push_str("</svg>");
     s
