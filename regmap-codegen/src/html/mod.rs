@@ -215,9 +215,9 @@ fn index(design: &Design, opts: &HtmlOptions) -> String {
                 ),
                 None => esc(&inst.block.value),
             };
-            let _ = write!(
+            let _ = writeln!(
                 m,
-                "<tr id=\"{id}\"><td><a class=\"anchor\" href=\"#{id}\">{name}</a></td><td>{link}</td><td class=\"num\">{base}</td><td class=\"num\">{end}</td><td>{desc}</td></tr>\n",
+                "<tr id=\"{id}\"><td><a class=\"anchor\" href=\"#{id}\">{name}</a></td><td>{link}</td><td class=\"num\">{base}</td><td class=\"num\">{end}</td><td>{desc}</td></tr>",
                 id = esc(&inst.name.value),
                 name = esc(&inst.name.value),
                 base = hex(inst.base.value, 8),
@@ -229,9 +229,9 @@ fn index(design: &Design, opts: &HtmlOptions) -> String {
     }
     m.push_str("<h2>Blocks</h2><table class=\"blocks\"><thead><tr><th>Block</th><th>Size</th><th>Registers</th><th>Description</th></tr></thead><tbody>\n");
     for b in &design.blocks {
-        let _ = write!(
+        let _ = writeln!(
             m,
-            "<tr><td><a href=\"{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+            "<tr><td><a href=\"{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             esc(&page_name(b)),
             esc(&b.name.value),
             hex(b.size.value, 0),
@@ -311,9 +311,9 @@ fn block_page(
     let mut m = String::from(
         "<svg class=\"defs\" aria-hidden=\"true\" focusable=\"false\"><defs><pattern id=\"regmap-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#efefef\"/><rect width=\"2\" height=\"6\" fill=\"#c4c4c4\"/></pattern></defs></svg>",
     );
-    let _ = write!(
+    let _ = writeln!(
         m,
-        "<h1 id=\"{id}\"><a class=\"anchor\" href=\"#{id}\">{n}</a></h1><p class=\"meta\">Register block, {size} bytes ({hexsize}).</p>{desc}\n",
+        "<h1 id=\"{id}\"><a class=\"anchor\" href=\"#{id}\">{n}</a></h1><p class=\"meta\">Register block, {size} bytes ({hexsize}).</p>{desc}",
         id = esc(name),
         n = esc(name),
         size = block.size.value,
@@ -354,9 +354,9 @@ fn block_page(
     for l in &listed {
         let r = l.register;
         let anchor = l.path.join(".");
-        let _ = write!(
+        let _ = writeln!(
             m,
-            "<tr><td class=\"num\">{}</td><td><a href=\"#{}\">{}</a>{}</td><td class=\"num\">{}</td><td><span class=\"acc acc-{a}\">{a}</span></td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"num\">{}</td><td><a href=\"#{}\">{}</a>{}</td><td class=\"num\">{}</td><td><span class=\"acc acc-{a}\">{a}</span></td><td class=\"num\">{}</td><td>{}</td></tr>",
             offset_text(l),
             esc(&anchor),
             esc(&l.path[1..].join(".")),
@@ -428,9 +428,9 @@ fn register_section(
     m.push_str("</div>\n");
     m.push_str("<table class=\"fields\"><thead><tr><th>Bits</th><th>Field</th><th>Access</th><th>Reset</th><th>Values</th><th>Description</th></tr></thead><tbody>\n");
     if r.fields.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             m,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td><span class=\"acc acc-{a}\">{a}</span></td><td class=\"num\">{}</td><td></td><td>The whole register.</td></tr>\n",
+            "<tr><td class=\"num\">{}</td><td>{}</td><td><span class=\"acc acc-{a}\">{a}</span></td><td class=\"num\">{}</td><td></td><td>The whole register.</td></tr>",
             bit_range(0, bits - 1),
             esc(&r.name.value),
             hex(r.reset.value, (bits / 4) as usize),
@@ -463,9 +463,9 @@ fn register_section(
         } else {
             hex(reset, 0)
         };
-        let _ = write!(
+        let _ = writeln!(
             m,
-            "<tr id=\"{id}\" class=\"acc-row-{a}\"><td class=\"num\">{bits}</td><td><a class=\"anchor\" href=\"#{id}\">{name}</a></td><td><span class=\"acc acc-{a}\">{a}</span>{note}</td><td class=\"num\">{reset}</td><td>{values}</td><td>{desc}</td></tr>\n",
+            "<tr id=\"{id}\" class=\"acc-row-{a}\"><td class=\"num\">{bits}</td><td><a class=\"anchor\" href=\"#{id}\">{name}</a></td><td><span class=\"acc acc-{a}\">{a}</span>{note}</td><td class=\"num\">{reset}</td><td>{values}</td><td>{desc}</td></tr>",
             id = esc(&id),
             bits = bit_range(f.lsb, f.msb),
             name = esc(&f.name.value),
@@ -482,9 +482,9 @@ fn register_section(
 }
 
 fn reserved_row(m: &mut String, lsb: u32, msb: u32) {
-    let _ = write!(
+    let _ = writeln!(
         m,
-        "<tr class=\"reserved\"><td class=\"num\">{}</td><td>reserved</td><td></td><td></td><td></td><td></td></tr>\n",
+        "<tr class=\"reserved\"><td class=\"num\">{}</td><td>reserved</td><td></td><td></td><td></td><td></td></tr>",
         bit_range(lsb, msb)
     );
 }

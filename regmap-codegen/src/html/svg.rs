@@ -96,9 +96,9 @@ pub(super) fn diagram(r: &Register, anchor: &str) -> String {
         .collect();
     let height: u32 = heights.iter().map(|h| NUMBERS + h + GAP).sum::<u32>() - GAP;
     let mut s = String::new();
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<svg class=\"bits\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" data-width=\"{bits}\" aria-label=\"Bit fields of {}\">\n",
+        "<svg class=\"bits\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" data-width=\"{bits}\" aria-label=\"Bit fields of {}\">",
         esc(&r.name.value)
     );
     let mut y = 0;
@@ -126,9 +126,9 @@ pub(super) fn diagram(r: &Register, anchor: &str) -> String {
                 low -= 1;
             }
             let x = MARGIN + (top - b) * CELL;
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "<rect class=\"reserved\" data-lsb=\"{low}\" data-msb=\"{b}\" x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{h}\"><title>reserved {}</title></rect>\n",
+                "<rect class=\"reserved\" data-lsb=\"{low}\" data-msb=\"{b}\" x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{h}\"><title>reserved {}</title></rect>",
                 y + NUMBERS,
                 (b - low + 1) * CELL,
                 super::bit_range(low, b)
