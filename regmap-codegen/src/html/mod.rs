@@ -53,9 +53,16 @@ pub fn render(design: &Design, opts: &HtmlOptions) -> Vec<(String, String)> {
     files
 }
 
-/// The file name of `block`'s page.
+/// The file name of `block`'s page: `<name>.html`, except that a block
+/// named `index` (in any case) gets `index_.html`, so it never replaces the
+/// design's index.
 pub fn page_name(block: &Block) -> String {
-    format!("{}.html", block.name.value)
+    let name = &block.name.value;
+    if name.eq_ignore_ascii_case("index") {
+        format!("{name}_.html")
+    } else {
+        format!("{name}.html")
+    }
 }
 
 /// One searchable name.

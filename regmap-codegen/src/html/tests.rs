@@ -117,3 +117,14 @@ fn the_index_lists_instances_with_their_bases() {
             .contains("<a href=\"index.html#dma_0\">dma_0</a> at <code>0x40400000</code>")
     );
 }
+
+#[test]
+fn a_block_named_index_never_replaces_the_index() {
+    let map = MAP.replace("name: dma\n", "name: Index\n");
+    let design = crate::load_yaml_str(&map, "i.yaml").unwrap();
+    let files = render(&design, &HtmlOptions::default());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names[..2], ["index.html", "Index_.html"]);
+    assert!(file(&files, "index.html").contains("<a href=\"Index_.html\">Index</a>"));
+    assert!(file(&files, "search-index.js").contains("\"Index_.html#Index.PLAIN\""));
+}
