@@ -258,6 +258,8 @@ struct Listed<'a> {
     register: &'a Register,
     /// Array shapes from the outermost cluster to the register.
     arrays: Vec<(u64, u64)>,
+    /// The clusters that begin with this register, outermost first.
+    opens: Vec<&'a ir::Cluster>,
 }
 
 fn walk<'a>(
@@ -281,6 +283,7 @@ fn walk<'a>(
                     offset: base.saturating_add(r.offset.value),
                     register: r,
                     arrays: a,
+                    opens: Vec::new(),
                 });
             }
             Item::Cluster(c) => {
@@ -290,7 +293,13 @@ fn walk<'a>(
                 if let Some(arr) = &c.array {
                     a.push((arr.count.value, arr.stride.value));
                 }
+                let first = out.len();
                 walk(&c.items, &p, base.saturating_add(c.offset.value), &a, out);
+                // A cluster is introduced before its first register (one
+                // without registers has nothing to show).
+                if let Some(l) = out.get_mut(first) {
+                    l.opens.insert(0, c);
+                }
             }
         }
     }
@@ -376,6 +385,9 @@ fn block_page(
     }
     m.push_str("</tbody></table>\n");
     for l in &listed {
+        for c in &l.opens {
+            cluster_heading(&mut m, l, c, &page_file, search);
+        }
         register_section(&mut m, block, l, &page_file, search);
     }
     page(&format!("{name} — {}", opts.title), opts, &m)
@@ -486,6 +498,48 @@ fn register_section(
         reserved_row(m, 0, next_top as u32);
     }
     m.push_str("</tbody></table></section>\n");
+}
+
+/// The heading of cluster `c`, before `l`, its first register.
+fn cluster_heading(
+    m: &mut String,
+    l: &Listed<'_>,
+    c: &ir::Cluster,
+    page_file: &str,
+    search: &mut Vec<Entry>,
+) {
+    // The cluster's path is the register's, cut after the cluster's name.
+    let depth = l
+        .path
+        .iter()
+        .position(|p| std::ptr::eq(*p, c.name.value.as_str()))
+        .unwrap_or(l.path.len() - 1);
+    let anchor = l.path[..=depth].join(".");
+    let name = l.path[1..=depth].join(".");
+    let array = c
+        .array
+        .as_ref()
+        .map(|a| {
+            format!(
+                " · {} × every {} bytes",
+                a.count.value,
+                hex(a.stride.value, 0)
+            )
+        })
+        .unwrap_or_default();
+    search.push(Entry {
+        name: anchor.clone(),
+        href: format!("{page_file}#{anchor}"),
+        kind: "cluster",
+        text: first_line(c.description.as_deref().unwrap_or("")).to_owned(),
+    });
+    let _ = writeln!(
+        m,
+        "<h2 class=\"cluster\" id=\"{id}\"><a class=\"anchor\" href=\"#{id}\">{n}</a></h2><p class=\"meta\">Cluster{array}</p>{desc}",
+        id = esc(&anchor),
+        n = esc(&name),
+        desc = paragraphs(c.description.as_deref()),
+    );
 }
 
 fn reserved_row(m: &mut String, lsb: u32, msb: u32) {

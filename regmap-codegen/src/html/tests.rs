@@ -54,6 +54,7 @@ fn a_block_page_has_anchors_diagrams_and_tables() {
     let page = file(&files, "dma.html");
     for id in [
         "dma",
+        "dma.ch",
         "dma.ch.SR",
         "dma.ch.SR.IOC_Irq",
         "dma.WIDE.SPAN",
@@ -96,6 +97,7 @@ fn search_covers_every_register_and_field_and_stays_a_script() {
         "[\"dma.ch.SR.IOC_Irq\",\"dma.html#dma.ch.SR.IOC_Irq\",\"field\",\"[12] Interrupt on complete\"]"
     ));
     assert!(index.contains("\"dma.PLAIN\""));
+    assert!(index.contains("[\"dma.ch\",\"dma.html#dma.ch\",\"cluster\",\"\"]"));
     assert_eq!(js_str("a</script>\"\n"), "\"a\\u003c/script>\\\"\\n\"");
 }
 
