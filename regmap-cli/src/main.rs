@@ -1,6 +1,7 @@
-//! `regmap-cli`: generate Rust from YAML register maps, check maps, print the
-//! format's JSON Schema, import vendor register descriptions, and read, write,
-//! dump and watch a device's registers by name.
+//! `regmap-cli`: generate Rust, C headers and JSON from YAML register maps,
+//! write HTML register references, check maps, print the format's JSON
+//! Schema, import vendor register descriptions, and read, write, dump and
+//! watch a device's registers by name.
 //!
 //! Exit status: 0 on success, 1 when a map has errors or a file cannot be read
 //! or written, 2 on a usage error.
@@ -12,29 +13,56 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 mod live;
+mod outputs;
 
 #[derive(Parser)]
 #[command(
     name = "regmap-cli",
     version,
-    about = "Register maps in YAML: generate Rust, check, print the schema; read, write and watch registers by name"
+    about = "Register maps in YAML: generate Rust, C and JSON, write HTML references, check, print the schema; read, write and watch registers by name"
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// What `gen` writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Lang {
+    /// Rust (the typed API).
+    Rust,
+    /// A C header.
+    C,
+    /// The checked model as versioned JSON.
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Generate Rust code from a YAML register map or a design file.
+    /// Generate Rust, a C header or the JSON model from a register map or a
+    /// design file.
     Gen {
         /// The register map, or a design file (every block it uses and the
-        /// base addresses of its instances).
+        /// base addresses of its instances). For `c` and `json`, also a
+        /// vendor file (SVD, .hwh, IP-XACT) or a Rust file holding one
+        /// `#[register_block]` module.
         map: PathBuf,
         /// Where to write the code (standard output if absent). The file is
         /// rewritten only when its content changes.
-        #[arg(short, long, value_name = "OUT.rs")]
+        #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+        /// The output language.
+        #[arg(long, value_enum, default_value_t = Lang::Rust)]
+        lang: Lang,
+    },
+    /// Write a static HTML register reference: a page per block with bit
+    /// diagrams and field tables, and an index of the design's instances.
+    Doc {
+        /// A register map, design file, vendor file or Rust file (as `gen`).
+        input: PathBuf,
+        /// The directory to write the pages into (created if missing).
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
     },
     /// Check register maps and design files, printing every problem the way rustc does.
     Check {
@@ -133,7 +161,22 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Gen { map, output } => generate(&map, output.as_deref()),
+        Command::Gen {
+            map,
+            output,
+            lang: Lang::Rust,
+        } => generate(&map, output.as_deref()),
+        Command::Gen {
+            map,
+            output,
+            lang: Lang::C,
+        } => outputs::c(&map, output.as_deref()),
+        Command::Gen {
+            map,
+            output,
+            lang: Lang::Json,
+        } => outputs::json(&map, output.as_deref()),
+        Command::Doc { input, output } => outputs::doc(&input, &output),
         Command::Check { maps } => check(&maps),
         Command::Schema => schema(),
         Command::Import { file, output } => import(&file, &output),
@@ -200,6 +243,12 @@ fn color() -> bool {
 /// Loads a design file, printing every file's diagnostics; `None` (after
 /// saying why) when something does not load.
 fn load_design(path: &Path) -> Option<regmap_codegen::ir::Design> {
+    load_imported_design(path).map(|d| d.to_ir())
+}
+
+/// [`load_design`], keeping what the IR has no place for (the design's
+/// name, interrupts, parameters).
+fn load_imported_design(path: &Path) -> Option<regmap_codegen::import::ImportedDesign> {
     let (design, reports) = regmap_codegen::import::load_design_file(path);
     let errors: usize = reports
         .iter()
@@ -213,7 +262,7 @@ fn load_design(path: &Path) -> Option<regmap_codegen::ir::Design> {
         }
     }
     match design {
-        Some(design) => Some(design.to_ir()),
+        Some(design) => Some(design),
         None => {
             eprintln!(
                 "error: the design `{}` does not load due to {}",

@@ -18,6 +18,11 @@ pub struct Loc(pub u32);
 impl Loc {
     /// No known location (synthesised nodes).
     pub const NONE: Loc = Loc(u32::MAX);
+
+    /// [`Loc::NONE`], for a deserialised node (it has no source).
+    pub const fn none() -> Loc {
+        Loc::NONE
+    }
 }
 
 /// A value and where it was written.
@@ -38,6 +43,8 @@ impl<T> Spanned<T> {
 
 /// A whole input: block types and, optionally, an address map of instances.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Design {
     /// Register block types.
     pub blocks: Vec<Block>,
@@ -47,6 +54,8 @@ pub struct Design {
 
 /// One instance of a block at a base address in an address map.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Instance {
     /// Instance name (`axi_timer_0`).
     pub name: Spanned<String>,
@@ -63,6 +72,8 @@ pub struct Instance {
 
 /// A register block type.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Block {
     /// Name as written (`axi_timer`); the emitter derives Rust names from it.
     pub name: Spanned<String>,
@@ -77,11 +88,14 @@ pub struct Block {
     /// Optional identification register checked when the block is bound.
     pub id: Option<IdCheck>,
     /// Where the block was declared.
+    #[cfg_attr(feature = "serde", serde(skip, default = "Loc::none"))]
     pub loc: Loc,
 }
 
 /// A register or a cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum Item {
     /// A register.
     Register(Register),
@@ -101,6 +115,8 @@ impl Item {
 
 /// Repetition of a register or cluster: `count` copies, `stride` bytes apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Array {
     /// Number of elements (at least 1).
     pub count: Spanned<u64>,
@@ -110,6 +126,8 @@ pub struct Array {
 
 /// A group of items at an offset, optionally repeated (SVD `cluster`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Cluster {
     /// Cluster name.
     pub name: Spanned<String>,
@@ -122,11 +140,67 @@ pub struct Cluster {
     /// Items, offsets relative to this cluster.
     pub items: Vec<Item>,
     /// Where the cluster was declared.
+    #[cfg_attr(feature = "serde", serde(skip, default = "Loc::none"))]
     pub loc: Loc,
+}
+
+#[cfg(feature = "serde")]
+mod serde_impls {
+    //! The hand-written halves of the serde mapping: a [`Spanned`] is its
+    //! value (no source is serialised), an [`Access`] its short name, a
+    //! [`Width`] its number of bits.
+
+    use super::{Access, Loc, Spanned, Width};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    impl<T: Serialize> Serialize for Spanned<T> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            self.value.serialize(s)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            T::deserialize(d).map(|value| Spanned::new(value, Loc::NONE))
+        }
+    }
+
+    impl Serialize for Access {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.short_name())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Access {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let name = String::deserialize(d)?;
+            Access::from_short_name(&name).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown access `{name}` (expected one of rw, ro, wo, w1c, w1s, w1t, w0c, w0s, rc, rs)"
+                ))
+            })
+        }
+    }
+
+    impl From<Width> for u64 {
+        fn from(w: Width) -> u64 {
+            u64::from(w.bits())
+        }
+    }
+
+    impl TryFrom<u64> for Width {
+        type Error = String;
+        fn try_from(bits: u64) -> Result<Self, String> {
+            Width::from_bits(bits)
+                .ok_or_else(|| format!("register width {bits} is not one of 8, 16, 32, 64"))
+        }
+    }
 }
 
 /// Register width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "u64", into = "u64"))]
 pub enum Width {
     /// 8 bits.
     W8,
@@ -307,6 +381,8 @@ impl Access {
 
 /// A register (or register array).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Register {
     /// Register name.
     pub name: Spanned<String>,
@@ -325,11 +401,14 @@ pub struct Register {
     /// Fields. Empty means one anonymous field covering the register.
     pub fields: Vec<Field>,
     /// Where the register was declared.
+    #[cfg_attr(feature = "serde", serde(skip, default = "Loc::none"))]
     pub loc: Loc,
 }
 
 /// A field: bits `lsb..=msb` of a register.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Field {
     /// Field name.
     pub name: Spanned<String>,
@@ -340,12 +419,14 @@ pub struct Field {
     /// Highest bit (inclusive).
     pub msb: u32,
     /// Where the bit range was written.
+    #[cfg_attr(feature = "serde", serde(skip, default = "Loc::none"))]
     pub bits_loc: Loc,
     /// Access (inherited from the register when not written).
     pub access: Spanned<Access>,
     /// Enumerated values, if any.
     pub enumeration: Option<EnumRef>,
     /// Where the field was declared.
+    #[cfg_attr(feature = "serde", serde(skip, default = "Loc::none"))]
     pub loc: Loc,
 }
 
@@ -402,6 +483,8 @@ pub fn register_instances(items: &[Item]) -> u64 {
 
 /// A field's enumeration: a block-level enum by name, or one written inline.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum EnumRef {
     /// Refers to [`Block::enums`] by name.
     Named(Spanned<String>),
@@ -411,6 +494,8 @@ pub enum EnumRef {
 
 /// An enumeration of field values.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Enum {
     /// Enum name.
     pub name: Spanned<String>,
@@ -419,11 +504,14 @@ pub struct Enum {
     /// Named values.
     pub variants: Vec<Variant>,
     /// Where the enum was declared.
+    #[cfg_attr(feature = "serde", serde(skip, default = "Loc::none"))]
     pub loc: Loc,
 }
 
 /// One named value.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Variant {
     /// Variant name.
     pub name: Spanned<String>,
@@ -435,6 +523,8 @@ pub struct Variant {
 
 /// An identification register and the value it must hold for `new` to succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IdCheck {
     /// Name of a (top-level, non-array) readable register of the block.
     pub register: Spanned<String>,
@@ -443,5 +533,6 @@ pub struct IdCheck {
     /// Mask applied to the read value before comparing (all ones if absent).
     pub mask: Option<Spanned<u64>>,
     /// Where the check was declared.
+    #[cfg_attr(feature = "serde", serde(skip, default = "Loc::none"))]
     pub loc: Loc,
 }

@@ -13,14 +13,22 @@
 //! [`load_yaml_file`] run parse + check in one call. [`rust_frontend`] lowers
 //! a `#[register_block]` module into the same IR, and [`expand`] holds what
 //! the macros of `regmap-macros` expand to, as plain functions.
+//!
+//! Besides Rust, the checked model gives a C header ([`c_header`]), a static
+//! HTML reference ([`html`]) and, with the `serde` feature, JSON (`json`);
+//! `docs/outputs.md` describes all three.
 
+pub mod c_header;
 pub mod check;
 pub mod diag;
 pub mod emit;
 pub mod expand;
 mod generate;
+pub mod html;
 pub mod import;
 pub mod ir;
+#[cfg(feature = "serde")]
+pub mod json;
 pub mod names;
 pub mod render;
 mod report;

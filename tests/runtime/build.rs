@@ -1,6 +1,7 @@
 //! Generates the test block from its YAML map, as a user's build script would,
 //! and the blocks of an imported CMSIS-SVD subset (STM32H7x3) through the
-//! importer's build-script entry point, and an HLS core (`maps/hls_core.yaml`).
+//! importer's build-script entry point, an HLS core (`maps/hls_core.yaml`),
+//! and the examples' maps (the C header test reads them through Rust).
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -17,5 +18,21 @@ fn main() {
     ) {
         eprintln!("{e}");
         std::process::exit(1);
+    }
+    // The examples' maps, for the test that reads through the generated Rust
+    // what a C program wrote through the generated C header.
+    for map in [
+        "../../examples/axi-timer/axi_timer.yaml",
+        "../../examples/axi-gpio/axi_gpio.yaml",
+        "../../examples/axi-intc/axi_intc.yaml",
+        "../../examples/edu/edu.yaml",
+        "../../regmap-runtime/maps/axi_dma.yaml",
+    ] {
+        let name = std::path::Path::new(map).file_stem().expect("a file name");
+        let out = dir.join(format!("example_{}.rs", name.to_string_lossy()));
+        if let Err(e) = regmap_codegen::generate(map, out) {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
     }
 }

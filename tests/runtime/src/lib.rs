@@ -30,6 +30,22 @@ pub mod hls {
     include!(concat!(env!("OUT_DIR"), "/hls_core.rs"));
 }
 
+/// The examples' register blocks (`examples/*/*.yaml`, the runtime's
+/// `maps/axi_dma.yaml`), generated here again so `tests/c_header.rs` can read
+/// through the generated Rust what a C program wrote through the C header.
+pub mod examples {
+    include!(concat!(env!("OUT_DIR"), "/example_axi_timer.rs"));
+    include!(concat!(env!("OUT_DIR"), "/example_axi_gpio.rs"));
+    include!(concat!(env!("OUT_DIR"), "/example_axi_intc.rs"));
+    include!(concat!(env!("OUT_DIR"), "/example_edu.rs"));
+    include!(concat!(env!("OUT_DIR"), "/example_axi_dma.rs"));
+}
+
+/// `docs/outputs.md`: its examples are compiled and run as this module's
+/// doctests.
+#[doc = include_str!("../../../docs/outputs.md")]
+pub mod outputs_doc {}
+
 /// The `Design` and HLS sections of `docs/generated-api.md`: their examples
 /// are compiled and run as this module's doctests.
 #[doc = include_str!("../../../docs/generated-api.md")]
