@@ -23,7 +23,11 @@ mod core {
 fn write_starts_from_reset_and_write_from_zero_from_zero() {
     let c = core::Core::new(MemBus::new(0x8)).unwrap();
     c.ctrl().write(|w| w.set_ap_start(true));
-    assert_eq!(c.bus().read_u32(0).unwrap(), 0x4 | 0x1 | 0x10, "reset bits kept");
+    assert_eq!(
+        c.bus().read_u32(0).unwrap(),
+        0x4 | 0x1 | 0x10,
+        "reset bits kept"
+    );
 
     c.ctrl().write_from_zero(|w| w.set_ap_start(true));
     assert_eq!(
