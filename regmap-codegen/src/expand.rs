@@ -26,7 +26,10 @@ pub fn try_register_block(
         return Err(err);
     }
     let block = &parsed.design.blocks[0];
-    let generated = emit::emit_block(block, opts);
+    let generated = match &parsed.runtime {
+        Some(path) => emit::emit_block(block, &opts.clone().with_runtime_path(path.clone())),
+        None => emit::emit_block(block, opts),
+    };
     Ok(rewrap(generated, &parsed))
 }
 

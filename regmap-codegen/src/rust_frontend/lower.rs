@@ -15,7 +15,7 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 
 /// Keys of the `#[register_block(...)]` attribute.
-const BLOCK_KEYS: &[&str] = &["size", "id"];
+const BLOCK_KEYS: &[&str] = &["size", "id", "crate"];
 /// Keys of `id(...)`.
 const ID_KEYS: &[&str] = &["register", "value", "mask"];
 /// Keys of `#[register(...)]`.
@@ -33,6 +33,8 @@ pub(crate) struct ModShell {
     pub vis: syn::Visibility,
     /// Attributes to carry over to the generated module (`cfg`, `allow`, ...).
     pub attrs: Vec<syn::Attribute>,
+    /// The runtime's path from `crate = ...`, when written.
+    pub runtime: Option<syn::Path>,
 }
 
 /// The lowering state: the span table and every diagnostic so far.
@@ -118,6 +120,7 @@ impl Lower {
             }
         };
         let id = keys.take("id").and_then(|arg| self.id_check(&arg));
+        let runtime = keys.take("crate").and_then(|arg| self.runtime_path(&arg));
 
         let description = docs(&module.attrs);
         let attrs = module
@@ -153,6 +156,7 @@ impl Lower {
                 ident: module.ident,
                 vis: module.vis,
                 attrs,
+                runtime,
             },
         ))
     }
@@ -199,6 +203,21 @@ impl Lower {
                 "a local enum holds the values of one field: drop `#[local]` to share it".into()
             });
         }
+    }
+
+    /// `crate = path`: where the generated code finds the runtime.
+    fn runtime_path(&mut self, arg: &Arg) -> Option<syn::Path> {
+        if let ArgValue::Tokens(tokens) = &arg.value
+            && let Ok(path) = syn::parse2::<syn::Path>(tokens.iter().cloned().collect())
+        {
+            return Some(path);
+        }
+        let loc = self.arg_loc(arg);
+        self.error(codes::WRONG_TYPE, loc, "`crate` takes a path")
+            .hint = Some(
+            "write the path the runtime has in this crate: `crate = ::rt` when `Cargo.toml` renames `regmap-runtime` to `rt`".into(),
+        );
+        None
     }
 
     fn id_check(&mut self, arg: &Arg) -> Option<IdCheck> {

@@ -87,6 +87,9 @@ pub struct Parsed {
     pub vis: syn::Visibility,
     /// Attributes of the module other than doc comments, for the generated module.
     pub attrs: Vec<syn::Attribute>,
+    /// The runtime's path written as `crate = ...` (the generated code's
+    /// default, `::regmap_runtime`, when `None`).
+    pub runtime: Option<syn::Path>,
 }
 
 /// Lowers `#[register_block(attr)] item` into a design of one block.
@@ -109,6 +112,7 @@ pub fn parse(attr: TokenStream, item: TokenStream) -> Result<Parsed, syn::Error>
         ident: shell.ident,
         vis: shell.vis,
         attrs: shell.attrs,
+        runtime: shell.runtime,
     })
 }
 
