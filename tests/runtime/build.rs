@@ -1,6 +1,7 @@
 //! Generates the test block from its YAML map, as a user's build script would,
 //! and the blocks of an imported CMSIS-SVD subset (STM32H7x3) through the
-//! importer's build-script entry point, and an HLS core (`maps/hls_core.yaml`).
+//! importer's build-script entry point, an HLS core (`maps/hls_core.yaml`), and
+//! the README's AXI Timer (`examples/axi-timer/axi_timer.yaml`).
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -10,6 +11,14 @@ fn main() {
             eprintln!("{e}");
             std::process::exit(1);
         }
+    }
+    // The README's example map, for the README's examples (run as doctests).
+    if let Err(e) = regmap_codegen::generate(
+        "../../examples/axi-timer/axi_timer.yaml",
+        dir.join("axi_timer.rs"),
+    ) {
+        eprintln!("{e}");
+        std::process::exit(1);
     }
     if let Err(e) = regmap_codegen::import::generate(
         "../../regmap-codegen/tests/import/svd/STMicro_STM32H7x3.svd",
