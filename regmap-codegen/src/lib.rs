@@ -14,6 +14,10 @@
 //! a `#[register_block]` module into the same IR, and [`expand`] holds what
 //! the macros of `regmap-macros` expand to, as plain functions.
 
+// The compiler's own spans, for line numbers in the macros' errors (only
+// asked for when `proc_macro::is_available()`, inside a macro).
+extern crate proc_macro;
+
 pub mod check;
 pub mod diag;
 pub mod emit;

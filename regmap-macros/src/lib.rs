@@ -55,7 +55,11 @@ use regmap_codegen::emit::EmitOptions;
 /// (fields are `#[bits(msb:lsb)] NAME: type`), `#[cluster(...)] mod`s and
 /// `enum`s, documented in `docs/rust-syntax.md`. The module is replaced by
 /// the generated one of the same name. Layout mistakes are compile errors
-/// on the attribute or field that caused them.
+/// on the attribute or field that caused them, all of them in one build.
+///
+/// The generated code names the runtime `::regmap_runtime`; a crate that
+/// renames the dependency, or reaches the runtime through a re-export, says
+/// where it is: `#[register_block(size = 0x10, crate = ::rt)]`.
 #[proc_macro_attribute]
 pub fn register_block(attr: TokenStream, item: TokenStream) -> TokenStream {
     regmap_codegen::expand::register_block(attr.into(), item.into(), &EmitOptions::default()).into()

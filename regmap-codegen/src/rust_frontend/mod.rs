@@ -193,13 +193,35 @@ pub fn render(d: &Diagnostic, spans: &SpanTable) -> String {
 }
 
 /// The line `loc` starts on, when the compiler tells (it does inside a proc
-/// macro from Rust 1.88 on, and for parsed text).
+/// macro, from Rust 1.88 on).
 fn line_of(spans: &SpanTable, loc: Loc) -> Option<usize> {
     if loc == Loc::NONE || loc.0 as usize >= spans.len() {
         return None;
     }
-    let line = spans.range(loc).0.start().line;
+    let (line, _) = line_column(spans.range(loc).0)?;
     (line > 0).then_some(line)
+}
+
+/// Where `span` starts (1-based line, 0-based column), when known.
+///
+/// Inside a proc macro the compiler answers. Elsewhere the spans are
+/// proc-macro2's own, which know their lines only with its `span-locations`
+/// feature; this crate's tests turn it on (a dev-dependency), while a normal
+/// build leaves it off, so that code generation outside a macro does not pay
+/// for a location on every token.
+fn line_column(span: proc_macro2::Span) -> Option<(usize, usize)> {
+    #[cfg(test)]
+    {
+        let start = span.start();
+        Some((start.line, start.column))
+    }
+    #[cfg(not(test))]
+    {
+        proc_macro::is_available().then(|| {
+            let span = span.unwrap();
+            (span.line(), span.column().saturating_sub(1))
+        })
+    }
 }
 
 /// Keys of the shared checks' hints, which write them as YAML does.
@@ -228,10 +250,8 @@ pub fn to_error(diags: &[Diagnostic], spans: &SpanTable) -> Option<syn::Error> {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .collect();
-    errors.sort_by_key(|d| {
-        let start = spans.range(d.loc).0.start();
-        (start.line, start.column)
-    });
+    // Positions unknown (outside a macro): the order found, kept by the stable sort.
+    errors.sort_by_key(|d| line_column(spans.range(d.loc).0).unwrap_or((0, 0)));
     errors
         .into_iter()
         .map(|d| spans.error(d.loc, render(d, spans)))
