@@ -3,7 +3,7 @@
 //! benchmarked without a compiler in the loop.
 
 use crate::emit::{self, EmitOptions};
-use crate::{check, rust_frontend};
+use crate::rust_frontend;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 use std::path::Path;
@@ -20,13 +20,12 @@ pub fn try_register_block(
     item: TokenStream,
     opts: &EmitOptions,
 ) -> Result<TokenStream, syn::Error> {
-    let parsed = rust_frontend::parse(attr, item)?;
-    let diags = check::check(&parsed.design);
-    if let Some(err) = rust_frontend::to_error(&diags, &parsed.spans) {
-        return Err(err);
-    }
+    let parsed = rust_frontend::parse_and_check(attr, item)?;
     let block = &parsed.design.blocks[0];
-    let generated = emit::emit_block(block, opts);
+    let generated = match &parsed.runtime {
+        Some(path) => emit::emit_block(block, &opts.clone().with_runtime_path(path.clone())),
+        None => emit::emit_block(block, opts),
+    };
     Ok(rewrap(generated, &parsed))
 }
 

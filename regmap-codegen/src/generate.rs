@@ -79,6 +79,7 @@ pub fn generate_str(text: &str, file_name: &str) -> Result<String, Report> {
 pub fn generate(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<(), GenerateError> {
     let input = input.as_ref();
     let output = output.as_ref();
+    #[cfg(feature = "import")]
     if crate::import::is_design_file(input) {
         // A design file: every block it names, its instances and `Design`.
         return crate::import::generate(input, output);

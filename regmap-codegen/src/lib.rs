@@ -18,6 +18,10 @@
 //! HTML reference ([`html`]) and, with the `serde` feature, JSON (`json`);
 //! `docs/outputs.md` describes all three.
 
+// The compiler's own spans, for line numbers in the macros' errors (only
+// asked for when `proc_macro::is_available()`, inside a macro).
+extern crate proc_macro;
+
 pub mod c_header;
 pub mod check;
 pub mod diag;

@@ -222,3 +222,29 @@ fn include_yaml_of_a_design_file_emits_the_design_and_tracks_every_map() {
     assert!(text.contains("tiny.yaml:6:"), "{text}");
     assert!(text.contains("does not load"), "{text}");
 }
+
+#[test]
+fn register_block_names_the_runtime_by_the_crate_key() {
+    let item: TokenStream = "mod tiny { #[register(offset = 0x0)] struct CTRL; }"
+        .parse()
+        .unwrap();
+    let text = |attr: &str| {
+        expand::try_register_block(attr.parse().unwrap(), item.clone(), &EmitOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .to_string()
+    };
+    let default = text("size = 0x4");
+    assert!(default.contains(":: regmap_runtime ::"), "{default}");
+    let renamed = text("size = 0x4, crate = ::rt");
+    assert!(renamed.contains(":: rt ::"), "{renamed}");
+    assert!(!renamed.contains("regmap_runtime"), "{renamed}");
+
+    let err = expand::try_register_block(
+        "size = 0x4, crate = 0x1".parse().unwrap(),
+        item.clone(),
+        &EmitOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("`crate` takes a path"), "{err}");
+}

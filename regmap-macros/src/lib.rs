@@ -3,11 +3,13 @@
 //! shared with the CLI.
 //!
 //! Depend on `regmap-runtime`, which re-exports these macros (feature
-//! `macros`, on by default); the generated code names the runtime by the name
-//! your `Cargo.toml` gives it, renamed or not.
+//! `macros`, on by default). The generated code names the runtime
+//! `::regmap_runtime`; a crate that renames the dependency writes
+//! `#[register_block(crate = ::rt, ..)]`, and the runtime's `include_yaml!`
+//! passes its own path (`$crate`), renamed or not. Nothing reads the calling
+//! crate's `Cargo.toml`, which keeps a TOML parser out of every user's build.
 
 use proc_macro::TokenStream;
-use proc_macro_crate::FoundCrate;
 use regmap_codegen::emit::EmitOptions;
 
 /// Generates a typed register block from a module that describes it.
@@ -54,10 +56,14 @@ use regmap_codegen::emit::EmitOptions;
 /// (fields are `#[bits(msb:lsb)] NAME: type`), `#[cluster(...)] mod`s and
 /// `enum`s, documented in `docs/rust-syntax.md`. The module is replaced by
 /// the generated one of the same name. Layout mistakes are compile errors
-/// on the attribute or field that caused them.
+/// on the attribute or field that caused them, all of them in one build.
+///
+/// The generated code names the runtime `::regmap_runtime`; a crate that
+/// renames the dependency, or reaches the runtime through a re-export, says
+/// where it is: `#[register_block(size = 0x10, crate = ::rt)]`.
 #[proc_macro_attribute]
 pub fn register_block(attr: TokenStream, item: TokenStream) -> TokenStream {
-    regmap_codegen::expand::register_block(attr.into(), item.into(), &options()).into()
+    regmap_codegen::expand::register_block(attr.into(), item.into(), &EmitOptions::default()).into()
 }
 
 /// Expands to the code generated from a YAML register map (see
@@ -66,8 +72,40 @@ pub fn register_block(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// A map with errors fails to compile with the map's diagnostics, each with
 /// its line and column in the YAML file. Editing the file rebuilds the crate.
+/// Called directly, the generated code names the runtime `::regmap_runtime`;
+/// `regmap_runtime::include_yaml!` names it however the caller depends on it.
 #[proc_macro]
 pub fn include_yaml(input: TokenStream) -> TokenStream {
+    include_yaml_with(input.into(), syn::parse_quote!(::regmap_runtime))
+}
+
+/// `include_yaml!` with the runtime's path first: `include_yaml_in!(path,
+/// "maps/timer.yaml")`. The runtime's own `include_yaml!` calls it with
+/// `$crate`, which names the runtime however the calling crate depends on it.
+#[doc(hidden)]
+#[proc_macro]
+pub fn include_yaml_in(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    let mut tokens = input.clone().into_iter();
+    let mut path = proc_macro2::TokenStream::new();
+    for tt in tokens.by_ref() {
+        if matches!(&tt, proc_macro2::TokenTree::Punct(p) if p.as_char() == ',') {
+            break;
+        }
+        path.extend([tt]);
+    }
+    let path: syn::Path = match syn::parse2(path) {
+        Ok(path) => path,
+        Err(_) => {
+            return syn::Error::new_spanned(input, "expected `path, \"file.yaml\"`")
+                .to_compile_error()
+                .into();
+        }
+    };
+    include_yaml_with(tokens.collect(), path)
+}
+
+fn include_yaml_with(input: proc_macro2::TokenStream, runtime: syn::Path) -> TokenStream {
     let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else {
         return syn::Error::new(
             proc_macro2::Span::call_site(),
@@ -76,71 +114,6 @@ pub fn include_yaml(input: TokenStream) -> TokenStream {
         .to_compile_error()
         .into();
     };
-    regmap_codegen::expand::include_yaml(input.into(), std::path::Path::new(&dir), &options())
-        .into()
-}
-
-/// Emitter options naming the runtime as the calling crate sees it.
-fn options() -> EmitOptions {
-    EmitOptions::default().with_runtime_path(runtime_path())
-}
-
-/// `::regmap_runtime`, or the name the calling crate's `Cargo.toml` gives it,
-/// or `crate` inside the runtime itself.
-fn runtime_path() -> syn::Path {
-    match proc_macro_crate::crate_name("regmap-runtime") {
-        Ok(FoundCrate::Itself) => syn::parse_quote!(crate),
-        Ok(FoundCrate::Name(name)) => {
-            let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
-            syn::parse_quote!(::#ident)
-        }
-        // Not a direct dependency (a facade re-exports it, or the manifest
-        // could not be read): the conventional name is the best guess.
-        Err(_) => syn::parse_quote!(::regmap_runtime),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::runtime_path;
-    use quote::ToTokens;
-
-    /// The one test of this binary that touches the environment.
-    #[test]
-    fn generated_code_names_the_runtime_as_the_manifest_does() {
-        let root = std::env::temp_dir().join(format!("regmap-macros-{}", std::process::id()));
-        // One directory per manifest: the crate-name lookup caches by
-        // directory and file time, which a rewrite may not change.
-        let path = |case: &str, deps: &str| {
-            let dir = root.join(case);
-            std::fs::create_dir_all(&dir).unwrap();
-            let manifest = format!(
-                "[package]\nname = \"user\"\nversion = \"0.1.0\"\n\n[dependencies]\n{deps}\n"
-            );
-            std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-            // SAFETY: no other test in this binary reads or writes the environment.
-            unsafe { std::env::set_var("CARGO_MANIFEST_DIR", &dir) };
-            runtime_path()
-                .to_token_stream()
-                .to_string()
-                .replace(' ', "")
-        };
-        assert_eq!(
-            path("plain", "regmap-runtime = \"0.1\""),
-            "::regmap_runtime"
-        );
-        assert_eq!(
-            path(
-                "renamed",
-                "rt = { package = \"regmap-runtime\", version = \"0.1\" }"
-            ),
-            "::rt"
-        );
-        assert_eq!(
-            path("absent", "serde = \"1\""),
-            "::regmap_runtime",
-            "fallback"
-        );
-        std::fs::remove_dir_all(&root).unwrap();
-    }
+    let options = EmitOptions::default().with_runtime_path(runtime);
+    regmap_codegen::expand::include_yaml(input, std::path::Path::new(&dir), &options).into()
 }

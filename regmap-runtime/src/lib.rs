@@ -62,4 +62,27 @@ pub use window::{DevMem, FileWindow, MappedWindow, WindowRef};
 pub use word::Word;
 
 #[cfg(feature = "macros")]
-pub use regmap_macros::{include_yaml, register_block};
+pub use regmap_macros::register_block;
+
+/// Expands to the code generated from a YAML register map (see
+/// `docs/yaml-format.md`), read from a path relative to the directory of the
+/// crate's `Cargo.toml`: `include_yaml!("maps/timer.yaml")`.
+///
+/// A map with errors fails to compile with the map's diagnostics, each with
+/// its line and column in the YAML file. Editing the file rebuilds the crate.
+/// The generated code names this crate by `$crate`, so it compiles whatever
+/// name the calling crate's `Cargo.toml` gives the runtime.
+#[cfg(feature = "macros")]
+#[macro_export]
+macro_rules! include_yaml {
+    ($($input:tt)*) => {
+        $crate::__macros::include_yaml_in! { $crate, $($input)* }
+    };
+}
+
+/// The proc macros behind [`include_yaml!`], which passes them `$crate`.
+#[cfg(feature = "macros")]
+#[doc(hidden)]
+pub mod __macros {
+    pub use regmap_macros::include_yaml_in;
+}

@@ -141,6 +141,12 @@ impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
     /// Writes a value built by `f` from the reset value. Action fields start at
     /// their no-op value, so only the actions `f` requests take effect.
     ///
+    /// Every field `f` does not set is written at its reset value, read-only
+    /// ones included: a register with `reset = 0x4` (a status bit high after
+    /// reset) puts `0x5` on the bus when `f` sets only bit 0. Hardware ignores
+    /// writes to read-only bits, but a trace or a model shows them; use
+    /// [`Reg::write_from_zero`] to start from all-zero bits instead.
+    ///
     /// Setters chain and return the value, so the closure reads as the
     /// register does: `reg.write(|w| w.set(Ctrl::ENABLE, true).set(Ctrl::MODE, Mode::Run))`.
     /// A closure with statements ends by returning its argument:
@@ -151,6 +157,20 @@ impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
         R: Writable,
     {
         let mut value = Value::<R>::reset();
+        f(&mut value);
+        self.store(value.write_bits());
+    }
+
+    /// Writes a value built by `f` from all-zero bits rather than the reset
+    /// value: every field `f` does not set is written as 0. Action fields
+    /// still start at their no-op value (1 for `w0c`/`w0s`), so only the
+    /// actions `f` requests take effect.
+    #[inline(always)]
+    pub fn write_from_zero(&self, f: impl FnOnce(&mut R) -> &mut R)
+    where
+        R: Writable,
+    {
+        let mut value = R::from_bits(R::Word::ZERO);
         f(&mut value);
         self.store(value.write_bits());
     }
@@ -238,6 +258,16 @@ impl<B: Bus + ?Sized, R: Register> RegMut<'_, B, R> {
         R: Writable,
     {
         self.reg.write(f);
+    }
+
+    /// Writes a value built by `f` from all-zero bits (see
+    /// [`Reg::write_from_zero`]).
+    #[inline(always)]
+    pub fn write_from_zero(&self, f: impl FnOnce(&mut R) -> &mut R)
+    where
+        R: Writable,
+    {
+        self.reg.write_from_zero(f);
     }
 
     /// Writes `value` (see [`Reg::write_value`]).

@@ -7,7 +7,7 @@
 //! benchmarks can count register accesses per operation.
 
 use crate::bus::Bus;
-use crate::desc::{Access as FieldAccess, BlockDesc};
+use crate::desc::{Access as FieldAccess, BlockDesc, FieldDesc};
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -196,6 +196,36 @@ impl<B: Bus> TraceBus<B> {
     }
 }
 
+/// What an access did to field `f` (holding `v`) beyond moving bits: ` (clear)`
+/// for a w1c bit written 1, ` (set)` for a w0s bit written 0, ` (cleared by
+/// read)` for an rc field read non-zero, ... A write to a multi-bit field
+/// names the bits acted on: ` (clear 0x5)`. `None` when the access had no side effect.
+fn side_effect(f: &FieldDesc, direction: Direction, v: u64) -> Option<String> {
+    let all = if f.width >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << f.width) - 1
+    };
+    let (verb, acting) = match (direction, f.access) {
+        (Direction::Write, FieldAccess::OneToClear) => ("clear", v),
+        (Direction::Write, FieldAccess::OneToSet) => ("set", v),
+        (Direction::Write, FieldAccess::OneToToggle) => ("toggle", v),
+        (Direction::Write, FieldAccess::ZeroToClear) => ("clear", !v & all),
+        (Direction::Write, FieldAccess::ZeroToSet) => ("set", !v & all),
+        // A read-to-clear field read as zero, or read-to-set as all ones,
+        // is left as it was.
+        (Direction::Read, FieldAccess::ReadToClear) => ("cleared by read", v),
+        (Direction::Read, FieldAccess::ReadToSet) => ("set by read", !v & all),
+        _ => return None,
+    };
+    match acting {
+        0 => None,
+        // A read side effect takes the whole field.
+        _ if f.width == 1 || direction == Direction::Read => Some(format!(" ({verb})")),
+        bits => Some(format!(" ({verb} {bits:#x})")),
+    }
+}
+
 fn describe(desc: Option<&'static BlockDesc>, a: &Access) -> String {
     let dir = match a.direction {
         Direction::Read => "read ",
@@ -217,7 +247,14 @@ fn describe(desc: Option<&'static BlockDesc>, a: &Access) -> String {
             );
             let mut first = true;
             for f in r.fields {
-                if a.direction == Direction::Read && !f.access.is_readable() {
+                // A read shows what the hardware returns, a write what it
+                // takes: write-only fields read back nothing meaningful, and
+                // read-only ones ignore what is written.
+                let shown = match a.direction {
+                    Direction::Read => f.access.is_readable(),
+                    Direction::Write => f.access.is_writable(),
+                };
+                if !shown {
                     continue;
                 }
                 let v = f.extract(a.value);
@@ -228,9 +265,8 @@ fn describe(desc: Option<&'static BlockDesc>, a: &Access) -> String {
                     None if f.width == 1 => _ = write!(s, "{sep}{}={v}", f.name),
                     None => _ = write!(s, "{sep}{}={v:#x}", f.name),
                 }
-                if a.direction == Direction::Write && f.access == FieldAccess::OneToClear && v != 0
-                {
-                    s.push_str(" (clear)");
+                if let Some(effect) = side_effect(f, a.direction, v) {
+                    s.push_str(&effect);
                 }
             }
             s.push('}');
@@ -317,7 +353,7 @@ mod tests {
 
     static DESC: BlockDesc = BlockDesc {
         name: "timer",
-        size: 0x10,
+        size: 0x20,
         description: "",
         registers: &[
             RegisterDesc {
@@ -372,8 +408,37 @@ mod tests {
                 description: "",
                 fields: &[],
             },
+            RegisterDesc {
+                name: "flags",
+                offset: 0x10,
+                width: 4,
+                reset: 0,
+                description: "",
+                fields: &[
+                    field("c1", 0, 1, FieldAccess::OneToClear),
+                    field("s1", 1, 1, FieldAccess::OneToSet),
+                    field("t1", 2, 1, FieldAccess::OneToToggle),
+                    field("c0", 3, 1, FieldAccess::ZeroToClear),
+                    field("s0", 4, 1, FieldAccess::ZeroToSet),
+                    field("st", 5, 1, FieldAccess::ReadOnly),
+                    field("cn", 8, 4, FieldAccess::OneToClear),
+                    field("rc", 16, 4, FieldAccess::ReadToClear),
+                    field("rs", 20, 1, FieldAccess::ReadToSet),
+                ],
+            },
         ],
     };
+
+    const fn field(name: &'static str, lsb: u32, width: u32, access: FieldAccess) -> FieldDesc {
+        FieldDesc {
+            name,
+            lsb,
+            width,
+            access,
+            values: &[],
+            description: "",
+        }
+    }
 
     #[test]
     fn every_access_is_counted_and_the_last_n_remembered() {
@@ -427,6 +492,37 @@ mod tests {
         assert_eq!(
             bus.describe(&hole),
             "write @0x4 = 0x00000001 (no register of timer here)"
+        );
+    }
+
+    #[test]
+    fn every_action_is_annotated_and_writes_show_writable_fields_only() {
+        let bus = TraceBus::new(MemBus::new(0x20)).with_desc(&DESC);
+        // Every action requested: 1s for the w1x bits, 0s for the w0x bits,
+        // two bits of the 4-bit w1c field; the read-only bit set.
+        let w = access(Direction::Write, 0x10, 4, 0b0010_0111 | 0x500);
+        assert_eq!(
+            bus.describe(&w),
+            "write timer.flags @0x10 = 0x00000527 \
+             {c1=1 (clear), s1=1 (set), t1=1 (toggle), c0=0 (clear), s0=0 (set), cn=0x5 (clear 0x5)}"
+        );
+        // No action: 0s for the w1x bits, 1s for the w0x bits.
+        let idle = access(Direction::Write, 0x10, 4, 0b1_1000);
+        assert_eq!(
+            bus.describe(&idle),
+            "write timer.flags @0x10 = 0x00000018 {c1=0, s1=0, t1=0, c0=1, s0=1, cn=0x0}"
+        );
+        let r = access(Direction::Read, 0x10, 4, 0x3_0020);
+        assert_eq!(
+            bus.describe(&r),
+            "read  timer.flags @0x10 = 0x00030020 \
+             {c1=0, s1=0, t1=0, c0=0, s0=0, st=1, cn=0x0, rc=0x3 (cleared by read), rs=0 (set by read)}"
+        );
+        let quiet = access(Direction::Read, 0x10, 4, 0x10_0000);
+        assert!(
+            bus.describe(&quiet).ends_with("rc=0x0, rs=1}"),
+            "{}",
+            bus.describe(&quiet)
         );
     }
 

@@ -1,7 +1,8 @@
 //! Generates the test block from its YAML map, as a user's build script would,
 //! and the blocks of an imported CMSIS-SVD subset (STM32H7x3) through the
 //! importer's build-script entry point, an HLS core (`maps/hls_core.yaml`),
-//! and the examples' maps (the C header test reads them through Rust).
+//! the examples' maps (the C header test reads them through Rust) and the
+//! README's AXI Timer (`examples/axi-timer/axi_timer.yaml`).
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -11,6 +12,14 @@ fn main() {
             eprintln!("{e}");
             std::process::exit(1);
         }
+    }
+    // The README's example map, for the README's examples (run as doctests).
+    if let Err(e) = regmap_codegen::generate(
+        "../../examples/axi-timer/axi_timer.yaml",
+        dir.join("axi_timer.rs"),
+    ) {
+        eprintln!("{e}");
+        std::process::exit(1);
     }
     if let Err(e) = regmap_codegen::import::generate(
         "../../regmap-codegen/tests/import/svd/STMicro_STM32H7x3.svd",

@@ -28,6 +28,7 @@ use crate::diag::Diagnostic;
 
 use crate::ir::{Block, Design};
 /// Bytes items span from their parent's base (for importers sizing a block).
+#[cfg(feature = "import")]
 pub(crate) use layout::extent as extent_of;
 
 /// The passes, in the order their diagnostics are listed.

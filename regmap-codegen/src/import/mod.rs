@@ -26,25 +26,35 @@
 //! [`import_str`] / [`import_file`] run the whole pipeline, [`write_yaml`]
 //! writes the result; `regmap-cli import` is these two calls.
 
+// Without the `import` feature only design files (YAML) are read, which is
+// all `include_yaml!` needs: the vendor-format importers and the YAML writer
+// stay out of the macros' build.
 pub mod design;
+#[cfg(feature = "import")]
 pub mod hwh;
+#[cfg(feature = "import")]
 pub mod ipxact;
+#[cfg(feature = "import")]
 mod rename;
+#[cfg(feature = "import")]
 pub mod svd;
+#[cfg(feature = "import")]
 mod vendor;
+#[cfg(feature = "import")]
 mod write;
+#[cfg(feature = "import")]
 pub mod xml;
 
 use std::path::Path;
 
-use crate::Report;
-use crate::diag::Diagnostic;
-use crate::generate::GenerateError;
-use crate::ir::{self, Loc, Spanned};
-use crate::source::SourceFile;
+use crate::ir::{self, Spanned};
+#[cfg(feature = "import")]
+use crate::{Report, diag::Diagnostic, generate::GenerateError, ir::Loc, source::SourceFile};
 
 pub use design::{DESIGN_FORMAT_VERSION, DESIGN_JSON_SCHEMA, load_design_file};
+#[cfg(feature = "import")]
 pub use rename::sanitise;
+#[cfg(feature = "import")]
 pub use write::{Written, block_yaml, design_yaml};
 
 /// A vendor format an importer reads.
@@ -187,6 +197,7 @@ impl ImportedDesign {
     }
 }
 
+#[cfg(feature = "import")]
 /// A successful import: the design and the notes and warnings about it
 /// (renames, dropped elements), located in the vendor file.
 #[derive(Debug, Clone)]
@@ -199,6 +210,7 @@ pub struct Import {
     pub format: Format,
 }
 
+#[cfg(feature = "import")]
 /// Imports `text` (named `file_name` in diagnostics) as `format`, or as the
 /// detected format when `None`.
 ///
@@ -226,6 +238,7 @@ pub fn import_str(text: &str, file_name: &str, format: Option<Format>) -> Result
     finish(file, design, diags, format)
 }
 
+#[cfg(feature = "import")]
 /// The shared tail of every import: rename, merge identical blocks, check.
 fn finish(
     file: SourceFile,
@@ -260,6 +273,7 @@ fn finish(
     })
 }
 
+#[cfg(feature = "import")]
 /// Reads and imports the file at `path`, detecting its format.
 ///
 /// # Errors
@@ -272,6 +286,7 @@ pub fn import_file(path: &Path) -> Result<Import, Report> {
     }
 }
 
+#[cfg(feature = "import")]
 /// For `build.rs` and `regmap-cli import`: imports `input` and writes its
 /// YAML maps and design file into `dir` (created if missing). Files whose
 /// content is unchanged are left alone.
@@ -289,6 +304,7 @@ pub fn import_to_dir(input: &Path, dir: &Path) -> Result<(Import, Written), Gene
     Ok((import, written))
 }
 
+#[cfg(feature = "import")]
 /// For `build.rs`: imports the vendor file (or reads the design file) at
 /// `input` and writes Rust for every block of it, the base addresses of its
 /// instances (module `instances`) and the `Design` type binding them all
@@ -365,6 +381,7 @@ pub fn is_design_file(path: &Path) -> bool {
     yaml && std::fs::read_to_string(path).is_ok_and(|t| crate::yaml::design::is_design(&t))
 }
 
+#[cfg(feature = "import")]
 /// Writes `design` into `dir`: one `<block>.yaml` per block and
 /// `<stem>.design.yaml` binding the instances to them.
 ///
@@ -392,6 +409,7 @@ pub fn write_yaml(
     Ok(written)
 }
 
+#[cfg(feature = "import")]
 /// Inline enums written more than once in a block with the same name and
 /// values (an SVD register array unrolled, `derivedFrom` enums, vendors
 /// repeating one enum per field) become one block-level enum the fields name:
@@ -453,6 +471,7 @@ fn hoist_shared_enums(block: &mut ir::Block) {
     block.enums.extend(hoisted);
 }
 
+#[cfg(feature = "import")]
 /// Merges blocks that are identical but for their name into the first of
 /// them, pointing the instances of the others at it: 40 instances of one IP
 /// share one map. Compared through their YAML, which is what a reviewer sees.
@@ -480,6 +499,7 @@ fn merge_identical_blocks(design: &mut ImportedDesign) {
     }
 }
 
+#[cfg(feature = "import")]
 /// Gives every name below `item` (fields, enums, nested items) a fresh
 /// [`Loc`], for a copy of an item: the renamer tells names apart by `Loc`.
 pub(crate) fn fresh_names(file: &mut SourceFile, item: &mut ir::Item) {
@@ -510,6 +530,7 @@ pub(crate) fn fresh_names(file: &mut SourceFile, item: &mut ir::Item) {
     }
 }
 
+#[cfg(feature = "import")]
 /// A [`Loc`] for the same place as `loc`, as a new entry: copies of a node
 /// (SVD `derivedFrom`, arrays unrolled) get their own handles, so renaming
 /// one copy never renames another.

@@ -15,7 +15,7 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 
 /// Keys of the `#[register_block(...)]` attribute.
-const BLOCK_KEYS: &[&str] = &["size", "id"];
+const BLOCK_KEYS: &[&str] = &["size", "id", "crate"];
 /// Keys of `id(...)`.
 const ID_KEYS: &[&str] = &["register", "value", "mask"];
 /// Keys of `#[register(...)]`.
@@ -33,15 +33,32 @@ pub(crate) struct ModShell {
     pub vis: syn::Visibility,
     /// Attributes to carry over to the generated module (`cfg`, `allow`, ...).
     pub attrs: Vec<syn::Attribute>,
+    /// The runtime's path from `crate = ...`, when written.
+    pub runtime: Option<syn::Path>,
 }
 
 /// The lowering state: the span table and every diagnostic so far.
+///
+/// A mistake drops as little as it can: an unknown access kind, a reversed
+/// bit range or a field type that contradicts its bits is reported and the
+/// field kept (with the inherited access, the range swapped, a plain type),
+/// so the shared checks still see the layout and report their errors in the
+/// same build.
 #[derive(Default)]
 pub(crate) struct Lower {
     pub spans: SpanTable,
     pub diags: Vec<Diagnostic>,
+    /// Whether the block's size was lowered: without it the shared checks
+    /// would report every register as past the end.
+    pub size_known: bool,
     enums: Vec<Enum>,
     locals: Vec<LocalEnum>,
+    /// Registers left out after an error, so the `id` check does not call
+    /// them unknown as well.
+    dropped_registers: Vec<String>,
+    /// Type names of fields left out after an error: a `#[local]` enum they
+    /// name still counts as used.
+    dropped_field_types: Vec<String>,
 }
 
 /// An enum marked `#[local]`: the values of exactly one field, emitted beside
@@ -105,7 +122,7 @@ impl Lower {
 
         let mut keys = self.keyed(args::split(attr), BLOCK_KEYS, "register_block", None);
         let size = match keys.take("size") {
-            Some(arg) => self.int(&arg, "size"),
+            Some(arg) => self.int(&arg, "size").inspect(|_| self.size_known = true),
             None => {
                 self.missing_unless_typo(
                     &keys,
@@ -117,7 +134,8 @@ impl Lower {
                 None
             }
         };
-        let id = keys.take("id").and_then(|arg| self.id_check(&arg));
+        let mut id = keys.take("id").and_then(|arg| self.id_check(&arg));
+        let runtime = keys.take("crate").and_then(|arg| self.runtime_path(&arg));
 
         let description = docs(&module.attrs);
         let attrs = module
@@ -137,6 +155,12 @@ impl Lower {
         };
 
         self.inline_local_enums(&mut items);
+        if id
+            .as_ref()
+            .is_some_and(|id| self.dropped_registers.contains(&id.register.value))
+        {
+            id = None;
+        }
 
         let block = Block {
             name: Spanned::new(module.ident.unraw().to_string(), name_loc),
@@ -153,6 +177,7 @@ impl Lower {
                 ident: module.ident,
                 vis: module.vis,
                 attrs,
+                runtime,
             },
         ))
     }
@@ -173,7 +198,10 @@ impl Lower {
                                 locals.iter_mut().find(|l| l.e.name.value == name.value)
                             {
                                 l.uses += 1;
-                                f.enumeration = Some(EnumRef::Inline(l.e.clone()));
+                                // Only the first user gets it: a second copy would
+                                // also be reported as a name declared twice. The
+                                // others are an error reported below.
+                                f.enumeration = (l.uses == 1).then(|| EnumRef::Inline(l.e.clone()));
                             }
                         }
                     }
@@ -182,6 +210,13 @@ impl Lower {
         }
         let mut locals = std::mem::take(&mut self.locals);
         walk(items, &mut locals);
+        for l in &mut locals {
+            l.uses += self
+                .dropped_field_types
+                .iter()
+                .filter(|t| **t == l.e.name.value)
+                .count();
+        }
         for l in locals.iter().filter(|l| l.uses != 1) {
             let name = &l.e.name.value;
             let d = self.error(
@@ -199,6 +234,21 @@ impl Lower {
                 "a local enum holds the values of one field: drop `#[local]` to share it".into()
             });
         }
+    }
+
+    /// `crate = path`: where the generated code finds the runtime.
+    fn runtime_path(&mut self, arg: &Arg) -> Option<syn::Path> {
+        if let ArgValue::Tokens(tokens) = &arg.value
+            && let Ok(path) = syn::parse2::<syn::Path>(tokens.iter().cloned().collect())
+        {
+            return Some(path);
+        }
+        let loc = self.arg_loc(arg);
+        self.error(codes::WRONG_TYPE, loc, "`crate` takes a path")
+            .hint = Some(
+            "write the path the runtime has in this crate: `crate = ::rt` when `Cargo.toml` renames `regmap-runtime` to `rt`".into(),
+        );
+        None
     }
 
     fn id_check(&mut self, arg: &Arg) -> Option<IdCheck> {
@@ -399,7 +449,10 @@ impl Lower {
             let loc = self.spans.add_tokens(&s.generics);
             self.error(codes::SYNTAX, loc, "a register takes no generic parameters");
         }
-        let attr = attr?;
+        let Some(attr) = attr else {
+            self.drop_register(s);
+            return None;
+        };
         let attr_loc = self.spans.add_tokens(attr);
         let args = self.attr_args(attr);
         let mut keys = self.keyed(args, REGISTER_KEYS, "register", None);
@@ -414,14 +467,16 @@ impl Lower {
             Some(arg) => self.width(&arg),
             None => Some(Spanned::new(Width::W32, attr_loc)),
         };
-        let access = match keys.take("access") {
-            Some(arg) => self.access(&arg),
-            None => Some(Spanned::new(Access::ReadWrite, attr_loc)),
-        };
-        let reset = match keys.take("reset") {
-            Some(arg) => self.int(&arg, "reset"),
-            None => Some(Spanned::new(0, attr_loc)),
-        };
+        // A bad access or reset is reported; the register stays (read-write,
+        // reset 0) so its layout is still checked.
+        let access = keys
+            .take("access")
+            .and_then(|arg| self.access(&arg))
+            .unwrap_or(Spanned::new(Access::ReadWrite, attr_loc));
+        let reset = keys
+            .take("reset")
+            .and_then(|arg| self.int(&arg, "reset"))
+            .unwrap_or(Spanned::new(0, attr_loc));
         let array = self.array(
             &mut keys,
             Some(width.as_ref().map_or(Width::W32, |w| w.value)),
@@ -429,14 +484,11 @@ impl Lower {
 
         let fields = match &s.fields {
             syn::Fields::Unit => Vec::new(),
-            syn::Fields::Named(named) => {
-                let inherited = access.clone();
-                named
-                    .named
-                    .iter()
-                    .filter_map(|f| self.field(f, inherited.as_ref()))
-                    .collect()
-            }
+            syn::Fields::Named(named) => named
+                .named
+                .iter()
+                .filter_map(|f| self.field(f, &access))
+                .collect(),
             syn::Fields::Unnamed(fields) => {
                 let loc = self.spans.add_tokens(fields);
                 self.error(codes::SYNTAX, loc, "register fields need names")
@@ -445,24 +497,45 @@ impl Lower {
             }
         };
 
+        let (Some(offset), Some(width)) = (offset, width) else {
+            self.drop_register(s);
+            return None;
+        };
         Some(Register {
             name: Spanned::new(s.ident.unraw().to_string(), name_loc),
             description: docs(&s.attrs),
-            offset: offset?,
-            width: width?,
-            access: access?,
-            reset: reset?,
+            offset,
+            width,
+            access,
+            reset,
             array,
             fields,
             loc: name_loc,
         })
     }
 
-    fn field(&mut self, f: &syn::Field, inherited: Option<&Spanned<Access>>) -> Option<Field> {
+    fn drop_register(&mut self, s: &syn::ItemStruct) {
+        self.dropped_registers.push(s.ident.unraw().to_string());
+    }
+
+    /// Records the type of a field left out after an error (see
+    /// [`Lower::dropped_field_types`]).
+    fn drop_field(&mut self, ty: &syn::Type) {
+        if let syn::Type::Path(p) = ty
+            && let Some(ident) = p.path.get_ident()
+        {
+            self.dropped_field_types.push(ident.unraw().to_string());
+        }
+    }
+
+    fn field(&mut self, f: &syn::Field, inherited: &Spanned<Access>) -> Option<Field> {
         let ident = f.ident.as_ref()?;
         let name_loc = self.spans.add_tokens(ident);
         let loc = self.spans.add_tokens(f);
-        let attr = self.own_attr(&f.attrs, "bits", name_loc, "bits(7:0)")?;
+        let Some(attr) = self.own_attr(&f.attrs, "bits", name_loc, "bits(7:0)") else {
+            self.drop_field(&f.ty);
+            return None;
+        };
         let bits_attr_loc = self.spans.add_tokens(attr);
         let args = self.attr_args(attr);
         let mut keys = self.keyed(args, BITS_KEYS, "bits", Some(bits_attr_loc));
@@ -483,20 +556,25 @@ impl Lower {
                 self.bit_range(&range)
             }
         };
-        let access = match keys.take("access") {
-            Some(arg) => self.access(&arg),
-            None => inherited.cloned(),
+        // An unknown access kind is reported; the field keeps the register's.
+        let access = keys
+            .take("access")
+            .and_then(|arg| self.access(&arg))
+            .unwrap_or_else(|| inherited.clone());
+        let Some((msb, lsb, bits_loc)) = range else {
+            self.drop_field(&f.ty);
+            return None;
         };
-        let (msb, lsb, bits_loc) = range?;
-        let enumeration = self.field_type(&f.ty, msb - lsb + 1);
+        // A type that contradicts the bits is reported; the field stays plain.
+        let enumeration = self.field_type(&f.ty, msb - lsb + 1).unwrap_or(None);
         Some(Field {
             name: Spanned::new(ident.unraw().to_string(), name_loc),
             description: docs(&f.attrs),
             lsb,
             msb,
             bits_loc,
-            access: access?,
-            enumeration: enumeration?,
+            access,
+            enumeration,
             loc,
         })
     }
@@ -538,7 +616,8 @@ impl Lower {
                         .hint = Some(format!(
                             "bit ranges are written highest bit first, as in datasheets: `{lsb}:{msb}`"
                         ));
-                        None
+                        // Reported; the range it meant stays for the layout checks.
+                        Some((lsb, msb, loc))
                     }
                     _ => bad(self),
                 }

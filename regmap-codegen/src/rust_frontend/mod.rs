@@ -87,28 +87,55 @@ pub struct Parsed {
     pub vis: syn::Visibility,
     /// Attributes of the module other than doc comments, for the generated module.
     pub attrs: Vec<syn::Attribute>,
+    /// The runtime's path written as `crate = ...` (the generated code's
+    /// default, `::regmap_runtime`, when `None`).
+    pub runtime: Option<syn::Path>,
 }
 
 /// Lowers `#[register_block(attr)] item` into a design of one block.
 ///
-/// On failure returns every problem found, each an error at the tokens that
-/// caused it.
+/// On failure returns every problem the front end found, each an error at
+/// the tokens that caused it. [`parse_and_check`] adds the shared checks.
 pub fn parse(attr: TokenStream, item: TokenStream) -> Result<Parsed, syn::Error> {
+    lower_and(attr, item, |_| Vec::new())
+}
+
+/// [`parse`], then the shared checks ([`crate::check::check`]) on whatever
+/// could be lowered: the front end's errors and the checks' come back
+/// together, in source order, as the YAML path reports them.
+pub fn parse_and_check(attr: TokenStream, item: TokenStream) -> Result<Parsed, syn::Error> {
+    lower_and(attr, item, crate::check::check)
+}
+
+fn lower_and(
+    attr: TokenStream,
+    item: TokenStream,
+    checks: impl FnOnce(&Design) -> Vec<Diagnostic>,
+) -> Result<Parsed, syn::Error> {
     let mut lower = lower::Lower::default();
     let block = lower.block(attr, item);
-    if let Some(err) = to_error(&lower.diags, &lower.spans) {
+    let mut diags = std::mem::take(&mut lower.diags);
+    let Some((block, shell)) = block else {
+        return Err(to_error(&diags, &lower.spans)
+            .unwrap_or_else(|| lower.spans.error(Loc::NONE, "no register block")));
+    };
+    let design = Design {
+        blocks: vec![block],
+        instances: Vec::new(),
+    };
+    if lower.size_known {
+        diags.extend(checks(&design));
+    }
+    if let Some(err) = to_error(&diags, &lower.spans) {
         return Err(err);
     }
-    let (block, shell) = block.ok_or_else(|| lower.spans.error(Loc::NONE, "no register block"))?;
     Ok(Parsed {
-        design: Design {
-            blocks: vec![block],
-            instances: Vec::new(),
-        },
+        design,
         spans: lower.spans,
         ident: shell.ident,
         vis: shell.vis,
         attrs: shell.attrs,
+        runtime: shell.runtime,
     })
 }
 
@@ -141,19 +168,60 @@ pub fn parse_str(source: &str) -> Result<Parsed, syn::Error> {
 }
 
 /// The text of one diagnostic as a compile error shows it: the message, then
-/// the label and related notes, then the hint.
-pub fn render(d: &Diagnostic) -> String {
+/// the label, the other places involved and the hint.
+///
+/// A proc macro on stable Rust has one way to fail, `compile_error!`, which
+/// carries one span and prints all of its text above the snippet: the notes
+/// cannot go under it, nor can a second place get a caret of its own (a
+/// separate error for it would count and read as a second problem). So each
+/// other place is named by its line instead: `` `PRESCALE` is here (line 11) ``.
+pub fn render(d: &Diagnostic, spans: &SpanTable) -> String {
     let mut out = d.message.clone();
     if !d.label.is_empty() {
         out.push_str(&format!("\n= note: {}", d.label));
     }
-    for (_, note) in &d.related {
-        out.push_str(&format!("\n= note: {note}"));
+    for (loc, note) in &d.related {
+        match line_of(spans, *loc) {
+            Some(line) => out.push_str(&format!("\n= note: {note} (line {line})")),
+            None => out.push_str(&format!("\n= note: {note}")),
+        }
     }
     if let Some(hint) = &d.hint {
         out.push_str(&format!("\n= help: {}", rust_spelling(hint)));
     }
     out
+}
+
+/// The line `loc` starts on, when the compiler tells (it does inside a proc
+/// macro, from Rust 1.88 on).
+fn line_of(spans: &SpanTable, loc: Loc) -> Option<usize> {
+    if loc == Loc::NONE || loc.0 as usize >= spans.len() {
+        return None;
+    }
+    let (line, _) = line_column(spans.range(loc).0)?;
+    (line > 0).then_some(line)
+}
+
+/// Where `span` starts (1-based line, 0-based column), when known.
+///
+/// Inside a proc macro the compiler answers. Elsewhere the spans are
+/// proc-macro2's own, which know their lines only with its `span-locations`
+/// feature; this crate's tests turn it on (a dev-dependency), while a normal
+/// build leaves it off, so that code generation outside a macro does not pay
+/// for a location on every token.
+fn line_column(span: proc_macro2::Span) -> Option<(usize, usize)> {
+    #[cfg(test)]
+    {
+        let start = span.start();
+        Some((start.line, start.column))
+    }
+    #[cfg(not(test))]
+    {
+        proc_macro::is_available().then(|| {
+            let span = span.unwrap();
+            (span.line(), span.column().saturating_sub(1))
+        })
+    }
 }
 
 /// Keys of the shared checks' hints, which write them as YAML does.
@@ -173,14 +241,20 @@ fn rust_spelling(hint: &str) -> String {
     out
 }
 
-/// Every error among `diags` as one combined `syn::Error` (in the order found),
-/// or `None` when there is none. Warnings are dropped: a proc macro cannot
-/// emit them on stable Rust.
+/// Every error among `diags` as one combined `syn::Error`, in source order
+/// (the order found where the compiler gives no positions), or `None` when
+/// there is none. Warnings are dropped: a proc macro cannot emit them on
+/// stable Rust.
 pub fn to_error(diags: &[Diagnostic], spans: &SpanTable) -> Option<syn::Error> {
-    diags
+    let mut errors: Vec<&Diagnostic> = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| spans.error(d.loc, render(d)))
+        .collect();
+    // Positions unknown (outside a macro): the order found, kept by the stable sort.
+    errors.sort_by_key(|d| line_column(spans.range(d.loc).0).unwrap_or((0, 0)));
+    errors
+        .into_iter()
+        .map(|d| spans.error(d.loc, render(d, spans)))
         .reduce(|mut all, e| {
             all.combine(e);
             all

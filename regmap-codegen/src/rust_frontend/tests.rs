@@ -261,9 +261,23 @@ fn render_puts_notes_and_the_hint_under_the_message() {
         .with_related(crate::ir::Loc::NONE, "related")
         .with_hint("do this");
     assert_eq!(
-        render(&d),
+        render(&d, &SpanTable::new()),
         "headline\n= note: label\n= note: related\n= help: do this"
     );
+}
+
+#[test]
+fn a_related_place_is_named_by_its_line() {
+    let tokens: proc_macro2::TokenStream = "a\n\n b".parse().unwrap();
+    let mut spans = SpanTable::new();
+    let mut iter = tokens.into_iter();
+    let a = iter.next().unwrap().span();
+    let b = iter.next().unwrap().span();
+    let here = spans.add(a, a);
+    let there = spans.add(b, b);
+    let d =
+        crate::diag::Diagnostic::error("x", here, "headline").with_related(there, "`B` is here");
+    assert_eq!(render(&d, &spans), "headline\n= note: `B` is here (line 3)");
 }
 
 #[test]
@@ -271,7 +285,7 @@ fn hints_of_shared_checks_are_spelt_as_attribute_keys() {
     let d = crate::diag::Diagnostic::error("x", crate::ir::Loc::NONE, "m")
         .with_hint("widen it with `width: 32`, or set `stride:` higher");
     assert_eq!(
-        render(&d),
+        render(&d, &SpanTable::new()),
         "m\n= help: widen it with `width = 32`, or set `stride = ..` higher"
     );
 }
@@ -332,4 +346,78 @@ fn a_local_enum_needs_exactly_one_field() {
         ]
     );
     assert_eq!((errs[0].1, errs[0].2), (2, 26), "caret on the enum's name");
+}
+
+/// Each error's first line, from the front end and the shared checks together.
+fn checked_heads(attr: &str, item: &str) -> Vec<String> {
+    let attr: TokenStream = attr.parse().unwrap();
+    let item: TokenStream = item.parse().unwrap();
+    match parse_and_check(attr, item) {
+        Ok(_) => panic!("expected errors"),
+        Err(e) => e
+            .into_iter()
+            .map(|e| e.to_string().lines().next().unwrap().to_owned())
+            .collect(),
+    }
+}
+
+#[test]
+fn front_end_and_check_errors_come_together_in_source_order() {
+    let item = "mod m {
+    #[register(offset = 0x0, acess = ro)]
+    struct CTRL {
+        #[bits(1, access = cor)] A: bool,
+        #[bits(3:2)] B: bool,
+        #[bits(4:7)] C: u4,
+        #[bits(2)] D: bool,
+        #[bits(35:32)] E: u4,
+    }
+    #[register(offset = 0x10)]
+    struct COUNT;
+}";
+    assert_eq!(
+        checked_heads("size = 0x10", item),
+        [
+            "unknown key `acess` in `register`",
+            "unknown access kind `cor`",
+            "type `bool` does not match the field's 2 bits",
+            "bit range `4:7` is written low to high",
+            "field `D` (bits 2:2) overlaps field `B` (bits 3:2) in register `CTRL`",
+            "field `E` (bits 35:32) does not fit in the 32-bit register `CTRL`",
+            "register `COUNT` at 0x10..0x14 ends past the end of the 0x10-byte block",
+        ]
+    );
+}
+
+#[test]
+fn what_the_front_end_left_out_causes_no_second_error() {
+    // `VERSION` is dropped (no offset), `MODE`'s field too (bad range): the id
+    // check does not call `VERSION` unknown, nor is the local enum unused.
+    // `FAR` is past the end; without a size that check does not run, rather
+    // than call every register past the end of a 0-byte block.
+    let item = "mod m {
+    #[local] enum Mode { A = 0, B = 1 }
+    #[register(offset = 0x0)]
+    struct CTRL { #[bits(a:b)] MODE: Mode }
+    #[register(access = ro)]
+    struct VERSION;
+    #[register(offset = 0x100)]
+    struct FAR;
+}";
+    assert_eq!(
+        checked_heads("size = 0x10, id(register = VERSION, value = 1)", item),
+        [
+            "expected a bit number or `msb:lsb`",
+            "register needs `offset`",
+            "register `FAR` at 0x100..0x104 ends past the end of the 0x10-byte block",
+        ]
+    );
+    assert_eq!(
+        checked_heads("sise = 0x10", item),
+        [
+            "unknown key `sise` in `register_block`",
+            "expected a bit number or `msb:lsb`",
+            "register needs `offset`",
+        ]
+    );
 }

@@ -62,9 +62,10 @@ impl Lower<'_> {
             return Err(Reported);
         };
         let mut suggested = Vec::new();
-        for entry in entries {
+        for (i, entry) in entries.iter().enumerate() {
             if !allowed.contains(&entry.key.as_str()) {
-                suggested.extend(self.unknown_key(entry, what, allowed));
+                let before = i.checked_sub(1).map(|j| &entries[j]);
+                suggested.extend(self.unknown_key(entry, before, what, allowed));
             }
         }
         Ok(Map {
@@ -75,13 +76,26 @@ impl Lower<'_> {
         })
     }
 
-    /// Reports an unknown key; returns the key it suggests instead, if any.
+    /// Reports an unknown key (`before` is the entry written before it);
+    /// returns the key it suggests instead, if any.
     pub(super) fn unknown_key(
         &mut self,
         entry: &Entry,
+        before: Option<&Entry>,
         what: &'static str,
         allowed: &[&'static str],
     ) -> Option<&'static str> {
+        if let Some(hint) = self.split_by_comma(entry, before) {
+            self.error(
+                "unknown-key",
+                entry.key_span.clone(),
+                format!("unknown key `{}` in {}", entry.key, article(what)),
+            )
+            .label("the text after a comma")
+            .hint(hint)
+            .emit();
+            return None;
+        }
         let best = crate::names::did_you_mean(&entry.key, allowed);
         let elsewhere =
             (what == "cluster" && REGISTER_KEYS.contains(&entry.key.as_str())).then(|| {
@@ -111,6 +125,33 @@ impl Lower<'_> {
         .hint(hint)
         .emit();
         best
+    }
+
+    /// When `entry` is text that a comma cut from the plain value before it
+    /// (`{ description: clear on read, set by hardware }` reads as a key
+    /// `set by hardware` without a value), the hint to quote that value.
+    fn split_by_comma(&self, entry: &Entry, before: Option<&Entry>) -> Option<String> {
+        let before = before?;
+        let Kind::Scalar { plain: true, .. } = &before.value.kind else {
+            return None;
+        };
+        if !entry.value.is_null() || before.value.is_null() {
+            return None;
+        }
+        let text = self.file.text();
+        // Only a comma (in a `{ ... }` mapping) between the two, on one line.
+        let between = text.get(before.value.span.end..entry.key_span.start)?;
+        if between.trim() != "," || between.contains('\n') {
+            return None;
+        }
+        let whole = text.get(before.value.span.start..entry.key_span.end)?;
+        Some(format!(
+            "in a `{{ ... }}` mapping a comma ends the value: `{}` is cut from the `{}` before it; quote the value: `{}: \"{}\"`",
+            entry.key,
+            before.key,
+            before.key,
+            whole.replace('"', "\\\"")
+        ))
     }
 
     pub(super) fn required<'n>(&mut self, map: &Map<'n>, key: &str) -> Got<&'n Entry> {

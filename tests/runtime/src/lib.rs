@@ -46,6 +46,27 @@ pub mod examples {
 #[doc = include_str!("../../../docs/outputs.md")]
 pub mod outputs_doc {}
 
+/// The AXI Timer of the README (`examples/axi-timer/axi_timer.yaml`), for
+/// the README's examples.
+pub mod readme {
+    include!(concat!(env!("OUT_DIR"), "/axi_timer.rs"));
+}
+
+/// The README's code blocks, compiled (and the runnable ones run) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct Readme;
+
+/// `docs/runtime.md`'s code blocks, as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/runtime.md")]
+pub struct RuntimeDoc;
+
+/// `docs/rust-syntax.md`'s code blocks, as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/rust-syntax.md")]
+pub struct RustSyntaxDoc;
+
 /// The `Design` and HLS sections of `docs/generated-api.md`: their examples
 /// are compiled and run as this module's doctests.
 #[doc = include_str!("../../../docs/generated-api.md")]

@@ -13,6 +13,9 @@ mod timer {
         Oneshot = 0,
         Periodic,
     }
+
+    #[register(offset = 0x10)]
+    struct COUNT;
 }
 
 fn main() {}
