@@ -166,11 +166,11 @@ impl<B: Bus + ?Sized, R: Register> Reg<'_, B, R> {
     /// still start at their no-op value (1 for `w0c`/`w0s`), so only the
     /// actions `f` requests take effect.
     #[inline(always)]
-    pub fn write_from_zero(&self, f: impl FnOnce(&mut R) -> &mut R)
+    pub fn write_from_zero(&self, f: impl FnOnce(&mut Value<R>) -> &mut Value<R>)
     where
         R: Writable,
     {
-        let mut value = R::from_bits(R::Word::ZERO);
+        let mut value = Value::<R>::from_bits(R::Word::ZERO);
         f(&mut value);
         self.store(value.write_bits());
     }
@@ -263,7 +263,7 @@ impl<B: Bus + ?Sized, R: Register> RegMut<'_, B, R> {
     /// Writes a value built by `f` from all-zero bits (see
     /// [`Reg::write_from_zero`]).
     #[inline(always)]
-    pub fn write_from_zero(&self, f: impl FnOnce(&mut R) -> &mut R)
+    pub fn write_from_zero(&self, f: impl FnOnce(&mut Value<R>) -> &mut Value<R>)
     where
         R: Writable,
     {

@@ -215,8 +215,16 @@ pub(super) fn items(
     with_use
 }
 
-/// A path as text, without the spaces token printing puts around `::`.
+/// A path as text, without the spaces token printing puts around `::`; a
+/// placeholder the token API replaces when the path is not words (`$crate`).
 fn path_text(path: &syn::Path) -> String {
+    if path
+        .segments
+        .iter()
+        .any(|s| s.ident.to_string().starts_with('$'))
+    {
+        return super::text::RT_PLACEHOLDER.to_owned();
+    }
     let mut out = String::new();
     if path.leading_colon.is_some() {
         out.push_str("::");

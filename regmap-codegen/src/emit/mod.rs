@@ -83,7 +83,7 @@ impl EmitOptions {
 pub fn emit_block(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
     let _ = text::take();
     let tokens = block::emit(block, opts);
-    text::expand(tokens, &text::take())
+    text::expand(tokens, &text::take(), &opts.runtime_path)
 }
 
 /// Emits every block of a design, then, when it has instances, their base
@@ -91,7 +91,7 @@ pub fn emit_block(block: &ir::Block, opts: &EmitOptions) -> TokenStream {
 /// all (see the `design` emitter).
 pub fn emit_design(design: &ir::Design, opts: &EmitOptions) -> TokenStream {
     let tokens = emit_design_items(design, opts);
-    text::expand(tokens, &text::take())
+    text::expand(tokens, &text::take(), &opts.runtime_path)
 }
 
 /// [`emit_design`] with the items written as text left as such, for the
@@ -140,7 +140,11 @@ pub fn format(tokens: &TokenStream) -> String {
     if let Some(text) = pretty::format(tokens, &texts) {
         return text;
     }
-    match syn::parse2::<syn::File>(text::expand(tokens.clone(), &texts)) {
+    match syn::parse2::<syn::File>(text::expand(
+        tokens.clone(),
+        &texts,
+        &EmitOptions::default().runtime_path,
+    )) {
         Ok(file) => prettyplease::unparse(&file),
         Err(err) => format!(
             "compile_error!({:?});\n",

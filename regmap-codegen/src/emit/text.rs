@@ -79,7 +79,34 @@ pub(super) fn text_of<'t>(item: &[TokenTree], texts: &'t [String]) -> Option<&'t
 /// `tokens` with every carrier item replaced by the tokens of its text, in
 /// modules at any depth. Text that does not lex (only an emitter bug could
 /// write such) becomes a `compile_error!` saying so.
-pub(super) fn expand(tokens: TokenStream, texts: &[String]) -> TokenStream {
+pub(super) fn expand(tokens: TokenStream, texts: &[String], rt: &syn::Path) -> TokenStream {
+    let rt = quote::quote!(#rt);
+    expand_with(tokens, texts, &rt)
+}
+
+/// The name text uses for the runtime path when that path cannot be written
+/// as text: `$crate` (a macro's own crate) is a token, not a word.
+pub(super) const RT_PLACEHOLDER: &str = "__regmap_rt";
+
+/// `tokens` with every [`RT_PLACEHOLDER`] identifier replaced by `rt`.
+fn substitute(tokens: TokenStream, rt: &TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .flat_map(|tree| -> Vec<TokenTree> {
+            match tree {
+                TokenTree::Ident(i) if i == RT_PLACEHOLDER => rt.clone().into_iter().collect(),
+                TokenTree::Group(g) => {
+                    let mut ng = Group::new(g.delimiter(), substitute(g.stream(), rt));
+                    ng.set_span(g.span());
+                    vec![TokenTree::Group(ng)]
+                }
+                other => vec![other],
+            }
+        })
+        .collect()
+}
+
+fn expand_with(tokens: TokenStream, texts: &[String], rt: &TokenStream) -> TokenStream {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out = Vec::with_capacity(trees.len());
     let mut i = 0;
@@ -88,6 +115,7 @@ pub(super) fn expand(tokens: TokenStream, texts: &[String]) -> TokenStream {
             && let Some(text) = text_of(&trees[i..i + 3], texts)
         {
             match text.parse::<TokenStream>() {
+                Ok(ts) if text.contains(RT_PLACEHOLDER) => out.extend(substitute(ts, rt)),
                 Ok(ts) => out.extend(ts),
                 Err(e) => {
                     let msg = format!(
@@ -101,7 +129,7 @@ pub(super) fn expand(tokens: TokenStream, texts: &[String]) -> TokenStream {
         }
         match &trees[i] {
             TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
-                let mut ng = Group::new(Delimiter::Brace, expand(g.stream(), texts));
+                let mut ng = Group::new(Delimiter::Brace, expand_with(g.stream(), texts, rt));
                 ng.set_span(g.span());
                 out.push(TokenTree::Group(ng));
             }

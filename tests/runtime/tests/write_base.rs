@@ -22,20 +22,21 @@ mod core {
 #[test]
 fn write_starts_from_reset_and_write_from_zero_from_zero() {
     let c = core::Core::new(MemBus::new(0x8)).unwrap();
-    c.ctrl().write(|w| w.set_ap_start(true));
+    c.ctrl().write(|w| w.set(core::Ctrl::AP_START, true));
     assert_eq!(
         c.bus().read_u32(0).unwrap(),
         0x4 | 0x1 | 0x10,
         "reset bits kept"
     );
 
-    c.ctrl().write_from_zero(|w| w.set_ap_start(true));
+    c.ctrl()
+        .write_from_zero(|w| w.set(core::Ctrl::AP_START, true));
     assert_eq!(
         c.bus().read_u32(0).unwrap(),
         0x1 | 0x10,
         "AP_IDLE written as 0, FLAG left at its no-op 1"
     );
 
-    c.ctrl().write_from_zero(|w| w.clear_flag());
+    c.ctrl().write_from_zero(|w| w.clear(core::Ctrl::FLAG));
     assert_eq!(c.bus().read_u32(0).unwrap(), 0, "the requested w0c action");
 }
