@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 /// Languages a block may be written in besides Rust (not compiled).
-const OTHER_LANGUAGES: &[&str] = &["sh", "yaml", "toml", "dts", "text"];
+const OTHER_LANGUAGES: &[&str] = &["sh", "yaml", "toml", "dts", "text", "c", "json", "python"];
 /// Rustdoc attributes a Rust block may carry: `no_run` for code that needs
 /// hardware (it is still compiled).
 const RUST_ATTRIBUTES: &[&str] = &["no_run", "should_panic"];
