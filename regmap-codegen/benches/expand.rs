@@ -80,7 +80,7 @@ fn bench(c: &mut Criterion) {
 
     let out = expand::try_register_block(attr.clone(), item.clone(), &opts)
         .unwrap_or_else(|e| panic!("bench block must be valid: {e}"));
-    assert!(out.to_string().contains("pub struct R199"));
+    assert!(out.to_string().contains("pub enum R199"));
 
     g.bench_function("register_block: lower", |b| {
         b.iter(|| rust_frontend::parse(black_box(attr.clone()), black_box(item.clone())))
