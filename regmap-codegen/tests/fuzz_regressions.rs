@@ -1,0 +1,70 @@
+//! Inputs the fuzz targets (`fuzz/`, `docs/fuzzing.md`) found or must never
+//! find: each loads to errors or a design, never a panic, a hang or unbounded
+//! memory.
+
+use regmap_codegen::import::{self, Format};
+
+/// The first error of importing `text` as `format`: its code and line.
+fn first_error(text: &str, format: Format) -> (&'static str, u32) {
+    let report = match import::import_str(text, "fuzz", Some(format)) {
+        Ok(_) => panic!("imported:\n{text}"),
+        Err(report) => report,
+    };
+    let d = report
+        .diagnostics()
+        .iter()
+        .find(|d| d.is_error())
+        .expect("an error");
+    (d.code, report.line_col(d).expect("a location").0)
+}
+
+/// A "billion laughs" document with `root` as its root element: ten levels
+/// of entities, each ten of the one below, 10^10 copies of the innermost.
+fn billion_laughs(root: &str) -> String {
+    let mut dtd = String::from("<!ENTITY l0 \"lol\">");
+    for i in 1..=10 {
+        dtd += &format!("<!ENTITY l{i} \"{}\">", format!("&l{};", i - 1).repeat(10));
+    }
+    format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE {root} [{dtd}]>\n<{root}><name>&l10;</name></{root}>"
+    )
+}
+
+#[test]
+fn entity_expansion_is_refused_at_the_declaration_in_every_xml_format() {
+    for (root, format) in [
+        ("device", Format::Svd),
+        ("EDKSYSTEM", Format::Hwh),
+        ("ipxact:component", Format::IpXact),
+    ] {
+        assert_eq!(
+            first_error(&billion_laughs(root), format),
+            ("xml-syntax", 2),
+            "{format:?}"
+        );
+    }
+}
+
+#[test]
+fn external_entities_are_refused_too() {
+    let text = "<!DOCTYPE device [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<device><name>&x;</name></device>";
+    assert_eq!(first_error(text, Format::Svd), ("xml-syntax", 1));
+}
+
+#[test]
+fn predefined_entities_and_character_references_expand_in_place() {
+    // Without a DTD only these expand, each to one character: the name reads
+    // as written, and an undefined entity is a syntax error, not a lookup.
+    let text = "<device><name>A&amp;&#x42;&#67;</name><peripherals/></device>";
+    let imported = import::import_str(text, "fuzz.svd", Some(Format::Svd));
+    let report = match imported {
+        Ok(i) => i.report,
+        Err(report) => report,
+    };
+    assert!(
+        report.diagnostics().iter().all(|d| d.code != "xml-syntax"),
+        "{report}"
+    );
+    let undefined = "<device><name>&lol;</name></device>";
+    assert_eq!(first_error(undefined, Format::Svd), ("xml-syntax", 1));
+}
