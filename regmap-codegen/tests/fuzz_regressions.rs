@@ -68,3 +68,29 @@ fn predefined_entities_and_character_references_expand_in_place() {
     let undefined = "<device><name>&lol;</name></device>";
     assert_eq!(first_error(undefined, Format::Svd), ("xml-syntax", 1));
 }
+
+#[test]
+fn a_design_file_loads_its_maps_through_the_given_loader() {
+    // The design fuzz target holds its maps in memory: the loader is asked
+    // for each map path once, relative to the given directory.
+    let text = "regmap: 1\ndesign:\n  name: soc\n  instances:\n    - { name: t0, map: t.yaml, base: 0x1000 }\n    - { name: t1, map: t.yaml, base: 0x2000 }\n";
+    let mut asked = Vec::new();
+    let (design, reports) = import::load_design_str(
+        text,
+        "soc.yaml",
+        std::path::Path::new("maps"),
+        |path| {
+            asked.push(path.to_owned());
+            regmap_codegen::check_yaml_str(
+                "regmap: 1\nblock:\n  name: timer\n  size: 0x10\n  registers:\n    - { name: CTRL, offset: 0x0, access: rw }\n",
+                "t.yaml",
+            )
+        },
+    );
+    assert!(reports.iter().all(|r| !r.has_errors()), "{reports:?}");
+    let design = design.expect("the design loads");
+    assert_eq!(asked, [std::path::Path::new("maps/t.yaml")]);
+    assert_eq!(design.blocks.len(), 1);
+    let bases: Vec<u64> = design.instances.iter().map(|i| i.base.value).collect();
+    assert_eq!(bases, [0x1000, 0x2000]);
+}

@@ -43,7 +43,7 @@ use crate::generate::GenerateError;
 use crate::ir::{self, Loc, Spanned};
 use crate::source::SourceFile;
 
-pub use design::{DESIGN_FORMAT_VERSION, DESIGN_JSON_SCHEMA, load_design_file};
+pub use design::{DESIGN_FORMAT_VERSION, DESIGN_JSON_SCHEMA, load_design_file, load_design_str};
 pub use rename::sanitise;
 pub use write::{Written, block_yaml, design_yaml};
 
