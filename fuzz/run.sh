@@ -21,6 +21,7 @@ shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=(yaml rust svd hwh ipxact); fi
 triple="$(rustc +nightly -vV | sed -n 's/^host: //p')"
+bin="${CARGO_TARGET_DIR:-target}/$triple/release"
 
 cargo run --quiet --manifest-path ../Cargo.toml -p regmap-codegen --example fuzz_seeds -- seeds >/dev/null
 
@@ -39,7 +40,7 @@ RUSTFLAGS="$flags" cargo +nightly build --release --locked --target "$triple" \
 mkdir -p artifacts
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
-    "target/$triple/release/$t" "corpus/$t" "seeds/$t" \
+    "$bin/$t" "corpus/$t" "seeds/$t" \
         -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
         -artifact_prefix="artifacts/$t-" -print_final_stats=1 2>"$t.log" || {
         tail -n 40 "$t.log"
