@@ -42,7 +42,7 @@ for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
     "$bin/$t" "corpus/$t" "seeds/$t" \
         -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
-        -artifact_prefix="artifacts/$t-" -print_final_stats=1 2>"$t.log" || {
+        -dict="dicts/$t.dict" -artifact_prefix="artifacts/$t-" -print_final_stats=1 2>"$t.log" || {
         tail -n 40 "$t.log"
         echo "fuzz target $t failed: see fuzz/artifacts/$t-*" >&2
         exit 1
