@@ -34,3 +34,49 @@ pub fn emit(design: &Design) {
         "the emitter wrote code that does not parse:\n{text}"
     );
 }
+
+/// What `regmap-cli import` writes from an import loads again: every block's
+/// YAML checks without errors, and so does the design file naming them.
+pub fn written_yaml_loads(design: &regmap_codegen::import::ImportedDesign) {
+    use regmap_codegen::import;
+    for block in &design.blocks {
+        let yaml = import::block_yaml(block);
+        let (_, report) = regmap_codegen::check_yaml_str(&yaml, "block.yaml");
+        assert!(
+            !report.has_errors(),
+            "written YAML does not load:\n{yaml}\n{report}"
+        );
+    }
+    let yaml = import::design_yaml(design);
+    let mut file = regmap_codegen::source::SourceFile::new("design.yaml", &*yaml);
+    let (_, diags) = regmap_codegen::yaml::design::parse_design(&mut file);
+    assert!(
+        diags.iter().all(|d| !d.is_error()),
+        "written design file does not load:\n{yaml}\n{}",
+        regmap_codegen::Report::new(file, diags)
+    );
+}
+
+/// Every block of a clean design, written in `#[register_block]` syntax and
+/// lowered by the Rust front end, checks clean and emits the same tokens: the
+/// two front ends agree on whatever the YAML one accepts.
+pub fn rust_syntax_agrees(design: &Design) {
+    use regmap_codegen::{check, rust_frontend};
+    let opts = EmitOptions::default();
+    for block in &design.blocks {
+        let source = rust_frontend::to_rust(block);
+        let parsed = match rust_frontend::parse_str(&source) {
+            Ok(parsed) => parsed,
+            Err(err) => panic!("the Rust syntax of a clean block does not lower: {err}\n{source}"),
+        };
+        let diags = check::check(&parsed.design);
+        if let Some(err) = rust_frontend::to_error(&diags, &parsed.spans) {
+            panic!("the Rust syntax of a clean block does not check: {err}\n{source}");
+        }
+        assert_eq!(
+            emit::emit_block(&parsed.design.blocks[0], &opts).to_string(),
+            emit::emit_block(block, &opts).to_string(),
+            "the two front ends disagree on\n{source}"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! The YAML front end: a block map through parse, checks and (when clean)
-//! the Rust emitter; a design file through its loader (its maps are real
+//! the Rust emitter, and the same block written in `#[register_block]` syntax
+//! must lower to the same code; a design file through its loader (its maps are real
 //! maps held in memory, picked by path), then the YAML writer and emitter.
 #![no_main]
 
@@ -59,7 +60,10 @@ fuzz_target!(|data: &[u8]| {
     let (design, report) = regmap_codegen::check_yaml_str(&text, "fuzz.yaml");
     common::check_report(&report);
     match design {
-        Some(design) if !report.has_errors() => common::emit(&design),
+        Some(design) if !report.has_errors() => {
+            common::emit(&design);
+            common::rust_syntax_agrees(&design);
+        }
         Some(_) => {}
         None => assert!(report.has_errors(), "no design and no error"),
     }
