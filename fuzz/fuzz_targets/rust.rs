@@ -1,5 +1,6 @@
 //! The Rust front end: a `#[register_block]` module through lowering, the
-//! shared checks and (when clean) the emitter, as the macro runs them.
+//! shared checks and (when clean) the emitter, as the macro runs them; a
+//! clean block printed back in the same syntax must lower to the same code.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -22,6 +23,9 @@ fuzz_target!(|data: &[u8]| {
     }
     match rust_frontend::to_error(&diags, &parsed.spans) {
         Some(err) => drop(err.to_compile_error()),
-        None => common::emit(&parsed.design),
+        None => {
+            common::emit(&parsed.design);
+            common::rust_syntax_agrees(&parsed.design);
+        }
     }
 });
