@@ -94,3 +94,54 @@ fn a_design_file_loads_its_maps_through_the_given_loader() {
     let bases: Vec<u64> = design.instances.iter().map(|i| i.base.value).collect();
     assert_eq!(bases, [0x1000, 0x2000]);
 }
+
+#[test]
+fn yaml_aliases_never_expand() {
+    // The YAML "billion laughs": each anchor a list of ten aliases of the one
+    // before. Aliases are refused where they appear, so nothing is copied.
+    let mut text = String::from("a0: &a0 [lol]\n");
+    for i in 1..=10 {
+        text += &format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        );
+    }
+    let (_, report) = regmap_codegen::check_yaml_str(&text, "laughs.yaml");
+    let aliases = report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "yaml-unsupported")
+        .count();
+    // One error per alias written (a hundred), none per copy it would make.
+    assert!(
+        (1..=100).contains(&aliases),
+        "{aliases} alias errors\n{report}"
+    );
+}
+
+#[test]
+fn deeply_nested_yaml_is_an_error_not_a_stack_overflow() {
+    let depth = 100_000;
+    let yaml = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let (_, report) = regmap_codegen::check_yaml_str(&yaml, "deep.yaml");
+    assert!(report.has_errors());
+}
+
+#[test]
+fn deeply_nested_xml_is_an_error_not_a_stack_overflow() {
+    // The XML parser recurses per level: a deep file is refused before it
+    // runs, at the first element past the limit, in every XML format.
+    let depth = 100_000;
+    for (root, format) in [
+        ("device", Format::Svd),
+        ("EDKSYSTEM", Format::Hwh),
+        ("ipxact:component", Format::IpXact),
+    ] {
+        let xml = format!(
+            "<{root}>\n{}{}</{root}>",
+            "<a>".repeat(depth),
+            "</a>".repeat(depth)
+        );
+        assert_eq!(first_error(&xml, format), ("xml-syntax", 2), "{format:?}");
+    }
+}
