@@ -316,8 +316,9 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy();
         if path.is_dir() {
-            // Bad inputs live in `bad` (this corpus) or `fail` (UI tests).
-            let skip = name.starts_with('.') || ["target", "bad", "fail"].contains(&&*name);
+            // Bad inputs live in `bad` (this corpus) or `fail` (UI tests);
+            // `fuzz` holds the fuzzers' seeds and findings, mostly broken.
+            let skip = name.starts_with('.') || ["target", "bad", "fail", "fuzz"].contains(&&*name);
             if !skip {
                 yaml_files(&path, out);
             }

@@ -47,13 +47,26 @@ pub fn load_design_file(path: &Path) -> (Option<ImportedDesign>, Vec<Report>) {
         Ok(text) => text,
         Err(err) => return (None, vec![Report::io_error(&name, &err)]),
     };
-    let mut file = SourceFile::new(&name, text);
+    let dir = path.parent().unwrap_or(Path::new(""));
+    load_design_str(&text, &name, dir, crate::check_yaml_file)
+}
+
+/// [`load_design_file`] for a design file held in `text` (named `file_name`
+/// in diagnostics), whose map paths are relative to `dir`: `load_map` reads
+/// and checks the map at a path, as [`crate::check_yaml_file`] does. For tools
+/// that hold their maps elsewhere than in files (and the fuzz targets).
+pub fn load_design_str(
+    text: &str,
+    file_name: &str,
+    dir: &Path,
+    mut load_map: impl FnMut(&Path) -> (Option<ir::Design>, Report),
+) -> (Option<ImportedDesign>, Vec<Report>) {
+    let mut file = SourceFile::new(file_name, text);
     let (parsed, mut diags) = parse_design(&mut file);
     let mut reports = Vec::new();
     let Some(parsed) = parsed else {
         return (None, vec![Report::new(file, diags)]);
     };
-    let dir = path.parent().unwrap_or(Path::new(""));
     let mut blocks: Vec<ir::Block> = Vec::new();
     // Map path -> name of its block (None: it did not load).
     let mut loaded: HashMap<PathBuf, Option<String>> = HashMap::new();
@@ -65,7 +78,7 @@ pub fn load_design_file(path: &Path) -> (Option<ImportedDesign>, Vec<Report>) {
         let block = loaded
             .entry(map_path.clone())
             .or_insert_with(|| {
-                let (design, report) = crate::check_yaml_file(&map_path);
+                let (design, report) = load_map(&map_path);
                 let ok = !report.has_errors();
                 if !report.diagnostics().is_empty() {
                     reports.push(report);

@@ -51,7 +51,7 @@ use crate::ir::{self, Spanned};
 #[cfg(feature = "import")]
 use crate::{Report, diag::Diagnostic, generate::GenerateError, ir::Loc, source::SourceFile};
 
-pub use design::{DESIGN_FORMAT_VERSION, DESIGN_JSON_SCHEMA, load_design_file};
+pub use design::{DESIGN_FORMAT_VERSION, DESIGN_JSON_SCHEMA, load_design_file, load_design_str};
 #[cfg(feature = "import")]
 pub use rename::sanitise;
 #[cfg(feature = "import")]

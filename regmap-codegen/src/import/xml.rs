@@ -21,6 +21,16 @@ const NODES_LIMIT: u32 = 20_000_000;
 /// no entity can expand; a syntax error is an `xml-syntax` diagnostic at its
 /// line and column.
 pub fn parse<'t>(file: &mut SourceFile, text: &'t str) -> Result<Document<'t>, Diagnostic> {
+    if let Some(at) = too_deep(text) {
+        let loc = file.loc(at..at + 1);
+        return Err(Diagnostic::error(
+            "xml-syntax",
+            loc,
+            format!("elements nested more than {MAX_DEPTH} deep"),
+        )
+        .with_label("this element is too deep")
+        .with_hint("vendor files nest a few dozen elements deep: this file is damaged"));
+    }
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: NODES_LIMIT,
@@ -43,6 +53,69 @@ pub fn parse<'t>(file: &mut SourceFile, text: &'t str) -> Result<Document<'t>, D
             .with_label("here")
             .with_hint(hint)
     })
+}
+
+/// Elements nested deeper than this are refused before parsing: the XML
+/// parser recurses once per level, so a file of a few hundred kilobytes of
+/// `<a><a><a>...` would otherwise overflow the stack (a build script's
+/// thread included). Vendor files nest a few dozen deep (an SVD's clusters at
+/// most 32, themselves inside about ten levels).
+const MAX_DEPTH: usize = 256;
+
+/// The byte offset of the first start tag nested deeper than [`MAX_DEPTH`],
+/// if any. A light scan: it skips comments, CDATA sections, processing
+/// instructions, declarations and quoted attribute values (where `>` may
+/// appear), so a well-formed file is measured exactly; on a malformed one it
+/// may miscount, and then the parser reports the real error.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let skip_to = |from: usize, end: &str| text[from..].find(end).map(|i| from + i + end.len());
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(lt) = memchr(b'<', &bytes[i..]) {
+        let at = i + lt;
+        let rest = &text[at..];
+        i = if rest.starts_with("<!--") {
+            skip_to(at + 4, "-->")?
+        } else if rest.starts_with("<![CDATA[") {
+            skip_to(at + 9, "]]>")?
+        } else if rest.starts_with("<?") {
+            skip_to(at + 2, "?>")?
+        } else if rest.starts_with("</") {
+            depth = depth.saturating_sub(1);
+            skip_to(at + 2, ">")?
+        } else if rest.starts_with("<!") {
+            skip_to(at + 2, ">")?
+        } else {
+            // A start tag: find its end outside quoted values.
+            let mut j = at + 1;
+            let mut quote = None;
+            let self_closing = loop {
+                let &b = bytes.get(j)?;
+                match quote {
+                    Some(q) if b == q => quote = None,
+                    Some(_) => {}
+                    None if b == b'"' || b == b'\'' => quote = Some(b),
+                    None if b == b'>' => break bytes[j - 1] == b'/',
+                    None => {}
+                }
+                j += 1;
+            };
+            if !self_closing {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(at);
+                }
+            }
+            j + 1
+        };
+    }
+    None
+}
+
+/// The index of the first `needle` in `haystack`.
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
 }
 
 /// Byte offset of 1-based `row` and character column `col` in `text`,
@@ -155,6 +228,28 @@ mod tests {
         let err = parse(&mut file, text).unwrap_err();
         assert!(err.hint.unwrap().contains("DOCTYPE"));
         assert_eq!(file.span(err.loc).unwrap().line, 2);
+    }
+
+    #[test]
+    fn nesting_is_measured_and_refused_past_the_limit() {
+        let nested = |depth: usize| format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        // At the limit the parser still runs, on a test thread's small stack.
+        let text = nested(MAX_DEPTH);
+        let mut file = SourceFile::new("t.xml", &*text);
+        assert!(parse(&mut file, &text).is_ok());
+        let text = nested(MAX_DEPTH + 1);
+        let mut file = SourceFile::new("t.xml", &*text);
+        let err = parse(&mut file, &text).unwrap_err();
+        assert_eq!(err.code, "xml-syntax");
+        assert_eq!(file.span(err.loc).unwrap().range.start, 3 * MAX_DEPTH);
+        // Siblings, empty elements and markup that only looks like tags do
+        // not count as depth.
+        let flat = "<a>".to_owned()
+            + &"<b x='>' y=\"<c>\"/><!-- <d> --><![CDATA[<e>]]><?p <f>?><g></g>"
+                .repeat(4 * MAX_DEPTH)
+            + "</a>";
+        assert_eq!(too_deep(&flat), None);
+        assert_eq!(too_deep(&nested(MAX_DEPTH)), None);
     }
 
     #[test]

@@ -1,0 +1,147 @@
+//! Inputs the fuzz targets (`fuzz/`, `docs/fuzzing.md`) found or must never
+//! find: each loads to errors or a design, never a panic, a hang or unbounded
+//! memory.
+
+use regmap_codegen::import::{self, Format};
+
+/// The first error of importing `text` as `format`: its code and line.
+fn first_error(text: &str, format: Format) -> (&'static str, u32) {
+    let report = match import::import_str(text, "fuzz", Some(format)) {
+        Ok(_) => panic!("imported:\n{text}"),
+        Err(report) => report,
+    };
+    let d = report
+        .diagnostics()
+        .iter()
+        .find(|d| d.is_error())
+        .expect("an error");
+    (d.code, report.line_col(d).expect("a location").0)
+}
+
+/// A "billion laughs" document with `root` as its root element: ten levels
+/// of entities, each ten of the one below, 10^10 copies of the innermost.
+fn billion_laughs(root: &str) -> String {
+    let mut dtd = String::from("<!ENTITY l0 \"lol\">");
+    for i in 1..=10 {
+        dtd += &format!("<!ENTITY l{i} \"{}\">", format!("&l{};", i - 1).repeat(10));
+    }
+    format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE {root} [{dtd}]>\n<{root}><name>&l10;</name></{root}>"
+    )
+}
+
+#[test]
+fn entity_expansion_is_refused_at_the_declaration_in_every_xml_format() {
+    for (root, format) in [
+        ("device", Format::Svd),
+        ("EDKSYSTEM", Format::Hwh),
+        ("ipxact:component", Format::IpXact),
+    ] {
+        assert_eq!(
+            first_error(&billion_laughs(root), format),
+            ("xml-syntax", 2),
+            "{format:?}"
+        );
+    }
+}
+
+#[test]
+fn external_entities_are_refused_too() {
+    let text = "<!DOCTYPE device [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<device><name>&x;</name></device>";
+    assert_eq!(first_error(text, Format::Svd), ("xml-syntax", 1));
+}
+
+#[test]
+fn predefined_entities_and_character_references_expand_in_place() {
+    // Without a DTD only these expand, each to one character: the name reads
+    // as written, and an undefined entity is a syntax error, not a lookup.
+    let text = "<device><name>A&amp;&#x42;&#67;</name><peripherals/></device>";
+    let imported = import::import_str(text, "fuzz.svd", Some(Format::Svd));
+    let report = match imported {
+        Ok(i) => i.report,
+        Err(report) => report,
+    };
+    assert!(
+        report.diagnostics().iter().all(|d| d.code != "xml-syntax"),
+        "{report}"
+    );
+    let undefined = "<device><name>&lol;</name></device>";
+    assert_eq!(first_error(undefined, Format::Svd), ("xml-syntax", 1));
+}
+
+#[test]
+fn a_design_file_loads_its_maps_through_the_given_loader() {
+    // The design fuzz target holds its maps in memory: the loader is asked
+    // for each map path once, relative to the given directory.
+    let text = "regmap: 1\ndesign:\n  name: soc\n  instances:\n    - { name: t0, map: t.yaml, base: 0x1000 }\n    - { name: t1, map: t.yaml, base: 0x2000 }\n";
+    let mut asked = Vec::new();
+    let (design, reports) = import::load_design_str(
+        text,
+        "soc.yaml",
+        std::path::Path::new("maps"),
+        |path| {
+            asked.push(path.to_owned());
+            regmap_codegen::check_yaml_str(
+                "regmap: 1\nblock:\n  name: timer\n  size: 0x10\n  registers:\n    - { name: CTRL, offset: 0x0, access: rw }\n",
+                "t.yaml",
+            )
+        },
+    );
+    assert!(reports.iter().all(|r| !r.has_errors()), "{reports:?}");
+    let design = design.expect("the design loads");
+    assert_eq!(asked, [std::path::Path::new("maps/t.yaml")]);
+    assert_eq!(design.blocks.len(), 1);
+    let bases: Vec<u64> = design.instances.iter().map(|i| i.base.value).collect();
+    assert_eq!(bases, [0x1000, 0x2000]);
+}
+
+#[test]
+fn yaml_aliases_never_expand() {
+    // The YAML "billion laughs": each anchor a list of ten aliases of the one
+    // before. Aliases are refused where they appear, so nothing is copied.
+    let mut text = String::from("a0: &a0 [lol]\n");
+    for i in 1..=10 {
+        text += &format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        );
+    }
+    let (_, report) = regmap_codegen::check_yaml_str(&text, "laughs.yaml");
+    let aliases = report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "yaml-unsupported")
+        .count();
+    // One error per alias written (a hundred), none per copy it would make.
+    assert!(
+        (1..=100).contains(&aliases),
+        "{aliases} alias errors\n{report}"
+    );
+}
+
+#[test]
+fn deeply_nested_yaml_is_an_error_not_a_stack_overflow() {
+    let depth = 100_000;
+    let yaml = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let (_, report) = regmap_codegen::check_yaml_str(&yaml, "deep.yaml");
+    assert!(report.has_errors());
+}
+
+#[test]
+fn deeply_nested_xml_is_an_error_not_a_stack_overflow() {
+    // The XML parser recurses per level: a deep file is refused before it
+    // runs, at the first element past the limit, in every XML format.
+    let depth = 100_000;
+    for (root, format) in [
+        ("device", Format::Svd),
+        ("EDKSYSTEM", Format::Hwh),
+        ("ipxact:component", Format::IpXact),
+    ] {
+        let xml = format!(
+            "<{root}>\n{}{}</{root}>",
+            "<a>".repeat(depth),
+            "</a>".repeat(depth)
+        );
+        assert_eq!(first_error(&xml, format), ("xml-syntax", 2), "{format:?}");
+    }
+}
