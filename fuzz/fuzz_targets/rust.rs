@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let diags = check::check(&parsed.design);
     for d in &diags {
-        rust_frontend::render(d);
+        rust_frontend::render(d, &parsed.spans);
     }
     match rust_frontend::to_error(&diags, &parsed.spans) {
         Some(err) => drop(err.to_compile_error()),
