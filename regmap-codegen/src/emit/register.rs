@@ -250,6 +250,10 @@ fn register_text(cx: &Cx<'_>, reg: &ir::Register, fields: &[FieldModel<'_>]) -> 
         (modifiable, "Modifiable"),
     ] {
         if is {
+            // Not listed among "other types implementing" the trait when a
+            // register lacks it: the message names the register and why,
+            // and a list of every other register in scope says nothing.
+            t.line("#[diagnostic::do_not_recommend]");
             t.line(&format!("impl {rt}::{name} for {ty} {{}}"));
         }
     }

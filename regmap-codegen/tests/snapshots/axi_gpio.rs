@@ -101,8 +101,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for GpioTri {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for GpioTri {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for GpioTri {}
     impl GpioTri {
         /// Offset from the parent's base (the first element, for an array).
@@ -134,8 +137,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Gpio2Tri {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Gpio2Tri {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Gpio2Tri {}
     impl Gpio2Tri {
         /// Offset from the parent's base (the first element, for an array).
@@ -167,8 +173,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Gier {}
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
@@ -195,8 +204,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).
@@ -226,8 +238,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).

@@ -127,6 +127,7 @@ pub mod axi_intc {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ivr {}
     impl Ivr {
         /// Offset from the parent's base (the first element, for an array).
@@ -166,8 +167,11 @@ pub mod axi_intc {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Mer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Mer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Mer {}
     impl Mer {
         /// Offset from the parent's base (the first element, for an array).
@@ -203,8 +207,11 @@ pub mod axi_intc {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ilr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Ilr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Ilr {}
     impl Ilr {
         /// Offset from the parent's base (the first element, for an array).
@@ -236,8 +243,11 @@ pub mod axi_intc {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ivar {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Ivar {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Ivar {}
     impl Ivar {
         /// Offset from the parent's base (the first element, for an array).

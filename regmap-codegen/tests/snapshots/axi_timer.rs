@@ -159,8 +159,11 @@ pub mod axi_timer {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Tcsr0 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Tcsr0 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Tcsr0 {}
     impl Tcsr0 {
         /// Offset from the parent's base (the first element, for an array).
@@ -296,8 +299,11 @@ pub mod axi_timer {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Tcsr1 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Tcsr1 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Tcsr1 {}
     impl Tcsr1 {
         /// Offset from the parent's base (the first element, for an array).

@@ -160,6 +160,7 @@ pub mod kitchen_sink {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Version {}
     impl Version {
         /// Offset from the parent's base (the first element, for an array).
@@ -199,8 +200,11 @@ pub mod kitchen_sink {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ctrl {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Ctrl {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Ctrl {}
     impl Ctrl {
         /// Offset from the parent's base (the first element, for an array).
@@ -313,8 +317,11 @@ pub mod kitchen_sink {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Status {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Status {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Status {}
     impl Status {
         /// Offset from the parent's base (the first element, for an array).
@@ -378,6 +385,7 @@ pub mod kitchen_sink {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Events {}
     impl Events {
         /// Offset from the parent's base (the first element, for an array).
@@ -410,8 +418,11 @@ pub mod kitchen_sink {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ack {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Ack {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Ack {}
     impl Ack {
         /// Offset from the parent's base (the first element, for an array).
@@ -434,8 +445,11 @@ pub mod kitchen_sink {
             &[D_::new("BYTE", 0, 8, A_::ReadWrite, &[], "")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Byte {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Byte {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Byte {}
     impl Byte {
         /// Offset from the parent's base (the first element, for an array).
@@ -461,8 +475,11 @@ pub mod kitchen_sink {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Half {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Half {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Half {}
     impl Half {
         /// Offset from the parent's base (the first element, for an array).
@@ -493,8 +510,11 @@ pub mod kitchen_sink {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Wide {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Wide {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Wide {}
     impl Wide {
         /// Offset from the parent's base (the first element, for an array).
@@ -525,8 +545,11 @@ pub mod kitchen_sink {
             &[D_::new("WHOLE", 0, 32, A_::ReadWrite, Level::VALUES, "")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Full {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Full {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Full {}
     impl Full {
         /// Offset from the parent's base (the first element, for an array).
@@ -555,8 +578,11 @@ pub mod kitchen_sink {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Names {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Names {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Names {}
     impl Names {
         /// Offset from the parent's base (the first element, for an array).
@@ -595,8 +621,11 @@ pub mod kitchen_sink {
             &[D_::new("SCRATCH", 0, 32, A_::ReadWrite, &[], "")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Scratch {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Scratch {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Scratch {}
     impl Scratch {
         /// Offset from the parent's base (the first element, for an array).
@@ -685,8 +714,11 @@ pub mod kitchen_sink {
                 ]
             };
         }
+        #[diagnostic::do_not_recommend]
         impl ::regmap_runtime::Readable for ChCtrl {}
+        #[diagnostic::do_not_recommend]
         impl ::regmap_runtime::Writable for ChCtrl {}
+        #[diagnostic::do_not_recommend]
         impl ::regmap_runtime::Modifiable for ChCtrl {}
         impl ChCtrl {
             /// Offset from the parent's base (the first element, for an array).
@@ -800,8 +832,11 @@ pub mod kitchen_sink {
                 &[D_::new("MISC_CTRL", 0, 32, A_::ReadWrite, &[], "")]
             };
         }
+        #[diagnostic::do_not_recommend]
         impl ::regmap_runtime::Readable for MiscCtrl {}
+        #[diagnostic::do_not_recommend]
         impl ::regmap_runtime::Writable for MiscCtrl {}
+        #[diagnostic::do_not_recommend]
         impl ::regmap_runtime::Modifiable for MiscCtrl {}
         impl MiscCtrl {
             /// Offset from the parent's base (the first element, for an array).

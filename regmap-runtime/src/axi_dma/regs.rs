@@ -223,8 +223,11 @@ pub mod axi_dma {
                 ]
             };
         }
+        #[diagnostic::do_not_recommend]
         impl crate::Readable for Dmacr {}
+        #[diagnostic::do_not_recommend]
         impl crate::Writable for Dmacr {}
+        #[diagnostic::do_not_recommend]
         impl crate::Modifiable for Dmacr {}
         impl Dmacr {
             /// Offset from the parent's base (the first element, for an array).
@@ -393,8 +396,11 @@ pub mod axi_dma {
                 ]
             };
         }
+        #[diagnostic::do_not_recommend]
         impl crate::Readable for Dmasr {}
+        #[diagnostic::do_not_recommend]
         impl crate::Writable for Dmasr {}
+        #[diagnostic::do_not_recommend]
         impl crate::Modifiable for Dmasr {}
         impl Dmasr {
             /// Offset from the parent's base (the first element, for an array).
@@ -478,8 +484,11 @@ pub mod axi_dma {
                 ]
             };
         }
+        #[diagnostic::do_not_recommend]
         impl crate::Readable for Curdesc {}
+        #[diagnostic::do_not_recommend]
         impl crate::Writable for Curdesc {}
+        #[diagnostic::do_not_recommend]
         impl crate::Modifiable for Curdesc {}
         impl Curdesc {
             /// Offset from the parent's base (the first element, for an array).
@@ -511,8 +520,11 @@ pub mod axi_dma {
                 ]
             };
         }
+        #[diagnostic::do_not_recommend]
         impl crate::Readable for Taildesc {}
+        #[diagnostic::do_not_recommend]
         impl crate::Writable for Taildesc {}
+        #[diagnostic::do_not_recommend]
         impl crate::Modifiable for Taildesc {}
         impl Taildesc {
             /// Offset from the parent's base (the first element, for an array).
@@ -544,8 +556,11 @@ pub mod axi_dma {
                 ]
             };
         }
+        #[diagnostic::do_not_recommend]
         impl crate::Readable for Length {}
+        #[diagnostic::do_not_recommend]
         impl crate::Writable for Length {}
+        #[diagnostic::do_not_recommend]
         impl crate::Modifiable for Length {}
         impl Length {
             /// Offset from the parent's base (the first element, for an array).
@@ -586,8 +601,11 @@ pub mod axi_dma {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl crate::Readable for SgCtl {}
+    #[diagnostic::do_not_recommend]
     impl crate::Writable for SgCtl {}
+    #[diagnostic::do_not_recommend]
     impl crate::Modifiable for SgCtl {}
     impl SgCtl {
         /// Offset from the parent's base (the first element, for an array).

@@ -112,8 +112,11 @@ pub mod gaussian {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ctrl {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Ctrl {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Ctrl {}
     impl Ctrl {
         /// Offset from the parent's base (the first element, for an array).
@@ -161,8 +164,11 @@ pub mod gaussian {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Gier {}
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
@@ -202,8 +208,11 @@ pub mod gaussian {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
@@ -248,8 +257,11 @@ pub mod gaussian {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).

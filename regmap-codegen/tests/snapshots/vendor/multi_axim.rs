@@ -129,8 +129,11 @@ pub mod multi_axim {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ctrl {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Ctrl {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Ctrl {}
     impl Ctrl {
         /// Offset from the parent's base (the first element, for an array).
@@ -178,8 +181,11 @@ pub mod multi_axim {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Gier {}
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
@@ -219,8 +225,11 @@ pub mod multi_axim {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
@@ -265,8 +274,11 @@ pub mod multi_axim {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).

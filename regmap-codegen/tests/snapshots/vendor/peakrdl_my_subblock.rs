@@ -73,8 +73,11 @@ pub mod my_subblock {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Reg1 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Reg1 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Reg1 {}
     impl Reg1 {
         /// Offset from the parent's base (the first element, for an array).
@@ -101,8 +104,11 @@ pub mod my_subblock {
             &[D_::new("x", 0, 1, A_::ReadWrite, &[], "")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for RegArray {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for RegArray {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for RegArray {}
     impl RegArray {
         /// Offset from the parent's base (the first element, for an array).

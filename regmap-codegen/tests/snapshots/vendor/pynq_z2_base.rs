@@ -100,8 +100,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for GpioData {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for GpioData {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for GpioData {}
     impl GpioData {
         /// Offset from the parent's base (the first element, for an array).
@@ -140,8 +143,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for GpioTri {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for GpioTri {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for GpioTri {}
     impl GpioTri {
         /// Offset from the parent's base (the first element, for an array).
@@ -174,8 +180,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Gier {}
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
@@ -217,8 +226,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
@@ -267,8 +279,11 @@ pub mod axi_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).
@@ -505,8 +520,11 @@ pub mod axi_timer {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Tcsr0 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Tcsr0 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Tcsr0 {}
     impl Tcsr0 {
         /// Offset from the parent's base (the first element, for an array).
@@ -639,8 +657,11 @@ pub mod axi_timer {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Tcsr1 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Tcsr1 {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Tcsr1 {}
     impl Tcsr1 {
         /// Offset from the parent's base (the first element, for an array).
@@ -900,8 +921,11 @@ pub mod axi_gpio_switches_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for GpioData {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for GpioData {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for GpioData {}
     impl GpioData {
         /// Offset from the parent's base (the first element, for an array).
@@ -940,8 +964,11 @@ pub mod axi_gpio_switches_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for GpioTri {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for GpioTri {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for GpioTri {}
     impl GpioTri {
         /// Offset from the parent's base (the first element, for an array).
@@ -974,8 +1001,11 @@ pub mod axi_gpio_switches_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Gier {}
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
@@ -1017,8 +1047,11 @@ pub mod axi_gpio_switches_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
@@ -1067,8 +1100,11 @@ pub mod axi_gpio_switches_gpio {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).
@@ -1261,8 +1297,11 @@ pub mod axi_intc {
             &[D_::new("INT", 0, 15, A_::ReadWrite, &[], "Interrupt Status Register.")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Isr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Isr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Isr {}
     impl Isr {
         /// Offset from the parent's base (the first element, for an array).
@@ -1291,6 +1330,7 @@ pub mod axi_intc {
             &[D_::new("INT", 0, 15, A_::ReadOnly, &[], "Interrupt Pending Register.")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ipr {}
     impl Ipr {
         /// Offset from the parent's base (the first element, for an array).
@@ -1316,8 +1356,11 @@ pub mod axi_intc {
             &[D_::new("INT", 0, 15, A_::ReadWrite, &[], "Interrupt Enable Register.")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Ier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Ier {}
     impl Ier {
         /// Offset from the parent's base (the first element, for an array).
@@ -1344,6 +1387,7 @@ pub mod axi_intc {
             &[D_::new("INT", 0, 15, A_::WriteOnly, &[], "Interrupt Acknowledge Register.")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Iar {}
     impl Iar {
         /// Offset from the parent's base (the first element, for an array).
@@ -1369,8 +1413,11 @@ pub mod axi_intc {
             &[D_::new("INT", 0, 15, A_::OneToSet, &[], "Set Interrupt Enables")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Sie {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Sie {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Sie {}
     impl Sie {
         /// Offset from the parent's base (the first element, for an array).
@@ -1397,8 +1444,11 @@ pub mod axi_intc {
             &[D_::new("INT", 0, 15, A_::OneToClear, &[], "Clear Interrupt Enables")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Cie {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Cie {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Cie {}
     impl Cie {
         /// Offset from the parent's base (the first element, for an array).
@@ -1424,6 +1474,7 @@ pub mod axi_intc {
             &[D_::new("IVN", 0, 5, A_::ReadOnly, &[], "Interrupt Vector Number.")]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ivr {}
     impl Ivr {
         /// Offset from the parent's base (the first element, for an array).
@@ -1450,8 +1501,11 @@ pub mod axi_intc {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Mer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Mer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Mer {}
     impl Mer {
         /// Offset from the parent's base (the first element, for an array).
@@ -1721,8 +1775,11 @@ pub mod axi_dma {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Mm2sDmacr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Mm2sDmacr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Mm2sDmacr {}
     impl Mm2sDmacr {
         /// Offset from the parent's base (the first element, for an array).
@@ -1897,8 +1954,11 @@ pub mod axi_dma {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Mm2sDmasr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Mm2sDmasr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Mm2sDmasr {}
     impl Mm2sDmasr {
         /// Offset from the parent's base (the first element, for an array).
@@ -1990,8 +2050,11 @@ pub mod axi_dma {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Mm2sLength {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Mm2sLength {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Mm2sLength {}
     impl Mm2sLength {
         /// Offset from the parent's base (the first element, for an array).
@@ -2087,8 +2150,11 @@ pub mod axi_dma {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for S2mmDmacr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for S2mmDmacr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for S2mmDmacr {}
     impl S2mmDmacr {
         /// Offset from the parent's base (the first element, for an array).
@@ -2269,8 +2335,11 @@ pub mod axi_dma {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for S2mmDmasr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for S2mmDmasr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for S2mmDmasr {}
     impl S2mmDmasr {
         /// Offset from the parent's base (the first element, for an array).
@@ -2361,8 +2430,11 @@ pub mod axi_dma {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for S2mmLength {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for S2mmLength {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for S2mmLength {}
     impl S2mmLength {
         /// Offset from the parent's base (the first element, for an array).
@@ -2641,8 +2713,11 @@ pub mod trace_cntrl_64 {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Ctrl {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Ctrl {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Ctrl {}
     impl Ctrl {
         /// Offset from the parent's base (the first element, for an array).
@@ -2690,8 +2765,11 @@ pub mod trace_cntrl_64 {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for Gier {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for Gier {}
     impl Gier {
         /// Offset from the parent's base (the first element, for an array).
@@ -2731,8 +2809,11 @@ pub mod trace_cntrl_64 {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIer {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIer {}
     impl IpIer {
         /// Offset from the parent's base (the first element, for an array).
@@ -2777,8 +2858,11 @@ pub mod trace_cntrl_64 {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Readable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for IpIsr {}
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Modifiable for IpIsr {}
     impl IpIsr {
         /// Offset from the parent's base (the first element, for an array).
@@ -3006,6 +3090,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for C1C1V {}
     impl C1C1V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3038,6 +3123,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for C1C2V {}
     impl C1C2V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3070,6 +3156,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for C1C3V {}
     impl C1C3V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3102,6 +3189,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for C2C1V {}
     impl C2C1V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3134,6 +3222,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for C2C2V {}
     impl C2C2V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3166,6 +3255,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for C2C3V {}
     impl C2C3V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3198,6 +3288,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for C3C1V {}
     impl C3C1V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3230,6 +3321,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for C3C2V {}
     impl C3C2V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3262,6 +3354,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for C3C3V {}
     impl C3C3V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3294,6 +3387,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for BiasC1V {}
     impl BiasC1V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3326,6 +3420,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for BiasC2V {}
     impl BiasC2V {
         /// Offset from the parent's base (the first element, for an array).
@@ -3358,6 +3453,7 @@ pub mod color_convert {
             ]
         };
     }
+    #[diagnostic::do_not_recommend]
     impl ::regmap_runtime::Writable for BiasC3V {}
     impl BiasC3V {
         /// Offset from the parent's base (the first element, for an array).

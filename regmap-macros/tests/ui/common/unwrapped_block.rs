@@ -54,8 +54,11 @@ impl ::regmap_runtime::Register for Ctrl {
         &[D_::new("EN", 0, 1, A_::ReadWrite, &[], "")]
     };
 }
+#[diagnostic::do_not_recommend]
 impl ::regmap_runtime::Readable for Ctrl {}
+#[diagnostic::do_not_recommend]
 impl ::regmap_runtime::Writable for Ctrl {}
+#[diagnostic::do_not_recommend]
 impl ::regmap_runtime::Modifiable for Ctrl {}
 impl Ctrl {
     /// Offset from the parent's base (the first element, for an array).
