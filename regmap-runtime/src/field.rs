@@ -152,14 +152,19 @@ impl<R: Register> Value<R> {
     /// field on all its bits: the next write of this value clears them.
     #[inline(always)]
     pub fn clear<V, A: access::Clear>(&mut self, f: Field<R, V, A>) -> &mut Self {
-        self.actions = self.actions | R::Word::truncate(f.mask());
-        self
+        self.request_all(f.mask())
     }
 
     /// Requests the toggle action of a write-one-to-toggle field on all its bits.
     #[inline(always)]
     pub fn toggle<V, A: access::Toggle>(&mut self, f: Field<R, V, A>) -> &mut Self {
-        self.actions = self.actions | R::Word::truncate(f.mask());
+        self.request_all(f.mask())
+    }
+
+    /// Requests the action on every bit of `mask`.
+    #[inline(always)]
+    fn request_all(&mut self, mask: u64) -> &mut Self {
+        self.actions = self.actions | R::Word::truncate(mask);
         self
     }
 

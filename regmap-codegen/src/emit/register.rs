@@ -273,7 +273,7 @@ fn register_text(cx: &Cx<'_>, reg: &ir::Register, fields: &[FieldModel<'_>]) -> 
         t.line(&format!("pub const COUNT: usize = {};", a.count.value));
     }
     for f in fields {
-        field_const(cx, &mut t, f, word);
+        field_const(cx, &mut t, f, &word);
     }
     t.close("}");
     t.finish()
@@ -371,20 +371,10 @@ pub(super) fn type_path(cx: &Cx<'_>, reg: &ir::Register, prefix: &TokenStream) -
     }
 }
 
-/// The access marker type of a field: its access kind, exactly.
-fn access_marker(access: Access) -> &'static str {
-    match access {
-        Access::ReadWrite => "RW",
-        Access::ReadOnly => "RO",
-        Access::WriteOnly => "WO",
-        Access::ReadToClear => "RC",
-        Access::ReadToSet => "RS",
-        Access::OneToClear => "W1C",
-        Access::OneToSet => "W1S",
-        Access::OneToToggle => "W1T",
-        Access::ZeroToClear => "W0C",
-        Access::ZeroToSet => "W0S",
-    }
+/// The access marker type of a field (`rt::access::W1C`...): its short
+/// name, upper case.
+fn access_marker(access: Access) -> String {
+    access.short_name().to_ascii_uppercase()
 }
 
 /// The type of a field's value, before enums: `bool`, a native type, or an

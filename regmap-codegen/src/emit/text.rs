@@ -146,13 +146,8 @@ pub(super) fn str_lit(s: &str) -> String {
 }
 
 /// The word type of a register width in bits.
-pub(super) fn word(bits: u32) -> &'static str {
-    match bits {
-        0..=8 => "u8",
-        9..=16 => "u16",
-        17..=32 => "u32",
-        _ => "u64",
-    }
+pub(super) fn word(bits: u32) -> String {
+    format!("u{}", super::util::native_bits(bits))
 }
 
 /// A call `head(args, ..)`, laid out later by [`Text`] (on one line when it
@@ -250,11 +245,16 @@ impl Text {
             self.line(&format!("{one_line},"));
             return;
         }
-        self.open(&format!("{}(", call.head));
-        for arg in &call.args {
+        self.broken_call(&call.head, &call.args, "),");
+    }
+
+    /// `head(` with each argument on a line of its own, then `close`.
+    fn broken_call(&mut self, head: &str, args: &[String], close: &str) {
+        self.open(&format!("{head}("));
+        for arg in args {
             self.line(&format!("{arg},"));
         }
-        self.close("),");
+        self.close(close);
     }
 
     /// A statement `head(args..);` (`head` holding everything before the
@@ -266,11 +266,7 @@ impl Text {
             self.line(&line);
             return;
         }
-        self.open(&format!("{head}("));
-        for arg in args {
-            self.line(&format!("{arg},"));
-        }
-        self.close(");");
+        self.broken_call(head, args, ");");
     }
 
     /// The text written.
