@@ -74,11 +74,26 @@ fn main() -> Result<(), Box<dyn Error>> {
             None => continue,
         };
         put(target, &file_name(path), &text)?;
-        // A handoff file is large and slow to run: each module alone is a
-        // small seed the fuzzer can afford to mutate often.
-        if target == "hwh" {
-            for (i, module) in hwh_modules(&text).iter().enumerate() {
-                put("hwh", &format!("{}.{i}", file_name(path)), module)?;
+        // A handoff file or a device description is large and slow to run:
+        // each module or peripheral alone (with the peripheral it derives
+        // from) is a small seed the fuzzer can afford to mutate often.
+        let parts = match target {
+            "hwh" => split(&text, "MODULES", "MODULE"),
+            "svd" => split(&text, "peripherals", "peripheral"),
+            _ => Vec::new(),
+        };
+        for (i, part) in parts.iter().enumerate() {
+            put(target, &format!("{}.{i}", file_name(path)), part)?;
+            // Smaller still: a few registers (or address ranges) at a time,
+            // under 4 KiB, the longest input the fuzzers make.
+            let lists: &[(&str, usize)] = match target {
+                "hwh" => &[("REGISTERS", 2), ("MEMRANGES", 3)],
+                _ => &[("registers", 3)],
+            };
+            for &(list, per) in lists {
+                for (j, piece) in chunks(part, list, per).iter().enumerate() {
+                    put(target, &format!("{}.{i}.{list}{j}", file_name(path)), piece)?;
+                }
             }
         }
         // What the importer writes from it is YAML the YAML front end reads.
@@ -99,27 +114,114 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The `.hwh` in `text` cut into one file per `<MODULE>`, each keeping the
-/// header and the closing tags.
-fn hwh_modules(text: &str) -> Vec<String> {
-    let Some(start) = text.find("<MODULES>") else {
+/// `text` cut into one file per `<item>` element of its `<list>` element,
+/// each keeping everything before and after the list. An SVD peripheral
+/// derived from another keeps that one too, as its only sibling.
+fn split(text: &str, list: &str, item: &str) -> Vec<String> {
+    let (open, close) = (format!("<{list}>"), format!("</{list}>"));
+    let (Some(start), Some(end)) = (text.find(&open), text.rfind(&close)) else {
         return Vec::new();
     };
-    let head = &text[..start + "<MODULES>".len()];
-    let mut out = Vec::new();
-    let mut rest = &text[start..];
-    while let Some(at) = rest.find("<MODULE ") {
-        let Some(end) = rest[at..].find("</MODULE>") else {
+    let (head, tail) = (&text[..start + open.len()], &text[end..]);
+    let (item_open, item_close) = (format!("<{item}"), format!("</{item}>"));
+    let mut items = Vec::new();
+    let mut rest = &text[start + open.len()..end];
+    while let Some(at) = rest.find(&item_open) {
+        let after = &rest[at + item_open.len()..];
+        // `<peripherals>` also starts with `<peripheral`: an item's tag ends here.
+        if !after.starts_with([' ', '>', '\n', '\t', '\r']) {
+            rest = after;
+            continue;
+        }
+        let Some(len) = rest[at..].find(&item_close) else {
             break;
         };
-        let end = at + end + "</MODULE>".len();
-        out.push(format!(
-            "{head}\n    {}\n  </MODULES>\n</EDKSYSTEM>\n",
-            &rest[at..end]
-        ));
-        rest = &rest[end..];
+        let len = len + item_close.len();
+        items.push(&rest[at..at + len]);
+        rest = &rest[at + len..];
+    }
+    let name = |item: &str| -> Option<String> {
+        let at = item.find("<name>")? + "<name>".len();
+        Some(item[at..at + item[at..].find('<')?].trim().to_string())
+    };
+    items
+        .iter()
+        .map(|&one| {
+            let mut body = String::new();
+            if let Some(base) = derived_from(one)
+                && let Some(base) = items.iter().find(|i| name(i).as_deref() == Some(base))
+            {
+                body.push_str(base);
+                body.push('\n');
+            }
+            body.push_str(one);
+            format!("{head}\n{body}\n{tail}")
+        })
+        .collect()
+}
+
+/// `text` once per run of `per` consecutive child elements of its first
+/// `<list>` element, the other children left out. Empty when there is no such
+/// list or it has no more than `per` children.
+fn chunks(text: &str, list: &str, per: usize) -> Vec<String> {
+    let (open, close) = (format!("<{list}>"), format!("</{list}>"));
+    let Some(start) = text.find(&open).map(|at| at + open.len()) else {
+        return Vec::new();
+    };
+    let Some(end) = text[start..].find(&close).map(|len| start + len) else {
+        return Vec::new();
+    };
+    let children = top_level_elements(&text[start..end]);
+    if children.len() <= per {
+        return Vec::new();
+    }
+    children
+        .chunks(per)
+        .map(|run| {
+            let body = &text[start + run[0].0..start + run[run.len() - 1].1];
+            format!("{}\n{body}\n{}", &text[..start], &text[end..])
+        })
+        .collect()
+}
+
+/// The byte ranges of the elements at the top level of an XML fragment,
+/// found by counting opening, closing and self-closing tags.
+fn top_level_elements(xml: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let (mut depth, mut from, mut at) = (0usize, 0, 0);
+    while let Some(lt) = xml[at..].find('<').map(|i| at + i) {
+        let Some(gt) = xml[lt..].find('>').map(|i| lt + i + 1) else {
+            break;
+        };
+        let tag = &xml[lt..gt];
+        at = gt;
+        if tag.starts_with("<?") || tag.starts_with("<!") {
+            continue;
+        }
+        if tag.starts_with("</") {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                out.push((from, gt));
+            }
+        } else if tag.ends_with("/>") {
+            if depth == 0 {
+                out.push((lt, gt));
+            }
+        } else {
+            if depth == 0 {
+                from = lt;
+            }
+            depth += 1;
+        }
     }
     out
+}
+
+/// The `derivedFrom` attribute of an element's opening tag, if any.
+fn derived_from(item: &str) -> Option<&str> {
+    let tag = &item[..item.find('>')?];
+    let at = tag.find("derivedFrom=\"")? + "derivedFrom=\"".len();
+    Some(&tag[at..at + tag[at..].find('"')?])
 }
 
 /// Every file under `dir` whose name ends in `.ext` (any file when `ext` is
