@@ -145,3 +145,49 @@ fn deeply_nested_xml_is_an_error_not_a_stack_overflow() {
         assert_eq!(first_error(&xml, format), ("xml-syntax", 2), "{format:?}");
     }
 }
+
+/// Found by the `yaml` target: a field named `Self` checked clean (its
+/// constant is `SELF`), but `#[register_block]` syntax writes names as
+/// written and `r#Self` is no name, so the same block could not be written
+/// in Rust. Such names (`self`, `Self`, `super`, `crate`) are now refused
+/// with `rust-keyword`, and an importer renames them with a note.
+#[test]
+fn names_rust_syntax_cannot_write_are_refused_and_renamed_on_import() {
+    let yaml = "regmap: 1\nblock:\n  name: rng\n  size: 0x10\n  registers:\n    - name: SR\n      offset: 0x4\n      fields:\n        - { name: Self, bits: 0 }\n        - name: MODE\n          bits: 2:1\n          enum:\n            name: Mode\n            values:\n              - { name: crate, value: 0 }\n";
+    let (_, report) = regmap_codegen::check_yaml_str(yaml, "fuzz.yaml");
+    let errors: Vec<_> = report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code, report.line_col(d).expect("a location")))
+        .collect();
+    assert_eq!(
+        errors,
+        [("rust-keyword", (9, 19)), ("rust-keyword", (15, 25))],
+        "{report}"
+    );
+
+    let svd = "<device><name>D</name><width>32</width><size>32</size><peripherals><peripheral>\
+        <name>RNG</name><baseAddress>0x40000000</baseAddress>\
+        <addressBlock><offset>0</offset><size>0x400</size><usage>registers</usage></addressBlock>\
+        <registers><register><name>SR</name><addressOffset>0x4</addressOffset><fields>\
+        <field><name>Self</name><bitOffset>0</bitOffset><bitWidth>1</bitWidth></field>\
+        <field><name>super</name><bitOffset>1</bitOffset><bitWidth>1</bitWidth></field>\
+        </fields></register></registers></peripheral></peripherals></device>";
+    let imported = import::import_str(svd, "fuzz.svd", Some(Format::Svd)).expect("imports");
+    let block = &imported.design.blocks[0];
+    let regmap_codegen::ir::Item::Register(sr) = &block.items[0] else {
+        panic!("SR is a register");
+    };
+    let names: Vec<&str> = sr.fields.iter().map(|f| f.name.value.as_str()).collect();
+    assert_eq!(names, ["Self_val", "super_val"]);
+    let renamed = imported
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "renamed")
+        .count();
+    assert_eq!(renamed, 2, "{}", imported.report);
+    let source = regmap_codegen::rust_frontend::to_rust(block);
+    regmap_codegen::rust_frontend::parse_str(&source).expect("the Rust syntax lowers");
+}

@@ -37,6 +37,20 @@ pub const RESERVED_ACCESSORS: &[&str] = &["new", "bus", "into_inner", "base_offs
 /// an array never turns a name invalid).
 pub const RESERVED_FIELD_CONSTS: &[&str] = &["OFFSET", "STRIDE", "COUNT"];
 
+/// Keywords `r#` cannot turn into names (`r#self` is an error), so the
+/// Rust syntax cannot write a map that uses one as written.
+const UNSPELLABLE: &[&str] = &["self", "Self", "super", "crate"];
+
+/// The rename the keyword errors suggest: `_val`, or `_VAL` for a name
+/// without lower-case letters.
+fn keyword_rename(text: &str) -> String {
+    if text.chars().any(|c| c.is_ascii_lowercase()) {
+        format!("{text}_val")
+    } else {
+        format!("{text}_VAL")
+    }
+}
+
 /// The closest of `candidates` to `name`, ignoring case, if any is close
 /// enough to suggest.
 pub(crate) fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
@@ -129,9 +143,31 @@ impl Names {
         }
         // A field becomes an associated constant (`SHOUTY_CASE`), which no
         // Rust keyword is spelt like.
-        if what == "field" {
+        if what != "field" && self.keyword(what, name, pascal) {
             return;
         }
+        // `#[register_block]` syntax writes every name as written, and `r#`
+        // makes any keyword a name except these.
+        if UNSPELLABLE.contains(&text.as_str()) {
+            self.mark(name.loc);
+            self.diags.push(
+                Diagnostic::error(
+                    "rust-keyword",
+                    name.loc,
+                    format!("{what} name `{text}` is a Rust keyword that `r#` cannot escape"),
+                )
+                .with_label("a keyword in Rust")
+                .with_hint(format!(
+                    "`#[register_block]` syntax writes names as written, so it could not write this map: rename it, for example `{}`",
+                    keyword_rename(text)
+                )),
+            );
+        }
+    }
+
+    /// Reports `name` if its conversion is a Rust keyword; whether it did.
+    fn keyword(&mut self, what: &'static str, name: &Spanned<String>, pascal: bool) -> bool {
+        let text = &name.value;
         // The conversion before `names` makes keywords usable: a keyword is
         // reported, not silently renamed.
         let converted = if pascal {
@@ -149,15 +185,13 @@ impl Names {
                 )
                 .with_label("a keyword in Rust")
                 .with_hint(format!(
-                    "Rust does not allow `{converted}` as a name: rename it, for example `{text}{}`",
-                    if text.chars().any(|c| c.is_ascii_lowercase()) {
-                        "_val"
-                    } else {
-                        "_VAL"
-                    }
+                    "Rust does not allow `{converted}` as a name: rename it, for example `{}`",
+                    keyword_rename(text)
                 )),
             );
+            return true;
         }
+        false
     }
 
     /// Reports the second of two owners of `rust` in one namespace.
