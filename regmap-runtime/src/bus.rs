@@ -27,10 +27,10 @@ use std::sync::Arc;
 /// methods with no further check. An implementation must guarantee:
 /// - `size()` and `base_alignment()` return the same values for the whole life
 ///   of the value (a window never shrinks or moves under a bound block);
-/// - every `*_unchecked` access at an `offset` with `offset + width <= size()`
-///   and `offset` a multiple of the width is sound, for an address whose
-///   alignment is `base_alignment()` (a power of two, at most 4096) plus
-///   `offset`;
+/// - every `*_unchecked` access at an `offset` with `offset + width <= size()`,
+///   `offset` a multiple of the width and the width at most `base_alignment()`
+///   (a power of two, at most 4096) is sound: callers never make an access
+///   whose address is not a multiple of its width;
 /// - the checked methods keep their default behaviour or check at least as much.
 pub unsafe trait Bus {
     /// Size of the window in bytes.
@@ -50,17 +50,20 @@ pub unsafe trait Bus {
     /// Reads 16 bits at `offset`.
     ///
     /// # Safety
-    /// `offset` is a multiple of 2 and `offset + 2 <= self.size()`.
+    /// `offset` is a multiple of 2, `offset + 2 <= self.size()` and
+    /// `self.base_alignment() >= 2`.
     unsafe fn read_u16_unchecked(&self, offset: usize) -> u16;
     /// Reads 32 bits at `offset`.
     ///
     /// # Safety
-    /// `offset` is a multiple of 4 and `offset + 4 <= self.size()`.
+    /// `offset` is a multiple of 4, `offset + 4 <= self.size()` and
+    /// `self.base_alignment() >= 4`.
     unsafe fn read_u32_unchecked(&self, offset: usize) -> u32;
     /// Reads 64 bits at `offset`.
     ///
     /// # Safety
-    /// `offset` is a multiple of 8 and `offset + 8 <= self.size()`.
+    /// `offset` is a multiple of 8, `offset + 8 <= self.size()` and
+    /// `self.base_alignment() >= 8`.
     unsafe fn read_u64_unchecked(&self, offset: usize) -> u64;
     /// Writes 8 bits at `offset`.
     ///
@@ -88,6 +91,14 @@ pub unsafe trait Bus {
     fn check_access(&self, offset: usize, width: usize) -> Result<(), AccessError> {
         if !offset.is_multiple_of(width) {
             return Err(AccessError::Misaligned { offset, width });
+        }
+        // An aligned offset in a window whose base is not is still a
+        // misaligned address, which a volatile access must never be.
+        if self.base_alignment() < width {
+            return Err(AccessError::MisalignedBase {
+                alignment: self.base_alignment(),
+                width,
+            });
         }
         match offset.checked_add(width) {
             Some(end) if end <= self.size() => Ok(()),
@@ -267,9 +278,11 @@ impl<B: Bus> SubBus<B> {
 }
 
 // SAFETY: size and base are fixed at construction, and `new` checked that
-// base + size fits the parent's (fixed) size; the alignment reported is at most
-// the parent's and at most the base's own, so every access the contract allows
-// lands inside the parent with the alignment the parent's contract needs.
+// base + size fits the parent's (fixed) size. The alignment reported is at most
+// the parent's and at most the base's own, so an access the contract allows
+// (width at most that alignment, offset a multiple of the width) has `base + o`
+// a multiple of the width inside the parent, whose alignment covers the width:
+// exactly what the parent's contract needs.
 unsafe impl<B: Bus> Bus for SubBus<B> {
     #[inline(always)]
     fn size(&self) -> usize {

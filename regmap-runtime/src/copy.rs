@@ -18,6 +18,12 @@ fn check_range<B: Bus + ?Sized>(
     if !offset.is_multiple_of(width) {
         return Err(AccessError::Misaligned { offset, width });
     }
+    if bus.base_alignment() < width {
+        return Err(AccessError::MisalignedBase {
+            alignment: bus.base_alignment(),
+            width,
+        });
+    }
     if !len.is_multiple_of(width) {
         return Err(AccessError::LengthNotMultiple { len, width });
     }

@@ -14,6 +14,17 @@ pub enum AccessError {
         /// Access width in bytes.
         width: usize,
     },
+    /// The window's base address is not aligned to the access width, so no
+    /// offset in it gives an aligned access of that width.
+    #[error(
+        "misaligned window: its base is aligned to {alignment} bytes, a {width}-byte access needs {width}"
+    )]
+    MisalignedBase {
+        /// Largest power of two dividing the window's base address.
+        alignment: usize,
+        /// Access width in bytes.
+        width: usize,
+    },
     /// A copy's length is not a multiple of its access width.
     #[error("length {len} is not a multiple of the {width}-byte access width")]
     LengthNotMultiple {

@@ -124,7 +124,8 @@ fn check_plain(file: &File, path: &Path) -> Result<u64, DeviceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Bus;
+    use crate::error::AccessError;
+    use crate::{Bus, SubBus};
 
     #[test]
     #[cfg_attr(miri, ignore)] // mmap of a file
@@ -184,6 +185,38 @@ mod tests {
         // A block with 32-bit registers cannot bind to a 2-aligned base.
         assert!(odd.check_block("b", 0x10, 4).is_err());
         assert!(odd.check_block("b", 0x10, 2).is_ok());
+        // Nor can a checked access or a copy make a misaligned access there:
+        // offset 2 is a multiple of 2, but base + 2 is not one of 4.
+        let refused = AccessError::MisalignedBase {
+            alignment: 2,
+            width: 4,
+        };
+        assert_eq!(odd.read_u32(0), Err(refused.clone()));
+        assert_eq!(odd.write_u32(4, 1), Err(refused.clone()));
+        let mut buf = [0u8; 8];
+        assert_eq!(
+            crate::copy_from_device::<u32, _>(&odd, 0, &mut buf),
+            Err(refused)
+        );
+        assert_eq!(odd.read_u16(2), Ok(u16::from_ne_bytes([0x88, 0x77])));
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)] // mmap of a file
+    fn a_sub_window_at_an_odd_base_refuses_wide_accesses() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = FileWindow::create(dir.path().join("f"), 64).unwrap();
+        let sub = SubBus::new(w.by_ref(), 1, 16).unwrap();
+        assert_eq!(sub.base_alignment(), 1);
+        assert_eq!(
+            sub.write_u32(0, 0),
+            Err(AccessError::MisalignedBase {
+                alignment: 1,
+                width: 4
+            })
+        );
+        sub.write_u8(0, 0xa5).unwrap();
+        assert_eq!(w.read_u8(1), Ok(0xa5));
     }
 
     #[test]
