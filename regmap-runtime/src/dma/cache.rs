@@ -215,7 +215,8 @@ mod tests {
         std::fs::create_dir_all(root.dev.join("dma_heap")).unwrap();
         std::fs::write(root.dev.join("dma_heap/linux,cma"), "").unwrap();
         std::fs::write(root.dev.join("mem"), vec![0u8; 8192]).unwrap();
-        let heap = DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma").unwrap();
+        // SAFETY: the tree is fake, and the heap is refused before it allocates.
+        let heap = unsafe { DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma") }.unwrap();
         // Refused before any ioctl: the node here is no heap at all.
         assert!(refused(heap.allocate(4096)));
         assert!(refused(Hugetlb::new().allocate_region(4096)));

@@ -65,13 +65,15 @@ pub struct DmaHeap {
 impl DmaHeap {
     /// The heap `name` under `/dev/dma_heap/`.
     pub fn open(name: &str) -> Result<Self, DmaError> {
-        Self::open_in(&SysRoot::default(), Path::new("/proc"), name)
+        // SAFETY: the default roots are the machine's own /dev and /proc.
+        unsafe { Self::open_in(&SysRoot::default(), Path::new("/proc"), name) }
     }
 
     /// The system's CMA heap (the first of `linux,cma`, `reserved`,
     /// `default_cma_region`, or any heap whose name contains `cma`).
     pub fn cma() -> Result<Self, DmaError> {
-        Self::cma_in(&SysRoot::default(), Path::new("/proc"))
+        // SAFETY: as in `open`.
+        unsafe { Self::cma_in(&SysRoot::default(), Path::new("/proc")) }
     }
 
     /// Heap names under `<root.dev>/dma_heap`, sorted.
@@ -80,7 +82,14 @@ impl DmaHeap {
     }
 
     /// As [`DmaHeap::open`], with device and proc roots (fake trees in tests).
-    pub fn open_in(root: &SysRoot, proc_root: &Path, name: &str) -> Result<Self, DmaError> {
+    ///
+    /// # Safety
+    /// The trees describe this machine's real devices and this process: a
+    /// buffer's physical address as read there is where its memory really is.
+    /// A device is programmed with that address, so a tree that lies (a fake
+    /// one in a test, whose buffers must then reach no device) aims the device
+    /// at whatever memory the address names.
+    pub unsafe fn open_in(root: &SysRoot, proc_root: &Path, name: &str) -> Result<Self, DmaError> {
         let dir = root.dev.join("dma_heap");
         let path = dir.join(name);
         if name.is_empty() || !path.exists() {
@@ -100,7 +109,10 @@ impl DmaHeap {
     }
 
     /// As [`DmaHeap::cma`], with device and proc roots.
-    pub fn cma_in(root: &SysRoot, proc_root: &Path) -> Result<Self, DmaError> {
+    ///
+    /// # Safety
+    /// As for [`DmaHeap::open_in`].
+    pub unsafe fn cma_in(root: &SysRoot, proc_root: &Path) -> Result<Self, DmaError> {
         let heaps = Self::list_in(root);
         let pick = CMA_NAMES
             .iter()
@@ -108,7 +120,8 @@ impl DmaHeap {
             .map(|n| n.to_string())
             .or_else(|| heaps.iter().find(|h| h.contains("cma")).cloned());
         match pick {
-            Some(name) => Self::open_in(root, proc_root, &name),
+            // SAFETY: this function's own contract, for the same roots.
+            Some(name) => unsafe { Self::open_in(root, proc_root, &name) },
             None => Err(DmaError::NotFound {
                 kind: "contiguous (CMA) dma-heap",
                 name: String::new(),
@@ -289,6 +302,18 @@ impl DmaBacking for DmaBufBacking {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Opens a heap of a fake tree.
+    fn open_fake(root: &SysRoot, proc_root: &Path, name: &str) -> Result<DmaHeap, DmaError> {
+        // SAFETY: the tree is fake, and no buffer of these tests reaches a device.
+        unsafe { DmaHeap::open_in(root, proc_root, name) }
+    }
+
+    /// Picks the CMA heap of a fake tree.
+    fn cma_fake(root: &SysRoot, proc_root: &Path) -> Result<DmaHeap, DmaError> {
+        // SAFETY: as in `open_fake`.
+        unsafe { DmaHeap::cma_in(root, proc_root) }
+    }
     use crate::dma::pagemap::PAGEMAP_PRESENT;
     use std::fs::OpenOptions;
     use std::os::unix::fs::FileExt;
@@ -315,18 +340,16 @@ mod tests {
     fn cma_heap_is_preferred_and_system_is_refused() {
         let (_d, root) = fake_heaps(&["system", "reserved", "linux,cma"]);
         assert_eq!(
-            DmaHeap::cma_in(&root, Path::new("/proc")).unwrap().name(),
+            cma_fake(&root, Path::new("/proc")).unwrap().name(),
             "linux,cma"
         );
         let (_d, root) = fake_heaps(&["system", "vendor-cma@0"]);
         assert_eq!(
-            DmaHeap::cma_in(&root, Path::new("/proc")).unwrap().name(),
+            cma_fake(&root, Path::new("/proc")).unwrap().name(),
             "vendor-cma@0"
         );
         let (_d, root) = fake_heaps(&["system"]);
-        let msg = DmaHeap::cma_in(&root, Path::new("/proc"))
-            .unwrap_err()
-            .to_string();
+        let msg = cma_fake(&root, Path::new("/proc")).unwrap_err().to_string();
         assert!(
             msg.starts_with("no contiguous (CMA) dma-heap found"),
             "{msg}"
@@ -338,14 +361,12 @@ mod tests {
     #[cfg_attr(miri, ignore)] // a fake /dev tree on disk, mmap of a file, ioctl
     fn a_missing_heap_lists_what_exists_or_what_to_enable() {
         let (_d, root) = fake_heaps(&["system"]);
-        let msg = DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma")
+        let msg = open_fake(&root, Path::new("/proc"), "linux,cma")
             .unwrap_err()
             .to_string();
         assert!(msg.starts_with("no dma-heap named `linux,cma`"), "{msg}");
         let (_d, root) = fake_heaps(&[]);
-        let msg = DmaHeap::cma_in(&root, Path::new("/proc"))
-            .unwrap_err()
-            .to_string();
+        let msg = cma_fake(&root, Path::new("/proc")).unwrap_err().to_string();
         assert!(
             msg.contains("none exists. the kernel needs CONFIG_DMABUF_HEAPS_CMA"),
             "{msg}"
@@ -357,7 +378,7 @@ mod tests {
     #[cfg_attr(target_arch = "arm", ignore)] // refused before the ioctl there (dma::cache tests)
     fn alloc_on_a_file_that_is_not_a_heap_says_so() {
         let (_d, root) = fake_heaps(&["linux,cma"]);
-        let heap = DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma").unwrap();
+        let heap = open_fake(&root, Path::new("/proc"), "linux,cma").unwrap();
         let err = heap.allocate(4096).unwrap_err();
         let msg = err.to_string();
         assert!(

@@ -104,7 +104,14 @@ impl Hugetlb {
     }
 
     /// Reads sysfs under `root.sys` and pagemap under `proc_root` (fake trees in tests).
-    pub fn with_roots(mut self, root: SysRoot, proc_root: impl Into<PathBuf>) -> Self {
+    ///
+    /// # Safety
+    /// The trees describe this machine's real devices and this process: a
+    /// buffer's physical address as read there is where its memory really is.
+    /// A device is programmed with that address, so a tree that lies (a fake
+    /// one in a test, whose buffers must then reach no device) aims the device
+    /// at whatever memory the address names.
+    pub unsafe fn with_roots(mut self, root: SysRoot, proc_root: impl Into<PathBuf>) -> Self {
         self.root = root;
         self.proc_root = proc_root.into();
         self
@@ -342,7 +349,8 @@ mod tests {
         std::fs::create_dir_all(root.sys.join("kernel/mm/hugepages/hugepages-1048576kB")).unwrap();
         std::fs::write(pool.join("nr_hugepages"), format!("{total}\n")).unwrap();
         std::fs::write(pool.join("free_hugepages"), format!("{free}\n")).unwrap();
-        let h = Hugetlb::new().with_roots(root, "/proc");
+        // SAFETY: the tree is fake, and no buffer of these tests reaches a device.
+        let h = unsafe { Hugetlb::new().with_roots(root, "/proc") };
         (dir, h)
     }
 

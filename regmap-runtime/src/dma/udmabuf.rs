@@ -57,7 +57,8 @@ pub struct UdmaBuf {
 impl UdmaBuf {
     /// Finds the device `name` (`"udmabuf0"`) under `/sys` and `/dev`.
     pub fn open(name: &str) -> Result<Self, DmaError> {
-        Self::open_in(&SysRoot::default(), name)
+        // SAFETY: the default root is the machine's own /sys and /dev.
+        unsafe { Self::open_in(&SysRoot::default(), name) }
     }
 
     /// Names of the u-dma-buf devices under `root`, sorted.
@@ -72,7 +73,14 @@ impl UdmaBuf {
     }
 
     /// As [`UdmaBuf::open`], under `root` (a fake tree in tests).
-    pub fn open_in(root: &SysRoot, name: &str) -> Result<Self, DmaError> {
+    ///
+    /// # Safety
+    /// `root` describes this machine's real devices: a
+    /// buffer's physical address as read there is where its memory really is.
+    /// A device is programmed with that address, so a tree that lies (a fake
+    /// one in a test, whose buffers must then reach no device) aims the device
+    /// at whatever memory the address names.
+    pub unsafe fn open_in(root: &SysRoot, name: &str) -> Result<Self, DmaError> {
         let found = CLASSES
             .iter()
             .map(|c| (*c, root.sys.join("class").join(c).join(name)))
@@ -359,6 +367,12 @@ impl DmaBacking for UdmaBacking {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Opens a device of a fake tree.
+    fn open_fake(root: &SysRoot, name: &str) -> Result<UdmaBuf, DmaError> {
+        // SAFETY: the tree is fake, and no buffer of these tests reaches a device.
+        unsafe { UdmaBuf::open_in(root, name) }
+    }
     use crate::dma::DmaAllocator;
 
     struct Fake {
@@ -413,7 +427,7 @@ mod tests {
     fn attributes_are_read_and_the_region_mapped() {
         let fake = Fake::new();
         fake.device("u-dma-buf", "udmabuf0", 0x3c00_0000, 0x10_0000, false);
-        let dev = UdmaBuf::open_in(&fake.root, "udmabuf0").unwrap();
+        let dev = open_fake(&fake.root, "udmabuf0").unwrap();
         assert_eq!(dev.phys_addr(), 0x3c00_0000);
         assert_eq!(dev.size(), 0x10_0000);
         assert!(!dev.dma_coherent());
@@ -433,10 +447,7 @@ mod tests {
     fn syncs_write_the_exact_widened_range_in_packed_form() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x3c00_0000, 0x10_0000, false);
-        let mut region = UdmaBuf::open_in(&fake.root, "udmabuf0")
-            .unwrap()
-            .map()
-            .unwrap();
+        let mut region = open_fake(&fake.root, "udmabuf0").unwrap().map().unwrap();
         region.sync_for_device(0x1000..0x1100).unwrap();
         assert_eq!(attr(&d, "sync_for_device"), "0x0000100000000101");
         // 0x1010..0x1011 widens to the cache line 0x1000..0x1080.
@@ -454,7 +465,7 @@ mod tests {
     fn sub_allocated_buffers_sync_at_their_offset_in_the_region() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf1", 0x7000_0000, 0x4000, false);
-        let alloc = UdmaBuf::open_in(&fake.root, "udmabuf1")
+        let alloc = open_fake(&fake.root, "udmabuf1")
             .unwrap()
             .allocator()
             .unwrap();
@@ -470,7 +481,7 @@ mod tests {
     fn a_second_map_or_allocator_of_one_device_is_busy_until_the_first_drops() {
         let fake = Fake::new();
         fake.device("u-dma-buf", "udmabuf0", 0x3c00_0000, 0x4000, false);
-        let dev = UdmaBuf::open_in(&fake.root, "udmabuf0").unwrap();
+        let dev = open_fake(&fake.root, "udmabuf0").unwrap();
         let node = fake.root.dev.join("udmabuf0");
         let first = dev.allocator().unwrap();
         let a = first.allocate(0x100).unwrap();
@@ -481,7 +492,7 @@ mod tests {
         assert!(busy(dev.map().map(|_| ())));
         assert!(busy(dev.map_uncached().map(|_| ())));
         // Another open of the device, as another process would make, also fails.
-        let again = UdmaBuf::open_in(&fake.root, "udmabuf0").unwrap();
+        let again = open_fake(&fake.root, "udmabuf0").unwrap();
         let msg = again.map().unwrap_err().to_string();
         assert!(msg.contains("is in use"), "{msg}");
         // The lock lives as long as any buffer carved from the region.
@@ -492,10 +503,7 @@ mod tests {
         assert_eq!(whole.phys_addr(), 0x3c00_0000);
         // Other devices are not affected.
         fake.device("u-dma-buf", "udmabuf1", 0x3d00_0000, 0x1000, false);
-        UdmaBuf::open_in(&fake.root, "udmabuf1")
-            .unwrap()
-            .map()
-            .unwrap();
+        open_fake(&fake.root, "udmabuf1").unwrap().map().unwrap();
     }
 
     #[test]
@@ -503,10 +511,7 @@ mod tests {
     fn legacy_driver_uses_the_attribute_form() {
         let fake = Fake::new();
         let d = fake.device("udmabuf", "udmabuf0", 0x1e90_0000, 0x10_0000, false);
-        let region = UdmaBuf::open_in(&fake.root, "udmabuf0")
-            .unwrap()
-            .map()
-            .unwrap();
+        let region = open_fake(&fake.root, "udmabuf0").unwrap().map().unwrap();
         region.sync_for_device(0x80..0x100).unwrap();
         assert_eq!(attr(&d, "sync_offset"), "128");
         assert_eq!(attr(&d, "sync_size"), "128");
@@ -519,12 +524,12 @@ mod tests {
     fn coherent_or_uncached_regions_skip_sysfs() {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, true);
-        let dev = UdmaBuf::open_in(&fake.root, "udmabuf0").unwrap();
+        let dev = open_fake(&fake.root, "udmabuf0").unwrap();
         dev.map().unwrap().sync_for_device(..).unwrap();
         assert_eq!(attr(&d, "sync_for_device"), "");
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, false);
-        let dev = UdmaBuf::open_in(&fake.root, "udmabuf0").unwrap();
+        let dev = open_fake(&fake.root, "udmabuf0").unwrap();
         dev.map_uncached().unwrap().sync_for_device(..).unwrap();
         assert_eq!(attr(&d, "sync_for_device"), "");
     }
@@ -535,7 +540,7 @@ mod tests {
         let fake = Fake::new();
         fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, false);
         fake.device("u-dma-buf", "udmabuf2", 0x2000_0000, 0x1000, false);
-        let err = UdmaBuf::open_in(&fake.root, "udmabuf1").unwrap_err();
+        let err = open_fake(&fake.root, "udmabuf1").unwrap_err();
         let msg = err.to_string();
         assert!(
             msg.starts_with("no u-dma-buf device named `udmabuf1` (looked in "),
@@ -543,9 +548,7 @@ mod tests {
         );
         assert!(msg.ends_with("; available: udmabuf0, udmabuf2"), "{msg}");
         let empty = Fake::new();
-        let msg = UdmaBuf::open_in(&empty.root, "udmabuf0")
-            .unwrap_err()
-            .to_string();
+        let msg = open_fake(&empty.root, "udmabuf0").unwrap_err().to_string();
         assert!(msg.contains("none exists. load the driver"), "{msg}");
     }
 
@@ -555,9 +558,7 @@ mod tests {
         let fake = Fake::new();
         let d = fake.device("u-dma-buf", "udmabuf0", 0x1000_0000, 0x1000, false);
         std::fs::write(d.join("size"), "0\n").unwrap();
-        let msg = UdmaBuf::open_in(&fake.root, "udmabuf0")
-            .unwrap_err()
-            .to_string();
+        let msg = open_fake(&fake.root, "udmabuf0").unwrap_err().to_string();
         assert!(
             msg.contains("size holds \"0\", expected a non-zero size"),
             "{msg}"

@@ -1,6 +1,7 @@
 //! Misuse of the DMA ownership API does not compile: memory a transfer may be
 //! aimed at needs an `unsafe impl`, a driver needs a register window it owns
-//! alone, and the driver's raw register block is behind `unsafe`.
+//! alone, the driver's raw register block is behind `unsafe`, and so is a
+//! buffer whose physical address comes from a caller-chosen tree.
 //!
 //! One test function, so trybuild builds every case in one project.
 //! Re-bless after an intended change with `TRYBUILD=overwrite`.
