@@ -195,6 +195,18 @@ pub enum DeviceError {
         /// What to use instead.
         hint: &'static str,
     },
+    /// A register node is not the device its path names (a tree pointing
+    /// `/dev/uio0` at `/dev/mem`, say): mapping it could alias memory the
+    /// program owns.
+    #[error("{} is {found}, not {expected}: mapping it could alias memory the program owns", path.display())]
+    NotTheDevice {
+        /// The node asked for.
+        path: std::path::PathBuf,
+        /// What it should be (`"a UIO device node"`).
+        expected: &'static str,
+        /// What it is.
+        found: &'static str,
+    },
     /// No interrupt arrived in time.
     #[error("no interrupt from {device} within {timeout:?}")]
     IrqTimeout {

@@ -4,7 +4,7 @@
 
 use crate::error::DeviceError;
 use crate::sysroot::{SysRoot, read_num};
-use crate::window::{MappedWindow, PageSpan, open_rw, page_size};
+use crate::window::{MappedWindow, Node, PageSpan, check_node, open_rw, page_size};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -210,6 +210,7 @@ impl PciDevice {
         let index = bar.index;
         let path = self.dir.join(format!("resource{index}"));
         let file = open_rw(&path, true)?;
+        check_node(&file, &path, Node::PciResource)?;
         let len = usize::try_from(bar.size).map_err(|_| DeviceError::TooLarge {
             what: "the address space".into(),
             requested: bar.size,

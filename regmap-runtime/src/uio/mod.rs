@@ -30,7 +30,7 @@ use crate::error::DeviceError;
 use crate::exclusive::Exclusive;
 use crate::pci::PciDevice;
 use crate::sysroot::SysRoot;
-use crate::window::{MappedWindow, PageSpan, open_rw, page_size};
+use crate::window::{MappedWindow, Node, PageSpan, check_node, open_rw, page_size};
 use irq::{FdIrq, IrqState};
 use std::fs::File;
 use std::os::fd::AsRawFd;
@@ -93,6 +93,7 @@ impl Uio {
     pub fn open_in(root: &SysRoot, number: u32) -> Result<Self, DeviceError> {
         let info = info(root, number)?;
         let file = open_rw(&info.dev_path, false)?;
+        check_node(&file, &info.dev_path, Node::Uio)?;
         // SAFETY: flock on a descriptor we own; no memory is passed.
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
             let err = std::io::Error::last_os_error();

@@ -411,3 +411,45 @@ fn an_exclusive_map_is_refused_while_another_window_lives_and_keeps_the_lock() {
     drop(regs);
     assert!(Uio::open_in(&root, 3).is_ok());
 }
+
+/// A tree that points a UIO node or a BAR's resource file at another
+/// driver's device (here `/dev/null`; `/dev/mem` or a DMA buffer's node in
+/// an attack) is refused before anything is mapped.
+#[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk
+fn a_node_of_another_driver_is_never_mapped() {
+    let (_dir, root) = tree();
+    add_pci(&root);
+    let uio_node = root.dev.join("uio0");
+    std::fs::remove_file(&uio_node).unwrap();
+    std::os::unix::fs::symlink("/dev/null", &uio_node).unwrap();
+    let err = Uio::open_in(&root, 0).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            DeviceError::NotTheDevice {
+                expected: "a UIO device node",
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    let pci = PciDevice::find_in(&root, 0x1234, 0x11e8).unwrap();
+    let resource = pci.sys_dir().join("resource0");
+    std::fs::remove_file(&resource).unwrap();
+    std::os::unix::fs::symlink("/dev/null", &resource).unwrap();
+    let err = pci.map_bar(0).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            DeviceError::NotTheDevice {
+                expected: "a PCI BAR's sysfs resource file",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // The untouched BAR of the same fake function still maps: plain files pass.
+    assert_eq!(pci.map_bar(2).unwrap().read_u32(0).unwrap(), 0xb2b2_b2b2);
+}

@@ -78,7 +78,7 @@ const HUGETLBFS_MAGIC: i64 = 0x9584_58f6;
 const DMA_BUF_MAGIC: i64 = 0x444d_4142;
 
 /// Refuses anything but a regular file on an ordinary file system; returns its size.
-fn check_plain(file: &File, path: &Path) -> Result<u64, DeviceError> {
+pub(super) fn check_plain(file: &File, path: &Path) -> Result<u64, DeviceError> {
     let meta = file
         .metadata()
         .map_err(|e| DeviceError::io("stat", path, e))?;

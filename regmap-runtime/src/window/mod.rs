@@ -236,6 +236,59 @@ unsafe impl Bus for WindowRef<'_> {
     }
 }
 
+/// What a register node must be before it is mapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Node {
+    /// `/dev/uioN`: a character device of the `uio` class.
+    Uio,
+    /// A PCI function's `resourceN` in sysfs: a regular file.
+    PciResource,
+}
+
+/// Refuses a node that is not the kind of device its path names. The path
+/// comes from a tree the caller may choose, and a tree that points
+/// `/dev/uio0` at `/dev/mem` or a BAR's `resource0` at a DMA buffer's node
+/// would make a safe map alias memory the program owns. A plain file passes
+/// (fake trees in tests): a mapping of one aliases nothing a buffer hands out;
+/// so does a pipe as a UIO node (interrupt tests), which cannot be mapped.
+pub(crate) fn check_node(file: &File, path: &Path, node: Node) -> Result<(), DeviceError> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let meta = file
+        .metadata()
+        .map_err(|e| DeviceError::io("stat", path, e))?;
+    let ty = meta.file_type();
+    let found = if ty.is_file() {
+        return file::check_plain(file, path).map(|_| ());
+    } else if ty.is_fifo() && node == Node::Uio {
+        // Interrupts only: a pipe cannot be mapped at all.
+        return Ok(());
+    } else if ty.is_char_device() {
+        if node == Node::Uio && char_class(meta.rdev()).as_deref() == Some("uio") {
+            return Ok(());
+        }
+        "a device node of another driver"
+    } else {
+        "neither a device node nor a regular file"
+    };
+    Err(DeviceError::NotTheDevice {
+        path: path.to_path_buf(),
+        expected: match node {
+            Node::Uio => "a UIO device node",
+            Node::PciResource => "a PCI BAR's sysfs resource file",
+        },
+        found,
+    })
+}
+
+/// The class of the character device `rdev` (`uio`), as this machine's own
+/// sysfs says: never a caller's tree, which is what is being checked.
+fn char_class(rdev: u64) -> Option<String> {
+    let dev = rdev as libc::dev_t;
+    let (major, minor) = (libc::major(dev), libc::minor(dev));
+    let link = std::fs::read_link(format!("/sys/dev/char/{major}:{minor}/subsystem")).ok()?;
+    Some(link.file_name()?.to_string_lossy().into_owned())
+}
+
 /// Opens `path` read-write, optionally with `O_SYNC` (uncached on `/dev/mem`).
 pub(crate) fn open_rw(path: &Path, sync: bool) -> Result<File, DeviceError> {
     use std::os::unix::fs::OpenOptionsExt;
