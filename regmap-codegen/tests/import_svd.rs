@@ -276,6 +276,19 @@ fn alternates_renames_and_grown_blocks_are_reported_where_the_svd_says() {
     assert!(!import.report.has_errors());
 }
 
+/// Every instance's window holds its block, so the design binds.
+fn assert_windows_hold_blocks(d: &ImportedDesign, what: &str) {
+    for i in &d.instances {
+        let needed = block(d, &i.block).size.value;
+        assert!(
+            i.size.is_none_or(|s| s >= needed),
+            "{what}: {} has a {:?} window for {needed:#x} bytes",
+            i.name.value,
+            i.size
+        );
+    }
+}
+
 /// Every block written as YAML loads back clean into the same map, and the
 /// design file names every instance with its map.
 fn assert_round_trips(import: &Import, what: &str) {
@@ -332,6 +345,7 @@ fn twenty_real_svds_import_check_and_generate() {
         let what = file.file_name().unwrap().to_string_lossy().into_owned();
         let import = import::import_file(file).unwrap_or_else(|r| panic!("{what}:\n{r}"));
         assert!(!import.design.blocks.is_empty(), "{what}");
+        assert_windows_hold_blocks(&import.design, &what);
         assert_round_trips(&import, &what);
         let code = regmap_codegen::emit::format_design(
             &import.design.to_ir(),
@@ -728,12 +742,8 @@ fn an_instance_window_covers_the_block_grown_past_its_address_block() {
         [&("block-size-grown", 7)],
         "told once, at B's address block"
     );
-    for design in [&features().design, d] {
-        for i in &design.instances {
-            let needed = block(design, &i.block).size.value;
-            assert!(i.size.is_none_or(|s| s >= needed), "{}", i.name.value);
-        }
-    }
+    assert_windows_hold_blocks(&features().design, "features.svd");
+    assert_windows_hold_blocks(d, "inline.svd");
 }
 
 #[test]
