@@ -255,7 +255,7 @@ fn alternates_renames_and_grown_blocks_are_reported_where_the_svd_says() {
         ("enum-value-dropped", 58),
         ("renamed", 62),
         ("register-dropped", 68),
-        ("block-size-grown", 108),
+        ("block-size-grown", 111),
     ] {
         assert!(found.contains(&expected), "{expected:?} not in {found:?}");
     }
@@ -274,6 +274,19 @@ fn alternates_renames_and_grown_blocks_are_reported_where_the_svd_says() {
         .unwrap();
     assert_eq!(renamed.severity, Severity::Note);
     assert!(!import.report.has_errors());
+}
+
+/// Every instance's window holds its block, so the design binds.
+fn assert_windows_hold_blocks(d: &ImportedDesign, what: &str) {
+    for i in &d.instances {
+        let needed = block(d, &i.block).size.value;
+        assert!(
+            i.size.is_none_or(|s| s >= needed),
+            "{what}: {} has a {:?} window for {needed:#x} bytes",
+            i.name.value,
+            i.size
+        );
+    }
 }
 
 /// Every block written as YAML loads back clean into the same map, and the
@@ -332,6 +345,7 @@ fn twenty_real_svds_import_check_and_generate() {
         let what = file.file_name().unwrap().to_string_lossy().into_owned();
         let import = import::import_file(file).unwrap_or_else(|r| panic!("{what}:\n{r}"));
         assert!(!import.design.blocks.is_empty(), "{what}");
+        assert_windows_hold_blocks(&import.design, &what);
         assert_round_trips(&import, &what);
         let code = regmap_codegen::emit::format_design(
             &import.design.to_ir(),
@@ -665,4 +679,275 @@ fn hostile_dims_stay_bounded() {
     }
     // Bounded work, not a timing assertion: a runaway loop would take hours.
     assert!(started.elapsed().as_secs() < 600);
+}
+
+/// An SVD device holding `peripherals` (the text inside `<peripherals>`).
+fn svd_of(peripherals: &str) -> Import {
+    let text = format!(
+        "<device><name>D</name><width>32</width><size>32</size><access>read-write</access>\n<peripherals>\n{peripherals}</peripherals></device>"
+    );
+    match import::import_str(&text, "inline.svd", Some(Format::Svd)) {
+        Ok(import) => import,
+        Err(report) => panic!("{report}"),
+    }
+}
+
+fn instance<'a>(d: &'a ImportedDesign, name: &str) -> &'a import::Instance {
+    d.instances
+        .iter()
+        .find(|i| i.name.value == name)
+        .unwrap_or_else(|| panic!("no instance {name}"))
+}
+
+fn field_access(reg: &Register) -> Vec<(&str, Access)> {
+    reg.fields
+        .iter()
+        .map(|f| (f.name.value.as_str(), f.access.value))
+        .collect()
+}
+
+#[test]
+fn an_instance_window_covers_the_block_grown_past_its_address_block() {
+    let import = features();
+    let timer = instance(&import.design, "TIMER0");
+    assert_eq!(block(&import.design, "TIMER").size.value, 0x20);
+    assert_eq!(timer.size, Some(0x20), "CNT at 0x1C is inside the window");
+    let found = diagnostics(&import);
+    assert!(found.contains(&("block-size-grown", 111)), "{found:?}");
+    // A derived instance whose own address block is smaller than the block
+    // it shares: its window grows too, told at its address block.
+    let import = svd_of(
+        "<peripheral><name>A</name><baseAddress>0x1000</baseAddress>
+<addressBlock><offset>0</offset><size>0x100</size></addressBlock>
+<registers><register><name>R</name><addressOffset>0xFC</addressOffset></register></registers></peripheral>
+<peripheral derivedFrom=\"A\"><name>B</name><baseAddress>0x2000</baseAddress>
+<addressBlock><offset>0</offset><size>0x10</size></addressBlock></peripheral>
+<peripheral derivedFrom=\"A\"><name>C</name><baseAddress>0x3000</baseAddress></peripheral>
+",
+    );
+    let d = &import.design;
+    assert_eq!(instance(d, "B").block, "A");
+    assert_eq!(instance(d, "B").size, Some(0x100));
+    assert_eq!(
+        instance(d, "C").size,
+        Some(0x100),
+        "inherited address block"
+    );
+    let found = diagnostics(&import);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(c, _)| *c == "block-size-grown")
+            .collect::<Vec<_>>(),
+        [&("block-size-grown", 7)],
+        "told once, at B's address block"
+    );
+    assert_windows_hold_blocks(&features().design, "features.svd");
+    assert_windows_hold_blocks(d, "inline.svd");
+}
+
+#[test]
+fn a_derived_peripheral_with_registers_is_a_layout_of_its_own_name() {
+    let regs = "<registers><register><name>R</name><addressOffset>0</addressOffset></register></registers>";
+    let import = svd_of(&format!(
+        "<peripheral><name>A</name><headerStructName>AST</headerStructName><baseAddress>0x1000</baseAddress>{regs}</peripheral>
+<peripheral derivedFrom=\"A\"><name>B</name><baseAddress>0x2000</baseAddress>
+<registers><register><name>Q</name><addressOffset>4</addressOffset></register></registers></peripheral>
+<peripheral derivedFrom=\"A\"><name>C</name><headerStructName>CS</headerStructName><baseAddress>0x3000</baseAddress>
+<registers><register><name>Q</name><addressOffset>8</addressOffset></register></registers></peripheral>
+<peripheral derivedFrom=\"A\"><name>D</name><baseAddress>0x4000</baseAddress></peripheral>
+"
+    ));
+    let d = &import.design;
+    let blocks: Vec<&str> = d.blocks.iter().map(|b| b.name.value.as_str()).collect();
+    assert_eq!(blocks, ["AST", "B", "CS"]);
+    let uses: Vec<(&str, &str)> = d
+        .instances
+        .iter()
+        .map(|i| (i.name.value.as_str(), i.block.as_str()))
+        .collect();
+    assert_eq!(uses, [("A", "AST"), ("B", "B"), ("C", "CS"), ("D", "AST")]);
+    assert!(has_item(&block(d, "B").items, "Q"));
+}
+
+#[test]
+fn a_peripheral_without_registers_shares_the_nearest_block_of_its_chain() {
+    let import = svd_of(
+        "<peripheral><name>A</name><baseAddress>0x1000</baseAddress>
+<registers><register><name>R</name><addressOffset>0</addressOffset></register></registers></peripheral>
+<peripheral derivedFrom=\"A\"><name>B</name><baseAddress>0x2000</baseAddress>
+<registers><register><name>Q</name><addressOffset>4</addressOffset></register></registers></peripheral>
+<peripheral derivedFrom=\"B\"><name>C</name><baseAddress>0x3000</baseAddress></peripheral>
+<peripheral derivedFrom=\"C\"><name>E</name><baseAddress>0x4000</baseAddress></peripheral>
+",
+    );
+    let d = &import.design;
+    assert_eq!(instance(d, "C").block, "B");
+    assert_eq!(instance(d, "E").block, "B");
+    assert_eq!(d.blocks.len(), 2);
+}
+
+/// A peripheral with register `R` whose field `F` has the enum `MODE` of
+/// the given values.
+fn periph_with_mode(name: &str, base: u32, values: &[&str]) -> String {
+    let values: String = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            format!("<enumeratedValue><name>{v}</name><value>{i}</value></enumeratedValue>")
+        })
+        .collect();
+    format!(
+        "<peripheral><name>{name}</name><baseAddress>{base:#x}</baseAddress><registers>
+<register><name>R</name><addressOffset>0</addressOffset><fields>
+<field><name>F</name><bitRange>[1:0]</bitRange><enumeratedValues><name>MODE</name>{values}</enumeratedValues></field>
+<field><name>G</name><bitRange>[3:2]</bitRange><enumeratedValues derivedFrom=\"MODE\"></enumeratedValues></field>
+</fields></register></registers></peripheral>\n"
+    )
+}
+
+fn variants_of(d: &ImportedDesign, block_name: &str, reg: &str, field: &str) -> Vec<String> {
+    let b = block(d, block_name);
+    let f = register(&b.items, reg)
+        .fields
+        .iter()
+        .find(|f| f.name.value == field)
+        .unwrap();
+    let e = match f.enumeration.as_ref().unwrap() {
+        EnumRef::Inline(e) => e,
+        EnumRef::Named(n) => b.enums.iter().find(|e| e.name.value == n.value).unwrap(),
+    };
+    e.variants.iter().map(|v| v.name.value.clone()).collect()
+}
+
+#[test]
+fn derived_from_paths_resolve_in_their_scope() {
+    let import = svd_of(&format!(
+        "{}{}<peripheral><name>P3</name><baseAddress>0x3000</baseAddress><registers>
+<register><name>R</name><addressOffset>0</addressOffset><fields>
+<field><name>H</name><bitRange>[1:0]</bitRange><enumeratedValues derivedFrom=\"P2.R.F.MODE\"></enumeratedValues></field>
+</fields></register></registers></peripheral>
+",
+        periph_with_mode("P1", 0x1000, &["one", "two"]),
+        periph_with_mode("P2", 0x2000, &["uno", "dos", "tres"]),
+    ));
+    let d = &import.design;
+    assert_eq!(variants_of(d, "P3", "R", "H"), ["uno", "dos", "tres"]);
+    assert_eq!(
+        variants_of(d, "P2", "R", "G"),
+        ["uno", "dos", "tres"],
+        "a bare name is found in the enclosing register first"
+    );
+    assert_eq!(variants_of(d, "P1", "R", "G"), ["one", "two"]);
+
+    // `R` seen from peripheral GPIO is GPIO's (in its cluster), never
+    // GPIOA's, whose key only starts with the same letters.
+    let import = svd_of(
+        "<peripheral><name>GPIOA</name><baseAddress>0x1000</baseAddress><registers>
+<register><name>R</name><addressOffset>0</addressOffset><fields><field><name>A</name><bitOffset>0</bitOffset></field></fields></register>
+</registers></peripheral>
+<peripheral><name>GPIO</name><baseAddress>0x2000</baseAddress><registers>
+<cluster><name>C</name><addressOffset>0</addressOffset>
+<register><name>R</name><addressOffset>0</addressOffset><fields><field><name>B</name><bitOffset>1</bitOffset></field></fields></register>
+</cluster>
+<register derivedFrom=\"R\"><name>S</name><addressOffset>0x10</addressOffset></register>
+</registers></peripheral>
+",
+    );
+    let gpio = block(&import.design, "GPIO");
+    let s = register(&gpio.items, "S");
+    let names: Vec<&str> = s.fields.iter().map(|f| f.name.value.as_str()).collect();
+    assert_eq!(names, ["B"]);
+}
+
+#[test]
+fn a_register_write_effect_applies_to_fields_with_their_own_access() {
+    let import = svd_of(
+        "<peripheral><name>P</name><baseAddress>0x1000</baseAddress><registers>
+<register><name>SR</name><addressOffset>0</addressOffset><modifiedWriteValues>oneToClear</modifiedWriteValues><fields>
+<field><name>A</name><bitOffset>0</bitOffset><access>read-write</access></field>
+<field><name>B</name><bitOffset>1</bitOffset></field>
+<field><name>C</name><bitOffset>2</bitOffset><access>read-only</access></field>
+<field><name>D</name><bitOffset>3</bitOffset><modifiedWriteValues>oneToSet</modifiedWriteValues></field>
+</fields></register>
+<register><name>CR</name><addressOffset>4</addressOffset><modifiedWriteValues>zeroToClear</modifiedWriteValues><fields>
+<field><name>A</name><bitOffset>0</bitOffset></field>
+<field><name>B</name><bitOffset>1</bitOffset><modifiedWriteValues>zeroToSet</modifiedWriteValues></field>
+</fields></register>
+<register><name>RS</name><addressOffset>8</addressOffset><access>read-only</access><readAction>set</readAction><fields>
+<field><name>A</name><bitOffset>0</bitOffset></field>
+<field><name>B</name><bitOffset>1</bitOffset><access>read-only</access></field>
+</fields></register>
+</registers></peripheral>
+",
+    );
+    let p = block(&import.design, "P");
+    assert_eq!(
+        field_access(register(&p.items, "SR")),
+        [
+            ("A", Access::OneToClear),
+            ("B", Access::OneToClear),
+            ("C", Access::ReadOnly),
+            ("D", Access::OneToSet),
+        ]
+    );
+    assert_eq!(
+        field_access(register(&p.items, "CR")),
+        [("A", Access::ZeroToClear), ("B", Access::ZeroToSet)]
+    );
+    let rs = register(&p.items, "RS");
+    assert_eq!(rs.access.value, Access::ReadToSet);
+    assert_eq!(
+        field_access(rs),
+        [("A", Access::ReadToSet), ("B", Access::ReadToSet)]
+    );
+}
+
+#[test]
+fn an_alternate_group_keeps_a_register_array_an_array() {
+    let import = svd_of(
+        "<peripheral><name>P</name><baseAddress>0x1000</baseAddress><registers>
+<register><dim>4</dim><dimIncrement>4</dimIncrement><name>CCR[%s]</name><addressOffset>0</addressOffset></register>
+<register><dim>4</dim><dimIncrement>4</dimIncrement><name>CCR[%s]</name><alternateGroup>G</alternateGroup><addressOffset>0x10</addressOffset></register>
+<register><dim>2</dim><dimIncrement>4</dimIncrement><name>CH%s</name><alternateGroup>G</alternateGroup><addressOffset>0x20</addressOffset></register>
+</registers></peripheral>
+",
+    );
+    let p = block(&import.design, "P");
+    let names: Vec<&str> = p.items.iter().map(|i| i.name().value.as_str()).collect();
+    assert_eq!(names, ["CCR", "CCR_G", "CH0_G", "CH1_G"]);
+    let ccr_g = register(&p.items, "CCR_G");
+    let a = ccr_g.array.as_ref().expect("CCR_G is an array");
+    assert_eq!(
+        (ccr_g.offset.value, a.count.value, a.stride.value),
+        (0x10, 4, 4)
+    );
+}
+
+#[test]
+fn derived_clusters_and_peripheral_arrays() {
+    let import = svd_of(
+        "<peripheral><dim>2</dim><dimIncrement>0x100</dimIncrement><name>TIM[%s]</name><baseAddress>0x1000</baseAddress><registers>
+<cluster><name>CH</name><addressOffset>0</addressOffset>
+<register><name>CFG</name><addressOffset>0</addressOffset></register>
+<register><name>VAL</name><addressOffset>4</addressOffset></register>
+</cluster>
+<cluster derivedFrom=\"CH\"><name>CH2</name><addressOffset>0x10</addressOffset></cluster>
+</registers></peripheral>
+",
+    );
+    let d = &import.design;
+    let placed: Vec<(&str, &str, u64)> = d
+        .instances
+        .iter()
+        .map(|i| (i.name.value.as_str(), i.block.as_str(), i.base.value))
+        .collect();
+    assert_eq!(placed, [("TIM0", "TIM", 0x1000), ("TIM1", "TIM", 0x1100)]);
+    let tim = block(d, "TIM");
+    let Some(Item::Cluster(ch2)) = tim.items.iter().find(|i| i.name().value == "CH2") else {
+        panic!("CH2 is a cluster")
+    };
+    assert_eq!(ch2.offset.value, 0x10);
+    let names: Vec<&str> = ch2.items.iter().map(|i| i.name().value.as_str()).collect();
+    assert_eq!(names, ["CFG", "VAL"], "the base cluster's registers copied");
 }

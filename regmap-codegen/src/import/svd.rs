@@ -46,7 +46,8 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
         diags,
         unrolled: 0,
         index: HashMap::new(),
-        enum_index: HashMap::new(),
+        enums: HashMap::new(),
+        grown_windows: HashSet::new(),
     };
     cx.device(&doc)
 }
@@ -58,8 +59,12 @@ struct Svd<'f, 'a, 'i> {
     /// Peripherals, clusters, registers and fields by dotted path
     /// (`GPIOA.MODER.MODE0`), for `derivedFrom`.
     index: HashMap<String, Node<'a, 'i>>,
-    /// `enumeratedValues` by name, for their `derivedFrom`.
-    enum_index: HashMap<String, Node<'a, 'i>>,
+    /// `enumeratedValues` by name, each with the dotted path of its field,
+    /// in document order, for their `derivedFrom`.
+    enums: HashMap<String, Vec<(String, Node<'a, 'i>)>>,
+    /// Address blocks already told to be smaller than their map: a derived
+    /// peripheral inheriting one is not told again.
+    grown_windows: HashSet<roxmltree::NodeId>,
 }
 
 /// Register properties, inherited device -> peripheral -> cluster -> register.
@@ -104,6 +109,36 @@ impl<'a, 'i> Derived<'a, 'i> {
 struct View {
     mode: Option<String>,
     block: String,
+    /// The block's size: the least window an instance of it needs.
+    size: u64,
+}
+
+/// An element's `modifiedWriteValues` and `readAction`: the outer `Option`
+/// says whether the element (or its base) writes one, the inner what regmap
+/// makes of it (`modify` and the kinds regmap lacks are `None`).
+#[derive(Clone, Copy, Default)]
+struct Effects {
+    write: Option<Option<(Access, Loc)>>,
+    read: Option<Option<(Access, Loc, &'static str)>>,
+}
+
+impl Effects {
+    /// `self`, with what it does not say taken from `outer` (a field's
+    /// effects over its register's).
+    fn or(self, outer: Effects) -> Effects {
+        Effects {
+            write: self.write.or(outer.write),
+            read: self.read.or(outer.read),
+        }
+    }
+}
+
+/// What a register's fields inherit: its declared access and effects, and
+/// the access they make.
+struct Outer {
+    declared: Spanned<Access>,
+    effects: Effects,
+    access: Spanned<Access>,
 }
 
 /// One element a `dim` group expands to: its name, and how far it is moved.
@@ -252,46 +287,69 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
     }
 
     /// The element `from` names, seen from `scope` (the dotted path of the
-    /// element's parent): a sibling, an absolute path, or, last, any element
-    /// of the same kind and name in the same peripheral.
+    /// element's parent): a name or dotted path in the enclosing scopes,
+    /// innermost first, up to the device (so `PERIPH.REG` from anywhere);
+    /// last, for vendor files that name a non-sibling bare, any element of
+    /// the same kind and name in the same peripheral.
     fn resolve(&self, from: &str, scope: &str, node: Node<'a, 'i>) -> Option<Node<'a, 'i>> {
+        let from = strip_dim(from);
         let kind = node.tag_name().name();
         if kind == "enumeratedValues" {
-            let last = from.rsplit('.').next().unwrap_or(from);
-            return self.enum_index.get(last).copied();
+            return self.resolve_enum(&from, scope, node);
         }
-        let same_kind = |n: &Node<'a, 'i>| n.tag_name().name() == kind;
-        let candidates = [
-            if scope.is_empty() {
-                from.to_owned()
-            } else {
-                format!("{scope}.{from}")
-            },
-            from.to_owned(),
-        ];
-        for c in &candidates {
-            if let Some(n) = self.index.get(c).filter(|n| same_kind(n)) {
+        let same_kind = |n: &&Node<'a, 'i>| n.tag_name().name() == kind && n.id() != node.id();
+        for s in enclosing(scope) {
+            if let Some(n) = self.index.get(&join(s, &from)).filter(same_kind) {
                 return Some(*n);
             }
         }
         let periph = scope.split('.').next().unwrap_or("");
-        let last = from.rsplit('.').next().unwrap_or(from);
-        let mut found: Vec<(&String, &Node<'a, 'i>)> = self
-            .index
+        if periph.is_empty() {
+            return None;
+        }
+        let prefix = format!("{periph}.");
+        let last = from.rsplit('.').next().unwrap_or(&from);
+        self.index
             .iter()
             .filter(|(k, n)| {
-                same_kind(n) && k.starts_with(periph) && k.rsplit('.').next() == Some(last)
+                same_kind(n) && k.starts_with(&prefix) && k.rsplit('.').next() == Some(last)
             })
-            .collect();
-        found.sort_by_key(|(k, _)| k.len());
-        found.first().map(|(_, n)| **n)
+            // The shallowest, then the first by name: never hash order.
+            .min_by_key(|(k, _)| (k.len(), k.as_str()))
+            .map(|(_, n)| *n)
+    }
+
+    /// The `enumeratedValues` `from` names, seen from the field at `scope`:
+    /// a bare name is the first enum of that name in the innermost enclosing
+    /// scope (field, register, clusters, peripheral, device) holding one; a
+    /// dotted path (`PERIPH.REG.FIELD.NAME`, or the tail of one) names its
+    /// field from the innermost enclosing scope where that field exists.
+    fn resolve_enum(&self, from: &str, scope: &str, node: Node<'a, 'i>) -> Option<Node<'a, 'i>> {
+        let (qualifier, name) = match from.rsplit_once('.') {
+            Some((q, n)) => (Some(q), n),
+            None => (None, from),
+        };
+        let candidates = self.enums.get(name)?;
+        for s in enclosing(scope) {
+            let hit = candidates.iter().find(|(path, n)| {
+                n.id() != node.id()
+                    && match qualifier {
+                        None => s.is_empty() || path == s || path.starts_with(&format!("{s}.")),
+                        Some(q) => *path == join(s, q),
+                    }
+            });
+            if let Some((_, n)) = hit {
+                return Some(*n);
+            }
+        }
+        None
     }
 
     /// Fills the `derivedFrom` indexes from the whole document.
     fn build_index(&mut self, peripherals: &[Node<'a, 'i>]) {
         fn walk<'a, 'i>(
             index: &mut HashMap<String, Node<'a, 'i>>,
-            enums: &mut HashMap<String, Node<'a, 'i>>,
+            enums: &mut HashMap<String, Vec<(String, Node<'a, 'i>)>>,
             node: Node<'a, 'i>,
             path: &str,
             depth: usize,
@@ -305,13 +363,13 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                     "registers" | "fields" => walk(index, enums, c, path, depth + 1),
                     "cluster" | "register" | "field" => {
                         let name = child(c, "name").map(text).unwrap_or_default();
-                        let p = format!("{path}.{name}");
+                        let p = format!("{path}.{}", strip_dim(&name));
                         index.entry(p.clone()).or_insert(c);
                         walk(index, enums, c, &p, depth + 1);
                     }
                     "enumeratedValues" => {
                         if let Some(n) = child(c, "name") {
-                            enums.entry(text(n)).or_insert(c);
+                            enums.entry(text(n)).or_default().push((path.to_owned(), c));
                         }
                     }
                     _ => {}
@@ -319,9 +377,9 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             }
         }
         for p in peripherals {
-            let name = child(*p, "name").map(text).unwrap_or_default();
+            let name = strip_dim(&child(*p, "name").map(text).unwrap_or_default());
             self.index.entry(name.clone()).or_insert(*p);
-            walk(&mut self.index, &mut self.enum_index, *p, &name, 0);
+            walk(&mut self.index, &mut self.enums, *p, &name, 0);
         }
     }
 
@@ -421,10 +479,11 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         };
         let description = Self::description(&d);
         // A derived peripheral that writes no registers of its own is
-        // another instance of its base's block.
+        // another instance of its nearest base's block (which, if that base
+        // has no registers either, is the block it shares in turn).
         let own_registers = child(node, "registers").is_some();
         let shared = (!own_registers && d.chain.len() > 1)
-            .then(|| block_of.get(&d.chain[d.chain.len() - 1].id()).cloned())
+            .then(|| block_of.get(&d.chain[1].id()).cloned())
             .flatten();
         let views = match shared {
             Some(views) => views,
@@ -435,6 +494,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                     .map(|(mode, b)| View {
                         mode: mode.clone(),
                         block: b.name.value.clone(),
+                        size: b.size.value,
                     })
                     .collect::<Vec<_>>();
                 design.blocks.extend(blocks.into_iter().map(|(_, b)| b));
@@ -442,7 +502,24 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             }
         };
         block_of.insert(node.id(), views.clone());
-        let size = address_blocks_end(&d);
+        // The instance's window holds at least its map, so the design binds.
+        let declared = address_blocks_end(&d);
+        let needed = views.iter().map(|v| v.size).max().unwrap_or(0);
+        if let Some((end, at)) = declared
+            && end < needed
+            && self.grown_windows.insert(at.id())
+        {
+            let block = &views[0].block;
+            let loc = self.loc(at);
+            self.warn(
+                "block-size-grown",
+                loc,
+                format!(
+                    "the map `{block}` of `{name}` is {needed:#x} bytes, past the end of its address blocks ({end:#x})"
+                ),
+                "registers (or the base's map) reach past the address blocks: the map and the instance's window are grown to hold them",
+            );
+        }
         let interrupts: Vec<Interrupt> = children(node, "interrupt")
             .filter_map(|i| {
                 let number = child(i, "value").map(text).and_then(|t| parse_number(&t))?;
@@ -491,7 +568,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                     name: Spanned::new(name, loc),
                     block: view.block.clone(),
                     base: Spanned::new(at, loc),
-                    size,
+                    size: declared.map(|(end, _)| end.max(view.size)),
                     interrupts: interrupts.clone(),
                     parameters: parameters.clone(),
                     description: description.clone(),
@@ -510,8 +587,16 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         device_props: Props,
     ) -> Vec<(Option<String>, Block)> {
         let props = self.props(d, device_props);
-        let block_name = d
-            .child("headerStructName")
+        // A derived peripheral that writes registers is a layout of its own:
+        // the name comes from the chain up to the first that has registers.
+        let layout = d
+            .chain
+            .iter()
+            .position(|n| child(*n, "registers").is_some())
+            .unwrap_or(d.chain.len() - 1);
+        let block_name = d.chain[..=layout]
+            .iter()
+            .find_map(|n| child(*n, "headerStructName"))
             .map(text)
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| strip_dim(name));
@@ -522,24 +607,16 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 .filter_map(|n| child(*n, "registers"))
                 .collect(),
         };
-        let items = self.items_unchecked(&registers, name, props, 0);
-        let declared = address_blocks_end(d).unwrap_or(0);
+        let items = self.items_unchecked(&registers, &strip_dim(name), props, 0);
+        let declared = address_blocks_end(d).map_or(0, |(end, _)| end);
         let description = Self::description(d);
         let mut out = Vec::new();
         for (mode, mut items) in split_modes(items) {
             drop_overlaps(self, &mut items);
             let extent = crate::check::extent_of(&items);
+            // Grown past the address blocks with a warning there, by the
+            // instance that windows it.
             let size = declared.max(u64::try_from(extent).unwrap_or(u64::MAX));
-            if u128::from(declared) < extent && declared != 0 {
-                self.warn(
-                    "block-size-grown",
-                    name_loc,
-                    format!(
-                        "registers of `{name}` reach {extent:#x}, past its address blocks ({declared:#x} bytes)"
-                    ),
-                    "the map's size is grown to hold them",
-                );
-            }
             let block_name = match &mode {
                 Some(m) => format!("{block_name}_{m}"),
                 None => block_name.clone(),
@@ -663,12 +740,18 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         let Some((mut name, name_loc)) = self.name_of(&d, "a register") else {
             return;
         };
+        // Paths (for `derivedFrom`) use the name the SVD writes.
+        let path = format!("{scope}.{}", strip_dim(&name));
         if let Some(g) = d
             .child("alternateGroup")
             .map(text)
             .filter(|g| !g.is_empty())
         {
-            name = format!("{name}_{g}");
+            // Before the array placeholder, so `CCR[%s]` stays an array.
+            name = match name.strip_suffix("[%s]") {
+                Some(base) => format!("{base}_{g}[%s]"),
+                None => format!("{name}_{g}"),
+            };
         }
         let Some(offset) = self.number_of(&d, "addressOffset", &format!("register `{name}`"))
         else {
@@ -686,11 +769,16 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             return;
         };
         let (declared, access_loc) = props.access.unwrap_or((Access::ReadWrite, name_loc));
-        let access = self.side_effects(&d, declared, access_loc);
+        let effects = self.effects(&d);
+        let access = self.apply_effects(effects, declared, access_loc, true);
         let (reset, reset_loc) = props.reset.unwrap_or((0, name_loc));
         let reset = reset & props.reset_mask.unwrap_or(u64::MAX) & ones(width.bits());
-        let path = format!("{scope}.{}", strip_dim(&name));
-        let mut fields = self.fields(&d, &path, &strip_dim(&name), width, access.clone());
+        let outer = Outer {
+            declared: Spanned::new(declared, access_loc),
+            effects,
+            access: access.clone(),
+        };
+        let mut fields = self.fields(&d, &path, &strip_dim(&name), width, &outer);
         // A register's declared access bounds its fields in regmap; SVD lets
         // fields widen it, so a register holding wider fields becomes rw.
         let mut reg_access = access.clone();
@@ -737,9 +825,10 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         }
     }
 
-    /// `modifiedWriteValues` and `readAction` on top of the declared access.
-    fn side_effects(&mut self, d: &Derived<'a, 'i>, declared: Access, loc: Loc) -> Spanned<Access> {
-        let mut access = Spanned::new(declared, loc);
+    /// An element's `modifiedWriteValues` and `readAction`, each problem
+    /// told once here.
+    fn effects(&mut self, d: &Derived<'a, 'i>) -> Effects {
+        let mut effects = Effects::default();
         if let Some(n) = d.child("modifiedWriteValues") {
             let t = text(n);
             let at = self.text_loc(n);
@@ -769,20 +858,14 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                     None
                 }
             };
-            if let Some(action) = action
-                && declared.is_writable()
-            {
-                // A write-only action field reads as zero in regmap's model;
-                // the action kinds are readable.
-                access = Spanned::new(action, at);
-            }
+            effects.write = Some(action.map(|a| (a, at)));
         }
         if let Some(n) = d.child("readAction") {
             let t = text(n);
             let at = self.text_loc(n);
             let effect = match t.as_str() {
-                "clear" => Some(Access::ReadToClear),
-                "set" => Some(Access::ReadToSet),
+                "clear" => Some((Access::ReadToClear, at, "clear")),
+                "set" => Some((Access::ReadToSet, at, "set")),
                 "modify" | "modifyExternal" => {
                     self.warn(
                         "read-effect-dropped",
@@ -802,17 +885,41 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                     None
                 }
             };
-            if let Some(effect) = effect {
-                if access.value.is_writable() {
-                    self.warn(
-                        "write-dropped",
-                        at,
-                        format!("a read-to-{t} element that is also writable is imported as `{}`", effect.short_name()),
-                        "regmap's read-side-effect kinds are read-only: writes to it are not generated",
-                    );
-                }
-                access = Spanned::new(effect, at);
+            effects.read = Some(effect);
+        }
+        effects
+    }
+
+    /// `effects` on top of the declared access; `warn`: tell here when a
+    /// read effect drops writes.
+    fn apply_effects(
+        &mut self,
+        effects: Effects,
+        declared: Access,
+        loc: Loc,
+        warn: bool,
+    ) -> Spanned<Access> {
+        let mut access = Spanned::new(declared, loc);
+        if let Some(Some((action, at))) = effects.write
+            && declared.is_writable()
+        {
+            // A write-only action field reads as zero in regmap's model;
+            // the action kinds are readable.
+            access = Spanned::new(action, at);
+        }
+        if let Some(Some((effect, at, t))) = effects.read {
+            if warn && access.value.is_writable() {
+                self.warn(
+                    "write-dropped",
+                    at,
+                    format!(
+                        "a read-to-{t} element that is also writable is imported as `{}`",
+                        effect.short_name()
+                    ),
+                    "regmap's read-side-effect kinds are read-only: writes to it are not generated",
+                );
             }
+            access = Spanned::new(effect, at);
         }
         access
     }
@@ -823,7 +930,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         path: &str,
         reg_name: &str,
         width: Width,
-        reg_access: Spanned<Access>,
+        outer: &Outer,
     ) -> Vec<Field> {
         let nodes: Vec<Node<'a, 'i>> = reg
             .chain
@@ -834,7 +941,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             .unwrap_or_default();
         let mut fields: Vec<Field> = Vec::new();
         for n in nodes {
-            self.field(n, path, reg_name, width, reg_access.clone(), &mut fields);
+            self.field(n, path, reg_name, width, outer, &mut fields);
         }
         // Overlapping fields (alternate views of bits) keep the first.
         let mut used = 0u64;
@@ -873,7 +980,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         path: &str,
         reg_name: &str,
         width: Width,
-        reg_access: Spanned<Access>,
+        outer: &Outer,
         out: &mut Vec<Field>,
     ) {
         let d = self.derived(node, path);
@@ -883,28 +990,33 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         let Some((lsb, msb, bits_loc)) = self.bit_range(&d, &name) else {
             return;
         };
-        let declared = match d.child("access") {
+        let own_access = match d.child("access") {
             Some(n) => {
                 let t = text(n);
                 let loc = self.text_loc(n);
                 match parse_access(&t) {
-                    Some((a, _)) => Spanned::new(a, loc),
+                    Some((a, _)) => Some(Spanned::new(a, loc)),
                     None => {
                         self.error("bad-access", n, format!("`{}` is not an SVD access", shorten(&t)), "SVD access is read-only, write-only, read-write, writeOnce or read-writeOnce");
-                        reg_access
+                        None
                     }
                 }
             }
-            None => reg_access,
+            None => None,
         };
-        let access = if d.child("modifiedWriteValues").is_some() || d.child("readAction").is_some()
-        {
-            self.side_effects(&d, declared.value, declared.loc)
+        let own = self.effects(&d);
+        // The field's access says whether it reads and writes; the
+        // register's write and read effects apply unless the field writes
+        // its own.
+        let access = if own_access.is_none() && own.write.is_none() && own.read.is_none() {
+            outer.access.clone()
         } else {
-            declared
+            let declared = own_access.clone().unwrap_or_else(|| outer.declared.clone());
+            let warn = own.read.is_some() || own_access.is_some();
+            self.apply_effects(own.or(outer.effects), declared.value, declared.loc, warn)
         };
         let description = Self::description(&d);
-        let enum_node = self.pick_enum(&d);
+        let enum_node = self.pick_enum(&d, &format!("{path}.{}", strip_dim(&name)));
         let make = |s: &mut Self, name: String, loc: Loc, lsb: u32, msb: u32| -> Option<Field> {
             if msb >= width.bits() || lsb > msb {
                 s.diags.push(
@@ -1061,7 +1173,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
 
     /// The `enumeratedValues` a field's getter uses: `read-write` or `read`
     /// usage first (a field's one enum type serves reads and writes).
-    fn pick_enum(&mut self, d: &Derived<'a, 'i>) -> Option<Derived<'a, 'i>> {
+    fn pick_enum(&mut self, d: &Derived<'a, 'i>, scope: &str) -> Option<Derived<'a, 'i>> {
         let all = d.list("enumeratedValues");
         let usage = |n: &Node<'_, '_>| {
             child(*n, "usage")
@@ -1083,7 +1195,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 );
             }
         }
-        Some(self.derived(chosen, ""))
+        Some(self.derived(chosen, scope))
     }
 
     fn enumeration(&mut self, d: &Derived<'a, 'i>, fallback: &str, bits: u32) -> Option<Enum> {
@@ -1400,8 +1512,9 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
     *items = out;
 }
 
-/// The end of the peripheral's last address block, if any is given.
-fn address_blocks_end(d: &Derived<'_, '_>) -> Option<u64> {
+/// The end of the peripheral's last address block, if any is given, and
+/// that address block.
+fn address_blocks_end<'a, 'i>(d: &Derived<'a, 'i>) -> Option<(u64, Node<'a, 'i>)> {
     let blocks = d.list("addressBlock");
     blocks
         .iter()
@@ -1410,9 +1523,29 @@ fn address_blocks_end(d: &Derived<'_, '_>) -> Option<u64> {
                 .map(text)
                 .and_then(|t| parse_number(&t))?;
             let size = child(*b, "size").map(text).and_then(|t| parse_number(&t))?;
-            offset.checked_add(size)
+            Some((offset.checked_add(size)?, *b))
         })
-        .max()
+        .max_by_key(|(end, _)| *end)
+}
+
+/// `scope` and the scopes enclosing it, innermost first, ending with the
+/// device's (`""`): `P.C.R` -> `P.C.R`, `P.C`, `P`, ``.
+fn enclosing(scope: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(scope);
+    std::iter::from_fn(move || {
+        let s = next?;
+        next = (!s.is_empty()).then(|| s.rsplit_once('.').map_or("", |(head, _)| head));
+        Some(s)
+    })
+}
+
+/// `name` in `scope`.
+fn join(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{scope}.{name}")
+    }
 }
 
 /// `NAME[%s]` and `NAME%s` without the placeholder.
