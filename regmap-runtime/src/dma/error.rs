@@ -120,6 +120,16 @@ pub enum DmaError {
         /// What to do when nothing exists at all.
         hint: &'static str,
     },
+    /// The directory given for hugetlbfs files is on another file system:
+    /// a file there is ordinary memory the kernel may swap out or move.
+    #[error(
+        "{} is not a hugetlbfs mount: memory there can be swapped out or moved under the device. Mount one (`mount -t hugetlbfs none /dev/hugepages`) or leave `with_hugetlbfs` out",
+        dir.display()
+    )]
+    NotHugetlbfs {
+        /// The directory given.
+        dir: PathBuf,
+    },
     /// An attribute file did not hold what it should.
     #[error("{} holds {content:?}, expected {expected}", path.display())]
     BadAttribute {

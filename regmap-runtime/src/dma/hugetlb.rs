@@ -157,6 +157,9 @@ impl Hugetlb {
         let map_len = len
             .checked_next_multiple_of(self.page_size)
             .ok_or(DmaError::ZeroLength)?;
+        if let Some(dir) = &self.hugetlbfs {
+            check_hugetlbfs(dir)?;
+        }
         let pagemap = Pagemap::open_in(&self.proc_root)?;
         let mut map = match &self.hugetlbfs {
             None => Mapping::Anon(
@@ -256,6 +259,28 @@ impl Mapping {
             Mapping::File(m) => m.advise(memmap2::Advice::DontFork),
         }
     }
+}
+
+/// Refuses a directory that is not on hugetlbfs: a "huge page" file on tmpfs
+/// passes the contiguity check with one small page, yet its memory can be
+/// swapped out or migrated while the device writes it.
+fn check_hugetlbfs(dir: &Path) -> Result<(), DmaError> {
+    use std::os::unix::ffi::OsStrExt;
+    const HUGETLBFS_MAGIC: i64 = 0x9584_58f6;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .map_err(|_| DmaError::NotHugetlbfs { dir: dir.into() })?;
+    // SAFETY: an all-zero statfs is a valid value of this plain C struct.
+    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is NUL-terminated and lives across the call; statfs
+    // writes one statfs into the live, writable `fs`.
+    if unsafe { libc::statfs(path.as_ptr(), &mut fs) } != 0 {
+        return Err(DmaError::io("statfs", dir, std::io::Error::last_os_error()));
+    }
+    #[allow(clippy::unnecessary_cast)] // f_type is i32 on 32-bit targets
+    if fs.f_type as i64 != HUGETLBFS_MAGIC {
+        return Err(DmaError::NotHugetlbfs { dir: dir.into() });
+    }
+    Ok(())
 }
 
 /// Creates a new file in a hugetlbfs mount and unlinks it, so it vanishes with
@@ -597,5 +622,25 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with("regmap-dma-"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    /// A directory on another file system (tmpfs, here a temporary one) is
+    /// refused before anything is mapped: a one-small-page "huge page" would
+    /// pass the contiguity check, yet could be swapped out under the device.
+    #[test]
+    #[cfg_attr(miri, ignore)] // statfs
+    fn files_outside_hugetlbfs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = Hugetlb::new()
+            .with_page_size(crate::window::page_size())
+            .unwrap()
+            .with_hugetlbfs(dir.path());
+        match h.allocate_region(4096) {
+            Err(DmaError::NotHugetlbfs { dir: d }) => assert_eq!(d, dir.path()),
+            // Refused earlier, for the same reason, where no cache
+            // maintenance exists (32-bit arm).
+            Err(DmaError::NoCacheMaintenance { .. }) => {}
+            other => panic!("{other:?}"),
+        }
     }
 }
