@@ -76,9 +76,17 @@ impl FileWindow {
 const HUGETLBFS_MAGIC: i64 = 0x9584_58f6;
 /// `DMA_BUF_MAGIC` of `<linux/magic.h>`.
 const DMA_BUF_MAGIC: i64 = 0x444d_4142;
+/// `SYSFS_MAGIC` of `<linux/magic.h>`.
+const SYSFS_MAGIC: i64 = 0x6265_6572;
 
 /// Refuses anything but a regular file on an ordinary file system; returns its size.
-pub(super) fn check_plain(file: &File, path: &Path) -> Result<u64, DeviceError> {
+fn check_plain(file: &File, path: &Path) -> Result<u64, DeviceError> {
+    check_regular(file, path, false)
+}
+
+/// As [`check_plain`], letting sysfs files through when `sysfs` is set (a PCI
+/// BAR's `resourceN`, which only `PciDevice` maps, under its own checks).
+pub(super) fn check_regular(file: &File, path: &Path, sysfs: bool) -> Result<u64, DeviceError> {
     let meta = file
         .metadata()
         .map_err(|e| DeviceError::io("stat", path, e))?;
@@ -117,6 +125,12 @@ pub(super) fn check_plain(file: &File, path: &Path) -> Result<u64, DeviceError> 
             "Hugetlb DMA buffers live there; use the buffer itself",
         )),
         DMA_BUF_MAGIC => Err(refuse("a dma-buf", "Use the DmaBuffer the heap gave")),
+        // A BAR's resource file maps device registers: that is PciDevice's
+        // job, where it can be checked against the device's other owners.
+        SYSFS_MAGIC if !sysfs => Err(refuse(
+            "a sysfs file",
+            "Map a PCI BAR with PciDevice::map_bar (`--pci` on the command line)",
+        )),
         _ => Ok(meta.len()),
     }
 }
@@ -167,6 +181,24 @@ mod tests {
             "{err}"
         );
         assert!(FileWindow::open(&path, 16).is_ok());
+    }
+
+    /// A sysfs file (a BAR's `resource0`, say) is device memory only
+    /// `PciDevice` maps; a file window refuses it, the PCI check lets it by.
+    #[test]
+    #[cfg_attr(miri, ignore)] // statfs
+    fn sysfs_files_are_for_pci_bars_only() {
+        let path = Path::new("/sys/devices/system/cpu/online");
+        let Ok(file) = File::open(path) else {
+            eprintln!("skipped: no sysfs here");
+            return;
+        };
+        match check_plain(&file, path) {
+            Err(DeviceError::NotAPlainFile { kind, .. }) => assert_eq!(kind, "a sysfs file"),
+            other => panic!("{other:?}"),
+        }
+        assert!(super::super::check_node(&file, path, super::super::Node::PciResource).is_ok());
+        assert!(super::super::check_node(&file, path, super::super::Node::Uio).is_err());
     }
 
     #[test]

@@ -258,7 +258,7 @@ pub(crate) fn check_node(file: &File, path: &Path, node: Node) -> Result<(), Dev
         .map_err(|e| DeviceError::io("stat", path, e))?;
     let ty = meta.file_type();
     let found = if ty.is_file() {
-        return file::check_plain(file, path).map(|_| ());
+        return file::check_regular(file, path, node == Node::PciResource).map(|_| ());
     } else if ty.is_fifo() && node == Node::Uio {
         // Interrupts only: a pipe cannot be mapped at all.
         return Ok(());
