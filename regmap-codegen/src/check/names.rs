@@ -41,6 +41,10 @@ pub const RESERVED_FIELD_CONSTS: &[&str] = &["OFFSET", "STRIDE", "COUNT"];
 /// Rust syntax cannot write a map that uses one as written.
 const UNSPELLABLE: &[&str] = &["self", "Self", "super", "crate"];
 
+/// Modules a design's generated code declares beside its blocks' modules:
+/// a block whose module name is one of these would declare it twice.
+pub const RESERVED_MODULES: &[&str] = &["instances"];
+
 /// The rename the keyword errors suggest: `_val`, or `_VAL` for a name
 /// without lower-case letters.
 fn keyword_rename(text: &str) -> String {
@@ -75,6 +79,7 @@ pub(crate) fn check(block: &Block) -> Vec<Diagnostic> {
         reported: HashSet::new(),
     };
     cx.validity(block);
+    cx.module(block);
     cx.accessors(&block.items, "block", &block.name.value);
     walk::clusters(&block.items, &mut |c| {
         cx.accessors(&c.items, "cluster", &c.name.value)
@@ -160,6 +165,35 @@ impl Names {
                 .with_hint(format!(
                     "`#[register_block]` syntax writes names as written, so it could not write this map: rename it, for example `{}`",
                     keyword_rename(text)
+                )),
+            );
+        }
+    }
+
+    /// The block's module is not one a design declares itself. Refused for
+    /// a lone block too: a map that checks clean must stay usable in any
+    /// design.
+    fn module(&mut self, block: &Block) {
+        let name = &block.name;
+        if !is_valid_name(&name.value) || self.reported.contains(&name.loc) {
+            return;
+        }
+        let module = fn_name(&name.value);
+        if RESERVED_MODULES.contains(&module.as_str()) {
+            self.mark(name.loc);
+            self.diags.push(
+                Diagnostic::error(
+                    "name-collision",
+                    name.loc,
+                    format!(
+                        "block `{}` becomes the module `{module}`, which the generated code of a design already has",
+                        name.value
+                    ),
+                )
+                .with_label(format!("becomes `{module}`"))
+                .with_hint(format!(
+                    "a design's base addresses live in `mod {module}`: rename the block, for example `{}_block`",
+                    name.value
                 )),
             );
         }

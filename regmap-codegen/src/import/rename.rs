@@ -30,10 +30,24 @@ const MAX_ROUNDS: usize = 32;
 /// `renamed` note per renamed name onto `diags`.
 pub fn sanitise(design: &mut ImportedDesign, diags: &mut Vec<Diagnostic>) {
     let mut notes = Renames::default();
+    // Instances name their block; remember which block (by index) before
+    // renaming any, so each follows its block's new name. Importers give
+    // blocks distinct names ([`super::push_block`]); should two still share
+    // one, the first is the one its instances meant.
+    let block_of: Vec<Option<usize>> = design
+        .instances
+        .iter()
+        .map(|i| design.blocks.iter().position(|b| b.name.value == i.block))
+        .collect();
     for block in &mut design.blocks {
         sanitise_block(block, &mut notes);
     }
     unique_block_names(design, &mut notes);
+    for (instance, index) in design.instances.iter_mut().zip(block_of) {
+        if let Some(index) = index {
+            instance.block.clone_from(&design.blocks[index].name.value);
+        }
+    }
     unique_instance_names(design, &mut notes);
     diags.extend(notes.into_notes());
 }
@@ -241,7 +255,8 @@ fn fix_enum_refs(items: &mut [Item], renamed: &HashMap<String, String>) {
 }
 
 /// Block names become file and module names: distinct in `snake_case`. The
-/// first block of a name keeps it, so instances naming it still find it.
+/// first block of a name keeps it; [`sanitise`] re-points the instances of
+/// every renamed one.
 fn unique_block_names(design: &mut ImportedDesign, notes: &mut Renames) {
     let mut taken: HashMap<String, ()> = HashMap::new();
     for block in &mut design.blocks {
