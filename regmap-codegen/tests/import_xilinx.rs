@@ -1055,3 +1055,160 @@ fn hwh_instances_the_processing_system_cannot_reach_are_noted() {
         )]
     );
 }
+
+#[test]
+fn a_read_action_on_a_writable_field_warns_that_writes_are_dropped() {
+    // `pending` is w1c; a read action that clears it too makes it `rc`,
+    // which has no write: that loses behaviour, so it is a warning there.
+    let text = HAND_2014.replace(
+        "<ipxact:modifiedWriteValue>oneToClear</ipxact:modifiedWriteValue>",
+        "<ipxact:modifiedWriteValue>oneToClear</ipxact:modifiedWriteValue>\n            <ipxact:readAction>clear</ipxact:readAction>",
+    );
+    assert_ne!(text, HAND_2014);
+    let import = import_str(&text, "u.xml", None).unwrap_or_else(|r| panic!("{r}"));
+    let warnings: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| (d.code, d.message.as_str(), import.report.line_col(d)))
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            "write-dropped",
+            "field `IRQ.pending`: a read-to-clear field that is also writable (`w1c`) is imported as `rc`",
+            Some((45, 32))
+        )],
+        "{}",
+        import.report
+    );
+    let irq = register(&import.design.blocks[0].items, "IRQ");
+    assert_eq!(irq.fields[0].access.value, Access::ReadToClear);
+    // The read-only `overrun` with the same read action stays quiet.
+    let status = register(&import.design.blocks[0].items, "STATUS");
+    assert_eq!(status.fields[1].access.value, Access::ReadToClear);
+}
+
+#[test]
+fn hwh_read_action_on_a_writable_field_warns_that_writes_are_dropped() {
+    let field = "\n<FIELD NAME=\"EN\"><PROPERTY NAME=\"BIT_OFFSET\" VALUE=\"0\"/><PROPERTY NAME=\"BIT_WIDTH\" VALUE=\"1\"/><PROPERTY NAME=\"ACCESS\" VALUE=\"read-write\"/><PROPERTY NAME=\"READ_ACTION\" VALUE=\"clear\"/></FIELD>";
+    let text = small_hwh(
+        &module_with_register("r", "regip", "RANGE=\"4096\"", field),
+        &range("r", 0x4000_0000, 0x1000),
+    );
+    let import = import_str(&text, "w.hwh", None).unwrap_or_else(|r| panic!("{r}"));
+    let warnings: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| (d.code, import.report.line_col(d)))
+        .collect();
+    assert_eq!(
+        warnings,
+        [("write-dropped", Some((3, 175)))],
+        "{}",
+        import.report
+    );
+}
+
+/// IP-XACT 1685-2022: access lives in access policies.
+const HAND_2022: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ipxact:component xmlns:ipxact="http://www.accellera.org/XMLSchema/IPXACT/1685-2022">
+  <ipxact:vendor>example.org</ipxact:vendor>
+  <ipxact:library>lib</ipxact:library>
+  <ipxact:name>timer</ipxact:name>
+  <ipxact:version>1.0</ipxact:version>
+  <ipxact:memoryMaps>
+    <ipxact:memoryMap>
+      <ipxact:name>map</ipxact:name>
+      <ipxact:addressBlock>
+        <ipxact:name>regs</ipxact:name>
+        <ipxact:baseAddress>0</ipxact:baseAddress>
+        <ipxact:range>0x10</ipxact:range>
+        <ipxact:width>32</ipxact:width>
+        <ipxact:accessPolicies><ipxact:accessPolicy><ipxact:access>read-only</ipxact:access></ipxact:accessPolicy></ipxact:accessPolicies>
+        <ipxact:register>
+          <ipxact:name>COUNT</ipxact:name>
+          <ipxact:addressOffset>0x0</ipxact:addressOffset>
+          <ipxact:size>32</ipxact:size>
+        </ipxact:register>
+        <ipxact:register>
+          <ipxact:name>CMD</ipxact:name>
+          <ipxact:addressOffset>0x4</ipxact:addressOffset>
+          <ipxact:size>32</ipxact:size>
+          <ipxact:accessPolicies><ipxact:accessPolicy><ipxact:access>write-only</ipxact:access></ipxact:accessPolicy></ipxact:accessPolicies>
+        </ipxact:register>
+        <ipxact:register>
+          <ipxact:name>IRQ</ipxact:name>
+          <ipxact:addressOffset>0x8</ipxact:addressOffset>
+          <ipxact:size>32</ipxact:size>
+          <ipxact:field>
+            <ipxact:name>done</ipxact:name>
+            <ipxact:bitOffset>0</ipxact:bitOffset>
+            <ipxact:bitWidth>1</ipxact:bitWidth>
+            <ipxact:fieldAccessPolicies>
+              <ipxact:fieldAccessPolicy>
+                <ipxact:access>read-write</ipxact:access>
+                <ipxact:modifiedWriteValue>oneToClear</ipxact:modifiedWriteValue>
+              </ipxact:fieldAccessPolicy>
+              <ipxact:fieldAccessPolicy>
+                <ipxact:modeRef priority="1">debug</ipxact:modeRef>
+                <ipxact:access>read-only</ipxact:access>
+              </ipxact:fieldAccessPolicy>
+            </ipxact:fieldAccessPolicies>
+          </ipxact:field>
+          <ipxact:field>
+            <ipxact:name>overflow</ipxact:name>
+            <ipxact:bitOffset>1</ipxact:bitOffset>
+            <ipxact:bitWidth>1</ipxact:bitWidth>
+            <ipxact:fieldAccessPolicies>
+              <ipxact:fieldAccessPolicy>
+                <ipxact:access>read-only</ipxact:access>
+                <ipxact:readAction>clear</ipxact:readAction>
+              </ipxact:fieldAccessPolicy>
+            </ipxact:fieldAccessPolicies>
+          </ipxact:field>
+          <ipxact:field>
+            <ipxact:name>enable</ipxact:name>
+            <ipxact:bitOffset>2</ipxact:bitOffset>
+            <ipxact:bitWidth>1</ipxact:bitWidth>
+            <ipxact:fieldAccessPolicies>
+              <ipxact:fieldAccessPolicy><ipxact:access>read-write</ipxact:access></ipxact:fieldAccessPolicy>
+            </ipxact:fieldAccessPolicies>
+          </ipxact:field>
+        </ipxact:register>
+      </ipxact:addressBlock>
+    </ipxact:memoryMap>
+  </ipxact:memoryMaps>
+</ipxact:component>
+"#;
+
+#[test]
+fn ipxact_2022_access_is_read_from_access_policies() {
+    let import = import_clean("timer.xml", HAND_2022);
+    let b = &import.design.blocks[0];
+    assert_eq!(
+        register(&b.items, "COUNT").access.value,
+        Access::ReadOnly,
+        "inherited from the address block's policy"
+    );
+    assert_eq!(register(&b.items, "CMD").access.value, Access::WriteOnly);
+    assert_eq!(
+        fields(register(&b.items, "IRQ")),
+        [
+            ("done", 0, 0, Access::OneToClear),
+            ("overflow", 1, 1, Access::ReadToClear),
+            ("enable", 2, 2, Access::ReadWrite),
+        ]
+    );
+    let dropped: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "dropped")
+        .map(|d| import.report.line_col(d).map(|(l, _)| l))
+        .collect();
+    assert_eq!(dropped, [Some(40)], "{}", import.report);
+}
