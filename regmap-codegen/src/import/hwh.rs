@@ -20,8 +20,10 @@
 //!   its name: `oneToClear` is `w1c`) + `READ_ACTION`; see
 //!   `docs/importers.md`.
 //!
-//! Registers with `IS_ENABLED=false` (absent in this configuration) and
-//! fields named `RESERVED*` are dropped, each with a note.
+//! Registers with `IS_ENABLED=false` (absent in this configuration), fields
+//! named `RESERVED*` and instances outside the processing system's memory
+//! map (a MicroBlaze's) are dropped, each with a note; fields without bits
+//! and address blocks without `RANGE`, each with a warning.
 
 use std::collections::{HashMap, HashSet};
 

@@ -418,6 +418,43 @@ mod tests {
     }
 
     #[test]
+    fn renamed_blocks_take_their_instances_along() {
+        let block = |name: &str, loc: u32| Block {
+            name: s(name.to_owned(), loc),
+            ..design(Vec::new()).blocks[0].clone()
+        };
+        let instance = |name: &str, block: &str, loc: u32| super::super::Instance {
+            name: s(name.to_owned(), loc),
+            block: block.to_owned(),
+            base: s(0, loc),
+            size: None,
+            interrupts: Vec::new(),
+            parameters: Vec::new(),
+            description: None,
+        };
+        let mut d = design(Vec::new());
+        // Not a name, a keyword once converted, and two names one in
+        // `snake_case`: each renamed, and the instances naming them follow.
+        d.blocks = vec![
+            block("3D-ENG", 10),
+            block("MOD", 20),
+            block("Uart", 30),
+            block("uart", 40),
+        ];
+        d.instances = vec![
+            instance("a", "uart", 50),
+            instance("b", "3D-ENG", 60),
+            instance("c", "MOD", 70),
+            instance("d", "Uart", 80),
+        ];
+        sanitise(&mut d, &mut Vec::new());
+        let blocks: Vec<&str> = d.blocks.iter().map(|b| b.name.value.as_str()).collect();
+        assert_eq!(blocks, ["B3D_ENG", "MOD_VAL", "Uart", "uart_2"]);
+        let instances: Vec<&str> = d.instances.iter().map(|i| i.block.as_str()).collect();
+        assert_eq!(instances, ["uart_2", "B3D_ENG", "MOD_VAL", "Uart"]);
+    }
+
+    #[test]
     fn well_formed_prefixes_and_replaces() {
         assert_eq!(well_formed("", "R"), "R");
         assert_eq!(well_formed(" _x ", "F"), "F_x");
