@@ -579,7 +579,17 @@ fn a_bad_design_file_gets_located_errors() {
         "regmap: 1\nblock:\n  name: a\n  size: 0x10\n  registers:\n    - { name: R, offset: 0 }\n",
     )
     .unwrap();
+    std::fs::write(
+        out.join("b.yaml"),
+        "regmap: 1\nblock:\n  name: A\n  size: 0x10\n  registers:\n    - { name: S, offset: 0 }\n",
+    )
+    .unwrap();
     let cases = [
+        (
+            "regmap: 1\ndesign:\n  name: d\n  instances:\n    - { name: x, map: a.yaml, base: 0 }\n    - { name: y, map: b.yaml, base: 0x10 }\n",
+            "name-collision",
+            6,
+        ),
         (
             "regmap: 1\ndesign:\n  name: d\n  instances:\n    - { name: x, map: a.yaml, bsae: 0 }\n",
             "unknown-key",

@@ -24,7 +24,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::walk;
 use crate::diag::Diagnostic;
-use crate::ir::{Block, Enum, EnumRef, Item, Loc, Register, Spanned};
+use crate::ir::{Block, Design, Enum, EnumRef, Item, Loc, Register, Spanned};
 use crate::names::{fn_name, is_keyword, type_name};
 
 /// Methods block and cluster types have besides their accessors (blocks:
@@ -90,6 +90,53 @@ pub(crate) fn check(block: &Block) -> Vec<Diagnostic> {
     }
     cx.types(block);
     cx.diags
+}
+
+/// Checks what a design adds to its blocks' names: the blocks' modules sit
+/// side by side in one file, so they are distinct, and every instance names
+/// a block of the design (else its `Design` field has no type).
+pub(crate) fn check_design(design: &Design) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut modules: HashMap<String, &Spanned<String>> = HashMap::new();
+    for block in &design.blocks {
+        let module = fn_name(&block.name.value);
+        match modules.get(&module) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    "name-collision",
+                    block.name.loc,
+                    format!(
+                        "blocks `{}` and `{}` both become the module `{module}`",
+                        first.value, block.name.value
+                    ),
+                )
+                .with_label(format!("becomes `{module}`"))
+                .with_related(first.loc, format!("block `{}` is here", first.value))
+                .with_hint("rename one of them"),
+            ),
+            None => {
+                modules.insert(module, &block.name);
+            }
+        }
+    }
+    for instance in &design.instances {
+        let block = &instance.block;
+        if design.blocks.iter().all(|b| b.name.value != block.value) {
+            diags.push(
+                Diagnostic::error(
+                    "unknown-block",
+                    block.loc,
+                    format!(
+                        "instance `{}` names block `{}`, which the design does not define",
+                        instance.name.value, block.value
+                    ),
+                )
+                .with_label("no such block")
+                .with_hint("name a block of the design"),
+            );
+        }
+    }
+    diags
 }
 
 struct Names {
