@@ -227,7 +227,7 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
         });
     };
     let interrupts = Interrupts::new(&modules);
-    // Instances the processing system's memory map places.
+    // Instances the processing system's memory map names.
     let mut placed: HashSet<&str> = HashSet::new();
     for range in child(*ps, "MEMORYMAP")
         .into_iter()
@@ -236,6 +236,7 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
         let Some(instance) = range.attribute("INSTANCE") else {
             continue;
         };
+        placed.insert(instance);
         let range_loc = ctx.loc(range);
         if range.attribute("MEMTYPE") != Some("REGISTER") {
             ctx.note(
@@ -266,7 +267,6 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
             instance.to_owned(),
             range.attribute("ADDRESSBLOCK").unwrap_or("").to_owned(),
         );
-        placed.insert(instance);
         let block = match block_of.get(&key) {
             Some(name) => name.clone(),
             None => {

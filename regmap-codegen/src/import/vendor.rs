@@ -477,6 +477,19 @@ mod tests {
                 .note
                 .is_some()
         );
+        // A read side effect on a writable access drops its writes: told,
+        // with the access it replaced; on a read-only one nothing is lost.
+        let dropped = |a, w, r| lower_access(a, w, r).and_then(|l| l.write_dropped);
+        assert_eq!(
+            dropped("read-write", Some("oneToClear"), Some("clear")),
+            Some(Access::OneToClear)
+        );
+        assert_eq!(
+            dropped("read-write", None, Some("set")),
+            Some(Access::ReadWrite)
+        );
+        assert_eq!(dropped("read-only", None, Some("clear")), None);
+        assert_eq!(dropped("read-write", None, None), None);
     }
 
     fn reg(name: &str, offset: u64, reset: u64) -> Register {
