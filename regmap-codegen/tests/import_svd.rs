@@ -593,7 +593,17 @@ fn a_bad_design_file_gets_located_errors() {
         "regmap: 1\nblock:\n  name: a\n  size: 0x10\n  registers:\n    - { name: R, offset: 0 }\n",
     )
     .unwrap();
+    std::fs::write(
+        out.join("b.yaml"),
+        "regmap: 1\nblock:\n  name: A\n  size: 0x10\n  registers:\n    - { name: S, offset: 0 }\n",
+    )
+    .unwrap();
     let cases = [
+        (
+            "regmap: 1\ndesign:\n  name: d\n  instances:\n    - { name: x, map: a.yaml, base: 0 }\n    - { name: y, map: b.yaml, base: 0x10 }\n",
+            "name-collision",
+            6,
+        ),
         (
             "regmap: 1\ndesign:\n  name: d\n  instances:\n    - { name: x, map: a.yaml, bsae: 0 }\n",
             "unknown-key",
@@ -703,6 +713,48 @@ fn field_access(reg: &Register) -> Vec<(&str, Access)> {
     reg.fields
         .iter()
         .map(|f| (f.name.value.as_str(), f.access.value))
+        .collect()
+}
+
+/// An import's design is whole: every instance names a block of the
+/// design, the design file written for it loads back with its maps, and the
+/// generated `Design` binds every instance (no `compile_error!`).
+fn assert_design_whole(import: &Import, stem: &str) {
+    let d = &import.design;
+    for i in &d.instances {
+        assert!(
+            d.blocks.iter().any(|b| b.name.value == i.block),
+            "instance `{}` names `{}`, not a block of the design",
+            i.name.value,
+            i.block
+        );
+    }
+    let out = std::env::temp_dir().join(format!("regmap-whole-{stem}-{}", std::process::id()));
+    let written = import::write_yaml(d, &out, stem).unwrap();
+    let (loaded, reports) = import::load_design_file(&written.design_file);
+    std::fs::remove_dir_all(&out).unwrap();
+    let loaded = loaded.unwrap_or_else(|| panic!("{reports:?}"));
+    let pairs = |d: &ImportedDesign| -> Vec<(String, String)> {
+        d.instances
+            .iter()
+            .map(|i| (i.name.value.clone(), i.block.clone()))
+            .collect()
+    };
+    assert_eq!(pairs(&loaded), pairs(d));
+    let code =
+        regmap_codegen::emit::format_design(&d.to_ir(), &regmap_codegen::EmitOptions::default());
+    assert!(!code.contains("compile_error"), "{code}");
+}
+
+/// The block each instance names, as `(instance, block, register names)`.
+fn instance_blocks(d: &ImportedDesign) -> Vec<(String, String, Vec<String>)> {
+    d.instances
+        .iter()
+        .map(|i| {
+            let b = block(d, &i.block);
+            let regs = b.items.iter().map(|r| r.name().value.clone()).collect();
+            (i.name.value.clone(), i.block.clone(), regs)
+        })
         .collect()
 }
 
@@ -950,4 +1002,98 @@ fn derived_clusters_and_peripheral_arrays() {
     assert_eq!(ch2.offset.value, 0x10);
     let names: Vec<&str> = ch2.items.iter().map(|i| i.name().value.as_str()).collect();
     assert_eq!(names, ["CFG", "VAL"], "the base cluster's registers copied");
+}
+
+#[test]
+fn renamed_blocks_take_their_instances_along() {
+    // A block name that is not a name, one that is a keyword once
+    // converted, and one that would be the design's own `instances` module.
+    let svd = r#"<device><name>D</name><peripherals>
+      <peripheral><name>3D-ENG</name><baseAddress>0x1000</baseAddress>
+        <registers><register><name>R</name><addressOffset>0</addressOffset></register></registers></peripheral>
+      <peripheral><name>MOD</name><baseAddress>0x2000</baseAddress>
+        <registers><register><name>S</name><addressOffset>0</addressOffset></register></registers></peripheral>
+      <peripheral><name>INSTANCES</name><baseAddress>0x3000</baseAddress>
+        <registers><register><name>T</name><addressOffset>0</addressOffset></register></registers></peripheral>
+      <peripheral derivedFrom="MOD"><name>MOD2</name><baseAddress>0x4000</baseAddress></peripheral>
+    </peripherals></device>"#;
+    let import = import::import_str(svd, "d.svd", None).unwrap_or_else(|r| panic!("{r}"));
+    assert_design_whole(&import, "renamed");
+    let r = |s: &str| vec![s.to_owned()];
+    assert_eq!(
+        instance_blocks(&import.design),
+        [
+            ("I3D_ENG".into(), "B3D_ENG".into(), r("R")),
+            ("MOD".into(), "MOD_VAL".into(), r("S")),
+            ("INSTANCES".into(), "INSTANCES_2".into(), r("T")),
+            ("MOD2".into(), "MOD_VAL".into(), r("S")),
+        ]
+    );
+}
+
+#[test]
+fn differing_peripherals_of_one_header_struct_name_get_a_block_each() {
+    // Two peripherals share a `headerStructName` but not their registers;
+    // a third shares both with the first, and a fourth derives from the
+    // second: each instance keeps its own registers.
+    let svd = r#"<device><name>D</name><peripherals>
+      <peripheral><name>A</name><headerStructName>X</headerStructName><baseAddress>0x1000</baseAddress>
+        <registers><register><name>R</name><addressOffset>0</addressOffset></register></registers></peripheral>
+      <peripheral><name>B</name><headerStructName>X</headerStructName><baseAddress>0x2000</baseAddress>
+        <registers><register><name>S</name><addressOffset>0</addressOffset></register></registers></peripheral>
+      <peripheral><name>C</name><headerStructName>X</headerStructName><baseAddress>0x3000</baseAddress>
+        <registers><register><name>R</name><addressOffset>0</addressOffset></register></registers></peripheral>
+      <peripheral derivedFrom="B"><name>E</name><baseAddress>0x4000</baseAddress></peripheral>
+    </peripherals></device>"#;
+    let import = import::import_str(svd, "d.svd", None).unwrap_or_else(|r| panic!("{r}"));
+    assert_design_whole(&import, "header");
+    let r = |s: &str| vec![s.to_owned()];
+    assert_eq!(
+        instance_blocks(&import.design),
+        [
+            ("A".into(), "X".into(), r("R")),
+            ("B".into(), "X_2".into(), r("S")),
+            ("C".into(), "X".into(), r("R")),
+            ("E".into(), "X_2".into(), r("S")),
+        ]
+    );
+    assert_eq!(import.design.blocks.len(), 2);
+    let renamed: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "renamed")
+        .map(|d| {
+            (
+                d.message.as_str(),
+                import.report.line_col(d).map(|(l, _)| l),
+            )
+        })
+        .collect();
+    assert_eq!(
+        renamed,
+        [("block `X` is imported as `X_2`", Some(4))],
+        "{}",
+        import.report
+    );
+}
+
+#[test]
+fn an_interrupt_that_is_not_a_number_is_a_located_warning() {
+    let svd = "<device><name>D</name><peripherals>\n<peripheral><name>P</name><baseAddress>0x1000</baseAddress>\n<interrupt><name>IRQ</name><value>FIVE</value></interrupt>\n<registers><register><name>R</name><addressOffset>0</addressOffset></register></registers></peripheral>\n</peripherals></device>";
+    let import = import::import_str(svd, "d.svd", None).unwrap_or_else(|r| panic!("{r}"));
+    assert!(import.design.instances[0].interrupts.is_empty());
+    let warning = import
+        .report
+        .diagnostics()
+        .iter()
+        .find(|d| d.severity == Severity::Warning)
+        .unwrap_or_else(|| panic!("no warning:\n{}", import.report));
+    assert_eq!(warning.code, "interrupt-dropped", "{}", import.report);
+    assert_eq!(
+        import.report.line_col(warning),
+        Some((3, 35)),
+        "{}",
+        import.report
+    );
 }

@@ -879,3 +879,336 @@ fn mutated_files_never_panic() {
         }
     }
 }
+
+/// An import's design is whole: every instance names a block of the
+/// design, the design file written for it loads back with its maps, and the
+/// generated `Design` binds every instance (no `compile_error!`).
+fn assert_design_whole(import: &Import, stem: &str) {
+    let d = &import.design;
+    for i in &d.instances {
+        assert!(
+            d.blocks.iter().any(|b| b.name.value == i.block),
+            "instance `{}` names `{}`, not a block of the design",
+            i.name.value,
+            i.block
+        );
+    }
+    let out = std::env::temp_dir().join(format!("regmap-whole-{stem}-{}", std::process::id()));
+    let written = regmap_codegen::import::write_yaml(d, &out, stem).unwrap();
+    let (loaded, reports) = regmap_codegen::import::load_design_file(&written.design_file);
+    std::fs::remove_dir_all(&out).unwrap();
+    let loaded = loaded.unwrap_or_else(|| panic!("{reports:?}"));
+    let pairs = |d: &ImportedDesign| -> Vec<(String, String)> {
+        d.instances
+            .iter()
+            .map(|i| (i.name.value.clone(), i.block.clone()))
+            .collect()
+    };
+    assert_eq!(pairs(&loaded), pairs(d));
+    let code =
+        regmap_codegen::emit::format_design(&d.to_ir(), &regmap_codegen::EmitOptions::default());
+    assert!(!code.contains("compile_error"), "{code}");
+}
+
+/// A `.hwh` of `modules` (each line one `MODULE`) placed by the processing
+/// system's `ranges` (`MEMRANGE`s).
+fn small_hwh(modules: &str, ranges: &str) -> String {
+    format!(
+        "<EDKSYSTEM><SYSTEMINFO NAME=\"sys\"/><MODULES>\n{modules}<MODULE INSTANCE=\"ps\" MODTYPE=\"processing_system7\"><MEMORYMAP>\n{ranges}</MEMORYMAP></MODULE>\n</MODULES></EDKSYSTEM>\n"
+    )
+}
+
+/// A `MODULE` with one address block `Reg` of one 32-bit register `CTRL`
+/// holding `field` (a `FIELD` element, or nothing).
+fn module_with_register(instance: &str, modtype: &str, ab_attrs: &str, field: &str) -> String {
+    format!(
+        "<MODULE INSTANCE=\"{instance}\" MODTYPE=\"{modtype}\"><ADDRESSBLOCKS><ADDRESSBLOCK NAME=\"Reg\" {ab_attrs}><REGISTERS><REGISTER NAME=\"CTRL\"><PROPERTY NAME=\"ADDRESS_OFFSET\" VALUE=\"0x0\"/><PROPERTY NAME=\"SIZE\" VALUE=\"32\"/><FIELDS>{field}</FIELDS></REGISTER></REGISTERS></ADDRESSBLOCK></ADDRESSBLOCKS></MODULE>\n"
+    )
+}
+
+fn range(instance: &str, base: u64, size: u64) -> String {
+    format!(
+        "<MEMRANGE INSTANCE=\"{instance}\" MEMTYPE=\"REGISTER\" BASEVALUE=\"{base:#x}\" HIGHVALUE=\"{:#x}\" ADDRESSBLOCK=\"Reg\"/>\n",
+        base + size - 1
+    )
+}
+
+/// `(instance, block, block size)` of each instance.
+fn placements(d: &ImportedDesign) -> Vec<(&str, &str, u64)> {
+    d.instances
+        .iter()
+        .map(|i| {
+            (
+                i.name.value.as_str(),
+                i.block.as_str(),
+                block(d, &i.block).size.value,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn hwh_windows_of_one_ip_without_metadata_get_a_block_per_size() {
+    // `myip` without register metadata at two window sizes, and `regip`
+    // whose registered block would take the name its empty one wants.
+    let modules = "<MODULE INSTANCE=\"a\" MODTYPE=\"myip\"/>\n<MODULE INSTANCE=\"b\" MODTYPE=\"myip\"/>\n<MODULE INSTANCE=\"c\" MODTYPE=\"myip\"/>\n"
+        .to_owned()
+        + &module_with_register("r", "regip", "RANGE=\"4096\"", "");
+    let ranges = range("a", 0x4000_0000, 0x1000)
+        + &range("b", 0x4001_0000, 0x1_0000)
+        + &range("c", 0x4002_0000, 0x1000)
+        + &range("r", 0x4003_0000, 0x1000)
+        + "<MEMRANGE INSTANCE=\"r\" MEMTYPE=\"REGISTER\" BASEVALUE=\"0x40040000\" HIGHVALUE=\"0x40041FFF\" ADDRESSBLOCK=\"Other\"/>\n";
+    let import = import_clean("s.hwh", &small_hwh(&modules, &ranges));
+    assert_design_whole(&import, "sizes");
+    assert_eq!(
+        placements(&import.design),
+        [
+            ("a", "myip", 0x1000),
+            ("b", "myip_2", 0x1_0000),
+            ("c", "myip", 0x1000),
+            ("r", "regip", 0x1000),
+            ("r_2", "regip_2", 0x2000),
+        ]
+    );
+    assert!(
+        notes(&import).contains(&"block `myip` is imported as `myip_2`"),
+        "{:?}",
+        notes(&import)
+    );
+}
+
+#[test]
+fn hwh_field_without_bits_is_a_located_warning() {
+    let field = "\n<FIELD NAME=\"EN\"><PROPERTY NAME=\"BIT_WIDTH\" VALUE=\"1\"/></FIELD>";
+    let text = small_hwh(
+        &module_with_register("r", "regip", "RANGE=\"4096\"", field),
+        &range("r", 0x4000_0000, 0x1000),
+    );
+    let import = import_str(&text, "f.hwh", None).unwrap_or_else(|r| panic!("{r}"));
+    let warnings: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| (d.code, d.message.as_str(), import.report.line_col(d)))
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            "field-dropped",
+            "field `CTRL.EN` has no BIT_OFFSET: not imported",
+            Some((3, 2))
+        )],
+        "{}",
+        import.report
+    );
+    assert!(block(&import.design, "regip").items.len() == 1);
+}
+
+#[test]
+fn hwh_address_block_without_range_is_a_located_warning() {
+    let text = small_hwh(
+        &module_with_register("r", "regip", "", ""),
+        &range("r", 0x4000_0000, 0x1000),
+    );
+    let import = import_str(&text, "r.hwh", None).unwrap_or_else(|r| panic!("{r}"));
+    let diags: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .map(|d| (d.severity, d.code, import.report.line_col(d)))
+        .collect();
+    // The instance keeps a window without registers, and no note claims
+    // the IP ships no metadata.
+    assert_eq!(
+        diags,
+        [(Severity::Warning, "block-dropped", Some((2, 54)))],
+        "{}",
+        import.report
+    );
+    assert_design_whole(&import, "norange");
+    assert!(block(&import.design, "regip").items.is_empty());
+}
+
+#[test]
+fn hwh_instances_the_processing_system_cannot_reach_are_noted() {
+    let text = small_hwh(
+        &(module_with_register("iop_gpio", "axi_gpio", "RANGE=\"4096\"", "")
+            + &module_with_register("gpio", "axi_gpio", "RANGE=\"4096\"", "")),
+        &range("gpio", 0x4000_0000, 0x1000),
+    );
+    let import = import_clean("m.hwh", &text);
+    assert_eq!(placements(&import.design), [("gpio", "axi_gpio", 0x1000)]);
+    let dropped: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "dropped")
+        .map(|d| (d.message.as_str(), import.report.line_col(d)))
+        .collect();
+    assert_eq!(
+        dropped,
+        [(
+            "`iop_gpio` is not in the memory map of `ps`: its register block is imported, not the instance",
+            Some((2, 19))
+        )]
+    );
+}
+
+#[test]
+fn a_read_action_on_a_writable_field_warns_that_writes_are_dropped() {
+    // `pending` is w1c; a read action that clears it too makes it `rc`,
+    // which has no write: that loses behaviour, so it is a warning there.
+    let text = HAND_2014.replace(
+        "<ipxact:modifiedWriteValue>oneToClear</ipxact:modifiedWriteValue>",
+        "<ipxact:modifiedWriteValue>oneToClear</ipxact:modifiedWriteValue>\n            <ipxact:readAction>clear</ipxact:readAction>",
+    );
+    assert_ne!(text, HAND_2014);
+    let import = import_str(&text, "u.xml", None).unwrap_or_else(|r| panic!("{r}"));
+    let warnings: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| (d.code, d.message.as_str(), import.report.line_col(d)))
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            "write-dropped",
+            "field `IRQ.pending`: a read-to-clear field that is also writable (`w1c`) is imported as `rc`",
+            Some((45, 32))
+        )],
+        "{}",
+        import.report
+    );
+    let irq = register(&import.design.blocks[0].items, "IRQ");
+    assert_eq!(irq.fields[0].access.value, Access::ReadToClear);
+    // The read-only `overrun` with the same read action stays quiet.
+    let status = register(&import.design.blocks[0].items, "STATUS");
+    assert_eq!(status.fields[1].access.value, Access::ReadToClear);
+}
+
+#[test]
+fn hwh_read_action_on_a_writable_field_warns_that_writes_are_dropped() {
+    let field = "\n<FIELD NAME=\"EN\"><PROPERTY NAME=\"BIT_OFFSET\" VALUE=\"0\"/><PROPERTY NAME=\"BIT_WIDTH\" VALUE=\"1\"/><PROPERTY NAME=\"ACCESS\" VALUE=\"read-write\"/><PROPERTY NAME=\"READ_ACTION\" VALUE=\"clear\"/></FIELD>";
+    let text = small_hwh(
+        &module_with_register("r", "regip", "RANGE=\"4096\"", field),
+        &range("r", 0x4000_0000, 0x1000),
+    );
+    let import = import_str(&text, "w.hwh", None).unwrap_or_else(|r| panic!("{r}"));
+    let warnings: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| (d.code, import.report.line_col(d)))
+        .collect();
+    assert_eq!(
+        warnings,
+        [("write-dropped", Some((3, 175)))],
+        "{}",
+        import.report
+    );
+}
+
+/// IP-XACT 1685-2022: access lives in access policies.
+const HAND_2022: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ipxact:component xmlns:ipxact="http://www.accellera.org/XMLSchema/IPXACT/1685-2022">
+  <ipxact:vendor>example.org</ipxact:vendor>
+  <ipxact:library>lib</ipxact:library>
+  <ipxact:name>timer</ipxact:name>
+  <ipxact:version>1.0</ipxact:version>
+  <ipxact:memoryMaps>
+    <ipxact:memoryMap>
+      <ipxact:name>map</ipxact:name>
+      <ipxact:addressBlock>
+        <ipxact:name>regs</ipxact:name>
+        <ipxact:baseAddress>0</ipxact:baseAddress>
+        <ipxact:range>0x10</ipxact:range>
+        <ipxact:width>32</ipxact:width>
+        <ipxact:accessPolicies><ipxact:accessPolicy><ipxact:access>read-only</ipxact:access></ipxact:accessPolicy></ipxact:accessPolicies>
+        <ipxact:register>
+          <ipxact:name>COUNT</ipxact:name>
+          <ipxact:addressOffset>0x0</ipxact:addressOffset>
+          <ipxact:size>32</ipxact:size>
+        </ipxact:register>
+        <ipxact:register>
+          <ipxact:name>CMD</ipxact:name>
+          <ipxact:addressOffset>0x4</ipxact:addressOffset>
+          <ipxact:size>32</ipxact:size>
+          <ipxact:accessPolicies><ipxact:accessPolicy><ipxact:access>write-only</ipxact:access></ipxact:accessPolicy></ipxact:accessPolicies>
+        </ipxact:register>
+        <ipxact:register>
+          <ipxact:name>IRQ</ipxact:name>
+          <ipxact:addressOffset>0x8</ipxact:addressOffset>
+          <ipxact:size>32</ipxact:size>
+          <ipxact:field>
+            <ipxact:name>done</ipxact:name>
+            <ipxact:bitOffset>0</ipxact:bitOffset>
+            <ipxact:bitWidth>1</ipxact:bitWidth>
+            <ipxact:fieldAccessPolicies>
+              <ipxact:fieldAccessPolicy>
+                <ipxact:access>read-write</ipxact:access>
+                <ipxact:modifiedWriteValue>oneToClear</ipxact:modifiedWriteValue>
+              </ipxact:fieldAccessPolicy>
+              <ipxact:fieldAccessPolicy>
+                <ipxact:modeRef priority="1">debug</ipxact:modeRef>
+                <ipxact:access>read-only</ipxact:access>
+              </ipxact:fieldAccessPolicy>
+            </ipxact:fieldAccessPolicies>
+          </ipxact:field>
+          <ipxact:field>
+            <ipxact:name>overflow</ipxact:name>
+            <ipxact:bitOffset>1</ipxact:bitOffset>
+            <ipxact:bitWidth>1</ipxact:bitWidth>
+            <ipxact:fieldAccessPolicies>
+              <ipxact:fieldAccessPolicy>
+                <ipxact:access>read-only</ipxact:access>
+                <ipxact:readAction>clear</ipxact:readAction>
+              </ipxact:fieldAccessPolicy>
+            </ipxact:fieldAccessPolicies>
+          </ipxact:field>
+          <ipxact:field>
+            <ipxact:name>enable</ipxact:name>
+            <ipxact:bitOffset>2</ipxact:bitOffset>
+            <ipxact:bitWidth>1</ipxact:bitWidth>
+            <ipxact:fieldAccessPolicies>
+              <ipxact:fieldAccessPolicy><ipxact:access>read-write</ipxact:access></ipxact:fieldAccessPolicy>
+            </ipxact:fieldAccessPolicies>
+          </ipxact:field>
+        </ipxact:register>
+      </ipxact:addressBlock>
+    </ipxact:memoryMap>
+  </ipxact:memoryMaps>
+</ipxact:component>
+"#;
+
+#[test]
+fn ipxact_2022_access_is_read_from_access_policies() {
+    let import = import_clean("timer.xml", HAND_2022);
+    let b = &import.design.blocks[0];
+    assert_eq!(
+        register(&b.items, "COUNT").access.value,
+        Access::ReadOnly,
+        "inherited from the address block's policy"
+    );
+    assert_eq!(register(&b.items, "CMD").access.value, Access::WriteOnly);
+    assert_eq!(
+        fields(register(&b.items, "IRQ")),
+        [
+            ("done", 0, 0, Access::OneToClear),
+            ("overflow", 1, 1, Access::ReadToClear),
+            ("enable", 2, 2, Access::ReadWrite),
+        ]
+    );
+    let dropped: Vec<_> = import
+        .report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "dropped")
+        .map(|d| import.report.line_col(d).map(|(l, _)| l))
+        .collect();
+    assert_eq!(dropped, [Some(40)], "{}", import.report);
+}

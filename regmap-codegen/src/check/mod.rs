@@ -14,6 +14,7 @@
 //! | `unknown-enum`, `empty-enum`, `duplicate-enum-value`, `enum-value-too-wide` | `enums` |
 //! | `unknown-id-register`, `id-register-unusable`, `id-value-too-wide`, `id-value-outside-mask` | `id` |
 //! | `invalid-name`, `rust-keyword`, `name-collision` | [`names`] |
+//! | `name-collision` (block modules), `unknown-block` (instances) | [`names`], on a design |
 
 mod arrays;
 mod enums;
@@ -42,13 +43,15 @@ const PASSES: &[fn(&Block) -> Vec<Diagnostic>] = &[
     id::check,
 ];
 
-/// Runs every check on every block of `design`.
+/// Runs every check on every block of `design`, and on its instances.
 pub fn check(design: &Design) -> Vec<Diagnostic> {
-    design
+    let mut diags: Vec<Diagnostic> = design
         .blocks
         .iter()
         .flat_map(|block| PASSES.iter().flat_map(move |pass| pass(block)))
-        .collect()
+        .collect();
+    diags.extend(names::check_design(design));
+    diags
 }
 
 #[cfg(test)]
@@ -87,6 +90,30 @@ mod tests {
             }],
             instances: Vec::new(),
         }
+    }
+
+    /// Blocks of a design share one file, so their modules are distinct;
+    /// an instance names a block the design has (else the emitted `Design`
+    /// is a `compile_error!`).
+    #[test]
+    fn designs_refuse_colliding_modules_and_unknown_blocks() {
+        let mut d = block(vec![Item::Register(register("A", 0, 10))]);
+        let mut second = d.blocks[0].clone();
+        second.name = at("Blk".to_owned(), 30);
+        d.blocks.push(second);
+        let instance = |name: &str, block: &str, loc: u32| crate::ir::Instance {
+            name: at(name.to_owned(), loc),
+            block: at(block.to_owned(), loc + 1),
+            base: at(0, loc + 2),
+            size: None,
+            description: None,
+        };
+        d.instances = vec![instance("a", "blk", 40), instance("b", "uart", 50)];
+        let found: Vec<(&str, Loc)> = check(&d).iter().map(|d| (d.code, d.loc)).collect();
+        assert_eq!(
+            found,
+            [("name-collision", Loc(30)), ("unknown-block", Loc(51))]
+        );
     }
 
     /// The checks read only the IR: a design built by hand, as the macro

@@ -24,7 +24,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::walk;
 use crate::diag::Diagnostic;
-use crate::ir::{Block, Enum, EnumRef, Item, Loc, Register, Spanned};
+use crate::ir::{Block, Design, Enum, EnumRef, Item, Loc, Register, Spanned};
 use crate::names::{fn_name, is_keyword, type_name};
 
 /// Methods block and cluster types have besides their accessors (blocks:
@@ -40,6 +40,10 @@ pub const RESERVED_FIELD_CONSTS: &[&str] = &["OFFSET", "STRIDE", "COUNT"];
 /// Keywords `r#` cannot turn into names (`r#self` is an error), so the
 /// Rust syntax cannot write a map that uses one as written.
 const UNSPELLABLE: &[&str] = &["self", "Self", "super", "crate"];
+
+/// Modules a design's generated code declares beside its blocks' modules:
+/// a block whose module name is one of these would declare it twice.
+pub const RESERVED_MODULES: &[&str] = &["instances"];
 
 /// The rename the keyword errors suggest: `_val`, or `_VAL` for a name
 /// without lower-case letters.
@@ -75,6 +79,7 @@ pub(crate) fn check(block: &Block) -> Vec<Diagnostic> {
         reported: HashSet::new(),
     };
     cx.validity(block);
+    cx.module(block);
     cx.accessors(&block.items, "block", &block.name.value);
     walk::clusters(&block.items, &mut |c| {
         cx.accessors(&c.items, "cluster", &c.name.value)
@@ -85,6 +90,53 @@ pub(crate) fn check(block: &Block) -> Vec<Diagnostic> {
     }
     cx.types(block);
     cx.diags
+}
+
+/// Checks what a design adds to its blocks' names: the blocks' modules sit
+/// side by side in one file, so they are distinct, and every instance names
+/// a block of the design (else its `Design` field has no type).
+pub(crate) fn check_design(design: &Design) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut modules: HashMap<String, &Spanned<String>> = HashMap::new();
+    for block in &design.blocks {
+        let module = fn_name(&block.name.value);
+        match modules.get(&module) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    "name-collision",
+                    block.name.loc,
+                    format!(
+                        "blocks `{}` and `{}` both become the module `{module}`",
+                        first.value, block.name.value
+                    ),
+                )
+                .with_label(format!("becomes `{module}`"))
+                .with_related(first.loc, format!("block `{}` is here", first.value))
+                .with_hint("rename one of them"),
+            ),
+            None => {
+                modules.insert(module, &block.name);
+            }
+        }
+    }
+    for instance in &design.instances {
+        let block = &instance.block;
+        if design.blocks.iter().all(|b| b.name.value != block.value) {
+            diags.push(
+                Diagnostic::error(
+                    "unknown-block",
+                    block.loc,
+                    format!(
+                        "instance `{}` names block `{}`, which the design does not define",
+                        instance.name.value, block.value
+                    ),
+                )
+                .with_label("no such block")
+                .with_hint("name a block of the design"),
+            );
+        }
+    }
+    diags
 }
 
 struct Names {
@@ -160,6 +212,35 @@ impl Names {
                 .with_hint(format!(
                     "`#[register_block]` syntax writes names as written, so it could not write this map: rename it, for example `{}`",
                     keyword_rename(text)
+                )),
+            );
+        }
+    }
+
+    /// The block's module is not one a design declares itself. Refused for
+    /// a lone block too: a map that checks clean must stay usable in any
+    /// design.
+    fn module(&mut self, block: &Block) {
+        let name = &block.name;
+        if !is_valid_name(&name.value) || self.reported.contains(&name.loc) {
+            return;
+        }
+        let module = fn_name(&name.value);
+        if RESERVED_MODULES.contains(&module.as_str()) {
+            self.mark(name.loc);
+            self.diags.push(
+                Diagnostic::error(
+                    "name-collision",
+                    name.loc,
+                    format!(
+                        "block `{}` becomes the module `{module}`, which the generated code of a design already has",
+                        name.value
+                    ),
+                )
+                .with_label(format!("becomes `{module}`"))
+                .with_hint(format!(
+                    "a design's base addresses live in `mod {module}`: rename the block, for example `{}_block`",
+                    name.value
                 )),
             );
         }

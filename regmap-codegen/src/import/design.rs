@@ -70,7 +70,8 @@ pub fn load_design_str(
     let mut blocks: Vec<ir::Block> = Vec::new();
     // Map path -> name of its block (None: it did not load).
     let mut loaded: HashMap<PathBuf, Option<String>> = HashMap::new();
-    let mut block_file: HashMap<String, PathBuf> = HashMap::new();
+    // Module name -> the map declaring it, and its block's name.
+    let mut block_file: HashMap<String, (PathBuf, String)> = HashMap::new();
     let mut instance_names: HashMap<String, Spanned<String>> = HashMap::new();
     let mut instances = Vec::new();
     for inst in parsed.instances {
@@ -101,23 +102,33 @@ pub fn load_design_str(
             );
             continue;
         };
-        match block_file.get(&block) {
-            Some(other) if *other != map_path => diags.push(
+        // Blocks become modules side by side: distinct in `snake_case`.
+        let module = fn_name(&block);
+        match block_file.get(&module) {
+            Some((other, first)) if *other != map_path => diags.push(
                 Diagnostic::error(
                     "name-collision",
                     inst.map.loc,
-                    format!(
-                        "`{}` and `{}` both declare block `{block}`",
-                        other.display(),
-                        map_path.display()
-                    ),
+                    if *first == block {
+                        format!(
+                            "`{}` and `{}` both declare block `{block}`",
+                            other.display(),
+                            map_path.display()
+                        )
+                    } else {
+                        format!(
+                            "block `{first}` of `{}` and block `{block}` of `{}` both become the module `{module}`",
+                            other.display(),
+                            map_path.display()
+                        )
+                    },
                 )
                 .with_label("a second block of this name")
                 .with_hint("rename one of the blocks"),
             ),
             Some(_) => {}
             None => {
-                block_file.insert(block.clone(), map_path.clone());
+                block_file.insert(module, (map_path.clone(), block.clone()));
             }
         }
         let rust = fn_name(&inst.name.value);

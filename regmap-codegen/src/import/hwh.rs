@@ -20,10 +20,12 @@
 //!   its name: `oneToClear` is `w1c`) + `READ_ACTION`; see
 //!   `docs/importers.md`.
 //!
-//! Registers with `IS_ENABLED=false` (absent in this configuration) and
-//! fields named `RESERVED*` are dropped, each with a note.
+//! Registers with `IS_ENABLED=false` (absent in this configuration), fields
+//! named `RESERVED*` and instances outside the processing system's memory
+//! map (a MicroBlaze's) are dropped, each with a note; fields without bits
+//! and address blocks without `RANGE`, each with a warning.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use roxmltree::Node;
 
@@ -149,11 +151,15 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
     let mut blocks: Vec<Block> = Vec::new();
     // Layout (without locations) of each block, to share blocks between instances.
     let mut shapes: Vec<Block> = Vec::new();
-    // (instance, address block) -> index into design.blocks.
-    let mut block_of: HashMap<(String, String), usize> = HashMap::new();
+    // (instance, address block) -> name of its block.
+    let mut block_of: HashMap<(String, String), String> = HashMap::new();
+    // Blocks of the layouts in `shapes`, by the same index.
+    let mut shape_names: Vec<String> = Vec::new();
     let mut ips_seen: Vec<String> = Vec::new();
     // (IP, window size) -> name of the empty block for IP without metadata.
     let mut empty_blocks: HashMap<(String, u64), String> = HashMap::new();
+    // (instance, address block) whose registers could not be read.
+    let mut unreadable: HashSet<(String, String)> = HashSet::new();
     for module in &modules {
         let Some(instance) = module.attribute("INSTANCE") else {
             continue;
@@ -168,11 +174,12 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
             };
             let ab_name = ab.attribute("NAME").unwrap_or("").to_owned();
             let Some(mut block) = lower_block(&mut ctx, *module, ab, regs) else {
+                unreadable.insert((instance.to_owned(), ab_name));
                 continue;
             };
             let shape = vendor::without_locs(&block);
-            let index = match shapes.iter().position(|s| *s == shape) {
-                Some(i) => i,
+            let name = match shapes.iter().position(|s| *s == shape) {
+                Some(i) => shape_names[i].clone(),
                 None => {
                     // A second layout of one IP (another configuration) is
                     // named after the first instance that has it.
@@ -184,11 +191,12 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
                     ips_seen.push(ip.clone());
                     block.name.value = wanted;
                     shapes.push(shape);
-                    blocks.push(block);
-                    blocks.len() - 1
+                    let name = super::push_block(&mut blocks, block, ctx.diags);
+                    shape_names.push(name.clone());
+                    name
                 }
             };
-            block_of.insert((instance.to_owned(), ab_name), index);
+            block_of.insert((instance.to_owned(), ab_name), name);
         }
     }
 
@@ -219,6 +227,8 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
         });
     };
     let interrupts = Interrupts::new(&modules);
+    // Instances the processing system's memory map names.
+    let mut placed: HashSet<&str> = HashSet::new();
     for range in child(*ps, "MEMORYMAP")
         .into_iter()
         .flat_map(|m| children(m, "MEMRANGE"))
@@ -226,6 +236,7 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
         let Some(instance) = range.attribute("INSTANCE") else {
             continue;
         };
+        placed.insert(instance);
         let range_loc = ctx.loc(range);
         if range.attribute("MEMTYPE") != Some("REGISTER") {
             ctx.note(
@@ -252,9 +263,12 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
             continue;
         };
         let module = by_instance.get(instance).copied();
-        let ab_name = range.attribute("ADDRESSBLOCK").unwrap_or("").to_owned();
-        let block = match block_of.get(&(instance.to_owned(), ab_name)) {
-            Some(&i) => blocks[i].name.value.clone(),
+        let key = (
+            instance.to_owned(),
+            range.attribute("ADDRESSBLOCK").unwrap_or("").to_owned(),
+        );
+        let block = match block_of.get(&key) {
+            Some(name) => name.clone(),
             None => {
                 // No register metadata (custom RTL, or IP that ships none):
                 // an empty block still gives the instance a typed window.
@@ -265,23 +279,29 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
                 if let Some(name) = empty_blocks.get(&(ip.clone(), size)) {
                     name.clone()
                 } else {
-                    let name = ip.clone();
-                    ctx.note(
-                        "no-registers",
-                        range_loc,
-                        format!(
-                            "`{instance}` has no register metadata: block `{name}` has no registers"
-                        ),
-                    );
-                    blocks.push(Block {
-                        name: Spanned::new(name.clone(), range_loc),
+                    // Named after the IP; another window size of it (or a
+                    // block of its with registers) makes it `IP_2`.
+                    let block = Block {
+                        name: Spanned::new(ip.clone(), range_loc),
                         description: module.and_then(|m| m.attribute("VLNV")).map(str::to_owned),
                         size: Spanned::new(size, range_loc),
                         items: Vec::new(),
                         enums: Vec::new(),
                         id: None,
                         loc: range_loc,
-                    });
+                    };
+                    let name = super::push_block(&mut blocks, block, ctx.diags);
+                    // A block whose registers could not be read was warned
+                    // about already: "no metadata" would mislead.
+                    if !unreadable.contains(&key) {
+                        ctx.note(
+                            "no-registers",
+                            range_loc,
+                            format!(
+                                "`{instance}` has no register metadata: block `{name}` has no registers"
+                            ),
+                        );
+                    }
                     empty_blocks.insert((ip, size), name.clone());
                     name
                 }
@@ -312,6 +332,25 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
                 .map(str::to_owned),
         });
     }
+    // Register blocks of instances the processing system cannot reach (a
+    // MicroBlaze's peripherals): the block is imported, the instance not.
+    for module in &modules {
+        let Some(instance) = module.attribute("INSTANCE") else {
+            continue;
+        };
+        if placed.contains(instance) || !block_of.keys().any(|(i, _)| i == instance) {
+            continue;
+        }
+        let loc = ctx.attr_loc(*module, "INSTANCE");
+        ctx.note(
+            "dropped",
+            loc,
+            format!(
+                "`{instance}` is not in the memory map of `{}`: its register block is imported, not the instance",
+                ps.attribute("INSTANCE").unwrap_or("the processing system")
+            ),
+        );
+    }
     Some(ImportedDesign {
         name: design_name,
         description,
@@ -328,6 +367,22 @@ fn lower_block(
     regs: Node<'_, '_>,
 ) -> Option<Block> {
     let loc = ctx.loc(ab);
+    let instance = module.attribute("INSTANCE").unwrap_or("");
+    if ab.attribute("RANGE").is_none() {
+        ctx.diags.push(
+            Diagnostic::warning(
+                "block-dropped",
+                loc,
+                format!(
+                    "address block `{}` of `{instance}` has no RANGE: its registers are not imported",
+                    ab.attribute("NAME").unwrap_or("")
+                ),
+            )
+            .with_label("no RANGE")
+            .with_hint("the block's size is its RANGE attribute; its instance gets a block without registers"),
+        );
+        return None;
+    }
     let size = ctx.number_attr(ab, "RANGE")?;
     let mut registers = Vec::new();
     let mut dropped = Dropped::default();
@@ -336,7 +391,6 @@ fn lower_block(
             registers.push(r);
         }
     }
-    let instance = module.attribute("INSTANCE").unwrap_or("");
     if dropped.reserved > 0 {
         ctx.note(
             "dropped",
@@ -535,6 +589,20 @@ fn lower_field(ctx: &mut Ctx<'_, '_>, f: Node<'_, '_>, reg: &str) -> Option<Fiel
     let name_loc = ctx.attr_loc(f, "NAME");
     let props = properties(f);
     let owner = format!("{reg}.{name}");
+    for required in ["BIT_OFFSET", "BIT_WIDTH"] {
+        if prop(ctx, &props, required).is_none() {
+            ctx.diags.push(
+                Diagnostic::warning(
+                    "field-dropped",
+                    loc,
+                    format!("field `{owner}` has no {required}: not imported"),
+                )
+                .with_label(format!("no {required}"))
+                .with_hint("a FIELD's bits are its BIT_OFFSET and BIT_WIDTH properties"),
+            );
+            return None;
+        }
+    }
     let (lsb, bits_loc) = prop_number(ctx, &props, "BIT_OFFSET", &owner)?;
     let (width, _) = prop_number(ctx, &props, "BIT_WIDTH", &owner)?;
     let Some(msb) = lsb
@@ -561,12 +629,15 @@ fn lower_field(ctx: &mut Ctx<'_, '_>, f: Node<'_, '_>, reg: &str) -> Option<Fiel
     };
     let (access_text, access_loc) = prop(ctx, &props, "ACCESS").unwrap_or(("read-write", loc));
     let mwv = prop(ctx, &props, "MODIFIED_READ_VALUES").map(|(v, _)| v);
-    let read_action = prop(ctx, &props, "READ_ACTION").map(|(v, _)| v);
+    let (read_action, read_loc) = match prop(ctx, &props, "READ_ACTION") {
+        Some((v, at)) => (Some(v), at),
+        None => (None, loc),
+    };
     let Some(lowered) = vendor::lower_access(access_text, mwv, read_action) else {
         bad_access(ctx, access_loc, access_text);
         return None;
     };
-    vendor::report_access(ctx.diags, access_loc, &owner, &lowered);
+    vendor::report_access(ctx.diags, access_loc, read_loc, &owner, &lowered);
     Some(Field {
         name: Spanned::new(name.to_owned(), name_loc),
         description: prop(ctx, &props, "DESCRIPTION")

@@ -17,9 +17,15 @@
 //! - numbers may be decimal, `0x`, `#`, Verilog `'h1F` / `32'hFFFF_0000`, or
 //!   scaled (`4K`).
 //!
-//! Dropped: `volatile` (every regmap access is volatile), parameters and
-//! expressions (values must be literals), `alternateRegisters`, banks and
-//! subspace maps, each with a note.
+//! 1685-2022 moves `access` into `accessPolicies/accessPolicy` (and a
+//! field's `modifiedWriteValue` and `readAction` into
+//! `fieldAccessPolicies/fieldAccessPolicy`): read from the first policy, the
+//! policies of other modes dropped with a note.
+//!
+//! Dropped with a note: `alternateRegisters`, banks and subspace maps.
+//! Dropped silently: `volatile` (every regmap access is volatile). Parameters
+//! and expressions are not evaluated: a value that is not a literal is an
+//! error.
 
 use roxmltree::Node;
 
@@ -85,6 +91,39 @@ impl Ctx<'_, '_> {
         node.children().filter(move |n| {
             n.is_element() && n.tag_name().name() == tag && n.tag_name().namespace() == Some(ns)
         })
+    }
+
+    /// The element holding `node`'s access (`access`, and on a field
+    /// `modifiedWriteValue` and `readAction`): `node` itself up to 1685-2014;
+    /// in 1685-2022 its first `accessPolicies/accessPolicy` (blocks,
+    /// register files, registers) or `fieldAccessPolicies/fieldAccessPolicy`
+    /// (fields). Policies for further modes are dropped with a note: regmap
+    /// has one access per element.
+    fn access_holder<'a, 'i>(&mut self, node: Node<'a, 'i>) -> Node<'a, 'i> {
+        for (list, one) in [
+            ("accessPolicies", "accessPolicy"),
+            ("fieldAccessPolicies", "fieldAccessPolicy"),
+        ] {
+            let Some(policies) = self.child(node, list) else {
+                continue;
+            };
+            let mut all = self.children(policies, one);
+            let Some(first) = all.next() else {
+                continue;
+            };
+            for other in all {
+                let loc = self.loc(other);
+                self.note(
+                    "dropped",
+                    loc,
+                    format!(
+                        "`{one}` for another mode is not imported: the first policy gives the access"
+                    ),
+                );
+            }
+            return first;
+        }
+        node
     }
 
     fn text<'a>(&self, node: Node<'a, '_>, tag: &str) -> Option<&'a str> {
@@ -302,7 +341,8 @@ fn lower_block(ctx: &mut Ctx<'_, '_>, ab: Node<'_, '_>) -> Option<Block> {
 
 /// The access an element declares, or `inherited`.
 fn block_access(ctx: &mut Ctx<'_, '_>, node: Node<'_, '_>, inherited: Access) -> Access {
-    let Some(el) = ctx.child(node, "access") else {
+    let holder = ctx.access_holder(node);
+    let Some(el) = ctx.child(holder, "access") else {
         return inherited;
     };
     let text = el.text().unwrap_or("").trim();
@@ -462,12 +502,12 @@ fn lower_register(
         );
         return None;
     };
-    let access_el = ctx.child(node, "access");
-    let access_loc = match access_el {
+    let access = block_access(ctx, node, inherited);
+    let holder = ctx.access_holder(node);
+    let access_loc = match ctx.child(holder, "access") {
         Some(a) => ctx.text_loc(a),
         None => loc,
     };
-    let access = block_access(ctx, node, inherited);
     let dim = ctx.dims(node, &name)?;
     // 1685-2009 keeps the reset on the register; 1685-2014 on each field.
     let mut reset = None;
@@ -548,14 +588,18 @@ fn lower_field(
         );
         return None;
     };
-    let access_el = ctx.child(node, "access");
-    let (access_text, access_loc) = match access_el {
+    let holder = ctx.access_holder(node);
+    let (access_text, access_loc) = match ctx.child(holder, "access") {
         Some(a) => (a.text().unwrap_or("").trim(), ctx.text_loc(a)),
         None => ("", loc),
     };
     // 1685-2014 may write `modifiedWriteValue` with a `modify` attribute.
-    let mwv = ctx.text(node, "modifiedWriteValue");
-    let read_action = ctx.text(node, "readAction");
+    let mwv = ctx.text(holder, "modifiedWriteValue");
+    let read_action = ctx.text(holder, "readAction");
+    let read_loc = match ctx.child(holder, "readAction") {
+        Some(r) => ctx.text_loc(r),
+        None => access_loc,
+    };
     let access = if access_text.is_empty() && mwv.is_none() && read_action.is_none() {
         reg_access
     } else {
@@ -568,7 +612,7 @@ fn lower_field(
             bad_access(ctx, access_loc, access_text);
             return None;
         };
-        vendor::report_access(ctx.diags, access_loc, &owner, &lowered);
+        vendor::report_access(ctx.diags, access_loc, read_loc, &owner, &lowered);
         lowered.access
     };
     let reset = match ctx

@@ -18,10 +18,11 @@
 //!
 //! An importer is one function, `fn import(file: &mut SourceFile, diags: &mut
 //! Vec<Diagnostic>) -> Option<ImportedDesign>` (as [`svd::import`]), and one
-//! arm in [`import_str`]. It names each instance's block exactly (the first
-//! block of a name keeps it when names collide), may give every instance a
-//! block of its own (identical blocks are merged), and uses
-//! [`xml`]'s helpers for positions.
+//! arm in [`import_str`]. It adds blocks with `push_block`, which keeps
+//! their names distinct, names each instance's block exactly as that returns
+//! (renames after it re-point the instances), may give every instance a
+//! block of its own (identical blocks are merged), and uses [`xml`]'s
+//! helpers for positions.
 //!
 //! [`import_str`] / [`import_file`] run the whole pipeline, [`write_yaml`]
 //! writes the result; `regmap-cli import` is these two calls.
@@ -407,6 +408,54 @@ pub fn write_yaml(
     }
     crate::write_if_changed(&written.design_file, &design_yaml(design))?;
     Ok(written)
+}
+
+#[cfg(feature = "import")]
+/// Adds `block` to `blocks` and returns the name its instances must use.
+///
+/// Instances find their block by name, so two blocks of one name would be
+/// ambiguous (two SVD peripherals with one `headerStructName`, one IP at two
+/// window sizes). A block equal to an earlier one of its name is that block
+/// (not added again); a different one is renamed `NAME_2`, `NAME_3`... here,
+/// with a `renamed` note, so every later step can follow it by name.
+pub(crate) fn push_block(
+    blocks: &mut Vec<ir::Block>,
+    mut block: ir::Block,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let name = block.name.value.clone();
+    let same_name: Vec<&ir::Block> = blocks.iter().filter(|b| b.name.value == name).collect();
+    if same_name.is_empty() {
+        blocks.push(block);
+        return name;
+    }
+    let body = write::block_body_yaml(&block);
+    if same_name.iter().any(|b| write::block_body_yaml(b) == body) {
+        return name;
+    }
+    let taken = |candidate: &str| {
+        let rust = crate::names::fn_name(candidate);
+        blocks
+            .iter()
+            .any(|b| b.name.value == candidate || crate::names::fn_name(&b.name.value) == rust)
+    };
+    let mut n = 2u32;
+    let mut new = format!("{name}_{n}");
+    while taken(&new) {
+        n += 1;
+        new = format!("{name}_{n}");
+    }
+    diags.push(
+        Diagnostic::note(
+            "renamed",
+            block.name.loc,
+            format!("block `{name}` is imported as `{new}`"),
+        )
+        .with_label("another block has this name"),
+    );
+    block.name.value = new.clone();
+    blocks.push(block);
+    new
 }
 
 #[cfg(feature = "import")]

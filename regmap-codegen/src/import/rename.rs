@@ -30,10 +30,24 @@ const MAX_ROUNDS: usize = 32;
 /// `renamed` note per renamed name onto `diags`.
 pub fn sanitise(design: &mut ImportedDesign, diags: &mut Vec<Diagnostic>) {
     let mut notes = Renames::default();
+    // Instances name their block; remember which block (by index) before
+    // renaming any, so each follows its block's new name. Importers give
+    // blocks distinct names ([`super::push_block`]); should two still share
+    // one, the first is the one its instances meant.
+    let block_of: Vec<Option<usize>> = design
+        .instances
+        .iter()
+        .map(|i| design.blocks.iter().position(|b| b.name.value == i.block))
+        .collect();
     for block in &mut design.blocks {
         sanitise_block(block, &mut notes);
     }
     unique_block_names(design, &mut notes);
+    for (instance, index) in design.instances.iter_mut().zip(block_of) {
+        if let Some(index) = index {
+            instance.block.clone_from(&design.blocks[index].name.value);
+        }
+    }
     unique_instance_names(design, &mut notes);
     diags.extend(notes.into_notes());
 }
@@ -241,7 +255,8 @@ fn fix_enum_refs(items: &mut [Item], renamed: &HashMap<String, String>) {
 }
 
 /// Block names become file and module names: distinct in `snake_case`. The
-/// first block of a name keeps it, so instances naming it still find it.
+/// first block of a name keeps it; [`sanitise`] re-points the instances of
+/// every renamed one.
 fn unique_block_names(design: &mut ImportedDesign, notes: &mut Renames) {
     let mut taken: HashMap<String, ()> = HashMap::new();
     for block in &mut design.blocks {
@@ -400,6 +415,43 @@ mod tests {
         assert_eq!(first, second);
         assert!(crate::check::names::check(&first.blocks[0]).is_empty());
         assert_eq!(names(&first), ["blk", "A", "a_3", "A_2"]);
+    }
+
+    #[test]
+    fn renamed_blocks_take_their_instances_along() {
+        let block = |name: &str, loc: u32| Block {
+            name: s(name.to_owned(), loc),
+            ..design(Vec::new()).blocks[0].clone()
+        };
+        let instance = |name: &str, block: &str, loc: u32| super::super::Instance {
+            name: s(name.to_owned(), loc),
+            block: block.to_owned(),
+            base: s(0, loc),
+            size: None,
+            interrupts: Vec::new(),
+            parameters: Vec::new(),
+            description: None,
+        };
+        let mut d = design(Vec::new());
+        // Not a name, a keyword once converted, and two names one in
+        // `snake_case`: each renamed, and the instances naming them follow.
+        d.blocks = vec![
+            block("3D-ENG", 10),
+            block("MOD", 20),
+            block("Uart", 30),
+            block("uart", 40),
+        ];
+        d.instances = vec![
+            instance("a", "uart", 50),
+            instance("b", "3D-ENG", 60),
+            instance("c", "MOD", 70),
+            instance("d", "Uart", 80),
+        ];
+        sanitise(&mut d, &mut Vec::new());
+        let blocks: Vec<&str> = d.blocks.iter().map(|b| b.name.value.as_str()).collect();
+        assert_eq!(blocks, ["B3D_ENG", "MOD_VAL", "Uart", "uart_2"]);
+        let instances: Vec<&str> = d.instances.iter().map(|i| i.block.as_str()).collect();
+        assert_eq!(instances, ["uart_2", "B3D_ENG", "MOD_VAL", "Uart"]);
     }
 
     #[test]

@@ -489,16 +489,17 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             Some(views) => views,
             None => {
                 let blocks = self.block(&d, &name, name_loc, device_props);
-                let views = blocks
-                    .iter()
-                    .map(|(mode, b)| View {
-                        mode: mode.clone(),
-                        block: b.name.value.clone(),
-                        size: b.size.value,
+                blocks
+                    .into_iter()
+                    .map(|(mode, b)| {
+                        let size = b.size.value;
+                        View {
+                            mode,
+                            block: super::push_block(&mut design.blocks, b, self.diags),
+                            size,
+                        }
                     })
-                    .collect::<Vec<_>>();
-                design.blocks.extend(blocks.into_iter().map(|(_, b)| b));
-                views
+                    .collect::<Vec<_>>()
             }
         };
         block_of.insert(node.id(), views.clone());
@@ -522,7 +523,21 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         }
         let interrupts: Vec<Interrupt> = children(node, "interrupt")
             .filter_map(|i| {
-                let number = child(i, "value").map(text).and_then(|t| parse_number(&t))?;
+                let value = child(i, "value")?;
+                let Some(number) = parse_number(&text(value)) else {
+                    let loc = self.text_loc(value);
+                    let message = format!(
+                        "interrupt value `{}` is not a number",
+                        shorten(&text(value))
+                    );
+                    self.warn(
+                        "interrupt-dropped",
+                        loc,
+                        message,
+                        "the interrupt is not imported",
+                    );
+                    return None;
+                };
                 Some(Interrupt {
                     name: child(i, "name").map(text),
                     number,

@@ -81,11 +81,40 @@ pub(crate) struct Lowered {
     pub note: Option<String>,
     /// Whether the change loses hardware behaviour (a warning, not a note).
     pub lossy: bool,
+    /// Set when a read side effect turned a writable access (`rw`, `w1c`...)
+    /// into a read-only kind: writes are lost, which always deserves a
+    /// warning. Holds the access the read action replaced.
+    pub write_dropped: Option<Access>,
 }
 
 /// Reports what lowering `owner`'s access changed: a warning when it loses
-/// hardware behaviour, else a note.
-pub(crate) fn report_access(diags: &mut Vec<Diagnostic>, loc: Loc, owner: &str, lowered: &Lowered) {
+/// hardware behaviour, else a note; a writable access a read action made
+/// read-only is a `write-dropped` warning at `read_loc` (the read action),
+/// as the SVD importer reports it.
+pub(crate) fn report_access(
+    diags: &mut Vec<Diagnostic>,
+    loc: Loc,
+    read_loc: Loc,
+    owner: &str,
+    lowered: &Lowered,
+) {
+    if let Some(was) = lowered.write_dropped {
+        diags.push(
+            Diagnostic::warning(
+                "write-dropped",
+                read_loc,
+                format!(
+                    "field `{owner}`: a read-to-{} field that is also writable (`{}`) is imported as `{}`",
+                    if lowered.access == Access::ReadToClear { "clear" } else { "set" },
+                    was.short_name(),
+                    lowered.access.short_name()
+                ),
+            )
+            .with_hint(
+                "regmap's read-side-effect kinds are read-only: writes to it are not generated",
+            ),
+        );
+    }
     let Some(note) = &lowered.note else {
         return;
     };
@@ -107,6 +136,7 @@ pub(crate) fn lower_access(
 ) -> Option<Lowered> {
     let mut note = None;
     let mut lossy = false;
+    let mut write_dropped = None;
     let base = match access.trim() {
         "read-write" | "" => Access::ReadWrite,
         "read-only" => Access::ReadOnly,
@@ -164,8 +194,16 @@ pub(crate) fn lower_access(
         // As above: `modify` is written on every read-only HLS bit, including
         // plain ones such as ap_idle, so it says nothing usable.
         "" | "modify" => {}
-        "clear" => access = Access::ReadToClear,
-        "set" => access = Access::ReadToSet,
+        action @ ("clear" | "set") => {
+            if access.is_writable() {
+                write_dropped = Some(access);
+            }
+            access = if action == "clear" {
+                Access::ReadToClear
+            } else {
+                Access::ReadToSet
+            };
+        }
         other => {
             note = Some(format!(
                 "read action `{other}` has no regmap equivalent: dropped"
@@ -177,6 +215,7 @@ pub(crate) fn lower_access(
         access,
         note,
         lossy,
+        write_dropped,
     })
 }
 
@@ -438,6 +477,19 @@ mod tests {
                 .note
                 .is_some()
         );
+        // A read side effect on a writable access drops its writes: told,
+        // with the access it replaced; on a read-only one nothing is lost.
+        let dropped = |a, w, r| lower_access(a, w, r).and_then(|l| l.write_dropped);
+        assert_eq!(
+            dropped("read-write", Some("oneToClear"), Some("clear")),
+            Some(Access::OneToClear)
+        );
+        assert_eq!(
+            dropped("read-write", None, Some("set")),
+            Some(Access::ReadWrite)
+        );
+        assert_eq!(dropped("read-only", None, Some("clear")), None);
+        assert_eq!(dropped("read-write", None, None), None);
     }
 
     fn reg(name: &str, offset: u64, reset: u64) -> Register {
