@@ -77,11 +77,16 @@ fn vendor(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo:rerun-if-changed={}", dir.display());
         for entry in std::fs::read_dir(&dir)? {
             let path = entry?.path();
-            let vendor_ext = path
-                .extension()
-                .is_some_and(|e| ["svd", "hwh", "xml"].iter().any(|v| e.eq_ignore_ascii_case(v)));
+            let vendor_ext = path.extension().is_some_and(|e| {
+                ["svd", "hwh", "xml"]
+                    .iter()
+                    .any(|v| e.eq_ignore_ascii_case(v))
+            });
             if path.is_file() && vendor_ext {
-                let relative = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+                let relative = path
+                    .strip_prefix(root)?
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 files.push((relative, path));
             }
         }
@@ -92,7 +97,10 @@ fn vendor(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut index = String::new();
     let mut names = Vec::new();
     for (relative, path) in &files {
-        if VENDOR_SKIPPED.iter().any(|(skipped, _)| skipped == relative) {
+        if VENDOR_SKIPPED
+            .iter()
+            .any(|(skipped, _)| skipped == relative)
+        {
             continue;
         }
         println!("cargo:rerun-if-changed={}", path.display());
