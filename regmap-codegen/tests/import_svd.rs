@@ -351,6 +351,8 @@ fn twenty_real_svds_import_check_and_generate() {
             &import.design.to_ir(),
             &regmap_codegen::EmitOptions::default(),
         );
+        // The code is compiled too, by the `vendor` module of
+        // `tests/runtime` (regmap-runtime-tests).
         assert!(!code.contains("compile_error!"), "{what}");
     }
 }
