@@ -552,6 +552,7 @@ fn lower_register(
             stride: Spanned::new(width.bytes(), count_loc),
         }),
         fields,
+        alternate_of: None,
         loc,
     };
     vendor::tidy_register(&mut register, ctx.diags);

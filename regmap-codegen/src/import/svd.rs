@@ -820,6 +820,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 reset: Spanned::new(reset, reset_loc),
                 array,
                 fields: fields.clone(),
+                alternate_of: None,
                 loc,
             })
         };
