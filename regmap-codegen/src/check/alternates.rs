@@ -17,7 +17,7 @@ use crate::ir::{Block, Item, Register};
 /// Checks every `alternate_of` of `block`, list by list.
 pub(super) fn check(block: &Block) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    visit(&block.items, &mut |_, d| diags.push(d));
+    visit(&block.items, None, &mut |_, d| diags.push(d));
     diags
 }
 
@@ -26,7 +26,7 @@ pub(super) fn check(block: &Block) -> Vec<Diagnostic> {
 /// an overlap error beside it would blame the wrong thing.
 pub(super) fn faulty(items: &[Item]) -> HashSet<*const Register> {
     let mut out = HashSet::new();
-    visit(items, &mut |r, _| {
+    visit(items, None, &mut |r, _| {
         out.insert(std::ptr::from_ref(r));
     });
     out
@@ -34,21 +34,26 @@ pub(super) fn faulty(items: &[Item]) -> HashSet<*const Register> {
 
 /// Calls `f` on every register of `items` (at any depth) whose
 /// `alternate_of` is wrong, with the diagnostic saying why.
-fn visit<'a>(items: &'a [Item], f: &mut impl FnMut(&'a Register, Diagnostic)) {
+/// `cluster`: the name of the cluster holding `items`, `None` at the top.
+fn visit<'a>(
+    items: &'a [Item],
+    cluster: Option<&str>,
+    f: &mut impl FnMut(&'a Register, Diagnostic),
+) {
     for item in items {
         match item {
             Item::Register(r) => {
-                if let Some(d) = problem(items, r) {
+                if let Some(d) = problem(items, cluster, r) {
                     f(r, d);
                 }
             }
-            Item::Cluster(c) => visit(&c.items, f),
+            Item::Cluster(c) => visit(&c.items, Some(&c.name.value), f),
         }
     }
 }
 
 /// What is wrong with `r.alternate_of` in its list `items`, if anything.
-fn problem(items: &[Item], r: &Register) -> Option<Diagnostic> {
+fn problem(items: &[Item], cluster: Option<&str>, r: &Register) -> Option<Diagnostic> {
     let alt = r.alternate_of.as_ref()?;
     let name = alt.value.as_str();
     if name == r.name.value {
@@ -63,7 +68,7 @@ fn problem(items: &[Item], r: &Register) -> Option<Diagnostic> {
         );
     }
     let Some(target) = register_named(items, name) else {
-        return Some(unknown(items, r, name, alt.loc));
+        return Some(unknown(items, cluster, r, name, alt.loc));
     };
     if let Some(array) = [r, target].into_iter().find(|x| x.array.is_some()) {
         return Some(
@@ -145,7 +150,17 @@ fn register_named<'a>(items: &'a [Item], name: &str) -> Option<&'a Register> {
     })
 }
 
-fn unknown(items: &[Item], r: &Register, name: &str, loc: crate::ir::Loc) -> Diagnostic {
+fn unknown(
+    items: &[Item],
+    cluster: Option<&str>,
+    r: &Register,
+    name: &str,
+    loc: crate::ir::Loc,
+) -> Diagnostic {
+    let list = match cluster {
+        Some(c) => format!("a register of cluster `{c}`"),
+        None => "a top-level register of the block".to_owned(),
+    };
     let is_cluster = items
         .iter()
         .any(|i| matches!(i, Item::Cluster(c) if c.name.value == name));
@@ -161,14 +176,14 @@ fn unknown(items: &[Item], r: &Register, name: &str, loc: crate::ir::Loc) -> Dia
     } else if let Some(best) = super::names::closest(name, &others) {
         format!("did you mean `{best}`?")
     } else {
-        "name a register declared in the same list as this one (the block's, or the same cluster's)"
+        "name a register declared beside this one: in the same cluster, or both at the top level"
             .to_owned()
     };
     Diagnostic::error(
         "unknown-alternate",
         loc,
         format!(
-            "register `{}` is an alternate of `{name}`, which is not a register of the same list",
+            "register `{}` is an alternate of `{name}`, which is not {list}",
             r.name.value
         ),
     )
