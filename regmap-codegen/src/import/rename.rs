@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use super::ImportedDesign;
 use crate::check::names::is_valid_name;
 use crate::diag::Diagnostic;
-use crate::ir::{Block, EnumRef, Item, Loc, Spanned};
+use crate::ir::{Block, EnumRef, Item, Loc, Register, Spanned};
 use crate::names::{fn_name, type_name};
 
 /// Rounds of check-and-rename before giving up; each round fixes every name
@@ -244,16 +244,27 @@ fn sanitise_block(block: &mut Block, notes: &mut Renames) {
 }
 
 /// For every register with `alternate_of`, in source order: the position in
-/// its list of the register it names (the first of that name but itself).
+/// its list of the register it names (of the registers of that name but
+/// itself, the first it overlaps, else the first).
 fn resolve_alternates(items: &[Item], out: &mut Vec<Option<usize>>) {
+    let span = |r: &Register| {
+        let start = u128::from(r.offset.value);
+        (start, start + u128::from(r.width.value.bytes()))
+    };
     for (at, item) in items.iter().enumerate() {
         match item {
             Item::Register(r) => {
-                if let Some(alt) = &r.alternate_of {
-                    out.push(items.iter().enumerate().position(|(i, other)| {
-                        i != at && matches!(other, Item::Register(o) if o.name.value == alt.value)
-                    }));
-                }
+                let Some(alt) = &r.alternate_of else { continue };
+                let (start, end) = span(r);
+                let named = |overlapping: bool| {
+                    items.iter().enumerate().position(|(i, other)| {
+                        matches!(other, Item::Register(o)
+                            if i != at
+                                && o.name.value == alt.value
+                                && (!overlapping || (span(o).0 < end && start < span(o).1)))
+                    })
+                };
+                out.push(named(true).or_else(|| named(false)));
             }
             Item::Cluster(c) => resolve_alternates(&c.items, out),
         }

@@ -1573,12 +1573,13 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
         });
         out.push(item);
     }
-    // A view whose register was itself left out overlays nothing kept.
-    let names: HashSet<String> = out
+    // A view whose register was itself left out overlays nothing kept, and
+    // one naming a register that became a view (a group view) would chain.
+    let bases: HashSet<String> = out
         .iter()
         .filter_map(|i| match i {
-            Item::Register(r) => Some(r.name.value.clone()),
-            Item::Cluster(_) => None,
+            Item::Register(r) if r.alternate_of.is_none() => Some(r.name.value.clone()),
+            _ => None,
         })
         .collect();
     out.retain(|item| {
@@ -1586,7 +1587,7 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
         let Some(of) = &r.alternate_of else {
             return true;
         };
-        if names.contains(&of.value) {
+        if bases.contains(&of.value) {
             return true;
         }
         cx.diags.push(
@@ -1594,11 +1595,11 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
                 "register-dropped",
                 r.offset.loc,
                 format!(
-                    "register `{}` is an alternate of `{}`, which is left out",
+                    "register `{}` is an alternate of `{}`, which is left out or is a view itself",
                     r.name.value, of.value
                 ),
             )
-            .with_label("an alternate view of a register left out")
+            .with_label("an alternate view of no register kept")
             .with_related(of.loc, "the register it overlays")
             .with_hint("the view goes with the register it overlays"),
         );
