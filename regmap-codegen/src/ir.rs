@@ -400,6 +400,14 @@ pub struct Register {
     pub array: Option<Array>,
     /// Fields. Empty means one anonymous field covering the register.
     pub fields: Vec<Field>,
+    /// Another register of the same item list whose bytes this one overlays:
+    /// a second view of the same address (SVD `alternateRegister`, IP-XACT
+    /// `alternateRegister`). The layout check lets the two overlap.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub alternate_of: Option<Spanned<String>>,
     /// Where the register was declared.
     #[cfg_attr(feature = "serde", serde(skip, default = "Loc::none"))]
     pub loc: Loc,

@@ -47,6 +47,11 @@ const CODES: &[&str] = &[
     "access-conflict",
     "zero-count",
     "stride-too-small",
+    "unknown-alternate",
+    "alternate-of-itself",
+    "alternate-array",
+    "alternate-chain",
+    "alternate-not-overlapping",
 ];
 
 fn corpus_dir() -> PathBuf {

@@ -1212,3 +1212,104 @@ fn ipxact_2022_access_is_read_from_access_policies() {
         .collect();
     assert_eq!(dropped, [Some(40)], "{}", import.report);
 }
+
+/// A register with `alternateRegisters`, as IP-XACT writes them: inside the
+/// register, without offset or size of their own.
+const ALTERNATES_2014: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ipxact:component xmlns:ipxact="http://www.accellera.org/XMLSchema/IPXACT/1685-2014">
+  <ipxact:vendor>example.org</ipxact:vendor>
+  <ipxact:library>lib</ipxact:library>
+  <ipxact:name>timer</ipxact:name>
+  <ipxact:version>1.0</ipxact:version>
+  <ipxact:memoryMaps>
+    <ipxact:memoryMap>
+      <ipxact:name>map</ipxact:name>
+      <ipxact:addressBlock>
+        <ipxact:name>regs</ipxact:name>
+        <ipxact:baseAddress>0</ipxact:baseAddress>
+        <ipxact:range>0x40</ipxact:range>
+        <ipxact:width>32</ipxact:width>
+        <ipxact:register>
+          <ipxact:name>MODE</ipxact:name>
+          <ipxact:addressOffset>0x4</ipxact:addressOffset>
+          <ipxact:size>16</ipxact:size>
+          <ipxact:field>
+            <ipxact:name>OUT_CFG</ipxact:name>
+            <ipxact:bitOffset>0</ipxact:bitOffset>
+            <ipxact:bitWidth>4</ipxact:bitWidth>
+          </ipxact:field>
+          <ipxact:alternateRegisters>
+            <ipxact:alternateRegister>
+              <ipxact:name>MODE_IN</ipxact:name>
+              <ipxact:description>Input view</ipxact:description>
+              <ipxact:alternateGroups><ipxact:alternateGroup>input</ipxact:alternateGroup></ipxact:alternateGroups>
+              <ipxact:access>read-only</ipxact:access>
+              <ipxact:field>
+                <ipxact:name>FILTER</ipxact:name>
+                <ipxact:bitOffset>4</ipxact:bitOffset>
+                <ipxact:resets><ipxact:reset><ipxact:value>3</ipxact:value></ipxact:reset></ipxact:resets>
+                <ipxact:bitWidth>4</ipxact:bitWidth>
+              </ipxact:field>
+            </ipxact:alternateRegister>
+            <ipxact:alternateRegister>
+              <ipxact:name>mode</ipxact:name>
+              <ipxact:alternateGroups><ipxact:alternateGroup>raw</ipxact:alternateGroup></ipxact:alternateGroups>
+              <ipxact:field>
+                <ipxact:name>LOW</ipxact:name>
+                <ipxact:bitOffset>0</ipxact:bitOffset>
+                <ipxact:bitWidth>8</ipxact:bitWidth>
+              </ipxact:field>
+            </ipxact:alternateRegister>
+          </ipxact:alternateRegisters>
+        </ipxact:register>
+        <ipxact:register>
+          <ipxact:name>CH</ipxact:name>
+          <ipxact:dim>2</ipxact:dim>
+          <ipxact:addressOffset>0x10</ipxact:addressOffset>
+          <ipxact:size>32</ipxact:size>
+          <ipxact:alternateRegisters>
+            <ipxact:alternateRegister>
+              <ipxact:name>CH_ALT</ipxact:name>
+              <ipxact:alternateGroups><ipxact:alternateGroup>g</ipxact:alternateGroup></ipxact:alternateGroups>
+            </ipxact:alternateRegister>
+          </ipxact:alternateRegisters>
+        </ipxact:register>
+      </ipxact:addressBlock>
+    </ipxact:memoryMap>
+  </ipxact:memoryMaps>
+</ipxact:component>
+"#;
+
+/// Each alternate register becomes a register at its register's offset and
+/// width, `alternate_of` it, with its own access, reset and fields; one whose
+/// name collides is renamed and still names its register. The alternates of
+/// a register array are left out with a note.
+#[test]
+fn ipxact_alternate_registers_become_alternate_views() {
+    let import = import_clean("timer.xml", ALTERNATES_2014);
+    let b = &import.design.blocks[0];
+    let names: Vec<&str> = b.items.iter().map(|i| i.name().value.as_str()).collect();
+    assert_eq!(names, ["MODE", "MODE_IN", "mode_2", "CH"]);
+    let input = register(&b.items, "MODE_IN");
+    assert_eq!(input.alternate_of.as_ref().unwrap().value, "MODE");
+    assert_eq!(
+        (input.offset.value, input.width.value),
+        (0x4, regmap_codegen::ir::Width::W16)
+    );
+    assert_eq!(input.access.value, Access::ReadOnly);
+    assert_eq!(input.reset.value, 0x30);
+    assert_eq!(input.description.as_deref(), Some("Input view"));
+    assert_eq!(fields(input), [("FILTER", 4, 7, Access::ReadOnly)]);
+    let raw = register(&b.items, "mode_2");
+    assert_eq!(raw.alternate_of.as_ref().unwrap().value, "MODE");
+    assert_eq!(fields(raw), [("LOW", 0, 7, Access::ReadWrite)]);
+    assert_eq!(register(&b.items, "MODE").alternate_of, None);
+    let notes = notes(&import);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("alternate registers of register array `CH`")),
+        "{notes:#?}"
+    );
+    assert!(notes.iter().any(|n| n.contains("`mode_2`")), "{notes:#?}");
+}

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 /// (map, snapshot) pairs, relative to this crate's directory.
 const CASES: &[(&str, &str)] = &[
     ("tests/maps/kitchen_sink.yaml", "kitchen_sink.rs"),
+    ("tests/good/alternates.yaml", "alternates.rs"),
     ("../examples/axi-timer/axi_timer.yaml", "axi_timer.rs"),
     ("../examples/axi-gpio/axi_gpio.yaml", "axi_gpio.rs"),
     ("../examples/axi-intc/axi_intc.yaml", "axi_intc.rs"),

@@ -232,3 +232,39 @@ fn xilinx_hls_access_names_are_aliases() {
     let report = load_yaml_str(&lower, "hls.yaml").unwrap_err();
     assert_eq!(report.diagnostics()[0].code, "bad-access");
 }
+
+/// `alternate_of` lowers to the name it gives, and it is what lets the views
+/// share bytes: without it, the same map is refused for overlaps.
+#[test]
+fn alternates_name_their_register_and_may_overlap_it() {
+    let block = load("alternates.yaml");
+    let input = register(&block.items, "CCMR_INPUT");
+    assert_eq!(input.alternate_of.as_ref().unwrap().value, "CCMR");
+    assert_eq!(register(&block.items, "CCMR").alternate_of, None);
+    let Item::Cluster(ch) = &block.items[4] else {
+        panic!("ch is a cluster")
+    };
+    assert_eq!(
+        register(&ch.items, "CFG_STATUS")
+            .alternate_of
+            .as_ref()
+            .unwrap()
+            .value,
+        "CFG"
+    );
+
+    let path = format!("{}/tests/good/alternates.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let without = regex::Regex::new(r",? *alternate_of: \w+")
+        .unwrap()
+        .replace_all(&text, "");
+    assert!(!without.contains("alternate_of"));
+    let report = load_yaml_str(&without, "alternates.yaml")
+        .expect_err("views without alternate_of overlap")
+        .to_string();
+    assert_eq!(
+        report.matches("error[overlapping-registers]").count(),
+        3,
+        "{report}"
+    );
+}

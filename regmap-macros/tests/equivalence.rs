@@ -20,6 +20,7 @@ mod compiled {
     include!("blocks/edu.rs");
     include!("blocks/clusters.rs");
     include!("blocks/kitchen_sink.rs");
+    include!("blocks/alternates.rs");
 
     /// The YAML format's own example, also named `axi_timer`.
     pub mod doc {
@@ -53,6 +54,10 @@ const PAIRS: &[(&str, &str)] = &[
     (
         "regmap-codegen/tests/maps/kitchen_sink.yaml",
         "tests/blocks/kitchen_sink.rs",
+    ),
+    (
+        "regmap-codegen/tests/good/alternates.yaml",
+        "tests/blocks/alternates.rs",
     ),
 ];
 
@@ -164,4 +169,14 @@ fn the_macro_versions_drive_a_bus() {
     let intc = compiled::axi_intc::AxiIntc::new(MemBus::new(0x200)).unwrap();
     intc.ivar(31).unwrap().write(|w| w.set_bits(0x1234));
     assert_eq!(intc.bus().read_u32(0x17c).unwrap(), 0x1234);
+
+    // Alternate views: one write, read back through the other view.
+    use compiled::timer_modes::{Ccmr, CcmrInput};
+    use regmap_runtime::arbitrary_int::{u3, u4};
+    let modes = compiled::timer_modes::TimerModes::new(MemBus::new(0x40)).unwrap();
+    modes.ccmr().write(|w| w.set(Ccmr::OCM, u3::new(0b110)));
+    assert_eq!(
+        modes.ccmr_input().read().get(CcmrInput::ICF),
+        u4::new(0b0110)
+    );
 }

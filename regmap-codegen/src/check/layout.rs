@@ -8,7 +8,9 @@
 //! warning says the overlap check stopped.
 //!
 //! A read-only and a write-only register may share exactly the same bytes
-//! (the read and write sides of one address); any other sharing is an overlap.
+//! (the read and write sides of one address), a register may overlap the one
+//! it is an alternate of (`alternate_of`), and two alternates of one register
+//! each other; any other sharing is an overlap.
 
 use std::collections::HashSet;
 
@@ -242,7 +244,8 @@ pub(super) fn check(block: &Block) -> Vec<Diagnostic> {
     ex.items(&block.items, 0, None, None);
     let mut pieces = std::mem::take(&mut ex.pieces);
     past_end(block, &ex, &pieces, &mut diags);
-    overlaps(&ex, &mut pieces, &mut diags);
+    let faulty = super::alternates::faulty(&block.items);
+    overlaps(&ex, &mut pieces, &faulty, &mut diags);
     alignment(&block.items, &mut diags);
     cluster_past_end(block, &block.items, 0, ex.truncated.is_some(), &mut diags);
     if let Some(loc) = ex.truncated {
@@ -362,7 +365,12 @@ fn cluster_past_end(
     }
 }
 
-fn overlaps(ex: &Expander<'_>, pieces: &mut [Piece<'_>], diags: &mut Vec<Diagnostic>) {
+fn overlaps(
+    ex: &Expander<'_>,
+    pieces: &mut [Piece<'_>],
+    faulty: &HashSet<*const Register>,
+    diags: &mut Vec<Diagnostic>,
+) {
     pieces.sort_unstable_by_key(|p| (p.start, std::cmp::Reverse(p.end), p.id));
     let mut reported = HashSet::new();
     let mut widest: Option<usize> = None;
@@ -372,6 +380,9 @@ fn overlaps(ex: &Expander<'_>, pieces: &mut [Piece<'_>], diags: &mut Vec<Diagnos
             if b.start < a.end
                 && a.id != b.id
                 && !read_write_pair(a, b)
+                && !alternates(a, b)
+                && !faulty.contains(&std::ptr::from_ref(a.reg))
+                && !faulty.contains(&std::ptr::from_ref(b.reg))
                 && reported.insert((a.id.min(b.id), a.id.max(b.id)))
             {
                 diags.push(overlap(ex, a, b));
@@ -389,6 +400,21 @@ fn overlaps(ex: &Expander<'_>, pieces: &mut [Piece<'_>], diags: &mut Vec<Diagnos
 fn read_write_pair(a: &Piece<'_>, b: &Piece<'_>) -> bool {
     let same_bytes = a.start == b.start && a.end == b.end;
     same_bytes && ((!writable(a.reg) && !readable(b.reg)) || (!readable(a.reg) && !writable(b.reg)))
+}
+
+/// A register and its alternate view (`alternate_of`), or two alternates of
+/// one register, in the same list (the same scope: one cluster element, or
+/// the block). Whether the name is right is the `alternates` pass's business.
+fn alternates(a: &Piece<'_>, b: &Piece<'_>) -> bool {
+    let (a_of, b_of) = (alternate_of(a.reg), alternate_of(b.reg));
+    a.scope == b.scope
+        && (a_of == Some(b.reg.name.value.as_str())
+            || b_of == Some(a.reg.name.value.as_str())
+            || (a_of.is_some() && a_of == b_of))
+}
+
+fn alternate_of(r: &Register) -> Option<&str> {
+    r.alternate_of.as_ref().map(|n| n.value.as_str())
 }
 
 fn readable(r: &Register) -> bool {

@@ -8,6 +8,7 @@
 //! | code | pass |
 //! |------|------|
 //! | `register-past-end`, `cluster-past-end`, `misaligned-register`, `overlapping-registers` | `layout` |
+//! | `unknown-alternate`, `alternate-of-itself`, `alternate-array`, `alternate-chain`, `alternate-not-overlapping` | `alternates` |
 //! | `zero-count`, `stride-too-small` | `arrays` |
 //! | `field-past-width`, `overlapping-fields`, `access-conflict` | `fields` |
 //! | `reset-too-wide` | `reset` |
@@ -16,6 +17,7 @@
 //! | `invalid-name`, `rust-keyword`, `name-collision` | [`names`] |
 //! | `name-collision` (block modules), `unknown-block` (instances) | [`names`], on a design |
 
+mod alternates;
 mod arrays;
 mod enums;
 mod fields;
@@ -37,6 +39,7 @@ const PASSES: &[fn(&Block) -> Vec<Diagnostic>] = &[
     names::check,
     arrays::check,
     layout::check,
+    alternates::check,
     fields::check,
     reset::check,
     enums::check,
@@ -73,6 +76,7 @@ mod tests {
             reset: at(0, loc + 4),
             array: None,
             fields: Vec::new(),
+            alternate_of: None,
             loc: Loc(loc),
         }
     }

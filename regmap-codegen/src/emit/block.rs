@@ -295,7 +295,23 @@ pub(super) fn accessors(
                     out.extend(quote!(::core::compile_error!(#msg);));
                     continue;
                 }
-                let doc = doc_lines(r.description.as_deref(), &format!("Register `{name}`."));
+                // Which view of shared bytes this is: the accessor is where a
+                // reader of the driver meets the register.
+                let doc = match &r.alternate_of {
+                    None => doc_lines(r.description.as_deref(), &format!("Register `{name}`.")),
+                    Some(a) => docs(&[
+                        r.description
+                            .as_deref()
+                            .map(str::trim)
+                            .filter(|d| !d.is_empty())
+                            .unwrap_or(&format!("Register `{name}`.")),
+                        &format!(
+                            "An alternate view of the bytes of `{}` (`{}()`): a write through either changes what both read.",
+                            a.value,
+                            names::fn_name(&a.value)
+                        ),
+                    ]),
+                };
                 let offset = hex(r.offset.value, 0);
                 let exclusive = read_has_effect(r);
                 let (receiver, handle) = if exclusive {

@@ -31,6 +31,7 @@ fn register(name: &str, offset: u64, access: Access, fields: Vec<Field>) -> Regi
         reset: s(0),
         array: None,
         fields,
+        alternate_of: None,
         loc: Loc::NONE,
     }
 }

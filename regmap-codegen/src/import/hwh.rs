@@ -562,6 +562,7 @@ fn lower_register(
         reset,
         array: None,
         fields,
+        alternate_of: None,
         loc,
     };
     let named_reserved = register

@@ -22,7 +22,12 @@
 //! `fieldAccessPolicies/fieldAccessPolicy`): read from the first policy, the
 //! policies of other modes dropped with a note.
 //!
-//! Dropped with a note: `alternateRegisters`, banks and subspace maps.
+//! - each `alternateRegister` of a register becomes a register of its own
+//!   name at the same offset and width, `alternate_of` that register (its
+//!   access, reset and fields its own); the alternates of a register array
+//!   are dropped with a note.
+//!
+//! Dropped with a note: banks and subspace maps.
 //! Dropped silently: `volatile` (every regmap access is volatile). Parameters
 //! and expressions are not evaluated: a value that is not a literal is an
 //! error.
@@ -373,6 +378,7 @@ fn lower_items(
     depth: usize,
 ) -> Vec<Item> {
     let mut registers = Vec::new();
+    let mut alternates = Vec::new();
     let mut items = Vec::new();
     for node in parent
         .children()
@@ -381,7 +387,7 @@ fn lower_items(
         match node.tag_name().name() {
             _ if ctx.absent(node) => {}
             "register" => {
-                if let Some(r) = lower_register(ctx, node, access) {
+                if let Some(r) = lower_register(ctx, node, access, &mut alternates) {
                     registers.push(r);
                 }
             }
@@ -414,6 +420,27 @@ fn lower_items(
         .into_iter()
         .map(Item::Register)
         .collect();
+    // Alternates stay out of the folding (their names follow no index of
+    // their own); one whose register was folded into an array overlays no
+    // single register any more.
+    for alt in alternates {
+        let of = alt.alternate_of.as_ref().map_or("", |a| a.value.as_str());
+        let single = out
+            .iter()
+            .any(|i| matches!(i, Item::Register(r) if r.name.value == of && r.array.is_none()));
+        if single {
+            out.push(Item::Register(alt));
+        } else {
+            ctx.note(
+                "dropped",
+                alt.name.loc,
+                format!(
+                    "alternate register `{}` is not imported: `{of}` became a register array",
+                    alt.name.value
+                ),
+            );
+        }
+    }
     out.extend(items);
     out.sort_by_key(|i| match i {
         Item::Register(r) => r.offset.value,
@@ -484,6 +511,7 @@ fn lower_register(
     ctx: &mut Ctx<'_, '_>,
     node: Node<'_, '_>,
     inherited: Access,
+    alternates: &mut Vec<Register>,
 ) -> Option<Register> {
     let loc = ctx.loc(node);
     let name = ctx.text(node, "name").unwrap_or("").to_owned();
@@ -502,18 +530,116 @@ fn lower_register(
         );
         return None;
     };
+    let dim = ctx.dims(node, &name)?;
+    let def = lower_definition(ctx, node, &name, inherited, width, loc)?;
+    let mut register = Register {
+        name: Spanned::new(name, name_loc),
+        description: ctx
+            .text(node, "description")
+            .map(str::to_owned)
+            .filter(|d| !d.is_empty()),
+        offset: Spanned::new(offset, offset_loc),
+        width: Spanned::new(width, size_loc),
+        access: def.access,
+        reset: def.reset,
+        array: dim.map(|(count, count_loc)| Array {
+            count: Spanned::new(count, count_loc),
+            stride: Spanned::new(width.bytes(), count_loc),
+        }),
+        fields: def.fields,
+        alternate_of: None,
+        loc,
+    };
+    vendor::tidy_register(&mut register, ctx.diags);
+    lower_alternates(ctx, node, &register, alternates);
+    Some(register)
+}
+
+/// The `alternateRegisters` of `parent`: each a register of its own name at
+/// the parent's offset and width, with its own access, reset and fields,
+/// overlaying the parent (`alternate_of`).
+fn lower_alternates(
+    ctx: &mut Ctx<'_, '_>,
+    node: Node<'_, '_>,
+    parent: &Register,
+    out: &mut Vec<Register>,
+) {
+    let Some(list) = ctx.child(node, "alternateRegisters") else {
+        return;
+    };
+    if parent.array.is_some() {
+        let loc = ctx.loc(list);
+        ctx.note(
+            "dropped",
+            loc,
+            format!(
+                "the alternate registers of register array `{}` are not imported",
+                parent.name.value
+            ),
+        );
+        return;
+    }
+    for alt in ctx.children(list, "alternateRegister").collect::<Vec<_>>() {
+        if ctx.absent(alt) {
+            continue;
+        }
+        let loc = ctx.loc(alt);
+        let name = ctx.text(alt, "name").unwrap_or("").to_owned();
+        let name_loc = match ctx.child(alt, "name") {
+            Some(n) => ctx.text_loc(n),
+            None => loc,
+        };
+        let width = parent.width.value;
+        let Some(def) = lower_definition(ctx, alt, &name, parent.access.value, width, loc) else {
+            continue;
+        };
+        let mut register = Register {
+            name: Spanned::new(name, name_loc),
+            description: ctx
+                .text(alt, "description")
+                .map(str::to_owned)
+                .filter(|d| !d.is_empty()),
+            offset: parent.offset.clone(),
+            width: parent.width.clone(),
+            access: def.access,
+            reset: def.reset,
+            array: None,
+            fields: def.fields,
+            alternate_of: Some(Spanned::new(parent.name.value.clone(), name_loc)),
+            loc,
+        };
+        vendor::tidy_register(&mut register, ctx.diags);
+        out.push(register);
+    }
+}
+
+/// What a register and each of its alternates define for themselves.
+struct Definition {
+    access: Spanned<Access>,
+    reset: Spanned<u64>,
+    fields: Vec<Field>,
+}
+
+/// Access, reset and fields of a register (or alternate register) `node`.
+fn lower_definition(
+    ctx: &mut Ctx<'_, '_>,
+    node: Node<'_, '_>,
+    name: &str,
+    inherited: Access,
+    width: Width,
+    loc: Loc,
+) -> Option<Definition> {
     let access = block_access(ctx, node, inherited);
     let holder = ctx.access_holder(node);
     let access_loc = match ctx.child(holder, "access") {
         Some(a) => ctx.text_loc(a),
         None => loc,
     };
-    let dim = ctx.dims(node, &name)?;
     // 1685-2009 keeps the reset on the register; 1685-2014 on each field.
     let mut reset = None;
     if let Some(r) = ctx.child(node, "reset") {
-        let (value, value_loc) = required(ctx, r, "value", &name, loc)?;
-        let mask = ctx.number(r, "mask", &name).map_or(u64::MAX, |(m, _)| m);
+        let (value, value_loc) = required(ctx, r, "value", name, loc)?;
+        let mask = ctx.number(r, "mask", name).map_or(u64::MAX, |(m, _)| m);
         reset = Some(Spanned::new(value & mask, value_loc));
     }
     let mut fields = Vec::new();
@@ -522,7 +648,7 @@ fn lower_register(
         if ctx.absent(f) {
             continue;
         }
-        if let Some((field, r)) = lower_field(ctx, f, &name, access) {
+        if let Some((field, r)) = lower_field(ctx, f, name, access) {
             if let Some((value, at)) = r {
                 let shifted = (value & crate::ir::ones(field.width()))
                     .checked_shl(field.lsb)
@@ -537,25 +663,11 @@ fn lower_register(
         .or_else(|| field_reset.map(|(v, at)| Spanned::new(v, at)))
         .unwrap_or(Spanned::new(0, loc));
     let reset = Spanned::new(reset.value & crate::ir::ones(width.bits()), reset.loc);
-    let mut register = Register {
-        name: Spanned::new(name, name_loc),
-        description: ctx
-            .text(node, "description")
-            .map(str::to_owned)
-            .filter(|d| !d.is_empty()),
-        offset: Spanned::new(offset, offset_loc),
-        width: Spanned::new(width, size_loc),
+    Some(Definition {
         access: Spanned::new(access, access_loc),
         reset,
-        array: dim.map(|(count, count_loc)| Array {
-            count: Spanned::new(count, count_loc),
-            stride: Spanned::new(width.bytes(), count_loc),
-        }),
         fields,
-        loc,
-    };
-    vendor::tidy_register(&mut register, ctx.diags);
-    Some(register)
+    })
 }
 
 type FieldReset = Option<(u64, Loc)>;

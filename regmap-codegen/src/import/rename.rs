@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use super::ImportedDesign;
 use crate::check::names::is_valid_name;
 use crate::diag::Diagnostic;
-use crate::ir::{Block, EnumRef, Item, Loc, Spanned};
+use crate::ir::{Block, EnumRef, Item, Loc, Register, Spanned};
 use crate::names::{fn_name, type_name};
 
 /// Rounds of check-and-rename before giving up; each round fixes every name
@@ -163,6 +163,11 @@ fn prefix_for(what: &str) -> &'static str {
 
 fn sanitise_block(block: &mut Block, notes: &mut Renames) {
     let enum_names_before: Vec<String> = block.enums.iter().map(|e| e.name.value.clone()).collect();
+    // Alternates name the register they overlay: resolve each to a position
+    // in its list before renaming, so it follows that register's new name
+    // even when the old one was shared by a colliding register.
+    let mut alternate_targets = Vec::new();
+    resolve_alternates(&block.items, &mut alternate_targets);
     names_mut(block, &mut |what, name| {
         if !is_valid_name(&name.value) {
             let new = well_formed(&name.value, prefix_for(what));
@@ -226,6 +231,7 @@ fn sanitise_block(block: &mut Block, notes: &mut Renames) {
             notes.record(what, name, new, why);
         });
     }
+    retarget_alternates(&mut block.items, &mut alternate_targets.into_iter());
     // References by name follow the enums they name.
     let renamed: HashMap<String, String> = enum_names_before
         .into_iter()
@@ -234,6 +240,58 @@ fn sanitise_block(block: &mut Block, notes: &mut Renames) {
         .collect();
     if !renamed.is_empty() {
         fix_enum_refs(&mut block.items, &renamed);
+    }
+}
+
+/// For every register with `alternate_of`, in source order: the position in
+/// its list of the register it names (of the registers of that name but
+/// itself, the first it overlaps, else the first).
+fn resolve_alternates(items: &[Item], out: &mut Vec<Option<usize>>) {
+    let span = |r: &Register| {
+        let start = u128::from(r.offset.value);
+        (start, start + u128::from(r.width.value.bytes()))
+    };
+    for (at, item) in items.iter().enumerate() {
+        match item {
+            Item::Register(r) => {
+                let Some(alt) = &r.alternate_of else { continue };
+                let (start, end) = span(r);
+                let named = |overlapping: bool| {
+                    items.iter().enumerate().position(|(i, other)| {
+                        matches!(other, Item::Register(o)
+                            if i != at
+                                && o.name.value == alt.value
+                                && (!overlapping || (span(o).0 < end && start < span(o).1)))
+                    })
+                };
+                out.push(named(true).or_else(|| named(false)));
+            }
+            Item::Cluster(c) => resolve_alternates(&c.items, out),
+        }
+    }
+}
+
+/// Points every `alternate_of` at the current name of the register
+/// [`resolve_alternates`] found for it.
+fn retarget_alternates(items: &mut [Item], targets: &mut impl Iterator<Item = Option<usize>>) {
+    for at in 0..items.len() {
+        match &mut items[at] {
+            Item::Cluster(c) => {
+                retarget_alternates(&mut c.items, targets);
+                continue;
+            }
+            Item::Register(r) if r.alternate_of.is_none() => continue,
+            Item::Register(_) => {}
+        }
+        let Some(Item::Register(target)) = targets.next().flatten().map(|t| &items[t]) else {
+            continue;
+        };
+        let name = target.name.value.clone();
+        if let Item::Register(r) = &mut items[at]
+            && let Some(alt) = &mut r.alternate_of
+        {
+            alt.value = name;
+        }
     }
 }
 
@@ -319,6 +377,7 @@ mod tests {
             reset: s(0, loc + 4),
             array: None,
             fields,
+            alternate_of: None,
             loc: Loc(loc),
         })
     }
@@ -398,6 +457,50 @@ mod tests {
             diags
                 .iter()
                 .all(|d| d.severity == crate::diag::Severity::Note)
+        );
+    }
+
+    /// An alternate names the register it overlays; when renaming changes
+    /// that name (even when the old one was shared), the reference follows
+    /// the register it meant, not the name.
+    #[test]
+    fn alternates_follow_the_register_they_overlay_through_renames() {
+        let with_alt = |item: Item, of: &str| match item {
+            Item::Register(mut r) => {
+                r.alternate_of = Some(s(of.to_owned(), 90));
+                Item::Register(r)
+            }
+            Item::Cluster(_) => unreachable!(),
+        };
+        let mut d = design(vec![
+            reg("MODE", 0, 10, vec![]),
+            with_alt(reg("type", 4, 20, vec![]), "MODE"),
+            reg("mode", 8, 30, vec![]),
+            with_alt(reg("MODE_ALT", 8, 40, vec![]), "mode"),
+            with_alt(reg("ALT_T", 4, 50, vec![]), "type"),
+        ]);
+        sanitise(&mut d, &mut Vec::new());
+        let of: Vec<(String, Option<String>)> = d.blocks[0]
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Register(r) => (
+                    r.name.value.clone(),
+                    r.alternate_of.as_ref().map(|a| a.value.clone()),
+                ),
+                Item::Cluster(_) => unreachable!(),
+            })
+            .collect();
+        let pair = |n: &str, o: Option<&str>| (n.to_owned(), o.map(str::to_owned));
+        assert_eq!(
+            of,
+            [
+                pair("MODE", None),
+                pair("type_val", Some("MODE")),
+                pair("mode_2", None),
+                pair("MODE_ALT", Some("mode_2")),
+                pair("ALT_T", Some("type_val")),
+            ]
         );
     }
 

@@ -11,8 +11,10 @@
 //! What the model cannot hold is left out with a warning at the element
 //! (`docs/importers.md` lists it): registers of widths other than 8, 16, 32
 //! and 64 bits, fields past their register, a register overlapping an earlier
-//! one (alternate views; a read-only and a write-only register at one address
-//! are kept), enumerated values with don't-care bits, `isDefault` values.
+//! one that the SVD does not declare an alternate view of it (an
+//! `alternateRegister` or `alternateGroup` register becomes an `alternate_of`
+//! view; a read-only and a write-only register at one address are kept),
+//! enumerated values with don't-care bits, `isDefault` values.
 
 use std::collections::{HashMap, HashSet};
 
@@ -48,6 +50,7 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
         index: HashMap::new(),
         enums: HashMap::new(),
         grown_windows: HashSet::new(),
+        group_views: HashSet::new(),
     };
     cx.device(&doc)
 }
@@ -65,6 +68,9 @@ struct Svd<'f, 'a, 'i> {
     /// Address blocks already told to be smaller than their map: a derived
     /// peripheral inheriting one is not told again.
     grown_windows: HashSet<roxmltree::NodeId>,
+    /// Name locations of registers in an `alternateGroup`: views the SVD
+    /// declares as alternates of whatever register sits at their address.
+    group_views: HashSet<Loc>,
 }
 
 /// Register properties, inherited device -> peripheral -> cluster -> register.
@@ -757,11 +763,11 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         };
         // Paths (for `derivedFrom`) use the name the SVD writes.
         let path = format!("{scope}.{}", strip_dim(&name));
-        if let Some(g) = d
+        let group = d
             .child("alternateGroup")
             .map(text)
-            .filter(|g| !g.is_empty())
-        {
+            .filter(|g| !g.is_empty());
+        if let Some(g) = &group {
             // Before the array placeholder, so `CCR[%s]` stays an array.
             name = match name.strip_suffix("[%s]") {
                 Some(base) => format!("{base}_{g}[%s]"),
@@ -810,6 +816,13 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             }
         }
         let description = Self::description(&d);
+        // Only the element's own: a register derived from an alternate at
+        // another address is no view of the same bytes.
+        let alternate_of = child(node, "alternateRegister").and_then(|n| {
+            let name = text(n);
+            (!name.is_empty()).then(|| Spanned::new(name, self.text_loc(n)))
+        });
+        let first = out.len();
         let make = |name: String, loc: Loc, offset: Spanned<u64>, array: Option<Array>| {
             Item::Register(Register {
                 name: Spanned::new(name, loc),
@@ -820,6 +833,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 reset: Spanned::new(reset, reset_loc),
                 array,
                 fields: fields.clone(),
+                alternate_of: alternate_of.clone(),
                 loc,
             })
         };
@@ -837,6 +851,10 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                     out.push(item);
                 }
             }
+        }
+        if group.is_some() {
+            self.group_views
+                .extend(out[first..].iter().map(|i| i.name().loc));
         }
     }
 
@@ -1438,24 +1456,30 @@ fn split_modes(items: Vec<Item>) -> Vec<(Option<String>, Vec<Item>)> {
 }
 
 /// Later registers and clusters overlapping earlier ones are left out, with
-/// a warning: SVD's alternate registers and clusters (two views of one
-/// address, or a peripheral's modes) have no regmap counterpart yet. A
-/// read-only and a write-only register of one width at one offset are kept:
-/// the checks accept them as the two sides of one address.
+/// a warning, unless the SVD says they are alternate views: a register with
+/// `alternateRegister` overlaying the register it names, or a register of an
+/// `alternateGroup` at the address of a register outside any group, becomes
+/// an alternate (`alternate_of`) of that register. A read-only and a
+/// write-only register of one width at one offset are kept: the checks
+/// accept them as the two sides of one address.
 fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
     struct Kept {
         start: u128,
         end: u128,
         /// Access and width of a plain (non-array) register.
         plain: Option<(Access, Width)>,
+        /// Name of a plain register, and the register it is an alternate of.
+        view: Option<(String, Option<String>)>,
         loc: Loc,
     }
+    validate_alternates(items);
     // Kept elements by start address. They never overlap each other (but
-    // for read-only/write-only pairs, which share one interval), so the one
-    // starting last before a new element's end is the only one it can hit.
+    // for read-only/write-only pairs and alternate views, which overlay the
+    // register they name), so the ones starting last before a new element's
+    // end are the ones it can hit.
     let mut kept: std::collections::BTreeMap<u128, Vec<Kept>> = std::collections::BTreeMap::new();
     let mut out = Vec::with_capacity(items.len());
-    for item in items.drain(..) {
+    for mut item in items.drain(..) {
         let (offset, array, element, plain, what, name, loc) = match &item {
             Item::Register(r) => (
                 r.offset.clone(),
@@ -1491,15 +1515,39 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
             .next_back()
             .map(|(_, v)| v.as_slice())
             .unwrap_or(&[]);
-        let clash = before.iter().find(|k| {
-            let overlaps = start < k.end && k.start < end;
+        let overlapping: Vec<&Kept> = before
+            .iter()
+            .filter(|k| start < k.end && k.start < end)
+            .collect();
+        // A group view takes the register it lands on (or that register's
+        // own base, should it be a view too) as the one it overlays.
+        if let Item::Register(r) = &mut item
+            && plain.is_some()
+            && r.alternate_of.is_none()
+            && cx.group_views.contains(&loc)
+            && let Some((base, base_of)) = overlapping.iter().find_map(|k| k.view.as_ref())
+        {
+            let base = base_of.as_ref().unwrap_or(base);
+            r.alternate_of = Some(Spanned::new(base.clone(), loc));
+        }
+        let of = match &item {
+            Item::Register(r) => r.alternate_of.as_ref().map(|a| a.value.clone()),
+            Item::Cluster(_) => None,
+        };
+        let clash = overlapping.iter().find(|k| {
             let pair = k.start == start
                 && matches!(
                     (k.plain, plain),
                     (Some((Access::ReadOnly, a)), Some((Access::WriteOnly, b)))
                         | (Some((Access::WriteOnly, a)), Some((Access::ReadOnly, b))) if a == b
                 );
-            overlaps && !pair
+            let views = plain.is_some()
+                && k.view.as_ref().is_some_and(|(k_name, k_of)| {
+                    of.as_ref() == Some(k_name)
+                        || k_of.as_ref() == Some(&name)
+                        || (of.is_some() && of == *k_of)
+                });
+            !pair && !views
         });
         if let Some(first) = clash {
             cx.diags.push(
@@ -1511,7 +1559,7 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
                 .with_label("shares bytes with an earlier element")
                 .with_related(first.loc, "the element kept")
                 .with_hint(
-                    "an alternate view of the same addresses has no regmap form yet: the later one is left out",
+                    "the SVD does not say it is an alternate view (`alternateRegister` naming the register it overlays, or `alternateGroup`): the later one is left out",
                 ),
             );
             continue;
@@ -1520,11 +1568,83 @@ fn drop_overlaps(cx: &mut Svd<'_, '_, '_>, items: &mut Vec<Item>) {
             start,
             end,
             plain,
+            view: plain.map(|_| (name, of)),
             loc,
         });
         out.push(item);
     }
+    // A view whose register was itself left out overlays nothing kept, and
+    // one naming a register that became a view (a group view) would chain.
+    let bases: HashSet<String> = out
+        .iter()
+        .filter_map(|i| match i {
+            Item::Register(r) if r.alternate_of.is_none() => Some(r.name.value.clone()),
+            _ => None,
+        })
+        .collect();
+    out.retain(|item| {
+        let Item::Register(r) = item else { return true };
+        let Some(of) = &r.alternate_of else {
+            return true;
+        };
+        if bases.contains(&of.value) {
+            return true;
+        }
+        cx.diags.push(
+            Diagnostic::warning(
+                "register-dropped",
+                r.offset.loc,
+                format!(
+                    "register `{}` is an alternate of `{}`, which is left out or is a view itself",
+                    r.name.value, of.value
+                ),
+            )
+            .with_label("an alternate view of no register kept")
+            .with_related(of.loc, "the register it overlays")
+            .with_hint("the view goes with the register it overlays"),
+        );
+        false
+    });
     *items = out;
+}
+
+/// Keeps an `alternateRegister` only where regmap can honour it: it names
+/// another single register of the same list, one that is no alternate
+/// itself, and the two share bytes. Otherwise the register is imported as a
+/// plain one (and left out by [`drop_overlaps`] if it overlaps anything).
+fn validate_alternates(items: &mut [Item]) {
+    let span = |r: &Register| {
+        let start = u128::from(r.offset.value);
+        (start, start + u128::from(r.width.value.bytes()))
+    };
+    let valid: Vec<bool> = items
+        .iter()
+        .enumerate()
+        .map(|(at, item)| {
+            let Item::Register(r) = item else { return true };
+            let Some(of) = &r.alternate_of else {
+                return true;
+            };
+            let (start, end) = span(r);
+            r.array.is_none()
+                && items.iter().enumerate().any(|(i, other)| {
+                    matches!(other, Item::Register(t)
+                        if i != at
+                            && t.name.value == of.value
+                            && t.array.is_none()
+                            && t.alternate_of.is_none()
+                            && span(t).0 < end
+                            && start < span(t).1)
+                })
+        })
+        .collect();
+    for (item, ok) in items.iter_mut().zip(valid) {
+        if let Item::Register(r) = item
+            && !ok
+        {
+            r.alternate_of = None;
+        }
+    }
 }
 
 /// The end of the peripheral's last address block, if any is given, and

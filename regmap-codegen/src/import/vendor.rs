@@ -502,6 +502,7 @@ mod tests {
             reset: Spanned::new(reset, Loc::NONE),
             array: None,
             fields: Vec::new(),
+            alternate_of: None,
             loc: Loc::NONE,
         }
     }

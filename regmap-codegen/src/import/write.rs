@@ -99,6 +99,10 @@ fn register(out: &mut String, indent: usize, r: &Register) {
     description(out, indent, r.description.as_deref());
     pad(out, indent);
     let _ = writeln!(out, "offset: {:#x}", r.offset.value);
+    if let Some(alt) = &r.alternate_of {
+        pad(out, indent);
+        let _ = writeln!(out, "alternate_of: {}", scalar(&alt.value));
+    }
     if r.width.value != Width::W32 {
         pad(out, indent);
         let _ = writeln!(out, "width: {}", r.width.value.bits());

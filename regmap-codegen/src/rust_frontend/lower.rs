@@ -19,7 +19,15 @@ const BLOCK_KEYS: &[&str] = &["size", "id", "crate"];
 /// Keys of `id(...)`.
 const ID_KEYS: &[&str] = &["register", "value", "mask"];
 /// Keys of `#[register(...)]`.
-const REGISTER_KEYS: &[&str] = &["offset", "width", "access", "reset", "count", "stride"];
+const REGISTER_KEYS: &[&str] = &[
+    "offset",
+    "width",
+    "access",
+    "reset",
+    "count",
+    "stride",
+    "alternate_of",
+];
 /// Keys of `#[cluster(...)]`.
 const CLUSTER_KEYS: &[&str] = &["offset", "count", "stride"];
 /// Keys of `#[bits(...)]` after the bit range.
@@ -481,6 +489,10 @@ impl Lower {
             &mut keys,
             Some(width.as_ref().map_or(Width::W32, |w| w.value)),
         );
+        // A bad name is reported; the register stays, as a plain register.
+        let alternate_of = keys
+            .take("alternate_of")
+            .and_then(|arg| self.name_value(&arg, "alternate_of"));
 
         let fields = match &s.fields {
             syn::Fields::Unit => Vec::new(),
@@ -510,6 +522,7 @@ impl Lower {
             reset,
             array,
             fields,
+            alternate_of,
             loc: name_loc,
         })
     }

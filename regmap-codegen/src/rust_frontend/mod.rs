@@ -226,7 +226,17 @@ fn line_column(span: proc_macro2::Span) -> Option<(usize, usize)> {
 
 /// Keys of the shared checks' hints, which write them as YAML does.
 const HINT_KEYS: &[&str] = &[
-    "size", "offset", "width", "access", "reset", "count", "stride", "bits", "mask", "value",
+    "size",
+    "offset",
+    "width",
+    "access",
+    "reset",
+    "count",
+    "stride",
+    "bits",
+    "mask",
+    "value",
+    "alternate_of",
 ];
 
 /// A hint of a shared check in this front end's spelling: `width: 32`

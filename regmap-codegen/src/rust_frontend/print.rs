@@ -66,6 +66,9 @@ fn items(out: &mut String, list: &[Item], ind: &str) {
                     args.push(format!("count = {}", a.count.value));
                     args.push(format!("stride = {}", number(a.stride.value)));
                 }
+                if let Some(alt) = &r.alternate_of {
+                    args.push(format!("alternate_of = {}", ident(&alt.value)));
+                }
                 let _ = writeln!(out, "{ind}#[register({})]", args.join(", "));
                 let name = ident(&r.name.value);
                 if r.fields.is_empty() {

@@ -248,6 +248,10 @@ impl Lower<'_> {
             None => Ok(Spanned::new(0, here)),
         };
         let array = self.array(&map, width.as_ref().ok().map(|w| w.value));
+        let alternate_of = match map.get("alternate_of") {
+            Some(e) => self.string(&e.value, "a register name").map(Some),
+            None => Ok(None),
+        };
         let fields = match map.get("fields") {
             Some(e) => {
                 // With a bad register access, fields are still lowered (and
@@ -275,6 +279,7 @@ impl Lower<'_> {
             reset: reset?,
             array: array?,
             fields: fields?,
+            alternate_of: alternate_of?,
         })
     }
 

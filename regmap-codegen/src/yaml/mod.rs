@@ -49,6 +49,7 @@ pub const REGISTER_KEYS: &[&str] = &[
     "count",
     "stride",
     "fields",
+    "alternate_of",
 ];
 /// Keys of a cluster (an item with `registers`).
 pub const CLUSTER_KEYS: &[&str] = &[
