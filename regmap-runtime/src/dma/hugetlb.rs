@@ -265,19 +265,11 @@ impl Mapping {
 /// passes the contiguity check with one small page, yet its memory can be
 /// swapped out or migrated while the device writes it.
 fn check_hugetlbfs(dir: &Path) -> Result<(), DmaError> {
-    use std::os::unix::ffi::OsStrExt;
-    const HUGETLBFS_MAGIC: i64 = 0x9584_58f6;
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes())
-        .map_err(|_| DmaError::NotHugetlbfs { dir: dir.into() })?;
-    // SAFETY: an all-zero statfs is a valid value of this plain C struct.
-    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `path` is NUL-terminated and lives across the call; statfs
-    // writes one statfs into the live, writable `fs`.
-    if unsafe { libc::statfs(path.as_ptr(), &mut fs) } != 0 {
-        return Err(DmaError::io("statfs", dir, std::io::Error::last_os_error()));
-    }
-    #[allow(clippy::unnecessary_cast)] // f_type is i32 on 32-bit targets
-    if fs.f_type as i64 != HUGETLBFS_MAGIC {
+    use crate::window::{HUGETLBFS_MAGIC, fs_type};
+    let magic = File::open(dir)
+        .and_then(|d| fs_type(&d))
+        .map_err(|e| DmaError::io("statfs", dir, e))?;
+    if magic != HUGETLBFS_MAGIC {
         return Err(DmaError::NotHugetlbfs { dir: dir.into() });
     }
     Ok(())

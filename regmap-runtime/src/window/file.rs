@@ -73,7 +73,7 @@ impl FileWindow {
 }
 
 /// `HUGETLBFS_MAGIC` of `<linux/magic.h>`.
-const HUGETLBFS_MAGIC: i64 = 0x9584_58f6;
+pub(crate) const HUGETLBFS_MAGIC: i64 = 0x9584_58f6;
 /// `DMA_BUF_MAGIC` of `<linux/magic.h>`.
 const DMA_BUF_MAGIC: i64 = 0x444d_4142;
 /// `SYSFS_MAGIC` of `<linux/magic.h>`.
@@ -108,18 +108,8 @@ pub(super) fn check_regular(file: &File, path: &Path, sysfs: bool) -> Result<u64
             "Map registers with Uio or (unsafe) DevMem",
         ));
     }
-    // SAFETY: an all-zero statfs is a valid value of this plain C struct.
-    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: fstatfs writes one statfs into the live, writable `fs`.
-    if unsafe { libc::fstatfs(file.as_raw_fd(), &mut fs) } != 0 {
-        return Err(DeviceError::io(
-            "statfs",
-            path,
-            std::io::Error::last_os_error(),
-        ));
-    }
-    #[allow(clippy::unnecessary_cast)] // f_type is i32 on 32-bit targets
-    match fs.f_type as i64 {
+    let magic = fs_type(file).map_err(|e| DeviceError::io("statfs", path, e))?;
+    match magic {
         HUGETLBFS_MAGIC => Err(refuse(
             "a hugetlbfs file",
             "Hugetlb DMA buffers live there; use the buffer itself",
@@ -133,6 +123,18 @@ pub(super) fn check_regular(file: &File, path: &Path, sysfs: bool) -> Result<u64
         )),
         _ => Ok(meta.len()),
     }
+}
+
+/// The magic number of the file system `file` is on (`<linux/magic.h>`).
+pub(crate) fn fs_type(file: &File) -> std::io::Result<i64> {
+    // SAFETY: an all-zero statfs is a valid value of this plain C struct.
+    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: fstatfs writes one statfs into the live, writable `fs`.
+    if unsafe { libc::fstatfs(file.as_raw_fd(), &mut fs) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    #[allow(clippy::unnecessary_cast)] // f_type is i32 on 32-bit targets
+    Ok(fs.f_type as i64)
 }
 
 #[cfg(test)]

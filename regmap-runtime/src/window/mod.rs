@@ -8,6 +8,7 @@ pub mod page;
 
 pub use devmem::DevMem;
 pub use file::FileWindow;
+pub(crate) use file::{HUGETLBFS_MAGIC, fs_type};
 
 pub use page::{PageSpan, page_size};
 
