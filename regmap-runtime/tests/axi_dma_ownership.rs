@@ -5,7 +5,9 @@
 mod common;
 
 use regmap_runtime::Bus;
-use regmap_runtime::axi_dma::model::{AxiDmaModel, BusFault, ModelPort, PhysMemory, TestStream};
+use regmap_runtime::axi_dma::model::{
+    AxiDmaModel, BusFault, ModelFaults, ModelPort, PhysMemory, TestStream,
+};
 use regmap_runtime::axi_dma::{
     AxiDma, AxiDmaConfig, AxiDmaError, Channel, DescriptorRing, InterruptLine,
 };
@@ -167,6 +169,78 @@ fn one_driver_per_model_a_second_port_is_an_error_until_the_first_is_dropped() {
     drop(port);
     let second = AxiDma::new(model.port().unwrap(), cfg);
     assert!(second.is_ok());
+}
+
+#[test]
+fn a_new_driver_resets_an_engine_a_dropped_driver_left_running() {
+    let cfg = config(false);
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(cfg, Arc::new(mem.clone())).unwrap();
+    let stream = attach_stream(&model);
+    let first = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    first.start(Channel::S2mm, T).unwrap();
+    let leaked = mem.allocate(64).unwrap();
+    let leaked_at = leaked.phys_addr();
+    std::mem::forget(first.receive(leaked).unwrap());
+    drop(first);
+    let probe = model.port().unwrap();
+    assert_eq!(probe.read_u32(0x34).unwrap() & 1, 0, "S2MM still running");
+    drop(probe);
+
+    let resets = model.stats().resets;
+    let second = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    assert_eq!(model.stats().resets, resets + 1);
+    for ch in Channel::BOTH {
+        assert!(second.status(ch).unwrap().halted(), "{ch} halted by new");
+    }
+    // What the stream sends now lands in the second driver's buffer, not in
+    // the one the first driver's engine was still armed with.
+    second.start(Channel::S2mm, T).unwrap();
+    let rx = second.receive(mem.allocate(64).unwrap()).unwrap();
+    stream.push(vec![0xa5; 64], true);
+    let done = rx.wait(T).unwrap();
+    assert_eq!(done.bytes, 64);
+    assert!(done.buffer.as_bytes().iter().all(|&b| b == 0xa5));
+    let mut old = [0u8; 64];
+    mem.read(leaked_at, &mut old).unwrap();
+    assert!(old.iter().all(|&b| b != 0xa5), "the leaked buffer was written");
+}
+
+#[test]
+fn a_32_bit_driver_on_a_wider_ip_does_not_inherit_a_stale_upper_address_half() {
+    let ip = AxiDmaConfig {
+        addr_width: 64,
+        ..config(false)
+    };
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(ip, Arc::new(mem)).unwrap();
+    let port = model.port().unwrap();
+    // MM2S_SA_MSB and S2MM_DA_MSB, as an earlier user of the IP left them.
+    port.write_u32(0x1C, 0xdead).unwrap();
+    port.write_u32(0x4C, 0xbeef).unwrap();
+    let claims_32 = config(false);
+    let dma = AxiDma::new(port, claims_32).unwrap();
+    let port = dma.into_inner().unwrap();
+    assert_eq!(port.read_u32(0x1C).unwrap(), 0);
+    assert_eq!(port.read_u32(0x4C).unwrap(), 0);
+}
+
+#[test]
+fn a_reset_that_never_completes_fails_new_within_the_abort_timeout() {
+    let cfg = config(true);
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(cfg, Arc::new(mem)).unwrap();
+    model.set_faults(ModelFaults {
+        reset_stuck: true,
+        ..ModelFaults::default()
+    });
+    let t0 = std::time::Instant::now();
+    let err = AxiDma::new(model.port().unwrap(), cfg).unwrap_err();
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    assert!(matches!(err, AxiDmaError::ResetTimeout { .. }), "{err}");
+    // The port came back with the error: the model can be driven again.
+    model.set_faults(ModelFaults::default());
+    assert!(AxiDma::new(model.port().unwrap(), cfg).is_ok());
 }
 
 /// A window that reports an S2MM LENGTH far beyond what was programmed, as a

@@ -97,8 +97,10 @@ impl<B: Bus> AxiDma<B> {
     /// [`Uio::into_exclusive_map`](crate::Uio::into_exclusive_map) (a shared
     /// `&B`, `WindowRef` or `Arc` would let a second driver run a second
     /// transfer on the same channel). Checks the configuration, the window
-    /// size, and that DMASR.SGIncld agrees with `config.sg`; touches nothing
-    /// else (call [`AxiDma::reset`] next).
+    /// size, and that DMASR.SGIncld agrees with `config.sg`, then soft-resets
+    /// the IP (waiting up to the [abort timeout](Self::set_abort_timeout),
+    /// 100 ms): both channels come up halted, with every address register,
+    /// `_MSB` words included, at 0.
     pub fn new(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError>
     where
         B: ExclusiveBus,
@@ -141,6 +143,14 @@ impl<B: Bus> AxiDma<B> {
                     hardware,
                 });
             }
+        }
+        // The window may come from a driver that was dropped with its
+        // transfer handle leaked, or from a process that died mid-transfer:
+        // the engine can still be running. Its buffer is not ours to protect,
+        // but a transfer this driver starts must not race it, and a 32-bit
+        // configuration must not inherit a stale upper address half.
+        if !dma.soft_reset(dma.abort_timeout)? {
+            return Err(dma.reset_timeout(dma.abort_timeout));
         }
         Ok(dma)
     }
