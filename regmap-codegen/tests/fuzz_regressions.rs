@@ -191,3 +191,100 @@ fn names_rust_syntax_cannot_write_are_refused_and_renamed_on_import() {
     let source = regmap_codegen::rust_frontend::to_rust(block);
     regmap_codegen::rust_frontend::parse_str(&source).expect("the Rust syntax lowers");
 }
+
+/// Registers an import made, an array counted once, in every block.
+fn registers_made(d: &import::ImportedDesign) -> usize {
+    fn count(items: &[regmap_codegen::ir::Item]) -> usize {
+        items
+            .iter()
+            .map(|item| match item {
+                regmap_codegen::ir::Item::Register(_) => 1,
+                regmap_codegen::ir::Item::Cluster(c) => count(&c.items),
+            })
+            .sum()
+    }
+    d.blocks.iter().map(|b| count(&b.items)).sum()
+}
+
+/// Imports an SVD whose one peripheral `P` holds `registers`; it must load.
+fn svd_with(registers: &str) -> import::Import {
+    let text = format!(
+        "<device><name>D</name><width>32</width><size>32</size><access>read-write</access>\n\
+         <peripherals><peripheral><name>P</name><baseAddress>0</baseAddress>\n\
+         <registers>{registers}</registers></peripheral></peripherals></device>"
+    );
+    import::import_str(&text, "copies.svd", Some(Format::Svd)).unwrap_or_else(|r| panic!("{r}"))
+}
+
+fn warned(import: &import::Import, code: &str) -> bool {
+    import.report.diagnostics().iter().any(|d| d.code == code)
+}
+
+/// Found by fuzzing (a 2.4 KB SVD ran 6 s): 85 unrolled clusters that
+/// overlap each other are modes, and each mode's block copied the 6,424
+/// unrolled registers beside them: half a million registers. Copies are
+/// paid from one budget per file; modes it cannot pay for stay one block.
+#[test]
+fn modes_that_would_copy_thousands_of_registers_stay_one_block() {
+    let import = svd_with(
+        "<register><dim>6000</dim><dimIncrement>4</dimIncrement><name>R%s</name>\
+         <addressOffset>0</addressOffset></register>\
+         <cluster><dim>85</dim><dimIncrement>4</dimIncrement><name>M%s</name>\
+         <addressOffset>0x10000</addressOffset>\
+         <register><name>A</name><addressOffset>0</addressOffset></register>\
+         <register><name>B</name><addressOffset>4</addressOffset></register></cluster>",
+    );
+    assert_eq!(import.design.blocks.len(), 1);
+    assert!(warned(&import, "too-many-elements"));
+    assert!(registers_made(&import.design) < 7000);
+}
+
+#[test]
+fn nested_unrolled_clusters_stay_within_the_budget() {
+    let import = svd_with(
+        "<cluster><dim>300</dim><dimIncrement>0x10000</dimIncrement><name>A%s</name>\
+         <addressOffset>0</addressOffset>\
+         <cluster><dim>300</dim><dimIncrement>0x10</dimIncrement><name>B%s</name>\
+         <addressOffset>0</addressOffset>\
+         <register><name>R</name><addressOffset>0</addressOffset><fields>\
+         <field><name>X</name><bitOffset>0</bitOffset><bitWidth>1</bitWidth></field>\
+         <field><name>Y</name><bitOffset>1</bitOffset><bitWidth>1</bitWidth></field>\
+         </fields></register></cluster></cluster>",
+    );
+    assert!(warned(&import, "too-many-elements"));
+    let made = registers_made(&import.design);
+    assert!((1000..=16_384).contains(&made), "{made} registers");
+}
+
+/// Each level holds ten clusters derived from the level below: without a
+/// budget, six levels of a few hundred bytes each ask for 10^6 registers.
+#[test]
+fn derived_clusters_of_derived_clusters_stay_within_the_budget() {
+    let mut registers = String::from("<cluster><name>C0</name><addressOffset>0</addressOffset>");
+    for r in 0..10 {
+        registers += &format!(
+            "<register><name>R{r}</name><addressOffset>{}</addressOffset></register>",
+            r * 4
+        );
+    }
+    registers += "</cluster>";
+    for level in 1..=6u64 {
+        let stride = 0x40u64 << (4 * (level - 1));
+        registers += &format!(
+            "<cluster><name>C{level}</name><addressOffset>{:#x}</addressOffset>",
+            level << 40
+        );
+        for d in 0..10 {
+            registers += &format!(
+                "<cluster derivedFrom=\"P.C{}\"><name>D{d}</name><addressOffset>{:#x}</addressOffset></cluster>",
+                level - 1,
+                d * stride
+            );
+        }
+        registers += "</cluster>";
+    }
+    let import = svd_with(&registers);
+    assert!(warned(&import, "too-many-elements"));
+    let made = registers_made(&import.design);
+    assert!((1000..=16_384 + 70).contains(&made), "{made} registers");
+}

@@ -203,7 +203,10 @@ fn a_new_driver_resets_an_engine_a_dropped_driver_left_running() {
     assert!(done.buffer.as_bytes().iter().all(|&b| b == 0xa5));
     let mut old = [0u8; 64];
     mem.read(leaked_at, &mut old).unwrap();
-    assert!(old.iter().all(|&b| b != 0xa5), "the leaked buffer was written");
+    assert!(
+        old.iter().all(|&b| b != 0xa5),
+        "the leaked buffer was written"
+    );
 }
 
 #[test]

@@ -29,9 +29,31 @@ use crate::ir::{
 };
 use crate::source::SourceFile;
 
-/// Elements an unrolled `dim` may create in one file: far above any vendor
-/// file, and a bound on hostile ones.
-const MAX_UNROLLED: usize = 1 << 16;
+/// What one file may create beyond what it writes out, in [`weight`] units:
+/// `dim` elements, and what copies bring along (an unrolled cluster's items,
+/// a derived element's inherited registers or fields, the items every mode of
+/// a peripheral shares). Far above any vendor file (of the 22 SVDs the tests
+/// import, k210 and esp32s2-ulp spend the most: about 550), and a bound on
+/// hostile ones: copies multiply, so a few kilobytes of nested `dim` and
+/// `derivedFrom` could otherwise ask for millions of registers.
+const MAX_COPIES: usize = 1 << 17;
+
+/// [`MAX_COPIES`] units a register, cluster or instance costs; a field costs 1.
+const ITEM_WEIGHT: usize = 8;
+
+/// What copying `items` costs, in [`MAX_COPIES`] units.
+fn weight(items: &[Item]) -> usize {
+    items
+        .iter()
+        .map(|item| {
+            ITEM_WEIGHT
+                + match item {
+                    Item::Register(r) => r.fields.len(),
+                    Item::Cluster(c) => weight(&c.items),
+                }
+        })
+        .fold(0, usize::saturating_add)
+}
 
 /// Longest `derivedFrom` chain followed (a cycle stops here too).
 const MAX_DERIVE_DEPTH: usize = 16;
@@ -46,7 +68,7 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
     let mut cx = Svd {
         file,
         diags,
-        unrolled: 0,
+        copies: 0,
         index: HashMap::new(),
         enums: HashMap::new(),
         grown_windows: HashSet::new(),
@@ -58,7 +80,8 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
 struct Svd<'f, 'a, 'i> {
     file: &'f mut SourceFile,
     diags: &'f mut Vec<Diagnostic>,
-    unrolled: usize,
+    /// [`MAX_COPIES`] units spent so far.
+    copies: usize,
     /// Peripherals, clusters, registers and fields by dotted path
     /// (`GPIOA.MODER.MODE0`), for `derivedFrom`.
     index: HashMap<String, Node<'a, 'i>>,
@@ -559,11 +582,11 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             });
         }
         let mut placed: Vec<(String, Loc, u64)> = Vec::new();
-        match self.dim(&d, &name, name_loc) {
+        match self.dim(&d, &name, name_loc, ITEM_WEIGHT) {
             Dim::One(n) => placed.push((n, name_loc, base.value)),
             Dim::Array { name, array } => {
                 for i in 0..array.count.value {
-                    if !self.may_unroll(array.count.loc) {
+                    if !self.may_copy(array.count.loc, ITEM_WEIGHT) {
                         break;
                     }
                     let at = base.value.wrapping_add(i.wrapping_mul(array.stride.value));
@@ -628,11 +651,22 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 .filter_map(|n| child(*n, "registers"))
                 .collect(),
         };
-        let items = self.items_unchecked(&registers, &strip_dim(name), props, 0);
+        // Registers of a base defined further down are parsed again here: a
+        // copy, paid for as one (a base defined earlier shares its block).
+        let inherited = child(d.node(), "registers").is_none() && d.chain.len() > 1;
+        let mut items = if inherited && self.copies > MAX_COPIES {
+            Vec::new()
+        } else {
+            self.items_unchecked(&registers, &strip_dim(name), props, 0)
+        };
+        if inherited && !self.may_copy(name_loc, weight(&items)) {
+            items.clear();
+        }
         let declared = address_blocks_end(d).map_or(0, |(end, _)| end);
         let description = Self::description(d);
         let mut out = Vec::new();
-        for (mode, mut items) in split_modes(items) {
+        let modes = split_modes(items, |copies| self.may_copy(name_loc, copies));
+        for (mode, mut items) in modes {
             drop_overlaps(self, &mut items);
             let extent = crate::check::extent_of(&items);
             // Grown past the address blocks with a warning there, by the
@@ -681,7 +715,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         props: Props,
         depth: usize,
     ) -> Vec<Item> {
-        let nodes: Vec<Node<'a, 'i>> = container
+        let (from, nodes) = container
             .chain
             .iter()
             .map(|n| {
@@ -689,8 +723,34 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                     .filter(|c| matches!(c.tag_name().name(), "register" | "cluster"))
                     .collect::<Vec<_>>()
             })
-            .find(|v| !v.is_empty())
+            .enumerate()
+            .find(|(_, v)| !v.is_empty())
             .unwrap_or_default();
+        if from > 0 {
+            // Copies nest (a derived cluster holding derived clusters): once
+            // the budget is spent, not even parsed.
+            if self.copies > MAX_COPIES {
+                return Vec::new();
+            }
+            let mut items = self.items_of(nodes, scope, props, depth);
+            // Inherited through `derivedFrom`: a copy, paid for as one.
+            let loc = self.loc(container.node());
+            if !self.may_copy(loc, weight(&items)) {
+                items.clear();
+            }
+            return items;
+        }
+        self.items_of(nodes, scope, props, depth)
+    }
+
+    /// The registers and clusters `nodes` describe, in order.
+    fn items_of(
+        &mut self,
+        nodes: Vec<Node<'a, 'i>>,
+        scope: &str,
+        props: Props,
+        depth: usize,
+    ) -> Vec<Item> {
         let mut items = Vec::new();
         for n in nodes {
             match n.tag_name().name() {
@@ -728,6 +788,11 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         let props = self.props(&d, props);
         let path = format!("{scope}.{}", strip_dim(&name));
         let items = self.items(&d, &path, props, depth + 1);
+        if items.is_empty() && self.copies > MAX_COPIES {
+            // Its copy was refused: told once already, and an empty cluster
+            // would only stand where the rest of the copies are missing.
+            return;
+        }
         let description = Self::description(&d);
         let make = |name: String, loc: Loc, offset: Spanned<u64>, array: Option<Array>| {
             Item::Cluster(Cluster {
@@ -739,7 +804,8 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 loc,
             })
         };
-        match self.dim(&d, &name, name_loc) {
+        let copy = ITEM_WEIGHT.saturating_add(weight(&items));
+        match self.dim(&d, &name, name_loc, copy) {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => out.push(make(name, name_loc, offset, Some(array))),
             Dim::Unrolled(elements) => {
@@ -837,7 +903,8 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 loc,
             })
         };
-        match self.dim(&d, &name, name_loc) {
+        let copy = ITEM_WEIGHT.saturating_add(fields.len());
+        match self.dim(&d, &name, name_loc, copy) {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => out.push(make(name, name_loc, offset, Some(array))),
             Dim::Unrolled(elements) => {
@@ -965,16 +1032,26 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         width: Width,
         outer: &Outer,
     ) -> Vec<Field> {
-        let nodes: Vec<Node<'a, 'i>> = reg
+        let (from, nodes) = reg
             .chain
             .iter()
-            .filter_map(|n| child(*n, "fields"))
-            .map(|f| children(f, "field").collect::<Vec<_>>())
-            .find(|v| !v.is_empty())
+            .map(|n| child(*n, "fields").map_or_else(Vec::new, |f| children(f, "field").collect()))
+            .enumerate()
+            .find(|(_, v): &(usize, Vec<Node<'a, 'i>>)| !v.is_empty())
             .unwrap_or_default();
+        if from > 0 && self.copies > MAX_COPIES {
+            return Vec::new();
+        }
         let mut fields: Vec<Field> = Vec::new();
         for n in nodes {
             self.field(n, path, reg_name, width, outer, &mut fields);
+        }
+        // Inherited through `derivedFrom`: a copy, paid for as one.
+        if from > 0 {
+            let loc = self.loc(reg.node());
+            if !self.may_copy(loc, fields.len()) {
+                fields.clear();
+            }
         }
         // Overlapping fields (alternate views of bits) keep the first.
         let mut used = 0u64;
@@ -1082,13 +1159,13 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 loc,
             })
         };
-        match self.dim(&d, &name, name_loc) {
+        match self.dim(&d, &name, name_loc, 1) {
             Dim::One(n) => out.extend(make(self, n, name_loc, lsb, msb)),
             Dim::Array { name, array } => {
                 // Fields are never arrays in regmap: unroll `NAME[%s]` too.
                 for i in 0..array.count.value {
                     // A field past bit 63 is dropped anyway: stop there.
-                    if i > 64 || !self.may_unroll(array.count.loc) {
+                    if i > 64 || !self.may_copy(array.count.loc, 1) {
                         break;
                     }
                     let shift = i.saturating_mul(array.stride.value);
@@ -1321,27 +1398,36 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         })
     }
 
-    /// Counts one more unrolled `dim` element; false (after a warning, once)
-    /// when the file has used up [`MAX_UNROLLED`].
-    fn may_unroll(&mut self, loc: Loc) -> bool {
-        if self.unrolled == MAX_UNROLLED {
-            self.unrolled += 1;
+    /// Spends `weight` [`MAX_COPIES`] units on one more copy; false (after a
+    /// warning, once) when the file has used them up.
+    fn may_copy(&mut self, loc: Loc, weight: usize) -> bool {
+        if self.copies > MAX_COPIES {
+            return false;
+        }
+        let spent = self.copies.saturating_add(weight);
+        if spent > MAX_COPIES {
+            self.copies = MAX_COPIES + 1;
             self.warn(
                 "too-many-elements",
                 loc,
-                format!("more than {MAX_UNROLLED} `dim` elements in one file"),
-                "the rest are left out",
+                format!(
+                    "`dim` elements, `derivedFrom` copies and peripheral modes add up to more \
+                     than {} registers in one file",
+                    MAX_COPIES / ITEM_WEIGHT
+                ),
+                "this copy and the rest are left out",
             );
-        }
-        if self.unrolled > MAX_UNROLLED {
             return false;
         }
-        self.unrolled += 1;
+        self.copies = spent;
         true
     }
 
-    /// The elements a `dim` group stands for.
-    fn dim(&mut self, d: &Derived<'a, 'i>, name: &str, name_loc: Loc) -> Dim {
+    /// The elements a `dim` group stands for; each element costs `weight`
+    /// [`MAX_COPIES`] units.
+    fn dim(&mut self, d: &Derived<'a, 'i>, name: &str, name_loc: Loc, weight: usize) -> Dim {
+        // One past what the budget can pay for, so running out is told.
+        let affordable = MAX_COPIES / weight.max(1) + 1;
         let Some(dim_node) = d.child("dim") else {
             return Dim::One(name.to_owned());
         };
@@ -1367,12 +1453,12 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         }
         let indexes: Vec<String> = match d.child("dimIndex") {
             Some(n) => expand_dim_index(&text(n)),
-            None => (0..count.value.min(MAX_UNROLLED as u64))
+            None => (0..count.value.min(affordable as u64))
                 .map(|i| i.to_string())
                 .collect(),
         };
         let n = usize::try_from(count.value).unwrap_or(usize::MAX);
-        if indexes.len() < n.min(MAX_UNROLLED) {
+        if indexes.len() < n.min(affordable) {
             self.warn(
                 "dim-index-short",
                 count.loc,
@@ -1386,7 +1472,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         }
         let mut elements = Vec::new();
         for (i, index) in indexes.iter().take(n).enumerate() {
-            if !self.may_unroll(count.loc) {
+            if !self.may_copy(count.loc, weight) {
                 break;
             }
             let elem = if name.contains("%s") {
@@ -1407,8 +1493,12 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
 /// `alternateCluster`, as a serial unit's USART, SPI and I2C views of the same
 /// registers). With two or more, each mode becomes a block of its own holding
 /// that cluster and every item outside the modes; otherwise the items stay
-/// one block.
-fn split_modes(items: Vec<Item>) -> Vec<(Option<String>, Vec<Item>)> {
+/// one block. Each mode past the first copies the items outside the modes:
+/// `afford` is asked for their [`weight`], and a refusal keeps one block too.
+fn split_modes(
+    items: Vec<Item>,
+    afford: impl FnOnce(usize) -> bool,
+) -> Vec<(Option<String>, Vec<Item>)> {
     let span = |item: &Item| -> Option<(u128, u128)> {
         let Item::Cluster(c) = item else { return None };
         let start = u128::from(c.offset.value);
@@ -1436,7 +1526,17 @@ fn split_modes(items: Vec<Item>) -> Vec<(Option<String>, Vec<Item>)> {
             })
         })
         .collect();
-    if is_mode.iter().filter(|m| **m).count() < 2 {
+    let modes = is_mode.iter().filter(|m| **m).count();
+    if modes < 2 {
+        return vec![(None, items)];
+    }
+    let shared: Vec<Item> = items
+        .iter()
+        .zip(&is_mode)
+        .filter(|(_, m)| !**m)
+        .map(|(item, _)| item.clone())
+        .collect();
+    if !afford(weight(&shared).saturating_mul(modes - 1)) {
         return vec![(None, items)];
     }
     let mut out = Vec::new();
@@ -1696,7 +1796,7 @@ fn expand_dim_index(text: &str) -> Vec<String> {
     {
         let (a, b) = (a.trim(), b.trim());
         if let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) {
-            return (a..=b).take(MAX_UNROLLED).map(|i| i.to_string()).collect();
+            return (a..=b).take(MAX_COPIES).map(|i| i.to_string()).collect();
         }
         let (mut ca, mut cb) = (a.chars(), b.chars());
         if let (Some(x), None, Some(y), None) = (ca.next(), ca.next(), cb.next(), cb.next())
