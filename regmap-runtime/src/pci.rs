@@ -5,8 +5,11 @@
 use crate::error::DeviceError;
 use crate::sysroot::{SysRoot, read_num};
 use crate::window::{MappedWindow, Node, PageSpan, check_node, open_rw, page_size};
+use std::fs::File;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Offset of the command register in config space.
 const COMMAND: u64 = 0x04;
@@ -201,6 +204,11 @@ impl PciDevice {
 
     /// Maps a whole memory BAR through its `resourceN` file (needs root or a
     /// udev rule; a UIO map of the BAR does not).
+    ///
+    /// The window holds a shared lock on `resourceN`: `Busy` while an
+    /// [exclusive map](crate::Uio::into_exclusive_map) of the BAR lives (in
+    /// this process or another), and no exclusive map of it is made while
+    /// the window lives.
     pub fn map_bar(&self, index: usize) -> Result<MappedWindow, DeviceError> {
         self.map_bar_info(&self.bar(index)?)
     }
@@ -211,19 +219,32 @@ impl PciDevice {
         let path = self.dir.join(format!("resource{index}"));
         let file = open_rw(&path, true)?;
         check_node(&file, &path, Node::PciResource)?;
+        lock(&file, &path, libc::LOCK_SH)?;
         let len = usize::try_from(bar.size).map_err(|_| DeviceError::TooLarge {
             what: "the address space".into(),
             requested: bar.size,
             available: usize::MAX as u64,
         })?;
         let span = PageSpan::enclosing(0, len, page_size())?;
-        MappedWindow::map(
+        let window = MappedWindow::map(
             &file,
             &path,
             span,
             Some(bar.start),
             format!("PCI {} BAR{index}", self.address),
-        )
+        )?;
+        Ok(window.keeping(Arc::new(file)))
+    }
+
+    /// Locks BAR `index`'s `resourceN` for one owner: `Busy` while any
+    /// window of it from [`map_bar`](Self::map_bar) lives. The lock lasts as
+    /// long as the returned file is open.
+    pub(crate) fn lock_bar_exclusive(&self, index: usize) -> Result<File, DeviceError> {
+        let path = self.dir.join(format!("resource{index}"));
+        let file = open_rw(&path, true)?;
+        check_node(&file, &path, Node::PciResource)?;
+        lock(&file, &path, libc::LOCK_EX)?;
+        Ok(file)
     }
 
     /// The command register.
@@ -331,4 +352,21 @@ pub(crate) fn set_intx_disabled(
     } else {
         update_command_on(file, config, 0, INTX_DISABLE)
     }
+}
+
+/// `flock`s `file` with `how` (`LOCK_SH` or `LOCK_EX`) without waiting:
+/// `Busy` if a conflicting lock is held.
+pub(crate) fn lock(file: &File, path: &Path, how: libc::c_int) -> Result<(), DeviceError> {
+    // SAFETY: flock on a descriptor we own; no memory is passed.
+    if unsafe { libc::flock(file.as_raw_fd(), how | libc::LOCK_NB) } == 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::last_os_error();
+    Err(if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        DeviceError::Busy {
+            path: path.to_owned(),
+        }
+    } else {
+        DeviceError::io("lock", path, err)
+    })
 }

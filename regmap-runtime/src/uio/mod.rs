@@ -33,7 +33,6 @@ use crate::sysroot::SysRoot;
 use crate::window::{MappedWindow, Node, PageSpan, check_node, open_rw, page_size};
 use irq::{FdIrq, IrqState};
 use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -94,17 +93,7 @@ impl Uio {
         let info = info(root, number)?;
         let file = open_rw(&info.dev_path, false)?;
         check_node(&file, &info.dev_path, Node::Uio)?;
-        // SAFETY: flock on a descriptor we own; no memory is passed.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-            let err = std::io::Error::last_os_error();
-            return Err(if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
-                DeviceError::Busy {
-                    path: info.dev_path,
-                }
-            } else {
-                DeviceError::io("lock", &info.dev_path, err)
-            });
-        }
+        crate::pci::lock(&file, &info.dev_path, libc::LOCK_EX)?;
         let file = Arc::new(file);
         let config = info
             .pci_address
@@ -181,7 +170,21 @@ impl Uio {
     /// still mapped. For drivers that must be the only writer of the
     /// registers, such as [`AxiDma::new`](crate::axi_dma::AxiDma::new).
     pub fn into_exclusive_map(self, index: usize) -> Result<Exclusive<MappedWindow>, DeviceError> {
-        let window = self.map(index)?;
+        let mut window = self.map(index)?;
+        // A PCI BAR is reachable through its `resourceN` file too, by
+        // anyone who can open it: hold its lock so no `PciDevice::map_bar`
+        // window of it exists beside this one.
+        if let Some(pci) = self.pci() {
+            let addr = self
+                .info
+                .maps
+                .iter()
+                .find(|m| m.index == index)
+                .map(|m| m.addr);
+            if let Some(bar) = pci.bars()?.into_iter().find(|b| Some(b.start) == addr) {
+                window = window.keeping(Arc::new(pci.lock_bar_exclusive(bar.index)?));
+            }
+        }
         let Uio {
             info, file, irq, ..
         } = self;
@@ -200,6 +203,13 @@ impl Uio {
         // window of it is alive (counted above): `window` is the only access
         // to these registers through this runtime.
         Ok(unsafe { Exclusive::new_unchecked(window) })
+    }
+
+    /// The locked device file: a window keeping it keeps the device's lock,
+    /// and counts as a window of this `Uio` for
+    /// [`into_exclusive_map`](Self::into_exclusive_map).
+    pub(crate) fn lock_file(&self) -> Arc<File> {
+        Arc::clone(&self.file)
     }
 
     /// The PCI function behind the device, if it is one.
@@ -221,7 +231,8 @@ impl Uio {
             Some(m) => self.map(m.index),
             None => {
                 log::debug!(target: "regmap::uio", "{}: BAR{index} has no UIO map, using resource{index}", self.label());
-                pci.map_bar_info(&bar)
+                // Kept like a UIO map's: `into_exclusive_map` counts it.
+                Ok(pci.map_bar_info(&bar)?.keeping(self.lock_file()))
             }
         }
     }

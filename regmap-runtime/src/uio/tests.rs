@@ -453,3 +453,47 @@ fn a_node_of_another_driver_is_never_mapped() {
     // The untouched BAR of the same fake function still maps: plain files pass.
     assert_eq!(pci.map_bar(2).unwrap().read_u32(0).unwrap(), 0xb2b2_b2b2);
 }
+
+/// `AxiDma` over an exclusive UIO map trusts that nothing else reaches those
+/// registers: not a window of the same BAR through its resource file either.
+#[test]
+#[cfg_attr(miri, ignore)] // a fake sysfs/dev tree on disk, mmap of a file, flock
+fn a_bar_never_maps_beside_an_exclusive_map_of_it() {
+    let (_d, root) = tree();
+    add_pci(&root);
+    let pci = PciDevice::find_in(&root, 0x1234, 0x11e8).unwrap();
+    let exclusive = Uio::open_in(&root, 0)
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap();
+    let err = pci.map_bar(0).unwrap_err();
+    assert!(matches!(err, DeviceError::Busy { .. }), "{err}");
+    // Another BAR is other registers.
+    assert_eq!(pci.map_bar(2).unwrap().read_u32(0).unwrap(), 0xb2b2_b2b2);
+    drop(exclusive);
+
+    // And the other way round: no exclusive map while a BAR window lives.
+    let bar0 = pci.map_bar(0).unwrap();
+    let err = Uio::open_in(&root, 0)
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap_err();
+    assert!(matches!(err, DeviceError::Busy { .. }), "{err}");
+    drop(bar0);
+
+    // A BAR the Uio maps through its resource file is one of its windows.
+    let dev = Uio::open_in(&root, 0).unwrap();
+    let bar2 = dev.bar(2).unwrap();
+    let err = dev.into_exclusive_map(0).unwrap_err();
+    assert!(
+        matches!(err, DeviceError::WindowsAlive { windows: 1, .. }),
+        "{err}"
+    );
+    drop(bar2);
+    assert!(
+        Uio::open_in(&root, 0)
+            .unwrap()
+            .into_exclusive_map(0)
+            .is_ok()
+    );
+}

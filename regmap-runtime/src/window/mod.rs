@@ -40,7 +40,8 @@ pub struct MappedWindow {
     phys: Option<u64>,
     origin: String,
     // Whatever must live as long as the window (a UIO device's locked file).
-    _keep: Option<Arc<File>>,
+    /// Files held open (with their locks) as long as the window lives.
+    _keep: Vec<Arc<File>>,
 }
 
 // SAFETY: the window owns its mapping (MmapRaw is Send + Sync) and only
@@ -92,13 +93,13 @@ impl MappedWindow {
             len: span.len,
             phys,
             origin,
-            _keep: None,
+            _keep: Vec::new(),
         })
     }
 
     /// Keeps `file` open (and its lock held) as long as the window lives.
     pub(crate) fn keeping(mut self, file: Arc<File>) -> Self {
-        self._keep = Some(file);
+        self._keep.push(file);
         self
     }
 

@@ -92,3 +92,23 @@ fn a_bar_smaller_than_a_page_is_mapped_as_a_page() {
     let w = uio.map(0).unwrap();
     assert_eq!(w.size(), 4096);
 }
+
+#[test]
+#[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
+fn an_exclusive_map_of_a_bar_and_a_resource_window_of_it_exclude_each_other() {
+    let pci = regmap_vm_tests::edu_pci();
+    let exclusive = open_edu().into_exclusive_map(0).expect("exclusive BAR0");
+    match pci.map_bar(0) {
+        Err(DeviceError::Busy { .. }) => {}
+        other => panic!("expected Busy beside the exclusive map, got {other:?}"),
+    }
+    drop(exclusive);
+    let bar0 = pci
+        .map_bar(0)
+        .expect("BAR0 via resource0 once the exclusive map is gone");
+    assert_eq!(bar0.read_u32(reg::ID).unwrap(), 0x0100_00ed);
+    match open_edu().into_exclusive_map(0) {
+        Err(DeviceError::Busy { .. }) => {}
+        other => panic!("expected Busy beside a resource0 window, got {other:?}"),
+    }
+}
