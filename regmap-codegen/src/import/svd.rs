@@ -36,7 +36,7 @@ use crate::source::SourceFile;
 /// import, k210 and esp32s2-ulp spend the most: about 550), and a bound on
 /// hostile ones: copies multiply, so a few kilobytes of nested `dim` and
 /// `derivedFrom` could otherwise ask for millions of registers.
-const MAX_COPIES: usize = 1 << 17;
+const MAX_COPIES: usize = 1 << 15;
 
 /// [`MAX_COPIES`] units a register, cluster or instance costs; a field costs 1.
 const ITEM_WEIGHT: usize = 8;
@@ -582,7 +582,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             });
         }
         let mut placed: Vec<(String, Loc, u64)> = Vec::new();
-        match self.dim(&d, &name, name_loc, ITEM_WEIGHT) {
+        match self.dim(&d, &name, name_loc, ITEM_WEIGHT, usize::MAX) {
             Dim::One(n) => placed.push((n, name_loc, base.value)),
             Dim::Array { name, array } => {
                 for i in 0..array.count.value {
@@ -805,7 +805,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             })
         };
         let copy = ITEM_WEIGHT.saturating_add(weight(&items));
-        match self.dim(&d, &name, name_loc, copy) {
+        match self.dim(&d, &name, name_loc, copy, usize::MAX) {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => out.push(make(name, name_loc, offset, Some(array))),
             Dim::Unrolled(elements) => {
@@ -904,7 +904,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             })
         };
         let copy = ITEM_WEIGHT.saturating_add(fields.len());
-        match self.dim(&d, &name, name_loc, copy) {
+        match self.dim(&d, &name, name_loc, copy, usize::MAX) {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => out.push(make(name, name_loc, offset, Some(array))),
             Dim::Unrolled(elements) => {
@@ -1159,7 +1159,10 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 loc,
             })
         };
-        match self.dim(&d, &name, name_loc, 1) {
+        // A register has 64 bits: of more elements, each past the 65th
+        // overlaps an earlier one or leaves the register, and would only be
+        // dropped again.
+        match self.dim(&d, &name, name_loc, 1, 65) {
             Dim::One(n) => out.extend(make(self, n, name_loc, lsb, msb)),
             Dim::Array { name, array } => {
                 // Fields are never arrays in regmap: unroll `NAME[%s]` too.
@@ -1423,11 +1426,20 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         true
     }
 
-    /// The elements a `dim` group stands for; each element costs `weight`
-    /// [`MAX_COPIES`] units.
-    fn dim(&mut self, d: &Derived<'a, 'i>, name: &str, name_loc: Loc, weight: usize) -> Dim {
-        // One past what the budget can pay for, so running out is told.
-        let affordable = MAX_COPIES / weight.max(1) + 1;
+    /// The elements a `dim` group stands for, at most `limit` when unrolled;
+    /// each element costs `weight` [`MAX_COPIES`] units.
+    fn dim(
+        &mut self,
+        d: &Derived<'a, 'i>,
+        name: &str,
+        name_loc: Loc,
+        weight: usize,
+        limit: usize,
+    ) -> Dim {
+        // One past what is left of the budget, so running out is told; no
+        // more index names are made than that.
+        let left = MAX_COPIES.saturating_sub(self.copies);
+        let affordable = (left / weight.max(1) + 1).min(limit);
         let Some(dim_node) = d.child("dim") else {
             return Dim::One(name.to_owned());
         };
@@ -1452,7 +1464,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             );
         }
         let indexes: Vec<String> = match d.child("dimIndex") {
-            Some(n) => expand_dim_index(&text(n)),
+            Some(n) => expand_dim_index(&text(n), affordable),
             None => (0..count.value.min(affordable as u64))
                 .map(|i| i.to_string())
                 .collect(),
@@ -1471,7 +1483,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             );
         }
         let mut elements = Vec::new();
-        for (i, index) in indexes.iter().take(n).enumerate() {
+        for (i, index) in indexes.iter().take(n.min(limit)).enumerate() {
             if !self.may_copy(count.loc, weight) {
                 break;
             }
@@ -1789,26 +1801,28 @@ fn strip_dim(name: &str) -> String {
 }
 
 /// `0-3` -> 0,1,2,3; `A-D` -> A,B,C,D; `a,b,c` -> a,b,c.
-fn expand_dim_index(text: &str) -> Vec<String> {
+/// `dimIndex` names, at most `cap` of them.
+fn expand_dim_index(text: &str, cap: usize) -> Vec<String> {
     let t = text.trim();
     if let Some((a, b)) = t.split_once('-')
         && !t.contains(',')
     {
         let (a, b) = (a.trim(), b.trim());
         if let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) {
-            return (a..=b).take(MAX_COPIES).map(|i| i.to_string()).collect();
+            return (a..=b).take(cap).map(|i| i.to_string()).collect();
         }
         let (mut ca, mut cb) = (a.chars(), b.chars());
         if let (Some(x), None, Some(y), None) = (ca.next(), ca.next(), cb.next(), cb.next())
             && x.is_ascii_alphabetic()
             && y.is_ascii_alphabetic()
         {
-            return (x..=y).map(String::from).collect();
+            return (x..=y).take(cap).map(String::from).collect();
         }
     }
     t.split(',')
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
+        .take(cap)
         .collect()
 }
 
@@ -1881,9 +1895,11 @@ mod tests {
 
     #[test]
     fn dim_indexes_expand() {
-        assert_eq!(expand_dim_index("0-3"), ["0", "1", "2", "3"]);
-        assert_eq!(expand_dim_index("A-C"), ["A", "B", "C"]);
-        assert_eq!(expand_dim_index("x, y,z"), ["x", "y", "z"]);
-        assert_eq!(expand_dim_index("1-"), ["1-"]);
+        assert_eq!(expand_dim_index("0-3", 9), ["0", "1", "2", "3"]);
+        assert_eq!(expand_dim_index("A-C", 9), ["A", "B", "C"]);
+        assert_eq!(expand_dim_index("x, y,z", 9), ["x", "y", "z"]);
+        assert_eq!(expand_dim_index("1-", 9), ["1-"]);
+        assert_eq!(expand_dim_index("0-99999999999", 2), ["0", "1"]);
+        assert_eq!(expand_dim_index("A-Z", 2), ["A", "B"]);
     }
 }
