@@ -238,13 +238,19 @@ impl PciDevice {
 
     /// Locks BAR `index`'s `resourceN` for one owner: `Busy` while any
     /// window of it from [`map_bar`](Self::map_bar) lives. The lock lasts as
-    /// long as the returned file is open.
-    pub(crate) fn lock_bar_exclusive(&self, index: usize) -> Result<File, DeviceError> {
+    /// long as the returned file is open. `None` when this process may not
+    /// open the file (it is root's alone unless a udev rule says otherwise):
+    /// then it cannot map the BAR through it either.
+    pub(crate) fn lock_bar_exclusive(&self, index: usize) -> Result<Option<File>, DeviceError> {
         let path = self.dir.join(format!("resource{index}"));
-        let file = open_rw(&path, true)?;
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Ok(None),
+            Err(e) => return Err(DeviceError::io("open", &path, e)),
+        };
         check_node(&file, &path, Node::PciResource)?;
         lock(&file, &path, libc::LOCK_EX)?;
-        Ok(file)
+        Ok(Some(file))
     }
 
     /// The command register.

@@ -241,7 +241,7 @@ fn a_reset_that_never_completes_fails_new_within_the_abort_timeout() {
     let err = AxiDma::new(model.port().unwrap(), cfg).unwrap_err();
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert!(matches!(err, AxiDmaError::ResetTimeout { .. }), "{err}");
-    // The port came back with the error: the model can be driven again.
+    // The failed `new` dropped its port: the model can be driven again.
     model.set_faults(ModelFaults::default());
     assert!(AxiDma::new(model.port().unwrap(), cfg).is_ok());
 }

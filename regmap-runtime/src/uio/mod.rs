@@ -29,8 +29,8 @@ pub use irq::{IrqControl, IrqEvent};
 use crate::error::DeviceError;
 use crate::exclusive::Exclusive;
 use crate::pci::PciDevice;
-use crate::sysroot::SysRoot;
-use crate::window::{MappedWindow, Node, PageSpan, check_node, open_rw, page_size};
+use crate::sysroot::{SysRoot, read_num};
+use crate::window::{MappedWindow, Node, PageSpan, check_node, open_rw, page_size, real_sys_dir};
 use irq::{FdIrq, IrqState};
 use std::fs::File;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -171,19 +171,8 @@ impl Uio {
     /// registers, such as [`AxiDma::new`](crate::axi_dma::AxiDma::new).
     pub fn into_exclusive_map(self, index: usize) -> Result<Exclusive<MappedWindow>, DeviceError> {
         let mut window = self.map(index)?;
-        // A PCI BAR is reachable through its `resourceN` file too, by
-        // anyone who can open it: hold its lock so no `PciDevice::map_bar`
-        // window of it exists beside this one.
-        if let Some(pci) = self.pci() {
-            let addr = self
-                .info
-                .maps
-                .iter()
-                .find(|m| m.index == index)
-                .map(|m| m.addr);
-            if let Some(bar) = pci.bars()?.into_iter().find(|b| Some(b.start) == addr) {
-                window = window.keeping(Arc::new(pci.lock_bar_exclusive(bar.index)?));
-            }
+        for lock in self.bar_locks(index)? {
+            window = window.keeping(Arc::new(lock));
         }
         let Uio {
             info, file, irq, ..
@@ -203,6 +192,54 @@ impl Uio {
         // window of it is alive (counted above): `window` is the only access
         // to these registers through this runtime.
         Ok(unsafe { Exclusive::new_unchecked(window) })
+    }
+
+    /// Exclusive locks on the `resourceN` of every PCI BAR map `index`
+    /// overlaps: a BAR is reachable through that file too, so no
+    /// `PciDevice::map_bar` window of these registers may live beside an
+    /// exclusive map. For a real device node the PCI function and the map's
+    /// range come from this machine's own sysfs (a caller's tree could leave
+    /// the function out and so skip the lock); from the tree only for the
+    /// plain files of test trees.
+    fn bar_locks(&self, index: usize) -> Result<Vec<File>, DeviceError> {
+        let (pci, addr, size) = match real_sys_dir(&self.file) {
+            Some(dir) => {
+                let device = dir.join("device");
+                let on_pci = std::fs::read_link(device.join("subsystem"))
+                    .is_ok_and(|s| s.file_name() == Some("pci".as_ref()));
+                if !on_pci {
+                    return Ok(Vec::new());
+                }
+                let real = std::fs::canonicalize(&device)
+                    .map_err(|e| DeviceError::io("resolve", &device, e))?;
+                let address = real
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                let pci = PciDevice::open_in(&SysRoot::default(), address)?;
+                let map = dir.join(format!("maps/map{index}"));
+                (
+                    pci,
+                    read_num(&map.join("addr"))?,
+                    read_num(&map.join("size"))?,
+                )
+            }
+            None => {
+                let map = self.info.maps.iter().find(|m| m.index == index);
+                let (Some(pci), Some(map)) = (self.pci(), map) else {
+                    return Ok(Vec::new());
+                };
+                (pci, map.addr, map.size as u64)
+            }
+        };
+        let end = addr.saturating_add(size);
+        let mut locks = Vec::new();
+        for bar in pci.bars()? {
+            if bar.start < end && addr < bar.start.saturating_add(bar.size) {
+                locks.extend(pci.lock_bar_exclusive(bar.index)?);
+            }
+        }
+        Ok(locks)
     }
 
     /// The locked device file: a window keeping it keeps the device's lock,

@@ -320,10 +320,19 @@ impl Vfio {
 
     /// Maps BAR `index` for one owner alone, giving up the device: refused
     /// while another window of it is alive. The kernel lets one process at
-    /// a time hold the group, so nothing outside reaches the registers either.
+    /// a time hold the group; the BAR's sysfs `resourceN` stays mappable
+    /// beside it, so the window also holds that file's exclusive lock
+    /// (`Busy` while a [`PciDevice::map_bar`] window of the BAR lives, and
+    /// none is made while this one does).
     /// Take [`dma`](Self::dma) and interrupts ([`irq`](Self::irq)) first.
     pub fn into_exclusive_bar(self, index: usize) -> Result<Exclusive<MappedWindow>, DeviceError> {
-        let window = self.bar(index)?;
+        let mut window = self.bar(index)?;
+        // The kernel checked `address` when it gave out the device, so this
+        // machine's own sysfs names the same function.
+        let pci = PciDevice::open_in(&SysRoot::default(), &self.address)?;
+        if let Some(lock) = pci.lock_bar_exclusive(index)? {
+            window = window.keeping(Arc::new(lock));
+        }
         // This value's handle, the new window's: anything more is another window.
         let others = Arc::strong_count(&self.windows) - 2;
         if others > 0 {

@@ -77,7 +77,7 @@ pub(crate) const HUGETLBFS_MAGIC: i64 = 0x9584_58f6;
 /// `DMA_BUF_MAGIC` of `<linux/magic.h>`.
 const DMA_BUF_MAGIC: i64 = 0x444d_4142;
 /// `SYSFS_MAGIC` of `<linux/magic.h>`.
-const SYSFS_MAGIC: i64 = 0x6265_6572;
+pub(crate) const SYSFS_MAGIC: i64 = 0x6265_6572;
 
 /// Refuses anything but a regular file on an ordinary file system; returns its size.
 fn check_plain(file: &File, path: &Path) -> Result<u64, DeviceError> {
@@ -189,7 +189,7 @@ mod tests {
     /// `PciDevice` maps; a file window refuses it, the PCI check lets it by.
     #[test]
     #[cfg_attr(miri, ignore)] // statfs
-    fn sysfs_files_are_for_pci_bars_only() {
+    fn sysfs_files_are_for_pci_bar_resource_files_only() {
         let path = Path::new("/sys/devices/system/cpu/online");
         let Ok(file) = File::open(path) else {
             eprintln!("skipped: no sysfs here");
@@ -199,8 +199,16 @@ mod tests {
             Err(DeviceError::NotAPlainFile { kind, .. }) => assert_eq!(kind, "a sysfs file"),
             other => panic!("{other:?}"),
         }
-        assert!(super::super::check_node(&file, path, super::super::Node::PciResource).is_ok());
+        // Nor any sysfs file but a BAR's own `resourceN`, whatever a tree
+        // names it.
+        match super::super::check_node(&file, path, super::super::Node::PciResource) {
+            Err(DeviceError::NotTheDevice { found, .. }) => {
+                assert_eq!(found, "a sysfs file other than a BAR's resourceN");
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(super::super::check_node(&file, path, super::super::Node::Uio).is_err());
+        assert_eq!(super::super::real_sys_dir(&file), None, "not a device node");
     }
 
     #[test]

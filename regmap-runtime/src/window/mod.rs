@@ -18,7 +18,8 @@ use memmap2::{MmapOptions, MmapRaw};
 use std::fmt;
 use std::fs::File;
 use std::marker::PhantomData;
-use std::path::Path;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
@@ -39,8 +40,8 @@ pub struct MappedWindow {
     len: usize,
     phys: Option<u64>,
     origin: String,
-    // Whatever must live as long as the window (a UIO device's locked file).
-    /// Files held open (with their locks) as long as the window lives.
+    // Files that must stay open, with their locks, as long as the window
+    // lives (a UIO device's, a BAR's resourceN).
     _keep: Vec<Arc<File>>,
 }
 
@@ -260,7 +261,15 @@ pub(crate) fn check_node(file: &File, path: &Path, node: Node) -> Result<(), Dev
         .map_err(|e| DeviceError::io("stat", path, e))?;
     let ty = meta.file_type();
     let found = if ty.is_file() {
-        return file::check_regular(file, path, node == Node::PciResource).map(|_| ());
+        file::check_regular(file, path, node == Node::PciResource)?;
+        if node == Node::PciResource
+            && file::fs_type(file).ok() == Some(file::SYSFS_MAGIC)
+            && !is_bar_resource(file)
+        {
+            "a sysfs file other than a BAR's resourceN"
+        } else {
+            return Ok(());
+        }
     } else if ty.is_fifo() && node == Node::Uio {
         // Interrupts only: a pipe cannot be mapped at all.
         return Ok(());
@@ -280,6 +289,35 @@ pub(crate) fn check_node(file: &File, path: &Path, node: Node) -> Result<(), Dev
         },
         found,
     })
+}
+
+/// Where the character device `file` is opened on lives in this machine's
+/// own sysfs (`/sys/devices/.../uio/uio0`); `None` for anything else, such
+/// as the plain files of a test tree. Never the caller's tree: what that
+/// says about the node is what the node is being checked against.
+pub(crate) fn real_sys_dir(file: &File) -> Option<PathBuf> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let meta = file.metadata().ok()?;
+    if !meta.file_type().is_char_device() {
+        return None;
+    }
+    let dev = meta.rdev() as libc::dev_t;
+    let (major, minor) = (libc::major(dev), libc::minor(dev));
+    std::fs::canonicalize(format!("/sys/dev/char/{major}:{minor}")).ok()
+}
+
+/// Whether `file`, a sysfs file, is a BAR's `resourceN` itself, by the name
+/// the kernel gives the open file: a caller's tree may name a link
+/// `resource0` that leads to `resource0_wc`, which maps the same registers
+/// under another lock.
+fn is_bar_resource(file: &File) -> bool {
+    let Ok(real) = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) else {
+        return false;
+    };
+    real.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix("resource"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The class of the character device `rdev` (`uio`), as this machine's own

@@ -112,3 +112,73 @@ fn an_exclusive_map_of_a_bar_and_a_resource_window_of_it_exclude_each_other() {
         other => panic!("expected Busy beside a resource0 window, got {other:?}"),
     }
 }
+
+/// A directory to build a caller's tree in, emptied first.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("regmap-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+#[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
+fn a_tree_that_hides_the_pci_function_still_gets_the_bar_locked() {
+    let pci = regmap_vm_tests::edu_pci();
+    let info = open_edu().info().clone();
+    // The real node, under a tree that leaves out the `device` link.
+    let fake = scratch("hidden-pci");
+    let uio = fake.join("sys/class/uio/uio0");
+    std::fs::create_dir_all(uio.join("maps/map0")).unwrap();
+    std::fs::write(uio.join("name"), format!("{}\n", info.name)).unwrap();
+    for attr in ["addr", "size", "offset"] {
+        let real = std::fs::read(info.sys_dir.join("maps/map0").join(attr)).unwrap();
+        std::fs::write(uio.join("maps/map0").join(attr), real).unwrap();
+    }
+    std::fs::create_dir_all(fake.join("dev")).unwrap();
+    std::os::unix::fs::symlink(&info.dev_path, fake.join("dev/uio0")).unwrap();
+
+    let root = regmap_runtime::SysRoot::under(&fake);
+    let hidden = Uio::open_in(&root, 0).expect("the real node through the tree");
+    assert_eq!(
+        hidden.info().pci_address,
+        None,
+        "the tree hides the function"
+    );
+    let exclusive = hidden.into_exclusive_map(0).expect("exclusive map");
+    match pci.map_bar(0) {
+        Err(DeviceError::Busy { .. }) => {}
+        other => panic!("expected Busy: the lock follows the node, got {other:?}"),
+    }
+    drop(exclusive);
+    std::fs::remove_dir_all(&fake).unwrap();
+}
+
+#[test]
+#[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
+fn a_tree_naming_a_write_combining_resource_file_resourcen_is_refused() {
+    let real = Uio::open_pci(IVSHMEM_VENDOR, IVSHMEM_DEVICE)
+        .expect("ivshmem")
+        .pci()
+        .unwrap();
+    let wc = real.sys_dir().join("resource2_wc");
+    assert!(wc.exists(), "a 64-bit prefetchable BAR has a resource2_wc");
+    let fake = scratch("wc");
+    let dir = fake.join("sys/bus/pci/devices").join(real.address());
+    std::fs::create_dir_all(&dir).unwrap();
+    for attr in ["vendor", "device", "resource"] {
+        let text = std::fs::read(real.sys_dir().join(attr)).unwrap();
+        std::fs::write(dir.join(attr), text).unwrap();
+    }
+    std::os::unix::fs::symlink(&wc, dir.join("resource2")).unwrap();
+    let pci =
+        regmap_runtime::PciDevice::open_in(&regmap_runtime::SysRoot::under(&fake), real.address())
+            .unwrap();
+    match pci.map_bar(2) {
+        Err(DeviceError::NotTheDevice { .. }) => {}
+        other => panic!("expected NotTheDevice for resource2_wc, got {other:?}"),
+    }
+    // The real resource2 itself still maps.
+    assert!(real.map_bar(2).is_ok());
+    std::fs::remove_dir_all(&fake).unwrap();
+}
