@@ -83,12 +83,20 @@ struct Expander<'a> {
     pieces: Vec<Piece<'a>>,
     scopes: Vec<Scope<'a>>,
     next_id: usize,
+    /// Items walked, pieces or not: thousands of clusters without registers
+    /// in each element of an array make work that no piece counts.
+    visited: usize,
     truncated: Option<Loc>,
 }
 
 impl<'a> Expander<'a> {
     fn items(&mut self, items: &'a [Item], base: u128, scope: Option<usize>, blame: Option<Loc>) {
         for item in items {
+            self.visited += 1;
+            if self.visited > 4 * MAX_ELEMENTS {
+                self.truncated.get_or_insert(item.name().loc);
+                return;
+            }
             match item {
                 Item::Register(r) => self.register(r, base, scope, blame),
                 Item::Cluster(c) => self.cluster(c, base, scope, blame),
@@ -239,6 +247,7 @@ pub(super) fn check(block: &Block) -> Vec<Diagnostic> {
         pieces: Vec::new(),
         scopes: Vec::new(),
         next_id: 0,
+        visited: 0,
         truncated: None,
     };
     ex.items(&block.items, 0, None, None);

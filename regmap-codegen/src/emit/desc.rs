@@ -109,6 +109,24 @@ fn expand(
     Ok(())
 }
 
+/// Items [`expand`] walks: clusters without registers once per element of
+/// their parent, the rest once per element of their own. Thousands of empty
+/// clusters in each element of an array are work no instance counts.
+fn visits(items: &[ir::Item]) -> u64 {
+    items
+        .iter()
+        .map(|item| match item {
+            ir::Item::Register(_) => 1,
+            ir::Item::Cluster(c) if ir::register_instances(&c.items) == 0 => 1,
+            ir::Item::Cluster(c) => c
+                .array
+                .as_ref()
+                .map_or(1, |a| a.count.value)
+                .saturating_mul(visits(&c.items).saturating_add(1)),
+        })
+        .fold(0, u64::saturating_add)
+}
+
 /// `pub const DESC: &BlockDesc = ...` named `name`.
 pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
     let rt = &cx.rt;
@@ -116,11 +134,13 @@ pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
     let mut instances = Vec::new();
     // Counted from the shapes first, so a map with too many instances is
     // refused before any of them is built.
-    let too_many = ir::register_instances(&block.items) > MAX_INSTANCES as u64;
+    let too_many = ir::register_instances(&block.items) > MAX_INSTANCES as u64
+        || visits(&block.items) > 4 * MAX_INSTANCES as u64;
     if too_many || expand(cx, &block.items, "", 0, &quote!(), &mut instances).is_err() {
         let msg = format!(
-            "regmap: block `{}` has more than {MAX_INSTANCES} register instances, too many for a static description",
-            block.name.value
+            "regmap: block `{}` has more than {MAX_INSTANCES} register instances (or more than {} items to walk), too many for a static description",
+            block.name.value,
+            4 * MAX_INSTANCES
         );
         return quote!(::core::compile_error!(#msg););
     }

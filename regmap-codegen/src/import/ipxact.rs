@@ -56,7 +56,16 @@ struct Ctx<'f, 'd> {
     file: &'f mut SourceFile,
     diags: &'d mut Vec<Diagnostic>,
     ns: &'static str,
+    /// Array elements past the first made so far, arrays in arrays
+    /// multiplied: see [`MAX_ELEMENTS`].
+    elements: u64,
 }
+
+/// Array elements one file may make past each array's first: the emitter
+/// describes every element, and a few kilobytes of address blocks, each an
+/// array of arrays, could otherwise ask for billions. One full block's
+/// description.
+const MAX_ELEMENTS: u64 = 1 << 16;
 
 impl Ctx<'_, '_> {
     fn loc(&mut self, node: Node<'_, '_>) -> Loc {
@@ -177,6 +186,28 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// Makes `more` array elements, or (past [`MAX_ELEMENTS`] in the file)
+    /// warns and refuses, so the caller leaves the array out.
+    fn may_make(&mut self, loc: Loc, owner: &str, more: u64) -> bool {
+        let total = self.elements.saturating_add(more);
+        if total > MAX_ELEMENTS {
+            self.diags.push(
+                Diagnostic::warning(
+                    "too-many-elements",
+                    loc,
+                    format!(
+                        "`{owner}` would make the file's array elements more than {MAX_ELEMENTS}"
+                    ),
+                )
+                .with_label("here")
+                .with_hint("it is left out"),
+            );
+            return false;
+        }
+        self.elements = total;
+        true
+    }
+
     /// The count of a `dim` list (their product), if any.
     fn dims(&mut self, node: Node<'_, '_>, owner: &str) -> Option<Option<(u64, Loc)>> {
         let dims: Vec<Node<'_, '_>> = self.children(node, "dim").collect();
@@ -247,7 +278,12 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
         );
         return None;
     };
-    let mut ctx = Ctx { file, diags, ns };
+    let mut ctx = Ctx {
+        file,
+        diags,
+        ns,
+        elements: 0,
+    };
     let component = match ctx.child(root, "name") {
         Some(n) => Spanned::new(n.text().unwrap_or("").trim().to_owned(), ctx.text_loc(n)),
         None => Spanned::new("component".to_owned(), ctx.loc(root)),
@@ -475,6 +511,13 @@ fn lower_register_file(
     };
     let access = block_access(ctx, node, access);
     let items = lower_items(ctx, node, access, depth);
+    if let Some(a) = &array {
+        let more =
+            crate::ir::register_instances(&items).saturating_mul(a.count.value.saturating_sub(1));
+        if !ctx.may_make(a.count.loc, &name, more) {
+            return None;
+        }
+    }
     Some(Cluster {
         name: Spanned::new(name, name_loc),
         description: ctx
@@ -531,6 +574,11 @@ fn lower_register(
         return None;
     };
     let dim = ctx.dims(node, &name)?;
+    if let Some((count, count_loc)) = dim
+        && !ctx.may_make(count_loc, &name, count.saturating_sub(1))
+    {
+        return None;
+    }
     let def = lower_definition(ctx, node, &name, inherited, width, loc)?;
     let mut register = Register {
         name: Spanned::new(name, name_loc),

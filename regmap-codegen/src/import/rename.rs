@@ -316,16 +316,19 @@ fn fix_enum_refs(items: &mut [Item], renamed: &HashMap<String, String>) {
 /// first block of a name keeps it; [`sanitise`] re-points the instances of
 /// every renamed one.
 fn unique_block_names(design: &mut ImportedDesign, notes: &mut Renames) {
-    let mut taken: HashMap<String, ()> = HashMap::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    // Where the search for a free `_N` resumes, per name: thousands of
+    // equal names stay linear.
+    let mut next: HashMap<String, u32> = HashMap::new();
     for block in &mut design.blocks {
         let old = block.name.value.clone();
         let mut name = old.clone();
-        let mut n = 1;
-        while taken.contains_key(&fn_name(&name)) {
-            n += 1;
+        while taken.contains(&fn_name(&name)) {
+            let n = next.entry(old.clone()).or_insert(2);
             name = format!("{old}_{n}");
+            *n += 1;
         }
-        taken.insert(fn_name(&name), ());
+        taken.insert(fn_name(&name));
         notes.record(
             "block",
             &mut block.name,
@@ -338,17 +341,18 @@ fn unique_block_names(design: &mut ImportedDesign, notes: &mut Renames) {
 /// Instance names become constants and fields of a design: well formed,
 /// distinct in `snake_case`.
 fn unique_instance_names(design: &mut ImportedDesign, notes: &mut Renames) {
-    let mut taken: HashMap<String, ()> = HashMap::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut next: HashMap<String, u32> = HashMap::new();
     for instance in &mut design.instances {
         let old = instance.name.value.clone();
         let base = well_formed(&old, "I");
         let mut name = base.clone();
-        let mut n = 1;
-        while taken.contains_key(&fn_name(&name)) || crate::names::is_keyword(&fn_name(&name)) {
-            n += 1;
+        while taken.contains(&fn_name(&name)) || crate::names::is_keyword(&fn_name(&name)) {
+            let n = next.entry(base.clone()).or_insert(2);
             name = format!("{base}_{n}");
+            *n += 1;
         }
-        taken.insert(fn_name(&name), ());
+        taken.insert(fn_name(&name));
         let why = if name == base {
             "not a valid name"
         } else {

@@ -30,29 +30,61 @@ use crate::ir::{
 use crate::source::SourceFile;
 
 /// What one file may create beyond what it writes out, in [`weight`] units:
-/// `dim` elements, and what copies bring along (an unrolled cluster's items,
-/// a derived element's inherited registers or fields, the items every mode of
-/// a peripheral shares). Far above any vendor file (of the 22 SVDs the tests
-/// import, k210 and esp32s2-ulp spend the most: about 550), and a bound on
-/// hostile ones: copies multiply, so a few kilobytes of nested `dim` and
-/// `derivedFrom` could otherwise ask for millions of registers.
-const MAX_COPIES: usize = 1 << 15;
+/// `dim` elements and array elements (each described one by one later), and
+/// what copies bring along (an unrolled cluster's items, a derived element's
+/// inherited registers or fields, the items every mode of a peripheral
+/// shares, the instances of every mode). Copies multiply, so a few kilobytes
+/// of nested `dim` and `derivedFrom` could otherwise ask for millions of
+/// registers. The bound is one full block's description (65,536 register
+/// elements); of the 22 vendor SVDs the tests import, nrf9160 spends the
+/// most, about 10,000.
+const MAX_COPIES: usize = 1 << 16;
 
-/// [`MAX_COPIES`] units a register, cluster or instance costs; a field costs 1.
+/// [`MAX_COPIES`] units a register, cluster or instance costs; a field, an
+/// enum value, an array element past the first or 64 bytes of text cost 1.
 const ITEM_WEIGHT: usize = 8;
 
-/// What copying `items` costs, in [`MAX_COPIES`] units.
+/// Overlapping top-level clusters one peripheral may split into modes, each
+/// a block of its own (vendor files have two to four: USART, SPI, I2C...).
+const MAX_MODES: usize = 16;
+
+/// What copying `items` costs, in [`MAX_COPIES`] units: the later steps
+/// (checks, the YAML writer, the emitter's description of every register
+/// element) work in proportion to it.
 fn weight(items: &[Item]) -> usize {
-    items
-        .iter()
-        .map(|item| {
-            ITEM_WEIGHT
-                + match item {
-                    Item::Register(r) => r.fields.len(),
-                    Item::Cluster(c) => weight(&c.items),
-                }
-        })
-        .fold(0, usize::saturating_add)
+    items.iter().map(item_weight).fold(0, usize::saturating_add)
+}
+
+fn item_weight(item: &Item) -> usize {
+    match item {
+        Item::Register(r) => ITEM_WEIGHT
+            .saturating_add(r.description.as_ref().map_or(0, |d| d.len() / 64))
+            .saturating_add(
+                r.fields
+                    .iter()
+                    .map(field_weight)
+                    .fold(0, usize::saturating_add),
+            )
+            .saturating_add(elements(r.array.as_ref()).saturating_sub(1)),
+        Item::Cluster(c) => ITEM_WEIGHT
+            .saturating_add(c.description.as_ref().map_or(0, |d| d.len() / 64))
+            .saturating_add(weight(&c.items).saturating_mul(elements(c.array.as_ref()).max(1))),
+    }
+}
+
+fn field_weight(f: &Field) -> usize {
+    let variants = match &f.enumeration {
+        Some(EnumRef::Inline(e)) => e.variants.len(),
+        _ => 0,
+    };
+    1usize
+        .saturating_add(f.description.as_ref().map_or(0, |d| d.len() / 64))
+        .saturating_add(variants)
+}
+
+/// Elements of an array (1 for none).
+fn elements(array: Option<&Array>) -> usize {
+    array.map_or(1, |a| usize::try_from(a.count.value).unwrap_or(usize::MAX))
 }
 
 /// Longest `derivedFrom` chain followed (a cycle stops here too).
@@ -69,6 +101,7 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
         file,
         diags,
         copies: 0,
+        told: HashSet::new(),
         index: HashMap::new(),
         enums: HashMap::new(),
         grown_windows: HashSet::new(),
@@ -82,6 +115,8 @@ struct Svd<'f, 'a, 'i> {
     diags: &'f mut Vec<Diagnostic>,
     /// [`MAX_COPIES`] units spent so far.
     copies: usize,
+    /// Diagnostics told so far, by code, place and message.
+    told: HashSet<(&'static str, Loc, String)>,
     /// Peripherals, clusters, registers and fields by dotted path
     /// (`GPIOA.MODER.MODE0`), for `derivedFrom`.
     index: HashMap<String, Node<'a, 'i>>,
@@ -197,13 +232,21 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
     }
 
     fn warn(&mut self, code: &'static str, loc: Loc, message: String, hint: &str) {
-        self.diags
-            .push(Diagnostic::warning(code, loc, message).with_hint(hint.to_owned()));
+        self.push(Diagnostic::warning(code, loc, message).with_hint(hint.to_owned()));
+    }
+
+    /// Adds `d` unless it was told already: a derived element is lowered
+    /// again from its base for every copy, which would repeat the base's
+    /// problems once per copy.
+    fn push(&mut self, d: Diagnostic) {
+        if self.told.insert((d.code, d.loc, d.message.clone())) {
+            self.diags.push(d);
+        }
     }
 
     fn error(&mut self, code: &'static str, node: Node<'_, '_>, message: String, hint: &str) {
         let loc = self.text_loc(node);
-        self.diags.push(
+        self.push(
             Diagnostic::error(code, loc, message)
                 .with_label("here")
                 .with_hint(hint.to_owned()),
@@ -219,7 +262,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
     ) -> Option<Spanned<u64>> {
         let Some(node) = d.child(name) else {
             let loc = self.loc(d.node());
-            self.diags.push(
+            self.push(
                 Diagnostic::error("missing-element", loc, format!("{what} has no `<{name}>`"))
                     .with_label("here")
                     .with_hint(format!("add `<{name}>`; the element is left out")),
@@ -262,7 +305,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             }
             None => {
                 let loc = self.loc(d.node());
-                self.diags.push(
+                self.push(
                     Diagnostic::error("missing-element", loc, format!("{what} has no `<name>`"))
                         .with_label("here")
                         .with_hint("add `<name>`; the element is left out"),
@@ -416,7 +459,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         let root = doc.root_element();
         if root.tag_name().name() != "device" {
             let loc = self.loc(root);
-            self.diags.push(
+            self.push(
                 Diagnostic::error(
                     "not-svd",
                     loc,
@@ -582,11 +625,16 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             });
         }
         let mut placed: Vec<(String, Loc, u64)> = Vec::new();
-        match self.dim(&d, &name, name_loc, ITEM_WEIGHT, usize::MAX) {
+        // Each element places one instance per mode, each with the
+        // interrupts.
+        let instances = ITEM_WEIGHT
+            .saturating_add(interrupts.len())
+            .saturating_mul(views.len().max(1));
+        match self.dim(&d, &name, name_loc, instances, usize::MAX) {
             Dim::One(n) => placed.push((n, name_loc, base.value)),
             Dim::Array { name, array } => {
                 for i in 0..array.count.value {
-                    if !self.may_copy(array.count.loc, ITEM_WEIGHT) {
+                    if !self.may_copy(array.count.loc, instances) {
                         break;
                     }
                     let at = base.value.wrapping_add(i.wrapping_mul(array.stride.value));
@@ -665,7 +713,21 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         let declared = address_blocks_end(d).map_or(0, |(end, _)| end);
         let description = Self::description(d);
         let mut out = Vec::new();
-        let modes = split_modes(items, |copies| self.may_copy(name_loc, copies));
+        let modes = split_modes(items, |modes, copies| {
+            if modes > MAX_MODES {
+                self.warn(
+                    "too-many-modes",
+                    name_loc,
+                    format!(
+                        "peripheral `{name}` has {modes} overlapping clusters; at most \
+                         {MAX_MODES} become modes"
+                    ),
+                    "they stay in one block, where the later overlapping ones are left out",
+                );
+                return false;
+            }
+            self.may_copy(name_loc, copies)
+        });
         for (mode, mut items) in modes {
             drop_overlaps(self, &mut items);
             let extent = crate::check::extent_of(&items);
@@ -804,10 +866,16 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 loc,
             })
         };
-        let copy = ITEM_WEIGHT.saturating_add(weight(&items));
+        let copy = item_weight(&make(String::new(), name_loc, offset.clone(), None));
         match self.dim(&d, &name, name_loc, copy, usize::MAX) {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
-            Dim::Array { name, array } => out.push(make(name, name_loc, offset, Some(array))),
+            Dim::Array { name, array } => {
+                // Every element's registers are described one by one later.
+                let more = weight(&items).saturating_mul(elements(Some(&array)) - 1);
+                if self.may_copy(array.count.loc, more) {
+                    out.push(make(name, name_loc, offset, Some(array)));
+                }
+            }
             Dim::Unrolled(elements) => {
                 for (i, e) in elements.into_iter().enumerate() {
                     let loc = super::fresh_loc(self.file, name_loc);
@@ -903,10 +971,15 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 loc,
             })
         };
-        let copy = ITEM_WEIGHT.saturating_add(fields.len());
+        let copy = item_weight(&make(String::new(), name_loc, offset.clone(), None));
         match self.dim(&d, &name, name_loc, copy, usize::MAX) {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
-            Dim::Array { name, array } => out.push(make(name, name_loc, offset, Some(array))),
+            Dim::Array { name, array } => {
+                // Every element is described one by one later.
+                if self.may_copy(array.count.loc, elements(Some(&array)) - 1) {
+                    out.push(make(name, name_loc, offset, Some(array)));
+                }
+            }
             Dim::Unrolled(elements) => {
                 for (i, e) in elements.into_iter().enumerate() {
                     let loc = super::fresh_loc(self.file, name_loc);
@@ -1063,7 +1136,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                     .find(|k: &&Field| k.mask() & f.mask() != 0)
                     .map(|k| k.name.loc)
                     .unwrap_or(Loc::NONE);
-                self.diags.push(
+                self.push(
                     Diagnostic::warning(
                         "field-dropped",
                         f.bits_loc,
@@ -1272,7 +1345,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             };
         }
         let loc = self.loc(d.node());
-        self.diags.push(
+        self.push(
             Diagnostic::error(
                 "missing-element",
                 loc,
@@ -1302,7 +1375,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         if all.len() > 1 {
             for other in all.iter().filter(|n| n.id() != chosen.id()) {
                 let loc = self.loc(*other);
-                self.diags.push(
+                self.push(
                     Diagnostic::note("enum-dropped", loc, "a second `enumeratedValues` of the field is not imported")
                         .with_hint("a regmap field has one enum, used for reads and writes: the read (or read-write) one is kept"),
                 );
@@ -1338,7 +1411,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 // `isDefault`: every value not listed. An enum getter needs
                 // one value per variant, so the catch-all is left out.
                 let loc = self.loc(v);
-                self.diags.push(
+                self.push(
                     Diagnostic::note(
                         "enum-value-dropped",
                         loc,
@@ -1351,7 +1424,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             let t = text(value_node);
             let Some(value) = parse_number(&t) else {
                 let loc = self.text_loc(value_node);
-                self.diags.push(
+                self.push(
                     Diagnostic::warning("enum-value-dropped", loc, format!("enum value `{vname}` = `{}` is not imported", shorten(&t)))
                         .with_hint("values with don't-care bits (`#1x0`) or that are not numbers have no single value"),
                 );
@@ -1359,7 +1432,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             };
             let vl = self.text_loc(value_node);
             if value > ones(bits) {
-                self.diags.push(
+                self.push(
                     Diagnostic::warning(
                         "enum-value-dropped",
                         vl,
@@ -1372,7 +1445,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 continue;
             }
             if let Some(first) = seen.get(&value) {
-                self.diags.push(
+                self.push(
                     Diagnostic::warning(
                         "enum-value-dropped",
                         vl,
@@ -1414,9 +1487,8 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 "too-many-elements",
                 loc,
                 format!(
-                    "`dim` elements, `derivedFrom` copies and peripheral modes add up to more \
-                     than {} registers in one file",
-                    MAX_COPIES / ITEM_WEIGHT
+                    "`dim` and array elements, `derivedFrom` copies and peripheral modes add \
+                     up to more than the {MAX_COPIES} units one file may make"
                 ),
                 "this copy and the rest are left out",
             );
@@ -1436,6 +1508,10 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         weight: usize,
         limit: usize,
     ) -> Dim {
+        // Names travel with every element through every later step, each
+        // `%s` replaced by up to 20 digits: long ones cost their length.
+        let name_len = name.len() + 20 * name.matches("%s").count();
+        let weight = weight.saturating_add(name_len / 8);
         // One past what is left of the budget, so running out is told; no
         // more index names are made than that.
         let left = MAX_COPIES.saturating_sub(self.copies);
@@ -1506,10 +1582,11 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
 /// registers). With two or more, each mode becomes a block of its own holding
 /// that cluster and every item outside the modes; otherwise the items stay
 /// one block. Each mode past the first copies the items outside the modes:
-/// `afford` is asked for their [`weight`], and a refusal keeps one block too.
+/// `afford` is asked with the number of modes and those copies' [`weight`],
+/// and a refusal keeps one block too.
 fn split_modes(
     items: Vec<Item>,
-    afford: impl FnOnce(usize) -> bool,
+    afford: impl FnOnce(usize, usize) -> bool,
 ) -> Vec<(Option<String>, Vec<Item>)> {
     let span = |item: &Item| -> Option<(u128, u128)> {
         let Item::Cluster(c) = item else { return None };
@@ -1548,7 +1625,7 @@ fn split_modes(
         .filter(|(_, m)| !**m)
         .map(|(item, _)| item.clone())
         .collect();
-    if !afford(weight(&shared).saturating_mul(modes - 1)) {
+    if !afford(modes, weight(&shared).saturating_mul(modes - 1)) {
         return vec![(None, items)];
     }
     let mut out = Vec::new();
