@@ -490,3 +490,18 @@ fn ip_xact_array_elements_share_one_bound_per_file() {
         "{made} register elements"
     );
 }
+
+/// Found by fuzzing: an array of no elements paid "count - 1" of them, an
+/// overflow. It is the checks' `zero-count` error, as from YAML.
+#[test]
+fn arrays_of_no_elements_are_located_errors() {
+    let text = "<device><name>D</name><peripherals><peripheral><name>P</name>\
+         <baseAddress>0</baseAddress><registers>\n\
+         <register><name>R[%s]</name><dim>0</dim><dimIncrement>4</dimIncrement>\
+         <addressOffset>0</addressOffset></register>\n\
+         <cluster><name>C[%s]</name><dim>0</dim><dimIncrement>4</dimIncrement>\
+         <addressOffset>0x10</addressOffset>\
+         <register><name>X</name><addressOffset>0</addressOffset></register></cluster>\
+         </registers></peripheral></peripherals></device>";
+    assert_eq!(first_error(text, Format::Svd), ("zero-count", 2));
+}

@@ -871,7 +871,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => {
                 // Every element's registers are described one by one later.
-                let more = weight(&items).saturating_mul(elements(Some(&array)) - 1);
+                let more = weight(&items).saturating_mul(elements(Some(&array)).saturating_sub(1));
                 if self.may_copy(array.count.loc, more) {
                     out.push(make(name, name_loc, offset, Some(array)));
                 }
@@ -976,7 +976,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => {
                 // Every element is described one by one later.
-                if self.may_copy(array.count.loc, elements(Some(&array)) - 1) {
+                if self.may_copy(array.count.loc, elements(Some(&array)).saturating_sub(1)) {
                     out.push(make(name, name_loc, offset, Some(array)));
                 }
             }
