@@ -25,6 +25,10 @@ impl DevMem {
     /// not RAM the kernel manages. A write through the window would otherwise
     /// change bytes behind a `&[u8]`. `/dev/mem` cannot tell: with
     /// `STRICT_DEVMEM` it refuses only ordinary RAM, and without it nothing.
+    /// Nor may the registers be ones an [`ExclusiveBus`](crate::ExclusiveBus)
+    /// window owns while it lives (an exclusive UIO map or VFIO BAR handed to
+    /// a DMA driver): writes beside that driver could start the engine into
+    /// memory it has given back.
     pub unsafe fn map(phys: u64, len: usize) -> Result<MappedWindow, DeviceError> {
         // SAFETY: forwarded contract.
         unsafe { Self::map_in(&SysRoot::default(), phys, len) }
