@@ -505,3 +505,75 @@ fn arrays_of_no_elements_are_located_errors() {
          </registers></peripheral></peripherals></device>";
     assert_eq!(first_error(text, Format::Svd), ("zero-count", 2));
 }
+
+/// A concat whose output feeds both its inputs is a cycle every interrupt
+/// output walks to its step bound; with 60 outputs, a controller behind
+/// the cycle and 50 address ranges naming the module, that was 13 million
+/// interrupt lines from 8 KB. A module's outputs share one step bound, its
+/// lines are traced once and listed once each, and a design lists at most
+/// 4,096.
+#[test]
+fn interrupt_lines_through_concat_cycles_stay_bounded() {
+    let ports: String = (0..60)
+        .map(|i| format!("<PORT DIR=\"O\" SIGIS=\"INTERRUPT\" NAME=\"o{i}\" SIGNAME=\"n\"/>"))
+        .collect();
+    let intc_ports: String = (0..14)
+        .map(|_| "<PORT DIR=\"I\" NAME=\"intr\" SIGNAME=\"n\"/>")
+        .collect();
+    let ranges: String = (0..50)
+        .map(|i| {
+            format!(
+                "<MEMRANGE INSTANCE=\"ip\" MEMTYPE=\"REGISTER\" BASEVALUE=\"{:#x}\" \
+                 HIGHVALUE=\"{:#x}\" ADDRESSBLOCK=\"r\"/>",
+                0x4000_0000 + i * 0x1_0000,
+                0x4000_ffff + i * 0x1_0000
+            )
+        })
+        .collect();
+    let text = format!(
+        "<EDKSYSTEM><MODULES>\n\
+         <MODULE INSTANCE=\"ip\" MODTYPE=\"custom\"><PORTS>{ports}</PORTS></MODULE>\n\
+         <MODULE INSTANCE=\"c\" MODTYPE=\"xlconcat\"><PORTS>\
+         <PORT DIR=\"I\" NAME=\"In0\" SIGNAME=\"n\"/><PORT DIR=\"I\" NAME=\"In1\" SIGNAME=\"n\"/>\
+         <PORT DIR=\"O\" NAME=\"dout\" SIGNAME=\"n\"/></PORTS></MODULE>\n\
+         <MODULE INSTANCE=\"intc\" MODTYPE=\"axi_intc\"><PORTS>{intc_ports}</PORTS></MODULE>\n\
+         <MODULE INSTANCE=\"ps\" MODTYPE=\"processing_system7\"><MEMORYMAP>{ranges}</MEMORYMAP></MODULE>\n\
+         </MODULES></EDKSYSTEM>\n"
+    );
+    let import =
+        import::import_str(&text, "cycle.hwh", Some(Format::Hwh)).unwrap_or_else(|r| panic!("{r}"));
+    let lines: usize = import
+        .design
+        .instances
+        .iter()
+        .map(|i| i.interrupts.len())
+        .sum();
+    assert!(lines <= 4096, "{lines} interrupt lines");
+    for instance in &import.design.instances {
+        let mut seen = std::collections::HashSet::new();
+        for line in &instance.interrupts {
+            assert!(
+                seen.insert((&line.name, line.number, &line.controller)),
+                "a line listed twice"
+            );
+        }
+    }
+}
+
+/// A long description on a big array was copied into every element of the
+/// block's description: 65,536 copies of 3.9 KB. The text the description
+/// holds is bounded; past it, the description is refused.
+#[test]
+fn a_long_description_on_a_big_array_is_not_copied_per_element() {
+    let text = format!(
+        "regmap: 1\nblock:\n  name: b\n  size: 0x40000\n  registers:\n    - name: R\n      offset: 0\n      count: 65536\n      stride: 4\n      description: {}\n",
+        "x".repeat(3900)
+    );
+    let (design, report) = regmap_codegen::check_yaml_str(&text, "long.yaml");
+    let design = design.unwrap_or_else(|| panic!("{report}"));
+    let code =
+        regmap_codegen::emit::emit_design(&design, &regmap_codegen::emit::EmitOptions::default())
+            .to_string();
+    assert!(code.contains("MiB of their names and descriptions"));
+    assert!(code.len() < 4 << 20, "{} bytes of code", code.len());
+}

@@ -12,6 +12,11 @@ use quote::quote;
 /// rather than a multi-megabyte constant.
 pub(super) const MAX_INSTANCES: usize = 1 << 16;
 
+/// Bytes of names and descriptions the instances may hold in all: every
+/// element of an array carries its own, so a long description on a big array
+/// would otherwise be copied tens of thousands of times.
+const MAX_TEXT_BYTES: usize = 16 << 20;
+
 struct Instance {
     name: String,
     offset: u128,
@@ -21,7 +26,8 @@ struct Instance {
     description: String,
 }
 
-/// Walks `items`, appending every register instance. `Err` once there are too many.
+/// Walks `items`, appending every register instance. `Err` once there are
+/// too many, or their text passes `text` bytes left.
 fn expand(
     cx: &Cx<'_>,
     items: &[ir::Item],
@@ -29,6 +35,7 @@ fn expand(
     base: u128,
     module: &TokenStream,
     out: &mut Vec<Instance>,
+    text: &mut usize,
 ) -> Result<(), ()> {
     for item in items {
         let (offset, array) = match item {
@@ -87,6 +94,7 @@ fn expand(
                     if out.len() >= MAX_INSTANCES {
                         return Err(());
                     }
+                    *text = text.checked_sub(full.len() + description.len()).ok_or(())?;
                     out.push(Instance {
                         name: full,
                         offset: at,
@@ -101,7 +109,7 @@ fn expand(
                 let m = ident(&names::fn_name(name));
                 let path = quote!(#module #m::);
                 for (full, at) in elements {
-                    expand(cx, &c.items, &format!("{full}."), at, &path, out)?;
+                    expand(cx, &c.items, &format!("{full}."), at, &path, out, text)?;
                 }
             }
         }
@@ -136,11 +144,24 @@ pub(super) fn emit(cx: &Cx<'_>, name: &Ident) -> TokenStream {
     // refused before any of them is built.
     let too_many = ir::register_instances(&block.items) > MAX_INSTANCES as u64
         || visits(&block.items) > 4 * MAX_INSTANCES as u64;
-    if too_many || expand(cx, &block.items, "", 0, &quote!(), &mut instances).is_err() {
+    let mut text = MAX_TEXT_BYTES;
+    if too_many
+        || expand(
+            cx,
+            &block.items,
+            "",
+            0,
+            &quote!(),
+            &mut instances,
+            &mut text,
+        )
+        .is_err()
+    {
         let msg = format!(
-            "regmap: block `{}` has more than {MAX_INSTANCES} register instances (or more than {} items to walk), too many for a static description",
+            "regmap: block `{}` has more than {MAX_INSTANCES} register instances (or more than {} items to walk, or {} MiB of their names and descriptions), too many for a static description",
             block.name.value,
-            4 * MAX_INSTANCES
+            4 * MAX_INSTANCES,
+            MAX_TEXT_BYTES >> 20
         );
         return quote!(::core::compile_error!(#msg););
     }

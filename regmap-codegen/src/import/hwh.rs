@@ -39,9 +39,14 @@ use crate::source::SourceFile;
 /// cycle in a malformed file must not loop forever).
 const MAX_CONCAT_DEPTH: usize = 16;
 
-/// Most ports visited while tracing one instance's interrupts: a hostile file
-/// fanning every net out to many concats must not take exponential time.
+/// Most ports visited while tracing one module's interrupts, all its outputs
+/// together: a hostile file fanning every net out to many concats (or round
+/// a cycle of them) must not take exponential time.
 const MAX_TRACE_STEPS: usize = 4096;
+
+/// Interrupt lines one file's instances may list in all: a vendor design has
+/// a few dozen, and each line is a line of the design file.
+const MAX_INTERRUPT_LINES: usize = 4096;
 
 /// PS cores whose memory map is the one software sees.
 const PS_TYPES: &[&str] = &["processing_system7", "zynq_ultra_ps_e", "versal_cips"];
@@ -62,6 +67,14 @@ impl Ctx<'_, '_> {
 
     fn note(&mut self, code: &'static str, loc: Loc, message: String) {
         self.diags.push(Diagnostic::note(code, loc, message));
+    }
+
+    fn warn(&mut self, code: &'static str, loc: Loc, message: String, hint: &str) {
+        self.diags.push(
+            Diagnostic::warning(code, loc, message)
+                .with_label("here")
+                .with_hint(hint),
+        );
     }
 
     fn error(&mut self, code: &'static str, loc: Loc, message: String, hint: &str) {
@@ -227,6 +240,10 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
         });
     };
     let interrupts = Interrupts::new(&modules);
+    // A module behind several address ranges is traced once.
+    let mut traced: HashMap<roxmltree::NodeId, Vec<Interrupt>> = HashMap::new();
+    let mut interrupt_lines = 0usize;
+    let mut told_lines = false;
     // Instances the processing system's memory map names.
     let mut placed: HashSet<&str> = HashSet::new();
     for range in child(*ps, "MEMORYMAP")
@@ -325,7 +342,26 @@ pub fn import(file: &mut SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Impo
             block,
             base: Spanned::new(base, base_loc),
             size: Some(size),
-            interrupts: module.map(|m| interrupts.of(m)).unwrap_or_default(),
+            interrupts: module
+                .map(|m| {
+                    let lines = traced.entry(m.id()).or_insert_with(|| interrupts.of(m));
+                    let room = MAX_INTERRUPT_LINES.saturating_sub(interrupt_lines);
+                    if lines.len() > room && !told_lines {
+                        told_lines = true;
+                        ctx.warn(
+                            "too-many-interrupts",
+                            name_loc,
+                            format!(
+                                "the design lists more than {MAX_INTERRUPT_LINES} interrupt lines"
+                            ),
+                            "the rest are left out",
+                        );
+                    }
+                    let kept: Vec<Interrupt> = lines.iter().take(room).cloned().collect();
+                    interrupt_lines += kept.len();
+                    kept
+                })
+                .unwrap_or_default(),
             parameters,
             description: module
                 .and_then(|m| m.attribute("FULLNAME"))
@@ -676,9 +712,10 @@ impl<'a, 'i> Interrupts<'a, 'i> {
         Self { sinks }
     }
 
-    /// The interrupt lines `module`'s interrupt outputs reach.
+    /// The interrupt lines `module`'s interrupt outputs reach, each once.
     fn of(&self, module: Node<'a, 'i>) -> Vec<Interrupt> {
         let mut out = Vec::new();
+        let mut budget = MAX_TRACE_STEPS;
         for port in child(module, "PORTS")
             .into_iter()
             .flat_map(|p| children(p, "PORT"))
@@ -694,9 +731,12 @@ impl<'a, 'i> Interrupts<'a, 'i> {
             else {
                 continue;
             };
-            let mut budget = MAX_TRACE_STEPS;
             self.follow(net, 0, name, 0, &mut budget, &mut out);
         }
+        // A net reaching one controller input by two paths (a cycle of
+        // concats) is one line.
+        let mut seen = HashSet::new();
+        out.retain(|i| seen.insert((i.name.clone(), i.number, i.controller.clone())));
         out
     }
 

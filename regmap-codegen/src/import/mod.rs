@@ -433,16 +433,16 @@ pub(crate) fn push_block(
     if same_name.iter().any(|b| write::block_body_yaml(b) == body) {
         return name;
     }
-    let taken = |candidate: &str| {
-        let rust = crate::names::fn_name(candidate);
-        blocks
-            .iter()
-            .any(|b| b.name.value == candidate || crate::names::fn_name(&b.name.value) == rust)
-    };
+    // Every name and module name in use, once: the search below probes it
+    // for each candidate, and a file may hold a few hundred blocks of a name.
+    let taken: std::collections::HashSet<String> = blocks
+        .iter()
+        .flat_map(|b| [b.name.value.clone(), crate::names::fn_name(&b.name.value)])
+        .collect();
     let mut n = 2u32;
     let mut new = format!("{name}_{n}");
-    while taken(&new) {
-        n += 1;
+    while taken.contains(&new) || taken.contains(&crate::names::fn_name(&new)) {
+        n = n.saturating_add(1);
         new = format!("{name}_{n}");
     }
     diags.push(
