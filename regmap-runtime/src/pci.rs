@@ -4,9 +4,8 @@
 
 use crate::error::DeviceError;
 use crate::sysroot::{SysRoot, read_num};
-use crate::window::{MappedWindow, Node, PageSpan, check_node, open_rw, page_size};
+use crate::window::{MappedWindow, Node, PageSpan, check_node, lock, open_rw, page_size};
 use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -358,21 +357,4 @@ pub(crate) fn set_intx_disabled(
     } else {
         update_command_on(file, config, 0, INTX_DISABLE)
     }
-}
-
-/// `flock`s `file` with `how` (`LOCK_SH` or `LOCK_EX`) without waiting:
-/// `Busy` if a conflicting lock is held.
-pub(crate) fn lock(file: &File, path: &Path, how: libc::c_int) -> Result<(), DeviceError> {
-    // SAFETY: flock on a descriptor we own; no memory is passed.
-    if unsafe { libc::flock(file.as_raw_fd(), how | libc::LOCK_NB) } == 0 {
-        return Ok(());
-    }
-    let err = std::io::Error::last_os_error();
-    Err(if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
-        DeviceError::Busy {
-            path: path.to_owned(),
-        }
-    } else {
-        DeviceError::io("lock", path, err)
-    })
 }

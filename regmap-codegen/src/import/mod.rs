@@ -439,12 +439,9 @@ pub(crate) fn push_block(
         .iter()
         .flat_map(|b| [b.name.value.clone(), crate::names::fn_name(&b.name.value)])
         .collect();
-    let mut n = 2u32;
-    let mut new = format!("{name}_{n}");
-    while taken.contains(&new) || taken.contains(&crate::names::fn_name(&new)) {
-        n = n.saturating_add(1);
-        new = format!("{name}_{n}");
-    }
+    let new = rename::free_suffix(&mut std::collections::HashMap::new(), &name, |c| {
+        taken.contains(c) || taken.contains(&crate::names::fn_name(c))
+    });
     diags.push(
         Diagnostic::note(
             "renamed",

@@ -101,6 +101,24 @@ impl Renames {
     }
 }
 
+/// The first `BASE_N` (`N` from 2) that is not `taken`, resuming after
+/// the last one `next` gave for `base`: thousands of equal names (an unrolled
+/// `dim` with repeated indexes) stay linear.
+pub(crate) fn free_suffix(
+    next: &mut HashMap<String, u32>,
+    base: &str,
+    taken: impl Fn(&str) -> bool,
+) -> String {
+    let n = next.entry(base.to_owned()).or_insert(2);
+    loop {
+        let candidate = format!("{base}_{n}");
+        *n = n.saturating_add(1);
+        if !taken(&candidate) {
+            return candidate;
+        }
+    }
+}
+
 /// A well-formed name for `name`: `[A-Za-z0-9_]` only, starting with a letter.
 pub(crate) fn well_formed(name: &str, prefix: &str) -> String {
     let mut out: String = name
@@ -174,8 +192,7 @@ fn sanitise_block(block: &mut Block, notes: &mut Renames) {
             notes.record(what, name, new, "not a valid name");
         }
     });
-    // Where the search for a free `_N` resumes, per base name: thousands of
-    // equal names (an unrolled `dim` with repeated indexes) stay linear.
+    // Where the search for a free `_N` resumes, per base name.
     let mut next_suffix: HashMap<String, u32> = HashMap::new();
     for _ in 0..MAX_ROUNDS {
         let problems: HashMap<Loc, &'static str> = crate::check::names::check(block)
@@ -214,15 +231,9 @@ fn sanitise_block(block: &mut Block, notes: &mut Renames) {
                 }
                 "invalid-name" => (well_formed(&base, prefix_for(what)), "not a valid name"),
                 _ => {
-                    let n = next_suffix.entry(base.clone()).or_insert(2);
-                    let mut candidate = format!("{base}_{n}");
-                    while taken.contains(&fn_name(&candidate))
-                        || taken.contains(&type_name(&candidate))
-                    {
-                        *n += 1;
-                        candidate = format!("{base}_{n}");
-                    }
-                    *n += 1;
+                    let candidate = free_suffix(&mut next_suffix, &base, |c| {
+                        taken.contains(&fn_name(c)) || taken.contains(&type_name(c))
+                    });
                     (candidate, "collides with another name")
                 }
             };
@@ -317,16 +328,12 @@ fn fix_enum_refs(items: &mut [Item], renamed: &HashMap<String, String>) {
 /// every renamed one.
 fn unique_block_names(design: &mut ImportedDesign, notes: &mut Renames) {
     let mut taken: HashSet<String> = HashSet::new();
-    // Where the search for a free `_N` resumes, per name: thousands of
-    // equal names stay linear.
     let mut next: HashMap<String, u32> = HashMap::new();
     for block in &mut design.blocks {
         let old = block.name.value.clone();
         let mut name = old.clone();
-        while taken.contains(&fn_name(&name)) {
-            let n = next.entry(old.clone()).or_insert(2);
-            name = format!("{old}_{n}");
-            *n += 1;
+        if taken.contains(&fn_name(&name)) {
+            name = free_suffix(&mut next, &old, |c| taken.contains(&fn_name(c)));
         }
         taken.insert(fn_name(&name));
         notes.record(
@@ -346,11 +353,11 @@ fn unique_instance_names(design: &mut ImportedDesign, notes: &mut Renames) {
     for instance in &mut design.instances {
         let old = instance.name.value.clone();
         let base = well_formed(&old, "I");
+        let unusable =
+            |c: &str| taken.contains(&fn_name(c)) || crate::names::is_keyword(&fn_name(c));
         let mut name = base.clone();
-        while taken.contains(&fn_name(&name)) || crate::names::is_keyword(&fn_name(&name)) {
-            let n = next.entry(base.clone()).or_insert(2);
-            name = format!("{base}_{n}");
-            *n += 1;
+        if unusable(&name) {
+            name = free_suffix(&mut next, &base, unusable);
         }
         taken.insert(fn_name(&name));
         let why = if name == base {

@@ -57,29 +57,39 @@ fn weight(items: &[Item]) -> usize {
 
 fn item_weight(item: &Item) -> usize {
     match item {
-        Item::Register(r) => ITEM_WEIGHT
-            .saturating_add(r.description.as_ref().map_or(0, |d| d.len() / 64))
-            .saturating_add(
-                r.fields
-                    .iter()
-                    .map(field_weight)
-                    .fold(0, usize::saturating_add),
-            )
+        Item::Register(r) => one_weight(r.description.as_deref(), fields_weight(&r.fields))
             .saturating_add(elements(r.array.as_ref()).saturating_sub(1)),
-        Item::Cluster(c) => ITEM_WEIGHT
-            .saturating_add(c.description.as_ref().map_or(0, |d| d.len() / 64))
-            .saturating_add(weight(&c.items).saturating_mul(elements(c.array.as_ref()).max(1))),
+        Item::Cluster(c) => one_weight(
+            c.description.as_deref(),
+            weight(&c.items).saturating_mul(elements(c.array.as_ref()).max(1)),
+        ),
     }
 }
 
-fn field_weight(f: &Field) -> usize {
-    let variants = match &f.enumeration {
-        Some(EnumRef::Inline(e)) => e.variants.len(),
-        _ => 0,
-    };
-    1usize
-        .saturating_add(f.description.as_ref().map_or(0, |d| d.len() / 64))
-        .saturating_add(variants)
+/// One register, cluster or instance holding `inner` units, with its text.
+fn one_weight(description: Option<&str>, inner: usize) -> usize {
+    ITEM_WEIGHT
+        .saturating_add(text_weight(description))
+        .saturating_add(inner)
+}
+
+fn fields_weight(fields: &[Field]) -> usize {
+    fields
+        .iter()
+        .map(|f| {
+            let variants = match &f.enumeration {
+                Some(EnumRef::Inline(e)) => e.variants.len(),
+                _ => 0,
+            };
+            1usize
+                .saturating_add(text_weight(f.description.as_deref()))
+                .saturating_add(variants)
+        })
+        .fold(0, usize::saturating_add)
+}
+
+fn text_weight(text: Option<&str>) -> usize {
+    text.map_or(0, |t| t.len() / 64)
 }
 
 /// Elements of an array (1 for none).
@@ -702,7 +712,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         // Registers of a base defined further down are parsed again here: a
         // copy, paid for as one (a base defined earlier shares its block).
         let inherited = child(d.node(), "registers").is_none() && d.chain.len() > 1;
-        let mut items = if inherited && self.copies > MAX_COPIES {
+        let mut items = if inherited && self.spent() {
             Vec::new()
         } else {
             self.items_unchecked(&registers, &strip_dim(name), props, 0)
@@ -791,7 +801,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         if from > 0 {
             // Copies nest (a derived cluster holding derived clusters): once
             // the budget is spent, not even parsed.
-            if self.copies > MAX_COPIES {
+            if self.spent() {
                 return Vec::new();
             }
             let mut items = self.items_of(nodes, scope, props, depth);
@@ -850,7 +860,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         let props = self.props(&d, props);
         let path = format!("{scope}.{}", strip_dim(&name));
         let items = self.items(&d, &path, props, depth + 1);
-        if items.is_empty() && self.copies > MAX_COPIES {
+        if items.is_empty() && self.spent() {
             // Its copy was refused: told once already, and an empty cluster
             // would only stand where the rest of the copies are missing.
             return;
@@ -866,12 +876,13 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 loc,
             })
         };
-        let copy = item_weight(&make(String::new(), name_loc, offset.clone(), None));
+        let inner = weight(&items);
+        let copy = one_weight(description.as_deref(), inner);
         match self.dim(&d, &name, name_loc, copy, usize::MAX) {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => {
                 // Every element's registers are described one by one later.
-                let more = weight(&items).saturating_mul(elements(Some(&array)).saturating_sub(1));
+                let more = inner.saturating_mul(elements(Some(&array)).saturating_sub(1));
                 if self.may_copy(array.count.loc, more) {
                     out.push(make(name, name_loc, offset, Some(array)));
                 }
@@ -971,7 +982,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
                 loc,
             })
         };
-        let copy = item_weight(&make(String::new(), name_loc, offset.clone(), None));
+        let copy = one_weight(description.as_deref(), fields_weight(&fields));
         match self.dim(&d, &name, name_loc, copy, usize::MAX) {
             Dim::One(n) => out.push(make(n, name_loc, offset, None)),
             Dim::Array { name, array } => {
@@ -1112,7 +1123,7 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
             .enumerate()
             .find(|(_, v): &(usize, Vec<Node<'a, 'i>>)| !v.is_empty())
             .unwrap_or_default();
-        if from > 0 && self.copies > MAX_COPIES {
+        if from > 0 && self.spent() {
             return Vec::new();
         }
         let mut fields: Vec<Field> = Vec::new();
@@ -1474,10 +1485,16 @@ impl<'f, 'a, 'i> Svd<'f, 'a, 'i> {
         })
     }
 
+    /// Whether a copy was refused: the budget is spent, and what is left
+    /// of the copies is not even parsed.
+    fn spent(&self) -> bool {
+        self.copies > MAX_COPIES
+    }
+
     /// Spends `weight` [`MAX_COPIES`] units on one more copy; false (after a
     /// warning, once) when the file has used them up.
     fn may_copy(&mut self, loc: Loc, weight: usize) -> bool {
-        if self.copies > MAX_COPIES {
+        if self.spent() {
             return false;
         }
         let spent = self.copies.saturating_add(weight);

@@ -119,7 +119,7 @@ impl<B: Bus> AxiDma<B> {
     pub unsafe fn new_unchecked(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError> {
         config.validate()?;
         let regs = registers::AxiDma::new(bus)?;
-        let dma = Self {
+        let mut dma = Self {
             regs,
             config,
             chans: [
@@ -149,9 +149,7 @@ impl<B: Bus> AxiDma<B> {
         // the engine can still be running. Its buffer is not ours to protect,
         // but a transfer this driver starts must not race it, and a 32-bit
         // configuration must not inherit a stale upper address half.
-        if !dma.soft_reset(dma.abort_timeout)? {
-            return Err(dma.reset_timeout(dma.abort_timeout));
-        }
+        dma.reset(dma.abort_timeout)?;
         Ok(dma)
     }
 

@@ -26,7 +26,6 @@ use super::{list_dir, read_attr, read_number};
 use crate::sysroot::SysRoot;
 use memmap2::{MmapOptions, MmapRaw};
 use std::fs::{File, OpenOptions};
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
@@ -213,17 +212,14 @@ impl UdmaBuf {
 
 /// Takes the exclusive lock on an open device node, without waiting.
 fn lock_exclusive(file: &File, path: &Path) -> Result<(), DmaError> {
-    // SAFETY: flock on a descriptor we own; no memory is passed.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(());
-    }
-    let err = std::io::Error::last_os_error();
-    Err(if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
-        DmaError::Busy {
-            path: path.to_path_buf(),
+    crate::window::try_flock(file, libc::LOCK_EX).map_err(|err| {
+        if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+            DmaError::Busy {
+                path: path.to_path_buf(),
+            }
+        } else {
+            DmaError::io("lock", path, err)
         }
-    } else {
-        DmaError::io("lock", path, err)
     })
 }
 

@@ -30,7 +30,9 @@ use crate::error::DeviceError;
 use crate::exclusive::Exclusive;
 use crate::pci::PciDevice;
 use crate::sysroot::{SysRoot, read_num};
-use crate::window::{MappedWindow, Node, PageSpan, check_node, open_rw, page_size, real_sys_dir};
+use crate::window::{
+    MappedWindow, Node, PageSpan, check_node, lock, open_rw, page_size, real_sys_dir,
+};
 use irq::{FdIrq, IrqState};
 use std::fs::File;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -93,7 +95,7 @@ impl Uio {
         let info = info(root, number)?;
         let file = open_rw(&info.dev_path, false)?;
         check_node(&file, &info.dev_path, Node::Uio)?;
-        crate::pci::lock(&file, &info.dev_path, libc::LOCK_EX)?;
+        lock(&file, &info.dev_path, libc::LOCK_EX)?;
         let file = Arc::new(file);
         let config = info
             .pci_address

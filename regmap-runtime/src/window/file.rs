@@ -77,16 +77,21 @@ pub(crate) const HUGETLBFS_MAGIC: i64 = 0x9584_58f6;
 /// `DMA_BUF_MAGIC` of `<linux/magic.h>`.
 const DMA_BUF_MAGIC: i64 = 0x444d_4142;
 /// `SYSFS_MAGIC` of `<linux/magic.h>`.
-pub(crate) const SYSFS_MAGIC: i64 = 0x6265_6572;
+const SYSFS_MAGIC: i64 = 0x6265_6572;
 
 /// Refuses anything but a regular file on an ordinary file system; returns its size.
 fn check_plain(file: &File, path: &Path) -> Result<u64, DeviceError> {
-    check_regular(file, path, false)
+    check_regular(file, path, false).map(|(len, _)| len)
 }
 
 /// As [`check_plain`], letting sysfs files through when `sysfs` is set (a PCI
-/// BAR's `resourceN`, which only `PciDevice` maps, under its own checks).
-pub(super) fn check_regular(file: &File, path: &Path, sysfs: bool) -> Result<u64, DeviceError> {
+/// BAR's `resourceN`, which only `PciDevice` maps, under its own checks);
+/// also says whether the file is on sysfs.
+pub(super) fn check_regular(
+    file: &File,
+    path: &Path,
+    sysfs: bool,
+) -> Result<(u64, bool), DeviceError> {
     let meta = file
         .metadata()
         .map_err(|e| DeviceError::io("stat", path, e))?;
@@ -121,7 +126,8 @@ pub(super) fn check_regular(file: &File, path: &Path, sysfs: bool) -> Result<u64
             "a sysfs file",
             "Map a PCI BAR with PciDevice::map_bar (`--pci` on the command line)",
         )),
-        _ => Ok(meta.len()),
+        SYSFS_MAGIC => Ok((meta.len(), true)),
+        _ => Ok((meta.len(), false)),
     }
 }
 

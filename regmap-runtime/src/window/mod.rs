@@ -261,11 +261,8 @@ pub(crate) fn check_node(file: &File, path: &Path, node: Node) -> Result<(), Dev
         .map_err(|e| DeviceError::io("stat", path, e))?;
     let ty = meta.file_type();
     let found = if ty.is_file() {
-        file::check_regular(file, path, node == Node::PciResource)?;
-        if node == Node::PciResource
-            && file::fs_type(file).ok() == Some(file::SYSFS_MAGIC)
-            && !is_bar_resource(file)
-        {
+        let (_, on_sysfs) = file::check_regular(file, path, node == Node::PciResource)?;
+        if node == Node::PciResource && on_sysfs && !is_bar_resource(file) {
             "a sysfs file other than a BAR's resourceN"
         } else {
             return Ok(());
@@ -288,6 +285,30 @@ pub(crate) fn check_node(file: &File, path: &Path, node: Node) -> Result<(), Dev
             Node::PciResource => "a PCI BAR's sysfs resource file",
         },
         found,
+    })
+}
+
+/// `flock`s `file` with `how` (`LOCK_SH` or `LOCK_EX`) without waiting; an
+/// `EWOULDBLOCK` error means a conflicting lock is held.
+pub(crate) fn try_flock(file: &File, how: libc::c_int) -> std::io::Result<()> {
+    // SAFETY: flock on a descriptor we own; no memory is passed.
+    if unsafe { libc::flock(file.as_raw_fd(), how | libc::LOCK_NB) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// [`try_flock`] for device files: `Busy` if a conflicting lock is held.
+pub(crate) fn lock(file: &File, path: &Path, how: libc::c_int) -> Result<(), DeviceError> {
+    try_flock(file, how).map_err(|err| {
+        if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+            DeviceError::Busy {
+                path: path.to_owned(),
+            }
+        } else {
+            DeviceError::io("lock", path, err)
+        }
     })
 }
 
