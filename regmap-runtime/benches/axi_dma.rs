@@ -36,7 +36,8 @@ fn setup<B: regmap_runtime::ExclusiveBus>(
     let cfg = config(addr_width);
     let mem = SimMemory::new(base, 4 * bytes as u64 + (1 << 20));
     let model = AxiDmaModel::new(cfg, Arc::new(mem.clone())).unwrap();
-    let mut dma = AxiDma::new(wrap(model.port().unwrap()), cfg).unwrap();
+    // SAFETY: the port is the model's only one, and `cfg` is the model's.
+    let mut dma = unsafe { AxiDma::new_unchecked(wrap(model.port().unwrap()), cfg) }.unwrap();
     dma.reset(T).unwrap();
     dma.start(Channel::Mm2s, T).unwrap();
     dma.start(Channel::S2mm, T).unwrap();

@@ -70,7 +70,7 @@ fn rig(irq: bool) -> Rig {
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
     let stream = attach_stream(&model);
-    let mut dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+    let mut dma = model.driver().unwrap();
     if irq {
         dma = dma
             .with_interrupt(Channel::Mm2s, model.irq(Channel::Mm2s))
@@ -213,7 +213,7 @@ fn sg_rig(irq: bool) -> Rig {
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
     let stream = attach_stream(&model);
-    let mut dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+    let mut dma = model.driver().unwrap();
     if irq {
         dma = dma
             .with_interrupt(Channel::Mm2s, model.irq(Channel::Mm2s))

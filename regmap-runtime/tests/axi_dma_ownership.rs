@@ -51,7 +51,7 @@ fn rig(sg: bool, panicking: Option<Channel>) -> Rig {
     let cfg = config(sg);
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(cfg, Arc::new(mem.clone())).unwrap();
-    let mut dma = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    let mut dma = model.driver().unwrap();
     if let Some(ch) = panicking {
         dma = dma.with_interrupt(ch, PanickingLine).unwrap();
     }
@@ -137,7 +137,8 @@ fn waits_of_duration_max_on_an_interrupt_line_mean_no_deadline() {
     let cfg = config(false);
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(cfg, Arc::new(mem.clone())).unwrap();
-    let mut dma = AxiDma::new(model.port().unwrap(), cfg)
+    let mut dma = model
+        .driver()
         .unwrap()
         .with_interrupt(Channel::Mm2s, model.irq(Channel::Mm2s))
         .unwrap()
@@ -159,7 +160,7 @@ fn one_driver_per_model_a_second_port_is_an_error_until_the_first_is_dropped() {
     let cfg = config(false);
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(cfg, Arc::new(mem)).unwrap();
-    let first = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    let first = model.driver().unwrap();
     let err = model.port().unwrap_err();
     assert!(matches!(err, AxiDmaError::RegistersTaken(_)), "{err}");
     assert!(err.to_string().contains("already owned"), "{err}");
@@ -167,7 +168,7 @@ fn one_driver_per_model_a_second_port_is_an_error_until_the_first_is_dropped() {
     let port = first.into_inner().unwrap();
     assert!(model.port().is_err());
     drop(port);
-    let second = AxiDma::new(model.port().unwrap(), cfg);
+    let second = model.driver();
     assert!(second.is_ok());
 }
 
@@ -177,7 +178,7 @@ fn a_new_driver_resets_an_engine_a_dropped_driver_left_running() {
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(cfg, Arc::new(mem.clone())).unwrap();
     let stream = attach_stream(&model);
-    let first = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    let first = model.driver().unwrap();
     first.start(Channel::S2mm, T).unwrap();
     let leaked = mem.allocate(64).unwrap();
     let leaked_at = leaked.phys_addr();
@@ -188,7 +189,7 @@ fn a_new_driver_resets_an_engine_a_dropped_driver_left_running() {
     drop(probe);
 
     let resets = model.stats().resets;
-    let second = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    let second = model.driver().unwrap();
     assert_eq!(model.stats().resets, resets + 1);
     for ch in Channel::BOTH {
         assert!(second.status(ch).unwrap().halted(), "{ch} halted by new");
@@ -238,12 +239,12 @@ fn a_reset_that_never_completes_fails_new_within_the_abort_timeout() {
         ..ModelFaults::default()
     });
     let t0 = std::time::Instant::now();
-    let err = AxiDma::new(model.port().unwrap(), cfg).unwrap_err();
+    let err = model.driver().unwrap_err();
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert!(matches!(err, AxiDmaError::ResetTimeout { .. }), "{err}");
     // The failed `new` dropped its port: the model can be driven again.
     model.set_faults(ModelFaults::default());
-    assert!(AxiDma::new(model.port().unwrap(), cfg).is_ok());
+    assert!(model.driver().is_ok());
 }
 
 /// A window that reports an S2MM LENGTH far beyond what was programmed, as a
@@ -362,7 +363,7 @@ fn a_descriptor_claiming_more_bytes_than_its_buffer_is_a_typed_error() {
     let cfg = config(true);
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(cfg, Arc::new(InflatedStatus(mem.clone()))).unwrap();
-    let mut dma = AxiDma::new(model.port().unwrap(), cfg).unwrap();
+    let mut dma = model.driver().unwrap();
     dma.reset(T).unwrap();
     let ring = |n| DescriptorRing::new(mem.allocate(DescriptorRing::bytes_for(n)).unwrap(), 0, n);
     let rx = dma

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use regmap_runtime::axi_dma::model::AxiDmaModel;
-use regmap_runtime::axi_dma::{AxiDma, AxiDmaConfig, Channel, Descriptor, DescriptorRing};
+use regmap_runtime::axi_dma::{AxiDmaConfig, Channel, Descriptor, DescriptorRing};
 use regmap_runtime::dma::{DmaAllocator, SimMemory};
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,7 +29,7 @@ proptest! {
         let config = AxiDmaConfig { sg: false, dre: true, length_width: 14, ..AxiDmaConfig::default() };
         let mem = SimMemory::new(0x4000_0000, 1 << 20);
         let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
-        let dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+        let dma = model.driver().unwrap();
         dma.start(Channel::Mm2s, T).unwrap();
         dma.start(Channel::S2mm, T).unwrap();
         let data = bytes(len, seed);
@@ -56,7 +56,7 @@ proptest! {
         let config = AxiDmaConfig { addr_width: 64, dre: true, ..AxiDmaConfig::default() };
         let mem = SimMemory::new(0x7_0000_0000, 1 << 20);
         let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
-        let dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+        let dma = model.driver().unwrap();
         let ring = |skip: usize, n: usize| {
             let buf = mem.allocate(DescriptorRing::bytes_for(skip + n)).unwrap();
             DescriptorRing::new(buf, skip * Descriptor::ALIGN, n).unwrap()

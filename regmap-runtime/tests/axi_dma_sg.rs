@@ -25,11 +25,9 @@ struct Rig {
 fn rig_with(config: AxiDmaConfig, base: u64) -> Rig {
     let mem = SimMemory::new(base, 16 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
-    let mut dma = AxiDma::new(
-        TraceBus::new(model.port().unwrap()).with_capacity(4096),
-        config,
-    )
-    .unwrap();
+    let bus = TraceBus::new(model.port().unwrap()).with_capacity(4096);
+    // SAFETY: the port is the model's only one, and `config` is the model's.
+    let mut dma = unsafe { AxiDma::new_unchecked(bus, config) }.unwrap();
     dma.set_abort_timeout(Duration::from_millis(20));
     dma.reset(T).unwrap();
     Rig { mem, model, dma }
@@ -280,7 +278,7 @@ fn sg_slave_and_decode_errors_on_descriptor_fetch() {
         let sim = SimMemory::new(0x4000_0000, 1 << 20);
         let faulty = Arc::new(FaultyMemory::new(sim.clone()));
         let model = AxiDmaModel::new(config, faulty.clone()).unwrap();
-        let dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+        let dma = model.driver().unwrap();
         let ring = ring_at(&sim, 0, 2);
         let at = ring.phys_of(0);
         if decode {
@@ -306,7 +304,7 @@ fn sg_data_errors_are_written_into_the_descriptor() {
     let sim = SimMemory::new(0x4000_0000, 1 << 20);
     let faulty = Arc::new(FaultyMemory::new(sim.clone()));
     let model = AxiDmaModel::new(config, faulty.clone()).unwrap();
-    let dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+    let dma = model.driver().unwrap();
     let data = filled(&sim, &[1; 64]);
     faulty.add_slave_error(data.phys_addr()..data.phys_addr() + 64);
     let failed = dma
@@ -385,7 +383,8 @@ fn sg_waits_on_interrupts() {
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
     let irq = model.irq(Channel::S2mm);
-    let dma = AxiDma::new(model.port().unwrap(), config)
+    let dma = model
+        .driver()
         .unwrap()
         .with_interrupt(Channel::S2mm, irq.clone())
         .unwrap();
@@ -456,7 +455,8 @@ fn an_interrupt_before_the_end_is_acknowledged_not_spun_on() {
     stream.set_accept(Some(64)); // the first packet only, for now
     model.set_stream(stream.clone());
     let irq = model.irq(Channel::Mm2s);
-    let dma = AxiDma::new(model.port().unwrap(), config)
+    let dma = model
+        .driver()
         .unwrap()
         .with_interrupt(Channel::Mm2s, irq.clone())
         .unwrap();

@@ -44,7 +44,8 @@ fn rig_with(config: AxiDmaConfig, base: u64) -> Rig {
     let mem = SimMemory::new(base, 64 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
     let bus = TraceBus::new(model.port().unwrap()).with_capacity(4096);
-    let mut dma = AxiDma::new(bus, config).unwrap();
+    // SAFETY: the port is the model's only one, and `config` is the model's.
+    let mut dma = unsafe { AxiDma::new_unchecked(bus, config) }.unwrap();
     dma.set_abort_timeout(Duration::from_millis(20));
     dma.reset(T).unwrap();
     for ch in Channel::BOTH {
@@ -126,7 +127,8 @@ fn interrupt_waits_acknowledge_and_rearm() {
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
     let (irq_tx, irq_rx) = (model.irq(Channel::Mm2s), model.irq(Channel::S2mm));
-    let mut dma = AxiDma::new(model.port().unwrap(), config)
+    let mut dma = model
+        .driver()
         .unwrap()
         .with_interrupt(Channel::Mm2s, irq_tx.clone())
         .unwrap()
@@ -176,7 +178,8 @@ fn a_transfer_whose_interrupt_never_arrives_is_reported_as_such() {
     let config = cfg();
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
-    let dma = AxiDma::new(model.port().unwrap(), config)
+    let dma = model
+        .driver()
         .unwrap()
         .with_interrupt(Channel::Mm2s, DeadLine)
         .unwrap();
@@ -246,7 +249,7 @@ fn slave_error_names_dmaslverr() {
     let sim = SimMemory::new(0x4000_0000, 1 << 20);
     let faulty = Arc::new(FaultyMemory::new(sim.clone()));
     let model = AxiDmaModel::new(config, faulty.clone()).unwrap();
-    let dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+    let dma = model.driver().unwrap();
     dma.start(Channel::S2mm, T).unwrap();
     let buf = sim.allocate(256).unwrap();
     faulty.add_slave_error(buf.phys_addr()..buf.phys_addr() + 256);
@@ -345,7 +348,8 @@ fn waits_time_out_in_interrupt_mode_too() {
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
     let stream = attach_stream(&model);
-    let dma = AxiDma::new(model.port().unwrap(), config)
+    let dma = model
+        .driver()
         .unwrap()
         .with_interrupt(Channel::S2mm, model.irq(Channel::S2mm))
         .unwrap();
@@ -507,7 +511,9 @@ fn length_width_limits_split_into_full_pieces_never_truncated() {
         let model = AxiDmaModel::new(config, ram).unwrap();
         let sink = CountingSink::default();
         model.set_stream(sink.clone());
-        let dma = AxiDma::new(TraceBus::new(model.port().unwrap()), config).unwrap();
+        // SAFETY: the port is the model's only one, and `config` is the model's.
+        let dma =
+            unsafe { AxiDma::new_unchecked(TraceBus::new(model.port().unwrap()), config) }.unwrap();
         dma.start(Channel::Mm2s, T).unwrap();
         let done = dma
             .send_split(
@@ -635,7 +641,7 @@ fn reset_start_and_stop_honour_their_deadlines() {
     let config = cfg();
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem)).unwrap();
-    let mut dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+    let mut dma = model.driver().unwrap();
 
     model.set_faults(ModelFaults {
         never_start: true,
@@ -787,7 +793,8 @@ fn a_stream_fed_later_from_another_thread_completes_an_interrupt_wait() {
     let mem = SimMemory::new(0x4000_0000, 1 << 20);
     let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
     let stream = attach_stream(&model);
-    let dma = AxiDma::new(model.port().unwrap(), config)
+    let dma = model
+        .driver()
         .unwrap()
         .with_interrupt(Channel::S2mm, model.irq(Channel::S2mm))
         .unwrap();

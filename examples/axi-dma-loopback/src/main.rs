@@ -203,7 +203,7 @@ fn scatter_gather(mem: &SimMemory) -> Result<(), Box<dyn Error + Send + Sync>> {
         ..AxiDmaConfig::default()
     };
     let model = AxiDmaModel::new(config, Arc::new(mem.clone()))?;
-    let mut dma = AxiDma::new(model.port()?, config)?;
+    let mut dma = model.driver()?;
     let t = Duration::from_secs(2);
     dma.reset(t)?;
     let len = 1 << 20;
@@ -247,7 +247,7 @@ fn when_it_goes_wrong(
     let stream = TestStream::new();
     stream.push(vec![0xab; 1000], false);
     model.set_stream(stream);
-    let dma = AxiDma::new(model.port()?, config)?;
+    let dma = model.driver()?;
     dma.start(Channel::S2mm, Duration::from_millis(100))?;
     let failed = dma
         .receive(mem.allocate(4096)?)?

@@ -8,13 +8,19 @@ use super::transfer::{Completed, Failed, Refused, Transfer};
 use crate::arbitrary_int::u26;
 use crate::bus::Bus;
 use crate::dma::DmaTarget;
-use crate::exclusive::ExclusiveBus;
+use crate::exclusive::{Exclusive, ExclusiveBus};
 use crate::irq::InterruptLine;
 use crate::poll::poll;
 use crate::trace::{TraceBus, TraceView};
+use crate::uio::Uio;
+use crate::window::MappedWindow;
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+/// The alignment [`AxiDma::new`] asks of buffers: the widest memory-mapped
+/// data path (1024 bits), since it cannot know the IP's or whether it has DRE.
+const UNKNOWN_IP_ALIGN: u64 = 128;
 
 /// One channel's registers as read by [`AxiDma::channel_registers`]: raw
 /// values, with DMASR decoded. CURDESC, TAILDESC and ADDRESS include their
@@ -77,6 +83,10 @@ struct ChannelState {
 pub struct AxiDma<B: Bus> {
     regs: registers::AxiDma<B>,
     config: AxiDmaConfig,
+    /// Whether `config` is known to be how the IP was built. If not, the
+    /// driver relies on nothing in it that could send the engine outside a
+    /// buffer: see [`AxiDma::new`].
+    known: bool,
     chans: [ChannelState; 2],
     abort_timeout: Duration,
 }
@@ -91,6 +101,45 @@ impl<B: Bus> core::fmt::Debug for AxiDma<B> {
     }
 }
 
+impl AxiDma<Exclusive<MappedWindow>> {
+    /// Binds the driver to the AXI DMA behind UIO device `uio`, whose map 0
+    /// it maps alone ([`Uio::into_exclusive_map`]), with the whole
+    /// configuration the device tree gives the device
+    /// ([`AxiDmaConfig::from_device_tree`]); scatter gather as DMASR.SGIncld
+    /// reads. The tree is read from this machine's own sysfs for a device
+    /// node (never a caller's tree), and it is the description Linux's own
+    /// DMA driver would trust: with it, buffers need only the alignment and
+    /// reach of the IP as built.
+    ///
+    /// A device without a device-tree node (a PCI function, say) is refused:
+    /// use [`new`](Self::new) or [`new_unchecked`](Self::new_unchecked).
+    pub fn from_uio(uio: Uio) -> Result<Self, AxiDmaError> {
+        let Some(node) = uio.of_node() else {
+            return Err(AxiDmaError::DeviceTree {
+                path: uio.info().sys_dir.clone(),
+                reason: "the device has no device-tree node (`device/of_node`), so nothing says how the IP was built: bind with AxiDma::new (128-byte aligned buffers below 4 GiB) or unsafe AxiDma::new_unchecked".into(),
+            });
+        };
+        let mut config = AxiDmaConfig::from_device_tree(&node)?;
+        let window = uio.into_exclusive_map(0)?;
+        let present = Channel::BOTH
+            .into_iter()
+            .find(|c| config.has(*c))
+            .unwrap_or(Channel::Mm2s);
+        config.sg = registers::AxiDma::new(&window)?
+            .channel(present.index())
+            .expect("the register block has exactly the two channels of `Channel`")
+            .dmasr()
+            .read()
+            .get(channel::Dmasr::SG_INCLD);
+        // SAFETY: the window is this device's only one (`into_exclusive_map`
+        // consumed the `Uio` and holds its lock), and the configuration is
+        // the device tree's description of this device, read from this
+        // machine's sysfs.
+        unsafe { Self::new_unchecked(window, config) }
+    }
+}
+
 impl<B: Bus> AxiDma<B> {
     /// Binds the driver to the IP's register window, which it then owns alone:
     /// an [`ExclusiveBus`] such as a [`ModelPort`](super::model::ModelPort) or
@@ -101,27 +150,51 @@ impl<B: Bus> AxiDma<B> {
     /// the IP (waiting up to the [abort timeout](Self::set_abort_timeout),
     /// 100 ms): both channels come up halted, with every address register,
     /// `_MSB` words included, at 0.
+    ///
+    /// The registers cannot say whether the IP has a Data Realignment
+    /// Engine, how wide its memory-mapped data path is, or how many address
+    /// bits it drives, and a wrong `config` there would let the engine write
+    /// below an unaligned buffer or at an address with its upper bits cut
+    /// off. So this safe constructor uses `config` for those only where it
+    /// asks for less: every buffer and descriptor ring must start on a
+    /// 128-byte boundary (the widest data path, 1024 bits; what
+    /// [`DmaAllocator`](crate::dma::DmaAllocator)s give anyway) and lie below
+    /// 4 GiB. The length width, the channels and scatter gather are used as
+    /// given (checked against DMASR, or unable to send the engine outside a
+    /// buffer). For the whole configuration, bind with
+    /// [`from_uio`](AxiDma::from_uio), which reads it from the device tree,
+    /// [`AxiDmaModel::driver`](super::model::AxiDmaModel::driver) for a model,
+    /// or [`new_unchecked`](Self::new_unchecked).
     pub fn new(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError>
     where
         B: ExclusiveBus,
     {
-        // SAFETY: the `ExclusiveBus` contract is this constructor's contract.
-        unsafe { Self::new_unchecked(bus, config) }
+        Self::build(bus, config, false)
     }
 
-    /// [`new`](Self::new) over any bus.
+    /// [`new`](Self::new) over any bus, trusting all of `config`.
     ///
     /// # Safety
-    /// While the driver lives, nothing but the driver writes the IP's
-    /// registers: no other driver, no other window or copy of this one, in
-    /// this process or another. Otherwise a second writer can start the
-    /// engine into memory the driver already handed back.
+    /// - While the driver lives, nothing but the driver writes the IP's
+    ///   registers: no other driver, no other window or copy of this one, in
+    ///   this process or another. Otherwise a second writer can start the
+    ///   engine into memory the driver already handed back.
+    /// - `config` is how the IP behind `bus` was built: DRE only if the IP has
+    ///   it, a data width no narrower and an address width no wider than the
+    ///   IP's. Otherwise the engine writes outside the buffers it is given.
     pub unsafe fn new_unchecked(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError> {
+        Self::build(bus, config, true)
+    }
+
+    /// What every constructor does; `known` says whether `config` may be
+    /// relied on where the hardware cannot be asked.
+    fn build(bus: B, config: AxiDmaConfig, known: bool) -> Result<Self, AxiDmaError> {
         config.validate()?;
         let regs = registers::AxiDma::new(bus)?;
         let mut dma = Self {
             regs,
             config,
+            known,
             chans: [
                 ChannelState {
                     busy: AtomicBool::new(false),
@@ -441,7 +514,7 @@ impl<B: Bus> AxiDma<B> {
         // busy) instead of being freed while a piece is in flight.
         let buffer = ManuallyDrop::new(buffer);
         // Keep every piece's start aligned for an IP without DRE.
-        let piece = self.config.max_transfer() & !(self.config.alignment() - 1);
+        let piece = self.config.max_transfer() & !(self.alignment() - 1);
         let mut offset = 0;
         while offset < len {
             let n = piece.min(len - offset);
@@ -499,7 +572,12 @@ impl<B: Bus> AxiDma<B> {
         len: u64,
     ) -> Result<(), AxiDmaError> {
         let end = phys.checked_add(len);
-        let limit = self.config.address_mask();
+        let addr_width = self.addr_width();
+        let limit = if addr_width >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << addr_width) - 1
+        };
         match end {
             Some(end) if end - 1 <= limit => {}
             _ => {
@@ -507,19 +585,42 @@ impl<B: Bus> AxiDma<B> {
                     channel,
                     addr: phys,
                     end: end.unwrap_or(u64::MAX),
-                    addr_width: self.config.addr_width,
+                    addr_width,
+                    assumed: !self.known,
                 });
             }
         }
-        let align = self.config.alignment();
+        let align = self.alignment();
         if !phys.is_multiple_of(align) {
             return Err(AxiDmaError::Misaligned {
                 channel,
                 addr: phys,
                 align,
+                assumed: !self.known,
             });
         }
         Ok(())
+    }
+
+    /// Alignment every buffer start (and descriptor ring) needs: the
+    /// configuration's if it is known to be the IP's, else that of the
+    /// widest data path without DRE.
+    pub(super) fn alignment(&self) -> u64 {
+        if self.known {
+            self.config.alignment()
+        } else {
+            UNKNOWN_IP_ALIGN
+        }
+    }
+
+    /// Address bits every buffer must fit in: the configuration's if it is
+    /// known to be the IP's, else the 32 every AXI DMA drives.
+    fn addr_width(&self) -> u32 {
+        if self.known {
+            self.config.addr_width
+        } else {
+            self.config.addr_width.min(32)
+        }
     }
 
     pub(super) fn claim(&self, channel: Channel) -> Result<(), AxiDmaError> {

@@ -126,9 +126,15 @@ pub enum AxiDmaError {
         /// Width of the length register in bits.
         width: u32,
     },
-    /// The buffer is not aligned to the data width and the IP has no DRE.
+    /// The buffer is not aligned to the data width and the IP has no DRE, or
+    /// the driver cannot know whether it has (see `assumed`).
     #[error(
-        "{channel}: buffer address {addr:#x} is not a multiple of the {align}-byte data width and the IP has no Data Realignment Engine; PG021 leaves this undefined (data moves from the wrong address). Align the buffer or enable DRE"
+        "{channel}: buffer address {addr:#x} is not a multiple of {align} bytes{}",
+        if *assumed {
+            "; AxiDma::new cannot know the IP's data width or whether it has a Data Realignment Engine, so it assumes the widest path without one (an unaligned address would make the engine move data from below the buffer). Align the buffer, or bind with AxiDma::from_uio (the configuration comes from the device tree) or unsafe AxiDma::new_unchecked (the caller vouches for it)"
+        } else {
+            ", the IP's data width, and the IP has no Data Realignment Engine; PG021 leaves this undefined (data moves from the wrong address). Align the buffer or enable DRE"
+        }
     )]
     Misaligned {
         /// Channel asked for.
@@ -137,10 +143,20 @@ pub enum AxiDmaError {
         addr: u64,
         /// Alignment needed.
         align: u64,
+        /// Whether `align` is the driver's safe assumption, not the IP's
+        /// known configuration.
+        assumed: bool,
     },
-    /// The buffer lies beyond what the IP's address width reaches.
+    /// The buffer lies beyond what the IP's address width reaches, or beyond
+    /// 4 GiB when the driver cannot know that width (see `assumed`).
     #[error(
-        "{channel}: buffer {addr:#x}..{end:#x} is beyond the IP's {addr_width}-bit address space; allocate below {limit:#x} or rebuild the IP with a wider address",
+        "{channel}: buffer {addr:#x}..{end:#x} is beyond {}; allocate below {limit:#x}{}",
+        if *assumed { "the 32-bit address space every AXI DMA reaches" } else { "the IP's address space" },
+        if *assumed {
+            ", or bind with AxiDma::from_uio (the address width comes from the device tree) or unsafe AxiDma::new_unchecked (the caller vouches for it): AxiDma::new cannot know the IP drives more than 32 address bits"
+        } else {
+            " or rebuild the IP with a wider address"
+        },
         limit = if *addr_width >= 64 { u128::from(u64::MAX) + 1 } else { 1u128 << addr_width }
     )]
     AddressOutOfReach {
@@ -150,8 +166,11 @@ pub enum AxiDmaError {
         addr: u64,
         /// One past the last byte.
         end: u64,
-        /// The IP's address width.
+        /// The address width the driver relies on.
         addr_width: u32,
+        /// Whether `addr_width` is the driver's safe assumption, not the IP's
+        /// known configuration.
+        assumed: bool,
     },
     /// The engine stopped with error bits set in DMASR.
     #[error("{channel} channel error: {status}")]
@@ -257,6 +276,23 @@ pub enum AxiDmaError {
     /// Another owner holds the registers this driver needs to own alone.
     #[error("{0}")]
     RegistersTaken(String),
+    /// Opening or mapping the device failed.
+    #[error(transparent)]
+    Device(Box<DeviceError>),
+    /// The device tree does not describe an AXI DMA the driver can trust.
+    #[error("{path}: {reason}")]
+    DeviceTree {
+        /// The device-tree node (or property) read.
+        path: std::path::PathBuf,
+        /// What is missing or wrong, and what to do.
+        reason: String,
+    },
+}
+
+impl From<DeviceError> for AxiDmaError {
+    fn from(e: DeviceError) -> Self {
+        AxiDmaError::Device(Box::new(e))
+    }
 }
 
 impl From<DmaError> for AxiDmaError {

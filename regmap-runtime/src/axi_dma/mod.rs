@@ -29,6 +29,7 @@ pub mod model;
 #[rustfmt::skip]
 mod regs;
 pub mod cyclic;
+mod device_tree;
 pub mod ring;
 pub mod sg;
 pub mod status;

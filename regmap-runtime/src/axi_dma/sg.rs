@@ -232,11 +232,11 @@ impl<B: Bus> AxiDma<B> {
             }
             Layout::Prepared(_) => (len, false),
         };
-        let piece = piece.min(cfg.max_transfer()) & !(cfg.alignment() - 1);
+        let align = self.alignment();
+        let piece = piece.min(cfg.max_transfer()) & !(align - 1);
         if piece == 0 {
             return Err(AxiDmaError::Ring(format!(
-                "descriptor length rounds to 0 bytes at the {}-byte alignment the IP needs",
-                cfg.alignment()
+                "descriptor length rounds to 0 bytes at the {align}-byte alignment the driver needs"
             )));
         }
         let used = match layout {

@@ -244,6 +244,25 @@ impl Uio {
         Ok(locks)
     }
 
+    /// The device's device-tree node in sysfs (`device/of_node`), if it has
+    /// one. For a device node it is read from this machine's own sysfs,
+    /// never the tree the device was found in, since drivers trust what it
+    /// says about the hardware; only a test tree's plain file uses the tree.
+    pub fn of_node(&self) -> Option<std::path::PathBuf> {
+        use std::os::unix::fs::FileTypeExt;
+        let is_device = self
+            .file
+            .metadata()
+            .is_ok_and(|m| m.file_type().is_char_device());
+        let dir = if is_device {
+            real_sys_dir(&self.file)?
+        } else {
+            self.info.sys_dir.clone()
+        };
+        let node = dir.join("device/of_node");
+        node.is_dir().then_some(node)
+    }
+
     /// The locked device file: a window keeping it keeps the device's lock,
     /// and counts as a window of this `Uio` for
     /// [`into_exclusive_map`](Self::into_exclusive_map).

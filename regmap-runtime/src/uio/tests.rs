@@ -497,3 +497,71 @@ fn a_bar_never_maps_beside_an_exclusive_map_of_it() {
             .is_ok()
     );
 }
+
+/// A platform device `axi_dma_0` whose device-tree node describes an AXI DMA
+/// with DRE on both channels and 40 address bits, or no node at all.
+fn dma_tree(with_node: bool) -> (tempfile::TempDir, SysRoot) {
+    let (dir, root) = tree();
+    add_uio(
+        &root,
+        0,
+        "axi_dma_0",
+        &[FakeMap {
+            name: "dma",
+            addr: 0x4040_0000,
+            size: 0x1_0000,
+            offset: 0,
+        }],
+    );
+    if with_node {
+        let node = root.sys.join("class/uio/uio0/device/of_node");
+        write(&node.join("xlnx,addrwidth"), 40u32.to_be_bytes());
+        for (child, kind) in [
+            ("dma-channel@40400000", "mm2s"),
+            ("dma-channel@40400030", "s2mm"),
+        ] {
+            let child = node.join(child);
+            write(
+                &child.join("compatible"),
+                format!("xlnx,axi-dma-{kind}-channel\0"),
+            );
+            write(&child.join("xlnx,datawidth"), 32u32.to_be_bytes());
+            write(&child.join("xlnx,include-dre"), b"");
+        }
+    }
+    (dir, root)
+}
+
+#[test]
+fn of_node_is_the_devices_device_tree_node() {
+    let (_d, root) = dma_tree(true);
+    let uio = Uio::open_in(&root, 0).unwrap();
+    let node = uio.of_node().unwrap();
+    assert_eq!(node, root.sys.join("class/uio/uio0/device/of_node"));
+    let config = crate::axi_dma::AxiDmaConfig::from_device_tree(&node).unwrap();
+    assert!(config.dre && config.mm2s && config.s2mm);
+    assert_eq!(config.addr_width, 40);
+
+    let (_d, root) = dma_tree(false);
+    assert_eq!(Uio::open_in(&root, 0).unwrap().of_node(), None);
+}
+
+#[test]
+fn axi_dma_from_uio_needs_a_device_tree_node_and_then_drives_the_registers() {
+    use crate::axi_dma::{AxiDma, AxiDmaError};
+    let (_d, root) = dma_tree(false);
+    let err = AxiDma::from_uio(Uio::open_in(&root, 0).unwrap()).unwrap_err();
+    assert!(
+        matches!(&err, AxiDmaError::DeviceTree { reason, .. } if reason.contains("no device-tree node")),
+        "{err}"
+    );
+
+    // With a node, the driver maps the registers alone and resets the IP. A
+    // plain file never clears DMACR.Reset, so that is as far as it gets, and
+    // shows it got there: past the tree, holding the exclusive map.
+    let (_d, root) = dma_tree(true);
+    let err = AxiDma::from_uio(Uio::open_in(&root, 0).unwrap()).unwrap_err();
+    assert!(matches!(err, AxiDmaError::ResetTimeout { .. }), "{err}");
+    let dev = std::fs::read(root.dev.join("uio0")).unwrap();
+    assert_eq!(dev[0] & 0b100, 0b100, "MM2S DMACR.Reset was written");
+}

@@ -310,6 +310,19 @@ impl AxiDmaModel {
         self.shared.lock().cfg
     }
 
+    /// A driver over this model's port that knows the model's whole
+    /// configuration (DRE, data and address widths), which
+    /// [`AxiDma::new`](super::AxiDma::new) cannot. For a driver over a
+    /// wrapped port (a [`TraceBus`](crate::trace::TraceBus), say), use
+    /// `AxiDma::new_unchecked(bus, model.config())`.
+    pub fn driver(&self) -> Result<super::AxiDma<ModelPort>, AxiDmaError> {
+        let port = self.port()?;
+        // SAFETY: a model has one port at a time (`port`), so the driver is
+        // the only writer of these registers, and the configuration is the
+        // one the model runs.
+        unsafe { super::AxiDma::new_unchecked(port, self.config()) }
+    }
+
     /// The register window, for a driver (or a test poking registers). One
     /// port exists at a time, as one driver owns a real IP's registers: a
     /// second `port()` while the first lives is an error.
