@@ -25,9 +25,10 @@ pub struct WindowArgs {
     #[arg(long = "map", value_name = "N", default_value_t = 0, requires = "uio")]
     uio_map: usize,
     /// Physical base address, mapped through /dev/mem (root; you vouch that
-    /// device registers live there).
-    #[arg(long, value_name = "BASE", value_parser = parse_u64, group = "window")]
-    devmem: Option<u64>,
+    /// device registers live there). Without BASE, a design instance's base
+    /// address as its design file gives it.
+    #[arg(long, value_name = "BASE", value_parser = parse_u64, group = "window", num_args = 0..=1)]
+    devmem: Option<Option<u64>>,
     /// A PCI function (`0000:01:00.0` or `01:00.0`); its BAR is mapped through sysfs.
     #[arg(long, value_name = "BDF", group = "window", requires = "bar")]
     pci: Option<String>,
@@ -325,6 +326,15 @@ fn open(args: &WindowArgs, at: &Located<'_>) -> Result<MappedWindow, Failure> {
         return open_uio(&root, name, args.uio_map);
     }
     if let Some(base) = args.devmem {
+        let base = match (base, &at.instance) {
+            (Some(base), _) => base,
+            (None, Some((_, base))) => *base,
+            (None, None) => {
+                return Err(
+                    "--devmem without BASE maps a design instance at its design file's address; for a block map give the base, such as --devmem 0x43c00000".into(),
+                );
+            }
+        };
         return devmem(&root, base, size);
     }
     if let Some(bdf) = &args.pci {
@@ -343,8 +353,9 @@ fn open(args: &WindowArgs, at: &Located<'_>) -> Result<MappedWindow, Failure> {
             "no window: give --file PATH, --uio NAME, --devmem BASE or --pci BDF --bar N".into(),
         );
     };
-    // A design instance: the UIO device named like it or mapping its base,
-    // else /dev/mem at its base.
+    // A design instance: the UIO device named like it or mapping its base.
+    // Never /dev/mem unasked: that is the user's word that registers live at
+    // the design file's address, which `--devmem` gives.
     let all = regmap_runtime::uio::list(&root).map_err(|e| e.to_string())?;
     let found = all
         .iter()
@@ -364,19 +375,17 @@ fn open(args: &WindowArgs, at: &Located<'_>) -> Result<MappedWindow, Failure> {
             .unwrap_or(0);
         return open_uio(&root, &format!("uio{}", u.number), map);
     }
-    devmem(&root, *base, size).map_err(|e| {
-        format!(
-            "{e}\nno UIO device is named `{name}` or maps {base:#x} (UIO devices: {})\n{UIO_HINT}",
-            if all.is_empty() {
-                "none".to_string()
-            } else {
-                all.iter()
-                    .map(UioInfo::label)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        )
-    })
+    Err(format!(
+        "no UIO device is named `{name}` or maps {base:#x} (UIO devices: {})\n{UIO_HINT}\nhint: `--devmem` maps {base:#x} through /dev/mem instead (root; by passing it you vouch that the design file's address holds the block's registers)",
+        if all.is_empty() {
+            "none".to_string()
+        } else {
+            all.iter()
+                .map(UioInfo::label)
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    ))
 }
 
 fn open_uio(root: &SysRoot, name: &str, map: usize) -> Result<MappedWindow, Failure> {

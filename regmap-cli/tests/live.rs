@@ -484,13 +484,35 @@ fn a_design_file_finds_the_instance_window_by_itself() {
         e.contains("no instance `dev_1`; it has dev_0, other"),
         "{e}"
     );
-    // No UIO device maps `other`: /dev/mem is tried, and the message says what exists.
+    // No UIO device maps `other`. /dev/mem is there (a sparse file standing
+    // in), but mapping it is the user's word, not the design file's: the
+    // message says what exists and how to give that word.
+    let mem = std::fs::File::create(root.join("dev/mem")).unwrap();
+    mem.set_len(0x8000_1000).unwrap();
     let e = fails(&run_in(&root, &["read", d, "other.ID"]));
     assert!(
         e.contains("no UIO device is named `other` or maps 0x80000000"),
         "{e}"
     );
     assert!(e.contains("uio0 (dev_0)"), "{e}");
+    assert!(e.contains("`--devmem` maps 0x80000000"), "{e}");
+    // `--devmem` alone takes the instance's base from the design file.
+    use std::os::unix::fs::FileExt;
+    mem.write_all_at(&0x00c0_ffeeu32.to_ne_bytes(), 0x8000_0004)
+        .unwrap();
+    let v = json(&run_in(
+        &root,
+        &["read", d, "other.ID", "--devmem", "--json"],
+    ));
+    assert_eq!(v["value"], 0x00c0_ffee);
+    let e = fails(&run_in(
+        &root,
+        &["read", f.map.to_str().unwrap(), "ID", "--devmem"],
+    ));
+    assert!(
+        e.contains("--devmem without BASE maps a design instance"),
+        "{e}"
+    );
     // With a window given, the design's paths still name the instance.
     ok(&run_in(
         &root,
