@@ -170,6 +170,16 @@ pub enum DeviceError {
         /// The device file.
         path: std::path::PathBuf,
     },
+    /// Two UIO devices map overlapping registers (a node that repeats
+    /// another's `reg` for its interrupt, say) and one of them is held for
+    /// exclusive use.
+    #[error("{device}: {detail}")]
+    RegistersShared {
+        /// The device asked to map (`/dev/uio1 (axi_dma_mm2s_irq)`).
+        device: String,
+        /// Which side holds what, and what to do.
+        detail: String,
+    },
     /// Exclusive ownership of a device's registers was asked for while other
     /// windows of the device are still mapped.
     #[error(

@@ -31,7 +31,7 @@ use crate::exclusive::Exclusive;
 use crate::pci::PciDevice;
 use crate::sysroot::{SysRoot, read_num};
 use crate::window::{
-    MappedWindow, Node, PageSpan, check_node, lock, open_rw, page_size, real_sys_dir,
+    MappedWindow, Node, PageSpan, check_node, lock, open_rw, page_size, real_sys_dir, try_flock,
 };
 use irq::{FdIrq, IrqState};
 use std::fs::File;
@@ -42,6 +42,9 @@ use std::time::Duration;
 pub struct Uio {
     info: UioInfo,
     file: Arc<File>,
+    /// A shared lock on the device's sysfs `name` while any window of it
+    /// lives: see [`Uio::map`].
+    map_lock: Mutex<Option<Arc<File>>>,
     irq: Mutex<IrqState<FdIrq<Arc<File>>>>,
     root: SysRoot,
 }
@@ -110,6 +113,7 @@ impl Uio {
         Ok(Self {
             info,
             file,
+            map_lock: Mutex::new(None),
             irq: Mutex::new(irq),
             root: root.clone(),
         })
@@ -151,6 +155,7 @@ impl Uio {
                 index,
                 count: self.info.maps.len(),
             })?;
+        let map_lock = self.map_lock()?;
         let page = page_size();
         let span = PageSpan::uio(index, m.addr, m.offset, m.size, page)?;
         // The kernel maps from the page holding `addr`; the registers start
@@ -163,7 +168,92 @@ impl Uio {
             Some(phys),
             format!("{} map {index}", self.label()),
         )?;
-        Ok(window.keeping(Arc::clone(&self.file)))
+        Ok(window.keeping(Arc::clone(&self.file)).keeping(map_lock))
+    }
+
+    /// Where sysfs speaks for this device: this machine's own sysfs for a
+    /// device node (a caller's tree could leave things out), the tree for
+    /// the plain files of test trees. Whether it is the machine's own, too.
+    fn sys_dir(&self) -> (std::path::PathBuf, bool) {
+        match real_sys_dir(&self.file) {
+            Some(dir) => (dir, true),
+            None => (self.info.sys_dir.clone(), false),
+        }
+    }
+
+    /// The shared lock every window of this device holds: the device's
+    /// `flock` says who has it open, this says who maps through it, so a
+    /// node can stay open for its interrupt alone while another device
+    /// covering the same registers is mapped exclusively. Taken on the sysfs
+    /// `name`, which is one file however many device nodes a `mknod` made.
+    fn map_lock(&self) -> Result<Arc<File>, DeviceError> {
+        let mut held = self.map_lock.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(file) = &*held {
+            return Ok(Arc::clone(file));
+        }
+        let (dir, _) = self.sys_dir();
+        let path = dir.join("name");
+        let file = File::open(&path).map_err(|e| DeviceError::io("open", &path, e))?;
+        match try_flock(&file, libc::LOCK_SH) {
+            Ok(()) => {}
+            Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => {
+                return Err(DeviceError::RegistersShared {
+                    device: self.label(),
+                    detail: "another UIO device that maps these registers holds them for exclusive use (a node that repeats a device's `reg` for its interrupt, say): open this one for its interrupt only, or drop that driver first".into(),
+                });
+            }
+            Err(e) => return Err(DeviceError::io("lock", &path, e)),
+        }
+        let file = Arc::new(file);
+        *held = Some(Arc::clone(&file));
+        Ok(file)
+    }
+
+    /// Exclusive locks on the sysfs `name` of every other UIO device with a
+    /// map overlapping map `index`, so none of them can map these registers
+    /// while the exclusive window lives; refused if one already does.
+    fn overlap_locks(&self, index: usize) -> Result<Vec<File>, DeviceError> {
+        let (dir, real) = self.sys_dir();
+        let (addr, size, root) = if real {
+            let map = dir.join(format!("maps/map{index}"));
+            let addr = read_num(&map.join("addr"))?;
+            (addr, read_num(&map.join("size"))?, SysRoot::default())
+        } else {
+            let Some(m) = self.info.maps.iter().find(|m| m.index == index) else {
+                return Ok(Vec::new());
+            };
+            (m.addr, m.size as u64, self.root.clone())
+        };
+        let end = addr.saturating_add(size);
+        let mut locks = Vec::new();
+        for other in list(&root)? {
+            if other.sys_dir.file_name() == dir.file_name() {
+                continue;
+            }
+            let overlaps = other
+                .maps
+                .iter()
+                .any(|o| o.addr < end && addr < o.addr.saturating_add(o.size as u64));
+            if !overlaps {
+                continue;
+            }
+            let path = other.sys_dir.join("name");
+            let file = File::open(&path).map_err(|e| DeviceError::io("open", &path, e))?;
+            match try_flock(&file, libc::LOCK_EX) {
+                Ok(()) => locks.push(file),
+                Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => {
+                    return Err(DeviceError::RegistersShared {
+                        device: self.label(),
+                        detail: format!(
+                            "{} maps registers overlapping map {index}, and a window of it is alive (here or in another process): drop it before taking these registers for exclusive use",
+                            other.label()
+                        ),
+                    });
+                }
+                Err(e) => return Err(DeviceError::io("lock", &path, e)),
+            }
+        }
+        Ok(locks)
     }
 
     /// Maps map `index` for one owner alone, giving up the device: the
@@ -174,6 +264,9 @@ impl Uio {
     pub fn into_exclusive_map(self, index: usize) -> Result<Exclusive<MappedWindow>, DeviceError> {
         let mut window = self.map(index)?;
         for lock in self.bar_locks(index)? {
+            window = window.keeping(Arc::new(lock));
+        }
+        for lock in self.overlap_locks(index)? {
             window = window.keeping(Arc::new(lock));
         }
         let Uio {

@@ -565,3 +565,63 @@ fn axi_dma_from_uio_needs_a_device_tree_node_and_then_drives_the_registers() {
     let dev = std::fs::read(root.dev.join("uio0")).unwrap();
     assert_eq!(dev[0] & 0b100, 0b100, "MM2S DMACR.Reset was written");
 }
+
+/// `axi_dma` (uio0) and `axi_dma_mm2s_irq` (uio1), a node that repeats the
+/// DMA's `reg` for its interrupt, cover the same registers; `axi_timer`
+/// (uio2) covers others.
+fn overlapping_tree() -> (tempfile::TempDir, SysRoot) {
+    let (dir, root) = tree();
+    let map = |addr| FakeMap {
+        name: "regs",
+        addr,
+        size: 0x1_0000,
+        offset: 0,
+    };
+    add_uio(&root, 0, "axi_dma", &[map(0x4040_0000)]);
+    add_uio(&root, 1, "axi_dma_mm2s_irq", &[map(0x4040_0000)]);
+    add_uio(&root, 2, "axi_timer", &[map(0x4280_0000)]);
+    (dir, root)
+}
+
+#[test]
+fn an_exclusive_map_keeps_every_device_covering_its_registers_from_mapping_them() {
+    let (_d, root) = overlapping_tree();
+    let dma = Uio::open_by_name_in(&root, "axi_dma")
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap();
+    // The interrupt node still opens, for its interrupt, but maps nothing.
+    let irq_node = Uio::open_by_name_in(&root, "axi_dma_mm2s_irq").unwrap();
+    let err = irq_node.map(0).unwrap_err();
+    assert!(
+        matches!(&err, DeviceError::RegistersShared { detail, .. } if detail.contains("exclusive use")),
+        "{err}"
+    );
+    // A device covering other registers is untouched.
+    let timer = Uio::open_by_name_in(&root, "axi_timer").unwrap();
+    timer.map(0).unwrap();
+    // Once the exclusive window is gone, the node maps again.
+    drop(dma);
+    irq_node.map(0).unwrap();
+}
+
+#[test]
+fn an_exclusive_map_is_refused_while_a_device_covering_its_registers_is_mapped() {
+    let (_d, root) = overlapping_tree();
+    let irq_node = Uio::open_by_name_in(&root, "axi_dma_mm2s_irq").unwrap();
+    let window = irq_node.map(0).unwrap();
+    drop(irq_node); // the window alone keeps the registers mapped
+    let err = Uio::open_by_name_in(&root, "axi_dma")
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap_err();
+    assert!(
+        matches!(&err, DeviceError::RegistersShared { detail, .. } if detail.contains("uio1 (axi_dma_mm2s_irq) maps registers overlapping map 0")),
+        "{err}"
+    );
+    drop(window);
+    Uio::open_by_name_in(&root, "axi_dma")
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap();
+}
