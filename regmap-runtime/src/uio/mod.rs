@@ -35,16 +35,16 @@ use crate::window::{
 };
 use irq::{FdIrq, IrqState};
 use std::fs::File;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 /// An open UIO device.
 pub struct Uio {
     info: UioInfo,
     file: Arc<File>,
-    /// A shared lock on the device's sysfs `name` while any window of it
-    /// lives: see [`Uio::map`].
-    map_lock: Mutex<Option<Arc<File>>>,
+    /// The shared lock on the device's sysfs `name` that its live windows
+    /// hold (and that goes with the last of them): see [`Uio::map_lock`].
+    map_lock: Mutex<Weak<File>>,
     irq: Mutex<IrqState<FdIrq<Arc<File>>>>,
     root: SysRoot,
 }
@@ -113,7 +113,7 @@ impl Uio {
         Ok(Self {
             info,
             file,
-            map_lock: Mutex::new(None),
+            map_lock: Mutex::new(Weak::new()),
             irq: Mutex::new(irq),
             root: root.clone(),
         })
@@ -188,8 +188,8 @@ impl Uio {
     /// `name`, which is one file however many device nodes a `mknod` made.
     fn map_lock(&self) -> Result<Arc<File>, DeviceError> {
         let mut held = self.map_lock.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(file) = &*held {
-            return Ok(Arc::clone(file));
+        if let Some(file) = held.upgrade() {
+            return Ok(file);
         }
         let (dir, _) = self.sys_dir();
         let path = dir.join("name");
@@ -205,7 +205,7 @@ impl Uio {
             Err(e) => return Err(DeviceError::io("lock", &path, e)),
         }
         let file = Arc::new(file);
-        *held = Some(Arc::clone(&file));
+        *held = Arc::downgrade(&file);
         Ok(file)
     }
 
@@ -268,6 +268,20 @@ impl Uio {
         }
         for lock in self.overlap_locks(index)? {
             window = window.keeping(Arc::new(lock));
+        }
+        // The device file's lock is per node: a second node of the same
+        // device (`mknod`) opens past it. Its windows would still take the
+        // shared lock on the sysfs `name`, which this makes exclusive.
+        let own = self.map_lock()?;
+        match try_flock(&own, libc::LOCK_EX) {
+            Ok(()) => {}
+            Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => {
+                return Err(DeviceError::RegistersShared {
+                    device: self.label(),
+                    detail: "a window of this device made through another device node is alive (here or in another process): drop it before taking these registers for exclusive use".into(),
+                });
+            }
+            Err(e) => return Err(DeviceError::io("lock", self.sys_dir().0.join("name"), e)),
         }
         let Uio {
             info, file, irq, ..

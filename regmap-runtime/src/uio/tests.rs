@@ -625,3 +625,35 @@ fn an_exclusive_map_is_refused_while_a_device_covering_its_registers_is_mapped()
         .into_exclusive_map(0)
         .unwrap();
 }
+
+#[test]
+fn an_exclusive_map_excludes_windows_made_through_a_second_node_of_the_device() {
+    // A copy of the tree whose `/dev/uio0` is another file (a second node
+    // of the same device, as `mknod` would make): the device file's lock
+    // does not see it, the sysfs `name` lock does.
+    let (_d, root) = overlapping_tree();
+    let other_dev = tempfile::tempdir().unwrap();
+    std::fs::copy(root.dev.join("uio0"), other_dev.path().join("uio0")).unwrap();
+    let second = SysRoot {
+        dev: other_dev.path().to_owned(),
+        ..root.clone()
+    };
+    let via_second = Uio::open_in(&second, 0).unwrap();
+    let window = via_second.map(0).unwrap();
+    let err = Uio::open_in(&root, 0)
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap_err();
+    assert!(
+        matches!(&err, DeviceError::RegistersShared { detail, .. } if detail.contains("another device node")),
+        "{err}"
+    );
+    drop(window);
+    let exclusive = Uio::open_in(&root, 0)
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap();
+    let err = via_second.map(0).unwrap_err();
+    assert!(matches!(err, DeviceError::RegistersShared { .. }), "{err}");
+    drop(exclusive);
+}
