@@ -7,7 +7,9 @@
 mod common;
 
 use regmap_runtime::axi_dma::model::AxiDmaModel;
-use regmap_runtime::axi_dma::{AxiDma, AxiDmaConfig, AxiDmaError, Channel};
+use regmap_runtime::axi_dma::{
+    AxiDma, AxiDmaConfig, AxiDmaError, Channel, Descriptor, DescriptorRing,
+};
 use regmap_runtime::dma::{DmaAllocator, SimMemory};
 use regmap_runtime::trace::{Direction, TraceBus};
 use std::sync::Arc;
@@ -170,4 +172,40 @@ fn the_safe_constructor_splits_long_sends_at_128_byte_boundaries() {
     assert_eq!(lengths, [128, 128, 128, 128, 128, 128, 128, 104]);
     assert_eq!(stream.sent_bytes(), data);
     assert_eq!(stream.sent().len(), 8, "one packet per piece");
+}
+
+#[test]
+fn scatter_gather_under_the_safe_constructor_keeps_periods_whole_and_rings_at_64_bytes() {
+    let config = AxiDmaConfig { sg: true, ..ip() };
+    let mem = SimMemory::new(0x4000_0000, 1 << 20);
+    let model = AxiDmaModel::new(config, Arc::new(mem.clone())).unwrap();
+    let stream = attach_stream(&model);
+    let dma = AxiDma::new(model.port().unwrap(), config).unwrap();
+    dma.start(Channel::Mm2s, T).unwrap();
+    // A ring one descriptor into its buffer: 64-byte aligned, which is all
+    // descriptors need (they come over the SG port, not the data path).
+    let ring = |count| {
+        let buf = mem.allocate(DescriptorRing::bytes_for(count + 1)).unwrap();
+        DescriptorRing::new(buf, Descriptor::ALIGN, count).unwrap()
+    };
+    let data: Vec<u8> = (0..512u32).map(|i| i as u8).collect();
+    let done = dma
+        .sg_send(ring(4), filled(&mem, &data), 128)
+        .unwrap()
+        .wait(T)
+        .unwrap();
+    assert_eq!(done.bytes, 512);
+    assert_eq!(stream.sent_bytes(), data);
+
+    // A 192-byte period would start every other period off the 128-byte
+    // alignment: refused, not rounded into descriptors that are not periods.
+    let refused = dma
+        .start_cyclic(Channel::Mm2s, ring(4), filled(&mem, &[0; 768]), 192)
+        .unwrap_err();
+    let message = refused.error.to_string();
+    assert!(
+        message
+            .contains("a cyclic period of 192 bytes is not a multiple of the 128-byte alignment"),
+        "{message}"
+    );
 }

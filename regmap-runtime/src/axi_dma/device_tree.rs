@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 /// longer transfer is refused by name instead of cut short by the IP.
 const DEFAULT_LENGTH_WIDTH: u32 = 14;
 
+/// Parts of compatibles naming IPs with AXI-DMA-like channel nodes whose
+/// registers differ.
+const OTHER_IPS: &[&str] = &["mcdma", "cdma", "vdma"];
+
 /// The memory-mapped data width (bytes) when the tree does not give it: the
 /// widest, so an IP without DRE is never handed a buffer it cannot start on.
 const UNKNOWN_DATA_WIDTH: u32 = 128;
@@ -30,14 +34,36 @@ impl AxiDmaConfig {
     /// - `mm2s`, `s2mm`: whether the node has that channel's child.
     /// - `dre`: whether every present channel has `xlnx,include-dre` and a
     ///   stream no wider than 64 bits (Linux ignores DRE on wider streams).
-    /// - `data_width`: the widest of `xlnx,m-axi-mm2s-data-width` and
-    ///   `xlnx,m-axi-s2mm-data-width` (bits) on the node, which trees written
-    ///   with every IP parameter have; else the channels' `xlnx,datawidth`
-    ///   cannot say it (that is the stream's width) and 128 bytes is taken.
+    /// - `data_width`: the widest of the present channels' memory-mapped
+    ///   widths in bits on the node (`xlnx,m-axi-mm2s-data-width` as trees
+    ///   with every IP parameter write it, or `xlnx,mm2s-data-width`; likewise
+    ///   S2MM); where one is missing, 128 bytes, since the channels'
+    ///   `xlnx,datawidth` is the stream's width and cannot say it.
+    ///
+    /// Cells may be 8, 16 or 32 bits wide. A node whose `compatible` names
+    /// an MCDMA, CDMA or VDMA is refused: their channel nodes look alike but
+    /// their registers are not PG021's.
     pub fn from_device_tree(node: &Path) -> Result<Self, AxiDmaError> {
         let bad = |path: PathBuf, reason: String| AxiDmaError::DeviceTree { path, reason };
         if !node.is_dir() {
             return Err(bad(node.to_owned(), "no such device-tree node".to_owned()));
+        }
+        // A `generic-uio` override replaces the IP's own compatible, so its
+        // absence proves nothing; but one naming a sibling IP whose channel
+        // nodes look like these (MCDMA, CDMA, VDMA) is not a PG021 register map.
+        if let Ok(compatible) = std::fs::read(node.join("compatible")) {
+            let other = compatible
+                .split(|&b| b == 0)
+                .filter_map(|c| std::str::from_utf8(c).ok())
+                .find(|c| OTHER_IPS.iter().any(|ip| c.contains(ip)));
+            if let Some(other) = other {
+                return Err(bad(
+                    node.join("compatible"),
+                    format!(
+                        "the node is `{other}`, not an AXI DMA (PG021): its registers are not the ones this driver programs"
+                    ),
+                ));
+            }
         }
         let mut config = AxiDmaConfig {
             length_width: u32_prop(node, "xlnx,sg-length-width")?.unwrap_or(DEFAULT_LENGTH_WIDTH),
@@ -60,11 +86,17 @@ impl AxiDmaConfig {
             let stream_bits = u32_prop(&child, "xlnx,datawidth")?;
             let dre = child.join("xlnx,include-dre").exists();
             config.dre &= dre && stream_bits.is_some_and(|b| b <= 64);
-            let param = match channel {
-                Channel::Mm2s => "xlnx,m-axi-mm2s-data-width",
-                Channel::S2mm => "xlnx,m-axi-s2mm-data-width",
+            // Written as `C_M_AXI_*_DATA_WIDTH` by trees with every IP
+            // parameter, or by the driver-configuration script's name.
+            let params = match channel {
+                Channel::Mm2s => ["xlnx,m-axi-mm2s-data-width", "xlnx,mm2s-data-width"],
+                Channel::S2mm => ["xlnx,m-axi-s2mm-data-width", "xlnx,s2mm-data-width"],
             };
-            match u32_prop(node, param)? {
+            let mut bits = None;
+            for param in params {
+                bits = bits.or(u32_prop(node, param)?);
+            }
+            match bits {
                 Some(bits) => mm_width = mm_width.max(bits / 8),
                 None => mm_width = u32::MAX,
             }
@@ -111,7 +143,8 @@ fn channel_node(node: &Path, channel: Channel) -> Result<Option<PathBuf>, AxiDma
     Ok(None)
 }
 
-/// A one-cell property (a big-endian `u32`), if the node has it.
+/// A one-cell property (a big-endian `u32`, or a `/bits/ 8` or `/bits/ 16`
+/// value, which some generated trees use for widths), if the node has it.
 fn u32_prop(node: &Path, name: &str) -> Result<Option<u32>, AxiDmaError> {
     let path = node.join(name);
     let bytes = match std::fs::read(&path) {
@@ -124,12 +157,14 @@ fn u32_prop(node: &Path, name: &str) -> Result<Option<u32>, AxiDmaError> {
             });
         }
     };
-    match <[u8; 4]>::try_from(bytes.as_slice()) {
-        Ok(cell) => Ok(Some(u32::from_be_bytes(cell))),
-        Err(_) => Err(AxiDmaError::DeviceTree {
+    match bytes.as_slice() {
+        [b] => Ok(Some(u32::from(*b))),
+        [a, b] => Ok(Some(u32::from(u16::from_be_bytes([*a, *b])))),
+        [a, b, c, d] => Ok(Some(u32::from_be_bytes([*a, *b, *c, *d]))),
+        _ => Err(AxiDmaError::DeviceTree {
             path,
             reason: format!(
-                "the property holds {} bytes, not one 32-bit cell",
+                "the property holds {} bytes, not one 8-, 16- or 32-bit value",
                 bytes.len()
             ),
         }),
@@ -201,6 +236,17 @@ mod tests {
     }
 
     #[test]
+    fn other_spellings_of_widths_are_read() {
+        let n = Node::new();
+        n.prop("", "compatible", b"generic-uio\0")
+            .prop("", "xlnx,addrwidth", &[40])
+            .cell("", "xlnx,mm2s-data-width", 64)
+            .channel("a", "mm2s", 32, false);
+        let c = n.read().unwrap();
+        assert_eq!((c.addr_width, c.data_width), (40, 8));
+    }
+
+    #[test]
     fn silence_reads_as_the_least_the_ip_can_do() {
         let n = Node::new();
         n.channel("dma-channel@40400030", "s2mm", 32, false);
@@ -235,15 +281,23 @@ mod tests {
         let err = none.read().unwrap_err().to_string();
         assert!(err.contains("no `xlnx,axi-dma-mm2s-channel`"), "{err}");
 
-        let short = Node::new();
-        short
-            .channel("a", "mm2s", 32, false)
-            .prop("", "xlnx,addrwidth", &[0, 32]);
-        let err = short.read().unwrap_err().to_string();
+        let odd = Node::new();
+        odd.channel("a", "mm2s", 32, false)
+            .prop("", "xlnx,addrwidth", &[0, 0, 32]);
+        let err = odd.read().unwrap_err().to_string();
         assert!(
-            err.contains("xlnx,addrwidth: the property holds 2 bytes"),
+            err.contains("xlnx,addrwidth: the property holds 3 bytes"),
             "{err}"
         );
+
+        let mcdma = Node::new();
+        mcdma.channel("a", "mm2s", 32, false).prop(
+            "",
+            "compatible",
+            b"xlnx,axi-mcdma-1.1\0xlnx,axi-mcdma-1.00.a\0",
+        );
+        let err = mcdma.read().unwrap_err().to_string();
+        assert!(err.contains("not an AXI DMA (PG021)"), "{err}");
 
         let wide = Node::new();
         wide.channel("a", "mm2s", 32, false)

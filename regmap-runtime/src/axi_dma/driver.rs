@@ -86,7 +86,7 @@ pub struct AxiDma<B: Bus> {
     /// Whether `config` is known to be how the IP was built. If not, the
     /// driver relies on nothing in it that could send the engine outside a
     /// buffer: see [`AxiDma::new`].
-    known: bool,
+    pub(super) known: bool,
     chans: [ChannelState; 2],
     abort_timeout: Duration,
 }
@@ -159,9 +159,12 @@ impl<B: Bus> AxiDma<B> {
     /// asks for less: every buffer and descriptor ring must start on a
     /// 128-byte boundary (the widest data path, 1024 bits; what
     /// [`DmaAllocator`](crate::dma::DmaAllocator)s give anyway) and lie below
-    /// 4 GiB. The length width, the channels and scatter gather are used as
-    /// given (checked against DMASR, or unable to send the engine outside a
-    /// buffer). For the whole configuration, bind with
+    /// 4 GiB. Scatter gather is checked against DMASR.SGIncld; the length
+    /// width and the channels are used as given, since neither can send the
+    /// engine outside a buffer (a narrower LENGTH on the IP cuts a transfer
+    /// short, and an MM2S byte count then states what was asked). Nor can
+    /// the registers say which IP they belong to: `bus` is taken to be an
+    /// AXI DMA's window. For the whole configuration, bind with
     /// [`from_uio`](AxiDma::from_uio), which reads it from the device tree,
     /// [`AxiDmaModel::driver`](super::model::AxiDmaModel::driver) for a model,
     /// or [`new_unchecked`](Self::new_unchecked).
@@ -565,7 +568,31 @@ impl<B: Bus> AxiDma<B> {
         self.check_reach(channel, phys, len)
     }
 
+    /// A data buffer: within reach, and starting where the engine can.
     pub(super) fn check_reach(
+        &self,
+        channel: Channel,
+        phys: u64,
+        len: u64,
+    ) -> Result<(), AxiDmaError> {
+        self.check_span(channel, phys, len)?;
+        let align = self.alignment();
+        if !phys.is_multiple_of(align) {
+            return Err(AxiDmaError::Misaligned {
+                channel,
+                addr: phys,
+                align,
+                assumed: !self.known,
+            });
+        }
+        Ok(())
+    }
+
+    /// Memory the engine reaches: below what its address width can name.
+    /// Descriptor rings need only this (their 64-byte alignment is the
+    /// ring's own), since descriptors are fetched over the 32-bit SG port
+    /// whatever the data path's width.
+    pub(super) fn check_span(
         &self,
         channel: Channel,
         phys: u64,
@@ -589,15 +616,6 @@ impl<B: Bus> AxiDma<B> {
                     assumed: !self.known,
                 });
             }
-        }
-        let align = self.alignment();
-        if !phys.is_multiple_of(align) {
-            return Err(AxiDmaError::Misaligned {
-                channel,
-                addr: phys,
-                align,
-                assumed: !self.known,
-            });
         }
         Ok(())
     }

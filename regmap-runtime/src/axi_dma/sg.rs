@@ -145,7 +145,12 @@ impl<B: Bus> AxiDma<B> {
     /// Every BUFFER_ADDRESS range in descriptors `0..used` must lie inside
     /// `data`, and the NXTDESC chain from descriptor 0 must reach descriptor
     /// `used - 1` through descriptors of this ring only: the engine writes
-    /// wherever they point, which the driver cannot check.
+    /// wherever they point, which the driver cannot check. Each
+    /// BUFFER_ADDRESS must also be aligned as the IP needs (its data width,
+    /// unless it has DRE), since without DRE the engine drops the low
+    /// address bits; and the lengths are read at the IP's real length width,
+    /// which may be narrower than [`AxiDmaConfig::length_width`](super::AxiDmaConfig::length_width) when the
+    /// driver was made by [`AxiDma::new`].
     pub unsafe fn sg_start_prepared<T: DmaTarget>(
         &self,
         channel: Channel,
@@ -220,6 +225,20 @@ impl<B: Bus> AxiDma<B> {
         let (piece, cyclic) = match layout {
             Layout::Split(chunk) => (chunk as u64, false),
             Layout::Cyclic(period) => {
+                // Rounding a period down would give descriptors that are not
+                // the caller's periods, and every later period index would
+                // be off.
+                if !(period as u64).is_multiple_of(self.alignment()) {
+                    return Err(AxiDmaError::Ring(format!(
+                        "a cyclic period of {period} bytes is not a multiple of the {}-byte alignment every period's start needs{}",
+                        self.alignment(),
+                        if self.known {
+                            ""
+                        } else {
+                            " (AxiDma::new cannot know the IP's data width or DRE)"
+                        }
+                    )));
+                }
                 if period as u64 > cfg.max_transfer() {
                     return Err(AxiDmaError::TooLong {
                         channel,
@@ -253,7 +272,7 @@ impl<B: Bus> AxiDma<B> {
         self.check_reach(channel, data_phys, len)?;
         let ring_phys = parts.ring.phys_of(0);
         let ring_len = DescriptorRing::bytes_for(parts.ring.len()) as u64;
-        self.check_reach(channel, ring_phys, ring_len)
+        self.check_span(channel, ring_phys, ring_len)
             .map_err(|e| AxiDmaError::Ring(format!("descriptor ring: {e}")))?;
         self.claim(channel)?;
         if !matches!(layout, Layout::Prepared(_)) {

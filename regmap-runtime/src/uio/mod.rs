@@ -99,6 +99,29 @@ impl Uio {
         let file = open_rw(&info.dev_path, false)?;
         check_node(&file, &info.dev_path, Node::Uio)?;
         lock(&file, &info.dev_path, libc::LOCK_EX)?;
+        // What a device node's maps are (and so where each register lies in
+        // the window), its name and its PCI function come from this
+        // machine's own sysfs: a caller's tree could shift a map's offset
+        // and move every register a driver writes. The tree speaks only for
+        // its own plain files.
+        let info = match real_sys_dir(&file) {
+            Some(dir) => {
+                let real = dir
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.strip_prefix("uio"))
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| DeviceError::NotFound {
+                        what: format!("the UIO device behind {}", info.dev_path.display()),
+                        available: Vec::new(),
+                    })?;
+                UioInfo {
+                    dev_path: info.dev_path,
+                    ..self::info(&SysRoot::default(), real)?
+                }
+            }
+            None => info,
+        };
         let file = Arc::new(file);
         let config = info
             .pci_address

@@ -123,29 +123,33 @@ fn scratch(name: &str) -> std::path::PathBuf {
 
 #[test]
 #[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
-fn a_tree_that_hides_the_pci_function_still_gets_the_bar_locked() {
+fn a_tree_that_hides_the_pci_function_or_shifts_a_map_is_not_believed_for_a_real_node() {
     let pci = regmap_vm_tests::edu_pci();
     let info = open_edu().info().clone();
-    // The real node, under a tree that leaves out the `device` link.
+    // The real node, under a tree that leaves out the `device` link and
+    // says map 0 starts 0x40 into its page (every register would move).
     let fake = scratch("hidden-pci");
     let uio = fake.join("sys/class/uio/uio0");
     std::fs::create_dir_all(uio.join("maps/map0")).unwrap();
     std::fs::write(uio.join("name"), format!("{}\n", info.name)).unwrap();
-    for attr in ["addr", "size", "offset"] {
+    for attr in ["addr", "size"] {
         let real = std::fs::read(info.sys_dir.join("maps/map0").join(attr)).unwrap();
         std::fs::write(uio.join("maps/map0").join(attr), real).unwrap();
     }
+    std::fs::write(uio.join("maps/map0/offset"), "0x40\n").unwrap();
     std::fs::create_dir_all(fake.join("dev")).unwrap();
     std::os::unix::fs::symlink(&info.dev_path, fake.join("dev/uio0")).unwrap();
 
     let root = regmap_runtime::SysRoot::under(&fake);
-    let hidden = Uio::open_in(&root, 0).expect("the real node through the tree");
+    let through_tree = Uio::open_in(&root, 0).expect("the real node through the tree");
     assert_eq!(
-        hidden.info().pci_address,
-        None,
-        "the tree hides the function"
+        through_tree.info().pci_address,
+        info.pci_address,
+        "the function comes from this machine's sysfs"
     );
-    let exclusive = hidden.into_exclusive_map(0).expect("exclusive map");
+    assert_eq!(through_tree.maps()[0].offset, 0, "so does the map");
+    let exclusive = through_tree.into_exclusive_map(0).expect("exclusive map");
+    assert_eq!(exclusive.read_u32(reg::ID).unwrap(), 0x0100_00ed);
     match pci.map_bar(0) {
         Err(DeviceError::Busy { .. }) => {}
         other => panic!("expected Busy: the lock follows the node, got {other:?}"),
