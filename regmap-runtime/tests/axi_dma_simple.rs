@@ -724,7 +724,7 @@ fn configuration_mismatches_and_absent_channels_are_reported() {
     let e = AxiDma::new(model.port().unwrap(), cfg()).unwrap_err();
     assert!(
         matches!(
-            e,
+            e.error,
             AxiDmaError::SgMismatch {
                 configured: false,
                 hardware: true,
@@ -733,6 +733,10 @@ fn configuration_mismatches_and_absent_channels_are_reported() {
         ),
         "{e}"
     );
+    // The refusal gives the port back: the model has one, and it binds with
+    // the configuration corrected.
+    let dma = AxiDma::new(e.bus, AxiDmaConfig::default()).unwrap();
+    drop(dma);
 
     let only_rx = AxiDmaConfig {
         mm2s: false,
@@ -814,8 +818,13 @@ fn a_stream_fed_later_from_another_thread_completes_an_interrupt_wait() {
 fn a_window_smaller_than_the_register_block_is_refused() {
     // SAFETY: plain memory, no engine behind it; nothing else has the bus.
     let e = unsafe { AxiDma::new_unchecked(regmap_runtime::MemBus::new(0x40), cfg()) }.unwrap_err();
-    assert!(matches!(e, AxiDmaError::Bind(_)), "{e}");
+    assert!(matches!(e.error, AxiDmaError::Bind(_)), "{e}");
     assert!(e.to_string().contains("needs 0x5c bytes"), "{e}");
+    assert_eq!(
+        regmap_runtime::Bus::size(&e.bus),
+        0x40,
+        "the bus comes back"
+    );
     // SAFETY: as above.
     let e = unsafe {
         AxiDma::new_unchecked(
@@ -827,5 +836,5 @@ fn a_window_smaller_than_the_register_block_is_refused() {
         )
     }
     .unwrap_err();
-    assert!(matches!(e, AxiDmaError::Config(_)), "{e}");
+    assert!(matches!(e.error, AxiDmaError::Config(_)), "{e}");
 }

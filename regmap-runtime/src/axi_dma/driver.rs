@@ -4,7 +4,7 @@ use super::config::{AxiDmaConfig, Channel};
 use super::error::{AxiDmaError, TimeoutReport};
 use super::registers::{self, channel};
 use super::status::DmaStatus;
-use super::transfer::{Completed, Failed, Refused, Transfer};
+use super::transfer::{Completed, Failed, NotBound, Refused, Transfer};
 use crate::arbitrary_int::u26;
 use crate::bus::Bus;
 use crate::dma::DmaTarget;
@@ -136,7 +136,7 @@ impl AxiDma<Exclusive<MappedWindow>> {
         // consumed the `Uio` and holds its lock), and the configuration is
         // the device tree's description of this device, read from this
         // machine's sysfs.
-        unsafe { Self::new_unchecked(window, config) }
+        unsafe { Self::new_unchecked(window, config) }.map_err(|e| e.error)
     }
 }
 
@@ -168,7 +168,10 @@ impl<B: Bus> AxiDma<B> {
     /// [`from_uio`](AxiDma::from_uio), which reads it from the device tree,
     /// [`AxiDmaModel::driver`](super::model::AxiDmaModel::driver) for a model,
     /// or [`new_unchecked`](Self::new_unchecked).
-    pub fn new(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError>
+    ///
+    /// A refusal gives the bus back ([`NotBound`]), so a corrected
+    /// configuration can be tried on the same window.
+    pub fn new(bus: B, config: AxiDmaConfig) -> Result<Self, NotBound<B>>
     where
         B: ExclusiveBus,
     {
@@ -185,15 +188,22 @@ impl<B: Bus> AxiDma<B> {
     /// - `config` is how the IP behind `bus` was built: DRE only if the IP has
     ///   it, a data width no narrower and an address width no wider than the
     ///   IP's. Otherwise the engine writes outside the buffers it is given.
-    pub unsafe fn new_unchecked(bus: B, config: AxiDmaConfig) -> Result<Self, AxiDmaError> {
+    pub unsafe fn new_unchecked(bus: B, config: AxiDmaConfig) -> Result<Self, NotBound<B>> {
         Self::build(bus, config, true)
     }
 
     /// What every constructor does; `known` says whether `config` may be
     /// relied on where the hardware cannot be asked.
-    fn build(bus: B, config: AxiDmaConfig, known: bool) -> Result<Self, AxiDmaError> {
-        config.validate()?;
-        let regs = registers::AxiDma::new(bus)?;
+    fn build(bus: B, config: AxiDmaConfig, known: bool) -> Result<Self, NotBound<B>> {
+        let checked = config.validate().map_err(AxiDmaError::from).and_then(|()| {
+            bus.check_block("axi_dma", registers::AxiDma::<B>::SIZE, 4)
+                .map_err(AxiDmaError::from)
+        });
+        if let Err(error) = checked {
+            return Err(NotBound { error, bus });
+        }
+        let regs = registers::AxiDma::new(bus)
+            .expect("the window passed the block's only check (size and alignment) just above");
         let mut dma = Self {
             regs,
             config,
@@ -213,10 +223,14 @@ impl<B: Bus> AxiDma<B> {
         for ch in Channel::BOTH.into_iter().filter(|c| config.has(*c)) {
             let hardware = dma.chan(ch).dmasr().read().get(channel::Dmasr::SG_INCLD);
             if hardware != config.sg {
-                return Err(AxiDmaError::SgMismatch {
+                let error = AxiDmaError::SgMismatch {
                     channel: ch,
                     configured: config.sg,
                     hardware,
+                };
+                return Err(NotBound {
+                    error,
+                    bus: dma.regs.into_inner(),
                 });
             }
         }
@@ -225,7 +239,12 @@ impl<B: Bus> AxiDma<B> {
         // the engine can still be running. Its buffer is not ours to protect,
         // but a transfer this driver starts must not race it, and a 32-bit
         // configuration must not inherit a stale upper address half.
-        dma.reset(dma.abort_timeout)?;
+        if let Err(error) = dma.reset(dma.abort_timeout) {
+            return Err(NotBound {
+                error,
+                bus: dma.regs.into_inner(),
+            });
+        }
         Ok(dma)
     }
 

@@ -51,7 +51,7 @@ pub use status::{DmaStatus, ErrorBit};
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/axi-dma.md")]
 struct Guide;
-pub use transfer::{Completed, Failed, Refused, Transfer};
+pub use transfer::{Completed, Failed, NotBound, Refused, Transfer};
 
 #[cfg(test)]
 mod tests {

@@ -62,7 +62,16 @@ macro_rules! error_wrapper {
         }
     };
 }
+/// A driver refused its register window; the window comes back.
+pub struct NotBound<B> {
+    /// Why.
+    pub error: AxiDmaError,
+    /// The bus the driver was given.
+    pub bus: B,
+}
+
 error_wrapper!(Refused);
+error_wrapper!(NotBound);
 error_wrapper!(Failed);
 
 /// A direct-mode transfer in flight. It owns the buffer; [`Transfer::wait`]

@@ -320,7 +320,7 @@ impl AxiDmaModel {
         // SAFETY: a model has one port at a time (`port`), so the driver is
         // the only writer of these registers, and the configuration is the
         // one the model runs.
-        unsafe { super::AxiDma::new_unchecked(port, self.config()) }
+        unsafe { super::AxiDma::new_unchecked(port, self.config()) }.map_err(|e| e.error)
     }
 
     /// The register window, for a driver (or a test poking registers). One
