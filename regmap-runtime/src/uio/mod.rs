@@ -29,7 +29,7 @@ pub use irq::{IrqControl, IrqEvent};
 use crate::error::DeviceError;
 use crate::exclusive::Exclusive;
 use crate::pci::PciDevice;
-use crate::sysroot::{SysRoot, read_num};
+use crate::sysroot::SysRoot;
 use crate::window::{
     MappedWindow, Node, PageSpan, check_node, lock, open_rw, page_size, real_sys_dir, try_flock,
 };
@@ -104,7 +104,15 @@ impl Uio {
         // machine's own sysfs: a caller's tree could shift a map's offset
         // and move every register a driver writes. The tree speaks only for
         // its own plain files.
-        let info = match real_sys_dir(&file) {
+        let is_device = file
+            .metadata()
+            .is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_char_device(&m.file_type()));
+        let root = if is_device {
+            SysRoot::default()
+        } else {
+            root.clone()
+        };
+        let info = match real_sys_dir(&file).filter(|_| is_device) {
             Some(dir) => {
                 let real = dir
                     .file_name()
@@ -117,8 +125,14 @@ impl Uio {
                     })?;
                 UioInfo {
                     dev_path: info.dev_path,
-                    ..self::info(&SysRoot::default(), real)?
+                    ..self::info(&root, real)?
                 }
+            }
+            None if is_device => {
+                return Err(DeviceError::NotFound {
+                    what: format!("this machine's sysfs entry of {}", info.dev_path.display()),
+                    available: Vec::new(),
+                });
             }
             None => info,
         };
@@ -138,7 +152,7 @@ impl Uio {
             file,
             map_lock: Mutex::new(Weak::new()),
             irq: Mutex::new(irq),
-            root: root.clone(),
+            root,
         })
     }
 
@@ -167,18 +181,18 @@ impl Uio {
     /// kernel allows for the map (`PAGE_ALIGN((addr % page) + size)`: a longer
     /// mapping fails with `EINVAL`), so the window may be shorter than `size`
     /// when `size` counts from the page base, as uio_pdrv_genirq's does.
+    ///
+    /// Refused (`RegistersShared`) while another UIO device whose map reaches
+    /// the same registers holds them for exclusive use
+    /// ([`into_exclusive_map`](Self::into_exclusive_map)).
     pub fn map(&self, index: usize) -> Result<MappedWindow, DeviceError> {
-        let m = self
-            .info
-            .maps
-            .iter()
-            .find(|m| m.index == index)
-            .ok_or_else(|| DeviceError::MapOutOfRange {
-                device: self.label(),
-                index,
-                count: self.info.maps.len(),
-            })?;
         let map_lock = self.map_lock()?;
+        Ok(self.map_window(index)?.keeping(map_lock))
+    }
+
+    /// The map's window, keeping the device file, with no sysfs lock.
+    fn map_window(&self, index: usize) -> Result<MappedWindow, DeviceError> {
+        let m = self.map_info(index)?;
         let page = page_size();
         let span = PageSpan::uio(index, m.addr, m.offset, m.size, page)?;
         // The kernel maps from the page holding `addr`; the registers start
@@ -191,90 +205,74 @@ impl Uio {
             Some(phys),
             format!("{} map {index}", self.label()),
         )?;
-        Ok(window.keeping(Arc::clone(&self.file)).keeping(map_lock))
+        Ok(window.keeping(Arc::clone(&self.file)))
     }
 
-    /// Where sysfs speaks for this device: this machine's own sysfs for a
-    /// device node (a caller's tree could leave things out), the tree for
-    /// the plain files of test trees. Whether it is the machine's own, too.
-    fn sys_dir(&self) -> (std::path::PathBuf, bool) {
-        match real_sys_dir(&self.file) {
-            Some(dir) => (dir, true),
-            None => (self.info.sys_dir.clone(), false),
-        }
+    fn map_info(&self, index: usize) -> Result<&UioMapInfo, DeviceError> {
+        self.info
+            .maps
+            .iter()
+            .find(|m| m.index == index)
+            .ok_or_else(|| DeviceError::MapOutOfRange {
+                device: self.label(),
+                index,
+                count: self.info.maps.len(),
+            })
     }
 
-    /// The shared lock every window of this device holds: the device's
-    /// `flock` says who has it open, this says who maps through it, so a
+    /// The shared lock every window of this device holds, on its sysfs
+    /// `name`, for as long as any window lives. The device file's `flock`
+    /// says who has the device open; this says who maps through it, so a
     /// node can stay open for its interrupt alone while another device
-    /// covering the same registers is mapped exclusively. Taken on the sysfs
-    /// `name`, which is one file however many device nodes a `mknod` made.
+    /// covering the same registers is mapped exclusively, and so a second
+    /// node of the device (`mknod`), which the device file's lock cannot
+    /// see, still meets it: sysfs has one `name` per device.
     fn map_lock(&self) -> Result<Arc<File>, DeviceError> {
         let mut held = self.map_lock.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(file) = held.upgrade() {
             return Ok(file);
         }
-        let (dir, _) = self.sys_dir();
-        let path = dir.join("name");
-        let file = File::open(&path).map_err(|e| DeviceError::io("open", &path, e))?;
-        match try_flock(&file, libc::LOCK_SH) {
-            Ok(()) => {}
-            Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => {
-                return Err(DeviceError::RegistersShared {
-                    device: self.label(),
-                    detail: "another UIO device that maps these registers holds them for exclusive use (a node that repeats a device's `reg` for its interrupt, say): open this one for its interrupt only, or drop that driver first".into(),
-                });
+        let file = lock_name(&self.info, libc::LOCK_SH)?.ok_or_else(|| {
+            DeviceError::RegistersShared {
+                device: self.label(),
+                detail: "another UIO device whose map reaches these registers holds them for exclusive use (a node that repeats a device's `reg` for its interrupt, say), or an exclusive map of this device was made through another node: open this one for its interrupt only, or drop that driver first".into(),
             }
-            Err(e) => return Err(DeviceError::io("lock", &path, e)),
-        }
+        })?;
         let file = Arc::new(file);
         *held = Arc::downgrade(&file);
         Ok(file)
     }
 
-    /// Exclusive locks on the sysfs `name` of every other UIO device with a
-    /// map overlapping map `index`, so none of them can map these registers
-    /// while the exclusive window lives; refused if one already does.
+    /// Exclusive locks on the sysfs `name` of every other UIO device whose
+    /// map reaches registers map `index` reaches, so none of them can map
+    /// them while the exclusive window lives; refused if one already does.
     fn overlap_locks(&self, index: usize) -> Result<Vec<File>, DeviceError> {
-        let (dir, real) = self.sys_dir();
-        let (addr, size, root) = if real {
-            let map = dir.join(format!("maps/map{index}"));
-            let addr = read_num(&map.join("addr"))?;
-            (addr, read_num(&map.join("size"))?, SysRoot::default())
-        } else {
-            let Some(m) = self.info.maps.iter().find(|m| m.index == index) else {
-                return Ok(Vec::new());
-            };
-            (m.addr, m.size as u64, self.root.clone())
+        let Some((lo, hi)) = reach(self.map_info(index)?) else {
+            return Ok(Vec::new());
         };
-        let end = addr.saturating_add(size);
         let mut locks = Vec::new();
-        for other in list(&root)? {
-            if other.sys_dir.file_name() == dir.file_name() {
+        for other in list(&self.root)? {
+            if other.number == self.info.number {
                 continue;
             }
             let overlaps = other
                 .maps
                 .iter()
-                .any(|o| o.addr < end && addr < o.addr.saturating_add(o.size as u64));
+                .filter_map(reach)
+                .any(|(olo, ohi)| olo < hi && lo < ohi);
             if !overlaps {
                 continue;
             }
-            let path = other.sys_dir.join("name");
-            let file = File::open(&path).map_err(|e| DeviceError::io("open", &path, e))?;
-            match try_flock(&file, libc::LOCK_EX) {
-                Ok(()) => locks.push(file),
-                Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => {
-                    return Err(DeviceError::RegistersShared {
-                        device: self.label(),
-                        detail: format!(
-                            "{} maps registers overlapping map {index}, and a window of it is alive (here or in another process): drop it before taking these registers for exclusive use",
-                            other.label()
-                        ),
-                    });
+            let file = lock_name(&other, libc::LOCK_EX)?.ok_or_else(|| {
+                DeviceError::RegistersShared {
+                    device: self.label(),
+                    detail: format!(
+                        "{} maps registers map {index} reaches, and a window of it is alive (here or in another process): drop it before taking these registers for exclusive use",
+                        other.label()
+                    ),
                 }
-                Err(e) => return Err(DeviceError::io("lock", &path, e)),
-            }
+            })?;
+            locks.push(file);
         }
         Ok(locks)
     }
@@ -282,89 +280,56 @@ impl Uio {
     /// Maps map `index` for one owner alone, giving up the device: the
     /// window keeps the device's lock (no other opener, here or in another
     /// process), and it is refused while any other window of this device is
-    /// still mapped. For drivers that must be the only writer of the
-    /// registers, such as [`AxiDma::new`](crate::axi_dma::AxiDma::new).
+    /// still mapped, or while another UIO device whose map reaches the same
+    /// registers has a window. For drivers that must be the only writer of
+    /// the registers, such as [`AxiDma::new`](crate::axi_dma::AxiDma::new).
     pub fn into_exclusive_map(self, index: usize) -> Result<Exclusive<MappedWindow>, DeviceError> {
-        let mut window = self.map(index)?;
-        for lock in self.bar_locks(index)? {
-            window = window.keeping(Arc::new(lock));
-        }
-        for lock in self.overlap_locks(index)? {
-            window = window.keeping(Arc::new(lock));
-        }
-        // The device file's lock is per node: a second node of the same
-        // device (`mknod`) opens past it. Its windows would still take the
-        // shared lock on the sysfs `name`, which this makes exclusive.
-        let own = self.map_lock()?;
-        match try_flock(&own, libc::LOCK_EX) {
-            Ok(()) => {}
-            Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => {
-                return Err(DeviceError::RegistersShared {
-                    device: self.label(),
-                    detail: "a window of this device made through another device node is alive (here or in another process): drop it before taking these registers for exclusive use".into(),
-                });
-            }
-            Err(e) => return Err(DeviceError::io("lock", self.sys_dir().0.join("name"), e)),
-        }
-        let Uio {
-            info, file, irq, ..
-        } = self;
-        // The interrupt state holds the file too; what remains are this
-        // `file`, the new window, and one per other live window.
-        drop(irq);
-        let others = Arc::strong_count(&file) - 2;
+        // Checked before anything is locked: a window of this device holds
+        // the shared `name` lock, and a refused lock change must not take
+        // it from that window. The interrupt state holds the file too.
+        let others = Arc::strong_count(&self.file) - 2;
         if others > 0 {
             return Err(DeviceError::WindowsAlive {
-                device: format!("{} ({})", info.dev_path.display(), info.name),
+                device: self.label(),
                 windows: others,
             });
         }
-        // SAFETY: the lock keeps every other opener out, this `Uio` is
-        // consumed so no further window can be mapped from it, and no other
-        // window of it is alive (counted above): `window` is the only access
-        // to these registers through this runtime.
+        // A fresh exclusive lock on this device's `name`, never shared with
+        // a window: windows made through another node of the device take
+        // the shared one and are kept out (or keep this out).
+        let own = lock_name(&self.info, libc::LOCK_EX)?.ok_or_else(|| {
+            DeviceError::RegistersShared {
+                device: self.label(),
+                detail: "a window of this device made through another device node is alive (here or in another process): drop it before taking these registers for exclusive use".into(),
+            }
+        })?;
+        let overlaps = self.overlap_locks(index)?;
+        let bars = self.bar_locks(index)?;
+        let mut window = self.map_window(index)?.keeping(Arc::new(own));
+        for lock in overlaps.into_iter().chain(bars) {
+            window = window.keeping(Arc::new(lock));
+        }
+        // SAFETY: the device file's lock keeps every other opener out, the
+        // `name` locks keep out windows through other nodes of this device
+        // and through other devices reaching these registers, the BAR locks
+        // keep out `resourceN` windows, this `Uio` is consumed so no further
+        // window can be mapped from it, and no other window of it is alive
+        // (counted above): `window` is the only access to these registers
+        // through this runtime.
         Ok(unsafe { Exclusive::new_unchecked(window) })
     }
 
     /// Exclusive locks on the `resourceN` of every PCI BAR map `index`
     /// overlaps: a BAR is reachable through that file too, so no
     /// `PciDevice::map_bar` window of these registers may live beside an
-    /// exclusive map. For a real device node the PCI function and the map's
-    /// range come from this machine's own sysfs (a caller's tree could leave
-    /// the function out and so skip the lock); from the tree only for the
-    /// plain files of test trees.
+    /// exclusive map. For a device node, the function and the map come from
+    /// this machine's sysfs (see [`Uio::open_in`]).
     fn bar_locks(&self, index: usize) -> Result<Vec<File>, DeviceError> {
-        let (pci, addr, size) = match real_sys_dir(&self.file) {
-            Some(dir) => {
-                let device = dir.join("device");
-                let on_pci = std::fs::read_link(device.join("subsystem"))
-                    .is_ok_and(|s| s.file_name() == Some("pci".as_ref()));
-                if !on_pci {
-                    return Ok(Vec::new());
-                }
-                let real = std::fs::canonicalize(&device)
-                    .map_err(|e| DeviceError::io("resolve", &device, e))?;
-                let address = real
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or_default();
-                let pci = PciDevice::open_in(&SysRoot::default(), address)?;
-                let map = dir.join(format!("maps/map{index}"));
-                (
-                    pci,
-                    read_num(&map.join("addr"))?,
-                    read_num(&map.join("size"))?,
-                )
-            }
-            None => {
-                let map = self.info.maps.iter().find(|m| m.index == index);
-                let (Some(pci), Some(map)) = (self.pci(), map) else {
-                    return Ok(Vec::new());
-                };
-                (pci, map.addr, map.size as u64)
-            }
+        let Some(pci) = self.pci() else {
+            return Ok(Vec::new());
         };
-        let end = addr.saturating_add(size);
+        let m = self.map_info(index)?;
+        let (addr, end) = (m.addr, m.addr.saturating_add(m.size as u64));
         let mut locks = Vec::new();
         for bar in pci.bars()? {
             if bar.start < end && addr < bar.start.saturating_add(bar.size) {
@@ -375,21 +340,11 @@ impl Uio {
     }
 
     /// The device's device-tree node in sysfs (`device/of_node`), if it has
-    /// one. For a device node it is read from this machine's own sysfs,
-    /// never the tree the device was found in, since drivers trust what it
-    /// says about the hardware; only a test tree's plain file uses the tree.
+    /// one. For a device node it is this machine's own sysfs (see
+    /// [`Uio::open_in`]), since drivers trust what it says about the
+    /// hardware; only a test tree's plain file uses the tree.
     pub fn of_node(&self) -> Option<std::path::PathBuf> {
-        use std::os::unix::fs::FileTypeExt;
-        let is_device = self
-            .file
-            .metadata()
-            .is_ok_and(|m| m.file_type().is_char_device());
-        let dir = if is_device {
-            real_sys_dir(&self.file)?
-        } else {
-            self.info.sys_dir.clone()
-        };
-        let node = dir.join("device/of_node");
+        let node = self.info.sys_dir.join("device/of_node");
         node.is_dir().then_some(node)
     }
 
@@ -488,6 +443,29 @@ impl Uio {
 impl std::os::fd::AsFd for Uio {
     fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
         self.file.as_fd()
+    }
+}
+
+/// The physical range a window of map `m` reaches: from the page base plus
+/// the map's offset, as [`Uio::map`] maps it (a driver that reports an
+/// unaligned address with offset 0 gives a window that starts below the
+/// address). `None` for a map that cannot be mapped.
+fn reach(m: &UioMapInfo) -> Option<(u64, u64)> {
+    let page = page_size();
+    let span = PageSpan::uio(m.index, m.addr, m.offset, m.size, page).ok()?;
+    let lo = (m.addr & !(page as u64 - 1)) + span.start as u64;
+    Some((lo, lo.saturating_add(span.len as u64)))
+}
+
+/// A `flock` of kind `how` on the sysfs `name` of `device`: `None` if a
+/// conflicting lock is held.
+fn lock_name(device: &UioInfo, how: libc::c_int) -> Result<Option<File>, DeviceError> {
+    let path = device.sys_dir.join("name");
+    let file = File::open(&path).map_err(|e| DeviceError::io("open", &path, e))?;
+    match try_flock(&file, how) {
+        Ok(()) => Ok(Some(file)),
+        Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => Ok(None),
+        Err(e) => Err(DeviceError::io("lock", &path, e)),
     }
 }
 

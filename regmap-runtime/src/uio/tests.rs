@@ -616,7 +616,7 @@ fn an_exclusive_map_is_refused_while_a_device_covering_its_registers_is_mapped()
         .into_exclusive_map(0)
         .unwrap_err();
     assert!(
-        matches!(&err, DeviceError::RegistersShared { detail, .. } if detail.contains("uio1 (axi_dma_mm2s_irq) maps registers overlapping map 0")),
+        matches!(&err, DeviceError::RegistersShared { detail, .. } if detail.contains("uio1 (axi_dma_mm2s_irq) maps registers map 0 reaches")),
         "{err}"
     );
     drop(window);
@@ -656,4 +656,66 @@ fn an_exclusive_map_excludes_windows_made_through_a_second_node_of_the_device() 
     let err = via_second.map(0).unwrap_err();
     assert!(matches!(err, DeviceError::RegistersShared { .. }), "{err}");
     drop(exclusive);
+}
+
+#[test]
+fn a_refused_exclusive_map_leaves_the_windows_it_found_their_shared_lock() {
+    let (_d, root) = overlapping_tree();
+    let dma = Uio::open_by_name_in(&root, "axi_dma").unwrap();
+    let window = dma.map(0).unwrap();
+    // Someone else holds the shared lock too (a window through another node).
+    let name = root.sys.join("class/uio/uio0/name");
+    let other = std::fs::File::open(&name).unwrap();
+    other.try_lock_shared().unwrap();
+    let err = dma.into_exclusive_map(0).unwrap_err();
+    assert!(
+        matches!(err, DeviceError::WindowsAlive { windows: 1, .. }),
+        "{err}"
+    );
+    drop(other);
+    // The live window still holds its shared lock: the interrupt node, which
+    // reaches the same registers, cannot take them for itself...
+    let err = Uio::open_by_name_in(&root, "axi_dma_mm2s_irq")
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap_err();
+    assert!(matches!(err, DeviceError::RegistersShared { .. }), "{err}");
+    // ...and nothing was left exclusive: another shared holder still gets in.
+    let again = std::fs::File::open(&name).unwrap();
+    again.try_lock_shared().unwrap();
+    drop(window);
+}
+
+#[test]
+fn overlap_is_judged_by_what_a_window_reaches_not_by_the_reported_address() {
+    // An older driver reports an unaligned address with offset 0: its window
+    // starts at the page base, over the other device's registers, though the
+    // reported ranges do not meet.
+    let (_d, root) = tree();
+    let at = |addr, offset| FakeMap {
+        name: "regs",
+        addr,
+        size: 0x100,
+        offset,
+    };
+    add_uio(&root, 0, "ctrl", &[at(0x4040_0000, 0)]);
+    add_uio(&root, 1, "older_driver", &[at(0x4040_0100, 0)]);
+    let ctrl = Uio::open_in(&root, 0)
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap();
+    let older = Uio::open_in(&root, 1).unwrap();
+    let err = older.map(0).unwrap_err();
+    assert!(matches!(err, DeviceError::RegistersShared { .. }), "{err}");
+    drop(ctrl);
+    // With the offset the kernel reports today, the window starts at the
+    // address, and the two do not meet.
+    let (_d, root) = tree();
+    add_uio(&root, 0, "ctrl", &[at(0x4040_0000, 0)]);
+    add_uio(&root, 1, "newer_driver", &[at(0x4040_0100, 0x100)]);
+    let _ctrl = Uio::open_in(&root, 0)
+        .unwrap()
+        .into_exclusive_map(0)
+        .unwrap();
+    Uio::open_in(&root, 1).unwrap().map(0).unwrap();
 }
