@@ -1,5 +1,6 @@
 //! The [`Bus`] trait: a byte-addressed window of registers.
 
+use crate::dma::DmaSpace;
 use crate::error::{AccessError, BindError};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -31,7 +32,12 @@ use std::sync::Arc;
 ///   `offset` a multiple of the width and the width at most `base_alignment()`
 ///   (a power of two, at most 4096) is sound: callers never make an access
 ///   whose address is not a multiple of its width;
-/// - the checked methods keep their default behaviour or check at least as much.
+/// - the checked methods keep their default behaviour or check at least as much;
+/// - [`dma_space`](Bus::dma_space) is the address space the device behind the
+///   window masters, the same for the whole life of the value: a driver
+///   programs the device only with addresses of buffers of that space. The
+///   default, [`DmaSpace::Physical`], is right for devices that master
+///   physical memory and for windows with no device behind them.
 pub unsafe trait Bus {
     /// Size of the window in bytes.
     fn size(&self) -> usize;
@@ -40,6 +46,14 @@ pub unsafe trait Bus {
     /// 4096). A 64-bit register needs a base aligned to at least 8.
     fn base_alignment(&self) -> usize {
         4096
+    }
+
+    /// The address space in which the device behind this window masters
+    /// memory: a DMA buffer's address means something to the device only if
+    /// it belongs to this space (a VFIO BAR's device: its container's I/O
+    /// addresses; a device model: its simulated memory).
+    fn dma_space(&self) -> DmaSpace {
+        DmaSpace::Physical
     }
 
     /// Reads 8 bits at `offset`.
@@ -198,6 +212,7 @@ macro_rules! forward_bus {
             fn size(&self) -> usize { (**self).size() }
             #[inline(always)]
             fn base_alignment(&self) -> usize { (**self).base_alignment() }
+            fn dma_space(&self) -> DmaSpace { (**self).dma_space() }
             #[inline(always)]
             unsafe fn read_u8_unchecked(&self, o: usize) -> u8 {
                 // SAFETY: forwarded contract.
@@ -295,6 +310,9 @@ unsafe impl<B: Bus> Bus for SubBus<B> {
             1 << self.base.trailing_zeros().min(12)
         };
         own.min(self.parent.base_alignment())
+    }
+    fn dma_space(&self) -> DmaSpace {
+        self.parent.dma_space()
     }
     #[inline(always)]
     unsafe fn read_u8_unchecked(&self, o: usize) -> u8 {

@@ -65,6 +65,9 @@ unsafe impl<B: Bus> Bus for Exclusive<B> {
     fn base_alignment(&self) -> usize {
         self.0.base_alignment()
     }
+    fn dma_space(&self) -> crate::dma::DmaSpace {
+        self.0.dma_space()
+    }
     #[inline(always)]
     unsafe fn read_u8_unchecked(&self, o: usize) -> u8 {
         // SAFETY: forwarded contract.

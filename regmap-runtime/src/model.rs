@@ -46,6 +46,7 @@ pub use line::ModelLine;
 
 use crate::bus::Bus;
 use crate::desc::{Access, BlockDesc, RegisterDesc};
+use crate::dma::DmaSpace;
 use crate::error::DeviceError;
 use crate::field::Value;
 use crate::reg::Register;
@@ -87,6 +88,7 @@ impl RegisterRef for usize {
 /// A behavioural model of one register block. See the [module docs](self).
 pub struct ModelBus {
     desc: &'static BlockDesc,
+    space: DmaSpace,
     values: Mutex<Vec<u64>>,
     write_hooks: RwLock<Vec<(usize, WriteHook)>>,
     read_hooks: RwLock<Vec<(usize, ReadHook)>>,
@@ -152,10 +154,22 @@ impl ModelBus {
     pub fn new(desc: &'static BlockDesc) -> Self {
         Self {
             desc,
+            space: DmaSpace::Physical,
             values: Mutex::new(desc.registers.iter().map(|r| r.reset).collect()),
             write_hooks: RwLock::new(Vec::new()),
             read_hooks: RwLock::new(Vec::new()),
         }
+    }
+
+    /// The model as a device mastering `space` (a DMA engine model over a
+    /// [`SimMemory`](crate::dma::SimMemory): that memory's
+    /// [`dma_space`](crate::dma::SimMemory::dma_space)), which
+    /// [`Bus::dma_space`] then reports, so drivers give it only buffers of
+    /// that memory. Without it the model masters nothing of its own and
+    /// reports [`DmaSpace::Physical`].
+    pub fn mastering(mut self, space: DmaSpace) -> Self {
+        self.space = space;
+        self
     }
 
     /// The block's description.
@@ -410,6 +424,9 @@ macro_rules! modelled {
 unsafe impl Bus for ModelBus {
     fn size(&self) -> usize {
         self.desc.size
+    }
+    fn dma_space(&self) -> DmaSpace {
+        self.space
     }
     modelled! {
         read_u8_unchecked, write_u8_unchecked, u8;

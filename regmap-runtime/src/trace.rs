@@ -328,6 +328,9 @@ unsafe impl<B: Bus> Bus for TraceBus<B> {
     fn base_alignment(&self) -> usize {
         self.inner.base_alignment()
     }
+    fn dma_space(&self) -> crate::dma::DmaSpace {
+        self.inner.dma_space()
+    }
     traced! {
         read_u8_unchecked, write_u8_unchecked, u8;
         read_u16_unchecked, write_u16_unchecked, u16;

@@ -251,10 +251,14 @@ fn a_reset_that_never_completes_fails_new_within_the_abort_timeout() {
 /// corrupted register or a second writer would.
 struct InflatedLength(ModelPort);
 
-// SAFETY: size and alignment are the inner port's; reads forward to it.
+// SAFETY: size, alignment and the memory the device masters are the inner
+// port's; reads forward to it.
 unsafe impl Bus for InflatedLength {
     fn size(&self) -> usize {
         self.0.size()
+    }
+    fn dma_space(&self) -> regmap_runtime::dma::DmaSpace {
+        self.0.dma_space()
     }
     unsafe fn read_u8_unchecked(&self, o: usize) -> u8 {
         // SAFETY: forwarded contract.
@@ -355,6 +359,9 @@ impl PhysMemory for InflatedStatus {
             return PhysMemory::write(&self.0, addr, &word.to_le_bytes());
         }
         PhysMemory::write(&self.0, addr, data)
+    }
+    fn dma_space(&self) -> regmap_runtime::dma::DmaSpace {
+        self.0.dma_space()
     }
 }
 

@@ -9,7 +9,7 @@ use regmap_runtime::axi_dma::{
     AxiDma, AxiDmaConfig, AxiDmaError, Channel, DmaTarget, ErrorBit, InterruptLine, Transfer,
     registers,
 };
-use regmap_runtime::dma::{DmaAllocator, DmaBuffer, DmaError, SimMemory};
+use regmap_runtime::dma::{DmaAllocator, DmaBuffer, DmaError, DmaSpace, SimMemory};
 use regmap_runtime::error::DeviceError;
 use regmap_runtime::trace::{Direction, TraceBus};
 use std::sync::Arc;
@@ -69,6 +69,8 @@ fn pattern(n: usize) -> Vec<u8> {
 struct Raw {
     phys: u64,
     len: usize,
+    /// The memory the model masters, whose addresses these are.
+    space: DmaSpace,
 }
 
 // SAFETY: a `Raw` is only ever sent (MM2S reads memory and never writes it),
@@ -78,6 +80,9 @@ struct Raw {
 unsafe impl DmaTarget for Raw {
     fn phys_addr(&self) -> u64 {
         self.phys
+    }
+    fn dma_space(&self) -> DmaSpace {
+        self.space
     }
     fn len(&self) -> usize {
         self.len
@@ -222,6 +227,7 @@ fn decode_error_names_dmadecerr_and_the_channel() {
     let failed = r
         .dma
         .send(Raw {
+            space: r.mem.dma_space(),
             phys: 0x1000,
             len: 64,
         })
@@ -435,6 +441,7 @@ fn length_width_limits_reject_beyond_the_register() {
         let refused = r
             .dma
             .send(Raw {
+                space: r.mem.dma_space(),
                 phys: 0x4000_0000,
                 len: max as usize + 1,
             })
@@ -458,6 +465,7 @@ fn length_width_limits_reject_beyond_the_register() {
         );
         // Exactly the maximum fits in one LENGTH write.
         let ok = r.dma.send(Raw {
+            space: r.mem.dma_space(),
             phys: 0x4000_0000,
             len: max as usize,
         });
@@ -508,6 +516,7 @@ fn length_width_limits_split_into_full_pieces_never_truncated() {
             piece + 5
         };
         let ram = Arc::new(RamRegion::new(0x1000_0000, len as usize));
+        let space = ram.dma_space();
         let model = AxiDmaModel::new(config, ram).unwrap();
         let sink = CountingSink::default();
         model.set_stream(sink.clone());
@@ -518,6 +527,7 @@ fn length_width_limits_split_into_full_pieces_never_truncated() {
         let done = dma
             .send_split(
                 Raw {
+                    space,
                     phys: 0x1000_0000,
                     len: len as usize,
                 },
@@ -611,6 +621,7 @@ fn buffer_beyond_the_address_width_is_refused() {
     let refused = r
         .dma
         .send(Raw {
+            space: r.mem.dma_space(),
             phys: 0x1_0000_0000,
             len: 64,
         })
@@ -626,6 +637,7 @@ fn buffer_beyond_the_address_width_is_refused() {
     let straddling = r
         .dma
         .send(Raw {
+            space: r.mem.dma_space(),
             phys: 0xffff_ffc0,
             len: 128,
         })
@@ -771,6 +783,7 @@ fn zero_length_transfer_is_refused() {
     let e = r
         .dma
         .send(Raw {
+            space: r.mem.dma_space(),
             phys: 0x4000_0000,
             len: 0,
         })

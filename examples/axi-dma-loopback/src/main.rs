@@ -16,7 +16,7 @@ use regmap_runtime::axi_dma::model::{AxiDmaModel, TestStream};
 use regmap_runtime::axi_dma::{
     AxiDma, AxiDmaConfig, Channel, DescriptorRing, DmaStatus, DmaTarget, registers,
 };
-use regmap_runtime::dma::{DmaAllocator, DmaError, SimMemory};
+use regmap_runtime::dma::{DmaAllocator, DmaError, DmaSpace, SimMemory};
 use regmap_runtime::trace::{Direction, TraceBus};
 use std::error::Error;
 use std::sync::Arc;
@@ -269,7 +269,7 @@ fn when_it_goes_wrong(
     // A buffer address nothing answers at (a virtual address passed by mistake, say).
     dma.start(Channel::Mm2s, Duration::from_millis(100))?;
     let failed = dma
-        .send(Misplaced(0x7f3a_2000))?
+        .send(Misplaced(0x7f3a_2000, mem.dma_space()))?
         .wait(Duration::from_millis(50))
         .expect_err("nothing is mapped there");
     println!("A buffer at an address nothing answers at:");
@@ -279,9 +279,9 @@ fn when_it_goes_wrong(
     Ok(())
 }
 
-/// A "buffer" at a physical address where no memory is.
+/// A "buffer" at an address of the model's memory where no buffer is.
 #[derive(Debug)]
-struct Misplaced(u64);
+struct Misplaced(u64, DmaSpace);
 
 // SAFETY: only sent (MM2S reads memory, never writes it), and only to the
 // model, whose engine reaches nothing but simulated memory; the address is
@@ -289,6 +289,9 @@ struct Misplaced(u64);
 unsafe impl DmaTarget for Misplaced {
     fn phys_addr(&self) -> u64 {
         self.0
+    }
+    fn dma_space(&self) -> DmaSpace {
+        self.1
     }
     fn len(&self) -> usize {
         4096

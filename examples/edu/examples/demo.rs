@@ -21,7 +21,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             // uio_pci_generic leaves bus mastering off; without it a DMA moves nothing.
             uio.pci().ok_or("no PCI function")?.enable_bus_master()?;
             let edu = Driver::bind(uio.bar(0)?)?;
-            let pool = SubAllocator::new(Hugetlb::new().allocate_region(2 << 20)?);
+            // SAFETY: the demo runs on a test machine that neither hot-unplugs
+            // memory nor makes contiguous allocations while it runs.
+            let hugetlb = unsafe { Hugetlb::new() };
+            let pool = SubAllocator::new(hugetlb.allocate_region(2 << 20)?);
             demo(&edu, &uio, &pool)
         }
         Err(e) => {

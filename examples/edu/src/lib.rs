@@ -27,7 +27,7 @@ pub mod model;
 include!(concat!(env!("OUT_DIR"), "/edu.rs"));
 
 use edu::{DmaCommand, Identification, Status};
-use regmap_runtime::dma::{DmaBuffer, DmaError};
+use regmap_runtime::dma::{DmaBuffer, DmaError, DmaSpace};
 use regmap_runtime::{BindError, Bus, DeviceError, DmaPermission};
 use std::ops::Range;
 use std::time::{Duration, Instant};
@@ -127,6 +127,17 @@ pub enum Error {
     /// The buffer range is invalid, or syncing it failed.
     #[error(transparent)]
     Buffer(#[from] DmaError),
+    /// The buffer's address belongs to another address space than the one
+    /// the device masters.
+    #[error(
+        "the buffer is in {buffer}, but the device masters {device}: allocate it where the device reaches"
+    )]
+    WrongSpace {
+        /// The buffer's address space.
+        buffer: DmaSpace,
+        /// The device's.
+        device: DmaSpace,
+    },
 }
 
 /// The edu driver, over any bus.
@@ -388,6 +399,17 @@ impl<B: Bus> Driver<B> {
         timeout: Duration,
         direction: Direction,
     ) -> Result<DmaBuffer, DmaFailed> {
+        // The buffer's address must mean this memory to the device: a
+        // simulated buffer's number is other memory to a real device, an
+        // IOVA to a device outside its VFIO container.
+        let device = self.regs.bus().dma_space();
+        if buf.dma_space() != device {
+            let error = Error::WrongSpace {
+                buffer: buf.dma_space(),
+                device,
+            };
+            return Err(DmaFailed::refused(error, buf));
+        }
         let prepared = buf.phys_addr_of(range.clone()).and_then(|addr| {
             // Hands the bytes to the device: what the CPU wrote (to the
             // device), or no dirty line left to be written back over what the

@@ -64,7 +64,7 @@ impl EduModel {
     /// A freshly reset device whose DMA engine reaches `memory`. Bus mastering is
     /// off, as `uio_pci_generic` leaves it.
     pub fn new(memory: SimMemory) -> Self {
-        let regs = Arc::new(ModelBus::new(Edu::<ModelBus>::DESC));
+        let regs = Arc::new(ModelBus::new(Edu::<ModelBus>::DESC).mastering(memory.dma_space()));
         let dev = Arc::new(Device {
             memory,
             bus_master: AtomicBool::new(false),

@@ -7,7 +7,7 @@ use super::status::DmaStatus;
 use super::transfer::{Completed, Failed, NotBound, Refused, Transfer};
 use crate::arbitrary_int::u26;
 use crate::bus::Bus;
-use crate::dma::DmaTarget;
+use crate::dma::{DmaSpace, DmaTarget};
 use crate::exclusive::{Exclusive, ExclusiveBus};
 use crate::irq::InterruptLine;
 use crate::poll::poll;
@@ -479,7 +479,7 @@ impl<B: Bus> AxiDma<B> {
         let len = buffer.len() as u64;
         let phys = buffer.phys_addr();
         let checked = self
-            .check_simple(channel, phys, len, true)
+            .check_simple(channel, (phys, buffer.dma_space()), len, true)
             .and_then(|()| self.claim(channel));
         if let Err(error) = checked {
             return Err(Refused { error, buffer });
@@ -516,7 +516,7 @@ impl<B: Bus> AxiDma<B> {
         let len = buffer.len() as u64;
         let phys = buffer.phys_addr();
         let checked = self
-            .check_simple(channel, phys, len, false)
+            .check_simple(channel, (phys, buffer.dma_space()), len, false)
             .and_then(|()| self.claim(channel));
         if let Err(error) = checked {
             return Err(Failed {
@@ -560,7 +560,7 @@ impl<B: Bus> AxiDma<B> {
     fn check_simple(
         &self,
         channel: Channel,
-        phys: u64,
+        (phys, space): (u64, DmaSpace),
         len: u64,
         whole: bool,
     ) -> Result<(), AxiDmaError> {
@@ -584,17 +584,17 @@ impl<B: Bus> AxiDma<B> {
                 width: self.config.length_width,
             });
         }
-        self.check_reach(channel, phys, len)
+        self.check_reach(channel, (phys, space), len)
     }
 
     /// A data buffer: within reach, and starting where the engine can.
     pub(super) fn check_reach(
         &self,
         channel: Channel,
-        phys: u64,
+        (phys, space): (u64, DmaSpace),
         len: u64,
     ) -> Result<(), AxiDmaError> {
-        self.check_span(channel, phys, len)?;
+        self.check_span(channel, (phys, space), len)?;
         let align = self.alignment();
         if !phys.is_multiple_of(align) {
             return Err(AxiDmaError::Misaligned {
@@ -614,9 +614,21 @@ impl<B: Bus> AxiDma<B> {
     pub(super) fn check_span(
         &self,
         channel: Channel,
-        phys: u64,
+        (phys, space): (u64, DmaSpace),
         len: u64,
     ) -> Result<(), AxiDmaError> {
+        // The same number is other memory in another space: a simulated
+        // buffer's address given to a real engine, an IOVA to a device
+        // outside its VFIO container.
+        let device = self.regs.bus().dma_space();
+        if space != device {
+            return Err(AxiDmaError::WrongSpace {
+                channel,
+                addr: phys,
+                buffer: space,
+                device,
+            });
+        }
         let end = phys.checked_add(len);
         let addr_width = self.addr_width();
         let limit = if addr_width >= 64 {

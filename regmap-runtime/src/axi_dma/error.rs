@@ -3,7 +3,7 @@
 
 use super::config::{Channel, ConfigError};
 use super::status::{DmaStatus, ErrorBit};
-use crate::dma::DmaError;
+use crate::dma::{DmaError, DmaSpace};
 use crate::error::{BindError, DeviceError};
 use core::fmt;
 use std::time::Duration;
@@ -172,6 +172,21 @@ pub enum AxiDmaError {
         /// known configuration.
         assumed: bool,
     },
+    /// The buffer's address belongs to another address space than the one
+    /// the engine masters.
+    #[error(
+        "{channel}: the buffer's address {addr:#x} is in {buffer}, but the engine masters {device}, where that number is other memory; allocate the buffer where the device can reach it (u-dma-buf, dma-heap or hugetlb for a device behind UIO or /dev/mem, the device's own VfioDma under VFIO, the model's SimMemory for a model)"
+    )]
+    WrongSpace {
+        /// Channel asked for.
+        channel: Channel,
+        /// The buffer's address.
+        addr: u64,
+        /// The buffer's address space.
+        buffer: DmaSpace,
+        /// The address space the engine masters.
+        device: DmaSpace,
+    },
     /// The engine stopped with error bits set in DMASR.
     #[error("{channel} channel error: {status}")]
     Engine {
@@ -327,6 +342,7 @@ impl AxiDmaError {
             | AxiDmaError::TooLong { channel, .. }
             | AxiDmaError::Misaligned { channel, .. }
             | AxiDmaError::AddressOutOfReach { channel, .. }
+            | AxiDmaError::WrongSpace { channel, .. }
             | AxiDmaError::Engine { channel, .. }
             | AxiDmaError::HaltedEarly { channel, .. }
             | AxiDmaError::InterruptMissing { channel, .. }

@@ -226,6 +226,11 @@ impl DescriptorRing {
         self.count == 0
     }
 
+    /// The address space of the ring's buffer.
+    pub fn dma_space(&self) -> crate::dma::DmaSpace {
+        self.buf.dma_space()
+    }
+
     /// Physical address of descriptor `index` (modulo the ring length).
     pub fn phys_of(&self, index: usize) -> u64 {
         self.buf.phys_addr() + (self.offset + (index % self.count) * Descriptor::ALIGN) as u64

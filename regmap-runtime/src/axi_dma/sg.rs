@@ -269,10 +269,10 @@ impl<B: Bus> AxiDma<B> {
             )));
         }
         let data_phys = parts.data.phys_addr();
-        self.check_reach(channel, data_phys, len)?;
+        self.check_reach(channel, (data_phys, parts.data.dma_space()), len)?;
         let ring_phys = parts.ring.phys_of(0);
         let ring_len = DescriptorRing::bytes_for(parts.ring.len()) as u64;
-        self.check_span(channel, ring_phys, ring_len)
+        self.check_span(channel, (ring_phys, parts.ring.dma_space()), ring_len)
             .map_err(|e| AxiDmaError::Ring(format!("descriptor ring: {e}")))?;
         self.claim(channel)?;
         if !matches!(layout, Layout::Prepared(_)) {

@@ -1,6 +1,7 @@
 //! [`DmaBuffer`], [`DmaRange`] and the [`DmaBacking`] trait providers implement.
 
 use super::error::DmaError;
+use super::space::DmaSpace;
 use bytemuck::Pod;
 use core::fmt;
 use core::ops::{Bound, Range, RangeBounds};
@@ -23,6 +24,12 @@ pub trait DmaBacking: Send + Sync + fmt::Debug {
     /// Makes device writes to `offset..offset + len` visible to the CPU
     /// (cache invalidate), handing the range back to the CPU.
     fn sync_for_cpu(&self, offset: usize, len: usize) -> Result<(), DmaError>;
+
+    /// The address space of the buffer's bus address: physical by default;
+    /// an IOMMU's I/O addresses or a simulated memory's own otherwise.
+    fn dma_space(&self) -> DmaSpace {
+        DmaSpace::Physical
+    }
 }
 
 /// A physically contiguous buffer that a DMA engine can reach by address.
@@ -69,7 +76,9 @@ impl DmaBuffer {
     /// - `cpu` is valid for reads and writes of `len` bytes for as long as
     ///   `backing` lives, and nothing else on the CPU side accesses those bytes
     ///   while the buffer exists;
-    /// - the bytes are physically contiguous, starting at bus address `phys`.
+    /// - the bytes are contiguous to a device of `backing.dma_space()`,
+    ///   starting at its bus address `phys` (a physical address unless the
+    ///   backing says otherwise).
     pub unsafe fn from_raw_parts(
         cpu: NonNull<u8>,
         len: usize,
@@ -82,6 +91,12 @@ impl DmaBuffer {
             phys,
             backing,
         }
+    }
+
+    /// The address space of [`phys_addr`](Self::phys_addr): only a device
+    /// of this space may be programmed with it.
+    pub fn dma_space(&self) -> DmaSpace {
+        self.backing.dma_space()
     }
 
     /// Length in bytes.
@@ -239,6 +254,11 @@ impl From<DmaBuffer> for DmaRange {
 }
 
 impl DmaRange {
+    /// The address space of the buffer the range is part of.
+    pub fn dma_space(&self) -> DmaSpace {
+        self.buf.dma_space()
+    }
+
     /// Physical (bus) address of the range's first byte.
     pub fn phys_addr(&self) -> u64 {
         self.buf.phys_addr() + self.start as u64

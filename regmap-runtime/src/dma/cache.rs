@@ -219,7 +219,8 @@ mod tests {
         let heap = unsafe { DmaHeap::open_in(&root, Path::new("/proc"), "linux,cma") }.unwrap();
         // Refused before any ioctl: the node here is no heap at all.
         assert!(refused(heap.allocate(4096)));
-        assert!(refused(Hugetlb::new().allocate_region(4096)));
+        // SAFETY: the allocation is refused; no buffer exists.
+        assert!(refused(unsafe { Hugetlb::new() }.allocate_region(4096)));
         // SAFETY: this test's own file stands in for /dev/mem.
         assert!(refused(unsafe { DevMemRegion::map_in(&root, 0, 4096) }));
     }

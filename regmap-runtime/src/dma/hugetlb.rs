@@ -3,16 +3,19 @@
 //! A huge page (2 MiB on x86-64 and arm64 with 4 KiB pages) is physically
 //! contiguous by construction, never swapped, and needs no driver: only pages
 //! reserved through `/proc/sys/vm/nr_hugepages` and `CAP_SYS_ADMIN` to read
-//! frame numbers. It is not pinned against migration: memory hot-unplug or a
-//! CMA allocation elsewhere may move it, which ordinary systems do not do
-//! behind a running program's back, but a driver for production should prefer
-//! u-dma-buf, whose memory the kernel itself holds for the device.
+//! frame numbers. It is not pinned against migration: memory hot-unplug, or
+//! a contiguous (CMA) allocation anywhere in the system, may move an in-use
+//! huge page, and the device would go on writing the old frame. No userspace
+//! call pins it, so [`Hugetlb::new`] is `unsafe`: the caller vouches that
+//! nothing on the system migrates huge pages while the buffers live. A driver
+//! for production should prefer u-dma-buf, whose memory the kernel itself
+//! holds for the device.
 //! A buffer larger than one huge page is contiguous only if the kernel happened
 //! to hand out adjacent pages; that is checked, never assumed.
 //!
-//! The mapping is shared (`MAP_SHARED`, anonymous or a hugetlbfs file) and
-//! marked `MADV_DONTFORK`: after a `fork()` the child has no copy of it, so no
-//! copy-on-write fault can ever move a page the device was programmed with.
+//! The mapping (anonymous, or a hugetlbfs file) is marked `MADV_DONTFORK`:
+//! after a `fork()` the child has no copy of it, so no copy-on-write fault can
+//! ever move a page the device was programmed with.
 //!
 //! The memory is mapped cached and no kernel interface syncs it, so the syncs
 //! maintain the CPU caches themselves: nothing on x86 (DMA is coherent), clean
@@ -53,15 +56,18 @@ pub struct Hugetlb {
     hugetlbfs: Option<PathBuf>,
 }
 
-impl Default for Hugetlb {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Hugetlb {
     /// 2 MiB huge pages, with the real `/sys` and `/proc`.
-    pub fn new() -> Self {
+    ///
+    /// # Safety
+    /// Nothing on the system migrates huge pages while a buffer of this
+    /// allocator lives: no memory hot-unplug or offlining, and no contiguous
+    /// (CMA) allocation that may move in-use huge pages (`alloc_contig_range`,
+    /// such as a dma-heap `reserved`/CMA allocation). The kernel does not
+    /// pin these pages, so a moved page keeps its old frame number in the
+    /// buffer, and a device programmed with it writes memory that is no
+    /// longer the buffer's.
+    pub unsafe fn new() -> Self {
         Self {
             page_size: 2 << 20,
             root: SysRoot::default(),
@@ -446,7 +452,8 @@ mod tests {
     #[test]
     #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn real_huge_page_is_contiguous_and_sub_allocatable() {
-        let h = Hugetlb::new();
+        // SAFETY: no device is programmed with these buffers.
+        let h = unsafe { Hugetlb::new() };
         match h.pool() {
             Ok(pool) if pool.free >= 1 => {}
             Ok(pool) => {
@@ -519,7 +526,8 @@ mod tests {
     #[test]
     #[cfg_attr(miri, ignore)] // a fake sysfs tree on disk, huge-page mmap, pagemap, fork
     fn real_huge_pages_are_not_inherited_by_a_forked_child() {
-        let h = Hugetlb::new();
+        // SAFETY: no device is programmed with these buffers.
+        let h = unsafe { Hugetlb::new() };
         if !matches!(h.pool(), Ok(pool) if pool.free >= 1) {
             eprintln!("skipped: no free 2 MiB huge pages ({:?})", h.pool());
             return;
@@ -583,7 +591,8 @@ mod tests {
             eprintln!("skipped: no hugetlbfs mounted (mount -t hugetlbfs none /dev/hugepages)");
             return;
         };
-        let h = Hugetlb::new().with_hugetlbfs(&mount);
+        // SAFETY: no device is programmed with these buffers.
+        let h = unsafe { Hugetlb::new() }.with_hugetlbfs(&mount);
         match h.pool() {
             Ok(pool) if pool.free >= 1 => {}
             other => {
@@ -623,7 +632,8 @@ mod tests {
     #[cfg_attr(miri, ignore)] // statfs
     fn files_outside_hugetlbfs_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let h = Hugetlb::new()
+        // SAFETY: no device is programmed with these buffers.
+        let h = unsafe { Hugetlb::new() }
             .with_page_size(crate::window::page_size())
             .unwrap()
             .with_hugetlbfs(dir.path());

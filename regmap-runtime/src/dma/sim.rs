@@ -20,7 +20,7 @@
 use super::buffer::{DmaBacking, DmaBuffer};
 use super::error::{DmaError, SimAccessError};
 use super::suballoc::{AllocStats, FreeList};
-use super::{DMA_MIN_ALIGN, DmaAllocator};
+use super::{DMA_MIN_ALIGN, DmaAllocator, DmaSpace};
 use std::alloc::Layout;
 use std::collections::BTreeMap;
 use std::ptr::NonNull;
@@ -36,6 +36,7 @@ pub struct SimMemory {
 struct SimInner {
     base: u64,
     size: u64,
+    space: DmaSpace,
     state: Mutex<SimState>,
     device_read: AtomicU64,
     device_written: AtomicU64,
@@ -82,6 +83,7 @@ impl SimMemory {
             inner: Arc::new(SimInner {
                 base,
                 size,
+                space: DmaSpace::unique(DmaSpace::Simulated),
                 state: Mutex::new(SimState {
                     list: FreeList::new(base, size, DMA_MIN_ALIGN as u64),
                     blocks: BTreeMap::new(),
@@ -90,6 +92,12 @@ impl SimMemory {
                 device_written: AtomicU64::new(0),
             }),
         }
+    }
+
+    /// This memory's address space: its buffers' addresses mean something
+    /// only to the models that master it.
+    pub fn dma_space(&self) -> DmaSpace {
+        self.inner.space
     }
 
     /// First simulated physical address.
@@ -264,7 +272,8 @@ impl DmaAllocator for SimMemory {
         };
         // SAFETY: `cache` is a fresh allocation of `len` bytes owned by the
         // backing (freed in its Drop) and used by nothing else; the simulated
-        // physical range phys..phys+len is reserved for this buffer in the free list.
+        // range phys..phys+len is reserved for this buffer in the free list,
+        // in this memory's own space, which only its models master.
         Ok(unsafe { DmaBuffer::from_raw_parts(cache, len, phys, Box::new(backing)) })
     }
 
@@ -302,6 +311,10 @@ impl std::fmt::Debug for SimBacking {
 impl DmaBacking for SimBacking {
     fn provider(&self) -> &str {
         "simulated memory"
+    }
+
+    fn dma_space(&self) -> DmaSpace {
+        self.mem.dma_space()
     }
 
     fn sync_for_device(&self, offset: usize, len: usize) -> Result<(), DmaError> {

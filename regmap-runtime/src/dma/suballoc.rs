@@ -284,6 +284,9 @@ impl DmaBacking for SubBlock {
     fn provider(&self) -> &str {
         self.inner.region.provider()
     }
+    fn dma_space(&self) -> crate::dma::DmaSpace {
+        self.inner.region.dma_space()
+    }
     fn sync_for_device(&self, offset: usize, len: usize) -> Result<(), DmaError> {
         self.inner
             .region

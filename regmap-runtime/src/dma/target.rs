@@ -1,7 +1,7 @@
 //! What a DMA engine may be aimed at: memory with a bus address that a transfer
 //! owns while the device uses it.
 
-use super::{DmaBuffer, DmaError, DmaRange};
+use super::{DmaBuffer, DmaError, DmaRange, DmaSpace};
 
 /// Memory a transfer can take: a whole [`DmaBuffer`] or a [`DmaRange`] of one.
 ///
@@ -17,12 +17,17 @@ use super::{DmaBuffer, DmaError, DmaRange};
 ///   owned exclusively by this value: no other live value, CPU view or
 ///   allocator hands out any byte of it, and it is not freed before the value
 ///   is dropped (a leaked value leaks the memory);
-/// - both methods return the same values every time they are called;
+/// - [`dma_space`](Self::dma_space) is the address space `phys_addr()`
+///   belongs to: a device of that space programmed with it reaches exactly
+///   this range (a driver refuses a target of another space);
+/// - the methods return the same values every time they are called;
 /// - the sync methods make the CPU's and the device's views of exactly that
 ///   range agree, as their documentation says.
 pub unsafe trait DmaTarget: Send {
     /// Physical (bus) address of the first byte.
     fn phys_addr(&self) -> u64;
+    /// The address space [`phys_addr`](Self::phys_addr) belongs to.
+    fn dma_space(&self) -> DmaSpace;
     /// Length in bytes.
     fn len(&self) -> usize;
     /// Whether the target has no bytes.
@@ -42,6 +47,9 @@ unsafe impl DmaTarget for DmaBuffer {
     fn phys_addr(&self) -> u64 {
         DmaBuffer::phys_addr(self)
     }
+    fn dma_space(&self) -> DmaSpace {
+        DmaBuffer::dma_space(self)
+    }
     fn len(&self) -> usize {
         DmaBuffer::len(self)
     }
@@ -58,6 +66,9 @@ unsafe impl DmaTarget for DmaBuffer {
 unsafe impl DmaTarget for DmaRange {
     fn phys_addr(&self) -> u64 {
         DmaRange::phys_addr(self)
+    }
+    fn dma_space(&self) -> DmaSpace {
+        DmaRange::dma_space(self)
     }
     fn len(&self) -> usize {
         DmaRange::len(self)

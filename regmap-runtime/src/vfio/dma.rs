@@ -2,6 +2,7 @@
 
 use super::{Container, sys};
 use crate::barrier;
+use crate::dma::DmaSpace;
 use crate::dma::{DmaAllocator, DmaBacking, DmaBuffer, DmaError, check_request};
 use std::collections::BTreeMap;
 use std::os::fd::AsFd;
@@ -224,7 +225,8 @@ impl DmaAllocator for VfioDma {
         };
         // SAFETY: `cpu` is our mapping of `map_len >= len` bytes, freed only
         // when the backing drops; the IOMMU maps IOVA `iova` onwards to
-        // exactly those pages, so to the device they are contiguous at `iova`.
+        // exactly those pages, so to this container's devices they are
+        // contiguous at `iova`.
         Ok(unsafe { DmaBuffer::from_raw_parts(cpu, len, iova, Box::new(backing)) })
     }
 }
@@ -241,6 +243,9 @@ struct VfioBacking {
 impl DmaBacking for VfioBacking {
     fn provider(&self) -> &str {
         "vfio"
+    }
+    fn dma_space(&self) -> DmaSpace {
+        self.container.space
     }
     // The IOMMU path is cache coherent on the platforms VFIO type1 serves
     // (x86; arm64 SMMU with coherent devices): ordering is all that is needed.

@@ -26,6 +26,7 @@ pub use dma::VfioDma;
 pub use irq::{VfioIrq, VfioIrqKind};
 
 use crate::bus_master::DmaPermission;
+use crate::dma::DmaSpace;
 use crate::error::DeviceError;
 use crate::exclusive::Exclusive;
 use crate::pci::PciDevice;
@@ -52,6 +53,8 @@ struct Container {
     _group: File,
     path: PathBuf,
     iova: Mutex<dma::IovaSpace>,
+    /// The container's I/O address space, which its devices master.
+    space: DmaSpace,
 }
 
 /// A PCI function opened through `vfio-pci`.
@@ -259,6 +262,7 @@ impl Vfio {
                 _group: group_file,
                 path: group_path,
                 iova: Mutex::new(iova),
+                space: DmaSpace::unique(DmaSpace::Iommu),
             }),
             device: Arc::new(device),
             windows: Arc::new(windows),
@@ -315,7 +319,9 @@ impl Vfio {
             None,
             format!("{} BAR{index}", self.label()),
         )?;
-        Ok(window.keeping(Arc::clone(&self.windows)))
+        Ok(window
+            .keeping(Arc::clone(&self.windows))
+            .mastering(self.container.space))
     }
 
     /// Maps BAR `index` for one owner alone, giving up the device: refused

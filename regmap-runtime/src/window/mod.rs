@@ -13,6 +13,7 @@ pub(crate) use file::{HUGETLBFS_MAGIC, fs_type};
 pub use page::{PageSpan, page_size};
 
 use crate::bus::Bus;
+use crate::dma::DmaSpace;
 use crate::error::DeviceError;
 use memmap2::{MmapOptions, MmapRaw};
 use std::fmt;
@@ -39,6 +40,8 @@ pub struct MappedWindow {
     base: NonNull<u8>,
     len: usize,
     phys: Option<u64>,
+    // The space the device behind the window masters (see `Bus::dma_space`).
+    space: DmaSpace,
     origin: String,
     // Files that must stay open, with their locks, as long as the window
     // lives (a UIO device's, a BAR's resourceN).
@@ -93,6 +96,7 @@ impl MappedWindow {
             base,
             len: span.len,
             phys,
+            space: DmaSpace::Physical,
             origin,
             _keep: Vec::new(),
         })
@@ -101,6 +105,13 @@ impl MappedWindow {
     /// Keeps `file` open (and its lock held) as long as the window lives.
     pub(crate) fn keeping(mut self, file: Arc<File>) -> Self {
         self._keep.push(file);
+        self
+    }
+
+    /// Marks the device behind the window as mastering `space` (a VFIO
+    /// device: its container's I/O addresses).
+    pub(crate) fn mastering(mut self, space: DmaSpace) -> Self {
+        self.space = space;
         self
     }
 
@@ -135,6 +146,7 @@ impl MappedWindow {
         WindowRef {
             base: self.base,
             len: self.len,
+            space: self.space,
             window: PhantomData,
         }
     }
@@ -183,6 +195,10 @@ unsafe impl Bus for MappedWindow {
         page::alignment_of(self.base.as_ptr() as usize as u64)
     }
 
+    fn dma_space(&self) -> DmaSpace {
+        self.space
+    }
+
     volatile_access! {
         read_u8_unchecked, write_u8_unchecked, u8;
         read_u16_unchecked, write_u16_unchecked, u16;
@@ -197,6 +213,7 @@ unsafe impl Bus for MappedWindow {
 pub struct WindowRef<'a> {
     base: NonNull<u8>,
     len: usize,
+    space: DmaSpace,
     window: PhantomData<&'a MappedWindow>,
 }
 
@@ -229,6 +246,10 @@ unsafe impl Bus for WindowRef<'_> {
 
     fn base_alignment(&self) -> usize {
         page::alignment_of(self.base.as_ptr() as usize as u64)
+    }
+
+    fn dma_space(&self) -> DmaSpace {
+        self.space
     }
 
     volatile_access! {

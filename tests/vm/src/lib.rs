@@ -101,3 +101,12 @@ pub fn open_edu_vfio() -> regmap_runtime::Vfio {
         ),
     }
 }
+
+/// The huge-page allocator, on the test VM: it has no memory hot-plug and
+/// makes no contiguous (CMA) allocations, so no huge page moves under a
+/// buffer.
+pub fn hugetlb() -> regmap_runtime::dma::Hugetlb {
+    // SAFETY: the guest runs these tests alone, with no memory hot-plug and
+    // no contiguous allocation that could migrate a huge page.
+    unsafe { regmap_runtime::dma::Hugetlb::new() }
+}

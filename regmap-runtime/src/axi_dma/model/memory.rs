@@ -1,7 +1,7 @@
 //! What the model's AXI master ports see: physical memory, addressed by
 //! physical address, that can answer with a decode or slave error.
 
-use crate::dma::SimMemory;
+use crate::dma::{DmaSpace, SimMemory};
 use std::ops::Range;
 use std::sync::Mutex;
 
@@ -24,6 +24,10 @@ pub trait PhysMemory: Send + Sync {
     fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), BusFault>;
     /// Writes `data` at physical address `addr`.
     fn write(&self, addr: u64, data: &[u8]) -> Result<(), BusFault>;
+    /// The address space of these addresses: a model mastering this memory
+    /// takes buffers of this space only (a `SimMemory`'s own; a memory of
+    /// your own makes one with [`RamRegion::new`]'s or forwards another's).
+    fn dma_space(&self) -> DmaSpace;
 }
 
 impl<M: PhysMemory + ?Sized> PhysMemory for std::sync::Arc<M> {
@@ -32,6 +36,9 @@ impl<M: PhysMemory + ?Sized> PhysMemory for std::sync::Arc<M> {
     }
     fn write(&self, addr: u64, data: &[u8]) -> Result<(), BusFault> {
         (**self).write(addr, data)
+    }
+    fn dma_space(&self) -> DmaSpace {
+        (**self).dma_space()
     }
 }
 
@@ -45,6 +52,9 @@ impl PhysMemory for SimMemory {
     fn write(&self, addr: u64, data: &[u8]) -> Result<(), BusFault> {
         SimMemory::write(self, addr, data).map_err(|_| BusFault::Decode)
     }
+    fn dma_space(&self) -> DmaSpace {
+        SimMemory::dma_space(self)
+    }
 }
 
 /// Plain memory: one contiguous region of bytes at a physical base address.
@@ -54,6 +64,7 @@ impl PhysMemory for SimMemory {
 pub struct RamRegion {
     base: u64,
     bytes: Mutex<Vec<u8>>,
+    space: DmaSpace,
 }
 
 impl RamRegion {
@@ -62,7 +73,13 @@ impl RamRegion {
         Self {
             base,
             bytes: Mutex::new(vec![0; len]),
+            space: DmaSpace::unique(DmaSpace::Simulated),
         }
+    }
+
+    /// The region's own address space (what a target aimed at it reports).
+    pub fn dma_space(&self) -> DmaSpace {
+        self.space
     }
 
     /// Physical address range covered.
@@ -94,6 +111,9 @@ impl PhysMemory for RamRegion {
         let span = self.span(addr, data.len(), bytes.len())?;
         bytes[span].copy_from_slice(data);
         Ok(())
+    }
+    fn dma_space(&self) -> DmaSpace {
+        self.space
     }
 }
 
@@ -164,6 +184,9 @@ impl<M: PhysMemory> PhysMemory for FaultyMemory<M> {
     fn write(&self, addr: u64, data: &[u8]) -> Result<(), BusFault> {
         self.check(addr, data.len())?;
         self.inner.write(addr, data)
+    }
+    fn dma_space(&self) -> DmaSpace {
+        self.inner.dma_space()
     }
 }
 

@@ -53,6 +53,7 @@ pub use stream::{Loopback, StreamPeer, TestStream};
 use super::config::{AxiDmaConfig, Channel, ConfigError};
 use crate::axi_dma::AxiDmaError;
 use crate::bus::Bus;
+use crate::dma::DmaSpace;
 use crate::exclusive::ExclusiveBus;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -217,6 +218,8 @@ pub(crate) struct State {
 pub(crate) struct Shared {
     state: Mutex<State>,
     irq_cv: Condvar,
+    /// The address space of the memory the model masters.
+    space: DmaSpace,
     /// Set while a [`ModelPort`] exists: the register window has one owner.
     port_taken: AtomicBool,
 }
@@ -298,6 +301,7 @@ impl AxiDmaModel {
         };
         Ok(Self {
             shared: Arc::new(Shared {
+                space: state.memory.dma_space(),
                 state: Mutex::new(state),
                 irq_cv: Condvar::new(),
                 port_taken: AtomicBool::new(false),
@@ -943,6 +947,9 @@ unsafe impl ExclusiveBus for ModelPort {}
 unsafe impl Bus for ModelPort {
     fn size(&self) -> usize {
         AxiDmaModel::WINDOW
+    }
+    fn dma_space(&self) -> DmaSpace {
+        self.model.shared.space
     }
     unsafe fn read_u8_unchecked(&self, offset: usize) -> u8 {
         (self.model.read(offset & !3) >> ((offset % 4) * 8)) as u8

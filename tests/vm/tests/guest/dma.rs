@@ -5,7 +5,7 @@
 
 use edu_driver::edu::DmaCommand;
 use edu_driver::{DEVICE_BUFFER, DMA_MASK, Direction, DmaFailed, Driver, Error, IRQ_DMA};
-use regmap_runtime::dma::{DevMemRegion, DmaAllocator, DmaBuffer, Hugetlb, SubAllocator};
+use regmap_runtime::dma::{DevMemRegion, DmaAllocator, DmaBuffer, SubAllocator};
 use regmap_runtime::{DeviceError, MappedWindow, Uio};
 use regmap_vm_tests::{MEMMAP_BASE, MEMMAP_SIZE, open_edu, quiesce};
 use std::time::Duration;
@@ -72,7 +72,7 @@ fn round_trips(uio: &Uio, edu: &Driver<MappedWindow>, mut out: DmaBuffer, mut ba
 #[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
 fn round_trips_through_hugetlb_buffers() {
     let (uio, edu) = driver();
-    let region = Hugetlb::new()
+    let region = regmap_vm_tests::hugetlb()
         .allocate_region(2 << 20)
         .expect("a 2 MiB huge page");
     assert_eq!(region.phys_addr() % (2 << 20), 0, "huge pages are aligned");
@@ -102,7 +102,7 @@ fn round_trips_through_dev_mem_buffers() {
 #[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
 fn completion_interrupt_through_uio() {
     let (uio, edu) = driver();
-    let pool = SubAllocator::new(Hugetlb::new().allocate_region(2 << 20).unwrap());
+    let pool = SubAllocator::new(regmap_vm_tests::hugetlb().allocate_region(2 << 20).unwrap());
     let buf = pool.allocate(512).unwrap();
     buf.sync_for_device(..).unwrap();
     // SAFETY: `buf` is owned here, synced, and outlives the interrupt wait
@@ -120,7 +120,7 @@ fn completion_interrupt_through_uio() {
 fn bus_mastering_off_is_refused_instead_of_reading_stale_data() {
     let (uio, edu) = driver();
     let pci = uio.pci().unwrap();
-    let pool = SubAllocator::new(Hugetlb::new().allocate_region(2 << 20).unwrap());
+    let pool = SubAllocator::new(regmap_vm_tests::hugetlb().allocate_region(2 << 20).unwrap());
     let mut src = pool.allocate(256).unwrap();
     let mut dst = pool.allocate(256).unwrap();
     // Known bytes in the device buffer, moved there while bus mastering is on.

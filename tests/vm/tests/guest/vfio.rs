@@ -4,7 +4,7 @@
 //! example driver running unchanged over UIO and VFIO.
 
 use edu_driver::{DEVICE_BUFFER_LEN, Driver, IRQ_DMA, IRQ_FACTORIAL};
-use regmap_runtime::dma::{DmaAllocator, Hugetlb, SubAllocator};
+use regmap_runtime::dma::{DmaAllocator, DmaSpace, SimMemory, SubAllocator};
 use regmap_runtime::{Bus, DeviceError, DmaPermission, VfioIrqKind};
 use regmap_vm_tests::{eventually, open_edu, open_edu_vfio, quiesce, reg};
 use std::io::Read;
@@ -251,7 +251,7 @@ fn the_same_driver_code_runs_over_uio_and_vfio() {
     quiesce(&uio, &w).unwrap();
     let pci = uio.pci().unwrap();
     pci.enable_bus_master().unwrap();
-    let pool = SubAllocator::new(Hugetlb::new().allocate_region(2 << 20).unwrap());
+    let pool = SubAllocator::new(regmap_vm_tests::hugetlb().allocate_region(2 << 20).unwrap());
     exercise(&Driver::bind(w).unwrap(), &pci, &pool, || {
         uio.wait_irq(T)?;
         Ok(())
@@ -305,4 +305,47 @@ fn uio_and_vfio_interrupts_are_awaited_together_on_one_thread() {
         rt.block_on(msi.wait_async(Duration::from_millis(50))),
         Err(DeviceError::IrqTimeout { .. })
     ));
+}
+
+#[test]
+#[ignore = "needs the QEMU edu device: run `cargo xtask vm-test`"]
+fn a_buffer_of_another_address_space_is_refused_before_the_device_sees_it() {
+    let vfio = open_edu_vfio();
+    vfio.enable_bus_master().unwrap();
+    let through_vfio = Driver::bind(vfio.bar(0).unwrap()).unwrap();
+    let uio = open_edu();
+    let w = uio.map(0).unwrap();
+    quiesce(&uio, &w).unwrap();
+    let pci = uio.pci().unwrap();
+    pci.enable_bus_master().unwrap();
+    let through_uio = Driver::bind(w).unwrap();
+    let wrong = |failed: &edu_driver::DmaFailed| {
+        matches!(failed.error, edu_driver::Error::WrongSpace { .. }) && failed.buffer.is_some()
+    };
+
+    // An IOVA is some physical page to the device behind UIO...
+    let iova = vfio.dma().allocate(4096).unwrap();
+    assert!(matches!(iova.dma_space(), DmaSpace::Iommu(_)));
+    let failed = through_uio
+        .copy_to_device(&pci, iova, 0..64, 0, T)
+        .unwrap_err();
+    assert!(wrong(&failed), "{}", failed.error);
+    // ...a physical address is an unmapped or foreign IOVA to the one behind
+    // VFIO...
+    let pool = SubAllocator::new(regmap_vm_tests::hugetlb().allocate_region(2 << 20).unwrap());
+    let physical = pool.allocate(4096).unwrap();
+    assert_eq!(physical.dma_space(), DmaSpace::Physical);
+    let failed = through_vfio
+        .copy_to_device(&vfio, physical, 0..64, 0, T)
+        .unwrap_err();
+    assert!(wrong(&failed), "{}", failed.error);
+    // ...and a simulated buffer's address is real memory to both.
+    let sim = SimMemory::new(0x10_0000, 1 << 20);
+    for failed in [
+        through_uio.copy_from_device(&pci, sim.allocate(4096).unwrap(), 0..64, 0, T),
+        through_vfio.copy_from_device(&vfio, sim.allocate(4096).unwrap(), 0..64, 0, T),
+    ] {
+        let failed = failed.unwrap_err();
+        assert!(wrong(&failed), "{}", failed.error);
+    }
 }
