@@ -88,9 +88,10 @@ impl<'a, B: Bus + ?Sized, R: Register> Reg<'a, B, R> {
     /// A handle on the register at `offset`.
     ///
     /// # Safety
-    /// `offset` is a multiple of the register width and
-    /// `offset + width <= bus.size()`, for as long as the handle lives.
-    /// Generated blocks guarantee this by checking the window once in `new`.
+    /// `offset` is a multiple of the register width,
+    /// `offset + width <= bus.size()` and the width is at most
+    /// `bus.base_alignment()`, for as long as the handle lives. Generated
+    /// blocks guarantee this by checking the window once in `new`.
     #[inline(always)]
     pub const unsafe fn new(bus: &'a B, offset: usize) -> Self {
         Self {

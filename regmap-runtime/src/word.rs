@@ -42,7 +42,9 @@ pub trait Word:
     /// Reads a word of this width from `bus` at `offset`.
     ///
     /// # Safety
-    /// `offset` is a multiple of [`Self::BYTES`] and `offset + BYTES <= bus.size()`.
+    /// `offset` is a multiple of [`Self::BYTES`], `offset + BYTES <= bus.size()`
+    /// and `BYTES <= bus.base_alignment()` (the window's base is aligned for
+    /// the width: see [`Bus`]'s contract).
     unsafe fn read_from<B: Bus + ?Sized>(bus: &B, offset: usize) -> Self;
 
     /// Writes `self` to `bus` at `offset`.

@@ -65,7 +65,9 @@ pub struct DmaHeap {
 impl DmaHeap {
     /// The heap `name` under `/dev/dma_heap/`.
     pub fn open(name: &str) -> Result<Self, DmaError> {
-        // SAFETY: the default roots are the machine's own /dev and /proc.
+        super::one_component(name, "dma-heap")?;
+        // SAFETY: the default roots are the machine's own /dev and /proc, and
+        // the name stays inside /dev/dma_heap.
         unsafe { Self::open_in(&SysRoot::default(), Path::new("/proc"), name) }
     }
 

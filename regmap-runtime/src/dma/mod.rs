@@ -79,6 +79,23 @@ pub use udmabuf::UdmaBuf;
 /// `ARCH_DMA_MINALIGN`), so two buffers never share a cache line.
 pub const DMA_MIN_ALIGN: usize = 128;
 
+/// Refuses a device name that is not one file name (`..`, a `/`): joined to
+/// the real `/dev` or `/sys`, it would leave them for any file the caller
+/// names, whose answers the safe constructors then believe.
+pub(crate) fn one_component(name: &str, kind: &'static str) -> Result<(), DmaError> {
+    let mut parts = std::path::Path::new(name).components();
+    match (parts.next(), parts.next()) {
+        (Some(std::path::Component::Normal(_)), None) if !name.contains('/') => Ok(()),
+        _ => Err(DmaError::NotFound {
+            kind,
+            name: name.to_string(),
+            looked_in: Vec::new(),
+            available: Vec::new(),
+            hint: "a device name is one file name, such as `udmabuf0` or `linux,cma`, never a path",
+        }),
+    }
+}
+
 /// Something that hands out [`DmaBuffer`]s.
 pub trait DmaAllocator {
     /// A buffer of `len` bytes whose physical address is a multiple of `align`
@@ -122,4 +139,20 @@ pub(crate) fn check_request(len: usize, align: usize) -> Result<(), DmaError> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod name_tests {
+    #[test]
+    fn device_names_are_one_file_name() {
+        for good in ["udmabuf0", "linux,cma", "reserved"] {
+            assert!(super::one_component(good, "x").is_ok(), "{good}");
+        }
+        for bad in ["", ".", "..", "../../tmp/x", "a/b", "/dev/mem", "udmabuf0/"] {
+            let err = super::one_component(bad, "dma-heap")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("one file name"), "{bad}: {err}");
+        }
+    }
 }

@@ -56,7 +56,9 @@ pub struct UdmaBuf {
 impl UdmaBuf {
     /// Finds the device `name` (`"udmabuf0"`) under `/sys` and `/dev`.
     pub fn open(name: &str) -> Result<Self, DmaError> {
-        // SAFETY: the default root is the machine's own /sys and /dev.
+        super::one_component(name, "u-dma-buf device")?;
+        // SAFETY: the default root is the machine's own /sys and /dev, and
+        // the name stays inside them.
         unsafe { Self::open_in(&SysRoot::default(), name) }
     }
 

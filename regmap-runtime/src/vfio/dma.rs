@@ -193,7 +193,15 @@ impl DmaAllocator for VfioDma {
         // give this process new pages the device never sees.
         // SAFETY: advice on our own fresh mapping; no memory is read or written.
         if unsafe { libc::madvise(cpu, map_len, libc::MADV_DONTFORK) } != 0 {
-            log::warn!(target: "regmap::vfio", "madvise(MADV_DONTFORK) failed: {}", std::io::Error::last_os_error());
+            let source = std::io::Error::last_os_error();
+            // SAFETY: our own fresh mapping, not yet shared with anyone.
+            unsafe { libc::munmap(cpu, map_len) };
+            release();
+            return Err(DmaError::Io {
+                op: "madvise(MADV_DONTFORK)",
+                path: "anonymous memory for VFIO DMA".into(),
+                source,
+            });
         }
         let mut map = sys::DmaMap {
             argsz: sys::argsz::<sys::DmaMap>(),
