@@ -201,6 +201,20 @@ pub enum DmaError {
         /// Why userspace cannot do the maintenance there.
         reason: &'static str,
     },
+    /// The mapping would be device memory on ARM, where the plain loads,
+    /// stores, copies and fills of a buffer's slices fault (unaligned
+    /// accesses, `dc zva`).
+    #[error(
+        "u-dma-buf `{name}` with sync_mode {sync_mode} maps {how} as device memory on ARM, where copying into or filling a buffer's bytes faults (SIGBUS): set sync_mode to 2 (write-combine, `echo 2 > /sys/class/u-dma-buf/{name}/sync_mode`) or 3 (dma-coherent) for an uncached map, or use map() with its cache syncs"
+    )]
+    DeviceMemory {
+        /// The u-dma-buf device.
+        name: String,
+        /// Its `sync_mode` (1 when unreadable: the driver's default).
+        sync_mode: u64,
+        /// `"an O_SYNC open"` or `"every open"`.
+        how: &'static str,
+    },
     /// A system call or file access failed.
     #[error("{op} {}: {source}{}", path.display(), io_hint(source))]
     Io {

@@ -177,6 +177,16 @@ impl UdmaBuf {
     }
 
     fn map_with(&self, uncached: bool) -> Result<DmaBuffer, DmaError> {
+        if cfg!(any(target_arch = "arm", target_arch = "aarch64")) {
+            let sync_mode = self.sync_mode.unwrap_or(1);
+            if let Some(how) = device_memory(uncached, sync_mode) {
+                return Err(DmaError::DeviceMemory {
+                    name: self.name.clone(),
+                    sync_mode,
+                    how,
+                });
+            }
+        }
         let mut opts = OpenOptions::new();
         opts.read(true).write(true);
         if uncached {
@@ -362,8 +372,30 @@ impl DmaBacking for UdmaBacking {
     }
 }
 
+/// Whether u-dma-buf maps the region noncached (`pgprot_noncached`: device
+/// memory on ARM) for an open with or without `O_SYNC` under `sync_mode`:
+/// mode 1 (the default) for `O_SYNC` opens, mode 5 for every open. Says
+/// which opens, if so.
+fn device_memory(uncached: bool, sync_mode: u64) -> Option<&'static str> {
+    match (uncached, sync_mode) {
+        (true, 1) => Some("an O_SYNC open"),
+        (_, 5) => Some("every open"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn noncached_modes_are_named_for_the_arm_refusal() {
+        assert_eq!(super::device_memory(true, 1), Some("an O_SYNC open"));
+        assert_eq!(super::device_memory(false, 1), None);
+        assert_eq!(super::device_memory(true, 2), None, "write-combine");
+        assert_eq!(super::device_memory(true, 3), None, "dma-coherent");
+        assert_eq!(super::device_memory(false, 5), Some("every open"));
+        assert_eq!(super::device_memory(true, 6), None);
+    }
+
     use super::*;
 
     /// Opens a device of a fake tree.
