@@ -35,9 +35,9 @@ use std::sync::Arc;
 /// - the checked methods keep their default behaviour or check at least as much;
 /// - [`dma_space`](Bus::dma_space) is the address space the device behind the
 ///   window masters, the same for the whole life of the value: a driver
-///   programs the device only with addresses of buffers of that space. The
-///   default, [`DmaSpace::Physical`], is right for devices that master
-///   physical memory and for windows with no device behind them.
+///   programs the device only with addresses of buffers of that space. A
+///   wrapper forwards its inner bus's; a window with no device behind it
+///   (plain memory) may say anything, since nothing masters memory there.
 pub unsafe trait Bus {
     /// Size of the window in bytes.
     fn size(&self) -> usize;
@@ -51,10 +51,9 @@ pub unsafe trait Bus {
     /// The address space in which the device behind this window masters
     /// memory: a DMA buffer's address means something to the device only if
     /// it belongs to this space (a VFIO BAR's device: its container's I/O
-    /// addresses; a device model: its simulated memory).
-    fn dma_space(&self) -> DmaSpace {
-        DmaSpace::Physical
-    }
+    /// addresses; a device model: its simulated memory). Required, so that
+    /// no wrapper forgets to forward it.
+    fn dma_space(&self) -> DmaSpace;
 
     /// Reads 8 bits at `offset`.
     ///

@@ -72,6 +72,10 @@ unsafe impl Bus for MemBus {
     fn size(&self) -> usize {
         self.size
     }
+    fn dma_space(&self) -> crate::dma::DmaSpace {
+        // Plain memory: no device masters anything through it.
+        crate::dma::DmaSpace::Unreachable
+    }
     unsafe fn read_u8_unchecked(&self, offset: usize) -> u8 {
         self.get(offset, 1) as u8
     }

@@ -154,7 +154,7 @@ impl ModelBus {
     pub fn new(desc: &'static BlockDesc) -> Self {
         Self {
             desc,
-            space: DmaSpace::Physical,
+            space: DmaSpace::Unreachable,
             values: Mutex::new(desc.registers.iter().map(|r| r.reset).collect()),
             write_hooks: RwLock::new(Vec::new()),
             read_hooks: RwLock::new(Vec::new()),
@@ -165,8 +165,8 @@ impl ModelBus {
     /// [`SimMemory`](crate::dma::SimMemory): that memory's
     /// [`dma_space`](crate::dma::SimMemory::dma_space)), which
     /// [`Bus::dma_space`] then reports, so drivers give it only buffers of
-    /// that memory. Without it the model masters nothing of its own and
-    /// reports [`DmaSpace::Physical`].
+    /// that memory. Without it the model masters no memory and reports
+    /// [`DmaSpace::Unreachable`].
     pub fn mastering(mut self, space: DmaSpace) -> Self {
         self.space = space;
         self

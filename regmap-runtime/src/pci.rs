@@ -2,10 +2,12 @@
 //! one by vendor:device, mapping its BARs through `resourceN`, and the command
 //! register bits a user-space driver needs (bus mastering, INTx masking).
 
+use crate::dma::DmaSpace;
 use crate::error::DeviceError;
 use crate::sysroot::{SysRoot, read_num};
 use crate::window::{MappedWindow, Node, PageSpan, check_node, lock, open_rw, page_size};
 use std::fs::File;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -225,6 +227,12 @@ impl PciDevice {
             available: usize::MAX as u64,
         })?;
         let span = PageSpan::enclosing(0, len, page_size())?;
+        // What the function masters is read beside the file actually
+        // opened (a caller's tree may link `resourceN` to another function's).
+        let space = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()))
+            .ok()
+            .and_then(|real| real.parent().map(dma_space_of))
+            .unwrap_or(DmaSpace::Unreachable);
         let window = MappedWindow::map(
             &file,
             &path,
@@ -232,7 +240,7 @@ impl PciDevice {
             Some(bar.start),
             format!("PCI {} BAR{index}", self.address),
         )?;
-        Ok(window.keeping(Arc::new(file)))
+        Ok(window.keeping(Arc::new(file)).mastering(space))
     }
 
     /// Locks BAR `index`'s `resourceN` for one owner: `Busy` while any
@@ -356,5 +364,23 @@ pub(crate) fn set_intx_disabled(
         update_command_on(file, config, INTX_DISABLE, 0)
     } else {
         update_command_on(file, config, 0, INTX_DISABLE)
+    }
+}
+/// The address space a PCI function at sysfs directory `dir` masters:
+/// physical unless its DMA is translated, because it is bound to a VFIO
+/// driver (the I/O addresses of a container no window here knows) or sits in
+/// an IOMMU group whose domain is not the identity. Then no buffer of this
+/// process is known to be reachable, and drivers refuse them all.
+pub(crate) fn dma_space_of(dir: &Path) -> DmaSpace {
+    let vfio = std::fs::read_link(dir.join("driver"))
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().contains("vfio")))
+        .unwrap_or(false);
+    if vfio {
+        return DmaSpace::Unreachable;
+    }
+    match std::fs::read_to_string(dir.join("iommu_group/type")) {
+        Ok(kind) if kind.trim() != "identity" => DmaSpace::Unreachable,
+        _ => DmaSpace::Physical,
     }
 }

@@ -66,11 +66,14 @@ fn a_model_takes_no_buffer_of_another_memory_even_at_its_own_addresses() {
 /// the model's registers, but not its claim to master simulated memory.
 struct PhysicalDevice(ModelPort);
 
-// SAFETY: size and accesses are the port's; the space is the default,
-// physical, which is what this stand-in is for.
+// SAFETY: size and accesses are the port's; the space is physical, which is
+// what this stand-in is for.
 unsafe impl Bus for PhysicalDevice {
     fn size(&self) -> usize {
         self.0.size()
+    }
+    fn dma_space(&self) -> DmaSpace {
+        DmaSpace::Physical
     }
     unsafe fn read_u8_unchecked(&self, o: usize) -> u8 {
         // SAFETY: forwarded contract.

@@ -21,8 +21,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             // uio_pci_generic leaves bus mastering off; without it a DMA moves nothing.
             uio.pci().ok_or("no PCI function")?.enable_bus_master()?;
             let edu = Driver::bind(uio.bar(0)?)?;
-            // SAFETY: the demo runs on a test machine that neither hot-unplugs
-            // memory nor makes contiguous allocations while it runs.
+            // SAFETY: the demo is for a test machine (or the test VM) that does
+            // not migrate huge pages while it runs: no memory hot-unplug or
+            // offlining, no page migration, no contiguous allocations.
             let hugetlb = unsafe { Hugetlb::new() };
             let pool = SubAllocator::new(hugetlb.allocate_region(2 << 20)?);
             demo(&edu, &uio, &pool)

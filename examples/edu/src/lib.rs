@@ -280,8 +280,9 @@ impl<B: Bus> Driver<B> {
     /// [`copy_from_device`](Self::copy_from_device) are the safe way.
     ///
     /// # Safety
-    /// `bus_addr..bus_addr + len` is DMA-able memory the caller owns, synced
-    /// for the device, and keeps (not freed, reused or viewed by the CPU for a
+    /// `bus_addr..bus_addr + len`, as an address of the space the device
+    /// masters (the bus's [`dma_space`](regmap_runtime::Bus::dma_space)), is
+    /// DMA-able memory the caller owns, synced for the device, and keeps (not freed, reused or viewed by the CPU for a
     /// transfer to RAM) until [`wait_dma`](Self::wait_dma) has returned `Ok`;
     /// if it never does, the memory must be leaked: edu cannot abort a DMA.
     pub unsafe fn start_dma(

@@ -145,7 +145,8 @@ impl<B: Bus> AxiDma<B> {
     /// Every BUFFER_ADDRESS range in descriptors `0..used` must lie inside
     /// `data`, and the NXTDESC chain from descriptor 0 must reach descriptor
     /// `used - 1` through descriptors of this ring only: the engine writes
-    /// wherever they point, which the driver cannot check. Each
+    /// wherever they point, which the driver cannot check (it checks that
+    /// `data` and the ring are of the engine's address space). Each
     /// BUFFER_ADDRESS must also be aligned as the IP needs (its data width,
     /// unless it has DRE), since without DRE the engine drops the low
     /// address bits; and the lengths are read at the IP's real length width,
@@ -273,7 +274,10 @@ impl<B: Bus> AxiDma<B> {
         let ring_phys = parts.ring.phys_of(0);
         let ring_len = DescriptorRing::bytes_for(parts.ring.len()) as u64;
         self.check_span(channel, (ring_phys, parts.ring.dma_space()), ring_len)
-            .map_err(|e| AxiDmaError::Ring(format!("descriptor ring: {e}")))?;
+            .map_err(|e| match e {
+                wrong @ AxiDmaError::WrongSpace { .. } => wrong,
+                e => AxiDmaError::Ring(format!("descriptor ring: {e}")),
+            })?;
         self.claim(channel)?;
         if !matches!(layout, Layout::Prepared(_)) {
             write_descriptors(channel, parts, piece, used, cyclic);

@@ -78,7 +78,8 @@ impl DmaBuffer {
     ///   while the buffer exists;
     /// - the bytes are contiguous to a device of `backing.dma_space()`,
     ///   starting at its bus address `phys` (a physical address unless the
-    ///   backing says otherwise).
+    ///   backing says otherwise), and `backing.dma_space()` returns the same
+    ///   space for as long as the buffer lives.
     pub unsafe fn from_raw_parts(
         cpu: NonNull<u8>,
         len: usize,

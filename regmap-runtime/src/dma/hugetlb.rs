@@ -5,9 +5,10 @@
 //! reserved through `/proc/sys/vm/nr_hugepages` and `CAP_SYS_ADMIN` to read
 //! frame numbers. It is not pinned against migration: memory hot-unplug, or
 //! a contiguous (CMA) allocation anywhere in the system, may move an in-use
-//! huge page, and the device would go on writing the old frame. No userspace
-//! call pins it, so [`Hugetlb::new`] is `unsafe`: the caller vouches that
-//! nothing on the system migrates huge pages while the buffers live. A driver
+//! huge page, and the device would go on writing the old frame. Nothing this
+//! allocator does pins it, so [`Hugetlb::new`] is `unsafe`: the caller
+//! vouches that nothing on the system migrates huge pages while the buffers
+//! live. A driver
 //! for production should prefer u-dma-buf, whose memory the kernel itself
 //! holds for the device.
 //! A buffer larger than one huge page is contiguous only if the kernel happened
@@ -60,13 +61,16 @@ impl Hugetlb {
     /// 2 MiB huge pages, with the real `/sys` and `/proc`.
     ///
     /// # Safety
-    /// Nothing on the system migrates huge pages while a buffer of this
-    /// allocator lives: no memory hot-unplug or offlining, and no contiguous
-    /// (CMA) allocation that may move in-use huge pages (`alloc_contig_range`,
-    /// such as a dma-heap `reserved`/CMA allocation). The kernel does not
-    /// pin these pages, so a moved page keeps its old frame number in the
-    /// buffer, and a device programmed with it writes memory that is no
-    /// longer the buffer's.
+    /// While a buffer of this allocator lives, either no device is ever
+    /// programmed with its addresses, or nothing on the system migrates huge
+    /// pages: no memory hot-unplug or offlining, no soft-offlining of a page
+    /// (memory-failure handling, RAS daemons), no `move_pages` or
+    /// `migrate_pages` by a privileged process, and no contiguous allocation
+    /// that may move in-use huge pages (`alloc_contig_range`: CMA and
+    /// dma-heap allocations, runtime 1 GiB huge pages). Nothing this
+    /// allocator does pins the pages, so a moved page keeps its old frame
+    /// number in the buffer, and a device programmed with it writes memory
+    /// that is no longer the buffer's.
     pub unsafe fn new() -> Self {
         Self {
             page_size: 2 << 20,

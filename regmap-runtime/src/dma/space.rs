@@ -24,6 +24,11 @@ pub enum DmaSpace {
     /// The addresses of one simulated memory (a `SimMemory` or another
     /// memory a device model masters), by its number in this process.
     Simulated(u64),
+    /// A space no buffer of this process belongs to: a PCI function behind a
+    /// translating IOMMU domain the kernel or another VFIO user manages, or
+    /// a device model that masters no memory. Drivers over it refuse every
+    /// buffer.
+    Unreachable,
 }
 
 impl DmaSpace {
@@ -33,6 +38,12 @@ impl DmaSpace {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         make(NEXT.fetch_add(1, Ordering::Relaxed))
     }
+
+    /// A fresh simulated space, for a memory of your own that a device model
+    /// masters ([`PhysMemory`](crate::axi_dma::model::PhysMemory)).
+    pub fn new_simulated() -> DmaSpace {
+        DmaSpace::unique(DmaSpace::Simulated)
+    }
 }
 
 impl core::fmt::Display for DmaSpace {
@@ -41,6 +52,7 @@ impl core::fmt::Display for DmaSpace {
             DmaSpace::Physical => f.write_str("physical memory"),
             DmaSpace::Iommu(n) => write!(f, "the I/O addresses of VFIO container #{n}"),
             DmaSpace::Simulated(n) => write!(f, "simulated memory #{n}"),
+            DmaSpace::Unreachable => f.write_str("an address space no buffer here belongs to"),
         }
     }
 }

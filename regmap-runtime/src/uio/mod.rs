@@ -205,7 +205,13 @@ impl Uio {
             Some(phys),
             format!("{} map {index}", self.label()),
         )?;
-        Ok(window.keeping(Arc::clone(&self.file)))
+        // A PCI function's DMA may be translated (see `dma_space_of`); a
+        // platform device masters physical memory.
+        let space = match &self.info.pci_address {
+            Some(_) => crate::pci::dma_space_of(&self.info.sys_dir.join("device")),
+            None => crate::dma::DmaSpace::Physical,
+        };
+        Ok(window.keeping(Arc::clone(&self.file)).mastering(space))
     }
 
     fn map_info(&self, index: usize) -> Result<&UioMapInfo, DeviceError> {

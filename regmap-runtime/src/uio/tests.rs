@@ -719,3 +719,26 @@ fn overlap_is_judged_by_what_a_window_reaches_not_by_the_reported_address() {
         .unwrap();
     Uio::open_in(&root, 1).unwrap().map(0).unwrap();
 }
+
+#[test]
+fn a_pci_function_masters_physical_memory_unless_sysfs_shows_its_dma_translated() {
+    use crate::dma::DmaSpace;
+    let (_d, root) = tree();
+    add_pci(&root);
+    let dir = root.sys.join("bus/pci/devices/0000:00:01.0");
+    let pci = PciDevice::open_in(&root, "0000:00:01.0").unwrap();
+    let space = || pci.map_bar(0).unwrap().dma_space();
+    // No IOMMU group at all, or an identity domain (`iommu=pt`): physical.
+    assert_eq!(space(), DmaSpace::Physical);
+    write(&dir.join("iommu_group/type"), "identity\n");
+    assert_eq!(space(), DmaSpace::Physical);
+    // A translating domain: bus addresses are IOVAs no buffer here has.
+    write(&dir.join("iommu_group/type"), "DMA-FQ\n");
+    assert_eq!(space(), DmaSpace::Unreachable);
+    // Bound to vfio-pci: the IOVAs of a container this window knows nothing of.
+    write(&dir.join("iommu_group/type"), "identity\n");
+    let drivers = root.sys.join("bus/pci/drivers/vfio-pci");
+    std::fs::create_dir_all(&drivers).unwrap();
+    std::os::unix::fs::symlink(&drivers, dir.join("driver")).unwrap();
+    assert_eq!(space(), DmaSpace::Unreachable);
+}

@@ -184,7 +184,10 @@ macro_rules! volatile_access {
 
 // SAFETY: `len` and `base` are fixed when the window is made and the window
 // owns its mapping, which covers `base..base + len`; the alignment reported is
-// computed from `base` itself.
+// computed from `base` itself. The space is fixed too, set by the one who
+// made the window and knows the device: physical for UIO maps of platform
+// devices and `/dev/mem`, read from sysfs for PCI functions, the container's
+// for VFIO.
 unsafe impl Bus for MappedWindow {
     #[inline(always)]
     fn size(&self) -> usize {

@@ -25,8 +25,9 @@ pub trait PhysMemory: Send + Sync {
     /// Writes `data` at physical address `addr`.
     fn write(&self, addr: u64, data: &[u8]) -> Result<(), BusFault>;
     /// The address space of these addresses: a model mastering this memory
-    /// takes buffers of this space only (a `SimMemory`'s own; a memory of
-    /// your own makes one with [`RamRegion::new`]'s or forwards another's).
+    /// takes buffers of this space only. A `SimMemory` has its own; a memory
+    /// of your own takes a fresh [`DmaSpace::new_simulated`], or the space of
+    /// the memory it wraps.
     fn dma_space(&self) -> DmaSpace;
 }
 
@@ -73,7 +74,7 @@ impl RamRegion {
         Self {
             base,
             bytes: Mutex::new(vec![0; len]),
-            space: DmaSpace::unique(DmaSpace::Simulated),
+            space: DmaSpace::new_simulated(),
         }
     }
 
