@@ -312,9 +312,13 @@ fn uio_and_vfio_interrupts_are_awaited_together_on_one_thread() {
 fn a_buffer_of_another_address_space_is_refused_before_the_device_sees_it() {
     let vfio = open_edu_vfio();
     vfio.enable_bus_master().unwrap();
-    let through_vfio = Driver::bind(vfio.bar(0).unwrap()).unwrap();
+    let bar = vfio.bar(0).unwrap();
+    assert!(matches!(bar.dma_space(), DmaSpace::Iommu(_)));
+    let through_vfio = Driver::bind(bar).unwrap();
     let uio = open_edu();
     let w = uio.map(0).unwrap();
+    // uio_pci_generic in an identity IOMMU group (`iommu=pt`): physical.
+    assert_eq!(w.dma_space(), DmaSpace::Physical);
     quiesce(&uio, &w).unwrap();
     let pci = uio.pci().unwrap();
     pci.enable_bus_master().unwrap();
