@@ -577,3 +577,25 @@ fn a_long_description_on_a_big_array_is_not_copied_per_element() {
     assert!(code.contains("MiB of their names and descriptions"));
     assert!(code.len() < 4 << 20, "{} bytes of code", code.len());
 }
+
+/// Found by the yaml target: a description with a carriage return inside a
+/// line (a YAML `\r` escape) printed as a `///` comment that Rust cannot
+/// lex, so the block's `#[register_block]` form did not parse.
+#[test]
+fn a_carriage_return_inside_a_description_survives_the_rust_syntax() {
+    use regmap_codegen::emit::{self, EmitOptions};
+    use regmap_codegen::rust_frontend;
+    let yaml = "regmap: 1\nblock:\n  name: b\n  size: 0x10\n  registers:\n    - name: ISR\n      offset: 0\n      description: \"while active; software inte\\rupts \\\"quoted\\\" \\\\ done\"\n";
+    let (design, report) = regmap_codegen::check_yaml_str(yaml, "b.yaml");
+    assert!(!report.has_errors(), "{report}");
+    let block = &design.expect("a clean block").blocks[0];
+    let source = rust_frontend::to_rust(block);
+    let parsed = rust_frontend::parse_str(&source)
+        .unwrap_or_else(|e| panic!("the Rust syntax lowers: {e}\n{source}"));
+    let opts = EmitOptions::default();
+    assert_eq!(
+        emit::emit_block(&parsed.design.blocks[0], &opts).to_string(),
+        emit::emit_block(block, &opts).to_string(),
+        "{source}"
+    );
+}
