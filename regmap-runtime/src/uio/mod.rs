@@ -112,7 +112,7 @@ impl Uio {
         } else {
             root.clone()
         };
-        let info = match real_sys_dir(&file).filter(|_| is_device) {
+        let info = match real_sys_dir(&file) {
             Some(dir) => {
                 let real = dir
                     .file_name()
