@@ -26,12 +26,26 @@ pub fn check_report(report: &Report) {
 }
 
 /// Emits and formats a checked design: generation must never fail on a map
-/// the checks accept, so the text must not be the emitter's bug marker.
+/// the checks accept, so the text must not be the emitter's bug marker, nor
+/// hold what rustc refuses though the emitter's own lexer lets it through.
 pub fn emit(design: &Design) {
     let text = emit::format(&emit::emit_design(design, &EmitOptions::default()));
     assert!(
         !text.contains("generated code does not parse"),
         "the emitter wrote code that does not parse:\n{text}"
+    );
+    assert_rustc_lexes(&text);
+}
+
+/// rustc refuses a carriage return that does not end a line in a doc
+/// comment, and a control changing the direction of text in any comment or
+/// literal (deny-by-default lints); generated Rust holds no carriage return
+/// at all.
+pub fn assert_rustc_lexes(text: &str) {
+    let direction = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    assert!(
+        !text.contains('\r') && !text.contains(direction),
+        "generated Rust holds a carriage return or a direction control:\n{text:?}"
     );
 }
 
@@ -65,6 +79,7 @@ pub fn rust_syntax_agrees(design: &Design) {
     let opts = EmitOptions::default();
     for block in &design.blocks {
         let source = rust_frontend::to_rust(block);
+        assert_rustc_lexes(&source);
         let parsed = match rust_frontend::parse_str(&source) {
             Ok(parsed) => parsed,
             Err(err) => panic!("the Rust syntax of a clean block does not lower: {err}\n{source}"),

@@ -24,6 +24,7 @@ extern crate proc_macro;
 
 pub mod c_header;
 pub mod check;
+mod comment_text;
 pub mod diag;
 pub mod emit;
 pub mod expand;

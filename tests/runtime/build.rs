@@ -1,6 +1,7 @@
 //! Generates the test block from its YAML map, as a user's build script would,
 //! and the blocks of an imported CMSIS-SVD subset (STM32H7x3) through the
 //! importer's build-script entry point, an HLS core (`maps/hls_core.yaml`),
+//! descriptions that generated code must not write raw (`maps/hostile_text.yaml`),
 //! the examples' maps (the C header test reads them through Rust) and the
 //! README's AXI Timer (`examples/axi-timer/axi_timer.yaml`), and every other
 //! vendor file the importer tests read (`regmap-codegen/tests/import/`), so
@@ -25,7 +26,7 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(1);
     }
-    for name in ["bench_timer", "collisions", "hls_core"] {
+    for name in ["bench_timer", "collisions", "hls_core", "hostile_text"] {
         let map = format!("maps/{name}.yaml");
         if let Err(e) = regmap_codegen::generate(&map, dir.join(format!("{name}.rs"))) {
             eprintln!("{e}");

@@ -251,12 +251,14 @@ fn num(value: u64) -> String {
     }
 }
 
-/// A C comment body: one line, no `*/`.
+/// A C comment body: one line, no `*/` (which would end it) nor `/*` (a
+/// warning under `-Wall`), control characters and direction controls escaped
+/// (GCC warns about the latter, `-Wbidi-chars`).
 fn comment(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::comment_text::escape_invisible(&words)
         .replace("*/", "* /")
+        .replace("/*", "/ *")
 }
 
 fn first_line(text: Option<&str>) -> String {

@@ -56,11 +56,16 @@ pub(super) fn native_bits(bits: u32) -> u32 {
     }
 }
 
-/// The first line of a description, for the one-line descriptions of `desc`.
+/// The first line of a description, for the one-line descriptions of `desc`
+/// (a lone carriage return ends a line here too, as in the doc comments).
 pub(super) fn first_line(text: Option<&str>) -> String {
-    text.and_then(|t| t.lines().map(str::trim).find(|l| !l.is_empty()))
-        .unwrap_or_default()
-        .to_owned()
+    text.and_then(|t| {
+        crate::comment_text::lines(t)
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+    })
+    .unwrap_or_default()
+    .to_owned()
 }
 
 /// Doc attributes: the description when there is one, else `fallback`.
@@ -73,7 +78,9 @@ pub(super) fn doc_lines(description: Option<&str>, fallback: &str) -> TokenStrea
 
 /// Doc attributes from paragraphs (each may span lines), separated by blank
 /// doc lines. Tabs become spaces and trailing blanks go, which keeps clippy's
-/// doc lints quiet in the user's crate.
+/// doc lints quiet in the user's crate; a lone carriage return breaks a line
+/// and control characters are escaped, since rustc refuses both in a `///`
+/// comment (see `comment_text`).
 pub(super) fn docs(paragraphs: &[&str]) -> TokenStream {
     let lines = doc_line_texts(paragraphs);
     quote! { #(#[doc = #lines])* }
@@ -91,13 +98,13 @@ pub(super) fn doc_line_texts(paragraphs: &[&str]) -> Vec<String> {
         if !lines.is_empty() {
             lines.push(String::new());
         }
-        for line in para.lines() {
+        for line in crate::comment_text::lines(para) {
             let line = line.replace('\t', "    ");
-            let line = line.trim_end();
+            let line = crate::comment_text::escape_invisible(line.trim_end());
             lines.push(if line.is_empty() {
                 String::new()
             } else {
-                format!(" {}", plain_text_for_rustdoc(line))
+                format!(" {}", plain_text_for_rustdoc(&line))
             });
         }
     }

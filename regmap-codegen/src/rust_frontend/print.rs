@@ -145,9 +145,11 @@ fn docs(out: &mut String, text: Option<&str>, ind: &str) {
     for line in text.into_iter().flat_map(str::lines) {
         if line.is_empty() {
             let _ = writeln!(out, "{ind}///");
-        } else if line.contains('\r') {
-            // A carriage return not ending a line may not stand in a `///`
-            // comment; the attribute form says the same with it escaped.
+        } else if line.contains('\r') || line.chars().any(crate::comment_text::is_direction_control)
+        {
+            // A carriage return not ending a line, or a control changing the
+            // direction of text, may not stand in a `///` comment; the
+            // attribute form says the same with it escaped.
             let _ = writeln!(out, "{ind}#[doc = {:?}]", format!(" {line}"));
         } else {
             let _ = writeln!(out, "{ind}/// {line}");

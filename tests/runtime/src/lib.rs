@@ -39,6 +39,15 @@ pub mod hls {
     include!(concat!(env!("OUT_DIR"), "/hls_core.rs"));
 }
 
+/// Descriptions holding what generated code must not write raw
+/// (`maps/hostile_text.yaml`: lone carriage returns, text direction
+/// controls, control characters, comment syntax). That this crate compiles
+/// is the Rust half of the test; `tests/c_header.rs` builds its C header with
+/// `-Werror` and checks that `DESC` keeps the text as written.
+pub mod hostile {
+    include!(concat!(env!("OUT_DIR"), "/hostile_text.rs"));
+}
+
 /// The examples' register blocks (`examples/*/*.yaml`, the runtime's
 /// `maps/axi_dma.yaml`), generated here again so `tests/c_header.rs` can read
 /// through the generated Rust what a C program wrote through the C header.

@@ -314,3 +314,34 @@ fn c_and_rust_agree_on_every_field_of_every_example() {
     let want = register_value(examples::axi_dma::DESC, "channel[1].DMASR", &e);
     assert_eq!(u64::from(a.channel(1).unwrap().dmasr().read().bits()), want);
 }
+
+/// Descriptions with lone carriage returns, text direction controls, control
+/// characters and `*/` give a header that builds with `-Werror` (GCC warns
+/// about direction controls) and agrees with the Rust, which compiled; the
+/// Rust's `DESC` keeps each description's first line as the map wrote it.
+#[test]
+fn descriptions_no_comment_may_hold_raw_still_give_code_that_builds() {
+    use regmap_runtime_tests::hostile::hostile_text;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, e) = c_side("maps/hostile_text.yaml", dir.path());
+    rust_side(&w, hostile_text::DESC, &e);
+    let header = std::fs::read_to_string(dir.path().join("hostile_text.h")).unwrap();
+    assert!(
+        !header.contains(['\r', '\u{202E}', '\u{2066}', '\0', '\u{1b}']),
+        "{header}"
+    );
+    assert!(header.contains("Override \\u{202e}evil"), "{header}");
+    assert_eq!(
+        hostile_text::DESC.description,
+        "Override \u{202E}evil\u{202C} and isolate \u{2066}x\u{2069} text"
+    );
+    let ctrl = hostile_text::DESC.register("CTRL").unwrap();
+    assert_eq!(ctrl.description, "line");
+    assert_eq!(
+        hostile_text::DESC
+            .register("chan[1].LEN")
+            .unwrap()
+            .description,
+        "*/ #[doc = \"x\"] */"
+    );
+}
