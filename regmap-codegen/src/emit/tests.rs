@@ -264,6 +264,11 @@ fn header_names_the_file_never_its_directory() {
     assert!(header("/home/someone/maps/timer.yaml").contains("from `timer.yaml`"));
     assert!(!header("/home/someone/maps/timer.yaml").contains("home"));
     assert!(header("timer.yaml").starts_with("// @generated"));
+    // A file name is any bytes but `/`: a line break in it must not end the
+    // comment and leave the rest as code.
+    let odd = header("a\nb\u{202e}.yaml");
+    assert_eq!(odd.trim_end().lines().count(), 1, "{odd}");
+    assert!(odd.contains("`a\\u{a}b\\u{202e}.yaml`"), "{odd}");
 }
 
 #[test]
