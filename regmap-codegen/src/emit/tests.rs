@@ -503,6 +503,43 @@ fn vendor_text_is_escaped_for_rustdoc_but_markdown_links_and_code_are_kept() {
         "\\[x\\](https://example.com)"
     );
     assert_eq!(p("n < 5 and n <= 7"), "n < 5 and n <= 7");
+    // A backtick nothing closes is a plain backtick to markdown: what follows
+    // is text, and escaped as text.
+    assert_eq!(p("`open [x] <tag>"), "`open \\[x\\] \\<tag>");
+    assert_eq!(p("``a` [x]"), "``a` \\[x\\]");
+    // A code span may cross a line break of its paragraph.
+    assert_eq!(p("a `b\n[c]` [d]"), "a `b\n[c]` \\[d\\]");
+    // Fences would open a code block: a doctest of the user's crate.
+    assert_eq!(p("```rust\nfn x\n```"), "\\`\\`\\`rust\nfn x\n\\`\\`\\`");
+    // A block quote's marker is escaped, so what follows is text.
+    assert_eq!(p("> ~~~~"), "\\> ~~~~");
+    assert_eq!(p("- 1. ```x"), "- 1. \\`\\`\\`x");
+    assert_eq!(p("a > b"), "a > b");
+    assert_eq!(p("a ``` b ```"), "a ``` b ```");
+    // HTML comments and processing instructions, and the author's escapes.
+    assert_eq!(p("<!-- x"), "\\<!-- x");
+    assert_eq!(p("\\[x\\] \\`"), "\\[x\\] \\`");
+}
+
+#[test]
+fn description_lines_keep_less_indentation_than_a_code_block_and_blank_lines_end_paragraphs() {
+    use super::util::doc_line_texts;
+    assert_eq!(
+        doc_line_texts(&[
+            "Modes:\n\n    0 = off\n\t1 = on `x\n\ny` [z]\n  two\n-     item\n12.\tx"
+        ]),
+        [
+            " Modes:",
+            "",
+            "    0 = off",
+            "    1 = on `x",
+            "",
+            " y` \\[z\\]",
+            "   two",
+            " - item",
+            " 12. x"
+        ]
+    );
 }
 
 #[test]

@@ -87,7 +87,9 @@ pub(super) fn docs(paragraphs: &[&str]) -> TokenStream {
 }
 
 /// The doc attribute values [`docs`] makes: each line of each paragraph,
-/// with a leading space, and an empty line between paragraphs.
+/// with a leading space, and an empty line between paragraphs. Each run of
+/// non-blank lines is one markdown paragraph to rustdoc, so it is made plain
+/// text as one (a code span may cross a line break).
 pub(super) fn doc_line_texts(paragraphs: &[&str]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for para in paragraphs
@@ -98,39 +100,103 @@ pub(super) fn doc_line_texts(paragraphs: &[&str]) -> Vec<String> {
         if !lines.is_empty() {
             lines.push(String::new());
         }
+        let mut unit: Vec<String> = Vec::new();
         for line in crate::comment_text::lines(para) {
             let line = line.replace('\t', "    ");
             let line = crate::comment_text::escape_invisible(line.trim_end());
-            lines.push(if line.is_empty() {
-                String::new()
+            let line = shallow(&line);
+            if line.is_empty() {
+                flush_unit(&mut unit, &mut lines);
+                lines.push(String::new());
             } else {
-                format!(" {}", plain_text_for_rustdoc(&line))
-            });
+                unit.push(line);
+            }
         }
+        flush_unit(&mut unit, &mut lines);
     }
     lines
 }
 
-/// A description line as rustdoc should show it. Descriptions are text
-/// (vendors write `[1:0]`, `<name>` and bare addresses), and rustdoc reads
-/// markdown: unescaped, those are broken intra-doc links, unclosed HTML tags
-/// and bare URLs, each a warning in the user's `cargo doc`. Brackets and
-/// tag-like `<` are escaped and URLs put in angle brackets; code spans and
-/// `` [`Item`] `` links are left alone, so maps written as markdown keep working.
-pub(super) fn plain_text_for_rustdoc(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut in_code = false;
+/// `line` with at most 3 spaces of indentation, and one space after a list
+/// marker that starts it: 4 would make an indented code block of it, which
+/// rustdoc compiles as a doctest of the user's crate.
+fn shallow(line: &str) -> String {
+    let body = line.trim_start();
+    let indent = " ".repeat((line.len() - body.len()).min(3));
+    let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = match body.as_bytes() {
+        [b'-' | b'*' | b'+', ..] => 1,
+        [..] if digits > 0 && matches!(body.as_bytes().get(digits), Some(b'.' | b')')) => {
+            digits + 1
+        }
+        _ => 0,
+    };
+    let content = &body[marker..];
+    if marker > 0 && content.starts_with(' ') {
+        format!("{indent}{} {}", &body[..marker], content.trim_start())
+    } else {
+        format!("{indent}{body}")
+    }
+}
+
+/// Appends the lines of one markdown paragraph to `lines`, as plain text.
+fn flush_unit(unit: &mut Vec<String>, lines: &mut Vec<String>) {
+    if unit.is_empty() {
+        return;
+    }
+    let text = plain_text_for_rustdoc(&unit.join("\n"));
+    lines.extend(text.split('\n').map(|l| format!(" {l}")));
+    unit.clear();
+}
+
+/// A description paragraph (lines joined by `\n`, each trimmed) as rustdoc
+/// should show it. Descriptions are text (vendors write `[1:0]`, `<name>` and
+/// bare addresses), and rustdoc reads markdown: unescaped, those are broken
+/// intra-doc links, unclosed HTML tags and bare URLs, each a warning in the
+/// user's `cargo doc`, and a fenced block is a doctest the user's
+/// `cargo test` compiles. Brackets and tag-like `<` are escaped, URLs put in
+/// angle brackets and fences broken; code spans (a backtick run closed by one
+/// of the same length, as markdown pairs them) and `` [`Item`] `` links are
+/// left alone, so maps written as markdown keep working.
+pub(super) fn plain_text_for_rustdoc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
     // For each open `[`: whether it was kept as a link (true) or escaped.
     let mut brackets: Vec<bool> = Vec::new();
-    let mut rest = line;
+    let mut rest = text;
     while let Some(c) = rest.chars().next() {
         let after = &rest[c.len_utf8()..];
+        if (rest.starts_with("```") || rest.starts_with("~~~")) && opens_a_block(&out) {
+            // A fence opens a code block: escape its run of fence characters.
+            let run = rest.len() - rest.trim_start_matches(c).len();
+            for _ in 0..run {
+                out.push('\\');
+                out.push(c);
+            }
+            rest = &rest[run..];
+            continue;
+        }
+        if c == '>' && opens_a_block(&out) {
+            // A block quote, where 5 spaces more would open a code block.
+            out.push_str("\\>");
+            rest = after;
+            continue;
+        }
+        if c == '\\' && after.starts_with(|n: char| n.is_ascii_punctuation()) {
+            // The author's own escape: kept, with the character it escapes.
+            let n = after.chars().next().unwrap_or_default();
+            out.push(c);
+            out.push(n);
+            rest = &after[n.len_utf8()..];
+            continue;
+        }
         if c == '`' {
-            in_code = !in_code;
-            out.push(c);
-        } else if in_code {
-            out.push(c);
-        } else if c == '[' {
+            let run = rest.len() - rest.trim_start_matches('`').len();
+            let span = closing_backticks(&rest[run..], run).map_or(run, |end| run + end + run);
+            out.push_str(&rest[..span]);
+            rest = &rest[span..];
+            continue;
+        }
+        if c == '[' {
             let link = after.starts_with('`');
             brackets.push(link);
             out.push_str(if link { "[" } else { "\\[" });
@@ -141,7 +207,7 @@ pub(super) fn plain_text_for_rustdoc(line: &str) -> String {
                 "\\]"
             });
         } else if c == '<'
-            && after.starts_with(|n: char| n.is_ascii_alphabetic() || n == '/')
+            && after.starts_with(|n: char| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
             && !after.starts_with("http://")
             && !after.starts_with("https://")
         {
@@ -165,6 +231,31 @@ pub(super) fn plain_text_for_rustdoc(line: &str) -> String {
         rest = after;
     }
     out
+}
+
+/// Whether what `out` holds of its current line could stand before the start
+/// of a block: nothing, or the markers of block quotes and list items.
+fn opens_a_block(out: &str) -> bool {
+    let line = out.rfind('\n').map_or(out, |n| &out[n + 1..]);
+    line.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '>' | '-' | '*' | '+' | '.' | ')'))
+}
+
+/// Where a code span opened by `len` backticks ends in `text` (what follows
+/// the opening run): the byte offset of the first run of exactly `len`
+/// backticks, if there is one. Without one, markdown reads the opening run as
+/// plain backticks.
+fn closing_backticks(text: &str, len: usize) -> Option<usize> {
+    let mut at = 0;
+    while let Some(found) = text[at..].find('`') {
+        let start = at + found;
+        let run = text[start..].len() - text[start..].trim_start_matches('`').len();
+        if run == len {
+            return Some(start);
+        }
+        at = start + run;
+    }
+    None
 }
 
 /// Appends `tail` to `head` by moving it: no token is copied.

@@ -116,7 +116,7 @@ pub mod axi_gpio {
         /// For each I/O bit programmed as output
         ///   R - Reads value on GPIO_O pins
         ///   W - Writes value to the corresponding AXI GPIO
-        ///       data register bit and output pin
+        ///    data register bit and output pin
         ///
         /// Bits 3:0, access `rw`: read with `get`, written with `set`.
         pub const CHANNEL_1_GPIO_DATA: F_<Self, u4, a_::RW> = F_::new(0, 4);
@@ -937,7 +937,7 @@ pub mod axi_gpio_switches_gpio {
         /// For each I/O bit programmed as output
         ///   R - Reads value on GPIO_O pins
         ///   W - Writes value to the corresponding AXI GPIO
-        ///       data register bit and output pin
+        ///    data register bit and output pin
         ///
         /// Bits 1:0, access `rw`: read with `get`, written with `set`.
         pub const CHANNEL_1_GPIO_DATA: F_<Self, u2, a_::RW> = F_::new(0, 2);
