@@ -35,6 +35,26 @@ pub fn emit(design: &Design) {
         "the emitter wrote code that does not parse:\n{text}"
     );
     assert_rustc_lexes(&text);
+    assert_no_doc_code_block(&text);
+}
+
+/// No doc comment line opens a code block, which rustdoc would compile as a
+/// doctest of the user's crate: no line indented by four spaces or more, no
+/// fence (after what may stand before a block: quote and list markers).
+pub fn assert_no_doc_code_block(text: &str) {
+    for line in text.lines() {
+        let Some(doc) = line.trim_start().strip_prefix("///") else {
+            continue;
+        };
+        let content = doc.strip_prefix(' ').unwrap_or(doc);
+        let body = content.trim_start_matches(|c: char| {
+            c.is_ascii_digit() || matches!(c, ' ' | '>' | '-' | '*' | '+' | '.' | ')')
+        });
+        assert!(
+            !content.starts_with("    ") && !body.starts_with("```") && !body.starts_with("~~~"),
+            "a doc line opens a code block: {line:?}"
+        );
+    }
 }
 
 /// rustc refuses a carriage return that does not end a line in a doc
