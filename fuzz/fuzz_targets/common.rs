@@ -38,22 +38,26 @@ pub fn emit(design: &Design) {
     assert_no_doc_code_block(&text);
 }
 
-/// No doc comment line opens a code block, which rustdoc would compile as a
-/// doctest of the user's crate: no line indented by four spaces or more, no
-/// fence (after what may stand before a block: quote and list markers).
+/// No doc comment line starts a block other than a heading (the emitter's
+/// own `# Errors`): an indented or fenced code block is a doctest of the
+/// user's crate, and a list item or block quote may hold one or end a code
+/// span's paragraph early.
 pub fn assert_no_doc_code_block(text: &str) {
     for line in text.lines() {
         let Some(doc) = line.trim_start().strip_prefix("///") else {
             continue;
         };
         let content = doc.strip_prefix(' ').unwrap_or(doc);
-        let body = content.trim_start_matches(|c: char| {
-            c.is_ascii_digit() || matches!(c, ' ' | '>' | '-' | '*' | '+' | '.' | ')')
-        });
-        assert!(
-            !content.starts_with("    ") && !body.starts_with("```") && !body.starts_with("~~~"),
-            "a doc line opens a code block: {line:?}"
-        );
+        let body = content.trim_start_matches(' ');
+        let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let opens = content.len() - body.len() >= 4
+            || body.starts_with(['>', '-', '+', '*', '=', '_', '|', ':'])
+            || body.starts_with("```")
+            || body.starts_with("~~~")
+            || body.starts_with("[^")
+            || (body.starts_with('<') && !body.starts_with("<http"))
+            || (digits > 0 && body[digits..].starts_with(['.', ')']));
+        assert!(!opens, "a doc line starts a block: {line:?}");
     }
 }
 

@@ -252,17 +252,27 @@ fn num(value: u64) -> String {
 }
 
 /// A C comment body: one line, no `*/` (which would end it) nor `/*` (a
-/// warning under `-Wall`), control characters and direction controls escaped
-/// (GCC warns about the latter, `-Wbidi-chars`).
+/// warning under `-Wall`), no `??` (C11 reads `??/` as a backslash, which at
+/// a line's end joins the next line to the comment, a `-Wall` warning),
+/// control characters and direction controls escaped (GCC warns about the
+/// latter, `-Wbidi-chars`).
 fn comment(text: &str) -> String {
     let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
     crate::comment_text::escape_invisible(&words)
         .replace("*/", "* /")
         .replace("/*", "/ *")
+        .replace("??", "? ?")
 }
 
+/// The first non-blank line of a description, as the Rust's `DESC` has it.
 fn first_line(text: Option<&str>) -> String {
-    comment(text.unwrap_or("").lines().next().unwrap_or(""))
+    let text = text.unwrap_or("");
+    comment(
+        crate::comment_text::lines(text)
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or(""),
+    )
 }
 
 /// The include guard for a source named `source_name`.

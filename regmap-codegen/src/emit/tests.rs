@@ -498,26 +498,42 @@ fn vendor_text_is_escaped_for_rustdoc_but_markdown_links_and_code_are_kept() {
     // Markdown the map author meant: intra-doc links, code spans, autolinks, comparisons.
     assert_eq!(p("see [`Dmacr`] and `a[0]`"), "see [`Dmacr`] and `a[0]`");
     assert_eq!(p("<https://example.com>"), "<https://example.com>");
+    assert_eq!(p("n < 5 and n <= 7"), "n < 5 and n <= 7");
+    // A link whose brackets are escaped leaves its URL bare: wrapped too.
     assert_eq!(
         p("[x](https://example.com)"),
-        "\\[x\\](https://example.com)"
+        "\\[x\\](<https://example.com>)"
     );
-    assert_eq!(p("n < 5 and n <= 7"), "n < 5 and n <= 7");
+    // An autolink nothing closes, a tag inside a URL, a broken item link.
+    assert_eq!(p("<https://a.com x"), "\\<<https://a.com> x");
+    assert_eq!(p("https://a.com/<b>"), "<https://a.com/>\\<b>");
+    assert_eq!(p("[`x]"), "\\[`x\\]");
+    // An autolink that starts first takes a backtick, as in markdown.
+    assert_eq!(p("<https://a.com/`> [x] `"), "<https://a.com/`> \\[x\\] `");
     // A backtick nothing closes is a plain backtick to markdown: what follows
     // is text, and escaped as text.
     assert_eq!(p("`open [x] <tag>"), "`open \\[x\\] \\<tag>");
     assert_eq!(p("``a` [x]"), "``a` \\[x\\]");
     // A code span may cross a line break of its paragraph.
     assert_eq!(p("a `b\n[c]` [d]"), "a `b\n[c]` \\[d\\]");
-    // Fences would open a code block: a doctest of the user's crate.
+    // No line starts a block (a code block is a doctest of the user's crate;
+    // a list or quote may hold one, and would end a code span's paragraph):
+    // fences, quotes, list items, headings, tables, HTML blocks, footnotes.
     assert_eq!(p("```rust\nfn x\n```"), "\\`\\`\\`rust\nfn x\n\\`\\`\\`");
-    // A block quote's marker is escaped, so what follows is text.
     assert_eq!(p("> ~~~~"), "\\> ~~~~");
-    assert_eq!(p("- 1. ```x"), "- 1. \\`\\`\\`x");
-    assert_eq!(p("a > b"), "a > b");
-    assert_eq!(p("a ``` b ```"), "a ``` b ```");
-    // HTML comments and processing instructions, and the author's escapes.
-    assert_eq!(p("<!-- x"), "\\<!-- x");
+    assert_eq!(p("- -     not rust"), "\\- -     not rust");
+    assert_eq!(p("1. x\n12) y\n+ z\n* w"), "1\\. x\n12\\) y\n\\+ z\n\\* w");
+    assert_eq!(p("# h\n===\n|---|\n:--"), "\\# h\n\\===\n\\|---|\n\\:--");
+    assert_eq!(
+        p("<div>\n<!-- x\n[^1]: y"),
+        "\\<div>\n\\<!-- x\n\\[^1\\]: y"
+    );
+    assert_eq!(p("<https://a.com> z"), "<https://a.com> z");
+    // Even inside a code span, which keeps its text otherwise.
+    assert_eq!(p("`a\n```\nb`"), "`a\n\\`\\`\\`\nb`");
+    assert_eq!(p("`[x]\n- y`"), "`[x]\n\\- y`");
+    // Mid-line markers are text; the author's escapes are kept.
+    assert_eq!(p("a > b - c ``` d"), "a > b - c ``` d");
     assert_eq!(p("\\[x\\] \\`"), "\\[x\\] \\`");
 }
 
@@ -525,9 +541,7 @@ fn vendor_text_is_escaped_for_rustdoc_but_markdown_links_and_code_are_kept() {
 fn description_lines_keep_less_indentation_than_a_code_block_and_blank_lines_end_paragraphs() {
     use super::util::doc_line_texts;
     assert_eq!(
-        doc_line_texts(&[
-            "Modes:\n\n    0 = off\n\t1 = on `x\n\ny` [z]\n  two\n-     item\n12.\tx"
-        ]),
+        doc_line_texts(&["Modes:\n\n    0 = off\n\t1 = on `x\n\ny` [z]\n  two\n-     item"]),
         [
             " Modes:",
             "",
@@ -536,8 +550,7 @@ fn description_lines_keep_less_indentation_than_a_code_block_and_blank_lines_end
             "",
             " y` \\[z\\]",
             "   two",
-            " - item",
-            " 12. x"
+            " \\-     item"
         ]
     );
 }

@@ -117,26 +117,12 @@ pub(super) fn doc_line_texts(paragraphs: &[&str]) -> Vec<String> {
     lines
 }
 
-/// `line` with at most 3 spaces of indentation, and one space after a list
-/// marker that starts it: 4 would make an indented code block of it, which
-/// rustdoc compiles as a doctest of the user's crate.
+/// `line` with at most 3 spaces of indentation: 4 would make an indented
+/// code block of it, which rustdoc compiles as a doctest of the user's crate.
 fn shallow(line: &str) -> String {
     let body = line.trim_start();
-    let indent = " ".repeat((line.len() - body.len()).min(3));
-    let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let marker = match body.as_bytes() {
-        [b'-' | b'*' | b'+', ..] => 1,
-        [..] if digits > 0 && matches!(body.as_bytes().get(digits), Some(b'.' | b')')) => {
-            digits + 1
-        }
-        _ => 0,
-    };
-    let content = &body[marker..];
-    if marker > 0 && content.starts_with(' ') {
-        format!("{indent}{} {}", &body[..marker], content.trim_start())
-    } else {
-        format!("{indent}{body}")
-    }
+    let indent = (line.len() - body.len()).min(3);
+    format!("{:indent$}{body}", "")
 }
 
 /// Appends the lines of one markdown paragraph to `lines`, as plain text.
@@ -149,75 +135,68 @@ fn flush_unit(unit: &mut Vec<String>, lines: &mut Vec<String>) {
     unit.clear();
 }
 
-/// A description paragraph (lines joined by `\n`, each trimmed) as rustdoc
-/// should show it. Descriptions are text (vendors write `[1:0]`, `<name>` and
-/// bare addresses), and rustdoc reads markdown: unescaped, those are broken
-/// intra-doc links, unclosed HTML tags and bare URLs, each a warning in the
-/// user's `cargo doc`, and a fenced block is a doctest the user's
-/// `cargo test` compiles. Brackets and tag-like `<` are escaped, URLs put in
-/// angle brackets and fences broken; code spans (a backtick run closed by one
-/// of the same length, as markdown pairs them) and `` [`Item`] `` links are
-/// left alone, so maps written as markdown keep working.
+/// A description paragraph (lines joined by `\n`, each indented by less
+/// than 4 spaces) as rustdoc should show it. Descriptions are text (vendors
+/// write `[1:0]`, `<name>`, bare addresses and indented lists), and rustdoc
+/// reads markdown: unescaped, those are broken intra-doc links, unclosed HTML
+/// tags and bare URLs, each a warning in the user's `cargo doc`, and a code
+/// block (fenced, or indented inside a list item or block quote) is a doctest
+/// the user's `cargo test` compiles.
+///
+/// So no line may start a block: a fence, a block quote, list or heading
+/// marker at a line's start is escaped, which keeps the paragraph one
+/// paragraph. Within it, brackets and tag-like `<` are escaped and bare URLs
+/// put in angle brackets; code spans (a backtick run closed by the next run
+/// of the same length, as markdown pairs them), autolinks and `` [`Item`] ``
+/// links are kept, so maps written as markdown keep working.
 pub(super) fn plain_text_for_rustdoc(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    // For each open `[`: whether it was kept as a link (true) or escaped.
-    let mut brackets: Vec<bool> = Vec::new();
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         let after = &rest[c.len_utf8()..];
-        if (rest.starts_with("```") || rest.starts_with("~~~")) && opens_a_block(&out) {
-            // A fence opens a code block: escape its run of fence characters.
-            let run = rest.len() - rest.trim_start_matches(c).len();
-            for _ in 0..run {
-                out.push('\\');
-                out.push(c);
+        if c != ' ' && at_line_start(&out) {
+            let kept = block_marker_escaped(rest, &mut out);
+            if kept > 0 {
+                rest = &rest[kept..];
+                continue;
             }
-            rest = &rest[run..];
-            continue;
-        }
-        if c == '>' && opens_a_block(&out) {
-            // A block quote, where 5 spaces more would open a code block.
-            out.push_str("\\>");
-            rest = after;
-            continue;
         }
         if c == '\\' && after.starts_with(|n: char| n.is_ascii_punctuation()) {
             // The author's own escape: kept, with the character it escapes.
-            let n = after.chars().next().unwrap_or_default();
             out.push(c);
-            out.push(n);
-            rest = &after[n.len_utf8()..];
+            out.push_str(&after[..1]);
+            rest = &after[1..];
             continue;
         }
         if c == '`' {
             let run = rest.len() - rest.trim_start_matches('`').len();
-            let span = closing_backticks(&rest[run..], run).map_or(run, |end| run + end + run);
-            out.push_str(&rest[..span]);
-            rest = &rest[span..];
+            let len = closing_backticks(&rest[run..], run).map_or(run, |end| run + end + run);
+            // A code span's text is code, but a block marker starting one of
+            // its lines would still end the paragraph before it closes.
+            for (i, line) in rest[..len].split('\n').enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                let body = line.trim_start_matches(' ');
+                out.push_str(&line[..line.len() - body.len()]);
+                let marker = if i > 0 && !body.is_empty() {
+                    block_marker_escaped(body, &mut out)
+                } else {
+                    0
+                };
+                out.push_str(&body[marker..]);
+            }
+            rest = &rest[len..];
             continue;
         }
-        if c == '[' {
-            let link = after.starts_with('`');
-            brackets.push(link);
-            out.push_str(if link { "[" } else { "\\[" });
-        } else if c == ']' {
-            out.push_str(if brackets.pop() == Some(true) {
-                "]"
-            } else {
-                "\\]"
-            });
-        } else if c == '<'
-            && after.starts_with(|n: char| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
-            && !after.starts_with("http://")
-            && !after.starts_with("https://")
-        {
-            out.push_str("\\<");
-        } else if (rest.starts_with("http://") || rest.starts_with("https://"))
-            && !out.ends_with('<')
-            && !out.ends_with('(')
-        {
+        if let Some(len) = item_link(rest).or_else(|| autolink(rest)) {
+            out.push_str(&rest[..len]);
+            rest = &rest[len..];
+            continue;
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
             let end = rest
-                .find(|n: char| n.is_whitespace() || n == '>' || n == ')')
+                .find(|n: char| n.is_whitespace() || matches!(n, '<' | '>' | ')' | ']' | '`' | '"'))
                 .unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
@@ -225,20 +204,94 @@ pub(super) fn plain_text_for_rustdoc(text: &str) -> String {
             out.push('>');
             rest = &rest[url.len()..];
             continue;
-        } else {
-            out.push(c);
+        }
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' if after
+                .starts_with(|n: char| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                out.push_str("\\<")
+            }
+            _ => out.push(c),
         }
         rest = after;
     }
     out
 }
 
-/// Whether what `out` holds of its current line could stand before the start
-/// of a block: nothing, or the markers of block quotes and list items.
-fn opens_a_block(out: &str) -> bool {
+/// Whether `out` is at the start of a line, after its indentation.
+fn at_line_start(out: &str) -> bool {
     let line = out.rfind('\n').map_or(out, |n| &out[n + 1..]);
-    line.chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '>' | '-' | '*' | '+' | '.' | ')'))
+    line.bytes().all(|b| b == b' ')
+}
+
+/// At the start of a line: writes the block marker `text` starts with (a
+/// fence, a block quote, a list item, a heading, a setext underline, a table
+/// delimiter row, an HTML block, a footnote definition) escaped into `out`,
+/// and returns its length in `text`; 0 when it starts with none.
+fn block_marker_escaped(text: &str, out: &mut String) -> usize {
+    let bytes = text.as_bytes();
+    match bytes[0] {
+        b'<' if autolink(text).is_none() => {
+            out.push_str("\\<");
+            1
+        }
+        b'[' if bytes.get(1) == Some(&b'^') => {
+            out.push_str("\\[");
+            1
+        }
+        b'`' | b'~' => {
+            let run = bytes.iter().take_while(|&&b| b == bytes[0]).count();
+            if run < 3 {
+                return 0;
+            }
+            for _ in 0..run {
+                out.push('\\');
+                out.push(char::from(bytes[0]));
+            }
+            run
+        }
+        b'>' | b'-' | b'+' | b'*' | b'#' | b'=' | b'_' | b'|' | b':' => {
+            out.push('\\');
+            out.push(char::from(bytes[0]));
+            1
+        }
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            match bytes.get(digits) {
+                Some(b'.' | b')') => {
+                    out.push_str(&text[..digits]);
+                    out.push('\\');
+                    out.push(char::from(bytes[digits]));
+                    digits + 1
+                }
+                _ => 0,
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// The length of an intra-doc link `` [`Item`] `` that `text` starts with.
+fn item_link(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix("[`")?;
+    let end = inner.find('`')?;
+    let name = &inner[..end];
+    let valid = !name.is_empty()
+        && !name.contains(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '<' | '>'));
+    (valid && inner[end..].starts_with("`]")).then_some(2 + end + 2)
+}
+
+/// The length of an autolink (`<https://...>`) that `text` starts with.
+fn autolink(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('<')?;
+    if !inner.starts_with("http://") && !inner.starts_with("https://") {
+        return None;
+    }
+    let end =
+        inner.find(|c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>'))?;
+    inner[end..].starts_with('>').then_some(1 + end + 1)
 }
 
 /// Where a code span opened by `len` backticks ends in `text` (what follows

@@ -142,14 +142,18 @@ fn enumeration(out: &mut String, e: &Enum, local: bool, ind: &str) {
 }
 
 fn docs(out: &mut String, text: Option<&str>, ind: &str) {
-    for line in text.into_iter().flat_map(str::lines) {
+    // A lone carriage return breaks a line, as where the text is emitted:
+    // kept in a line, the front end would trim it off a line's end.
+    for line in text.into_iter().flat_map(crate::comment_text::lines) {
         if line.is_empty() {
             let _ = writeln!(out, "{ind}///");
-        } else if line.contains('\r') || line.chars().any(crate::comment_text::is_direction_control)
+        } else if line
+            .chars()
+            .any(|c| c.is_control() || crate::comment_text::is_direction_control(c))
         {
-            // A carriage return not ending a line, or a control changing the
-            // direction of text, may not stand in a `///` comment; the
-            // attribute form says the same with it escaped.
+            // A control character, or one changing the direction of text,
+            // may not stand in a `///` comment (or should not); the attribute
+            // form says the same with it escaped.
             let _ = writeln!(out, "{ind}#[doc = {:?}]", format!(" {line}"));
         } else {
             let _ = writeln!(out, "{ind}/// {line}");
