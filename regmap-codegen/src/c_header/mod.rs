@@ -258,10 +258,14 @@ fn num(value: u64) -> String {
 /// latter, `-Wbidi-chars`).
 fn comment(text: &str) -> String {
     let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    crate::comment_text::escape_invisible(&words)
+    let mut text = crate::comment_text::escape_invisible(&words)
         .replace("*/", "* /")
-        .replace("/*", "/ *")
-        .replace("??", "? ?")
+        .replace("/*", "/ *");
+    // Until none is left: in `???` one replacement leaves `? ??`.
+    while text.contains("??") {
+        text = text.replace("??", "? ?");
+    }
+    text
 }
 
 /// The first non-blank line of a description, as the Rust's `DESC` has it.

@@ -202,3 +202,16 @@ fn elements_expand_as_the_description_names_them() {
     // 1 + 4 * (1 + 8 * 2 + 3) + 2
     assert_eq!(elements.len(), 83);
 }
+
+#[test]
+fn comments_hold_no_trigraph_nor_comment_delimiter() {
+    // C11 reads `??/` as a backslash: ending a line, it joins the next one.
+    for text in ["a??/", "a???/", "a????/", "x */ y /* z", "*/*"] {
+        let c = super::comment(text);
+        assert!(
+            !c.contains("??") && !c.contains("*/") && !c.contains("/*"),
+            "{text:?} -> {c:?}"
+        );
+    }
+    assert_eq!(super::comment("a???/"), "a? ? ?/");
+}

@@ -515,7 +515,7 @@ fn vendor_text_is_escaped_for_rustdoc_but_markdown_links_and_code_are_kept() {
     assert_eq!(p("`open [x] <tag>"), "`open \\[x\\] \\<tag>");
     assert_eq!(p("``a` [x]"), "``a` \\[x\\]");
     // A code span may cross a line break of its paragraph.
-    assert_eq!(p("a `b\n[c]` [d]"), "a `b\n[c]` \\[d\\]");
+    assert_eq!(p("a `b\n[c]` [d]"), "a `b [c]` \\[d\\]");
     // No line starts a block (a code block is a doctest of the user's crate;
     // a list or quote may hold one, and would end a code span's paragraph):
     // fences, quotes, list items, headings, tables, HTML blocks, footnotes.
@@ -529,9 +529,15 @@ fn vendor_text_is_escaped_for_rustdoc_but_markdown_links_and_code_are_kept() {
         "\\<div>\n\\<!-- x\n\\[^1\\]: y"
     );
     assert_eq!(p("<https://a.com> z"), "<https://a.com> z");
-    // Even inside a code span, which keeps its text otherwise.
-    assert_eq!(p("`a\n```\nb`"), "`a\n\\`\\`\\`\nb`");
-    assert_eq!(p("`[x]\n- y`"), "`[x]\n\\- y`");
+    // A code span goes on one line (markdown shows its line breaks as
+    // spaces): none of its lines starts a block, and its backticks pair as
+    // written.
+    assert_eq!(p("`a\n```\nb`"), "`a ``` b`");
+    assert_eq!(p("`[x]\n- y`"), "`[x] - y`");
+    assert_eq!(p("x ```[Foo] <b>\n```"), "x ```[Foo] <b> ```");
+    // A kept item link is not the text of an inline link or a definition.
+    assert_eq!(p("see [`Foo`](Bar)"), "see [`Foo`]\\(Bar)");
+    assert_eq!(p("[`Foo`]: reserved"), "[`Foo`]\\: reserved");
     // Mid-line markers are text; the author's escapes are kept.
     assert_eq!(p("a > b - c ``` d"), "a > b - c ``` d");
     assert_eq!(p("\\[x\\] \\`"), "\\[x\\] \\`");

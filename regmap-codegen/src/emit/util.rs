@@ -171,25 +171,27 @@ pub(super) fn plain_text_for_rustdoc(text: &str) -> String {
         if c == '`' {
             let run = rest.len() - rest.trim_start_matches('`').len();
             let len = closing_backticks(&rest[run..], run).map_or(run, |end| run + end + run);
-            // A code span's text is code, but a block marker starting one of
-            // its lines would still end the paragraph before it closes.
-            for (i, line) in rest[..len].split('\n').enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                let body = line.trim_start_matches(' ');
-                out.push_str(&line[..line.len() - body.len()]);
-                let marker = if i > 0 && !body.is_empty() {
-                    block_marker_escaped(body, &mut out)
-                } else {
-                    0
-                };
-                out.push_str(&body[marker..]);
-            }
+            // A line of the span could start a block, which would end the
+            // paragraph before the span closes, and escaping its marker would
+            // add backticks of its own: markdown shows a line break inside a
+            // code span as a space, so the span goes on one line.
+            out.push_str(&rest[..len].replace('\n', " "));
             rest = &rest[len..];
             continue;
         }
-        if let Some(len) = item_link(rest).or_else(|| autolink(rest)) {
+        if let Some(len) = item_link(rest) {
+            out.push_str(&rest[..len]);
+            rest = &rest[len..];
+            // `(` after it would make an inline link to what follows, `:` a
+            // link definition.
+            if rest.starts_with(['(', ':']) {
+                out.push('\\');
+                out.push_str(&rest[..1]);
+                rest = &rest[1..];
+            }
+            continue;
+        }
+        if let Some(len) = autolink(rest) {
             out.push_str(&rest[..len]);
             rest = &rest[len..];
             continue;

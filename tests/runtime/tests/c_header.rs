@@ -333,7 +333,7 @@ fn descriptions_no_comment_may_hold_raw_still_give_code_that_builds() {
     assert!(header.contains("Override \\u{202e}evil"), "{header}");
     assert_eq!(
         hostile_text::DESC.description,
-        "Override \u{202E}evil\u{202C} and isolate \u{2066}x\u{2069} text??/"
+        "Override \u{202E}evil\u{202C} and isolate \u{2066}x\u{2069} text???/"
     );
     let ctrl = hostile_text::DESC.register("CTRL").unwrap();
     assert_eq!(ctrl.description, "line");
