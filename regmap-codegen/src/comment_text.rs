@@ -48,6 +48,15 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().flat_map(|line| line.split('\r'))
 }
 
+/// The first non-blank line of `text`, trimmed (by [`lines`]): what the
+/// one-line descriptions of `DESC` and of C comments show.
+pub(crate) fn first_line(text: &str) -> &str {
+    lines(text)
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

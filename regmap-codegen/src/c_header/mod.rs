@@ -270,13 +270,7 @@ fn comment(text: &str) -> String {
 
 /// The first non-blank line of a description, as the Rust's `DESC` has it.
 fn first_line(text: Option<&str>) -> String {
-    let text = text.unwrap_or("");
-    comment(
-        crate::comment_text::lines(text)
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or(""),
-    )
+    comment(crate::comment_text::first_line(text.unwrap_or_default()))
 }
 
 /// The include guard for a source named `source_name`.

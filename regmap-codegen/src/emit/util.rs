@@ -59,13 +59,7 @@ pub(super) fn native_bits(bits: u32) -> u32 {
 /// The first line of a description, for the one-line descriptions of `desc`
 /// (a lone carriage return ends a line here too, as in the doc comments).
 pub(super) fn first_line(text: Option<&str>) -> String {
-    text.and_then(|t| {
-        crate::comment_text::lines(t)
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-    })
-    .unwrap_or_default()
-    .to_owned()
+    crate::comment_text::first_line(text.unwrap_or_default()).to_owned()
 }
 
 /// Doc attributes: the description when there is one, else `fallback`.
